@@ -1,0 +1,105 @@
+//! A one-line text input (filter, jump prompt): text plus a cursor, edited by keys.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    pub text: String,
+    /// Cursor position in chars.
+    pub cursor: usize,
+}
+
+impl TextInput {
+    pub fn with_text(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    fn byte_index(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map(|(i, _)| i)
+            .unwrap_or(self.text.len())
+    }
+
+    pub fn insert_str(&mut self, text: &str) {
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        let at = self.byte_index(self.cursor);
+        self.text.insert_str(at, &clean);
+        self.cursor += clean.chars().count();
+    }
+
+    /// Applies an editing key; returns false for keys it does not handle (Enter, Esc, Tab ...).
+    pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('u') if ctrl => {
+                let at = self.byte_index(self.cursor);
+                self.text.replace_range(..at, "");
+                self.cursor = 0;
+            }
+            KeyCode::Char('w') if ctrl => {
+                let before: Vec<char> = self.text.chars().take(self.cursor).collect();
+                let mut start = before.len();
+                while start > 0 && before[start - 1] == '/' {
+                    start -= 1;
+                }
+                while start > 0 && before[start - 1] != '/' {
+                    start -= 1;
+                }
+                let (from, to) = (self.byte_index(start), self.byte_index(self.cursor));
+                self.text.replace_range(from..to, "");
+                self.cursor = start;
+            }
+            KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = self.text.chars().count(),
+            KeyCode::Char(c) if !ctrl => {
+                let at = self.byte_index(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                let at = self.byte_index(self.cursor - 1);
+                self.text.remove(at);
+                self.cursor -= 1;
+            }
+            KeyCode::Backspace => {}
+            KeyCode::Delete if self.cursor < self.text.chars().count() => {
+                let at = self.byte_index(self.cursor);
+                self.text.remove(at);
+            }
+            KeyCode::Delete => {}
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.text.chars().count()),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.text.chars().count(),
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(input: &mut TextInput, code: KeyCode) {
+        input.handle_key(&KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    #[test]
+    fn edits_unicode_text_at_the_cursor() {
+        let mut input = TextInput::with_text("sé/");
+        press(&mut input, KeyCode::Left);
+        press(&mut input, KeyCode::Char('x'));
+        assert_eq!(input.text, "séx/");
+        press(&mut input, KeyCode::Backspace);
+        press(&mut input, KeyCode::Backspace);
+        assert_eq!(input.text, "s/");
+        input.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(input.text, "/");
+    }
+}

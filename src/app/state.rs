@@ -1,0 +1,184 @@
+//! The whole application state. Plain data: drawing reads it, `update` changes it.
+
+use super::action::{Effect, RequestId};
+use super::input::TextInput;
+use super::layout::{self, Areas};
+use super::secret_pane::SecretPane;
+use super::tree::Tree;
+use crate::config::{ConnectionSettings, TokenSource};
+use crate::vault::{SealStatus, TokenInfo};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Tree,
+    Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help {
+        scroll: u16,
+    },
+    Jump {
+        input: TextInput,
+        /// Loaded paths that start with the input, best first (computed on each edit).
+        completions: Vec<String>,
+        error: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub kind: StatusKind,
+    pub shown_at: Duration,
+}
+
+/// What the header says about the connection (never the token).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionView {
+    pub addr: String,
+    pub namespace: Option<String>,
+    pub skip_verify: bool,
+    pub token_source: TokenSource,
+    pub has_token: bool,
+}
+
+impl ConnectionView {
+    pub fn from_settings(settings: &ConnectionSettings) -> Self {
+        Self {
+            addr: settings.addr.clone(),
+            namespace: settings.namespace.clone(),
+            skip_verify: settings.skip_verify,
+            token_source: settings.token_source,
+            has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loadable<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenView {
+    pub info: TokenInfo,
+    /// `App::clock` when looked up, to count the TTL down between lookups.
+    pub looked_up_at: Duration,
+}
+
+impl TokenView {
+    /// Seconds left now; `None` for tokens that never expire.
+    pub fn remaining(&self, clock: Duration) -> Option<u64> {
+        if self.info.ttl_seconds == 0 {
+            return None;
+        }
+        let elapsed = clock.saturating_sub(self.looked_up_at).as_secs();
+        Some(self.info.ttl_seconds.saturating_sub(elapsed))
+    }
+}
+
+pub const STATUS_TIMEOUT: Duration = Duration::from_secs(6);
+pub const BACKGROUND_REFRESH: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+pub struct App {
+    pub connection: ConnectionView,
+    pub token: Loadable<TokenView>,
+    pub seal: Loadable<SealStatus>,
+    pub mounts: Loadable<()>,
+    pub tree: Tree,
+    pub secret: super::secret_pane::SecretPane,
+    pub focus: Focus,
+    pub modal: Option<Modal>,
+    /// Set while the filter is being typed.
+    pub filter_input: Option<TextInput>,
+    pub status: Option<StatusMessage>,
+    pub clock: Duration,
+    pub last_background_refresh: Duration,
+    pub size: (u16, u16),
+    pub next_request: RequestId,
+    /// The path the last `Y` copied; a second `Y` on it copies the `bao kv get` command.
+    pub copied_path: Option<String>,
+    pub clipboard_clear_after: Duration,
+    pub should_quit: bool,
+}
+
+impl App {
+    pub fn new(connection: ConnectionView, size: (u16, u16)) -> Self {
+        Self {
+            connection,
+            token: Loadable::Loading,
+            seal: Loadable::Loading,
+            mounts: Loadable::Loading,
+            tree: Tree::default(),
+            secret: SecretPane::default(),
+            focus: Focus::Tree,
+            modal: None,
+            filter_input: None,
+            status: None,
+            clock: Duration::ZERO,
+            last_background_refresh: Duration::ZERO,
+            size,
+            next_request: 1,
+            copied_path: None,
+            clipboard_clear_after: Duration::from_secs(30),
+            should_quit: false,
+        }
+    }
+
+    /// The requests to send when the app starts.
+    pub fn start(&mut self) -> Vec<Effect> {
+        if !self.connection.has_token {
+            self.set_status(
+                StatusKind::Warning,
+                "No token: set BAO_TOKEN or VAULT_TOKEN, pass --token, or run `bao login`.",
+            );
+        }
+        vec![
+            Effect::LoadSealStatus,
+            Effect::LookupToken,
+            Effect::LoadMounts {
+                generation: self.tree.generation,
+            },
+        ]
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.size.0, self.size.1)
+    }
+
+    pub fn tree_rows(&self) -> usize {
+        layout::tree_rows(&self.areas(), self.filter_line_shown())
+    }
+
+    pub fn filter_line_shown(&self) -> bool {
+        self.filter_input.is_some() || !self.tree.filter.is_empty()
+    }
+
+    pub fn next_request_id(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            kind,
+            shown_at: self.clock,
+        });
+    }
+}

@@ -1,0 +1,497 @@
+//! The lazily loaded tree of mounts, folders and secrets, kept as an arena of nodes plus the list of
+//! rows currently visible. The visible list is rebuilt when the tree changes, never per frame.
+
+use crate::vault::{MountInfo, VaultError};
+use std::collections::HashSet;
+
+pub type NodeId = usize;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    Mount(MountInfo),
+    /// Name ends with `/`.
+    Folder,
+    Secret,
+}
+
+/// The state of a folder's (or mount's) listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    NotLoaded,
+    Loading,
+    Loaded,
+    Denied,
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// As the server lists it: folders keep their trailing `/`; mounts are their path (`secret/`).
+    pub name: String,
+    pub kind: NodeKind,
+    pub parent: Option<NodeId>,
+    pub depth: u16,
+    pub children: Vec<NodeId>,
+    pub listing: Listing,
+    pub expanded: bool,
+    /// Added by a typed jump, not by a listing: kept when the parent's listing does not show it.
+    pub pinned: bool,
+}
+
+impl Node {
+    pub fn is_container(&self) -> bool {
+        !matches!(self.kind, NodeKind::Secret)
+    }
+}
+
+/// Where a secret or folder lives: the mount and the path below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub mount: MountInfo,
+    /// Below the mount; folders end in `/`, the mount root is `""`.
+    pub path: String,
+}
+
+impl Location {
+    /// `mount/path` as users type it (`secret/app/db`).
+    pub fn display(&self) -> String {
+        format!("{}{}", self.mount.path, self.path)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    pub roots: Vec<NodeId>,
+    /// Rows shown, in order.
+    pub visible: Vec<NodeId>,
+    /// Index into `visible`.
+    pub selected: usize,
+    /// First visible row drawn.
+    pub offset: usize,
+    pub filter: String,
+    /// Bumped whenever the tree is rebuilt, so late answers for old node ids are dropped.
+    pub generation: u64,
+    /// Full paths to expand again as listings arrive after a refresh.
+    pub restore_expanded: HashSet<String>,
+    pub restore_selected: Option<String>,
+}
+
+impl Tree {
+    pub fn set_mounts(&mut self, mounts: Vec<MountInfo>) {
+        self.nodes.clear();
+        self.roots.clear();
+        for mount in mounts {
+            let id = self.nodes.len();
+            self.nodes.push(Node {
+                name: mount.path.clone(),
+                kind: NodeKind::Mount(mount),
+                parent: None,
+                depth: 0,
+                children: Vec::new(),
+                listing: Listing::NotLoaded,
+                expanded: false,
+                pinned: false,
+            });
+            self.roots.push(id);
+        }
+        self.selected = 0;
+        self.offset = 0;
+        self.rebuild_visible();
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
+    pub fn selected_id(&self) -> Option<NodeId> {
+        self.visible.get(self.selected).copied()
+    }
+
+    pub fn mount_of(&self, mut id: NodeId) -> Option<&MountInfo> {
+        loop {
+            let node = self.nodes.get(id)?;
+            match (&node.kind, node.parent) {
+                (NodeKind::Mount(mount), _) => return Some(mount),
+                (_, Some(parent)) => id = parent,
+                (_, None) => return None,
+            }
+        }
+    }
+
+    /// The node's location: mount and path below it (folders end with `/`).
+    pub fn location(&self, id: NodeId) -> Option<Location> {
+        let mut parts = Vec::new();
+        let mut current = id;
+        loop {
+            let node = self.nodes.get(current)?;
+            match &node.kind {
+                NodeKind::Mount(mount) => {
+                    parts.reverse();
+                    return Some(Location {
+                        mount: mount.clone(),
+                        path: parts.concat(),
+                    });
+                }
+                _ => parts.push(node.name.as_str()),
+            }
+            current = node.parent?;
+        }
+    }
+
+    pub fn full_path(&self, id: NodeId) -> Option<String> {
+        self.location(id).map(|l| l.display())
+    }
+
+    /// Marks a container as loading and returns its location for the list request.
+    pub fn start_listing(&mut self, id: NodeId) -> Option<Location> {
+        let location = self.location(id)?;
+        let node = self.nodes.get_mut(id)?;
+        if !node.is_container() {
+            return None;
+        }
+        if let NodeKind::Mount(mount) = &node.kind
+            && !mount.engine.is_browsable()
+        {
+            node.listing =
+                Listing::Failed(format!("{} engine: not browsable", mount.engine.label()));
+            return None;
+        }
+        node.listing = Listing::Loading;
+        Some(location)
+    }
+
+    /// Applies a listing answer. Existing children with the same name keep their subtree; children
+    /// added by a jump stay even if the listing does not show them.
+    pub fn apply_listing(&mut self, id: NodeId, result: Result<Vec<String>, VaultError>) {
+        let Some(node) = self.nodes.get(id) else {
+            return;
+        };
+        let depth = node.depth + 1;
+        match result {
+            Ok(keys) => {
+                let old_children = node.children.clone();
+                let mut children = Vec::with_capacity(keys.len());
+                for key in keys {
+                    if key.is_empty() || key == "/" {
+                        continue;
+                    }
+                    let existing = old_children
+                        .iter()
+                        .copied()
+                        .find(|&child| self.nodes[child].name == key);
+                    let child = match existing {
+                        Some(child) => child,
+                        None => self.push_child(id, key, depth, false),
+                    };
+                    children.push(child);
+                }
+                for child in old_children {
+                    if self.nodes[child].pinned && !children.contains(&child) {
+                        children.push(child);
+                    }
+                }
+                self.sort_children(&mut children);
+                let node = &mut self.nodes[id];
+                node.children = children;
+                node.listing = Listing::Loaded;
+            }
+            Err(error) => {
+                self.nodes[id].listing = if error.is_permission_denied() {
+                    Listing::Denied
+                } else {
+                    Listing::Failed(error.to_string())
+                };
+            }
+        }
+        self.rebuild_visible();
+    }
+
+    fn push_child(&mut self, parent: NodeId, name: String, depth: u16, pinned: bool) -> NodeId {
+        let kind = if name.ends_with('/') {
+            NodeKind::Folder
+        } else {
+            NodeKind::Secret
+        };
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            name,
+            kind,
+            parent: Some(parent),
+            depth,
+            children: Vec::new(),
+            listing: Listing::NotLoaded,
+            expanded: false,
+            pinned,
+        });
+        id
+    }
+
+    /// Leaves and folders sorted by name; a leaf `a` comes right before the folder `a/`.
+    fn sort_children(&self, children: &mut [NodeId]) {
+        children.sort_by(|&a, &b| {
+            let (a, b) = (&self.nodes[a].name, &self.nodes[b].name);
+            a.trim_end_matches('/')
+                .cmp(b.trim_end_matches('/'))
+                .then(a.len().cmp(&b.len()))
+        });
+    }
+
+    /// Finds or creates the nodes along `path` below a mount (used by the jump prompt). Returns the
+    /// last node. Intermediate folders are expanded so the target is visible.
+    pub fn ensure_path(&mut self, mount_id: NodeId, path: &str) -> NodeId {
+        let mut current = mount_id;
+        let is_folder = path.ends_with('/');
+        let segments: Vec<&str> = path
+            .trim_end_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        for (index, segment) in segments.iter().enumerate() {
+            let last = index + 1 == segments.len();
+            let name = if last && !is_folder {
+                segment.to_string()
+            } else {
+                format!("{segment}/")
+            };
+            self.nodes[current].expanded = true;
+            let existing = self.nodes[current]
+                .children
+                .iter()
+                .copied()
+                .find(|&child| self.nodes[child].name == name);
+            current = match existing {
+                Some(child) => child,
+                None => {
+                    let depth = self.nodes[current].depth + 1;
+                    let child = self.push_child(current, name, depth, true);
+                    let mut children = self.nodes[current].children.clone();
+                    children.push(child);
+                    self.sort_children(&mut children);
+                    self.nodes[current].children = children;
+                    child
+                }
+            };
+        }
+        self.rebuild_visible();
+        current
+    }
+
+    pub fn mount_node_for(&self, full_path: &str) -> Option<(NodeId, String)> {
+        self.roots
+            .iter()
+            .copied()
+            .filter_map(|id| match &self.nodes[id].kind {
+                NodeKind::Mount(mount) => full_path
+                    .strip_prefix(mount.path.as_str())
+                    .map(|rest| (id, mount.path.len(), rest.to_string()))
+                    .or_else(|| {
+                        (format!("{full_path}/") == mount.path)
+                            .then(|| (id, mount.path.len(), String::new()))
+                    }),
+                _ => None,
+            })
+            .max_by_key(|(_, len, _)| *len)
+            .map(|(id, _, rest)| (id, rest))
+    }
+
+    pub fn select_node(&mut self, id: NodeId) {
+        if let Some(index) = self.visible.iter().position(|&v| v == id) {
+            self.selected = index;
+        }
+    }
+
+    pub fn set_expanded(&mut self, id: NodeId, expanded: bool) {
+        if let Some(node) = self.nodes.get_mut(id) {
+            node.expanded = expanded;
+        }
+        self.rebuild_visible();
+    }
+
+    pub fn set_filter(&mut self, filter: String) {
+        let keep = self.selected_id();
+        self.filter = filter;
+        self.rebuild_visible();
+        match keep.and_then(|id| self.visible.iter().position(|&v| v == id)) {
+            Some(index) => self.selected = index,
+            None => self.selected = 0,
+        }
+    }
+
+    /// Rebuilds `visible`: without a filter, the expanded tree; with one, every loaded node whose
+    /// name matches (case-insensitive) plus its ancestors, in tree order.
+    pub fn rebuild_visible(&mut self) {
+        let selected = self.selected_id();
+        self.visible.clear();
+        if self.filter.is_empty() {
+            let mut stack: Vec<NodeId> = self.roots.iter().rev().copied().collect();
+            while let Some(id) = stack.pop() {
+                self.visible.push(id);
+                let node = &self.nodes[id];
+                if node.expanded {
+                    stack.extend(node.children.iter().rev().copied());
+                }
+            }
+        } else {
+            let needle = self.filter.to_lowercase();
+            let mut keep = vec![false; self.nodes.len()];
+            for (id, node) in self.nodes.iter().enumerate() {
+                if node.name.to_lowercase().contains(&needle) {
+                    let mut current = Some(id);
+                    while let Some(c) = current {
+                        if keep[c] {
+                            break;
+                        }
+                        keep[c] = true;
+                        current = self.nodes[c].parent;
+                    }
+                }
+            }
+            let mut stack: Vec<NodeId> = self.roots.iter().rev().copied().collect();
+            while let Some(id) = stack.pop() {
+                if !keep[id] {
+                    continue;
+                }
+                self.visible.push(id);
+                stack.extend(self.nodes[id].children.iter().rev().copied());
+            }
+        }
+        if let Some(index) = selected.and_then(|id| self.visible.iter().position(|&v| v == id)) {
+            self.selected = index;
+        }
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Moves the selection by `delta` rows, clamped.
+    pub fn move_selection(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    /// Keeps the selection inside a window of `rows` rows.
+    pub fn scroll_into_view(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        let max_offset = self.visible.len().saturating_sub(rows);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// All loaded paths (for jump completion), as `mount/path`.
+    pub fn known_paths(&self) -> Vec<String> {
+        (0..self.nodes.len())
+            .filter_map(|id| self.full_path(id))
+            .collect()
+    }
+
+    /// Remembers what is expanded and selected so a rebuild can restore it.
+    pub fn remember_for_refresh(&mut self) {
+        self.restore_expanded = (0..self.nodes.len())
+            .filter(|&id| self.nodes[id].expanded)
+            .filter_map(|id| self.full_path(id))
+            .collect();
+        self.restore_selected = self.selected_id().and_then(|id| self.full_path(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::{KvVersion, SecretEngine};
+
+    fn mount(path: &str) -> MountInfo {
+        MountInfo {
+            path: path.into(),
+            engine: SecretEngine::Kv(KvVersion::V2),
+            description: String::new(),
+        }
+    }
+
+    fn tree() -> Tree {
+        let mut tree = Tree::default();
+        tree.set_mounts(vec![mount("kv/"), mount("secret/")]);
+        tree
+    }
+
+    #[test]
+    fn leaf_and_folder_with_same_name_both_show_in_order() {
+        let mut tree = tree();
+        tree.start_listing(1);
+        tree.apply_listing(1, Ok(vec!["app/".into(), "app".into(), "zeta".into()]));
+        tree.set_expanded(1, true);
+        let names: Vec<&str> = tree
+            .visible
+            .iter()
+            .map(|&id| tree.nodes[id].name.as_str())
+            .collect();
+        assert_eq!(names, vec!["kv/", "secret/", "app", "app/", "zeta"]);
+        let app_folder = tree.visible[3];
+        assert_eq!(tree.location(app_folder).unwrap().path, "app/");
+        assert_eq!(tree.full_path(tree.visible[2]).unwrap(), "secret/app");
+    }
+
+    #[test]
+    fn denied_listing_marks_only_that_node() {
+        let mut tree = tree();
+        tree.apply_listing(
+            0,
+            Err(VaultError::PermissionDenied {
+                path: "kv/metadata/".into(),
+                operation: "list".into(),
+            }),
+        );
+        assert_eq!(tree.nodes[0].listing, Listing::Denied);
+        assert_eq!(tree.nodes[1].listing, Listing::NotLoaded);
+    }
+
+    #[test]
+    fn jump_creates_pinned_path_that_survives_a_listing() {
+        let mut tree = tree();
+        let leaf = tree.ensure_path(1, "team/db/creds");
+        assert_eq!(tree.full_path(leaf).unwrap(), "secret/team/db/creds");
+        assert_eq!(tree.nodes[leaf].kind, NodeKind::Secret);
+        assert!(tree.visible.contains(&leaf));
+        // The root listing does not show "team/" (e.g. filtered by policy): it stays.
+        tree.apply_listing(1, Ok(vec!["other".into()]));
+        assert!(tree.visible.contains(&leaf));
+        let (mount, rest) = tree.mount_node_for("secret/team/x").unwrap();
+        assert_eq!((mount, rest.as_str()), (1, "team/x"));
+    }
+
+    #[test]
+    fn filter_shows_matches_with_ancestors_and_clears() {
+        let mut tree = tree();
+        tree.apply_listing(1, Ok(vec!["app/".into(), "web".into()]));
+        let app = tree.nodes[1].children[0];
+        tree.apply_listing(app, Ok(vec!["database".into(), "cache".into()]));
+        tree.set_filter("DATA".into());
+        let names: Vec<&str> = tree
+            .visible
+            .iter()
+            .map(|&id| tree.nodes[id].name.as_str())
+            .collect();
+        assert_eq!(names, vec!["secret/", "app/", "database"]);
+        tree.set_filter(String::new());
+        assert_eq!(tree.visible.len(), 2);
+    }
+
+    #[test]
+    fn selection_and_scrolling_stay_in_bounds() {
+        let mut tree = tree();
+        tree.apply_listing(1, Ok((0..50).map(|i| format!("s{i:02}")).collect()));
+        tree.set_expanded(1, true);
+        tree.move_selection(100);
+        assert_eq!(tree.selected, 51);
+        tree.scroll_into_view(10);
+        assert_eq!(tree.offset, 42);
+        tree.move_selection(-1000);
+        tree.scroll_into_view(10);
+        assert_eq!((tree.selected, tree.offset), (0, 0));
+    }
+}

@@ -1,0 +1,124 @@
+//! Command-line arguments (clap). Environment variables are resolved in `config`, not by clap, so the
+//! `BAO_*`-over-`VAULT_*` rule (a set-but-empty `BAO_X` still wins) holds exactly.
+
+use crate::clipboard::ClipboardChoice;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const ENVIRONMENT: &str = "\
+Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over both):
+  BAO_ADDR / VAULT_ADDR                  server address (default https://127.0.0.1:8200)
+  BAO_TOKEN / VAULT_TOKEN                token; else the token file
+  BAO_TOKEN_PATH                         token file (default ~/.vault-token)
+  BAO_NAMESPACE / VAULT_NAMESPACE        namespace, sent as X-Vault-Namespace
+  BAO_CACERT / VAULT_CACERT              PEM file of CA certificates to trust
+  BAO_CAPATH / VAULT_CAPATH              directory of PEM CA certificates
+  BAO_CLIENT_CERT / VAULT_CLIENT_CERT    client certificate (PEM) for TLS auth
+  BAO_CLIENT_KEY / VAULT_CLIENT_KEY      client key (PEM) for TLS auth
+  BAO_SKIP_VERIFY / VAULT_SKIP_VERIFY    skip TLS verification (insecure; flagged in the UI)
+  BAO_TLS_SERVER_NAME / VAULT_TLS_SERVER_NAME   name to use for SNI and verification
+  BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s)
+  TRESOR_LOG                             log level (default info); logs go to a private file
+  TRESOR_BAO                             path of the bao binary for `tresor demo`
+
+Keys: press ? in the app for the full list.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tresor",
+    version,
+    about = "A fast, safe terminal UI for HashiCorp Vault and OpenBao",
+    after_help = ENVIRONMENT
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub ui: UiArgs,
+
+    /// Log file (default: tresor.log in the platform state directory).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub log_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectionArgs {
+    /// Server address, e.g. https://vault.example.com:8200.
+    #[arg(long, value_name = "URL")]
+    pub addr: Option<String>,
+    /// Token to use. Prefer BAO_TOKEN or the token file: arguments are visible in `ps`.
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Namespace (sent as X-Vault-Namespace).
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+    /// PEM file of CA certificates to trust.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Directory of PEM CA certificates to trust.
+    #[arg(long, value_name = "DIR")]
+    pub ca_path: Option<PathBuf>,
+    /// Client certificate (PEM) for TLS client authentication.
+    #[arg(long, value_name = "FILE")]
+    pub client_cert: Option<PathBuf>,
+    /// Client key (PEM) for TLS client authentication.
+    #[arg(long, value_name = "FILE")]
+    pub client_key: Option<PathBuf>,
+    /// Do not verify the server's TLS certificate (insecure).
+    #[arg(long)]
+    pub tls_skip_verify: bool,
+    /// Server name for SNI and certificate verification.
+    #[arg(long, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+    /// Per-request timeout, e.g. 30s or 2m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UiArgs {
+    /// Clipboard to use: auto (system clipboard with a display, else OSC 52), system, or osc52.
+    #[arg(
+        long,
+        value_name = "KIND",
+        default_value = "auto",
+        env = "TRESOR_CLIPBOARD"
+    )]
+    pub clipboard: ClipboardChoice,
+    /// Seconds after which a copied value is cleared from the clipboard if still there (0: never).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 30,
+        env = "TRESOR_CLIPBOARD_CLEAR"
+    )]
+    pub clipboard_clear: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a throwaway OpenBao dev server with sample secrets and open the TUI on it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DemoArgs {
+    /// The bao binary (default: TRESOR_BAO, then `bao` on PATH, then ./.venv/bin/bao).
+    #[arg(long, value_name = "PATH")]
+    pub bao: Option<PathBuf>,
+    /// Do not open the TUI: start and seed the server, print how to reach it, wait for Ctrl-C.
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Open the TUI with a limited token (policy app-readonly) instead of the root token.
+    #[arg(long)]
+    pub limited: bool,
+}
+
+fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
+    crate::config::parse_duration(text)
+        .ok_or_else(|| format!("bad duration {text:?} (e.g. 30s, 2m)"))
+}

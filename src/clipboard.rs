@@ -1,0 +1,194 @@
+//! Copying to the clipboard: the system clipboard (arboard) when a display is there, OSC 52 through
+//! the terminal otherwise (SSH, tmux, no X/Wayland). We remember only a fingerprint of what we
+//! copied, so we can clear the clipboard later if it still holds our value.
+
+use base64::Engine;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipboardChoice {
+    Auto,
+    System,
+    Osc52,
+}
+
+impl std::str::FromStr for ClipboardChoice {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "auto" => Ok(Self::Auto),
+            "system" => Ok(Self::System),
+            "osc52" => Ok(Self::Osc52),
+            other => Err(format!("unknown clipboard {other:?} (auto, system, osc52)")),
+        }
+    }
+}
+
+enum Backend {
+    System(arboard::Clipboard),
+    Osc52 { tmux: bool },
+}
+
+pub struct Clipboard {
+    backend: Backend,
+    hasher: RandomState,
+    /// Fingerprint of the last value we put there.
+    ours: Option<u64>,
+}
+
+/// Whether the environment looks like a remote/headless session where the system clipboard would
+/// be the wrong machine's (or absent).
+pub fn prefers_osc52(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    let has_display = set("DISPLAY") || set("WAYLAND_DISPLAY");
+    let remote = set("SSH_TTY") || set("SSH_CONNECTION");
+    // Only Linux needs a display server for a system clipboard; macOS and Windows always have one.
+    remote || (cfg!(target_os = "linux") && !has_display)
+}
+
+impl Clipboard {
+    pub fn new(choice: ClipboardChoice) -> Self {
+        let env = |name: &str| std::env::var(name).ok();
+        let tmux = env("TMUX").is_some_and(|v| !v.is_empty());
+        let want_system = match choice {
+            ClipboardChoice::System => true,
+            ClipboardChoice::Osc52 => false,
+            ClipboardChoice::Auto => !prefers_osc52(&env),
+        };
+        let backend = if want_system {
+            match arboard::Clipboard::new() {
+                Ok(clipboard) => Backend::System(clipboard),
+                Err(error) => {
+                    tracing::info!(%error, "system clipboard unavailable, using OSC 52");
+                    Backend::Osc52 { tmux }
+                }
+            }
+        } else {
+            Backend::Osc52 { tmux }
+        };
+        Self {
+            backend,
+            hasher: RandomState::new(),
+            ours: None,
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::System(_) => "system clipboard",
+            Backend::Osc52 { .. } => "OSC 52",
+        }
+    }
+
+    fn fingerprint(&self, text: &str) -> u64 {
+        self.hasher.hash_one(text)
+    }
+
+    /// Copies `text`; OSC 52 sequences are written to `terminal`. Returns the backend used and the
+    /// fingerprint to pass to [`clear_if_ours`].
+    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<u64, String> {
+        match &mut self.backend {
+            Backend::System(clipboard) => clipboard
+                .set_text(text.to_string())
+                .map_err(|e| format!("system clipboard: {e}"))?,
+            Backend::Osc52 { tmux } => {
+                write_osc52(terminal, Some(text), *tmux).map_err(|e| format!("terminal: {e}"))?
+            }
+        }
+        let fingerprint = self.fingerprint(text);
+        self.ours = Some(fingerprint);
+        Ok(fingerprint)
+    }
+
+    /// Clears the clipboard if it still holds what we put there with this fingerprint. With OSC 52
+    /// the clipboard cannot be read back, so it is cleared if our copy was the last one we made.
+    pub fn clear_if_ours(&mut self, fingerprint: u64, terminal: &mut dyn Write) -> bool {
+        if self.ours != Some(fingerprint) {
+            return false;
+        }
+        self.ours = None;
+        match &mut self.backend {
+            Backend::System(clipboard) => {
+                let current = clipboard.get_text().ok();
+                let still_ours = current
+                    .as_deref()
+                    .is_some_and(|text| self.hasher.hash_one(text) == fingerprint);
+                still_ours && clipboard.clear().is_ok()
+            }
+            Backend::Osc52 { tmux } => write_osc52(terminal, None, *tmux).is_ok(),
+        }
+    }
+
+    pub fn pending(&self) -> Option<u64> {
+        self.ours
+    }
+}
+
+/// Writes an OSC 52 "set clipboard" (or clear, with `None`). Inside tmux the sequence is also sent
+/// wrapped for passthrough, so it works whether tmux forwards OSC 52 itself or passes it through.
+pub fn write_osc52(out: &mut dyn Write, text: Option<&str>, tmux: bool) -> std::io::Result<()> {
+    let payload = match text {
+        Some(text) => {
+            zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(text))
+        }
+        None => zeroize::Zeroizing::new("!".to_string()),
+    };
+    let sequence = zeroize::Zeroizing::new(format!("\x1b]52;c;{}\x07", payload.as_str()));
+    out.write_all(sequence.as_bytes())?;
+    if tmux {
+        let wrapped = zeroize::Zeroizing::new(format!(
+            "\x1bPtmux;{}\x1b\\",
+            sequence.replace('\x1b', "\x1b\x1b")
+        ));
+        out.write_all(wrapped.as_bytes())?;
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_encodes_and_clears() {
+        let mut out = Vec::new();
+        write_osc52(&mut out, Some("hi"), false).unwrap();
+        assert_eq!(out, b"\x1b]52;c;aGk=\x07");
+        let mut out = Vec::new();
+        write_osc52(&mut out, None, true).unwrap();
+        assert_eq!(out, b"\x1b]52;c;!\x07\x1bPtmux;\x1b\x1b]52;c;!\x07\x1b\\");
+    }
+
+    #[test]
+    fn ssh_and_headless_prefer_osc52() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        if cfg!(target_os = "linux") {
+            assert!(prefers_osc52(&env(&[])));
+            assert!(!prefers_osc52(&env(&[("DISPLAY", ":0")])));
+        }
+        assert!(prefers_osc52(&env(&[
+            ("DISPLAY", ":0"),
+            ("SSH_TTY", "/dev/pts/1")
+        ])));
+    }
+
+    #[test]
+    fn osc52_clear_only_for_our_latest_copy() {
+        let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
+        let mut out = Vec::new();
+        let first = clipboard.copy("one", &mut out).unwrap();
+        let second = clipboard.copy("two", &mut out).unwrap();
+        assert!(!clipboard.clear_if_ours(first, &mut out));
+        assert!(clipboard.clear_if_ours(second, &mut out));
+        assert!(clipboard.pending().is_none());
+    }
+}

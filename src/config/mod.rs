@@ -1,0 +1,272 @@
+//! Where to connect and with which token, resolved the way the `bao` CLI does it.
+//!
+//! Precedence per setting: command-line flag, then `BAO_X` (wins when set, even if empty), then
+//! `VAULT_X`, then the default. The token falls back to the token file (`BAO_TOKEN_PATH`, else
+//! `~/.vault-token`). Resolution is a pure function of an environment lookup so it can be tested.
+
+use crate::secret::Token;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_ADDR: &str = "https://127.0.0.1:8200";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Everything needed to open a connection. Built once at start; the client copies what it needs.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionSettings {
+    pub addr: String,
+    pub token: Option<Token>,
+    /// Where the token came from, for the header and for error messages (never the token itself).
+    pub token_source: TokenSource,
+    pub namespace: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub ca_path: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub skip_verify: bool,
+    pub tls_server_name: Option<String>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TokenSource {
+    #[default]
+    None,
+    Flag,
+    Env,
+    File,
+}
+
+/// Values given on the command line; `None` means "not given, look at the environment".
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub addr: Option<String>,
+    pub token: Option<Token>,
+    pub namespace: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub ca_path: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub skip_verify: bool,
+    pub tls_server_name: Option<String>,
+    pub timeout: Option<Duration>,
+}
+
+/// Reads `BAO_<name>` first (set-but-empty still wins, as in the bao CLI), then `VAULT_<name>`.
+pub fn lookup_twin(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    env(&format!("BAO_{name}")).or_else(|| env(&format!("VAULT_{name}")))
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+fn parse_bool(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "t" | "true" | "yes" | "y" | "on"
+    )
+}
+
+/// Parses `30`, `30s`, `2m`, `1500ms` the way Vault's CLIENT_TIMEOUT is usually written.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(index) => text.split_at(index),
+        None => (text, "s"),
+    };
+    let value: u64 = number.parse().ok()?;
+    match unit {
+        "ms" => Some(Duration::from_millis(value)),
+        "s" => Some(Duration::from_secs(value)),
+        "m" => Some(Duration::from_secs(value * 60)),
+        "h" => Some(Duration::from_secs(value * 3600)),
+        _ => None,
+    }
+}
+
+/// The token file: `BAO_TOKEN_PATH` if set and non-empty, else `$HOME/.vault-token`.
+pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    if let Some(path) = non_empty(env("BAO_TOKEN_PATH")) {
+        return Some(PathBuf::from(path));
+    }
+    non_empty(env("HOME")).map(|home| Path::new(&home).join(".vault-token"))
+}
+
+/// Resolves the settings from flags, environment and token file.
+pub fn resolve(
+    overrides: Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    read_file: &dyn Fn(&Path) -> Option<String>,
+) -> ConnectionSettings {
+    let twin = |name: &str| lookup_twin(env, name);
+    let path_setting = |flag: Option<PathBuf>, name: &str| {
+        flag.or_else(|| non_empty(twin(name)).map(PathBuf::from))
+    };
+
+    let addr = overrides
+        .addr
+        .or_else(|| non_empty(twin("ADDR")))
+        .unwrap_or_else(|| DEFAULT_ADDR.to_string());
+
+    let (token, token_source) = if let Some(token) = overrides.token {
+        (Some(token), TokenSource::Flag)
+    } else if let Some(value) = twin("TOKEN") {
+        if value.trim().is_empty() {
+            (None, TokenSource::None)
+        } else {
+            (Some(Token::new(value.trim())), TokenSource::Env)
+        }
+    } else {
+        let from_file = token_file_path(env)
+            .and_then(|path| read_file(&path))
+            .map(|text| text.trim().to_string())
+            .filter(|text| !text.is_empty());
+        match from_file {
+            Some(text) => (Some(Token::new(text)), TokenSource::File),
+            None => (None, TokenSource::None),
+        }
+    };
+
+    ConnectionSettings {
+        addr: addr.trim_end_matches('/').to_string(),
+        token,
+        token_source,
+        namespace: overrides
+            .namespace
+            .or_else(|| non_empty(twin("NAMESPACE")))
+            .map(|ns| ns.trim_matches('/').to_string())
+            .filter(|ns| !ns.is_empty()),
+        ca_cert: path_setting(overrides.ca_cert, "CACERT"),
+        ca_path: path_setting(overrides.ca_path, "CAPATH"),
+        client_cert: path_setting(overrides.client_cert, "CLIENT_CERT"),
+        client_key: path_setting(overrides.client_key, "CLIENT_KEY"),
+        skip_verify: overrides.skip_verify || twin("SKIP_VERIFY").is_some_and(|v| parse_bool(&v)),
+        tls_server_name: overrides
+            .tls_server_name
+            .or_else(|| non_empty(twin("TLS_SERVER_NAME"))),
+        timeout: overrides
+            .timeout
+            .or_else(|| twin("CLIENT_TIMEOUT").and_then(|v| parse_duration(&v)))
+            .unwrap_or(DEFAULT_TIMEOUT),
+    }
+}
+
+/// Resolves against the real process environment and file system.
+pub fn resolve_from_process(overrides: Overrides) -> ConnectionSettings {
+    resolve(overrides, &|name| std::env::var(name).ok(), &|path| {
+        std::fs::read_to_string(path).ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn resolve_with(vars: &[(&str, &str)], files: &[(&str, &str)]) -> ConnectionSettings {
+        resolve_overridden(Overrides::default(), vars, files)
+    }
+
+    fn resolve_overridden(
+        overrides: Overrides,
+        vars: &[(&str, &str)],
+        files: &[(&str, &str)],
+    ) -> ConnectionSettings {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let files: HashMap<PathBuf, String> = files
+            .iter()
+            .map(|(k, v)| (PathBuf::from(k), v.to_string()))
+            .collect();
+        resolve(overrides, &|name| vars.get(name).cloned(), &|path| {
+            files.get(path).cloned()
+        })
+    }
+
+    #[test]
+    fn bao_variables_win_over_vault_variables() {
+        let settings = resolve_with(
+            &[
+                ("BAO_ADDR", "http://bao:8200"),
+                ("VAULT_ADDR", "http://vault:8200"),
+                ("VAULT_NAMESPACE", "team"),
+            ],
+            &[],
+        );
+        assert_eq!(settings.addr, "http://bao:8200");
+        assert_eq!(settings.namespace.as_deref(), Some("team"));
+    }
+
+    #[test]
+    fn an_empty_bao_token_still_wins_over_vault_token_and_file() {
+        let settings = resolve_with(
+            &[
+                ("BAO_TOKEN", ""),
+                ("VAULT_TOKEN", "s.vault"),
+                ("HOME", "/h"),
+            ],
+            &[("/h/.vault-token", "s.file")],
+        );
+        assert!(settings.token.is_none());
+        assert_eq!(settings.token_source, TokenSource::None);
+    }
+
+    #[test]
+    fn token_falls_back_to_token_file_and_bao_token_path() {
+        let settings = resolve_with(&[("HOME", "/h")], &[("/h/.vault-token", "s.file\n")]);
+        assert_eq!(settings.token.unwrap().expose(), "s.file");
+        assert_eq!(settings.token_source, TokenSource::File);
+
+        let settings = resolve_with(
+            &[("HOME", "/h"), ("BAO_TOKEN_PATH", "/t/tok")],
+            &[("/h/.vault-token", "s.file"), ("/t/tok", "s.other")],
+        );
+        assert_eq!(settings.token.unwrap().expose(), "s.other");
+    }
+
+    #[test]
+    fn flags_win_over_everything() {
+        let overrides = Overrides {
+            addr: Some("http://flag:1/".into()),
+            token: Some(Token::new("s.flag")),
+            ..Overrides::default()
+        };
+        let settings = resolve_overridden(
+            overrides,
+            &[("BAO_ADDR", "http://env"), ("BAO_TOKEN", "s.env")],
+            &[],
+        );
+        assert_eq!(settings.addr, "http://flag:1");
+        assert_eq!(settings.token.unwrap().expose(), "s.flag");
+        assert_eq!(settings.token_source, TokenSource::Flag);
+    }
+
+    #[test]
+    fn defaults_and_tls_settings() {
+        let settings = resolve_with(
+            &[
+                ("VAULT_SKIP_VERIFY", "true"),
+                ("BAO_CACERT", "/ca.pem"),
+                ("VAULT_TLS_SERVER_NAME", "vault.internal"),
+                ("BAO_CLIENT_TIMEOUT", "5s"),
+            ],
+            &[],
+        );
+        assert_eq!(settings.addr, DEFAULT_ADDR);
+        assert!(settings.skip_verify);
+        assert_eq!(settings.ca_cert, Some(PathBuf::from("/ca.pem")));
+        assert_eq!(settings.tls_server_name.as_deref(), Some("vault.internal"));
+        assert_eq!(settings.timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("30"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("150ms"), Some(Duration::from_millis(150)));
+        assert_eq!(parse_duration("x"), None);
+    }
+}

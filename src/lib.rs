@@ -1,0 +1,17 @@
+//! tresor: a terminal UI for HashiCorp Vault and OpenBao.
+//!
+//! The crate is split the way data flows: `config` decides where to connect, `vault` talks HTTP and
+//! knows nothing of the UI, `app` is the pure state machine, `ui` draws it, and `runtime` owns the
+//! terminal and runs effects. `main.rs` only wires these together.
+
+pub mod app;
+pub mod cli;
+pub mod clipboard;
+pub mod config;
+pub mod demo;
+pub mod devserver;
+pub mod logging;
+pub mod runtime;
+pub mod secret;
+pub mod ui;
+pub mod vault;

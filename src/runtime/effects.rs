@@ -1,0 +1,99 @@
+//! Carries out effects: network calls become tokio tasks that send an `Action` back; clipboard work
+//! happens right here, between frames, since OSC 52 writes to the terminal.
+
+use crate::app::{Action, Effect};
+use crate::clipboard::Clipboard;
+use crate::vault::VaultClient;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub struct EffectRunner {
+    pub client: VaultClient,
+    pub actions: UnboundedSender<Action>,
+    pub clipboard: Clipboard,
+    pub clipboard_clear_after: Duration,
+    /// Fingerprints of copies whose clear timer fired.
+    pub clear_due: UnboundedSender<u64>,
+}
+
+impl EffectRunner {
+    pub fn run(&mut self, effect: Effect, terminal: &mut dyn std::io::Write) {
+        let client = self.client.clone();
+        let actions = self.actions.clone();
+        match effect {
+            Effect::LoadMounts { generation } => {
+                tokio::spawn(async move {
+                    let result = client.secret_mounts().await;
+                    let _ = actions.send(Action::MountsLoaded { generation, result });
+                });
+            }
+            Effect::ListFolder {
+                generation,
+                node,
+                location,
+            } => {
+                tokio::spawn(async move {
+                    let result = client.list_folder(&location.mount, &location.path).await;
+                    let _ = actions.send(Action::FolderListed {
+                        generation,
+                        node,
+                        result,
+                    });
+                });
+            }
+            Effect::ReadSecret { request, location } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .read_secret(&location.mount, &location.path, None)
+                        .await;
+                    let _ = actions.send(Action::SecretLoaded { request, result });
+                });
+            }
+            Effect::LookupToken => {
+                if !client.has_token() {
+                    return;
+                }
+                tokio::spawn(async move {
+                    let _ = actions.send(Action::TokenLookedUp(client.lookup_self().await));
+                });
+            }
+            Effect::LoadSealStatus => {
+                tokio::spawn(async move {
+                    let _ = actions.send(Action::SealStatusLoaded(client.seal_status().await));
+                });
+            }
+            Effect::Copy { text, description } => {
+                let result = self.clipboard.copy(text.expose(), terminal);
+                drop(text);
+                let backend = self.clipboard.backend_name();
+                if let Ok(fingerprint) = result
+                    && !self.clipboard_clear_after.is_zero()
+                {
+                    let due = self.clear_due.clone();
+                    let after = self.clipboard_clear_after;
+                    tokio::spawn(async move {
+                        tokio::time::sleep(after).await;
+                        let _ = due.send(fingerprint);
+                    });
+                }
+                let _ = self.actions.send(Action::Copied {
+                    description,
+                    result: result.map(|_| backend),
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+
+    pub fn clear_clipboard(&mut self, fingerprint: u64, terminal: &mut dyn std::io::Write) {
+        let cleared = self.clipboard.clear_if_ours(fingerprint, terminal);
+        let _ = self.actions.send(Action::ClipboardCleared { cleared });
+    }
+
+    /// On exit, a value we copied is not left behind on the clipboard.
+    pub fn clear_pending(&mut self, terminal: &mut dyn std::io::Write) {
+        if let Some(fingerprint) = self.clipboard.pending() {
+            self.clipboard.clear_if_ours(fingerprint, terminal);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The event loop: terminal events, action results, a tick and signals in one `select!`; each
+//! becomes an `Action` for `update`, whose effects the runner carries out; then one frame is drawn.
+
+pub mod effects;
+pub mod terminal;
+
+use crate::app::state::ConnectionView;
+use crate::app::{Action, App, update};
+use crate::clipboard::{Clipboard, ClipboardChoice};
+use crate::config::ConnectionSettings;
+use crate::vault::VaultClient;
+use crossterm::event::{Event, EventStream};
+use effects::EffectRunner;
+use futures::StreamExt;
+use std::time::{Duration, Instant};
+use terminal::Tui;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+pub const TICK: Duration = Duration::from_millis(100);
+
+#[derive(Debug, Clone)]
+pub struct UiOptions {
+    pub clipboard: ClipboardChoice,
+    pub clipboard_clear_after: Duration,
+}
+
+fn action_for(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => Some(Action::Key(key)),
+        Event::Mouse(mouse) => Some(Action::Mouse(mouse)),
+        Event::Resize(width, height) => Some(Action::Resize(width, height)),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        _ => None,
+    }
+}
+
+/// Runs the TUI until the user quits. The terminal is restored on every exit path.
+pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow::Result<()> {
+    let client = VaultClient::new(&settings)?;
+    let mut tui = Tui::enter()?;
+    let started = Instant::now();
+    tracing::info!(addr = %settings.addr, "tui started");
+
+    let (actions_tx, mut actions_rx) = mpsc::unbounded_channel::<Action>();
+    let (clear_tx, mut clear_rx) = mpsc::unbounded_channel::<u64>();
+    let mut app = App::new(ConnectionView::from_settings(&settings), tui.size());
+    app.clipboard_clear_after = options.clipboard_clear_after;
+    let mut runner = EffectRunner {
+        client,
+        actions: actions_tx,
+        clipboard: Clipboard::new(options.clipboard),
+        clipboard_clear_after: options.clipboard_clear_after,
+        clear_due: clear_tx,
+    };
+
+    tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "first frame drawn"
+    );
+    for effect in app.start() {
+        runner.run(effect, &mut std::io::stdout());
+    }
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+
+    loop {
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => action_for(event),
+                Some(Err(error)) => {
+                    tracing::error!(%error, "terminal event stream failed");
+                    break;
+                }
+                None => break,
+            },
+            Some(action) = actions_rx.recv() => Some(action),
+            Some(fingerprint) = clear_rx.recv() => {
+                runner.clear_clipboard(fingerprint, &mut std::io::stdout());
+                None
+            }
+            _ = tick.tick() => Some(Action::Tick(started.elapsed())),
+            _ = sigterm.recv() => Some(Action::Quit),
+            _ = sighup.recv() => Some(Action::Quit),
+            _ = sigint.recv() => Some(Action::Quit),
+        };
+        if let Some(action) = action {
+            for effect in update(&mut app, action) {
+                runner.run(effect, &mut std::io::stdout());
+            }
+        }
+        if app.should_quit {
+            break;
+        }
+        tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
+    }
+    runner.clear_pending(&mut std::io::stdout());
+    drop(tui);
+    tracing::info!("tui stopped");
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Owns the terminal: raw mode, alternate screen, mouse and paste capture, and their restoration on
+//! every way out (normal exit, error, panic, signal).
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Stdout};
+use std::sync::Once;
+
+pub type Backend = CrosstermBackend<Stdout>;
+
+pub struct Tui {
+    pub terminal: Terminal<Backend>,
+}
+
+static PANIC_HOOK: Once = Once::new();
+
+/// Puts the terminal back to normal. Safe to call more than once.
+pub fn restore() -> io::Result<()> {
+    let mut stdout = io::stdout();
+    let _ = execute!(
+        stdout,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    disable_raw_mode()
+}
+
+fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = restore();
+            previous(info);
+        }));
+    });
+}
+
+impl Tui {
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let mut stdout = io::stdout();
+        if let Err(error) = execute!(
+            stdout,
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        ) {
+            let _ = restore();
+            return Err(error);
+        }
+        let terminal = match Terminal::new(CrosstermBackend::new(stdout)) {
+            Ok(terminal) => terminal,
+            Err(error) => {
+                let _ = restore();
+                return Err(error);
+            }
+        };
+        Ok(Self { terminal })
+    }
+
+    pub fn size(&self) -> (u16, u16) {
+        self.terminal
+            .size()
+            .map(|s| (s.width, s.height))
+            .unwrap_or((80, 24))
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        let _ = restore();
+    }
+}

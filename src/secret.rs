@@ -1,0 +1,69 @@
+//! Types that hold secrets: zeroized on drop, redacted in `Debug`.
+
+use std::fmt;
+use zeroize::{Zeroize, Zeroizing};
+
+/// A Vault token. `Debug` never prints it; the memory is wiped on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(Zeroizing<String>);
+
+impl Token {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The raw token, for the `X-Vault-Token` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// A secret value as shown in the UI: the text plus whether it came from a JSON (non-string) value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(Zeroizing<String>);
+
+impl SecretText {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText(<redacted>)")
+    }
+}
+
+impl Zeroize for SecretText {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let token = Token::new("s.very-secret");
+        let text = SecretText::new("hunter2");
+        assert_eq!(format!("{token:?}"), "Token(<redacted>)");
+        assert_eq!(format!("{text:?}"), "SecretText(<redacted>)");
+        assert!(!format!("{token:?}{text:?}").contains("secret-"));
+    }
+}

@@ -1,0 +1,96 @@
+//! The bottom line: the latest status message, else the keys that work right now (from the keymap).
+
+use super::{text::sanitize, theme};
+use crate::app::keymap::{self, Command};
+use crate::app::{App, Focus, Modal, StatusKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Commands whose hints make sense in the current context, in footer order.
+pub fn hint_commands(app: &App) -> Vec<Command> {
+    let tree = [
+        Command::Open,
+        Command::Close,
+        Command::Filter,
+        Command::Jump,
+        Command::SwitchPane,
+        Command::CopyPath,
+        Command::Refresh,
+        Command::Help,
+        Command::Quit,
+    ];
+    let secret = [
+        Command::Reveal,
+        Command::CopyValue,
+        Command::CopyPath,
+        Command::SwitchPane,
+        Command::Refresh,
+        Command::Help,
+        Command::Quit,
+    ];
+    let list: &[Command] = match app.focus {
+        Focus::Tree if app.secret.location.is_some() => &[
+            Command::Open,
+            Command::Close,
+            Command::Filter,
+            Command::Jump,
+            Command::Reveal,
+            Command::CopyValue,
+            Command::CopyPath,
+            Command::SwitchPane,
+            Command::Help,
+            Command::Quit,
+        ],
+        Focus::Tree => &tree,
+        Focus::Secret => &secret,
+    };
+    list.to_vec()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if area.height == 0 {
+        return;
+    }
+    if let Some(status) = &app.status {
+        let style = match status.kind {
+            StatusKind::Info => theme::ok(),
+            StatusKind::Warning => theme::warning(),
+            StatusKind::Error => theme::error(),
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {}", sanitize(&status.text)), style)),
+            area,
+        );
+        return;
+    }
+    let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
+        (Some(Modal::Help { .. }), _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
+        (Some(Modal::Jump { .. }), _) => vec![
+            ("Enter".into(), "go"),
+            ("Tab".into(), "complete"),
+            ("Esc".into(), "cancel"),
+        ],
+        (None, Some(_)) => vec![
+            ("Enter".into(), "keep filter"),
+            ("Esc".into(), "clear"),
+            ("↑/↓".into(), "move"),
+        ],
+        (None, None) => hint_commands(app)
+            .into_iter()
+            .filter_map(|command| {
+                let binding = keymap::binding(command);
+                binding
+                    .hint
+                    .map(|hint| (keymap::short_key(command).to_string(), hint))
+            })
+            .collect(),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint) in pairs {
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::styled(format!(" {hint}  "), theme::dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

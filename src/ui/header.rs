@@ -1,0 +1,128 @@
+//! Two header lines: where we are connected (and whether it is sealed), and who we are.
+
+use super::{spinner, text::sanitize, theme};
+use crate::app::App;
+use crate::app::state::Loadable;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// `1h 02m`, `4m 09s`, `12s`.
+pub fn format_ttl(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m {s:02}s"),
+        (h, _) if h >= 48 => format!("{}d {:02}h", h / 24, h % 24),
+        _ => format!("{h}h {m:02}m"),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if area.height == 0 {
+        return;
+    }
+    let mut first = vec![
+        Span::styled(
+            " tresor ",
+            Style::new()
+                .bg(Color::Cyan)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::styled(sanitize(&app.connection.addr).into_owned(), theme::title()),
+    ];
+    if let Some(namespace) = &app.connection.namespace {
+        first.push(Span::styled(
+            format!("  ns: {}", sanitize(namespace)),
+            theme::dim(),
+        ));
+    }
+    first.push(Span::raw("  "));
+    first.push(match &app.seal {
+        Loadable::Loading => Span::styled(format!("{} seal status", spinner(app)), theme::dim()),
+        Loadable::Ready(status) if status.sealed => Span::styled(
+            format!(" SEALED {}/{} ", status.progress, status.threshold),
+            theme::warning(),
+        ),
+        Loadable::Ready(status) => Span::styled(
+            format!("● unsealed  {}", sanitize(&status.version)),
+            theme::ok(),
+        ),
+        Loadable::Failed(reason) if reason == "sealed" => {
+            Span::styled(" SEALED ", theme::warning())
+        }
+        Loadable::Failed(_) => Span::styled("● unreachable", theme::error()),
+    });
+    if app.connection.skip_verify {
+        first.push(Span::raw("  "));
+        first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));
+    }
+
+    let mut second = vec![Span::raw(" ")];
+    match &app.token {
+        _ if !app.connection.has_token => {
+            second.push(Span::styled("no token", theme::error()));
+        }
+        Loadable::Loading => second.push(Span::styled(
+            format!("{} token", spinner(app)),
+            theme::dim(),
+        )),
+        Loadable::Failed(reason) => {
+            second.push(Span::styled("token: ", theme::dim()));
+            second.push(Span::styled(sanitize(reason).into_owned(), theme::error()));
+        }
+        Loadable::Ready(view) => {
+            second.push(Span::styled("token ", theme::dim()));
+            second.push(Span::styled(
+                sanitize(&view.info.display_name).into_owned(),
+                theme::title(),
+            ));
+            second.push(Span::styled("  policies ", theme::dim()));
+            second.push(Span::raw(
+                sanitize(&view.info.policies.join(", ")).into_owned(),
+            ));
+            second.push(Span::styled("  ttl ", theme::dim()));
+            match view.remaining(app.clock) {
+                None => second.push(Span::raw("never expires")),
+                Some(left) => {
+                    let low = left < 300 || left * 10 < view.info.ttl_seconds;
+                    let style = if left == 0 {
+                        theme::error()
+                    } else if low {
+                        theme::warning()
+                    } else {
+                        Style::new()
+                    };
+                    let label = if left == 0 {
+                        "expired".to_string()
+                    } else {
+                        format_ttl(left)
+                    };
+                    second.push(Span::styled(label, style));
+                }
+            }
+            if !view.info.renewable {
+                second.push(Span::styled(" (not renewable)", theme::dim()));
+            }
+        }
+    }
+    let lines = vec![Line::from(first), Line::from(second)];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_ttl;
+
+    #[test]
+    fn ttl_is_human_readable() {
+        assert_eq!(format_ttl(12), "12s");
+        assert_eq!(format_ttl(249), "4m 09s");
+        assert_eq!(format_ttl(3720), "1h 02m");
+        assert_eq!(format_ttl(3 * 86400 + 3600), "3d 01h");
+    }
+}

@@ -1,0 +1,52 @@
+//! The `?` overlay, generated from the keymap table.
+
+use super::theme;
+use crate::app::keymap::{BINDINGS, Section};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+pub fn centered(outer: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(outer.width);
+    let height = height.min(outer.height);
+    Rect::new(
+        outer.x + (outer.width - width) / 2,
+        outer.y + (outer.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+pub fn draw(frame: &mut Frame, scroll: u16) {
+    let label_width = BINDINGS
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(8);
+    let mut lines = Vec::new();
+    for section in Section::ALL {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(section.title(), theme::title()));
+        for binding in BINDINGS.iter().filter(|b| b.section == section) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<label_width$}  ", binding.label), theme::key()),
+                Span::raw(binding.help),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Mouse: click selects/opens, wheel scrolls.",
+        theme::dim(),
+    ));
+    let area = centered(frame.area(), 86, lines.len() as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(" Keys (Esc closes) ", theme::title()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}

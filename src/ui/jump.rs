@@ -1,0 +1,47 @@
+//! The `:` prompt: type a path, Tab completes from what is loaded.
+
+use super::help::centered;
+use super::{text::sanitize, theme};
+use crate::app::input::TextInput;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, input: &TextInput, completions: &[String], error: Option<&str>) {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(": ", theme::key()),
+        Span::raw(sanitize(&input.text).into_owned()),
+        Span::styled("▏", theme::dim()),
+    ])];
+    if let Some(error) = error {
+        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+    }
+    for completion in completions {
+        lines.push(Line::styled(
+            format!("  {}", sanitize(completion)),
+            theme::dim(),
+        ));
+    }
+    if completions.is_empty() && error.is_none() {
+        lines.push(Line::styled(
+            "  a folder ends with /, anything else opens as a secret",
+            theme::dim(),
+        ));
+    }
+    let area = centered(frame.area(), 72, lines.len() as u16 + 2);
+    let area = ratatui::layout::Rect {
+        y: area.y.min(4),
+        ..area
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(" Jump to path ", theme::title()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

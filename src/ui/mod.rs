@@ -1,0 +1,37 @@
+//! Drawing: a pure function of `&App`. Cost is bounded by the screen size (only visible rows are
+//! touched), never by the size of the tree.
+
+mod footer;
+mod header;
+mod help;
+mod jump;
+mod secret;
+pub mod text;
+pub mod theme;
+mod tree;
+
+use crate::app::{App, Modal};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let areas = crate::app::layout::areas(frame.area().width, frame.area().height);
+    header::draw(frame, areas.header, app);
+    tree::draw(frame, areas.tree, app);
+    secret::draw(frame, areas.secret, app);
+    footer::draw(frame, areas.footer, app);
+    match &app.modal {
+        Some(Modal::Help { scroll }) => help::draw(frame, *scroll),
+        Some(Modal::Jump {
+            input,
+            completions,
+            error,
+        }) => jump::draw(frame, input, completions, error.as_deref()),
+        None => {}
+    }
+}
+
+/// Spinner frame for "loading", driven by the app clock so drawing stays pure.
+pub fn spinner(app: &App) -> &'static str {
+    const FRAMES: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+    FRAMES[(app.clock.as_millis() / 120) as usize % FRAMES.len()]
+}

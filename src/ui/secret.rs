@@ -1,0 +1,209 @@
+//! The right pane: the open secret as a key/value table plus the full selected value.
+//! Values are masked here, at drawing time, unless the pane is in revealed state.
+
+use super::{spinner, text, theme};
+use crate::app::layout::secret_areas;
+use crate::app::secret_pane::SecretContent;
+use crate::app::{App, Focus};
+use crate::vault::{KvSecret, VersionState};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let focused = app.focus == Focus::Secret && app.modal.is_none();
+    let pane = &app.secret;
+    let title = match &pane.location {
+        Some(location) => format!(" {} ", text::sanitize(&location.display())),
+        None => " Secret ".to_string(),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(focused))
+        .title(Span::styled(title, theme::title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    match &pane.content {
+        SecretContent::Empty => {
+            let hint = Paragraph::new(vec![
+                Line::styled("Select a secret and press Enter to open it.", theme::dim()),
+                Line::styled("Values stay masked until you press s.", theme::dim()),
+            ]);
+            frame.render_widget(hint, inner);
+        }
+        SecretContent::Loading => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("{} loading…", spinner(app)),
+                    theme::dim(),
+                )),
+                inner,
+            );
+        }
+        SecretContent::Failed(reason) => {
+            let lines = vec![
+                Line::styled("Cannot read this secret:", theme::error()),
+                Line::raw(text::sanitize(reason).into_owned()),
+                Line::styled("R retries", theme::dim()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        SecretContent::Loaded(secret) => draw_loaded(frame, area, app, secret, focused),
+    }
+}
+
+fn version_line(secret: &KvSecret) -> Line<'static> {
+    let mut spans = Vec::new();
+    if let Some(version) = secret.version {
+        spans.push(Span::styled(format!("version {version}"), theme::title()));
+    } else {
+        spans.push(Span::styled("kv v1 (no versions)", theme::dim()));
+    }
+    if let Some(created) = &secret.created_time {
+        spans.push(Span::styled(
+            format!("  created {}", text::sanitize(created)),
+            theme::dim(),
+        ));
+    }
+    match &secret.state {
+        VersionState::Live => {}
+        VersionState::Deleted { deletion_time } => spans.push(Span::styled(
+            format!("  deleted {}", text::sanitize(deletion_time)),
+            theme::error(),
+        )),
+        VersionState::Destroyed => spans.push(Span::styled("  destroyed", theme::error())),
+    }
+    Line::from(spans)
+}
+
+fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focused: bool) {
+    let pane = &app.secret;
+    let parts = secret_areas(area, secret.entries.len());
+    frame.render_widget(Paragraph::new(version_line(secret)), parts.title);
+
+    if secret.entries.is_empty() {
+        let note = match secret.state {
+            VersionState::Live => "This secret has no keys.",
+            VersionState::Deleted { .. } => {
+                "This version is soft-deleted: its data can be undeleted."
+            }
+            VersionState::Destroyed => "This version is destroyed: its data is gone for good.",
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(note, theme::dim())),
+            parts.table,
+        );
+        return;
+    }
+
+    // Table: header plus the rows that fit, scrolled so the selected row is visible.
+    let key_width = secret
+        .entries
+        .iter()
+        .map(|e| text::sanitize(&e.key).chars().count())
+        .max()
+        .unwrap_or(3)
+        .clamp(3, (parts.table.width as usize / 2).max(3));
+    let body_rows = (parts.table.height as usize).saturating_sub(1).max(1);
+    let first = pane.selected.saturating_sub(body_rows - 1);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{:<key_width$}  ", "KEY"), theme::dim()),
+        Span::styled("VALUE", theme::dim()),
+    ])];
+    let value_width = (parts.table.width as usize).saturating_sub(key_width + 2);
+    for (index, entry) in secret
+        .entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(body_rows)
+    {
+        let key = truncate(&text::sanitize(&entry.key), key_width);
+        let value = if pane.revealed {
+            let first_line = entry.value.expose().lines().next().unwrap_or("");
+            let more = entry.value.expose().contains('\n');
+            let mut shown = truncate(&text::sanitize(first_line), value_width);
+            if more && shown.chars().count() < value_width {
+                shown.push('…');
+            }
+            Span::styled(shown, theme::revealed())
+        } else {
+            Span::styled(theme::MASK, theme::masked())
+        };
+        let mut line = Line::from(vec![
+            Span::styled(format!("{key:<key_width$}  "), theme::key()),
+            value,
+        ]);
+        if index == pane.selected {
+            line = line.style(theme::selected(focused));
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), parts.table);
+
+    // Detail: the full selected value, scrollable.
+    let Some(entry) = pane.selected_entry() else {
+        return;
+    };
+    if parts.detail.height == 0 {
+        return;
+    }
+    let header = Line::from(vec![
+        Span::styled("── ", theme::dim()),
+        Span::styled(text::sanitize(&entry.key).into_owned(), theme::key()),
+        Span::styled(
+            if entry.display.is_some() {
+                " (JSON) ──"
+            } else {
+                " ──"
+            },
+            theme::dim(),
+        ),
+    ]);
+    let mut detail = vec![header];
+    let body_height = parts.detail.height.saturating_sub(1) as usize;
+    if pane.revealed {
+        let total = entry.shown().split('\n').count();
+        detail.extend(
+            text::sanitized_lines(entry.shown())
+                .skip(pane.detail_scroll as usize)
+                .take(body_height)
+                .map(|line| Line::styled(line.into_owned(), theme::revealed())),
+        );
+        if total > body_height {
+            let last = (pane.detail_scroll as usize + body_height).min(total);
+            detail.push(Line::styled(
+                format!(
+                    "lines {}-{last} of {total} (PgUp/PgDn)",
+                    pane.detail_scroll + 1
+                ),
+                theme::dim(),
+            ));
+        }
+    } else {
+        detail.push(Line::from(vec![
+            Span::styled(theme::MASK, theme::masked()),
+            Span::styled("   s reveals · y copies", theme::dim()),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(detail)
+            .style(Style::new())
+            .wrap(Wrap { trim: false }),
+        parts.detail,
+    );
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

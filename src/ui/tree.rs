@@ -1,0 +1,121 @@
+//! The left pane: mounts, folders and secrets; only the rows on screen are built.
+
+use super::{spinner, text::sanitize, theme};
+use crate::app::state::Loadable;
+use crate::app::tree::{Listing, NodeKind};
+use crate::app::{App, Focus};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let focused = app.focus == Focus::Tree && app.modal.is_none();
+    let tree = &app.tree;
+    let count = if tree.filter.is_empty() {
+        format!(" {} ", tree.visible.len())
+    } else {
+        format!(" {} matching ", tree.visible.len())
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(focused))
+        .title(Span::styled(" Secrets ", theme::title()))
+        .title_bottom(Line::from(Span::styled(count, theme::dim())).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+
+    let rows = app.tree_rows();
+    let mut lines: Vec<Line> = Vec::with_capacity(rows);
+    match &app.mounts {
+        Loadable::Loading if tree.visible.is_empty() => {
+            lines.push(Line::styled(
+                format!("{} loading mounts…", spinner(app)),
+                theme::dim(),
+            ));
+        }
+        Loadable::Failed(reason) if tree.visible.is_empty() => {
+            lines.push(Line::styled("Cannot list mounts:", theme::error()));
+            lines.push(Line::raw(sanitize(reason).into_owned()));
+            lines.push(Line::styled("R retries", theme::dim()));
+        }
+        Loadable::Ready(()) if tree.roots.is_empty() => {
+            lines.push(Line::styled(
+                "No secret engines visible to this token.",
+                theme::dim(),
+            ));
+        }
+        _ => {}
+    }
+    let end = (tree.offset + rows).min(tree.visible.len());
+    for (index, &id) in tree.visible[tree.offset.min(end)..end].iter().enumerate() {
+        let node = &tree.nodes[id];
+        let row = tree.offset + index;
+        let indent = "  ".repeat(node.depth as usize);
+        let (marker, name_style) = match &node.kind {
+            NodeKind::Mount(_) => (if node.expanded { "▾ " } else { "▸ " }, theme::mount()),
+            NodeKind::Folder => (if node.expanded { "▾ " } else { "▸ " }, theme::folder()),
+            NodeKind::Secret => ("  ", Style::new()),
+        };
+        let mut spans = vec![
+            Span::raw(indent),
+            Span::styled(marker, theme::dim()),
+            Span::styled(sanitize(&node.name).into_owned(), name_style),
+        ];
+        if let NodeKind::Mount(mount) = &node.kind {
+            spans.push(Span::styled(
+                format!(" {}", mount.engine.label()),
+                theme::dim(),
+            ));
+        }
+        match &node.listing {
+            Listing::Loading => {
+                spans.push(Span::styled(format!(" {}", spinner(app)), theme::dim()))
+            }
+            Listing::Denied => spans.push(Span::styled(" permission denied", theme::error())),
+            Listing::Failed(reason) => spans.push(Span::styled(
+                format!(" {}", sanitize(reason)),
+                theme::error(),
+            )),
+            Listing::Loaded if node.expanded && node.children.is_empty() => {
+                spans.push(Span::styled(" (empty)", theme::dim()))
+            }
+            _ => {}
+        }
+        let mut line = Line::from(spans);
+        if row == tree.selected {
+            line = line.style(theme::selected(focused));
+        }
+        lines.push(line);
+    }
+    let list_area = Rect::new(
+        inner.x,
+        inner.y,
+        inner.width,
+        inner.height.min(rows as u16 + 3),
+    );
+    frame.render_widget(Paragraph::new(lines), list_area);
+
+    if app.filter_line_shown() {
+        let typing = app.filter_input.is_some();
+        let text = app
+            .filter_input
+            .as_ref()
+            .map(|i| i.text.as_str())
+            .unwrap_or(tree.filter.as_str());
+        let filter_line = Line::from(vec![
+            Span::styled("/", theme::key()),
+            Span::raw(sanitize(text).into_owned()),
+            Span::styled(if typing { "▏" } else { "  (Esc clears)" }, theme::dim()),
+        ]);
+        let y = inner.y + inner.height - 1;
+        frame.render_widget(
+            Paragraph::new(filter_line),
+            Rect::new(inner.x, y, inner.width, 1),
+        );
+    }
+}

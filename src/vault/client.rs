@@ -1,0 +1,480 @@
+//! The HTTP transport: one `reqwest::Client` with timeouts and TLS settings, the token and namespace
+//! headers, status-code to typed-error mapping, a bounded body read, and one hand-followed redirect.
+
+use super::error::VaultError;
+use super::path::encode_path;
+use crate::config::ConnectionSettings;
+use crate::secret::Token;
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// Responses larger than this are refused rather than read into memory.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// What the request does, for the "permission denied: <operation> on <path>" message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Read,
+    List,
+    Write,
+    Delete,
+    Patch,
+}
+
+impl Operation {
+    pub fn capability(self) -> &'static str {
+        match self {
+            Operation::Read => "read",
+            Operation::List => "list",
+            Operation::Write => "create/update",
+            Operation::Delete => "delete",
+            Operation::Patch => "patch",
+        }
+    }
+
+    fn method(self) -> Method {
+        match self {
+            Operation::Read | Operation::List => Method::GET,
+            Operation::Write => Method::POST,
+            Operation::Delete => Method::DELETE,
+            Operation::Patch => Method::PATCH,
+        }
+    }
+}
+
+/// A successful response: status and body (wiped on drop, it may hold secrets).
+pub struct RawResponse {
+    pub status: u16,
+    pub body: Zeroizing<Vec<u8>>,
+}
+
+impl RawResponse {
+    pub fn json(&self, path: &str) -> Result<Value, VaultError> {
+        if self.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.body).map_err(|error| VaultError::Decode {
+            path: path.to_string(),
+            reason: format!("not JSON ({error})"),
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct VaultClient {
+    http: reqwest::Client,
+    /// `scheme://host:port` with no trailing slash; the host may be the TLS server name override.
+    base: String,
+    token: Option<Token>,
+    namespace: Option<String>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for VaultClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultClient")
+            .field("base", &self.base)
+            .field("token", &self.token)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
+}
+
+impl VaultClient {
+    pub fn new(settings: &ConnectionSettings) -> Result<Self, VaultError> {
+        let timeout = if settings.timeout.is_zero() {
+            crate::config::DEFAULT_TIMEOUT
+        } else {
+            settings.timeout
+        };
+        let mut base = Url::parse(&settings.addr)
+            .map_err(|e| VaultError::Config(format!("bad address {:?}: {e}", settings.addr)))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(VaultError::Config(format!(
+                "address {:?} must start with http:// or https://",
+                settings.addr
+            )));
+        }
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(settings.skip_verify);
+
+        for certificate in load_ca_certificates(settings)? {
+            builder = builder.add_root_certificate(certificate);
+        }
+        if let (Some(cert), Some(key)) = (&settings.client_cert, &settings.client_key) {
+            let mut pem = read_file(cert)?;
+            pem.push(b'\n');
+            pem.extend_from_slice(&read_file(key)?);
+            let identity = reqwest::Identity::from_pem(&pem)
+                .map_err(|e| VaultError::Config(format!("client certificate/key: {e}")))?;
+            builder = builder.identity(identity);
+        }
+        // TLS server name: connect to the real address but present (and verify) the given name, by
+        // addressing the name and pinning its resolution to the original host's addresses.
+        if let Some(server_name) = &settings.tls_server_name {
+            let host = base.host_str().unwrap_or_default().to_string();
+            let port = base.port_or_known_default().unwrap_or(8200);
+            let addresses: Vec<std::net::SocketAddr> =
+                std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+                    .map_err(|e| VaultError::Config(format!("cannot resolve {host}: {e}")))?
+                    .collect();
+            builder = builder.resolve_to_addrs(server_name, &addresses);
+            base.set_host(Some(server_name))
+                .map_err(|e| VaultError::Config(format!("bad TLS server name: {e}")))?;
+        }
+        let http = builder
+            .build()
+            .map_err(|e| VaultError::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            base: base.as_str().trim_end_matches('/').to_string(),
+            token: settings.token.clone(),
+            namespace: settings.namespace.clone(),
+            timeout,
+        })
+    }
+
+    pub fn with_token(&self, token: Option<Token>) -> Self {
+        Self {
+            token,
+            ..self.clone()
+        }
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.as_ref().is_some_and(|t| !t.is_empty())
+    }
+
+    /// Sends one request to `/v1/<path>` (path unencoded; encoded here per segment).
+    pub async fn send(
+        &self,
+        operation: Operation,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<RawResponse, VaultError> {
+        self.send_with(operation, path, body, &[]).await
+    }
+
+    /// Like [`send`], with extra headers (e.g. `X-Vault-Wrap-TTL`).
+    pub async fn send_with(
+        &self,
+        operation: Operation,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<RawResponse, VaultError> {
+        let (status, bytes) = self.send_raw(operation, path, &[], body, headers).await?;
+        if status.is_success() {
+            return Ok(RawResponse {
+                status: status.as_u16(),
+                body: bytes,
+            });
+        }
+        Err(error_for_status(status, path, operation, &bytes))
+    }
+
+    /// Sends a request and returns the status and body whatever the status, for the callers that
+    /// read a body off an error answer (a deleted KV v2 version is a 404 with metadata).
+    pub async fn send_raw(
+        &self,
+        operation: Operation,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), VaultError> {
+        let encoded = encode_path(path)?;
+        let mut pairs: Vec<(&str, &str)> = query.to_vec();
+        if operation == Operation::List {
+            pairs.push(("list", "true"));
+        }
+        let query_string = pairs
+            .iter()
+            .map(|(key, value)| format!("{}={}", encode_query(key), encode_query(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let separator = if query_string.is_empty() { "" } else { "?" };
+        let url = Url::parse(&format!(
+            "{}/v1/{encoded}{separator}{query_string}",
+            self.base
+        ))
+        .map_err(|e| VaultError::InvalidPath(format!("{path}: {e}")))?;
+        let body_bytes = match body {
+            Some(value) => Some(Zeroizing::new(serde_json::to_vec(value).map_err(|e| {
+                VaultError::Decode {
+                    path: path.to_string(),
+                    reason: e.to_string(),
+                }
+            })?)),
+            None => None,
+        };
+
+        let mut response = self
+            .send_once(
+                operation,
+                &url,
+                body_bytes.as_ref().map(|b| b.as_slice()),
+                headers,
+                true,
+            )
+            .await?;
+        if matches!(
+            response.status(),
+            StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+        ) {
+            let target = redirect_target(&url, &response)?;
+            let same_origin = target.scheme() == url.scheme()
+                && target.host_str() == url.host_str()
+                && target.port_or_known_default() == url.port_or_known_default();
+            tracing::info!(from = %url.path(), same_origin, "following one redirect");
+            response = self
+                .send_once(
+                    operation,
+                    &target,
+                    body_bytes.as_ref().map(|b| b.as_slice()),
+                    headers,
+                    same_origin,
+                )
+                .await?;
+            if response.status().is_redirection() {
+                return Err(VaultError::Redirect(format!(
+                    "{path}: more than one redirect"
+                )));
+            }
+        }
+
+        let status = response.status();
+        let bytes = read_bounded(response, path, self.timeout).await?;
+        tracing::debug!(path = %path, status = status.as_u16(), "vault response");
+        Ok((status, bytes))
+    }
+
+    async fn send_once(
+        &self,
+        operation: Operation,
+        url: &Url,
+        body: Option<&[u8]>,
+        headers: &[(&str, &str)],
+        with_token: bool,
+    ) -> Result<reqwest::Response, VaultError> {
+        let mut request = self.http.request(operation.method(), url.clone());
+        if with_token && let Some(token) = &self.token {
+            let mut value = reqwest::header::HeaderValue::from_str(token.expose())
+                .map_err(|_| VaultError::Config("the token has invalid characters".into()))?;
+            value.set_sensitive(true);
+            request = request.header("X-Vault-Token", value);
+        }
+        if let Some(namespace) = &self.namespace {
+            request = request.header("X-Vault-Namespace", namespace);
+        }
+        request = request.header("X-Vault-Request", "true");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(bytes) = body {
+            let content_type = if operation == Operation::Patch {
+                "application/merge-patch+json"
+            } else {
+                "application/json"
+            };
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes.to_vec());
+        }
+        request
+            .send()
+            .await
+            .map_err(|e| VaultError::from_transport(&e, self.timeout))
+    }
+}
+
+fn encode_query(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn redirect_target(from: &Url, response: &reqwest::Response) -> Result<Url, VaultError> {
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| VaultError::Redirect("redirect without a Location header".into()))?;
+    let target = from
+        .join(location)
+        .map_err(|e| VaultError::Redirect(format!("bad Location: {e}")))?;
+    if from.scheme() == "https" && target.scheme() != "https" {
+        return Err(VaultError::Redirect(format!(
+            "refusing to follow https to {} (insecure)",
+            target.scheme()
+        )));
+    }
+    Ok(target)
+}
+
+async fn read_bounded(
+    mut response: reqwest::Response,
+    path: &str,
+    timeout: Duration,
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len as usize > MAX_RESPONSE_BYTES)
+    {
+        return Err(too_large(path));
+    }
+    let mut bytes = Zeroizing::new(Vec::new());
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| VaultError::from_transport(&e, timeout))?
+    {
+        if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large(path));
+        }
+        // Grow by hand so no un-wiped copy of a reallocation is left behind.
+        if bytes.capacity() < bytes.len() + chunk.len() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity((bytes.len() + chunk.len()) * 2));
+            bigger.extend_from_slice(&bytes);
+            bytes = bigger;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn too_large(path: &str) -> VaultError {
+    VaultError::Decode {
+        path: path.to_string(),
+        reason: format!("response larger than {} MiB", MAX_RESPONSE_BYTES >> 20),
+    }
+}
+
+/// Maps a non-success status to a typed error. Branches on the status code; message text only
+/// distinguishes the few cases Vault reports with a shared code (sealed, CAS).
+pub fn error_for_status(
+    status: StatusCode,
+    path: &str,
+    operation: Operation,
+    body: &[u8],
+) -> VaultError {
+    let errors: Vec<String> = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("errors").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let mentions = |needle: &str| errors.iter().any(|e| e.to_lowercase().contains(needle));
+    match status.as_u16() {
+        404 => VaultError::NotFound {
+            path: path.to_string(),
+        },
+        401 | 403 => VaultError::PermissionDenied {
+            path: path.to_string(),
+            operation: operation.capability().to_string(),
+        },
+        429 => VaultError::RateLimited {
+            path: path.to_string(),
+        },
+        503 if mentions("sealed") => VaultError::Sealed,
+        400 if mentions("check-and-set") => VaultError::CasMismatch {
+            path: path.to_string(),
+        },
+        code => VaultError::Server {
+            status: code,
+            path: path.to_string(),
+            errors,
+        },
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, VaultError> {
+    std::fs::read(path)
+        .map_err(|e| VaultError::Config(format!("cannot read {}: {e}", path.display())))
+}
+
+fn load_ca_certificates(
+    settings: &ConnectionSettings,
+) -> Result<Vec<reqwest::Certificate>, VaultError> {
+    let mut files = Vec::new();
+    if let Some(file) = &settings.ca_cert {
+        files.push(file.clone());
+    }
+    if let Some(dir) = &settings.ca_path {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            VaultError::Config(format!("cannot read CA directory {}: {e}", dir.display()))
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    let mut certificates = Vec::new();
+    for file in files {
+        let pem = read_file(&file)?;
+        let parsed = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            VaultError::Config(format!("bad CA certificate {}: {e}", file.display()))
+        })?;
+        certificates.extend(parsed);
+    }
+    Ok(certificates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_typed_errors() {
+        let body = br#"{"errors":["1 error occurred:\n\t* permission denied\n\n"]}"#;
+        assert_eq!(
+            error_for_status(
+                StatusCode::FORBIDDEN,
+                "secret/data/x",
+                Operation::Read,
+                body
+            ),
+            VaultError::PermissionDenied {
+                path: "secret/data/x".into(),
+                operation: "read".into()
+            }
+        );
+        assert_eq!(
+            error_for_status(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "p",
+                Operation::Read,
+                br#"{"errors":["Vault is sealed"]}"#
+            ),
+            VaultError::Sealed
+        );
+        assert!(matches!(
+            error_for_status(
+                StatusCode::BAD_REQUEST,
+                "p",
+                Operation::Write,
+                br#"{"errors":["check-and-set parameter did not match the current version"]}"#
+            ),
+            VaultError::CasMismatch { .. }
+        ));
+        assert!(matches!(
+            error_for_status(StatusCode::NOT_FOUND, "p", Operation::Read, b""),
+            VaultError::NotFound { .. }
+        ));
+        assert!(matches!(
+            error_for_status(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "p",
+                Operation::Read,
+                b"<html>"
+            ),
+            VaultError::Server { status: 500, .. }
+        ));
+    }
+}

@@ -1,0 +1,69 @@
+//! Typed errors of the Vault client. Messages name the path and operation, never a token or a value.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VaultError {
+    #[error("not found: {path}")]
+    NotFound { path: String },
+    #[error("permission denied: {operation} on {path}")]
+    PermissionDenied { path: String, operation: String },
+    #[error("the server is sealed")]
+    Sealed,
+    #[error("check-and-set conflict on {path}: someone else wrote it first")]
+    CasMismatch { path: String },
+    #[error("rate limited by the server (429) on {path}")]
+    RateLimited { path: String },
+    #[error("cannot reach the server: {0}")]
+    Network(String),
+    #[error("request timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("TLS error: {0}")]
+    Tls(String),
+    #[error("server error {status} on {path}: {}", errors.join("; "))]
+    Server {
+        status: u16,
+        path: String,
+        errors: Vec<String>,
+    },
+    #[error("refused redirect: {0}")]
+    Redirect(String),
+    #[error("invalid path: {0}")]
+    InvalidPath(String),
+    #[error("unexpected response from {path}: {reason}")]
+    Decode { path: String, reason: String },
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl VaultError {
+    pub fn is_permission_denied(&self) -> bool {
+        matches!(self, VaultError::PermissionDenied { .. })
+    }
+
+    /// Maps a transport error without leaking headers; reqwest errors carry the URL (no token) only.
+    pub(crate) fn from_transport(error: &reqwest::Error, timeout: Duration) -> Self {
+        if error.is_timeout() {
+            return VaultError::Timeout(timeout);
+        }
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        let lower = text.to_lowercase();
+        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+            VaultError::Tls(text)
+        } else {
+            VaultError::Network(text)
+        }
+    }
+}
+
+impl From<super::path::PathError> for VaultError {
+    fn from(error: super::path::PathError) -> Self {
+        VaultError::InvalidPath(error.to_string())
+    }
+}

@@ -1,0 +1,380 @@
+//! Secret-engine mounts and KV v1/v2 (and cubbyhole) listing and reading.
+
+use super::client::{Operation, VaultClient};
+use super::error::VaultError;
+use super::path::join;
+use crate::secret::SecretText;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvVersion {
+    V1,
+    V2,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretEngine {
+    Kv(KvVersion),
+    Cubbyhole,
+    /// Any other engine: shown in the tree, but not browsed as key/value.
+    Other(String),
+}
+
+impl SecretEngine {
+    pub fn is_browsable(&self) -> bool {
+        matches!(self, SecretEngine::Kv(_) | SecretEngine::Cubbyhole)
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            SecretEngine::Kv(KvVersion::V1) => "kv v1".into(),
+            SecretEngine::Kv(KvVersion::V2) => "kv v2".into(),
+            SecretEngine::Cubbyhole => "cubbyhole".into(),
+            SecretEngine::Other(kind) => kind.clone(),
+        }
+    }
+
+    fn is_v2(&self) -> bool {
+        matches!(self, SecretEngine::Kv(KvVersion::V2))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountInfo {
+    /// Mount path with its trailing slash, e.g. `secret/` or `team/kv/`.
+    pub path: String,
+    pub engine: SecretEngine,
+    pub description: String,
+}
+
+impl MountInfo {
+    /// The API path used to list a folder (`""` = mount root, else ends with `/`).
+    pub fn list_path(&self, folder: &str) -> String {
+        if self.engine.is_v2() {
+            join(&[&self.path, "metadata", folder])
+        } else {
+            join(&[&self.path, folder])
+        }
+    }
+
+    /// The API path used to read a secret.
+    pub fn read_path(&self, secret: &str) -> String {
+        if self.engine.is_v2() {
+            join(&[&self.path, "data", secret])
+        } else {
+            join(&[&self.path, secret])
+        }
+    }
+}
+
+/// One key of a secret. `value` is what was stored (copied as is); `display` is the pretty-printed
+/// form when the value is JSON (an object/array, or a string holding one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretEntry {
+    pub key: String,
+    pub value: SecretText,
+    pub display: Option<SecretText>,
+}
+
+impl SecretEntry {
+    pub fn from_json(key: String, value: &Value) -> Self {
+        let (raw, display) = match value {
+            Value::String(text) => {
+                let pretty = match serde_json::from_str::<Value>(text) {
+                    Ok(parsed @ (Value::Object(_) | Value::Array(_))) => {
+                        serde_json::to_string_pretty(&parsed).ok()
+                    }
+                    _ => None,
+                };
+                (text.clone(), pretty)
+            }
+            other => {
+                let compact = other.to_string();
+                let pretty = match other {
+                    Value::Object(_) | Value::Array(_) => serde_json::to_string_pretty(other).ok(),
+                    _ => None,
+                };
+                (compact, pretty)
+            }
+        };
+        Self {
+            key,
+            value: SecretText::new(raw),
+            display: display.map(SecretText::new),
+        }
+    }
+
+    /// What the detail view shows when revealed.
+    pub fn shown(&self) -> &str {
+        self.display.as_ref().unwrap_or(&self.value).expose()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionState {
+    Live,
+    Deleted { deletion_time: String },
+    Destroyed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KvSecret {
+    pub entries: Vec<SecretEntry>,
+    /// KV v2 only.
+    pub version: Option<u64>,
+    pub created_time: Option<String>,
+    pub state: VersionState,
+}
+
+impl VaultClient {
+    /// Secret-engine mounts the token can see anything under, via `sys/internal/ui/mounts` (works for
+    /// tokens without `sys/mounts`). Sorted by path.
+    pub async fn secret_mounts(&self) -> Result<Vec<MountInfo>, VaultError> {
+        let path = "sys/internal/ui/mounts";
+        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        parse_mounts(&body).ok_or_else(|| VaultError::Decode {
+            path: path.into(),
+            reason: "no data.secret map".into(),
+        })
+    }
+
+    /// Lists one folder (`""` for the mount root, else ending in `/`). A missing folder is empty.
+    pub async fn list_folder(
+        &self,
+        mount: &MountInfo,
+        folder: &str,
+    ) -> Result<Vec<String>, VaultError> {
+        let path = mount.list_path(folder);
+        match self.send(Operation::List, &path, None).await {
+            Ok(response) => {
+                let body = response.json(&path)?;
+                Ok(parse_keys(&body))
+            }
+            Err(VaultError::NotFound { .. }) => Ok(Vec::new()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Reads a secret; for KV v2 optionally a given version. A soft-deleted or destroyed version
+    /// (404 with a body) is reported as such, not as an error.
+    pub async fn read_secret(
+        &self,
+        mount: &MountInfo,
+        secret: &str,
+        version: Option<u64>,
+    ) -> Result<KvSecret, VaultError> {
+        let path = mount.read_path(secret);
+        if secret.ends_with('/') || secret.is_empty() {
+            return Err(VaultError::InvalidPath(format!(
+                "{path}: a secret path cannot end with '/'"
+            )));
+        }
+        if !mount.engine.is_v2() {
+            let response = self.send(Operation::Read, &path, None).await?;
+            return parse_v1_secret(&response.json(&path)?, &path);
+        }
+        let version_text = version.map(|v| v.to_string());
+        let query: Vec<(&str, &str)> = version_text
+            .as_deref()
+            .map(|v| vec![("version", v)])
+            .unwrap_or_default();
+        let (status, body) = self
+            .send_raw(Operation::Read, &path, &query, None, &[])
+            .await?;
+        // A deleted/destroyed version answers 404 with a body holding its metadata.
+        if status.is_success() || status == reqwest::StatusCode::NOT_FOUND {
+            let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            return parse_v2_secret(&json, &path);
+        }
+        Err(super::client::error_for_status(
+            status,
+            &path,
+            Operation::Read,
+            &body,
+        ))
+    }
+}
+
+/// Parses `sys/internal/ui/mounts`: `data.secret` keyed by `"path/"`.
+pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
+    let secret = body.get("data")?.get("secret")?.as_object()?;
+    let mut mounts: Vec<MountInfo> = secret
+        .iter()
+        .map(|(path, info)| {
+            let kind = info
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown");
+            let version =
+                info.get("options")
+                    .and_then(|o| o.get("version"))
+                    .and_then(|v| match v {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    });
+            let engine = match kind {
+                "kv" | "generic" if version.as_deref() == Some("2") => {
+                    SecretEngine::Kv(KvVersion::V2)
+                }
+                "kv" | "generic" => SecretEngine::Kv(KvVersion::V1),
+                "cubbyhole" => SecretEngine::Cubbyhole,
+                other => SecretEngine::Other(other.to_string()),
+            };
+            let mut path = path.clone();
+            if !path.ends_with('/') {
+                path.push('/');
+            }
+            MountInfo {
+                path,
+                engine,
+                description: info
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            }
+        })
+        .collect();
+    mounts.sort_by(|a, b| a.path.cmp(&b.path));
+    Some(mounts)
+}
+
+/// `data.keys` of a LIST answer, sorted so folders and leaves with the same name sit together.
+pub fn parse_keys(body: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = body
+        .get("data")
+        .and_then(|d| d.get("keys"))
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+fn entries_of(data: &Value) -> Vec<SecretEntry> {
+    let mut entries: Vec<SecretEntry> = data
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(key, value)| SecretEntry::from_json(key.clone(), value))
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort_by(|a, b| a.key.cmp(&b.key));
+    entries
+}
+
+pub fn parse_v1_secret(body: &Value, path: &str) -> Result<KvSecret, VaultError> {
+    let data = body.get("data").ok_or_else(|| VaultError::Decode {
+        path: path.into(),
+        reason: "no data".into(),
+    })?;
+    Ok(KvSecret {
+        entries: entries_of(data),
+        version: None,
+        created_time: None,
+        state: VersionState::Live,
+    })
+}
+
+pub fn parse_v2_secret(body: &Value, path: &str) -> Result<KvSecret, VaultError> {
+    let outer = body
+        .get("data")
+        .filter(|d| d.is_object())
+        .ok_or_else(|| VaultError::NotFound {
+            path: path.to_string(),
+        })?;
+    let metadata = outer.get("metadata").cloned().unwrap_or(Value::Null);
+    let text = |name: &str| {
+        metadata
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let destroyed = metadata.get("destroyed").and_then(Value::as_bool) == Some(true);
+    let state = match (destroyed, text("deletion_time")) {
+        (true, _) => VersionState::Destroyed,
+        (false, Some(deletion_time)) => VersionState::Deleted { deletion_time },
+        (false, None) => VersionState::Live,
+    };
+    Ok(KvSecret {
+        entries: outer.get("data").map(entries_of).unwrap_or_default(),
+        version: metadata.get("version").and_then(Value::as_u64),
+        created_time: text("created_time"),
+        state,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_mounts_with_kv_versions() {
+        let body = json!({"data": {"auth": {}, "secret": {
+            "secret/": {"type": "kv", "options": {"version": "2"}, "description": "kv2"},
+            "kv1/": {"type": "kv", "options": null},
+            "cubbyhole/": {"type": "cubbyhole"},
+            "pki/": {"type": "pki"}
+        }}});
+        let mounts = parse_mounts(&body).unwrap();
+        let engines: Vec<_> = mounts
+            .iter()
+            .map(|m| (m.path.as_str(), m.engine.clone()))
+            .collect();
+        assert_eq!(
+            engines,
+            vec![
+                ("cubbyhole/", SecretEngine::Cubbyhole),
+                ("kv1/", SecretEngine::Kv(KvVersion::V1)),
+                ("pki/", SecretEngine::Other("pki".into())),
+                ("secret/", SecretEngine::Kv(KvVersion::V2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn parses_deleted_and_destroyed_versions() {
+        let deleted = json!({"data": {"data": null, "metadata": {
+            "version": 3, "deletion_time": "2026-01-01T00:00:00Z", "destroyed": false}}});
+        let secret = parse_v2_secret(&deleted, "p").unwrap();
+        assert_eq!(secret.version, Some(3));
+        assert!(matches!(secret.state, VersionState::Deleted { .. }));
+        assert!(secret.entries.is_empty());
+
+        let destroyed = json!({"data": {"data": null, "metadata": {
+            "version": 2, "deletion_time": "", "destroyed": true}}});
+        assert_eq!(
+            parse_v2_secret(&destroyed, "p").unwrap().state,
+            VersionState::Destroyed
+        );
+    }
+
+    #[test]
+    fn json_values_are_pretty_printed_for_display_only() {
+        let entry = SecretEntry::from_json("k".into(), &json!({"a": 1}));
+        assert_eq!(entry.value.expose(), r#"{"a":1}"#);
+        assert_eq!(entry.shown(), "{\n  \"a\": 1\n}");
+        let entry = SecretEntry::from_json("k".into(), &json!("[1,2]"));
+        assert_eq!(entry.value.expose(), "[1,2]");
+        assert!(entry.display.is_some());
+        let entry = SecretEntry::from_json("k".into(), &json!("plain"));
+        assert_eq!(entry.shown(), "plain");
+    }
+
+    #[test]
+    fn missing_fields_are_errors_not_panics() {
+        assert!(parse_v2_secret(&json!({}), "p").is_err());
+        assert!(parse_v1_secret(&json!([1]), "p").is_err());
+        assert!(parse_mounts(&json!({"data": 1})).is_none());
+        assert!(parse_keys(&json!("x")).is_empty());
+    }
+}

@@ -1,0 +1,12 @@
+//! The Vault/OpenBao HTTP client. Knows nothing of the UI; every call returns a typed [`VaultError`].
+
+pub mod client;
+pub mod error;
+pub mod kv;
+pub mod path;
+pub mod sys;
+
+pub use client::{Operation, VaultClient};
+pub use error::VaultError;
+pub use kv::{KvSecret, KvVersion, MountInfo, SecretEngine, SecretEntry, VersionState};
+pub use sys::{SealStatus, TokenInfo};

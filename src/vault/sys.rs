@@ -1,0 +1,115 @@
+//! `sys/` and token endpoints: seal status, token lookup, and the few writes the demo seeder needs.
+
+use super::client::{Operation, VaultClient};
+use super::error::VaultError;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SealStatus {
+    #[serde(rename = "type", default)]
+    pub seal_type: String,
+    pub initialized: bool,
+    pub sealed: bool,
+    #[serde(rename = "t", default)]
+    pub threshold: u32,
+    #[serde(rename = "n", default)]
+    pub shares: u32,
+    #[serde(default)]
+    pub progress: u32,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub cluster_name: Option<String>,
+}
+
+/// What the header shows about the token. Never holds the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub display_name: String,
+    pub policies: Vec<String>,
+    /// Seconds left when looked up; 0 means no expiry (root).
+    pub ttl_seconds: u64,
+    pub renewable: bool,
+}
+
+impl VaultClient {
+    /// `sys/seal-status` needs no token.
+    pub async fn seal_status(&self) -> Result<SealStatus, VaultError> {
+        let path = "sys/seal-status";
+        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        serde_json::from_value(body).map_err(|e| VaultError::Decode {
+            path: path.into(),
+            reason: e.to_string(),
+        })
+    }
+
+    pub async fn lookup_self(&self) -> Result<TokenInfo, VaultError> {
+        let path = "auth/token/lookup-self";
+        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        parse_token_info(&body).ok_or_else(|| VaultError::Decode {
+            path: path.into(),
+            reason: "no data".into(),
+        })
+    }
+
+    /// A generic write (POST) for setup work such as the demo seeder. Returns the JSON answer, or
+    /// `Null` for 204.
+    pub async fn write(&self, path: &str, body: &Value) -> Result<Value, VaultError> {
+        self.send(Operation::Write, path, Some(body))
+            .await?
+            .json(path)
+    }
+}
+
+pub fn parse_token_info(body: &Value) -> Option<TokenInfo> {
+    let data = body.get("data")?.as_object()?;
+    let strings = |name: &str| -> Vec<String> {
+        data.get(name)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut policies = strings("policies");
+    for extra in strings("identity_policies") {
+        if !policies.contains(&extra) {
+            policies.push(extra);
+        }
+    }
+    Some(TokenInfo {
+        display_name: data
+            .get("display_name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        policies,
+        ttl_seconds: data.get("ttl").and_then(Value::as_u64).unwrap_or(0),
+        renewable: data
+            .get("renewable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_token_lookup() {
+        let body = json!({"data": {"display_name": "token-app", "policies": ["default", "app"],
+            "identity_policies": ["team"], "ttl": 3600, "renewable": true, "id": "s.secret"}});
+        let info = parse_token_info(&body).unwrap();
+        assert_eq!(info.display_name, "token-app");
+        assert_eq!(info.policies, vec!["default", "app", "team"]);
+        assert_eq!(info.ttl_seconds, 3600);
+        assert!(info.renewable);
+        assert!(!format!("{info:?}").contains("s.secret"));
+    }
+}

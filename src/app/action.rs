@@ -36,6 +36,8 @@ pub enum Action {
     Copied {
         description: String,
         result: Result<&'static str, String>,
+        /// Whether a clear is scheduled.
+        clears: bool,
     },
     ClipboardCleared {
         cleared: bool,
@@ -62,6 +64,8 @@ pub enum Effect {
     Copy {
         text: SecretText,
         description: String,
+        /// A secret value: cleared from the clipboard after the timeout. Paths are not.
+        sensitive: bool,
     },
     Quit,
 }

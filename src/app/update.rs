@@ -122,11 +122,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Copied {
             description,
             result,
+            clears,
         } => {
             match result {
                 Ok(backend) => {
                     let clear = app.clipboard_clear_after.as_secs();
-                    let note = if clear > 0 {
+                    let note = if clears {
                         format!(" (clears in {clear}s)")
                     } else {
                         String::new()
@@ -544,6 +545,7 @@ fn copy_value(app: &mut App) -> Vec<Effect> {
     vec![Effect::Copy {
         text: entry.value.clone(),
         description: format!("the value of {:?} from {}", entry.key, location.display()),
+        sensitive: true,
     }]
 }
 
@@ -562,7 +564,9 @@ fn copy_path(app: &mut App) -> Vec<Effect> {
     let path = location.display();
     let (text, description) = if app.copied_path.as_deref() == Some(path.as_str()) {
         app.copied_path = None;
-        (bao_command(&location), "the bao command".to_string())
+        let command = bao_command(&location);
+        let description = format!("the command `{command}`");
+        (command, description)
     } else {
         app.copied_path = Some(path.clone());
         (
@@ -573,6 +577,7 @@ fn copy_path(app: &mut App) -> Vec<Effect> {
     vec![Effect::Copy {
         text: crate::secret::SecretText::new(text),
         description,
+        sensitive: false,
     }]
 }
 

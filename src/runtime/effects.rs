@@ -62,13 +62,17 @@ impl EffectRunner {
                     let _ = actions.send(Action::SealStatusLoaded(client.seal_status().await));
                 });
             }
-            Effect::Copy { text, description } => {
+            Effect::Copy {
+                text,
+                description,
+                sensitive,
+            } => {
                 let result = self.clipboard.copy(text.expose(), terminal);
                 drop(text);
                 let backend = self.clipboard.backend_name();
-                if let Ok(fingerprint) = result
-                    && !self.clipboard_clear_after.is_zero()
-                {
+                let clears = sensitive && result.is_ok() && !self.clipboard_clear_after.is_zero();
+                if let (Ok(fingerprint), true) = (&result, clears) {
+                    let fingerprint = *fingerprint;
                     let due = self.clear_due.clone();
                     let after = self.clipboard_clear_after;
                     tokio::spawn(async move {
@@ -79,6 +83,7 @@ impl EffectRunner {
                 let _ = self.actions.send(Action::Copied {
                     description,
                     result: result.map(|_| backend),
+                    clears,
                 });
             }
             Effect::Quit => {}

@@ -112,10 +112,10 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     let body_rows = (parts.table.height as usize).saturating_sub(1).max(1);
     let first = pane.selected.saturating_sub(body_rows - 1);
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{:<key_width$}  ", "KEY"), theme::dim()),
+        Span::styled(format!(" {:<key_width$}  ", "KEY"), theme::dim()),
         Span::styled("VALUE", theme::dim()),
     ])];
-    let value_width = (parts.table.width as usize).saturating_sub(key_width + 2);
+    let value_width = (parts.table.width as usize).saturating_sub(key_width + 3);
     for (index, entry) in secret
         .entries
         .iter()
@@ -135,7 +135,9 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         } else {
             Span::styled(theme::MASK, theme::masked())
         };
+        let cursor = if index == pane.selected { "›" } else { " " };
         let mut line = Line::from(vec![
+            Span::styled(cursor, theme::key()),
             Span::styled(format!("{key:<key_width$}  "), theme::key()),
             value,
         ]);

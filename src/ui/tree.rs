@@ -61,7 +61,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             NodeKind::Folder => (if node.expanded { "▾ " } else { "▸ " }, theme::folder()),
             NodeKind::Secret => ("  ", Style::new()),
         };
+        let cursor = if row == tree.selected { "›" } else { " " };
         let mut spans = vec![
+            Span::styled(cursor, theme::key()),
             Span::raw(indent),
             Span::styled(marker, theme::dim()),
             Span::styled(sanitize(&node.name).into_owned(), name_style),

@@ -200,6 +200,13 @@ pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
     let secret = body.get("data")?.get("secret")?.as_object()?;
     let mut mounts: Vec<MountInfo> = secret
         .iter()
+        // `sys/` and `identity/` are always there and hold no secrets to browse.
+        .filter(|(_, info)| {
+            !matches!(
+                info.get("type").and_then(Value::as_str),
+                Some("system" | "identity")
+            )
+        })
         .map(|(path, info)| {
             let kind = info
                 .get("type")
@@ -323,7 +330,9 @@ mod tests {
             "secret/": {"type": "kv", "options": {"version": "2"}, "description": "kv2"},
             "kv1/": {"type": "kv", "options": null},
             "cubbyhole/": {"type": "cubbyhole"},
-            "pki/": {"type": "pki"}
+            "pki/": {"type": "pki"},
+            "sys/": {"type": "system"},
+            "identity/": {"type": "identity"}
         }}});
         let mounts = parse_mounts(&body).unwrap();
         let engines: Vec<_> = mounts

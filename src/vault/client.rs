@@ -229,18 +229,21 @@ impl VaultClient {
             response.status(),
             StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
         ) {
-            let target = redirect_target(&url, &response)?;
-            let same_origin = target.scheme() == url.scheme()
-                && target.host_str() == url.host_str()
-                && target.port_or_known_default() == url.port_or_known_default();
-            tracing::info!(from = %url.path(), same_origin, "following one redirect");
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            let target = redirect_target(&url, location)?;
+            // The token goes only to the same host (another port of it is fine: a local cluster).
+            let same_host = target.host_str() == url.host_str();
+            tracing::info!(from = %url.path(), same_host, "following one redirect");
             response = self
                 .send_once(
                     operation,
                     &target,
                     body_bytes.as_ref().map(|b| b.as_slice()),
                     headers,
-                    same_origin,
+                    same_host,
                 )
                 .await?;
             if response.status().is_redirection() {
@@ -299,11 +302,9 @@ fn encode_query(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-fn redirect_target(from: &Url, response: &reqwest::Response) -> Result<Url, VaultError> {
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
+/// Where a 307 leads, refusing a missing Location and any https to http downgrade.
+pub fn redirect_target(from: &Url, location: Option<&str>) -> Result<Url, VaultError> {
+    let location = location
         .ok_or_else(|| VaultError::Redirect("redirect without a Location header".into()))?;
     let target = from
         .join(location)
@@ -429,6 +430,28 @@ fn load_ca_certificates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_never_downgrade_to_http() {
+        let from = Url::parse("https://vault.example:8200/v1/secret/data/x").unwrap();
+        assert!(matches!(
+            redirect_target(&from, Some("http://vault.example:8200/v1/secret/data/x")),
+            Err(VaultError::Redirect(_))
+        ));
+        assert!(matches!(
+            redirect_target(&from, None),
+            Err(VaultError::Redirect(_))
+        ));
+        let relative = redirect_target(&from, Some("/v1/other")).unwrap();
+        assert_eq!(relative.as_str(), "https://vault.example:8200/v1/other");
+        let plain = Url::parse("http://a:1/v1/x").unwrap();
+        assert_eq!(
+            redirect_target(&plain, Some("https://b:2/v1/x"))
+                .unwrap()
+                .as_str(),
+            "https://b:2/v1/x"
+        );
+    }
 
     #[test]
     fn statuses_map_to_typed_errors() {

@@ -50,11 +50,15 @@ pub struct MountInfo {
 impl MountInfo {
     /// The API path used to list a folder (`""` = mount root, else ends with `/`).
     pub fn list_path(&self, folder: &str) -> String {
-        if self.engine.is_v2() {
+        let mut path = if self.engine.is_v2() {
             join(&[&self.path, "metadata", folder])
         } else {
             join(&[&self.path, folder])
+        };
+        if !path.ends_with('/') {
+            path.push('/');
         }
+        path
     }
 
     /// The API path used to read a secret.

@@ -1,0 +1,47 @@
+//! The real-OpenBao harness shared by the integration tests. A missing `bao` fails loudly.
+#![allow(dead_code)] // each test binary uses a different part of it
+
+use std::time::Duration;
+use tresor::config::{ConnectionSettings, TokenSource};
+use tresor::demo::{SeedReport, parse_seed, seed};
+use tresor::devserver::{DevServer, find_bao};
+use tresor::secret::Token;
+use tresor::vault::VaultClient;
+
+/// Starts a fresh dev server. Panics (fails the test) when `bao` cannot be found.
+pub fn dev_server() -> DevServer {
+    let bao = find_bao(None)
+        .unwrap_or_else(|hint| panic!("integration tests need a real OpenBao server.\n{hint}"));
+    DevServer::start(&bao).unwrap_or_else(|error| panic!("cannot start bao server -dev: {error}"))
+}
+
+pub fn settings(server: &DevServer, token: Option<&Token>) -> ConnectionSettings {
+    ConnectionSettings {
+        addr: server.addr.clone(),
+        token: token.cloned(),
+        token_source: TokenSource::Flag,
+        timeout: Duration::from_secs(10),
+        ..ConnectionSettings::default()
+    }
+}
+
+pub fn root_client(server: &DevServer) -> VaultClient {
+    VaultClient::new(&settings(server, Some(&server.root_token))).expect("client")
+}
+
+/// A dev server seeded with the demo data (the same seed `tresor demo` uses).
+pub async fn seeded_server() -> (DevServer, SeedReport) {
+    let server = tokio::task::spawn_blocking(dev_server).await.expect("join");
+    let client = root_client(&server);
+    let report = seed(&client, &parse_seed().expect("seed parses"))
+        .await
+        .expect("seeding the dev server");
+    (server, report)
+}
+
+/// Blocking variant for tests that are not async (the pseudo-terminal tests).
+pub fn seeded_server_blocking() -> (DevServer, SeedReport) {
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(seeded_server())
+}

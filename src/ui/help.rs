@@ -42,11 +42,17 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
         "Mouse: click selects/opens, wheel scrolls.",
         theme::dim(),
     ));
-    let area = centered(frame.area(), 86, lines.len() as u16 + 2);
+    let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 2;
+    let area = centered(frame.area(), width, lines.len() as u16 + 2);
+    let title = if area.height < lines.len() as u16 + 2 {
+        " Keys (j/k scroll, Esc closes) "
+    } else {
+        " Keys (Esc closes) "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(true))
-        .title(Span::styled(" Keys (Esc closes) ", theme::title()));
+        .title(Span::styled(title, theme::title()));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }

@@ -1,0 +1,302 @@
+//! Every screen rendered on ratatui's TestBackend and compared with a reviewed snapshot, plus
+//! checks of the styles that carry meaning (a text snapshot does not record colour).
+//! State is built through `update` with the same actions the runtime sends.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use serde_json::json;
+use std::time::Duration;
+use tresor::app::state::ConnectionView;
+use tresor::app::{Action, App, Effect, update};
+use tresor::config::TokenSource;
+use tresor::vault::kv::parse_v2_secret;
+use tresor::vault::{KvVersion, MountInfo, SealStatus, SecretEngine, TokenInfo, VaultError};
+
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 24;
+
+fn mount(path: &str, engine: SecretEngine) -> MountInfo {
+    MountInfo {
+        path: path.into(),
+        engine,
+        description: String::new(),
+    }
+}
+
+fn connection() -> ConnectionView {
+    ConnectionView {
+        addr: "https://vault.example.com:8200".into(),
+        namespace: None,
+        skip_verify: false,
+        token_source: TokenSource::Env,
+        has_token: true,
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// An app connected, with mounts loaded, `secret/` and `secret/app/` expanded.
+fn browsing_app() -> App {
+    let mut app = App::new(connection(), (WIDTH, HEIGHT));
+    app.start();
+    update(
+        &mut app,
+        Action::SealStatusLoaded(Ok(SealStatus {
+            seal_type: "shamir".into(),
+            initialized: true,
+            sealed: false,
+            threshold: 1,
+            shares: 1,
+            progress: 0,
+            version: "2.7.2".into(),
+            cluster_name: None,
+        })),
+    );
+    update(
+        &mut app,
+        Action::TokenLookedUp(Ok(TokenInfo {
+            display_name: "userpass-ana".into(),
+            policies: vec!["default".into(), "app-readonly".into()],
+            ttl_seconds: 3600,
+            renewable: true,
+        })),
+    );
+    let generation = app.tree.generation;
+    update(
+        &mut app,
+        Action::MountsLoaded {
+            generation,
+            result: Ok(vec![
+                mount("cubbyhole/", SecretEngine::Cubbyhole),
+                mount("kv1/", SecretEngine::Kv(KvVersion::V1)),
+                mount("pki/", SecretEngine::Other("pki".into())),
+                mount("secret/", SecretEngine::Kv(KvVersion::V2)),
+            ]),
+        },
+    );
+    // Select secret/ and expand it.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ListFolder { node, .. }) = effects.first() else {
+        panic!("expanding a mount lists it: {effects:?}");
+    };
+    let node = *node;
+    update(
+        &mut app,
+        Action::FolderListed {
+            generation,
+            node,
+            result: Ok(vec![
+                "app".into(),
+                "app/".into(),
+                "shared/".into(),
+                "with space".into(),
+                "ünïcødé-ключ".into(),
+            ]),
+        },
+    );
+    app
+}
+
+fn open_database(app: &mut App) {
+    // Enter on the expanded mount steps to its first child ("app"), a secret: open it.
+    press(app, KeyCode::Enter);
+    let effects = press(app, KeyCode::Enter);
+    let Some(Effect::ReadSecret { request, .. }) = effects.first() else {
+        panic!("opening a secret reads it: {effects:?}");
+    };
+    let body = json!({"data": {
+        "data": {"password": "Tr0ub4dor&3", "username": "app_rw",
+                 "config": {"retries": 3, "hosts": ["a", "b"]},
+                 "note": "line one\nline two\u{1b}[2J"},
+        "metadata": {"version": 3, "created_time": "2026-11-01T10:00:00Z",
+                     "deletion_time": "", "destroyed": false}}});
+    let request = *request;
+    update(
+        app,
+        Action::SecretLoaded {
+            request,
+            result: parse_v2_secret(&body, "secret/data/app"),
+        },
+    );
+}
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    terminal.draw(|frame| tresor::ui::draw(frame, app)).unwrap();
+    terminal
+}
+
+fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> ratatui::buffer::Cell {
+    let buffer = terminal.backend().buffer();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(byte_index) = row.find(needle) {
+            let x = row[..byte_index].chars().count() as u16;
+            return buffer[(x, y)].clone();
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+#[test]
+fn loading_screen() {
+    let mut app = App::new(connection(), (WIDTH, HEIGHT));
+    app.start();
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn tree_with_an_expanded_mount() {
+    let app = browsing_app();
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn secret_open_and_masked() {
+    let mut app = browsing_app();
+    open_database(&mut app);
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let screen = format!("{}", terminal.backend());
+    assert!(
+        !screen.contains("Tr0ub4dor"),
+        "a masked value reached the screen"
+    );
+    assert_eq!(cell_of(&terminal, "••••••").fg, Color::DarkGray);
+}
+
+#[test]
+fn secret_revealed_with_json_and_escaped_control_characters() {
+    let mut app = browsing_app();
+    open_database(&mut app);
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Tab);
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let screen = format!("{}", terminal.backend());
+    assert!(screen.contains("\"retries\": 3"), "JSON is pretty-printed");
+    assert!(
+        !screen.contains('\u{1b}'),
+        "a raw escape reached the screen"
+    );
+    assert_eq!(cell_of(&terminal, "app_rw").fg, Color::Yellow);
+}
+
+#[test]
+fn permission_denied_folder_and_error_status() {
+    let mut app = browsing_app();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j')); // "app/"
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ListFolder {
+        node, generation, ..
+    }) = effects.first()
+    else {
+        panic!("expected a listing: {effects:?}");
+    };
+    let (node, generation) = (*node, *generation);
+    update(
+        &mut app,
+        Action::FolderListed {
+            generation,
+            node,
+            result: Err(VaultError::PermissionDenied {
+                path: "secret/metadata/app/".into(),
+                operation: "list".into(),
+            }),
+        },
+    );
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request: 0,
+            result: Err(VaultError::Sealed),
+        },
+    );
+    app.set_status(
+        tresor::app::StatusKind::Error,
+        VaultError::Network("connection refused".into()).to_string(),
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn mounts_unreachable() {
+    let mut app = App::new(connection(), (WIDTH, HEIGHT));
+    app.start();
+    let generation = app.tree.generation;
+    update(
+        &mut app,
+        Action::MountsLoaded {
+            generation,
+            result: Err(VaultError::Network(
+                "error sending request: connection refused".into(),
+            )),
+        },
+    );
+    update(
+        &mut app,
+        Action::SealStatusLoaded(Err(VaultError::Network("connection refused".into()))),
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = browsing_app();
+    press(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn jump_prompt_with_completions() {
+    let mut app = browsing_app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "a");
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn filter_in_progress() {
+    let mut app = browsing_app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "SPACE");
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn no_token_and_tls_verification_off() {
+    let mut view = connection();
+    view.has_token = false;
+    view.skip_verify = true;
+    view.namespace = Some("team-a".into());
+    let mut app = App::new(view, (WIDTH, HEIGHT));
+    app.start();
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert_eq!(cell_of(&terminal, "TLS VERIFICATION OFF").bg, Color::Yellow);
+}
+
+#[test]
+fn ttl_turns_to_a_warning_when_low() {
+    let mut app = browsing_app();
+    update(&mut app, Action::Tick(Duration::from_secs(3600 - 120)));
+    let terminal = render(&app);
+    let cell = cell_of(&terminal, "2m 00s");
+    assert_eq!(cell.bg, Color::Yellow, "a TTL under 5 minutes is a warning");
+}

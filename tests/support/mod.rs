@@ -45,3 +45,4 @@ pub fn seeded_server_blocking() -> (DevServer, SeedReport) {
         .expect("runtime")
         .block_on(seeded_server())
 }
+pub mod pty;

@@ -1,14 +1,19 @@
 //! The pure state machine: `update(&mut App, Action) -> Vec<Effect>`. No I/O, no terminal.
 
 pub mod action;
+mod copy;
 pub mod input;
+mod jump;
 pub mod keymap;
+mod keys;
 pub mod layout;
+mod mouse;
 pub mod secret_pane;
 pub mod state;
 pub mod tree;
 pub mod update;
 
 pub use action::{Action, Effect, RequestId};
+pub use copy::bao_command;
 pub use state::{App, Focus, Modal, StatusKind, StatusMessage};
 pub use update::update;

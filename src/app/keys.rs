@@ -1,0 +1,273 @@
+//! Keyboard: commands from the keymap, the filter line, modal keys, and tree navigation.
+
+use super::action::Effect;
+use super::copy::{copy_path, copy_value};
+use super::input::TextInput;
+use super::jump::{common_prefix, jump_to, refresh_completions};
+use super::keymap::{self, Command};
+use super::layout;
+use super::state::{App, Focus, Modal};
+use super::tree::{Listing, NodeId, NodeKind};
+use super::update::{quit, refresh};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return quit(app);
+    }
+    if app.modal.is_some() {
+        return on_modal_key(app, key);
+    }
+    if app.filter_input.is_some() {
+        on_filter_key(app, key);
+        return Vec::new();
+    }
+    let Some(command) = keymap::command_for(&key) else {
+        return Vec::new();
+    };
+    if command != Command::CopyPath {
+        app.copied_path = None;
+    }
+    let page = app.tree_rows().max(1) as isize;
+    match command {
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::Top
+        | Command::Bottom => {
+            let delta = match command {
+                Command::Up => -1,
+                Command::Down => 1,
+                Command::PageUp => -page,
+                Command::PageDown => page,
+                Command::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            move_in_focus(app, command, delta);
+            Vec::new()
+        }
+        Command::Open => match app.focus {
+            Focus::Tree => open_selected(app),
+            Focus::Secret => Vec::new(),
+        },
+        Command::Close => {
+            match app.focus {
+                Focus::Tree => close_selected(app),
+                Focus::Secret => app.focus = Focus::Tree,
+            }
+            Vec::new()
+        }
+        Command::Filter => {
+            app.focus = Focus::Tree;
+            app.filter_input = Some(TextInput::with_text(&app.tree.filter));
+            Vec::new()
+        }
+        Command::Jump => {
+            let prefill = app
+                .tree
+                .selected_id()
+                .and_then(|id| {
+                    let node = app.tree.node(id)?;
+                    let target = if node.is_container() {
+                        id
+                    } else {
+                        node.parent?
+                    };
+                    app.tree.full_path(target)
+                })
+                .unwrap_or_default();
+            app.modal = Some(Modal::Jump {
+                input: TextInput::with_text(&prefill),
+                completions: Vec::new(),
+                error: None,
+            });
+            refresh_completions(app);
+            Vec::new()
+        }
+        Command::SwitchPane => {
+            app.focus = match app.focus {
+                Focus::Tree if app.secret.location.is_some() => Focus::Secret,
+                _ => Focus::Tree,
+            };
+            Vec::new()
+        }
+        Command::Reveal => {
+            app.secret.revealed = !app.secret.revealed;
+            Vec::new()
+        }
+        Command::CopyValue => copy_value(app),
+        Command::CopyPath => copy_path(app),
+        Command::Refresh => refresh(app),
+        Command::Help => {
+            app.modal = Some(Modal::Help { scroll: 0 });
+            Vec::new()
+        }
+        Command::Back => {
+            if !app.tree.filter.is_empty() {
+                app.tree.set_filter(String::new());
+            } else if app.focus == Focus::Secret {
+                app.focus = Focus::Tree;
+            } else {
+                app.status = None;
+            }
+            Vec::new()
+        }
+        Command::Quit => quit(app),
+    }
+}
+
+pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
+    match app.focus {
+        Focus::Tree => {
+            app.tree.move_selection(delta);
+            let rows = app.tree_rows();
+            app.tree.scroll_into_view(rows);
+        }
+        Focus::Secret => match command {
+            Command::PageUp | Command::PageDown => {
+                let page = layout::secret_areas(app.areas().secret, app.secret.entry_count())
+                    .detail
+                    .height
+                    .max(1) as i32;
+                let sign = if command == Command::PageUp { -1 } else { 1 };
+                app.secret.scroll_detail(sign * page);
+            }
+            _ => app.secret.move_selection(delta),
+        },
+    }
+}
+
+pub(super) fn on_filter_key(app: &mut App, key: KeyEvent) {
+    let Some(input) = &mut app.filter_input else {
+        return;
+    };
+    match key.code {
+        KeyCode::Esc => {
+            app.filter_input = None;
+            app.tree.set_filter(String::new());
+        }
+        KeyCode::Enter => app.filter_input = None,
+        KeyCode::Up => app.tree.move_selection(-1),
+        KeyCode::Down => app.tree.move_selection(1),
+        _ => {
+            if input.handle_key(&key) {
+                let filter = input.text.clone();
+                app.tree.set_filter(filter);
+            }
+        }
+    }
+    let rows = app.tree_rows();
+    app.tree.scroll_into_view(rows);
+}
+
+pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Some(modal) = &mut app.modal else {
+        return Vec::new();
+    };
+    match modal {
+        Modal::Help { scroll } => {
+            match keymap::command_for(&key) {
+                Some(Command::Down) => *scroll = scroll.saturating_add(1),
+                Some(Command::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Command::Back | Command::Help | Command::Quit) => app.modal = None,
+                _ => {}
+            }
+            Vec::new()
+        }
+        Modal::Jump {
+            input, completions, ..
+        } => match key.code {
+            KeyCode::Esc => {
+                app.modal = None;
+                Vec::new()
+            }
+            KeyCode::Tab => {
+                if let Some(prefix) = common_prefix(completions)
+                    && prefix.len() > input.text.len()
+                {
+                    *input = TextInput::with_text(&prefix);
+                }
+                refresh_completions(app);
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let text = input.text.trim().trim_start_matches('/').to_string();
+                jump_to(app, &text)
+            }
+            _ => {
+                if input.handle_key(&key) {
+                    refresh_completions(app);
+                }
+                Vec::new()
+            }
+        },
+    }
+}
+
+/// Enter/l on the selection: expand (and list) a container, or open a secret.
+pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
+    let Some(id) = app.tree.selected_id() else {
+        return Vec::new();
+    };
+    let Some(node) = app.tree.node(id) else {
+        return Vec::new();
+    };
+    if matches!(node.kind, NodeKind::Secret) {
+        return open_secret(app, id);
+    }
+    if node.expanded && node.listing == Listing::Loaded {
+        // Already open: step into it.
+        if !node.children.is_empty() {
+            app.tree.move_selection(1);
+            let rows = app.tree_rows();
+            app.tree.scroll_into_view(rows);
+        }
+        return Vec::new();
+    }
+    expand(app, id)
+}
+
+pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
+    app.tree.set_expanded(id, true);
+    let needs_listing = app
+        .tree
+        .node(id)
+        .is_some_and(|n| !matches!(n.listing, Listing::Loaded | Listing::Loading));
+    if !needs_listing {
+        return Vec::new();
+    }
+    match app.tree.start_listing(id) {
+        Some(location) => vec![Effect::ListFolder {
+            generation: app.tree.generation,
+            node: id,
+            location,
+        }],
+        None => Vec::new(),
+    }
+}
+
+pub(super) fn open_secret(app: &mut App, id: NodeId) -> Vec<Effect> {
+    let Some(location) = app.tree.location(id) else {
+        return Vec::new();
+    };
+    let request = app.next_request_id();
+    app.secret.open(location.clone(), request);
+    vec![Effect::ReadSecret { request, location }]
+}
+
+pub(super) fn close_selected(app: &mut App) {
+    let Some(id) = app.tree.selected_id() else {
+        return;
+    };
+    let Some(node) = app.tree.node(id) else {
+        return;
+    };
+    if node.is_container() && node.expanded {
+        app.tree.set_expanded(id, false);
+    } else if let Some(parent) = node.parent {
+        app.tree.select_node(parent);
+    }
+    let rows = app.tree_rows();
+    app.tree.scroll_into_view(rows);
+}

@@ -49,7 +49,6 @@ pub fn find_bao(explicit: Option<&Path>) -> Result<PathBuf, String> {
     if let Ok(exe) = std::env::current_exe() {
         roots.extend(exe.ancestors().map(Path::to_path_buf));
     }
-    roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     for root in roots {
         let candidate = root.join(".venv").join("bin").join("bao");
         if candidate.is_file() {
@@ -77,14 +76,25 @@ pub struct DevServer {
     pub bao: PathBuf,
     /// HOME for the server and for `bao` CLI calls; removed on drop.
     pub home: tempfile::TempDir,
+    /// With TLS (`-dev-tls`): the generated CA certificate that signs the server's certificate.
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl DevServer {
     /// Starts a dev server and waits until it answers. Retries on a port race.
     pub fn start(bao: &Path) -> Result<Self, String> {
+        Self::start_with(bao, false)
+    }
+
+    /// Starts a dev server with a generated CA and certificate (`-dev-tls`), for TLS tests.
+    pub fn start_tls(bao: &Path) -> Result<Self, String> {
+        Self::start_with(bao, true)
+    }
+
+    fn start_with(bao: &Path, tls: bool) -> Result<Self, String> {
         let mut last_error = String::new();
         for _ in 0..3 {
-            match Self::try_start(bao) {
+            match Self::try_start(bao, tls) {
                 Ok(server) => return Ok(server),
                 Err(error) => last_error = error,
             }
@@ -92,7 +102,7 @@ impl DevServer {
         Err(last_error)
     }
 
-    fn try_start(bao: &Path) -> Result<Self, String> {
+    fn try_start(bao: &Path, tls: bool) -> Result<Self, String> {
         let home = tempfile::Builder::new()
             .prefix("tresor-bao-")
             .tempdir()
@@ -102,13 +112,20 @@ impl DevServer {
         let log = std::fs::File::create(home.path().join("server.log"))
             .map_err(|e| format!("server log: {e}"))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
+        let mut args = vec![
+            "server".to_string(),
+            "-dev".to_string(),
+            "-dev-no-store-token".to_string(),
+            format!("-dev-listen-address=127.0.0.1:{port}"),
+        ];
+        let tls_dir = home.path().join("tls");
+        if tls {
+            std::fs::create_dir(&tls_dir).map_err(|e| format!("tls dir: {e}"))?;
+            args.push("-dev-tls".into());
+            args.push(format!("-dev-tls-cert-dir={}", tls_dir.display()));
+        }
         let child = Command::new(bao)
-            .args([
-                "server",
-                "-dev",
-                "-dev-no-store-token",
-                &format!("-dev-listen-address=127.0.0.1:{port}"),
-            ])
+            .args(&args)
             // Through the environment, so the token is not visible in `ps`.
             .env("BAO_DEV_ROOT_TOKEN_ID", &token)
             .env("HOME", home.path())
@@ -121,12 +138,14 @@ impl DevServer {
             .stderr(Stdio::from(log_err))
             .spawn()
             .map_err(|e| format!("cannot run {}: {e}", bao.display()))?;
+        let scheme = if tls { "https" } else { "http" };
         let mut server = DevServer {
             child,
-            addr: format!("http://127.0.0.1:{port}"),
+            addr: format!("{scheme}://127.0.0.1:{port}"),
             root_token: Token::new(token),
             bao: bao.to_path_buf(),
             home,
+            ca_cert: tls.then(|| tls_dir.join("vault-ca.pem")),
         };
         server.wait_ready(Duration::from_secs(30))?;
         Ok(server)
@@ -142,7 +161,17 @@ impl DevServer {
                 let tail: String = log.lines().rev().take(5).collect::<Vec<_>>().join("\n");
                 return Err(format!("bao server exited ({status}):\n{tail}"));
             }
-            if health_is_active(port) {
+            let ready = match &self.ca_cert {
+                // Over TLS a plain probe cannot talk to it: the server says when it is unsealed.
+                Some(ca) => {
+                    ca.is_file()
+                        && TcpStream::connect(("127.0.0.1", port)).is_ok()
+                        && std::fs::read_to_string(self.home.path().join("server.log"))
+                            .is_ok_and(|log| log.contains("vault is unsealed"))
+                }
+                None => health_is_active(port),
+            };
+            if ready {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -161,6 +190,9 @@ impl DevServer {
     /// A `bao` CLI command aimed at this server (root token, private HOME).
     pub fn bao_command(&self) -> Command {
         let mut command = Command::new(&self.bao);
+        if let Some(ca) = &self.ca_cert {
+            command.env("BAO_CACERT", ca);
+        }
         command
             .env("BAO_ADDR", &self.addr)
             .env("BAO_TOKEN", self.root_token.expose())

@@ -55,7 +55,17 @@ impl VaultError {
         }
         let lower = text.to_lowercase();
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-            VaultError::Tls(text)
+            let hint = if text.contains("UnknownIssuer") {
+                "the server's certificate is signed by a CA this machine does not trust \
+                 (give it with --ca-cert or BAO_CACERT)"
+            } else if text.contains("NotValidForName") {
+                "the server's certificate does not name this host (see --tls-server-name)"
+            } else if text.contains("Expired") {
+                "the server's certificate has expired"
+            } else {
+                "TLS handshake failed"
+            };
+            VaultError::Tls(format!("{hint}: {text}"))
         } else {
             VaultError::Network(text)
         }

@@ -46,3 +46,11 @@ pub fn seeded_server_blocking() -> (DevServer, SeedReport) {
         .block_on(seeded_server())
 }
 pub mod pty;
+
+/// A dev server speaking TLS with a generated CA (not trusted by the system).
+pub fn tls_dev_server() -> DevServer {
+    let bao = find_bao(None)
+        .unwrap_or_else(|hint| panic!("integration tests need a real OpenBao server.\n{hint}"));
+    DevServer::start_tls(&bao)
+        .unwrap_or_else(|error| panic!("cannot start bao server -dev-tls: {error}"))
+}

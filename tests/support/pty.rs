@@ -92,17 +92,22 @@ impl PtyApp {
             if Instant::now() > deadline {
                 panic!("timed out waiting for {what:?}; screen:\n{screen}");
             }
-            std::thread::sleep(Duration::from_millis(25));
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 
     pub fn send(&mut self, bytes: &str) {
+        self.send_now(bytes);
+        // Let the app read each burst separately so a lone Esc is not merged into Alt+key.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// Writes without the pause after it (for timing a single key).
+    pub fn send_now(&mut self, bytes: &str) {
         self.writer
             .write_all(bytes.as_bytes())
             .expect("write to pty");
         self.writer.flush().expect("flush pty");
-        // Let the app read each burst separately so a lone Esc is not merged into Alt+key.
-        std::thread::sleep(Duration::from_millis(60));
     }
 
     pub fn keys(&mut self, keys: &[&str]) {

@@ -470,3 +470,21 @@ fn ctrl_c_and_q_quit_but_q_types_in_the_filter() {
     );
     assert!(app.should_quit && effects == vec![Effect::Quit]);
 }
+
+#[test]
+fn a_rejected_token_is_explained() {
+    let mut app = app();
+    update(
+        &mut app,
+        Action::TokenLookedUp(Err(VaultError::PermissionDenied {
+            path: "auth/token/lookup-self".into(),
+            operation: "read".into(),
+        })),
+    );
+    let status = app.status.as_ref().expect("a status message");
+    assert!(
+        status.text.contains("invalid, expired or revoked"),
+        "{}",
+        status.text
+    );
+}

@@ -300,3 +300,24 @@ fn ttl_turns_to_a_warning_when_low() {
     let cell = cell_of(&terminal, "2m 00s");
     assert_eq!(cell.bg, Color::Yellow, "a TTL under 5 minutes is a warning");
 }
+
+#[test]
+fn tiny_and_odd_terminal_sizes_do_not_panic() {
+    for (width, height) in [(1, 1), (2, 2), (10, 3), (20, 5), (30, 8), (200, 4), (5, 60)] {
+        let mut app = browsing_app();
+        open_database(&mut app);
+        update(&mut app, Action::Resize(width, height));
+        for modal_key in [None, Some('?'), Some(':')] {
+            if let Some(c) = modal_key {
+                press(&mut app, KeyCode::Char(c));
+            }
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal
+                .draw(|frame| tresor::ui::draw(frame, &app))
+                .unwrap_or_else(|e| panic!("{width}x{height}: {e}"));
+            press(&mut app, KeyCode::Esc);
+        }
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::PageDown);
+    }
+}

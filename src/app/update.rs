@@ -99,6 +99,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     info,
                     looked_up_at: app.clock,
                 }),
+                Err(error) if error.is_permission_denied() => {
+                    let reason = "rejected by the server (invalid, expired or revoked)";
+                    app.set_status(
+                        StatusKind::Error,
+                        format!(
+                            "The token was {reason}: set a valid BAO_TOKEN or run `bao login`."
+                        ),
+                    );
+                    Loadable::Failed(reason.into())
+                }
                 Err(error) => Loadable::Failed(error.to_string()),
             };
             Vec::new()

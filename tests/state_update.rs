@@ -21,6 +21,14 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
+/// Ctrl-U: clears a text input.
+fn clear_line(app: &mut App) {
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+}
+
 fn chars(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
@@ -315,10 +323,7 @@ fn filter_narrows_incrementally_and_escape_clears_it() {
 fn jump_validates_then_creates_the_path_and_opens_it() {
     let mut app = app();
     key(&mut app, KeyCode::Char(':'));
-    update(
-        &mut app,
-        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    clear_line(&mut app);
     chars(&mut app, "nope/x");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     let Some(Modal::Jump {
@@ -329,18 +334,12 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
     };
     assert!(error.contains("No mount matches"), "{error}");
 
-    update(
-        &mut app,
-        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    clear_line(&mut app);
     chars(&mut app, "secret/x/../y");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(matches!(&app.modal, Some(Modal::Jump { error: Some(e), .. }) if e.contains("..")));
 
-    update(
-        &mut app,
-        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    clear_line(&mut app);
     chars(&mut app, "secret/deep/leaf");
     let effects = key(&mut app, KeyCode::Enter);
     assert!(app.modal.is_none());
@@ -354,10 +353,7 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
 fn jump_completes_from_loaded_paths() {
     let mut app = app();
     key(&mut app, KeyCode::Char(':'));
-    update(
-        &mut app,
-        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    clear_line(&mut app);
     chars(&mut app, "sec");
     key(&mut app, KeyCode::Tab);
     let Some(Modal::Jump {

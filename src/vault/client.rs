@@ -105,13 +105,13 @@ impl VaultClient {
             .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(settings.skip_verify);
 
-        for certificate in load_ca_certificates(settings)? {
+        for certificate in super::tls::load_ca_certificates(settings)? {
             builder = builder.add_root_certificate(certificate);
         }
         if let (Some(cert), Some(key)) = (&settings.client_cert, &settings.client_key) {
-            let mut pem = read_file(cert)?;
+            let mut pem = super::tls::read_file(cert)?;
             pem.push(b'\n');
-            pem.extend_from_slice(&read_file(key)?);
+            pem.extend_from_slice(&super::tls::read_file(key)?);
             let identity = reqwest::Identity::from_pem(&pem)
                 .map_err(|e| VaultError::Config(format!("client certificate/key: {e}")))?;
             builder = builder.identity(identity);
@@ -391,40 +391,6 @@ pub fn error_for_status(
             errors,
         },
     }
-}
-
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>, VaultError> {
-    std::fs::read(path)
-        .map_err(|e| VaultError::Config(format!("cannot read {}: {e}", path.display())))
-}
-
-fn load_ca_certificates(
-    settings: &ConnectionSettings,
-) -> Result<Vec<reqwest::Certificate>, VaultError> {
-    let mut files = Vec::new();
-    if let Some(file) = &settings.ca_cert {
-        files.push(file.clone());
-    }
-    if let Some(dir) = &settings.ca_path {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            VaultError::Config(format!("cannot read CA directory {}: {e}", dir.display()))
-        })?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_file() {
-                files.push(path);
-            }
-        }
-    }
-    let mut certificates = Vec::new();
-    for file in files {
-        let pem = read_file(&file)?;
-        let parsed = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            VaultError::Config(format!("bad CA certificate {}: {e}", file.display()))
-        })?;
-        certificates.extend(parsed);
-    }
-    Ok(certificates)
 }
 
 #[cfg(test)]

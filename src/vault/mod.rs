@@ -5,6 +5,7 @@ pub mod error;
 pub mod kv;
 pub mod path;
 pub mod sys;
+mod tls;
 
 pub use client::{Operation, VaultClient};
 pub use error::VaultError;

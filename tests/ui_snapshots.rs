@@ -10,7 +10,6 @@ use serde_json::json;
 use std::time::Duration;
 use tresor::app::state::ConnectionView;
 use tresor::app::{Action, App, Effect, update};
-use tresor::config::TokenSource;
 use tresor::vault::kv::parse_v2_secret;
 use tresor::vault::{KvVersion, MountInfo, SealStatus, SecretEngine, TokenInfo, VaultError};
 
@@ -30,7 +29,6 @@ fn connection() -> ConnectionView {
         addr: "https://vault.example.com:8200".into(),
         namespace: None,
         skip_verify: false,
-        token_source: TokenSource::Env,
         has_token: true,
     }
 }

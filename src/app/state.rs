@@ -5,7 +5,7 @@ use super::input::TextInput;
 use super::layout::{self, Areas};
 use super::secret_pane::SecretPane;
 use super::tree::Tree;
-use crate::config::{ConnectionSettings, TokenSource};
+use crate::config::ConnectionSettings;
 use crate::vault::{SealStatus, TokenInfo};
 use std::time::Duration;
 
@@ -49,7 +49,6 @@ pub struct ConnectionView {
     pub addr: String,
     pub namespace: Option<String>,
     pub skip_verify: bool,
-    pub token_source: TokenSource,
     pub has_token: bool,
 }
 
@@ -59,7 +58,6 @@ impl ConnectionView {
             addr: settings.addr.clone(),
             namespace: settings.namespace.clone(),
             skip_verify: settings.skip_verify,
-            token_source: settings.token_source,
             has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
         }
     }

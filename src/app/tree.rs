@@ -108,17 +108,6 @@ impl Tree {
         self.visible.get(self.selected).copied()
     }
 
-    pub fn mount_of(&self, mut id: NodeId) -> Option<&MountInfo> {
-        loop {
-            let node = self.nodes.get(id)?;
-            match (&node.kind, node.parent) {
-                (NodeKind::Mount(mount), _) => return Some(mount),
-                (_, Some(parent)) => id = parent,
-                (_, None) => return None,
-            }
-        }
-    }
-
     /// The node's location: mount and path below it (folders end with `/`).
     pub fn location(&self, id: NodeId) -> Option<Location> {
         let mut parts = Vec::new();

@@ -235,9 +235,5 @@ pub(super) fn restore_after_refresh(app: &mut App, candidates: &[NodeId]) -> Vec
             effects.extend(expand(app, id));
         }
     }
-    if app.tree.restore_selected.is_some() {
-        // Keep the cursor on the same row until the node is back.
-        app.tree.rebuild_visible();
-    }
     effects
 }

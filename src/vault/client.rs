@@ -44,9 +44,8 @@ impl Operation {
     }
 }
 
-/// A successful response: status and body (wiped on drop, it may hold secrets).
+/// A successful response body (wiped on drop, it may hold secrets).
 pub struct RawResponse {
-    pub status: u16,
     pub body: Zeroizing<Vec<u8>>,
 }
 
@@ -172,10 +171,7 @@ impl VaultClient {
     ) -> Result<RawResponse, VaultError> {
         let (status, bytes) = self.send_raw(operation, path, &[], body, headers).await?;
         if status.is_success() {
-            return Ok(RawResponse {
-                status: status.as_u16(),
-                body: bytes,
-            });
+            return Ok(RawResponse { body: bytes });
         }
         Err(error_for_status(status, path, operation, &bytes))
     }

@@ -40,7 +40,12 @@ fn selected_name(app: &App) -> String {
     app.tree.nodes[id].name.clone()
 }
 
-fn listed(app: &mut App, effects: Vec<Effect>, keys: &[&str]) {
+/// Answers the ListFolder effect in `effects` with `result`; returns the listed node.
+fn answer_listing(
+    app: &mut App,
+    effects: Vec<Effect>,
+    result: Result<Vec<String>, VaultError>,
+) -> usize {
     let Some(Effect::ListFolder {
         node, generation, ..
     }) = effects.into_iter().next()
@@ -52,8 +57,17 @@ fn listed(app: &mut App, effects: Vec<Effect>, keys: &[&str]) {
         Action::FolderListed {
             generation,
             node,
-            result: Ok(keys.iter().map(|k| k.to_string()).collect()),
+            result,
         },
+    );
+    node
+}
+
+fn listed(app: &mut App, effects: Vec<Effect>, keys: &[&str]) {
+    answer_listing(
+        app,
+        effects,
+        Ok(keys.iter().map(|k| k.to_string()).collect()),
     );
 }
 
@@ -371,22 +385,13 @@ fn permission_denied_marks_only_that_folder_without_a_global_error() {
     let mut app = app();
     key(&mut app, KeyCode::Char('g'));
     let effects = key(&mut app, KeyCode::Enter);
-    let Some(Effect::ListFolder {
-        node, generation, ..
-    }) = effects.into_iter().next()
-    else {
-        panic!("listing");
-    };
-    update(
+    let node = answer_listing(
         &mut app,
-        Action::FolderListed {
-            generation,
-            node,
-            result: Err(VaultError::PermissionDenied {
-                path: "kv1/".into(),
-                operation: "list".into(),
-            }),
-        },
+        effects,
+        Err(VaultError::PermissionDenied {
+            path: "kv1/".into(),
+            operation: "list".into(),
+        }),
     );
     assert_eq!(app.tree.nodes[node].listing, Listing::Denied);
     assert!(

@@ -186,6 +186,43 @@ impl VaultClient {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), VaultError> {
+        let body_bytes = match body {
+            Some(value) => Some(Zeroizing::new(serde_json::to_vec(value).map_err(|e| {
+                VaultError::Decode {
+                    path: path.to_string(),
+                    reason: e.to_string(),
+                }
+            })?)),
+            None => None,
+        };
+        self.send_raw_bytes(
+            operation,
+            path,
+            query,
+            body_bytes.as_ref().map(|b| b.as_slice()),
+            headers,
+        )
+        .await
+    }
+
+    /// Sends a body that is already JSON bytes (kept in wiped buffers by the caller).
+    pub async fn send_bytes(
+        &self,
+        operation: Operation,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), VaultError> {
+        self.send_raw_bytes(operation, path, &[], body, &[]).await
+    }
+
+    async fn send_raw_bytes(
+        &self,
+        operation: Operation,
+        path: &str,
+        query: &[(&str, &str)],
+        body_bytes: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), VaultError> {
         let encoded = encode_path(path)?;
         let mut pairs: Vec<(&str, &str)> = query.to_vec();
         if operation == Operation::List {
@@ -202,24 +239,8 @@ impl VaultClient {
             self.base
         ))
         .map_err(|e| VaultError::InvalidPath(format!("{path}: {e}")))?;
-        let body_bytes = match body {
-            Some(value) => Some(Zeroizing::new(serde_json::to_vec(value).map_err(|e| {
-                VaultError::Decode {
-                    path: path.to_string(),
-                    reason: e.to_string(),
-                }
-            })?)),
-            None => None,
-        };
-
         let mut response = self
-            .send_once(
-                operation,
-                &url,
-                body_bytes.as_ref().map(|b| b.as_slice()),
-                headers,
-                true,
-            )
+            .send_once(operation, &url, body_bytes, headers, true)
             .await?;
         if matches!(
             response.status(),
@@ -234,13 +255,7 @@ impl VaultClient {
             let same_host = target.host_str() == url.host_str();
             tracing::info!(from = %url.path(), same_host, "following one redirect");
             response = self
-                .send_once(
-                    operation,
-                    &target,
-                    body_bytes.as_ref().map(|b| b.as_slice()),
-                    headers,
-                    same_host,
-                )
+                .send_once(operation, &target, body_bytes, headers, same_host)
                 .await?;
             if response.status().is_redirection() {
                 return Err(VaultError::Redirect(format!(

@@ -6,8 +6,10 @@ pub mod kv;
 pub mod path;
 pub mod sys;
 mod tls;
+pub mod versions;
 
 pub use client::{Operation, VaultClient};
 pub use error::VaultError;
 pub use kv::{KvSecret, KvVersion, MountInfo, SecretEngine, SecretEntry, VersionState};
 pub use sys::{SealStatus, TokenInfo};
+pub use versions::{MetadataChange, SecretCapabilities, SecretMetadata, VersionInfo};

@@ -432,7 +432,7 @@ pub fn parse_metadata(body: &Value) -> Option<SecretMetadata> {
                 .collect()
         })
         .unwrap_or_default();
-    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version));
     Some(SecretMetadata {
         current_version: number("current_version"),
         oldest_version: number("oldest_version"),

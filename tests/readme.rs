@@ -13,10 +13,21 @@ fn readme_key_table_matches_the_keymap() {
         .expect("README has a keys:end marker");
     let table = readme[body_start..end].trim();
     let expected = tresor::app::keymap::markdown_table();
+    // TRESOR_UPDATE_README=1 writes the generated table in (like INSTA_UPDATE for snapshots).
+    if std::env::var_os("TRESOR_UPDATE_README").is_some() && table != expected.trim() {
+        let updated = format!(
+            "{}\n{}\n{}",
+            &readme[..body_start],
+            expected.trim(),
+            &readme[end..]
+        );
+        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"), updated).unwrap();
+        return;
+    }
     assert_eq!(
         table,
         expected.trim(),
-        "README keys are out of date; paste keymap::markdown_table() between the markers"
+        "README keys are out of date; run with TRESOR_UPDATE_README=1 to regenerate"
     );
 }
 

@@ -106,11 +106,24 @@ fn open_secret_a(app: &mut App) -> u64 {
     assert_eq!(selected_name(app), "a");
     let effects = key(app, KeyCode::Enter);
     match effects.as_slice() {
-        [Effect::ReadSecret { request, location }] => {
+        [
+            Effect::ReadSecret {
+                request,
+                location,
+                version: None,
+            },
+            Effect::LoadMetadata { .. },
+            capabilities @ ..,
+        ] => {
             assert_eq!(location.display(), "secret/a");
+            // Capabilities are asked once per secret.
+            assert!(
+                matches!(capabilities, [] | [Effect::LoadCapabilities { .. }]),
+                "{capabilities:?}"
+            );
             *request
         }
-        other => panic!("expected one ReadSecret, got {other:?}"),
+        other => panic!("expected ReadSecret and LoadMetadata; got {other:?}"),
     }
 }
 
@@ -190,7 +203,10 @@ fn values_are_masked_until_revealed_and_masked_again_for_another_secret() {
     assert!(app.secret.revealed);
     key(&mut app, KeyCode::Char('G'));
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(effects.as_slice(), [Effect::ReadSecret { .. }]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ReadSecret { .. }, ..]
+    ));
     assert!(!app.secret.revealed, "another secret opens masked");
 }
 
@@ -358,7 +374,7 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
     let effects = key(&mut app, KeyCode::Enter);
     assert!(app.modal.is_none());
     assert!(
-        matches!(&effects[..], [Effect::ReadSecret { location, .. }] if location.display() == "secret/deep/leaf")
+        matches!(&effects[..], [Effect::ReadSecret { location, .. }, ..] if location.display() == "secret/deep/leaf")
     );
     assert_eq!(selected_name(&app), "leaf");
 }
@@ -443,7 +459,7 @@ fn mouse_click_selects_and_opens_and_wheel_moves() {
     let effects = update(&mut app, Action::Mouse(click(areas.tree.y + 1 + 2)));
     assert_eq!(selected_name(&app), "a");
     assert!(
-        matches!(&effects[..], [Effect::ReadSecret { .. }]),
+        matches!(&effects[..], [Effect::ReadSecret { .. }, ..]),
         "clicking a secret opens it"
     );
     update(

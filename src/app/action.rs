@@ -1,9 +1,14 @@
 //! What happens (actions, in) and what should be done about it (effects, out).
 
+use super::history::VersionOperation;
 use super::tree::{Location, NodeId};
 use crate::secret::SecretText;
-use crate::vault::{KvSecret, MountInfo, SealStatus, TokenInfo, VaultError};
+use crate::vault::MetadataChange;
+use crate::vault::{
+    KvSecret, MountInfo, SealStatus, SecretCapabilities, SecretMetadata, TokenInfo, VaultError,
+};
 use crossterm::event::{KeyEvent, MouseEvent};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub type RequestId = u64;
@@ -30,6 +35,25 @@ pub enum Action {
         request: RequestId,
         result: Result<KvSecret, VaultError>,
     },
+    MetadataLoaded {
+        request: RequestId,
+        result: Result<SecretMetadata, VaultError>,
+    },
+    CapabilitiesLoaded {
+        /// The secret's full path.
+        key: String,
+        result: Result<SecretCapabilities, VaultError>,
+    },
+    /// A version operation finished; `Ok(Some(n))` carries a rollback's new version.
+    VersionsChanged {
+        location: Location,
+        operation: VersionOperation,
+        result: Result<Option<u64>, VaultError>,
+    },
+    MetadataSaved {
+        location: Location,
+        result: Result<(), VaultError>,
+    },
     TokenLookedUp(Result<TokenInfo, VaultError>),
     SealStatusLoaded(Result<SealStatus, VaultError>),
     /// The runtime copied something (or failed to); `description` never holds the value.
@@ -55,9 +79,28 @@ pub enum Effect {
         node: NodeId,
         location: Location,
     },
+    /// Reads a secret; for KV v2 a given version, or the current one.
     ReadSecret {
         request: RequestId,
         location: Location,
+        version: Option<u64>,
+    },
+    LoadMetadata {
+        request: RequestId,
+        location: Location,
+    },
+    LoadCapabilities {
+        location: Location,
+    },
+    ChangeVersions {
+        location: Location,
+        operation: VersionOperation,
+    },
+    SaveMetadata {
+        location: Location,
+        change: MetadataChange,
+        /// The custom metadata before the change (for servers without PATCH).
+        current_custom: BTreeMap<String, String>,
     },
     LookupToken,
     LoadSealStatus,

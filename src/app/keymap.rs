@@ -19,10 +19,34 @@ pub enum Command {
     Reveal,
     CopyValue,
     CopyPath,
+    CycleTab,
+    GoToTab,
+    MarkVersion,
+    CompareVersions,
+    OlderPair,
+    NewerPair,
+    SoftDelete,
+    Undelete,
+    Destroy,
+    Rollback,
+    DeleteAll,
+    EditMetadata,
     Refresh,
     Help,
     Back,
     Quit,
+}
+
+/// Keys inside dialogs (the confirmation and the metadata form); text fields take the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogCommand {
+    Submit,
+    Cancel,
+    Next,
+    Previous,
+    Toggle,
+    AddRow,
+    DeleteRow,
 }
 
 /// Where a binding applies; also the heading it is listed under in the help.
@@ -30,7 +54,9 @@ pub enum Command {
 pub enum Section {
     Navigate,
     Secret,
+    History,
     General,
+    Dialogs,
 }
 
 impl Section {
@@ -38,11 +64,19 @@ impl Section {
         match self {
             Section::Navigate => "Navigate",
             Section::Secret => "Secret",
+            Section::History => "Versions (KV v2)",
             Section::General => "General",
+            Section::Dialogs => "Dialogs",
         }
     }
 
-    pub const ALL: [Section; 3] = [Section::Navigate, Section::Secret, Section::General];
+    pub const ALL: [Section; 5] = [
+        Section::Navigate,
+        Section::Secret,
+        Section::History,
+        Section::General,
+        Section::Dialogs,
+    ];
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,11 +103,11 @@ const fn ctrl(c: char) -> Key {
     }
 }
 
-pub struct Binding {
+pub struct Binding<C: 'static = Command> {
     pub keys: &'static [Key],
     /// How the keys are written in help and README.
     pub label: &'static str,
-    pub command: Command,
+    pub command: C,
     pub section: Section,
     pub help: &'static str,
     /// Short word for the footer; `None` keeps the binding out of the footer.
@@ -194,6 +228,102 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("copy path"),
     },
     Binding {
+        keys: &[ch('['), ch(']')],
+        label: "[ / ]",
+        command: Command::CycleTab,
+        section: Section::History,
+        help: "previous / next tab of the secret: Data, Versions, Metadata, Diff",
+        hint: Some("tabs"),
+    },
+    Binding {
+        keys: &[ch('1'), ch('2'), ch('3'), ch('4')],
+        label: "1-4",
+        command: Command::GoToTab,
+        section: Section::History,
+        help: "show the Data (1), Versions (2), Metadata (3) or Diff (4) tab",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch(' ')],
+        label: "Space",
+        command: Command::MarkVersion,
+        section: Section::History,
+        help: "Versions tab: mark or unmark the version (operations act on marked versions)",
+        hint: Some("mark"),
+    },
+    Binding {
+        keys: &[ch('v')],
+        label: "v",
+        command: Command::CompareVersions,
+        section: Section::History,
+        help: "Versions tab: compare the two marked versions, or this version with the one before",
+        hint: Some("compare"),
+    },
+    Binding {
+        keys: &[ch('<')],
+        label: "<",
+        command: Command::OlderPair,
+        section: Section::History,
+        help: "Diff tab: compare one version further back",
+        hint: Some("older"),
+    },
+    Binding {
+        keys: &[ch('>')],
+        label: ">",
+        command: Command::NewerPair,
+        section: Section::History,
+        help: "Diff tab: compare one version further forward",
+        hint: Some("newer"),
+    },
+    Binding {
+        keys: &[ch('d')],
+        label: "d",
+        command: Command::SoftDelete,
+        section: Section::History,
+        help: "soft-delete the marked, selected or shown version (asks first; undelete brings it back)",
+        hint: Some("delete"),
+    },
+    Binding {
+        keys: &[ch('u')],
+        label: "u",
+        command: Command::Undelete,
+        section: Section::History,
+        help: "undelete the marked or selected soft-deleted versions (asks first)",
+        hint: Some("undelete"),
+    },
+    Binding {
+        keys: &[ch('D')],
+        label: "D",
+        command: Command::Destroy,
+        section: Section::History,
+        help: "destroy versions for good (type the path or \"destroy\" to confirm)",
+        hint: Some("destroy"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        label: "r",
+        command: Command::Rollback,
+        section: Section::History,
+        help: "roll back: write the selected version's data as a new version (check-and-set)",
+        hint: Some("roll back"),
+    },
+    Binding {
+        keys: &[ch('X')],
+        label: "X",
+        command: Command::DeleteAll,
+        section: Section::History,
+        help: "delete every version and the metadata (type the path or \"destroy\" to confirm)",
+        hint: Some("delete all"),
+    },
+    Binding {
+        keys: &[ch('m')],
+        label: "m",
+        command: Command::EditMetadata,
+        section: Section::History,
+        help: "edit the metadata: max versions, check-and-set, delete-after, custom metadata",
+        hint: Some("edit"),
+    },
+    Binding {
         keys: &[ch('R'), plain(KeyCode::F(5))],
         label: "R",
         command: Command::Refresh,
@@ -227,15 +357,86 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
+/// Keys in dialogs; listed in the help and README under "Dialogs".
+pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
+    Binding {
+        keys: &[plain(KeyCode::Enter)],
+        label: "Enter",
+        command: DialogCommand::Submit,
+        section: Section::Dialogs,
+        help: "confirm / save (a yes/no question also takes y)",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
+        label: "Esc",
+        command: DialogCommand::Cancel,
+        section: Section::Dialogs,
+        help: "cancel without changing anything (a yes/no question also takes n)",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        label: "Tab / ↓",
+        command: DialogCommand::Next,
+        section: Section::Dialogs,
+        help: "next field",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        label: "Shift-Tab / ↑",
+        command: DialogCommand::Previous,
+        section: Section::Dialogs,
+        help: "previous field",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch(' ')],
+        label: "Space",
+        command: DialogCommand::Toggle,
+        section: Section::Dialogs,
+        help: "toggle a yes/no field (in text fields it types a space)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('n')],
+        label: "Ctrl-n",
+        command: DialogCommand::AddRow,
+        section: Section::Dialogs,
+        help: "metadata form: add a custom metadata row",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('d')],
+        label: "Ctrl-d",
+        command: DialogCommand::DeleteRow,
+        section: Section::Dialogs,
+        help: "metadata form: remove the custom metadata row",
+        hint: None,
+    },
+];
+
 /// The command a key press means, if any. Shift is ignored for characters (`G` arrives as
 /// Shift+`G`); Control and Alt are not.
 pub fn command_for(event: &KeyEvent) -> Option<Command> {
+    find(BINDINGS, event)
+}
+
+/// The dialog command a key press means, if any.
+pub fn dialog_command_for(event: &KeyEvent) -> Option<DialogCommand> {
+    find(DIALOG_BINDINGS, event)
+}
+
+fn find<C: Copy>(bindings: &[Binding<C>], event: &KeyEvent) -> Option<C> {
     let wanted = event.modifiers & !KeyModifiers::SHIFT;
-    BINDINGS
+    // BackTab arrives with Shift set, which is part of the key itself.
+    let code = event.code;
+    bindings
         .iter()
         .find(|binding| {
             binding.keys.iter().any(|key| {
-                let code_matches = match (key.code, event.code) {
+                let code_matches = match (key.code, code) {
                     (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
                     (a, b) => a == b,
                 };
@@ -243,6 +444,19 @@ pub fn command_for(event: &KeyEvent) -> Option<Command> {
             })
         })
         .map(|binding| binding.command)
+}
+
+/// Every binding of a section, for the help overlay and the README: (keys, what they do).
+pub fn section_rows(section: Section) -> Vec<(&'static str, &'static str)> {
+    let main = BINDINGS
+        .iter()
+        .filter(|b| b.section == section)
+        .map(|b| (b.label, b.help));
+    let dialogs = DIALOG_BINDINGS
+        .iter()
+        .filter(|b| b.section == section)
+        .map(|b| (b.label, b.help));
+    main.chain(dialogs).collect()
 }
 
 pub fn binding(command: Command) -> &'static Binding {
@@ -263,11 +477,11 @@ pub fn markdown_table() -> String {
     let mut out = String::from("| Key | Action |\n| --- | --- |\n");
     for section in Section::ALL {
         out.push_str(&format!("| **{}** | |\n", section.title()));
-        for binding in BINDINGS.iter().filter(|b| b.section == section) {
+        for (label, help) in section_rows(section) {
             out.push_str(&format!(
                 "| `{}` | {} |\n",
-                binding.label.replace(" / ", "` / `"),
-                binding.help.replace('|', "\\|")
+                label.replace(" / ", "` / `"),
+                help.replace('|', "\\|")
             ));
         }
     }
@@ -304,6 +518,35 @@ mod tests {
             command_for(&key(KeyCode::Enter, KeyModifiers::NONE)),
             Some(Command::Open)
         );
+    }
+
+    #[test]
+    fn dialog_keys_are_their_own_table() {
+        assert_eq!(
+            dialog_command_for(&key(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+            Some(DialogCommand::AddRow)
+        );
+        assert_eq!(
+            dialog_command_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(DialogCommand::Previous)
+        );
+        assert_eq!(
+            command_for(&key(KeyCode::Char('D'), KeyModifiers::SHIFT)),
+            Some(Command::Destroy)
+        );
+        assert!(section_rows(Section::Dialogs).len() == DIALOG_BINDINGS.len());
+    }
+
+    #[test]
+    fn no_dialog_key_is_bound_twice() {
+        let mut seen = Vec::new();
+        for binding in DIALOG_BINDINGS {
+            for key in binding.keys {
+                let id = (format!("{:?}", key.code), key.modifiers);
+                assert!(!seen.contains(&id), "{id:?} bound twice");
+                seen.push(id);
+            }
+        }
     }
 
     #[test]

@@ -2,10 +2,13 @@
 
 use super::action::Effect;
 use super::copy::{copy_path, copy_value};
+use super::history::{self, OperationKind};
 use super::input::TextInput;
 use super::jump::{common_prefix, jump_to, refresh_completions};
 use super::keymap::{self, Command};
 use super::layout;
+use super::metadata_form;
+use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal};
 use super::tree::{Listing, NodeId, NodeKind};
 use super::update::{quit, refresh};
@@ -47,9 +50,13 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             move_in_focus(app, command, delta);
             Vec::new()
         }
-        Command::Open => match app.focus {
-            Focus::Tree => open_selected(app),
-            Focus::Secret => Vec::new(),
+        Command::Open => match (app.focus, app.secret.tab) {
+            (Focus::Tree, _) => open_selected(app),
+            (Focus::Secret, SecretTab::Versions) => match app.secret.cursor_version() {
+                Some(version) => history::open_version(app, version),
+                None => Vec::new(),
+            },
+            (Focus::Secret, _) => Vec::new(),
         },
         Command::Close => {
             match app.focus {
@@ -96,6 +103,46 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.secret.revealed = !app.secret.revealed;
             Vec::new()
         }
+        Command::CycleTab => {
+            let forward = key.code == KeyCode::Char(']');
+            history::cycle_tab(app, if forward { 1 } else { -1 })
+        }
+        Command::GoToTab => {
+            let index = match key.code {
+                KeyCode::Char(c) => c.to_digit(10).unwrap_or(1) as usize,
+                _ => 1,
+            };
+            match SecretTab::ALL.get(index.saturating_sub(1)) {
+                Some(tab) => history::select_tab(app, *tab),
+                None => Vec::new(),
+            }
+        }
+        Command::MarkVersion => {
+            if app.secret.tab == SecretTab::Versions {
+                history::toggle_mark(app);
+            }
+            Vec::new()
+        }
+        Command::CompareVersions => {
+            if app.secret.tab == SecretTab::Versions {
+                history::compare_selected(app)
+            } else {
+                Vec::new()
+            }
+        }
+        Command::OlderPair | Command::NewerPair => {
+            if app.secret.tab == SecretTab::Diff {
+                history::step_diff(app, command == Command::NewerPair)
+            } else {
+                Vec::new()
+            }
+        }
+        Command::SoftDelete => history::request_operation(app, OperationKind::SoftDelete),
+        Command::Undelete => history::request_operation(app, OperationKind::Undelete),
+        Command::Destroy => history::request_operation(app, OperationKind::Destroy),
+        Command::Rollback => history::request_operation(app, OperationKind::Rollback),
+        Command::DeleteAll => history::request_operation(app, OperationKind::DeleteAll),
+        Command::EditMetadata => metadata_form::open(app),
         Command::CopyValue => copy_value(app),
         Command::CopyPath => copy_path(app),
         Command::Refresh => refresh(app),
@@ -106,6 +153,11 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::Back => {
             if !app.tree.filter.is_empty() {
                 app.tree.set_filter(String::new());
+            } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
+                let current = app.secret.loaded_metadata().map(|m| m.current_version);
+                if let Some(current) = current {
+                    return history::open_version(app, current);
+                }
             } else if app.focus == Focus::Secret {
                 app.focus = Focus::Tree;
             } else {
@@ -133,7 +185,16 @@ pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
                 let sign = if command == Command::PageUp { -1 } else { 1 };
                 app.secret.scroll_detail(sign * page);
             }
-            _ => app.secret.move_selection(delta),
+            _ => match app.secret.tab {
+                SecretTab::Data => app.secret.move_selection(delta),
+                SecretTab::Versions => app.secret.move_version_cursor(delta),
+                SecretTab::Metadata => {}
+                SecretTab::Diff => {
+                    if let Some(diff) = &mut app.secret.diff {
+                        diff.selected = diff.selected.saturating_add_signed(delta);
+                    }
+                }
+            },
         },
     }
 }
@@ -166,6 +227,8 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match modal {
+        Modal::Confirm(_) => history::on_confirm_key(app, &key),
+        Modal::MetadataForm(_) => metadata_form::on_key(app, &key),
         Modal::Help { scroll } => {
             match keymap::command_for(&key) {
                 Some(Command::Down) => *scroll = scroll.saturating_add(1),
@@ -253,7 +316,13 @@ pub(super) fn open_secret(app: &mut App, id: NodeId) -> Vec<Effect> {
     };
     let request = app.next_request_id();
     app.secret.open(location.clone(), request);
-    vec![Effect::ReadSecret { request, location }]
+    let mut effects = vec![Effect::ReadSecret {
+        request,
+        location: location.clone(),
+        version: None,
+    }];
+    effects.extend(history::history_requests(app, &location));
+    effects
 }
 
 pub(super) fn close_selected(app: &mut App) {

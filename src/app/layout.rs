@@ -32,8 +32,12 @@ pub fn tree_rows(areas: &Areas, filter_line: bool) -> usize {
     (areas.tree.height as usize).saturating_sub(2 + usize::from(filter_line))
 }
 
-/// The secret pane is split into the key/value table and the detail view of the selected value.
+/// The secret pane: the tab bar, then (Data tab) a version line, the key/value table and the
+/// detail view of the selected value. Other tabs draw into `body`.
 pub struct SecretAreas {
+    pub tabs: Rect,
+    /// Everything below the tab bar.
+    pub body: Rect,
     pub title: Rect,
     pub table: Rect,
     pub detail: Rect,
@@ -46,8 +50,15 @@ pub fn secret_areas(secret: Rect, entry_count: usize) -> SecretAreas {
         secret.width.saturating_sub(2),
         secret.height.saturating_sub(2),
     );
-    let title = Rect::new(inner.x, inner.y, inner.width, 1.min(inner.height));
-    let rest = inner.height.saturating_sub(title.height);
+    let tabs = Rect::new(inner.x, inner.y, inner.width, 1.min(inner.height));
+    let body = Rect::new(
+        inner.x,
+        inner.y + tabs.height,
+        inner.width,
+        inner.height - tabs.height,
+    );
+    let title = Rect::new(body.x, body.y, body.width, 1.min(body.height));
+    let rest = body.height.saturating_sub(title.height);
     // Table: header + one row per key, at most half of what is left so the value has room.
     let table_rows = ((entry_count as u16).saturating_add(1))
         .min(rest / 2)
@@ -60,6 +71,8 @@ pub fn secret_areas(secret: Rect, entry_count: usize) -> SecretAreas {
         rest.saturating_sub(table_rows),
     );
     SecretAreas {
+        tabs,
+        body,
         title,
         table,
         detail,

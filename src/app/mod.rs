@@ -2,11 +2,14 @@
 
 pub mod action;
 mod copy;
+pub mod diff;
+pub mod history;
 pub mod input;
 mod jump;
 pub mod keymap;
 mod keys;
 pub mod layout;
+pub mod metadata_form;
 mod mouse;
 pub mod secret_pane;
 pub mod state;

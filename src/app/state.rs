@@ -6,7 +6,8 @@ use super::layout::{self, Areas};
 use super::secret_pane::SecretPane;
 use super::tree::Tree;
 use crate::config::ConnectionSettings;
-use crate::vault::{SealStatus, TokenInfo};
+use crate::vault::{SealStatus, SecretCapabilities, TokenInfo};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,6 +28,9 @@ pub enum Modal {
         completions: Vec<String>,
         error: Option<String>,
     },
+    /// A version operation waiting for the user's yes (or the typed path).
+    Confirm(super::history::Confirm),
+    MetadataForm(super::metadata_form::MetadataForm),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +115,11 @@ pub struct App {
     /// The path the last `Y` copied; a second `Y` on it copies the `bao kv get` command.
     pub copied_path: Option<String>,
     pub clipboard_clear_after: Duration,
+    /// What the token may do per KV v2 secret (full path), asked once per secret per session.
+    pub capabilities: HashMap<String, SecretCapabilities>,
+    pub capabilities_pending: HashSet<String>,
+    /// Wall-clock Unix seconds at `clock` zero, for "3h ago" (set by the runtime; fixed in tests).
+    pub epoch_unix: i64,
     pub should_quit: bool,
 }
 
@@ -133,6 +142,9 @@ impl App {
             next_request: 1,
             copied_path: None,
             clipboard_clear_after: Duration::from_secs(30),
+            capabilities: HashMap::new(),
+            capabilities_pending: HashSet::new(),
+            epoch_unix: 0,
             should_quit: false,
         }
     }
@@ -164,6 +176,11 @@ impl App {
 
     pub fn filter_line_shown(&self) -> bool {
         self.filter_input.is_some() || !self.tree.filter.is_empty()
+    }
+
+    /// Wall-clock Unix seconds now.
+    pub fn now_unix(&self) -> i64 {
+        self.epoch_unix + self.clock.as_secs() as i64
     }
 
     pub fn next_request_id(&mut self) -> RequestId {

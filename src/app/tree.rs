@@ -266,6 +266,30 @@ impl Tree {
         current
     }
 
+    /// The node at a full path (`secret/app/` or `secret/app/db`), if loaded.
+    pub fn find(&self, full_path: &str) -> Option<NodeId> {
+        let (mut current, rest) = self.mount_node_for(full_path)?;
+        let is_folder = rest.ends_with('/');
+        let segments: Vec<&str> = rest
+            .trim_end_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        for (index, segment) in segments.iter().enumerate() {
+            let name = if index + 1 == segments.len() && !is_folder {
+                segment.to_string()
+            } else {
+                format!("{segment}/")
+            };
+            current = self.nodes[current]
+                .children
+                .iter()
+                .copied()
+                .find(|&child| self.nodes[child].name == name)?;
+        }
+        Some(current)
+    }
+
     pub fn mount_node_for(&self, full_path: &str) -> Option<(NodeId, String)> {
         self.roots
             .iter()

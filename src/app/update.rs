@@ -2,14 +2,18 @@
 //! Key handling lives in `keys`, the jump prompt in `jump`, copying in `copy`, the mouse in `mouse`.
 
 use super::action::{Action, Effect};
+use super::history;
 use super::jump::refresh_completions;
 use super::keys::{expand, on_key};
+use super::metadata_form;
 use super::mouse::on_mouse;
 use super::secret_pane::SecretContent;
 use super::state::{
     App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, StatusKind, TokenView,
 };
+use super::tree::Location;
 use super::tree::NodeId;
+use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
 
@@ -73,7 +77,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SecretLoaded { request, result } => {
             if app.secret.request != Some(request) {
-                return Vec::new(); // an answer for a secret the user has left
+                let content = match result {
+                    Ok(secret) => SecretContent::Loaded(secret),
+                    Err(error) => SecretContent::Failed(error.to_string()),
+                };
+                // One side of a diff, or an answer for a secret the user has left.
+                history::route_secret_answer(app, request, content);
+                return Vec::new();
             }
             app.secret.request = None;
             app.secret.content = match result {
@@ -93,6 +103,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Action::MetadataLoaded { request, result } => {
+            history::metadata_loaded(app, request, result)
+        }
+        Action::CapabilitiesLoaded { key, result } => {
+            app.capabilities_pending.remove(&key);
+            // A token that may not ask is treated as "may do anything": the server still decides.
+            let capabilities = result.unwrap_or_else(|_| SecretCapabilities::unknown());
+            app.capabilities.insert(key, capabilities);
+            Vec::new()
+        }
+        Action::VersionsChanged {
+            location,
+            operation,
+            result,
+        } => history::operation_done(app, location, operation, result),
+        Action::MetadataSaved { location, result } => metadata_form::saved(app, location, result),
         Action::TokenLookedUp(result) => {
             app.token = match result {
                 Ok(info) => Loadable::Ready(TokenView {
@@ -209,11 +235,9 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
             generation: app.tree.generation,
         },
     ];
-    if let Some(location) = app.secret.location.clone() {
-        let request = app.next_request_id();
-        app.secret.open(location.clone(), request);
-        effects.push(Effect::ReadSecret { request, location });
-    }
+    app.capabilities.clear();
+    app.capabilities_pending.clear();
+    effects.extend(history::reload_open_secret(app));
     app.set_status(StatusKind::Info, "Refreshing");
     effects
 }
@@ -236,4 +260,23 @@ pub(super) fn restore_after_refresh(app: &mut App, candidates: &[NodeId]) -> Vec
         }
     }
     effects
+}
+
+/// Re-lists the folder holding a secret (after the secret was deleted).
+pub(super) fn reload_parent_folder(app: &mut App, location: &Location) -> Vec<Effect> {
+    let parent = match location.path.trim_end_matches('/').rfind('/') {
+        Some(slash) => &location.path[..=slash],
+        None => "",
+    };
+    let Some(id) = app.tree.find(&format!("{}{parent}", location.mount.path)) else {
+        return Vec::new();
+    };
+    match app.tree.start_listing(id) {
+        Some(location) => vec![Effect::ListFolder {
+            generation: app.tree.generation,
+            node: id,
+            location,
+        }],
+        None => Vec::new(),
+    }
 }

@@ -1,9 +1,11 @@
 //! Carries out effects: network calls become tokio tasks that send an `Action` back; clipboard work
 //! happens right here, between frames, since OSC 52 writes to the terminal.
 
+use crate::app::history::VersionOperation;
+use crate::app::tree::Location;
 use crate::app::{Action, Effect};
 use crate::clipboard::Clipboard;
-use crate::vault::VaultClient;
+use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -14,6 +16,38 @@ pub struct EffectRunner {
     pub clipboard_clear_after: Duration,
     /// Fingerprints of copies whose clear timer fired.
     pub clear_due: UnboundedSender<u64>,
+}
+
+/// Carries out a confirmed version operation; a rollback answers with its new version.
+async fn change_versions(
+    client: &VaultClient,
+    location: &Location,
+    operation: &VersionOperation,
+) -> Result<Option<u64>, VaultError> {
+    let (mount, path) = (&location.mount, location.path.as_str());
+    match operation {
+        VersionOperation::SoftDelete {
+            latest_via_data: true,
+            ..
+        } => client.delete_latest(mount, path).await.map(|_| None),
+        VersionOperation::SoftDelete { versions, .. } => client
+            .change_versions(mount, path, "delete", versions)
+            .await
+            .map(|_| None),
+        VersionOperation::Undelete { versions } => client
+            .change_versions(mount, path, "undelete", versions)
+            .await
+            .map(|_| None),
+        VersionOperation::Destroy { versions } => client
+            .change_versions(mount, path, "destroy", versions)
+            .await
+            .map(|_| None),
+        VersionOperation::Rollback { version, current } => client
+            .rollback(mount, path, *version, *current)
+            .await
+            .map(Some),
+        VersionOperation::DeleteAll => client.delete_all_versions(mount, path).await.map(|_| None),
+    }
 }
 
 impl EffectRunner {
@@ -41,12 +75,58 @@ impl EffectRunner {
                     });
                 });
             }
-            Effect::ReadSecret { request, location } => {
+            Effect::ReadSecret {
+                request,
+                location,
+                version,
+            } => {
                 tokio::spawn(async move {
                     let result = client
-                        .read_secret(&location.mount, &location.path, None)
+                        .read_secret(&location.mount, &location.path, version)
                         .await;
                     let _ = actions.send(Action::SecretLoaded { request, result });
+                });
+            }
+            Effect::LoadMetadata { request, location } => {
+                tokio::spawn(async move {
+                    let result = client.read_metadata(&location.mount, &location.path).await;
+                    let _ = actions.send(Action::MetadataLoaded { request, result });
+                });
+            }
+            Effect::LoadCapabilities { location } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .secret_capabilities(&location.mount, &location.path)
+                        .await;
+                    let _ = actions.send(Action::CapabilitiesLoaded {
+                        key: location.display(),
+                        result,
+                    });
+                });
+            }
+            Effect::ChangeVersions {
+                location,
+                operation,
+            } => {
+                tokio::spawn(async move {
+                    let result = change_versions(&client, &location, &operation).await;
+                    let _ = actions.send(Action::VersionsChanged {
+                        location,
+                        operation,
+                        result,
+                    });
+                });
+            }
+            Effect::SaveMetadata {
+                location,
+                change,
+                current_custom,
+            } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .change_metadata(&location.mount, &location.path, &change, &current_custom)
+                        .await;
+                    let _ = actions.send(Action::MetadataSaved { location, result });
                 });
             }
             Effect::LookupToken => {

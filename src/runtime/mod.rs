@@ -45,6 +45,9 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let (actions_tx, mut actions_rx) = mpsc::unbounded_channel::<Action>();
     let (clear_tx, mut clear_rx) = mpsc::unbounded_channel::<u64>();
     let mut app = App::new(ConnectionView::from_settings(&settings), tui.size());
+    app.epoch_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     app.clipboard_clear_after = options.clipboard_clear_after;
     let mut runner = EffectRunner {
         client,

@@ -2,6 +2,7 @@
 
 use super::{text::sanitize, theme};
 use crate::app::keymap::{self, Command};
+use crate::app::secret_pane::SecretTab;
 use crate::app::{App, Focus, Modal, StatusKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,8 +26,37 @@ pub fn hint_commands(app: &App) -> Vec<Command> {
         Command::Reveal,
         Command::CopyValue,
         Command::CopyPath,
+        Command::CycleTab,
         Command::SwitchPane,
         Command::Refresh,
+        Command::Help,
+        Command::Quit,
+    ];
+    let versions = [
+        Command::Open,
+        Command::MarkVersion,
+        Command::CompareVersions,
+        Command::SoftDelete,
+        Command::Undelete,
+        Command::Destroy,
+        Command::Rollback,
+        Command::CycleTab,
+        Command::Help,
+    ];
+    let metadata = [
+        Command::EditMetadata,
+        Command::CycleTab,
+        Command::SwitchPane,
+        Command::Refresh,
+        Command::Help,
+        Command::Quit,
+    ];
+    let diff = [
+        Command::Reveal,
+        Command::OlderPair,
+        Command::NewerPair,
+        Command::CycleTab,
+        Command::SwitchPane,
         Command::Help,
         Command::Quit,
     ];
@@ -44,7 +74,12 @@ pub fn hint_commands(app: &App) -> Vec<Command> {
             Command::Quit,
         ],
         Focus::Tree => &tree,
-        Focus::Secret => &secret,
+        Focus::Secret => match app.secret.tab {
+            SecretTab::Data => &secret,
+            SecretTab::Versions => &versions,
+            SecretTab::Metadata => &metadata,
+            SecretTab::Diff => &diff,
+        },
     };
     list.to_vec()
 }
@@ -67,6 +102,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
         (Some(Modal::Help { .. }), _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
+        (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
+            vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]
+        }
+        (Some(Modal::Confirm(_)), _) => vec![("y".into(), "yes"), ("n/Esc".into(), "cancel")],
+        (Some(Modal::MetadataForm(_)), _) => vec![
+            ("Enter".into(), "save"),
+            ("Tab".into(), "next field"),
+            ("Space".into(), "toggle"),
+            ("Ctrl-n".into(), "add row"),
+            ("Ctrl-d".into(), "remove row"),
+            ("Esc".into(), "cancel"),
+        ],
         (Some(Modal::Jump { .. }), _) => vec![
             ("Enter".into(), "go"),
             ("Tab".into(), "complete"),

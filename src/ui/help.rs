@@ -1,7 +1,7 @@
 //! The `?` overlay, generated from the keymap table.
 
 use super::theme;
-use crate::app::keymap::{BINDINGS, Section};
+use crate::app::keymap::{Section, section_rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -19,9 +19,10 @@ pub fn centered(outer: Rect, width: u16, height: u16) -> Rect {
 }
 
 pub fn draw(frame: &mut Frame, scroll: u16) {
-    let label_width = BINDINGS
+    let label_width = Section::ALL
         .iter()
-        .map(|b| b.label.chars().count())
+        .flat_map(|s| section_rows(*s))
+        .map(|(label, _)| label.chars().count())
         .max()
         .unwrap_or(8);
     let mut lines = Vec::new();
@@ -30,10 +31,10 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(section.title(), theme::title()));
-        for binding in BINDINGS.iter().filter(|b| b.section == section) {
+        for (label, help) in section_rows(section) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<label_width$}  ", binding.label), theme::key()),
-                Span::raw(binding.help),
+                Span::styled(format!("  {label:<label_width$}  "), theme::key()),
+                Span::raw(help),
             ]));
         }
     }

@@ -1,14 +1,19 @@
 //! Drawing: a pure function of `&App`. Cost is bounded by the screen size (only visible rows are
 //! touched), never by the size of the tree.
 
+mod dialog;
+mod diff;
 mod footer;
 mod header;
 mod help;
 mod jump;
+mod metadata;
 mod secret;
 pub mod text;
 pub mod theme;
+pub mod time;
 mod tree;
+mod versions;
 
 use crate::app::{App, Modal};
 use ratatui::Frame;
@@ -26,6 +31,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
             completions,
             error,
         }) => jump::draw(frame, input, completions, error.as_deref()),
+        Some(Modal::Confirm(confirm)) => dialog::draw_confirm(frame, confirm),
+        Some(Modal::MetadataForm(form)) => dialog::draw_metadata_form(frame, form),
         None => {}
     }
 }

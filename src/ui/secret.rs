@@ -1,9 +1,10 @@
-//! The right pane: the open secret as a key/value table plus the full selected value.
-//! Values are masked here, at drawing time, unless the pane is in revealed state.
+//! The right pane: a tab bar, then the open secret as a key/value table plus the full selected
+//! value (Data), or its history, metadata or a diff. Values are masked here, at drawing time,
+//! unless the pane is in revealed state.
 
-use super::{spinner, text, theme};
+use super::{spinner, text, theme, time};
 use crate::app::layout::secret_areas;
-use crate::app::secret_pane::SecretContent;
+use crate::app::secret_pane::{SecretContent, SecretTab};
 use crate::app::{App, Focus};
 use crate::vault::{KvSecret, VersionState};
 use ratatui::Frame;
@@ -28,6 +29,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if inner.height == 0 {
         return;
     }
+    if pane.location.is_none() {
+        let hint = Paragraph::new(vec![
+            Line::styled("Select a secret and press Enter to open it.", theme::dim()),
+            Line::styled("Values stay masked until you press s.", theme::dim()),
+        ]);
+        frame.render_widget(hint, inner);
+        return;
+    }
+    let parts = secret_areas(area, pane.entry_count());
+    frame.render_widget(Paragraph::new(tab_bar(app)), parts.tabs);
+    match pane.tab {
+        SecretTab::Data => {}
+        SecretTab::Versions => return super::versions::draw(frame, parts.body, app, focused),
+        SecretTab::Metadata => return super::metadata::draw(frame, parts.body, app),
+        SecretTab::Diff => return super::diff::draw(frame, parts.body, app, focused),
+    }
+    let inner = parts.body;
     match &pane.content {
         SecretContent::Empty => {
             let hint = Paragraph::new(vec![
@@ -46,34 +64,94 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             );
         }
         SecretContent::Failed(reason) => {
-            let lines = vec![
+            let mut lines = vec![
                 Line::styled("Cannot read this secret:", theme::error()),
                 Line::raw(text::sanitize(reason).into_owned()),
                 Line::styled("R retries", theme::dim()),
             ];
+            if pane.loaded_metadata().is_some() {
+                lines.push(Line::styled(
+                    "Its version history is readable: Versions tab (2).",
+                    theme::dim(),
+                ));
+            }
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         SecretContent::Loaded(secret) => draw_loaded(frame, area, app, secret, focused),
     }
 }
 
-fn version_line(secret: &KvSecret) -> Line<'static> {
+/// `Data │ Versions │ Metadata │ Diff` with the active tab highlighted; engines without versions
+/// say why there is only the Data tab.
+fn tab_bar(app: &App) -> Line<'static> {
+    let pane = &app.secret;
+    if !pane.is_versioned() {
+        let engine = pane
+            .location
+            .as_ref()
+            .map(|l| l.mount.engine.label())
+            .unwrap_or_default();
+        return Line::from(vec![
+            Span::styled(" 1 Data ", theme::selected(true)),
+            Span::styled(
+                format!("  {engine} keeps no versions: no history, metadata or diff"),
+                theme::dim(),
+            ),
+        ]);
+    }
     let mut spans = Vec::new();
-    if let Some(version) = secret.version {
-        spans.push(Span::styled(format!("version {version}"), theme::title()));
-    } else {
-        spans.push(Span::styled("kv v1 (no versions)", theme::dim()));
+    for (index, tab) in SecretTab::ALL.iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::styled("│", theme::dim()));
+        }
+        let label = format!(" {} {} ", index + 1, tab.title());
+        spans.push(if *tab == pane.tab {
+            Span::styled(label, theme::selected(true))
+        } else {
+            Span::styled(label, theme::dim())
+        });
+    }
+    Line::from(spans)
+}
+
+fn version_line(app: &App, secret: &KvSecret) -> Line<'static> {
+    let mut spans = Vec::new();
+    let total = app.secret.loaded_metadata().map(|m| m.current_version);
+    match (secret.version, app.secret.viewing, total) {
+        (Some(version), Some(_), Some(current)) => spans.push(Span::styled(
+            format!("version {version} of {current} · not current (Esc: back to current)"),
+            theme::warning(),
+        )),
+        (Some(version), Some(_), None) => spans.push(Span::styled(
+            format!("version {version} · not current"),
+            theme::warning(),
+        )),
+        (Some(version), None, Some(current)) => spans.push(Span::styled(
+            format!("version {version} of {current}"),
+            theme::title(),
+        )),
+        (Some(version), None, None) => {
+            spans.push(Span::styled(format!("version {version}"), theme::title()))
+        }
+        (None, _, _) => spans.push(Span::styled("no versions", theme::dim())),
     }
     if let Some(created) = &secret.created_time {
         spans.push(Span::styled(
-            format!("  created {}", text::sanitize(created)),
+            format!(
+                "  created {} ({})",
+                time::absolute(&text::sanitize(created)),
+                time::relative(created, app.now_unix())
+            ),
             theme::dim(),
         ));
     }
     match &secret.state {
         VersionState::Live => {}
         VersionState::Deleted { deletion_time } => spans.push(Span::styled(
-            format!("  deleted {}", text::sanitize(deletion_time)),
+            format!(
+                "  deleted {}",
+                time::absolute(&text::sanitize(deletion_time))
+            ),
             theme::error(),
         )),
         VersionState::Destroyed => spans.push(Span::styled("  destroyed", theme::error())),
@@ -84,7 +162,7 @@ fn version_line(secret: &KvSecret) -> Line<'static> {
 fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focused: bool) {
     let pane = &app.secret;
     let parts = secret_areas(area, secret.entries.len());
-    frame.render_widget(Paragraph::new(version_line(secret)), parts.title);
+    frame.render_widget(Paragraph::new(version_line(app, secret)), parts.title);
 
     if secret.entries.is_empty() {
         let note = match secret.state {
@@ -201,7 +279,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     );
 }
 
-fn truncate(text: &str, width: usize) -> String {
+pub(super) fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }

@@ -36,6 +36,20 @@ pub enum VaultError {
     Config(String),
 }
 
+/// The server's own error lines, with Go's multi-error wrapping ("1 error occurred:\n\t* ...")
+/// taken off, so each message reads as the server wrote it.
+pub fn server_lines(errors: &[String]) -> Vec<String> {
+    errors
+        .iter()
+        .flat_map(|error| error.lines())
+        .map(|line| line.trim().trim_start_matches("* ").trim())
+        .filter(|line| {
+            !(line.is_empty() || (line.ends_with("occurred:") && line.contains("error")))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 impl VaultError {
     pub fn is_permission_denied(&self) -> bool {
         matches!(self, VaultError::PermissionDenied { .. })
@@ -75,5 +89,26 @@ impl VaultError {
 impl From<super::path::PathError> for VaultError {
     fn from(error: super::path::PathError) -> Self {
         VaultError::InvalidPath(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_error_wrapping_is_taken_off() {
+        let errors = vec![
+            "1 error occurred:\n\t* custom_metadata validation failed: length of key \"k\" is 129\n\n"
+                .to_string(),
+            "plain".to_string(),
+        ];
+        assert_eq!(
+            server_lines(&errors),
+            vec![
+                "custom_metadata validation failed: length of key \"k\" is 129".to_string(),
+                "plain".to_string()
+            ]
+        );
     }
 }

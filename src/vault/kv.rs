@@ -78,6 +78,9 @@ pub struct SecretEntry {
     pub key: String,
     pub value: SecretText,
     pub display: Option<SecretText>,
+    /// The stored value is JSON (number, bool, object, array, null), not a string: `value` holds
+    /// its compact text, and writing it back must send JSON.
+    pub json: bool,
 }
 
 impl SecretEntry {
@@ -105,6 +108,7 @@ impl SecretEntry {
             key,
             value: SecretText::new(raw),
             display: display.map(SecretText::new),
+            json: !value.is_string(),
         }
     }
 

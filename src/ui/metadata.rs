@@ -1,0 +1,124 @@
+//! The Metadata tab: versions, times, the settings and the custom metadata table. Custom metadata is
+//! not secret (the server treats it as plain data), so it is not masked.
+
+use super::{spinner, text, theme, time};
+use crate::app::App;
+use crate::app::history::capabilities;
+use crate::app::state::Loadable;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let metadata = match &app.secret.metadata {
+        Some(Loadable::Ready(metadata)) => metadata,
+        Some(Loadable::Failed(reason)) => {
+            let lines = vec![
+                Line::styled("Cannot read the metadata:", theme::error()),
+                Line::raw(text::sanitize(reason).into_owned()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            return;
+        }
+        _ => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("{} loading the metadata…", spinner(app)),
+                    theme::dim(),
+                )),
+                area,
+            );
+            return;
+        }
+    };
+    let now = app.now_unix();
+    let when = |timestamp: &str| {
+        format!(
+            "{} ({})",
+            time::absolute(&text::sanitize(timestamp)),
+            time::relative(timestamp, now)
+        )
+    };
+    let field = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{name:<22}"), theme::dim()),
+            Span::raw(value),
+        ])
+    };
+    let delete_after = match metadata.delete_version_after.as_str() {
+        "" | "0s" => "never (0s)".to_string(),
+        other => text::sanitize(other).into_owned(),
+    };
+    let mut lines = vec![
+        field("current version", metadata.current_version.to_string()),
+        field(
+            "oldest version",
+            metadata
+                .versions
+                .last()
+                .map_or(metadata.oldest_version, |v| v.version)
+                .to_string(),
+        ),
+        field("created", when(&metadata.created_time)),
+        field("updated", when(&metadata.updated_time)),
+        field(
+            "max versions",
+            match metadata.max_versions {
+                0 => "0 (the mount's setting)".into(),
+                n => n.to_string(),
+            },
+        ),
+        field(
+            "check-and-set",
+            if metadata.cas_required {
+                "required on every write".into()
+            } else {
+                "not required".into()
+            },
+        ),
+        field("delete versions after", delete_after),
+        Line::raw(""),
+        Line::styled(
+            format!("Custom metadata ({})", metadata.custom_metadata.len()),
+            theme::title(),
+        ),
+    ];
+    if metadata.custom_metadata.is_empty() {
+        lines.push(Line::styled("  none", theme::dim()));
+    } else {
+        let key_width = metadata
+            .custom_metadata
+            .keys()
+            .map(|k| text::sanitize(k).chars().count())
+            .max()
+            .unwrap_or(3)
+            .clamp(3, (area.width as usize / 2).max(3));
+        lines.push(Line::styled(
+            format!("  {:<key_width$}  VALUE", "KEY"),
+            theme::dim(),
+        ));
+        for (key, value) in &metadata.custom_metadata {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        "  {:<key_width$}  ",
+                        super::secret::truncate(&text::sanitize(key), key_width)
+                    ),
+                    theme::key(),
+                ),
+                Span::raw(text::sanitize(value).into_owned()),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    if capabilities(app).edit_metadata() {
+        lines.push(Line::styled("m edits these settings", theme::dim()));
+    } else {
+        lines.push(Line::styled(
+            "your token may not edit the metadata",
+            theme::dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,66 @@
+//! Server timestamps (RFC 3339, UTC) as people read them: absolute and "3h ago".
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+fn parse(timestamp: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(timestamp, &Rfc3339).ok()
+}
+
+/// `2026-11-23 01:55:48Z`; an unparsable timestamp is shown as it came.
+pub fn absolute(timestamp: &str) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z");
+    parse(timestamp)
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or_else(|| timestamp.to_string())
+}
+
+/// `just now`, `42s ago`, `5m ago`, `3h ago`, `12d ago`, `2y ago`; `in 5m` for the future (a
+/// scheduled deletion). Empty when the timestamp cannot be read.
+pub fn relative(timestamp: &str, now_unix: i64) -> String {
+    let Some(then) = parse(timestamp) else {
+        return String::new();
+    };
+    let delta = now_unix - then.unix_timestamp();
+    let (amount, future) = (delta.unsigned_abs(), delta < 0);
+    let text = match amount {
+        0..=4 => return "just now".into(),
+        5..=59 => format!("{amount}s"),
+        60..=3599 => format!("{}m", amount / 60),
+        3600..=86_399 => format!("{}h", amount / 3600),
+        86_400..=31_535_999 => format!("{}d", amount / 86_400),
+        _ => format!("{}y", amount / 31_536_000),
+    };
+    if future {
+        format!("in {text}")
+    } else {
+        format!("{text} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_795_398_948; // 2026-11-23T01:55:48Z
+
+    #[test]
+    fn absolute_times_drop_the_fraction() {
+        assert_eq!(
+            absolute("2026-11-23T01:55:48.26381116Z"),
+            "2026-11-23 01:55:48Z"
+        );
+        assert_eq!(absolute("garbage"), "garbage");
+    }
+
+    #[test]
+    fn relative_times_read_like_speech() {
+        assert_eq!(relative("2026-11-23T01:55:48Z", NOW), "just now");
+        assert_eq!(relative("2026-11-23T01:55:00Z", NOW), "48s ago");
+        assert_eq!(relative("2026-11-22T22:55:48Z", NOW), "3h ago");
+        assert_eq!(relative("2026-11-01T01:55:48Z", NOW), "22d ago");
+        assert_eq!(relative("2026-11-23T02:05:48Z", NOW), "in 10m");
+        assert_eq!(relative("", NOW), "");
+    }
+}

@@ -1,0 +1,192 @@
+//! The Versions tab: every version, newest first, with its created time and state; the actions the
+//! token may take are listed below, the ones it may not greyed out.
+
+use super::{spinner, text, theme, time};
+use crate::app::App;
+use crate::app::history::{OperationKind, capabilities};
+use crate::app::keymap::{self, Command};
+use crate::app::state::Loadable;
+use crate::vault::VersionInfo;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
+    let pane = &app.secret;
+    let metadata = match &pane.metadata {
+        Some(Loadable::Ready(metadata)) => metadata,
+        Some(Loadable::Failed(reason)) => {
+            let lines = vec![
+                Line::styled("Cannot read the version history:", theme::error()),
+                Line::raw(text::sanitize(reason).into_owned()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            return;
+        }
+        _ => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("{} loading the history…", spinner(app)),
+                    theme::dim(),
+                )),
+                area,
+            );
+            return;
+        }
+    };
+    if area.height < 3 {
+        return;
+    }
+    let oldest = metadata.versions.last().map_or(0, |v| v.version);
+    let max = match metadata.max_versions {
+        0 => "mount default".to_string(),
+        n => n.to_string(),
+    };
+    let mut lines = vec![Line::styled(
+        format!(
+            "{} versions · current {} · oldest {} · keeps {max}{}",
+            metadata.versions.len(),
+            metadata.current_version,
+            oldest,
+            if pane.marked.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} marked", pane.marked.len())
+            }
+        ),
+        theme::title(),
+    )];
+    lines.push(Line::styled(
+        format!("   {:>4}  {:<20}  {:<9}  STATE", "VER", "CREATED", "AGE"),
+        theme::dim(),
+    ));
+    // Rows that fit between the two header lines and the detail and action lines.
+    let rows = (area.height as usize).saturating_sub(6).max(1);
+    let first = pane.version_cursor.saturating_sub(rows - 1);
+    let now = app.now_unix();
+    for (index, version) in metadata.versions.iter().enumerate().skip(first).take(rows) {
+        let cursor = if index == pane.version_cursor {
+            "›"
+        } else {
+            " "
+        };
+        let mark = if pane.marked.contains(&version.version) {
+            "●"
+        } else {
+            " "
+        };
+        let (state, state_style) = state_word(version, metadata.current_version, now);
+        let mut line = Line::from(vec![
+            Span::styled(format!("{cursor}{mark} "), theme::key()),
+            Span::styled(format!("{:>4}  ", version.version), theme::key()),
+            Span::raw(format!(
+                "{:<20}  {:<9}  ",
+                time::absolute(&text::sanitize(&version.created_time)),
+                time::relative(&version.created_time, now)
+            )),
+            Span::styled(state, state_style),
+        ]);
+        if index == pane.version_cursor {
+            line = line.style(theme::selected(focused));
+        }
+        lines.push(line);
+    }
+    // The list is cut at the pane's edge; the detail and the keys below it wrap.
+    let list_height = (lines.len() as u16).min(area.height);
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(area.x, area.y, area.width, list_height),
+    );
+    let mut below = vec![Line::raw("")];
+    if let Some(version) = metadata.versions.get(pane.version_cursor) {
+        below.push(detail_line(version, metadata.current_version, now));
+    }
+    below.push(action_line(app));
+    let rest = Rect::new(
+        area.x,
+        area.y + list_height,
+        area.width,
+        area.height - list_height,
+    );
+    frame.render_widget(Paragraph::new(below).wrap(Wrap { trim: false }), rest);
+}
+
+/// The state column: short, so the row fits; the cursor's version gets the full times below.
+fn state_word(version: &VersionInfo, current: u64, now: i64) -> (String, Style) {
+    let mut words = Vec::new();
+    let mut style = Style::new();
+    if version.version == current {
+        words.push("current".to_string());
+        style = theme::ok();
+    }
+    if version.destroyed {
+        words.push("destroyed".into());
+        style = theme::error();
+    } else if let Some(deleted) = &version.deletion_time {
+        let when = time::relative(deleted, now);
+        if when.starts_with("in ") {
+            words.push(format!("deletes {when}"));
+            style = theme::warning();
+        } else {
+            words.push(format!("soft-deleted {when}"));
+            style = theme::error();
+        }
+    }
+    (words.join(", "), style)
+}
+
+/// "version 9: soft-deleted 2026-11-23 02:15:23Z (5s ago); u undeletes".
+fn detail_line(version: &VersionInfo, current: u64, now: i64) -> Line<'static> {
+    let mut line = format!("version {}", version.version);
+    if version.version == current {
+        line.push_str(" (current)");
+    }
+    if version.destroyed {
+        line.push_str(": destroyed, its data is gone for good");
+    } else if let Some(deleted) = &version.deletion_time {
+        let when = time::relative(deleted, now);
+        let verb = if when.starts_with("in ") {
+            "deletes itself at"
+        } else {
+            "soft-deleted"
+        };
+        line.push_str(&format!(
+            ": {verb} {} ({when}); u undeletes",
+            time::absolute(&text::sanitize(deleted))
+        ));
+    } else {
+        line.push_str(": Enter views its data, r rolls back to it");
+    }
+    Line::styled(line, theme::dim())
+}
+
+/// The keys of this tab, from the keymap; operations the token may not do are struck through.
+fn action_line(app: &App) -> Line<'static> {
+    let caps = capabilities(app);
+    let only_latest = app.secret.marked.is_empty()
+        && app.secret.cursor_version() == app.secret.loaded_metadata().map(|m| m.current_version);
+    let mut spans = Vec::new();
+    for (command, kind) in [
+        (Command::MarkVersion, None),
+        (Command::CompareVersions, None),
+        (Command::SoftDelete, Some(OperationKind::SoftDelete)),
+        (Command::Undelete, Some(OperationKind::Undelete)),
+        (Command::Destroy, Some(OperationKind::Destroy)),
+        (Command::Rollback, Some(OperationKind::Rollback)),
+        (Command::DeleteAll, Some(OperationKind::DeleteAll)),
+    ] {
+        let key = keymap::short_key(command);
+        let label = keymap::binding(command).hint.unwrap_or_default();
+        if kind.is_none_or(|kind| kind.allowed(&caps, only_latest)) {
+            spans.push(Span::styled(key, theme::key()));
+            spans.push(Span::styled(format!(" {label}  "), theme::dim()));
+        } else {
+            let denied = theme::dim().add_modifier(Modifier::CROSSED_OUT);
+            spans.push(Span::styled(format!("{key} {label}"), denied));
+            spans.push(Span::raw("  "));
+        }
+    }
+    Line::from(spans)
+}

@@ -54,3 +54,4 @@ pub fn tls_dev_server() -> DevServer {
     DevServer::start_tls(&bao)
         .unwrap_or_else(|error| panic!("cannot start bao server -dev-tls: {error}"))
 }
+pub mod fixtures;

@@ -1,0 +1,454 @@
+//! Pure state tests of the KV v2 history: tabs, viewing old versions, comparing, the version
+//! operations behind their confirmations, capability checks, and what happens with the answers.
+
+mod support;
+
+use crossterm::event::KeyCode;
+use support::fixtures::{
+    answer, connected_app, history_app, open, press, rotating_data, type_text,
+};
+use tresor::app::history::VersionOperation;
+use tresor::app::secret_pane::{SecretContent, SecretTab};
+use tresor::app::{Action, Effect, Focus, Modal, StatusKind, update};
+use tresor::vault::{SecretCapabilities, VaultError};
+
+const SIZE: (u16, u16) = (120, 40);
+
+fn root() -> SecretCapabilities {
+    SecretCapabilities::unknown()
+}
+
+fn status(app: &tresor::app::App) -> String {
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn opening_a_kv2_secret_asks_data_metadata_and_capabilities_once() {
+    let mut app = connected_app(SIZE);
+    let effects = open(&mut app, "secret/history/rotating");
+    assert!(matches!(
+        effects.as_slice(),
+        [
+            Effect::ReadSecret { version: None, .. },
+            Effect::LoadMetadata { .. },
+            Effect::LoadCapabilities { .. }
+        ]
+    ));
+    answer(&mut app, effects, &root(), &rotating_data);
+    // Reopening the same secret does not ask the capabilities again.
+    let again = open(&mut app, "secret/history/rotating");
+    assert_eq!(again.len(), 2, "{again:?}");
+    // A KV v1 secret has no history to ask for.
+    let v1 = open(&mut app, "kv1/legacy");
+    assert!(matches!(v1.as_slice(), [Effect::ReadSecret { .. }]));
+}
+
+#[test]
+fn tabs_switch_with_brackets_and_digits() {
+    let mut app = history_app(SIZE, &root());
+    assert_eq!(app.secret.tab, SecretTab::Data);
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.secret.tab, SecretTab::Versions);
+    assert_eq!(app.focus, Focus::Secret, "a tab switch focuses the pane");
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.secret.tab, SecretTab::Metadata);
+    press(&mut app, KeyCode::Char('['));
+    press(&mut app, KeyCode::Char('['));
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(app.secret.tab, SecretTab::Diff, "wraps around");
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.secret.tab, SecretTab::Data);
+}
+
+#[test]
+fn kv1_secrets_have_only_the_data_tab() {
+    let mut app = connected_app(SIZE);
+    open(&mut app, "kv1/legacy");
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.secret.tab, SecretTab::Data);
+    assert!(
+        status(&app).contains("keeps no versions"),
+        "{}",
+        status(&app)
+    );
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn versions_are_newest_first_and_enter_opens_one_marked_not_current() {
+    let mut app = history_app(SIZE, &root());
+    let metadata = app.secret.loaded_metadata().unwrap();
+    assert_eq!(metadata.versions.len(), 27);
+    assert_eq!(metadata.versions[0].version, 27);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.secret.cursor_version(), Some(25));
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ReadSecret {
+            version: Some(25),
+            ..
+        }]
+    ));
+    assert_eq!(app.secret.tab, SecretTab::Data);
+    assert_eq!(app.secret.viewing, Some(25));
+    answer(&mut app, effects, &root(), &rotating_data);
+    let SecretContent::Loaded(secret) = &app.secret.content else {
+        panic!("version 25 loaded");
+    };
+    assert_eq!(secret.version, Some(25));
+    // Esc goes back to the current version.
+    let back = press(&mut app, KeyCode::Esc);
+    assert!(matches!(
+        back.as_slice(),
+        [Effect::ReadSecret { version: None, .. }]
+    ));
+    assert_eq!(app.secret.viewing, None);
+}
+
+#[test]
+fn diff_defaults_to_previous_versus_current_and_steps_through_history() {
+    let mut app = history_app(SIZE, &root());
+    let effects = press(&mut app, KeyCode::Char('4'));
+    let versions: Vec<Option<u64>> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::ReadSecret { version, .. } => *version,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(versions, vec![Some(26), Some(27)], "old on the left");
+    answer(&mut app, effects, &root(), &rotating_data);
+    let diff = app.secret.diff.as_ref().unwrap();
+    assert!(matches!(diff.old_content, SecretContent::Loaded(_)));
+    assert!(matches!(diff.new_content, SecretContent::Loaded(_)));
+
+    let older = press(&mut app, KeyCode::Char('<'));
+    assert_eq!(older.len(), 2);
+    let diff = app.secret.diff.as_ref().unwrap();
+    assert_eq!((diff.old, diff.new), (25, 26));
+    // Stepping back skips nothing that exists: 4 -> 2 passes destroyed 3 as a version.
+    let newer = press(&mut app, KeyCode::Char('>'));
+    assert_eq!(newer.len(), 2);
+    assert_eq!(app.secret.diff.as_ref().unwrap().new, 27);
+    press(&mut app, KeyCode::Char('>'));
+    assert!(status(&app).contains("newest"));
+}
+
+#[test]
+fn two_marked_versions_are_compared_with_v() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char(' ')); // marks 27, moves to 26
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j')); // 24
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        app.secret.marked.iter().copied().collect::<Vec<_>>(),
+        [24, 27]
+    );
+    let effects = press(&mut app, KeyCode::Char('v'));
+    assert_eq!(effects.len(), 2);
+    let diff = app.secret.diff.as_ref().unwrap();
+    assert_eq!((diff.old, diff.new), (24, 27));
+    assert_eq!(app.secret.tab, SecretTab::Diff);
+}
+
+#[test]
+fn soft_delete_asks_first_names_path_and_versions_and_sends_on_yes() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j')); // 26
+    assert!(press(&mut app, KeyCode::Char('d')).is_empty());
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("a confirmation");
+    };
+    assert!(confirm.lines[0].contains("version 26 of secret/history/rotating"));
+    assert!(confirm.typed.is_none());
+    // n cancels without a request.
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.modal.is_none());
+    press(&mut app, KeyCode::Char('d'));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ChangeVersions {
+            operation: VersionOperation::SoftDelete { versions, latest_via_data: false },
+            ..
+        }] if versions == &[26]
+    ));
+}
+
+#[test]
+fn operations_skip_versions_they_cannot_apply_to_and_refuse_when_none_is_left() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    // Cursor to version 9 (soft-deleted): index 27 - 9 = 18.
+    for _ in 0..18 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    assert_eq!(app.secret.cursor_version(), Some(9));
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.modal.is_none());
+    assert!(status(&app).contains("already deleted"), "{}", status(&app));
+    // Rolling back to a soft-deleted version is refused with the way out.
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.modal.is_none());
+    assert!(status(&app).contains("undelete it (u)"), "{}", status(&app));
+    // Undelete offers only the soft-deleted ones of the marked set.
+    press(&mut app, KeyCode::Char(' ')); // mark 9, cursor to 8
+    press(&mut app, KeyCode::Char(' ')); // mark 8
+    press(&mut app, KeyCode::Char('u'));
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("a confirmation");
+    };
+    assert!(confirm.lines[0].contains("Undelete version 9 of"));
+    assert!(confirm.lines[1].contains("Skipping version 8"));
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ChangeVersions { operation: VersionOperation::Undelete { versions }, .. }]
+            if versions == &[9]
+    ));
+}
+
+#[test]
+fn destroy_and_delete_all_need_the_path_typed() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('D'));
+    assert!(matches!(&app.modal, Some(Modal::Confirm(c)) if c.typed.is_some()));
+    // y is just a letter here, Enter with the wrong text is refused.
+    assert!(type_text(&mut app, "y").is_empty());
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("still open");
+    };
+    assert!(
+        confirm
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("secret/history/rotating")
+    );
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "secret/history/rotating");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ChangeVersions { operation: VersionOperation::Destroy { versions }, .. }]
+            if versions == &[26]
+    ));
+
+    press(&mut app, KeyCode::Char('X'));
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("delete-all asks");
+    };
+    assert!(confirm.lines[0].contains("all 27 versions"));
+    type_text(&mut app, "destroy");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::ChangeVersions {
+            operation: VersionOperation::DeleteAll,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn rollback_uses_the_current_version_for_check_and_set() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('r'));
+    assert!(status(&app).contains("already the current version"));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j')); // 25
+    press(&mut app, KeyCode::Char('r'));
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("a confirmation");
+    };
+    assert!(confirm.lines[1].contains("as version 28, only if version 27 is still current"));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let [
+        Effect::ChangeVersions {
+            location,
+            operation,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        operation,
+        &VersionOperation::Rollback {
+            version: 25,
+            current: 27
+        }
+    );
+    // A conflict is reported as one and nothing is retried blindly; the history reloads.
+    let reload = update(
+        &mut app,
+        Action::VersionsChanged {
+            location: location.clone(),
+            operation: operation.clone(),
+            result: Err(VaultError::CasMismatch {
+                path: "secret/data/history/rotating".into(),
+            }),
+        },
+    );
+    let message = status(&app);
+    assert!(message.contains("Conflict") && message.contains("nothing was overwritten"));
+    assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Error);
+    assert!(
+        reload
+            .iter()
+            .any(|e| matches!(e, Effect::LoadMetadata { .. }))
+    );
+    assert!(
+        !reload
+            .iter()
+            .any(|e| matches!(e, Effect::ChangeVersions { .. }))
+    );
+}
+
+#[test]
+fn a_limited_token_is_refused_before_asking_with_the_capability_it_lacks() {
+    let readonly = SecretCapabilities {
+        data: vec!["read".into()],
+        metadata: vec!["read".into()],
+        ..Default::default()
+    };
+    let mut app = history_app(SIZE, &readonly);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    for key in ['d', 'u', 'D', 'r', 'X', 'm'] {
+        assert!(press(&mut app, KeyCode::Char(key)).is_empty());
+        assert!(app.modal.is_none(), "{key} must not open a dialog");
+        assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Error);
+    }
+    press(&mut app, KeyCode::Char('D'));
+    assert!(
+        status(&app).contains("update on secret/destroy/history/rotating"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn metadata_but_no_data_still_shows_versions() {
+    let mut app = connected_app(SIZE);
+    let effects = open(&mut app, "secret/history/rotating");
+    for effect in effects {
+        match effect {
+            Effect::ReadSecret { request, .. } => {
+                update(
+                    &mut app,
+                    Action::SecretLoaded {
+                        request,
+                        result: Err(VaultError::PermissionDenied {
+                            path: "secret/data/history/rotating".into(),
+                            operation: "read".into(),
+                        }),
+                    },
+                );
+            }
+            other => {
+                answer(&mut app, vec![other], &root(), &rotating_data);
+            }
+        }
+    }
+    assert!(matches!(app.secret.content, SecretContent::Failed(_)));
+    assert_eq!(app.secret.loaded_metadata().unwrap().versions.len(), 27);
+}
+
+#[test]
+fn metadata_form_keeps_the_input_when_the_server_refuses() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    assert!(matches!(app.modal, Some(Modal::MetadataForm(_))));
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "40");
+    let effects = press(&mut app, KeyCode::Enter);
+    let [
+        Effect::SaveMetadata {
+            location, change, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(change.max_versions, Some(40));
+    assert!(change.custom_metadata.is_empty());
+    update(
+        &mut app,
+        Action::MetadataSaved {
+            location: location.clone(),
+            result: Err(VaultError::Server {
+                status: 400,
+                path: "secret/metadata/history/rotating".into(),
+                errors: vec!["1 error occurred:\n\t* max_versions too large\n\n".into()],
+            }),
+        },
+    );
+    let Some(Modal::MetadataForm(form)) = &app.modal else {
+        panic!("the form stays open");
+    };
+    assert_eq!(form.max_versions.text, "40", "the input is kept");
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap()
+            .contains("max_versions too large")
+    );
+    assert!(!form.saving);
+    // Success closes it and reloads the history.
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::SaveMetadata { location, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let reload = update(
+        &mut app,
+        Action::MetadataSaved {
+            location: location.clone(),
+            result: Ok(()),
+        },
+    );
+    assert!(app.modal.is_none());
+    assert!(
+        reload
+            .iter()
+            .any(|e| matches!(e, Effect::LoadMetadata { .. }))
+    );
+}
+
+#[test]
+fn deleting_everything_clears_the_pane_and_relists_the_folder() {
+    let mut app = history_app(SIZE, &root());
+    let location = app.secret.location.clone().unwrap();
+    let effects = update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    assert!(app.secret.metadata.is_none());
+    assert!(matches!(app.secret.content, SecretContent::Failed(_)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/history/")),
+        "{effects:?}"
+    );
+}

@@ -1,0 +1,195 @@
+//! App states for the pure state and snapshot tests, built with the same actions the runtime sends.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Value, json};
+use tresor::app::state::ConnectionView;
+use tresor::app::{Action, App, Effect, update};
+use tresor::vault::kv::parse_v2_secret;
+use tresor::vault::versions::parse_metadata;
+use tresor::vault::{
+    KvVersion, MountInfo, SealStatus, SecretCapabilities, SecretEngine, TokenInfo,
+};
+
+/// 2026-11-23T01:55:48Z: "now" in every test, so "3h ago" is stable.
+pub const NOW: i64 = 1_795_398_948;
+
+pub fn mount(path: &str, engine: SecretEngine) -> MountInfo {
+    MountInfo {
+        path: path.into(),
+        engine,
+        description: String::new(),
+    }
+}
+
+pub fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(press(app, KeyCode::Char(c)));
+    }
+    effects
+}
+
+/// Connected, unsealed, a token, mounts `kv1/` (v1) and `secret/` (v2); nothing open.
+pub fn connected_app(size: (u16, u16)) -> App {
+    let mut app = App::new(
+        ConnectionView {
+            addr: "https://vault.example.com:8200".into(),
+            has_token: true,
+            ..ConnectionView::default()
+        },
+        size,
+    );
+    app.epoch_unix = NOW;
+    app.start();
+    update(
+        &mut app,
+        Action::SealStatusLoaded(Ok(SealStatus {
+            seal_type: "shamir".into(),
+            initialized: true,
+            sealed: false,
+            threshold: 1,
+            shares: 1,
+            progress: 0,
+            version: "2.7.2".into(),
+            cluster_name: None,
+        })),
+    );
+    update(
+        &mut app,
+        Action::TokenLookedUp(Ok(TokenInfo {
+            display_name: "root".into(),
+            policies: vec!["root".into()],
+            ttl_seconds: 0,
+            renewable: false,
+        })),
+    );
+    let generation = app.tree.generation;
+    update(
+        &mut app,
+        Action::MountsLoaded {
+            generation,
+            result: Ok(vec![
+                mount("kv1/", SecretEngine::Kv(KvVersion::V1)),
+                mount("secret/", SecretEngine::Kv(KvVersion::V2)),
+            ]),
+        },
+    );
+    app
+}
+
+/// Opens a secret through the `:` prompt; returns the effects of opening it.
+pub fn open(app: &mut App, path: &str) -> Vec<Effect> {
+    press(app, KeyCode::Char(':'));
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    type_text(app, path);
+    press(app, KeyCode::Enter)
+}
+
+/// The history every test uses: 27 versions, 5 and 9 soft-deleted, 3 destroyed, created an hour
+/// apart ending 3 hours before NOW; custom metadata with two keys.
+pub fn history_metadata() -> Value {
+    let mut versions = serde_json::Map::new();
+    for n in 1..=27u64 {
+        let hours_back = 3 + (27 - n);
+        let created = NOW - (hours_back as i64) * 3600;
+        let created = time::OffsetDateTime::from_unix_timestamp(created)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let deletion = match n {
+            5 | 9 => "2026-11-23T00:55:48Z",
+            _ => "",
+        };
+        versions.insert(
+            n.to_string(),
+            json!({"created_time": created, "deletion_time": deletion, "destroyed": n == 3}),
+        );
+    }
+    json!({"data": {
+        "current_version": 27, "oldest_version": 0, "max_versions": 100, "cas_required": false,
+        "created_time": "2026-11-21T22:55:48Z", "updated_time": "2026-11-22T22:55:48Z",
+        "delete_version_after": "0s",
+        "custom_metadata": {"owner": "payments", "ticket": "OPS-1234"},
+        "versions": Value::Object(versions)
+    }})
+}
+
+pub fn version_body(version: u64, data: Value) -> Value {
+    json!({"data": {"data": data, "metadata": {
+        "version": version, "created_time": "2026-11-22T22:55:48Z",
+        "deletion_time": "", "destroyed": false}}})
+}
+
+/// Answers every read, metadata and capability request in `effects`: data from `data_of(version)`
+/// (None = the current version 27), the history above, and `capabilities`.
+pub fn answer(
+    app: &mut App,
+    effects: Vec<Effect>,
+    capabilities: &SecretCapabilities,
+    data_of: &dyn Fn(u64) -> Value,
+) -> Vec<Effect> {
+    let mut more = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::ReadSecret {
+                request, version, ..
+            } => {
+                let version = version.unwrap_or(27);
+                let body = version_body(version, data_of(version));
+                more.extend(update(
+                    app,
+                    Action::SecretLoaded {
+                        request,
+                        result: parse_v2_secret(&body, "secret/data/x"),
+                    },
+                ));
+            }
+            Effect::LoadMetadata { request, .. } => {
+                more.extend(update(
+                    app,
+                    Action::MetadataLoaded {
+                        request,
+                        result: Ok(parse_metadata(&history_metadata()).unwrap()),
+                    },
+                ));
+            }
+            Effect::LoadCapabilities { location } => {
+                more.extend(update(
+                    app,
+                    Action::CapabilitiesLoaded {
+                        key: location.display(),
+                        result: Ok(capabilities.clone()),
+                    },
+                ));
+            }
+            _ => {}
+        }
+    }
+    more
+}
+
+/// Data of each version: a rotating token, a stable key, and a key only even versions have.
+pub fn rotating_data(version: u64) -> Value {
+    let mut data = json!({"token": format!("tok-{version}"), "stable": "same"});
+    if version % 2 == 0 {
+        data["even"] = json!(version.to_string());
+    }
+    data
+}
+
+/// An app with `secret/history/rotating` open, everything answered, with these capabilities.
+pub fn history_app(size: (u16, u16), capabilities: &SecretCapabilities) -> App {
+    let mut app = connected_app(size);
+    let mut effects = open(&mut app, "secret/history/rotating");
+    while !effects.is_empty() {
+        effects = answer(&mut app, effects, capabilities, &rotating_data);
+    }
+    app
+}

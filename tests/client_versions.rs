@@ -42,7 +42,7 @@ async fn history_server() -> (DevServer, VaultClient) {
         .expect("metadata");
     for n in 1..=27u64 {
         let mut data = json!({"token": format!("tok-{n}"), "stable": "same"});
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             data["even"] = json!(n);
         }
         client

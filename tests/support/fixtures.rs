@@ -178,7 +178,7 @@ pub fn answer(
 /// Data of each version: a rotating token, a stable key, and a key only even versions have.
 pub fn rotating_data(version: u64) -> Value {
     let mut data = json!({"token": format!("tok-{version}"), "stable": "same"});
-    if version % 2 == 0 {
+    if version.is_multiple_of(2) {
         data["even"] = json!(version.to_string());
     }
     data

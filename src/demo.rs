@@ -44,6 +44,18 @@ pub struct SeedSecret {
     pub custom_metadata: Option<Map<String, Value>>,
     #[serde(default)]
     pub delete_versions: Vec<u64>,
+    #[serde(default)]
+    pub destroy_versions: Vec<u64>,
+    /// Per-secret `max_versions`, set before writing (the mount keeps 10 by default).
+    pub max_versions: Option<u64>,
+    /// After `versions`, this many more versions, each changing one key (a rotation history).
+    pub rotate: Option<SeedRotation>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedRotation {
+    pub key: String,
+    pub times: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,7 +125,22 @@ pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, Vault
     }
     for secret in &seed.secrets {
         let is_v2 = v2_mounts.contains(&secret.mount);
-        for data in &secret.versions {
+        if let (true, Some(max)) = (is_v2, secret.max_versions) {
+            let path = format!("{}/metadata/{}", secret.mount, secret.path);
+            write_with_retry(client, &path, &json!({ "max_versions": max })).await?;
+        }
+        let mut versions = secret.versions.clone();
+        if let (Some(rotation), Some(last)) = (&secret.rotate, secret.versions.last()) {
+            for n in 1..=rotation.times {
+                let mut next = last.clone();
+                next.insert(
+                    rotation.key.clone(),
+                    Value::String(format!("{}-rotated-{n:02}", rotation.key)),
+                );
+                versions.push(next);
+            }
+        }
+        for data in &versions {
             if is_v2 {
                 let path = format!("{}/data/{}", secret.mount, secret.path);
                 write_with_retry(client, &path, &json!({ "data": data })).await?;
@@ -132,6 +159,12 @@ pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, Vault
             let path = format!("{}/delete/{}", secret.mount, secret.path);
             client
                 .write(&path, &json!({ "versions": secret.delete_versions }))
+                .await?;
+        }
+        if !secret.destroy_versions.is_empty() {
+            let path = format!("{}/destroy/{}", secret.mount, secret.path);
+            client
+                .write(&path, &json!({ "versions": secret.destroy_versions }))
                 .await?;
         }
         report.secrets += 1;

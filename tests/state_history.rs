@@ -452,3 +452,33 @@ fn deleting_everything_clears_the_pane_and_relists_the_folder() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn mouse_picks_tabs_and_versions() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = history_app(SIZE, &root());
+    let areas = app.areas();
+    let parts = tresor::app::layout::secret_areas(areas.secret, app.secret.entry_count());
+    let click = |column: u16, row: u16| {
+        Action::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // " 1 Data │ 2 Versions │ ...": a click on "Versions" opens that tab.
+    update(&mut app, click(parts.tabs.x + 12, parts.tabs.y));
+    assert_eq!(app.secret.tab, SecretTab::Versions);
+    // The third row of the list is version 25.
+    update(&mut app, click(parts.body.x + 5, parts.body.y + 2 + 2));
+    assert_eq!(app.secret.cursor_version(), Some(25));
+    let wheel = Action::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: parts.body.x + 5,
+        row: parts.body.y + 5,
+        modifiers: KeyModifiers::NONE,
+    });
+    update(&mut app, wheel);
+    assert_eq!(app.secret.cursor_version(), Some(22));
+}

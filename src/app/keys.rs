@@ -176,6 +176,28 @@ pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
             let rows = app.tree_rows();
             app.tree.scroll_into_view(rows);
         }
+        Focus::Secret if app.secret.tab == SecretTab::Versions => {
+            let page = app.tree_rows().saturating_sub(4).max(1) as isize;
+            let step = match command {
+                Command::PageUp => -page,
+                Command::PageDown => page,
+                _ => delta,
+            };
+            app.secret.move_version_cursor(step);
+        }
+        Focus::Secret if app.secret.tab == SecretTab::Metadata => {
+            let step = match command {
+                Command::PageUp | Command::PageDown => delta.signum() * 10,
+                Command::Top | Command::Bottom => delta.signum() * 1000,
+                _ => delta,
+            };
+            let limit = app
+                .secret
+                .loaded_metadata()
+                .map_or(0, |m| m.custom_metadata.len() as isize + 10);
+            app.secret.metadata_scroll =
+                (app.secret.metadata_scroll as isize + step).clamp(0, limit) as u16;
+        }
         Focus::Secret => match command {
             Command::PageUp | Command::PageDown => {
                 let page = layout::secret_areas(app.areas().secret, app.secret.entry_count())
@@ -187,8 +209,7 @@ pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
             }
             _ => match app.secret.tab {
                 SecretTab::Data => app.secret.move_selection(delta),
-                SecretTab::Versions => app.secret.move_version_cursor(delta),
-                SecretTab::Metadata => {}
+                SecretTab::Versions | SecretTab::Metadata => {}
                 SecretTab::Diff => {
                     if let Some(diff) = &mut app.secret.diff {
                         diff.selected = diff.selected.saturating_add_signed(delta);

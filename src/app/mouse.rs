@@ -1,8 +1,10 @@
 //! Mouse: clicks select and open, the wheel scrolls.
 
 use super::action::Effect;
+use super::history;
 use super::keys::{expand, open_selected};
 use super::layout;
+use super::secret_pane::SecretTab;
 use super::state::{App, Focus};
 use super::tree::NodeKind;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
@@ -57,6 +59,33 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
             if app.secret.location.is_some() {
                 app.focus = Focus::Secret;
                 let parts = layout::secret_areas(areas.secret, app.secret.entry_count());
+                if mouse.row == parts.tabs.y {
+                    // " 1 Data │ 2 Versions │ 3 Metadata │ 4 Diff": pick the tab under the click.
+                    let mut x = parts.tabs.x;
+                    for tab in SecretTab::ALL {
+                        let width = tab.title().chars().count() as u16 + 5;
+                        if mouse.column < x + width {
+                            return history::select_tab(app, tab);
+                        }
+                        x += width;
+                    }
+                    return Vec::new();
+                }
+                if app.secret.tab == SecretTab::Versions {
+                    // Two header lines above the rows; the list scrolls with the cursor.
+                    let first_row = parts.body.y + 2;
+                    let rows = (parts.body.height as usize).saturating_sub(6).max(1);
+                    if mouse.row >= first_row && ((mouse.row - first_row) as usize) < rows {
+                        let first = app.secret.version_cursor.saturating_sub(rows - 1);
+                        let index = first + (mouse.row - first_row) as usize;
+                        let delta = index as isize - app.secret.version_cursor as isize;
+                        app.secret.move_version_cursor(delta);
+                    }
+                    return Vec::new();
+                }
+                if app.secret.tab != SecretTab::Data {
+                    return Vec::new();
+                }
                 if mouse.row > parts.table.y && mouse.row < parts.table.y + parts.table.height {
                     let row = (mouse.row - parts.table.y - 1) as usize;
                     if row < app.secret.entry_count() {
@@ -74,7 +103,14 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                 -3
             };
             if inside(areas.secret) {
-                app.secret.scroll_detail(delta as i32);
+                match app.secret.tab {
+                    SecretTab::Versions => app.secret.move_version_cursor(delta),
+                    SecretTab::Metadata => {
+                        app.secret.metadata_scroll =
+                            (app.secret.metadata_scroll as isize + delta).clamp(0, 200) as u16;
+                    }
+                    SecretTab::Data | SecretTab::Diff => app.secret.scroll_detail(delta as i32),
+                }
             } else if inside(areas.tree) {
                 app.tree.move_selection(delta);
                 let rows = app.tree_rows();

@@ -80,6 +80,8 @@ pub struct SecretPane {
     /// Versions marked (Space) for an operation or a comparison.
     pub marked: BTreeSet<u64>,
     pub diff: Option<DiffView>,
+    /// First line shown in the Metadata tab (it can hold 64 custom keys).
+    pub metadata_scroll: u16,
 }
 
 impl SecretPane {

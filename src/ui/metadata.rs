@@ -120,5 +120,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             theme::dim(),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.secret.metadata_scroll, 0)),
+        area,
+    );
 }

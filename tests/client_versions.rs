@@ -7,7 +7,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use support::{dev_server, root_client, settings};
+use support::{bao_json, bao_kv_metadata, dev_server, root_client, settings};
 use tresor::devserver::DevServer;
 use tresor::secret::Token;
 use tresor::vault::{
@@ -22,11 +22,6 @@ fn secret_mount() -> MountInfo {
         engine: SecretEngine::Kv(KvVersion::V2),
         description: String::new(),
     }
-}
-
-fn cli_json(server: &DevServer, args: &[&str]) -> Value {
-    let out = server.bao(args, None).expect("bao");
-    serde_json::from_str(&out).expect("bao -format=json output")
 }
 
 /// 27 versions (max_versions raised so none is pruned); 5 and 9 soft-deleted, 3 destroyed.
@@ -70,18 +65,7 @@ async fn history_agrees_with_bao_kv_metadata_get_and_kv_get() {
     assert_eq!(metadata.versions.len(), 27, "every version, not a page");
     assert_eq!(metadata.versions[0].version, 27, "newest first");
 
-    let cli = cli_json(
-        &server,
-        &[
-            "kv",
-            "metadata",
-            "get",
-            "-format=json",
-            "-mount=secret",
-            PATH,
-        ],
-    );
-    let cli = &cli["data"];
+    let cli = bao_kv_metadata(&server, "secret", PATH);
     assert_eq!(cli["current_version"], json!(metadata.current_version));
     assert_eq!(cli["oldest_version"], json!(metadata.oldest_version));
     assert_eq!(cli["max_versions"], json!(metadata.max_versions));
@@ -111,7 +95,7 @@ async fn history_agrees_with_bao_kv_metadata_get_and_kv_get() {
             .read_secret(&mount, PATH, Some(n))
             .await
             .expect("read version");
-        let theirs = cli_json(
+        let theirs = bao_json(
             &server,
             &[
                 "kv",
@@ -168,19 +152,9 @@ async fn delete_undelete_destroy_and_delete_all_round_trip() {
         .change_versions(&mount, PATH, "destroy", &[20, 21])
         .await
         .expect("destroy");
-    let cli = cli_json(
-        &server,
-        &[
-            "kv",
-            "metadata",
-            "get",
-            "-format=json",
-            "-mount=secret",
-            PATH,
-        ],
-    );
-    assert_eq!(cli["data"]["versions"]["20"]["destroyed"], json!(true));
-    assert_eq!(cli["data"]["versions"]["21"]["destroyed"], json!(true));
+    let cli = bao_kv_metadata(&server, "secret", PATH);
+    assert_eq!(cli["versions"]["20"]["destroyed"], json!(true));
+    assert_eq!(cli["versions"]["21"]["destroyed"], json!(true));
     // Undelete cannot bring a destroyed version back.
     client
         .change_versions(&mount, PATH, "undelete", &[20])
@@ -226,7 +200,7 @@ async fn rollback_writes_the_old_data_as_a_new_version_with_cas() {
         .await
         .expect("rollback");
     assert_eq!(new_version, 28);
-    let cli = cli_json(
+    let cli = bao_json(
         &server,
         &["kv", "get", "-format=json", "-mount=secret", PATH],
     );
@@ -248,7 +222,7 @@ async fn rollback_writes_the_old_data_as_a_new_version_with_cas() {
         matches!(conflict, Err(VaultError::CasMismatch { .. })),
         "{conflict:?}"
     );
-    let cli = cli_json(
+    let cli = bao_json(
         &server,
         &["kv", "get", "-format=json", "-mount=secret", PATH],
     );
@@ -289,22 +263,12 @@ async fn metadata_changes_merge_and_validation_errors_come_back_verbatim() {
         .change_metadata(&mount, PATH, &change, &before.custom_metadata)
         .await
         .expect("patch metadata");
-    let cli = cli_json(
-        &server,
-        &[
-            "kv",
-            "metadata",
-            "get",
-            "-format=json",
-            "-mount=secret",
-            PATH,
-        ],
-    );
-    assert_eq!(cli["data"]["max_versions"], json!(40));
-    assert_eq!(cli["data"]["cas_required"], json!(true));
-    assert_eq!(cli["data"]["delete_version_after"], json!("720h0m0s"));
+    let cli = bao_kv_metadata(&server, "secret", PATH);
+    assert_eq!(cli["max_versions"], json!(40));
+    assert_eq!(cli["cas_required"], json!(true));
+    assert_eq!(cli["delete_version_after"], json!("720h0m0s"));
     assert_eq!(
-        cli["data"]["custom_metadata"],
+        cli["custom_metadata"],
         json!({"owner": "ops", "team": "platform"})
     );
 

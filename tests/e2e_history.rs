@@ -7,42 +7,23 @@ mod support;
 
 use serde_json::Value;
 use support::pty::PtyApp;
-use support::seeded_server_blocking;
+use support::{bao_json, bao_kv_metadata, seeded_server_blocking};
 use tresor::devserver::DevServer;
 
 const PATH: &str = "app/signing-key";
 
 fn metadata(server: &DevServer) -> Value {
-    let out = server
-        .bao(
-            &[
-                "kv",
-                "metadata",
-                "get",
-                "-format=json",
-                "-mount=secret",
-                PATH,
-            ],
-            None,
-        )
-        .expect("bao kv metadata get");
-    serde_json::from_str::<Value>(&out).unwrap()["data"].clone()
+    bao_kv_metadata(server, "secret", PATH)
 }
 
 fn data_of(server: &DevServer, version: Option<u64>) -> Value {
-    let mut args = vec![
-        "kv".to_string(),
-        "get".into(),
-        "-format=json".into(),
-        "-mount=secret".into(),
-    ];
-    if let Some(v) = version {
-        args.push(format!("-version={v}"));
+    let version = version.map(|v| format!("-version={v}")).unwrap_or_default();
+    let mut args = vec!["kv", "get", "-format=json", "-mount=secret"];
+    if !version.is_empty() {
+        args.push(&version);
     }
-    args.push(PATH.into());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = server.bao(&args, None).expect("bao kv get");
-    serde_json::from_str::<Value>(&out).unwrap()["data"]["data"].clone()
+    args.push(PATH);
+    bao_json(server, &args)["data"]["data"].clone()
 }
 
 #[test]

@@ -5,7 +5,8 @@ mod support;
 
 use crossterm::event::KeyCode;
 use support::fixtures::{
-    answer, connected_app, history_app, open, press, rotating_data, type_text,
+    answer, connected_app, history_app, open, open_with_data_denied, press, rotating_data,
+    type_text,
 };
 use tresor::app::history::VersionOperation;
 use tresor::app::secret_pane::{SecretContent, SecretTab};
@@ -345,26 +346,7 @@ fn a_limited_token_is_refused_before_asking_with_the_capability_it_lacks() {
 #[test]
 fn metadata_but_no_data_still_shows_versions() {
     let mut app = connected_app(SIZE);
-    let effects = open(&mut app, "secret/history/rotating");
-    for effect in effects {
-        match effect {
-            Effect::ReadSecret { request, .. } => {
-                update(
-                    &mut app,
-                    Action::SecretLoaded {
-                        request,
-                        result: Err(VaultError::PermissionDenied {
-                            path: "secret/data/history/rotating".into(),
-                            operation: "read".into(),
-                        }),
-                    },
-                );
-            }
-            other => {
-                answer(&mut app, vec![other], &root(), &rotating_data);
-            }
-        }
-    }
+    open_with_data_denied(&mut app, &root());
     assert!(matches!(app.secret.content, SecretContent::Failed(_)));
     assert_eq!(app.secret.loaded_metadata().unwrap().versions.len(), 27);
 }

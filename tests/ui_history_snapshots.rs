@@ -9,7 +9,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use support::fixtures::{
-    answer, connected_app, history_app, open, press, rotating_data, type_text,
+    answer, connected_app, history_app, open, open_with_data_denied, press, rotating_data,
+    type_text,
 };
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::{SecretCapabilities, VaultError};
@@ -31,22 +32,7 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
 }
 
 fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> ratatui::buffer::Cell {
-    cell_at(terminal, needle, 0)
-}
-
-/// The cell `offset` characters into the first occurrence of `needle`.
-fn cell_at(terminal: &Terminal<TestBackend>, needle: &str, offset: u16) -> ratatui::buffer::Cell {
-    let buffer = terminal.backend().buffer();
-    for y in 0..buffer.area.height {
-        let row: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol().to_string())
-            .collect();
-        if let Some(byte_index) = row.find(needle) {
-            let x = row[..byte_index].chars().count() as u16;
-            return buffer[(x + offset, y)].clone();
-        }
-    }
-    panic!("{needle:?} not on screen");
+    support::fixtures::cell_at(terminal, needle, 0)
 }
 
 #[test]
@@ -83,7 +69,10 @@ fn versions_tab_top_shows_the_current_version() {
     press(&mut app, KeyCode::Char('2'));
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
-    assert_eq!(cell_at(&terminal, "ago     current", 9).fg, Color::Green);
+    assert_eq!(
+        support::fixtures::cell_at(&terminal, "ago     current", 9).fg,
+        Color::Green
+    );
 }
 
 #[test]
@@ -170,26 +159,7 @@ fn a_limited_token_sees_versions_but_not_data_and_no_operations() {
         ..Default::default()
     };
     let mut app = connected_app(SIZE);
-    let effects = open(&mut app, "secret/history/rotating");
-    for effect in effects {
-        match effect {
-            Effect::ReadSecret { request, .. } => {
-                update(
-                    &mut app,
-                    Action::SecretLoaded {
-                        request,
-                        result: Err(VaultError::PermissionDenied {
-                            path: "secret/data/history/rotating".into(),
-                            operation: "read".into(),
-                        }),
-                    },
-                );
-            }
-            other => {
-                answer(&mut app, vec![other], &metadata_only, &rotating_data);
-            }
-        }
-    }
+    open_with_data_denied(&mut app, &metadata_only);
     let data = render(&app);
     insta::assert_snapshot!("limited_data", data.backend());
     assert!(screen(&data).contains("permission denied: read on secret/data/history/rotating"));

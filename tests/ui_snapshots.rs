@@ -2,6 +2,8 @@
 //! checks of the styles that carry meaning (a text snapshot does not record colour).
 //! State is built through `update` with the same actions the runtime sends.
 
+mod support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -138,17 +140,7 @@ fn render(app: &App) -> Terminal<TestBackend> {
 }
 
 fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> ratatui::buffer::Cell {
-    let buffer = terminal.backend().buffer();
-    for y in 0..buffer.area.height {
-        let row: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol().to_string())
-            .collect();
-        if let Some(byte_index) = row.find(needle) {
-            let x = row[..byte_index].chars().count() as u16;
-            return buffer[(x, y)].clone();
-        }
-    }
-    panic!("{needle:?} not on screen");
+    support::fixtures::cell_at(terminal, needle, 0)
 }
 
 #[test]

@@ -346,28 +346,35 @@ impl OperationKind {
     }
 }
 
-/// `d`, `u`, `D`, `r`, `X`: checks what can be done and opens the confirmation.
-pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
+/// The open KV v2 secret and its loaded history, or a status saying why there is none.
+pub fn versioned_secret(app: &mut App, purpose: &str) -> Option<(Location, SecretMetadata)> {
     let Some(location) = app.secret.location.clone() else {
         app.set_status(StatusKind::Info, "Open a secret first (Enter on a secret).");
-        return Vec::new();
+        return None;
     };
     if !app.secret.is_versioned() {
         app.set_status(
             StatusKind::Warning,
             format!(
-                "{} keeps no versions: nothing to {} (KV v1 and cubbyhole).",
-                location.mount.path,
-                kind.verb()
+                "{} keeps no versions or metadata: nothing to {purpose} (KV v1 and cubbyhole).",
+                location.mount.path
             ),
         );
-        return Vec::new();
+        return None;
     }
     let Some(metadata) = app.secret.loaded_metadata().cloned() else {
         app.set_status(
             StatusKind::Warning,
             "The version history is not loaded (yet): wait, or press R.",
         );
+        return None;
+    };
+    Some((location, metadata))
+}
+
+/// `d`, `u`, `D`, `r`, `X`: checks what can be done and opens the confirmation.
+pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
+    let Some((location, metadata)) = versioned_secret(app, kind.verb()) else {
         return Vec::new();
     };
     let path = location.display();

@@ -321,6 +321,11 @@ pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
     if !needs_listing {
         return Vec::new();
     }
+    list_folder(app, id)
+}
+
+/// Marks a container as loading and asks for its listing.
+pub(super) fn list_folder(app: &mut App, id: NodeId) -> Vec<Effect> {
     match app.tree.start_listing(id) {
         Some(location) => vec![Effect::ListFolder {
             generation: app.tree.generation,

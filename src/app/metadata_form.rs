@@ -153,17 +153,9 @@ impl MetadataForm {
 
 /// `m`: open the form for the open KV v2 secret.
 pub fn open(app: &mut App) -> Vec<Effect> {
-    let Some(location) = app.secret.location.clone() else {
-        app.set_status(StatusKind::Info, "Open a secret first (Enter on a secret).");
+    let Some((location, metadata)) = super::history::versioned_secret(app, "edit") else {
         return Vec::new();
     };
-    if !app.secret.is_versioned() {
-        app.set_status(
-            StatusKind::Warning,
-            "Only KV v2 secrets have metadata (KV v1 and cubbyhole keep none).",
-        );
-        return Vec::new();
-    }
     if !super::history::capabilities(app).edit_metadata() {
         app.set_status(
             StatusKind::Error,
@@ -175,14 +167,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let Some(metadata) = app.secret.loaded_metadata() else {
-        app.set_status(
-            StatusKind::Warning,
-            "The metadata is not loaded (yet): wait, or press R.",
-        );
-        return Vec::new();
-    };
-    app.modal = Some(Modal::MetadataForm(MetadataForm::new(location, metadata)));
+    app.modal = Some(Modal::MetadataForm(MetadataForm::new(location, &metadata)));
     Vec::new()
 }
 

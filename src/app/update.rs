@@ -268,15 +268,8 @@ pub(super) fn reload_parent_folder(app: &mut App, location: &Location) -> Vec<Ef
         Some(slash) => &location.path[..=slash],
         None => "",
     };
-    let Some(id) = app.tree.find(&format!("{}{parent}", location.mount.path)) else {
-        return Vec::new();
-    };
-    match app.tree.start_listing(id) {
-        Some(location) => vec![Effect::ListFolder {
-            generation: app.tree.generation,
-            node: id,
-            location,
-        }],
+    match app.tree.find(&format!("{}{parent}", location.mount.path)) {
+        Some(id) => super::keys::list_folder(app, id),
         None => Vec::new(),
     }
 }

@@ -27,7 +27,7 @@ fn input_spans(input: &TextInput, focused: bool) -> Vec<Span<'static>> {
     ]
 }
 
-fn frame_dialog(
+pub(super) fn frame_dialog(
     frame: &mut Frame,
     title: &str,
     lines: Vec<Line<'static>>,

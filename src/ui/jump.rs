@@ -1,11 +1,9 @@
 //! The `:` prompt: type a path, Tab completes from what is loaded.
 
-use super::help::centered;
 use super::{text::sanitize, theme};
 use crate::app::input::TextInput;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, input: &TextInput, completions: &[String], error: Option<&str>) {
     let mut lines = vec![Line::from(vec![
@@ -28,20 +26,5 @@ pub fn draw(frame: &mut Frame, input: &TextInput, completions: &[String], error:
             theme::dim(),
         ));
     }
-    let area = centered(frame.area(), 72, lines.len() as u16 + 2);
-    let area = ratatui::layout::Rect {
-        y: area.y.min(4),
-        ..area
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::border(true))
-        .title(Span::styled(" Jump to path ", theme::title()));
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    super::dialog::frame_dialog(frame, "Jump to path", lines, 72, false);
 }

@@ -1,36 +1,19 @@
 //! The Metadata tab: versions, times, the settings and the custom metadata table. Custom metadata is
 //! not secret (the server treats it as plain data), so it is not masked.
 
-use super::{spinner, text, theme, time};
+use super::{text, theme, time};
 use crate::app::App;
 use crate::app::history::capabilities;
-use crate::app::state::Loadable;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let metadata = match &app.secret.metadata {
-        Some(Loadable::Ready(metadata)) => metadata,
-        Some(Loadable::Failed(reason)) => {
-            let lines = vec![
-                Line::styled("Cannot read the metadata:", theme::error()),
-                Line::raw(text::sanitize(reason).into_owned()),
-            ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            return;
-        }
-        _ => {
-            frame.render_widget(
-                Paragraph::new(Line::styled(
-                    format!("{} loading the metadata…", spinner(app)),
-                    theme::dim(),
-                )),
-                area,
-            );
-            return;
-        }
+    let Some(metadata) =
+        super::secret::loaded_or_note(frame, area, app, &app.secret.metadata, "the metadata")
+    else {
+        return;
     };
     let now = app.now_unix();
     let when = |timestamp: &str| {

@@ -5,6 +5,7 @@
 use super::{spinner, text, theme, time};
 use crate::app::layout::secret_areas;
 use crate::app::secret_pane::{SecretContent, SecretTab};
+use crate::app::state::Loadable;
 use crate::app::{App, Focus};
 use crate::vault::{KvSecret, VersionState};
 use ratatui::Frame;
@@ -78,6 +79,37 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         SecretContent::Loaded(secret) => draw_loaded(frame, area, app, secret, focused),
+    }
+}
+
+/// The loaded value; otherwise draws "loading …" or why it failed, and gives `None`.
+pub(super) fn loaded_or_note<'a, T>(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    loadable: &'a Option<Loadable<T>>,
+    what: &str,
+) -> Option<&'a T> {
+    match loadable {
+        Some(Loadable::Ready(value)) => Some(value),
+        Some(Loadable::Failed(reason)) => {
+            let lines = vec![
+                Line::styled(format!("Cannot read {what}:"), theme::error()),
+                Line::raw(text::sanitize(reason).into_owned()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            None
+        }
+        _ => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("{} loading {what}…", spinner(app)),
+                    theme::dim(),
+                )),
+                area,
+            );
+            None
+        }
     }
 }
 

@@ -1,11 +1,10 @@
 //! The Versions tab: every version, newest first, with its created time and state; the actions the
 //! token may take are listed below, the ones it may not greyed out.
 
-use super::{spinner, text, theme, time};
+use super::{text, theme, time};
 use crate::app::App;
 use crate::app::history::{OperationKind, capabilities};
 use crate::app::keymap::{self, Command};
-use crate::app::state::Loadable;
 use crate::vault::VersionInfo;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,26 +14,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let pane = &app.secret;
-    let metadata = match &pane.metadata {
-        Some(Loadable::Ready(metadata)) => metadata,
-        Some(Loadable::Failed(reason)) => {
-            let lines = vec![
-                Line::styled("Cannot read the version history:", theme::error()),
-                Line::raw(text::sanitize(reason).into_owned()),
-            ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            return;
-        }
-        _ => {
-            frame.render_widget(
-                Paragraph::new(Line::styled(
-                    format!("{} loading the history…", spinner(app)),
-                    theme::dim(),
-                )),
-                area,
-            );
-            return;
-        }
+    let Some(metadata) =
+        super::secret::loaded_or_note(frame, area, app, &pane.metadata, "the version history")
+    else {
+        return;
     };
     if area.height < 3 {
         return;

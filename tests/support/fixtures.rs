@@ -193,3 +193,46 @@ pub fn history_app(size: (u16, u16), capabilities: &SecretCapabilities) -> App {
     }
     app
 }
+
+/// Opens `secret/history/rotating` for a token that may read its metadata but not its data.
+pub fn open_with_data_denied(app: &mut App, capabilities: &SecretCapabilities) {
+    let effects = open(app, "secret/history/rotating");
+    for effect in effects {
+        match effect {
+            Effect::ReadSecret { request, .. } => {
+                update(
+                    app,
+                    Action::SecretLoaded {
+                        request,
+                        result: Err(tresor::vault::VaultError::PermissionDenied {
+                            path: "secret/data/history/rotating".into(),
+                            operation: "read".into(),
+                        }),
+                    },
+                );
+            }
+            other => {
+                answer(app, vec![other], capabilities, &rotating_data);
+            }
+        }
+    }
+}
+
+/// The cell `offset` characters into the first occurrence of `needle` on the rendered screen.
+pub fn cell_at(
+    terminal: &ratatui::Terminal<ratatui::backend::TestBackend>,
+    needle: &str,
+    offset: u16,
+) -> ratatui::buffer::Cell {
+    let buffer = terminal.backend().buffer();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(byte_index) = row.find(needle) {
+            let x = row[..byte_index].chars().count() as u16;
+            return buffer[(x + offset, y)].clone();
+        }
+    }
+    panic!("{needle:?} not on screen");
+}

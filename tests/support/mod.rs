@@ -55,3 +55,21 @@ pub fn tls_dev_server() -> DevServer {
         .unwrap_or_else(|error| panic!("cannot start bao server -dev-tls: {error}"))
 }
 pub mod fixtures;
+
+/// Runs the real `bao` CLI with `-format=json` among `args` and parses what it prints.
+pub fn bao_json(server: &DevServer, args: &[&str]) -> serde_json::Value {
+    let out = server
+        .bao(args, None)
+        .unwrap_or_else(|error| panic!("{error}"));
+    serde_json::from_str(&out).expect("bao -format=json output")
+}
+
+/// `bao kv metadata get` of a KV v2 secret: its `data`.
+pub fn bao_kv_metadata(server: &DevServer, mount: &str, path: &str) -> serde_json::Value {
+    let mount = format!("-mount={mount}");
+    bao_json(
+        server,
+        &["kv", "metadata", "get", "-format=json", &mount, path],
+    )["data"]
+        .clone()
+}

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tresor::app::state::ConnectionView;
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::kv::parse_v2_secret;
-use tresor::vault::{KvVersion, MountInfo, SealStatus, SecretEngine, TokenInfo, VaultError};
+use tresor::vault::{KvVersion, MountInfo, SecretEngine, TokenInfo, VaultError};
 
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 24;
@@ -51,16 +51,7 @@ fn browsing_app() -> App {
     app.start();
     update(
         &mut app,
-        Action::SealStatusLoaded(Ok(SealStatus {
-            seal_type: "shamir".into(),
-            initialized: true,
-            sealed: false,
-            threshold: 1,
-            shares: 1,
-            progress: 0,
-            version: "2.7.2".into(),
-            cluster_name: None,
-        })),
+        Action::SealStatusLoaded(Ok(support::fixtures::unsealed())),
     );
     update(
         &mut app,

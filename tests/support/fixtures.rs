@@ -33,6 +33,20 @@ pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
     effects
 }
 
+/// What an unsealed single-node dev server reports.
+pub fn unsealed() -> SealStatus {
+    SealStatus {
+        seal_type: "shamir".into(),
+        initialized: true,
+        sealed: false,
+        threshold: 1,
+        shares: 1,
+        progress: 0,
+        version: "2.7.2".into(),
+        cluster_name: None,
+    }
+}
+
 /// Connected, unsealed, a token, mounts `kv1/` (v1) and `secret/` (v2); nothing open.
 pub fn connected_app(size: (u16, u16)) -> App {
     let mut app = App::new(
@@ -45,19 +59,7 @@ pub fn connected_app(size: (u16, u16)) -> App {
     );
     app.epoch_unix = NOW;
     app.start();
-    update(
-        &mut app,
-        Action::SealStatusLoaded(Ok(SealStatus {
-            seal_type: "shamir".into(),
-            initialized: true,
-            sealed: false,
-            threshold: 1,
-            shares: 1,
-            progress: 0,
-            version: "2.7.2".into(),
-            cluster_name: None,
-        })),
-    );
+    update(&mut app, Action::SealStatusLoaded(Ok(unsealed())));
     update(
         &mut app,
         Action::TokenLookedUp(Ok(TokenInfo {

@@ -464,3 +464,21 @@ fn mouse_picks_tabs_and_versions() {
     update(&mut app, wheel);
     assert_eq!(app.secret.cursor_version(), Some(22));
 }
+
+#[test]
+fn copying_the_command_of_an_old_version_names_the_version() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    let effects = press(&mut app, KeyCode::Enter);
+    answer(&mut app, effects, &root(), &rotating_data);
+    press(&mut app, KeyCode::Char('Y'));
+    let effects = press(&mut app, KeyCode::Char('Y'));
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        text.expose(),
+        "bao kv get -version=26 -mount=secret history/rotating"
+    );
+}

@@ -35,7 +35,12 @@ pub(super) fn copy_path(app: &mut App) -> Vec<Effect> {
     let path = location.display();
     let (text, description) = if app.copied_path.as_deref() == Some(path.as_str()) {
         app.copied_path = None;
-        let command = bao_command(&location);
+        let mut command = bao_command(&location);
+        // An older version open in the pane: the command reads that version.
+        if let (Focus::Secret, Some(version)) = (app.focus, app.secret.viewing) {
+            command =
+                command.replacen("bao kv get ", &format!("bao kv get -version={version} "), 1);
+        }
         let description = format!("the command `{command}`");
         (command, description)
     } else {

@@ -1,6 +1,7 @@
 //! Comparing two versions of a secret key by key. Pure; values are compared, never shown here.
 
 use crate::vault::SecretEntry;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -37,19 +38,18 @@ pub struct DiffSummary {
     pub same: usize,
 }
 
-/// Rows for every key of either side, sorted by key. The sides need not be sorted.
+/// Rows for every key of either side, sorted by key. The sides need not be sorted. O(n log n), as
+/// it runs on every frame the Diff tab is drawn.
 pub fn diff_entries<'a>(old: &'a [SecretEntry], new: &'a [SecretEntry]) -> Vec<DiffRow<'a>> {
-    let mut keys: Vec<&str> = old
-        .iter()
-        .chain(new.iter())
-        .map(|e| e.key.as_str())
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
+    let by_key = |entries: &'a [SecretEntry]| -> BTreeMap<&'a str, &'a SecretEntry> {
+        entries.iter().map(|e| (e.key.as_str(), e)).collect()
+    };
+    let (old, new) = (by_key(old), by_key(new));
+    let keys: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     keys.into_iter()
         .map(|key| {
-            let old_entry = old.iter().find(|e| e.key == key);
-            let new_entry = new.iter().find(|e| e.key == key);
+            let old_entry = old.get(key).copied();
+            let new_entry = new.get(key).copied();
             let change = match (old_entry, new_entry) {
                 (None, Some(_)) => Change::Added,
                 (Some(_), None) => Change::Removed,

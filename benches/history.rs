@@ -61,7 +61,9 @@ fn main() {
     let mut client_metadata = Vec::new();
     for _ in 0..RUNS {
         let started = Instant::now();
-        let metadata = runtime.block_on(client.read_metadata(&mount, PATH)).unwrap();
+        let metadata = runtime
+            .block_on(client.read_metadata(&mount, PATH))
+            .unwrap();
         client_metadata.push(started.elapsed());
         assert_eq!(metadata.versions.len(), VERSIONS as usize);
     }

@@ -29,9 +29,7 @@ fn ms(duration: Duration) -> String {
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(tokio::task::spawn_blocking(support::dev_server))
-        .unwrap();
+    let server = support::dev_server();
     let client = support::root_client(&server);
     runtime.block_on(async {
         client
@@ -124,19 +122,22 @@ fn main() {
     let (tr, br) = (median(tui_rollback), median(bao_rollback));
     println!("tresor history figures (median of {RUNS} runs, OpenBao dev server on loopback)");
     println!(
-        "  metadata of {VERSIONS} versions, client {:>9}   (`bao kv metadata get`: {}, {:.3}x)",
+        "  {:<34}{:>9}   (`bao kv metadata get`: {}, {:.3}x)",
+        format!("metadata of {VERSIONS} versions, client"),
         ms(cm),
         ms(bm),
         ratio(cm, bm)
     );
     println!(
-        "  Diff tab, key -> diff drawn  {:>9}   (two `bao kv get -version`: {}, {:.3}x)",
+        "  {:<34}{:>9}   (two `bao kv get -version`: {}, {:.3}x)",
+        "Diff tab, key -> diff drawn",
         ms(td),
         ms(bd),
         ratio(td, bd)
     );
     println!(
-        "  roll back, key -> done        {:>9}   (`bao kv rollback`: {}, {:.3}x)",
+        "  {:<34}{:>9}   (`bao kv rollback`: {}, {:.3}x)",
+        "roll back, key -> done on screen",
         ms(tr),
         ms(br),
         ratio(tr, br)

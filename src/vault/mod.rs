@@ -7,6 +7,7 @@ pub mod path;
 pub mod sys;
 mod tls;
 pub mod versions;
+pub mod write;
 
 pub use client::{Operation, VaultClient};
 pub use error::VaultError;

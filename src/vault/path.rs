@@ -18,6 +18,22 @@ pub enum PathError {
     DotSegment(String),
     #[error("path has an empty segment (\"//\")")]
     EmptySegment,
+    #[error("a secret needs a name: the path is empty")]
+    Empty,
+    #[error("{0:?} ends with '/', which names a folder, not a secret")]
+    FolderPath(String),
+}
+
+/// Checks the path of a secret to write (below its mount), before any request: not empty, not a
+/// folder, no `.`/`..` or empty segments.
+pub fn validate_secret_path(path: &str) -> Result<(), PathError> {
+    if path.trim().is_empty() {
+        return Err(PathError::Empty);
+    }
+    if path.ends_with('/') {
+        return Err(PathError::FolderPath(path.to_string()));
+    }
+    encode_path(path).map(|_| ())
 }
 
 /// Encodes a relative API path (`secret/data/my app/é`) segment by segment. A trailing `/` (a folder)
@@ -67,6 +83,21 @@ pub fn join(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_paths_are_checked_before_writing() {
+        assert!(validate_secret_path("app/db").is_ok());
+        assert_eq!(validate_secret_path(""), Err(PathError::Empty));
+        assert!(matches!(
+            validate_secret_path("app/"),
+            Err(PathError::FolderPath(_))
+        ));
+        assert!(matches!(
+            validate_secret_path("app/../x"),
+            Err(PathError::DotSegment(_))
+        ));
+        assert_eq!(validate_secret_path("a//b"), Err(PathError::EmptySegment));
+    }
 
     #[test]
     fn encodes_each_segment_and_keeps_slashes() {

@@ -1,12 +1,29 @@
-//! A one-line text input (filter, jump prompt): text plus a cursor, edited by keys.
+//! A text input (filter, prompts, form fields): text plus a cursor, edited by keys. Form fields may
+//! hold secret values, so the text is wiped on drop and never printed by `Debug`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use zeroize::Zeroize;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct TextInput {
     pub text: String,
     /// Cursor position in chars.
     pub cursor: usize,
+}
+
+impl std::fmt::Debug for TextInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextInput")
+            .field("chars", &self.text.chars().count())
+            .field("cursor", &self.cursor)
+            .finish()
+    }
+}
+
+impl Drop for TextInput {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
 }
 
 impl TextInput {
@@ -27,6 +44,19 @@ impl TextInput {
 
     pub fn insert_str(&mut self, text: &str) {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        let at = self.byte_index(self.cursor);
+        self.text.insert_str(at, &clean);
+        self.cursor += clean.chars().count();
+    }
+
+    /// Inserts pasted text keeping line breaks and tabs (multi-line values); other control
+    /// characters are dropped. `\r\n` becomes `\n`.
+    pub fn insert_multiline(&mut self, text: &str) {
+        let clean: String = text
+            .replace("\r\n", "\n")
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .collect();
         let at = self.byte_index(self.cursor);
         self.text.insert_str(at, &clean);
         self.cursor += clean.chars().count();

@@ -3,6 +3,7 @@
 pub mod action;
 mod copy;
 pub mod diff;
+pub mod edit;
 pub mod history;
 pub mod input;
 mod jump;

@@ -84,6 +84,25 @@ pub struct SecretEntry {
 }
 
 impl SecretEntry {
+    /// An entry as typed: `json` values get a pretty display form like read ones.
+    pub fn new(key: String, value: SecretText, json: bool) -> Self {
+        let display = if json {
+            serde_json::from_str::<Value>(value.expose())
+                .ok()
+                .filter(|v| v.is_object() || v.is_array())
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .map(SecretText::new)
+        } else {
+            None
+        };
+        Self {
+            key,
+            value,
+            display,
+            json,
+        }
+    }
+
     pub fn from_json(key: String, value: &Value) -> Self {
         let (raw, display) = match value {
             Value::String(text) => {

@@ -2,7 +2,7 @@
 
 use super::history::VersionOperation;
 use super::tree::{Location, NodeId};
-use crate::secret::SecretText;
+use crate::secret::{SecretBytes, SecretText};
 use crate::vault::MetadataChange;
 use crate::vault::{
     KvSecret, MountInfo, SealStatus, SecretCapabilities, SecretMetadata, TokenInfo, VaultError,
@@ -54,6 +54,13 @@ pub enum Action {
         location: Location,
         result: Result<(), VaultError>,
     },
+    /// `$EDITOR` closed: the file's text, or why the editing failed (nothing to write then).
+    EditorClosed(Result<SecretText, String>),
+    SecretWritten {
+        location: Location,
+        /// The new version (KV v2).
+        result: Result<Option<u64>, VaultError>,
+    },
     TokenLookedUp(Result<TokenInfo, VaultError>),
     SealStatusLoaded(Result<SealStatus, VaultError>),
     /// The runtime copied something (or failed to); `description` never holds the value.
@@ -95,6 +102,21 @@ pub enum Effect {
     ChangeVersions {
         location: Location,
         operation: VersionOperation,
+    },
+    /// Suspends the TUI, opens `text` in `$VISUAL`/`$EDITOR` in a private temp file, resumes, and
+    /// answers with `EditorClosed`.
+    EditInEditor {
+        text: SecretText,
+    },
+    WriteSecret {
+        location: Location,
+        body: SecretBytes,
+        /// KV v2 check-and-set.
+        cas: Option<u64>,
+        /// Merge-patch instead of a whole write.
+        patch: bool,
+        /// A new secret: for engines without check-and-set, refused if it exists.
+        create: bool,
     },
     SaveMetadata {
         location: Location,

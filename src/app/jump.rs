@@ -45,7 +45,7 @@ pub(super) fn common_prefix(candidates: &[String]) -> Option<String> {
     Some(first[..end].to_string())
 }
 
-pub(super) fn jump_to(app: &mut App, text: &str) -> Vec<Effect> {
+pub(crate) fn jump_to(app: &mut App, text: &str) -> Vec<Effect> {
     let set_error = |app: &mut App, message: String| {
         if let Some(Modal::Jump { error, .. }) = &mut app.modal {
             *error = Some(message);

@@ -31,6 +31,10 @@ pub enum Command {
     Rollback,
     DeleteAll,
     EditMetadata,
+    EditSecret,
+    EditInEditor,
+    NewSecret,
+    CopySecret,
     Refresh,
     Help,
     Back,
@@ -47,6 +51,13 @@ pub enum DialogCommand {
     Toggle,
     AddRow,
     DeleteRow,
+    Reveal,
+    ToggleJson,
+    Newline,
+    OpenEditor,
+    Reapply,
+    CopyDraft,
+    Discard,
 }
 
 /// Where a binding applies; also the heading it is listed under in the help.
@@ -54,6 +65,7 @@ pub enum DialogCommand {
 pub enum Section {
     Navigate,
     Secret,
+    Write,
     History,
     General,
     Dialogs,
@@ -64,15 +76,17 @@ impl Section {
         match self {
             Section::Navigate => "Navigate",
             Section::Secret => "Secret",
+            Section::Write => "Write",
             Section::History => "Versions (KV v2)",
             Section::General => "General",
             Section::Dialogs => "Dialogs",
         }
     }
 
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Navigate,
         Section::Secret,
+        Section::Write,
         Section::History,
         Section::General,
         Section::Dialogs,
@@ -228,6 +242,38 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("copy path"),
     },
     Binding {
+        keys: &[ch('e')],
+        label: "e",
+        command: Command::EditSecret,
+        section: Section::Write,
+        help: "edit the open secret in a key/value form (a write-only token: merge named keys)",
+        hint: Some("edit"),
+    },
+    Binding {
+        keys: &[ch('E')],
+        label: "E",
+        command: Command::EditInEditor,
+        section: Section::Write,
+        help: "edit the open secret as JSON in $VISUAL / $EDITOR (private 0600 temp file, removed after)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('n')],
+        label: "n",
+        command: Command::NewSecret,
+        section: Section::Write,
+        help: "new secret: type its path (the current folder is filled in), then its keys",
+        hint: Some("new"),
+    },
+    Binding {
+        keys: &[ch('c')],
+        label: "c",
+        command: Command::CopySecret,
+        section: Section::Write,
+        help: "copy the open secret to a new path (data, and optionally its custom metadata)",
+        hint: None,
+    },
+    Binding {
         keys: &[ch('['), ch(']')],
         label: "[ / ]",
         command: Command::CycleTab,
@@ -380,7 +426,7 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
         label: "Tab / ↓",
         command: DialogCommand::Next,
         section: Section::Dialogs,
-        help: "next field",
+        help: "next field (in the secret form ↓ and ↑ go to the row below and above)",
         hint: None,
     },
     Binding {
@@ -404,7 +450,7 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
         label: "Ctrl-n",
         command: DialogCommand::AddRow,
         section: Section::Dialogs,
-        help: "metadata form: add a custom metadata row",
+        help: "forms: add a row",
         hint: None,
     },
     Binding {
@@ -412,7 +458,69 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
         label: "Ctrl-d",
         command: DialogCommand::DeleteRow,
         section: Section::Dialogs,
-        help: "metadata form: remove the custom metadata row",
+        help: "forms: remove the row",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('r')],
+        label: "Ctrl-r",
+        command: DialogCommand::Reveal,
+        section: Section::Dialogs,
+        help: "secret form: reveal or mask the values",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('t')],
+        label: "Ctrl-t",
+        command: DialogCommand::ToggleJson,
+        section: Section::Dialogs,
+        help: "secret form: the value is JSON (kept as JSON) or text",
+        hint: None,
+    },
+    Binding {
+        keys: &[
+            ctrl('j'),
+            Key {
+                code: KeyCode::Enter,
+                modifiers: KeyModifiers::ALT,
+            },
+        ],
+        label: "Ctrl-j / Alt-Enter",
+        command: DialogCommand::Newline,
+        section: Section::Dialogs,
+        help: "secret form: a line break in the value (pasted text keeps its line breaks)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('o')],
+        label: "Ctrl-o",
+        command: DialogCommand::OpenEditor,
+        section: Section::Dialogs,
+        help: "secret form: continue in $VISUAL / $EDITOR as JSON",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('a')],
+        label: "a",
+        command: DialogCommand::Reapply,
+        section: Section::Dialogs,
+        help: "conflict: re-apply your changes on top of the version someone else wrote",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('c')],
+        label: "c",
+        command: DialogCommand::CopyDraft,
+        section: Section::Dialogs,
+        help: "conflict: copy your version (JSON) to the clipboard",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('d')],
+        label: "d",
+        command: DialogCommand::Discard,
+        section: Section::Dialogs,
+        help: "conflict: discard your changes",
         hint: None,
     },
 ];
@@ -512,6 +620,10 @@ mod tests {
         );
         assert_eq!(
             command_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
+            Some(Command::CopySecret)
+        );
+        assert_eq!(
+            command_for(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
             None
         );
         assert_eq!(

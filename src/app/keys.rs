@@ -12,6 +12,7 @@ use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal};
 use super::tree::{Listing, NodeId, NodeKind};
 use super::update::{quit, refresh};
+use super::write_flow;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -143,6 +144,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::Rollback => history::request_operation(app, OperationKind::Rollback),
         Command::DeleteAll => history::request_operation(app, OperationKind::DeleteAll),
         Command::EditMetadata => metadata_form::open(app),
+        Command::EditSecret => write_flow::edit_in_form(app),
+        Command::EditInEditor => write_flow::edit_in_editor(app),
+        Command::NewSecret => write_flow::new_secret(app),
+        Command::CopySecret => write_flow::copy_secret(app),
         Command::CopyValue => copy_value(app),
         Command::CopyPath => copy_path(app),
         Command::Refresh => refresh(app),
@@ -250,6 +255,10 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match modal {
         Modal::Confirm(_) => history::on_confirm_key(app, &key),
         Modal::MetadataForm(_) => metadata_form::on_key(app, &key),
+        Modal::SecretForm(_) => write_flow::on_form_key(app, &key),
+        Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
+        Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
+        Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
         Modal::Help { scroll } => {
             match keymap::command_for(&key) {
                 Some(Command::Down) => *scroll = scroll.saturating_add(1),

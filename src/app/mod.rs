@@ -16,6 +16,7 @@ pub mod secret_pane;
 pub mod state;
 pub mod tree;
 pub mod update;
+pub mod write_flow;
 
 pub use action::{Action, Effect, RequestId};
 pub use copy::bao_command;

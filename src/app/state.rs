@@ -31,6 +31,10 @@ pub enum Modal {
     /// A version operation waiting for the user's yes (or the typed path).
     Confirm(super::history::Confirm),
     MetadataForm(super::metadata_form::MetadataForm),
+    SecretForm(super::write_flow::SecretForm),
+    ConfirmWrite(super::write_flow::ConfirmWrite),
+    Conflict(super::write_flow::Conflict),
+    PathPrompt(super::write_flow::PathPrompt),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +124,8 @@ pub struct App {
     pub capabilities_pending: HashSet<String>,
     /// Wall-clock Unix seconds at `clock` zero, for "3h ago" (set by the runtime; fixed in tests).
     pub epoch_unix: i64,
+    /// The draft whose text is open in `$EDITOR` right now.
+    pub editing: Option<super::edit::Draft>,
     pub should_quit: bool,
 }
 
@@ -145,6 +151,7 @@ impl App {
             capabilities: HashMap::new(),
             capabilities_pending: HashSet::new(),
             epoch_unix: 0,
+            editing: None,
             should_quit: false,
         }
     }

@@ -13,6 +13,7 @@ use super::state::{
 };
 use super::tree::Location;
 use super::tree::NodeId;
+use super::write_flow;
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -81,8 +82,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     Ok(secret) => SecretContent::Loaded(secret),
                     Err(error) => SecretContent::Failed(error.to_string()),
                 };
-                // One side of a diff, or an answer for a secret the user has left.
-                history::route_secret_answer(app, request, content);
+                // One side of a diff, their version in a conflict, or an answer for a secret
+                // the user has left.
+                if !write_flow::route_conflict_answer(app, request, content.clone()) {
+                    history::route_secret_answer(app, request, content);
+                }
                 return Vec::new();
             }
             app.secret.request = None;
@@ -119,6 +123,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             result,
         } => history::operation_done(app, location, operation, result),
         Action::MetadataSaved { location, result } => metadata_form::saved(app, location, result),
+        Action::EditorClosed(result) => write_flow::editor_closed(app, result),
+        Action::SecretWritten { location, result } => write_flow::written(app, location, result),
         Action::TokenLookedUp(result) => {
             app.token = match result {
                 Ok(info) => Loadable::Ready(TokenView {
@@ -214,7 +220,11 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
-    if let Some(Modal::Jump { input, .. }) = &mut app.modal {
+    if matches!(app.modal, Some(Modal::SecretForm(_))) {
+        write_flow::on_form_paste(app, text);
+    } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
+        prompt.input.insert_str(text.trim());
+    } else if let Some(Modal::Jump { input, .. }) = &mut app.modal {
         input.insert_str(text.trim());
         refresh_completions(app);
     } else if let Some(input) = &mut app.filter_input {

@@ -18,6 +18,38 @@ pub struct EffectRunner {
     pub clear_due: UnboundedSender<u64>,
 }
 
+/// Writes a secret. Engines without check-and-set get an existence check before a create, so a
+/// new secret never replaces one that is there.
+async fn write_secret(
+    client: &VaultClient,
+    location: &Location,
+    body: &crate::secret::SecretBytes,
+    cas: Option<u64>,
+    patch: bool,
+    create: bool,
+) -> Result<Option<u64>, VaultError> {
+    let (mount, path) = (&location.mount, location.path.as_str());
+    if patch {
+        return client.patch_secret(mount, path, body.expose()).await;
+    }
+    if create && cas.is_none() {
+        match client.read_secret(mount, path, None).await {
+            Err(VaultError::NotFound { .. }) => {}
+            Ok(_) => {
+                return Err(VaultError::Server {
+                    status: 409,
+                    path: location.display(),
+                    errors: vec![
+                        "a secret already exists at this path; nothing was written".into(),
+                    ],
+                });
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    client.write_secret(mount, path, body.expose(), cas).await
+}
+
 /// Carries out a confirmed version operation; a rollback answers with its new version.
 async fn change_versions(
     client: &VaultClient,
@@ -116,6 +148,22 @@ impl EffectRunner {
                         result,
                     });
                 });
+            }
+            Effect::WriteSecret {
+                location,
+                body,
+                cas,
+                patch,
+                create,
+            } => {
+                tokio::spawn(async move {
+                    let result = write_secret(&client, &location, &body, cas, patch, create).await;
+                    drop(body);
+                    let _ = actions.send(Action::SecretWritten { location, result });
+                });
+            }
+            Effect::EditInEditor { .. } => {
+                // Carried out by the event loop, which owns the terminal.
             }
             Effect::SaveMetadata {
                 location,

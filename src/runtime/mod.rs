@@ -1,6 +1,7 @@
 //! The event loop: terminal events, action results, a tick and signals in one `select!`; each
 //! becomes an `Action` for `update`, whose effects the runner carries out; then one frame is drawn.
 
+pub mod editor;
 pub mod effects;
 pub mod terminal;
 
@@ -95,7 +96,20 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         };
         if let Some(action) = action {
             for effect in update(&mut app, action) {
-                runner.run(effect, &mut std::io::stdout());
+                if let crate::app::Effect::EditInEditor { text } = effect {
+                    // The editor gets the terminal: stop reading keys, leave the alternate screen,
+                    // wait for it, then take everything back.
+                    drop(events);
+                    tui.suspend()?;
+                    let command = editor::editor_command(|name| std::env::var(name).ok());
+                    let result = editor::edit(&text, &command).await;
+                    drop(text);
+                    tui.resume()?;
+                    events = EventStream::new();
+                    let _ = runner.actions.send(Action::EditorClosed(result));
+                } else {
+                    runner.run(effect, &mut std::io::stdout());
+                }
             }
         }
         if app.should_quit {

@@ -68,6 +68,23 @@ impl Tui {
         Ok(Self { terminal })
     }
 
+    /// Hands the terminal to another program (the editor): normal screen, cooked mode.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore()
+    }
+
+    /// Takes the terminal back after `suspend` and redraws everything on the next frame.
+    pub fn resume(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
+        self.terminal.clear()
+    }
+
     pub fn size(&self) -> (u16, u16) {
         self.terminal
             .size()

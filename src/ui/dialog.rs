@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// A text field: the text with a cursor bar where the cursor is, when focused.
-fn input_spans(input: &TextInput, focused: bool) -> Vec<Span<'static>> {
+pub(super) fn input_spans(input: &TextInput, focused: bool) -> Vec<Span<'static>> {
     let text = sanitize(&input.text).into_owned();
     if !focused {
         return vec![Span::raw(text)];

@@ -114,6 +114,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("Ctrl-d".into(), "remove row"),
             ("Esc".into(), "cancel"),
         ],
+        (Some(Modal::SecretForm(_)), _) => vec![
+            ("Enter".into(), "save"),
+            ("Tab".into(), "next field"),
+            ("Ctrl-n".into(), "add row"),
+            ("Ctrl-d".into(), "remove row"),
+            ("Ctrl-r".into(), "reveal"),
+            ("Ctrl-t".into(), "JSON/text"),
+            ("Ctrl-o".into(), "$EDITOR"),
+            ("Esc".into(), "cancel"),
+        ],
+        (Some(Modal::ConfirmWrite(_)), _) => {
+            vec![("y".into(), "save"), ("n/Esc".into(), "back to editing")]
+        }
+        (Some(Modal::Conflict(_)), _) => vec![
+            ("a".into(), "re-apply on theirs"),
+            ("c".into(), "copy yours"),
+            ("d".into(), "discard yours"),
+            ("Esc".into(), "back to editing"),
+        ],
+        (Some(Modal::PathPrompt(_)), _) => vec![
+            ("Enter".into(), "go on"),
+            ("Tab".into(), "options"),
+            ("Esc".into(), "cancel"),
+        ],
         (Some(Modal::Jump { .. }), _) => vec![
             ("Enter".into(), "go"),
             ("Tab".into(), "complete"),

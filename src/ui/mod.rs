@@ -14,6 +14,7 @@ pub mod theme;
 pub mod time;
 mod tree;
 mod versions;
+mod write;
 
 use crate::app::{App, Modal};
 use ratatui::Frame;
@@ -33,6 +34,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }) => jump::draw(frame, input, completions, error.as_deref()),
         Some(Modal::Confirm(confirm)) => dialog::draw_confirm(frame, confirm),
         Some(Modal::MetadataForm(form)) => dialog::draw_metadata_form(frame, form),
+        Some(Modal::SecretForm(form)) => write::draw_secret_form(frame, form),
+        Some(Modal::ConfirmWrite(confirm)) => write::draw_confirm_write(frame, confirm),
+        Some(Modal::Conflict(conflict)) => {
+            write::draw_conflict(frame, conflict, app.secret.revealed)
+        }
+        Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
         None => {}
     }
 }

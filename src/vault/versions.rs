@@ -104,6 +104,10 @@ impl SecretCapabilities {
     pub fn write_data(&self) -> bool {
         allows(&self.data, &["update"])
     }
+    /// Merge-patch of the data (`patch`), possible without `read`.
+    pub fn patch_data(&self) -> bool {
+        allows(&self.data, &["patch"])
+    }
     pub fn read_metadata(&self) -> bool {
         allows(&self.metadata, &["read"])
     }

@@ -1,0 +1,143 @@
+//! Editing text in the user's `$VISUAL` / `$EDITOR` (fallback `vi`). The text lives in a file
+//! `secret.json` in a fresh directory (mode 0700, under `$XDG_RUNTIME_DIR` when there is one), the
+//! file is 0600, and both are overwritten and removed afterwards: when the editor fails too, and on
+//! a panic (the directory guard's `Drop` runs while unwinding).
+
+use crate::secret::SecretText;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// The command that opens a file: `$VISUAL`, else `$EDITOR`, else `vi`. It may carry arguments
+/// (`code --wait`); the shell splits it, as git does.
+pub fn editor_command(env: impl Fn(&str) -> Option<String>) -> String {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|name| env(name))
+        .find(|value| !value.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+/// Where the private directory goes: `$XDG_RUNTIME_DIR` (memory-backed, per user) when it is set
+/// and exists, else the system temp dir.
+fn parent_dir() -> PathBuf {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_dir())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// The file being edited; wiped and removed with its directory on drop.
+struct PrivateFile {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl PrivateFile {
+    fn create(text: &[u8]) -> std::io::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("tresor-edit-")
+            .tempdir_in(parent_dir())?;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700))?;
+        let path = dir.path().join("secret.json");
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        file.write_all(text)?;
+        file.sync_all()?;
+        Ok(Self { dir, path })
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        wipe(&self.path);
+        // Editors may leave swap or backup files next to it: wipe those too before the directory
+        // goes (TempDir removes it when `self.dir` drops right after this).
+        if let Ok(entries) = fs::read_dir(self.dir.path()) {
+            for entry in entries.flatten() {
+                wipe(&entry.path());
+            }
+        }
+    }
+}
+
+/// Overwrites a file with zeros (same length) and removes it.
+fn wipe(path: &Path) {
+    if let Ok(metadata) = fs::symlink_metadata(path)
+        && metadata.is_file()
+    {
+        if let Ok(mut file) = OpenOptions::new().write(true).open(path) {
+            let zeros = vec![0u8; metadata.len() as usize];
+            let _ = file.write_all(&zeros);
+            let _ = file.sync_all();
+        }
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Opens `text` in the editor and returns what the file holds when the editor exits successfully.
+/// The terminal must be handed over (TUI suspended) by the caller.
+pub async fn edit(text: &SecretText, command: &str) -> Result<SecretText, String> {
+    let file = PrivateFile::create(text.expose().as_bytes())
+        .map_err(|e| format!("cannot create the private temp file: {e}"))?;
+    tracing::info!(editor = %command, "editing in an external editor");
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{command} \"$1\""))
+        .arg("sh")
+        .arg(&file.path)
+        .status()
+        .await
+        .map_err(|e| format!("cannot start the editor ({command}): {e}"))?;
+    if !status.success() {
+        return Err(format!("the editor ({command}) exited with {status}"));
+    }
+    let bytes = Zeroizing::new(
+        fs::read(&file.path).map_err(|e| format!("cannot read the edited file back: {e}"))?,
+    );
+    let edited =
+        std::str::from_utf8(&bytes).map_err(|_| "the edited file is not UTF-8 text".to_string())?;
+    Ok(SecretText::new(edited))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visual_wins_over_editor_and_vi_is_the_fallback() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            editor_command(env(&[("VISUAL", "code --wait"), ("EDITOR", "nano")])),
+            "code --wait"
+        );
+        assert_eq!(
+            editor_command(env(&[("VISUAL", ""), ("EDITOR", "nano")])),
+            "nano"
+        );
+        assert_eq!(editor_command(env(&[])), "vi");
+    }
+
+    #[test]
+    fn the_private_file_is_0600_in_a_0700_dir_and_gone_after() {
+        let file = PrivateFile::create(b"{\"k\": \"secret\"}").unwrap();
+        let dir = file.dir.path().to_path_buf();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&file.path), 0o600);
+        fs::write(dir.join(".secret.json.swp"), b"swap").unwrap();
+        drop(file);
+        assert!(!dir.exists());
+    }
+}

@@ -80,9 +80,13 @@ impl Tui {
             io::stdout(),
             EnterAlternateScreen,
             EnableMouseCapture,
-            EnableBracketedPaste
+            EnableBracketedPaste,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
         )?;
-        self.terminal.clear()
+        // A fresh terminal has empty buffers, so the next frame is drawn whole. (`clear()` would
+        // ask the terminal for the cursor position, which not every terminal answers.)
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 
     pub fn size(&self) -> (u16, u16) {

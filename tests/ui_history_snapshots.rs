@@ -254,3 +254,102 @@ fn metadata_form_with_a_server_error() {
     );
     insta::assert_snapshot!(render(&app).backend());
 }
+
+#[test]
+fn secret_form_masked() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(!screen(&terminal).contains("tok-27"), "masked in the form");
+}
+
+#[test]
+fn secret_form_revealed_with_a_multiline_value() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    update(
+        &mut app,
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('r'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    press(&mut app, KeyCode::Tab);
+    update(&mut app, Action::Paste("\nsecond line".into()));
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen(&terminal).contains("second line"));
+}
+
+#[test]
+fn write_confirmation_summarizes_keys_only() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab); // value of the first row
+    type_text(&mut app, "-changed");
+    update(
+        &mut app,
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('n'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    type_text(&mut app, "added_key");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "new-value");
+    press(&mut app, KeyCode::Enter);
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen(&terminal);
+    assert!(text.contains("check-and-set: only if version 27"));
+    assert!(
+        !text.contains("new-value"),
+        "values stay out of the summary"
+    );
+}
+
+#[test]
+fn conflict_view_shows_their_change_and_mine() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "-mine");
+    press(&mut app, KeyCode::Enter);
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let Some(Effect::WriteSecret { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    let effects = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::CasMismatch {
+                path: "secret/data/history/rotating".into(),
+            }),
+        },
+    );
+    // Their version 28 changed "stable" and "token" and added "even".
+    for effect in effects {
+        if let Effect::ReadSecret { request, .. } = effect {
+            let body = support::fixtures::version_body(
+                28,
+                serde_json::json!({"even": "28", "stable": "theirs", "token": "tok-28"}),
+            );
+            update(
+                &mut app,
+                Action::SecretLoaded {
+                    request,
+                    result: tresor::vault::kv::parse_v2_secret(&body, "p"),
+                },
+            );
+        }
+    }
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen(&terminal);
+    assert!(text.contains("Nothing was overwritten"));
+    assert!(text.contains("both: yours wins"));
+    assert!(text.contains("Their version 28"));
+}

@@ -38,7 +38,7 @@ pub(super) fn frame_dialog(
     let inner_width = width.min(frame.area().width).saturating_sub(2).max(1) as usize;
     let height = lines
         .iter()
-        .map(|line| wrapped_rows(line, inner_width))
+        .map(|line| wrapped_rows(line, inner_width.saturating_sub(1).max(1)))
         .sum::<usize>() as u16
         + 2;
     let area = centered(frame.area(), width, height);

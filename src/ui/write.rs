@@ -234,11 +234,7 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
                     Span::styled(format!("{t:<14}  "), t_style),
                     Span::styled(format!("{m:<14}"), m_style),
                     Span::styled(
-                        if both {
-                            "  both changed: yours wins on re-apply"
-                        } else {
-                            ""
-                        },
+                        if both { "  both: yours wins on a" } else { "" },
                         theme::dim(),
                     ),
                 ]));
@@ -271,8 +267,7 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "a re-applies your changes on their version (then asks again) · c copies yours as JSON \
-         · d discards yours · Esc back to editing",
+        "a re-applies yours on theirs (asks again) · c copies yours · d discards yours · Esc edits",
         theme::dim(),
     ));
     frame_dialog(frame, "Conflict", lines, 96, true);

@@ -1,0 +1,362 @@
+//! Pure state tests of writing: what each key opens, what is refused before any request, what a
+//! save sends (check-and-set, patch), and that no answer (failure, conflict, bad editor text) loses
+//! the user's input.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use support::fixtures::{
+    connected_app, history_app, open, open_with_data_denied, press, type_text,
+};
+use tresor::app::edit::DraftBase;
+use tresor::app::{Action, App, Effect, Modal, StatusKind, update};
+use tresor::secret::SecretText;
+use tresor::vault::{SecretCapabilities, VaultError};
+
+const SIZE: (u16, u16) = (120, 40);
+
+fn root() -> SecretCapabilities {
+    SecretCapabilities::unknown()
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn status(app: &App) -> String {
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+fn form_error(app: &App) -> String {
+    match &app.modal {
+        Some(Modal::SecretForm(form)) => form.error.clone().unwrap_or_default(),
+        other => panic!("expected the form, got {other:?}"),
+    }
+}
+
+/// Edits the first value of the open secret and gets to the confirmation.
+fn edit_and_confirm(app: &mut App, suffix: &str) {
+    press(app, KeyCode::Char('e'));
+    press(app, KeyCode::Tab);
+    type_text(app, suffix);
+    press(app, KeyCode::Enter);
+    assert!(matches!(app.modal, Some(Modal::ConfirmWrite(_))));
+}
+
+#[test]
+fn saving_an_edit_writes_with_check_and_set_from_the_opened_version() {
+    let mut app = history_app(SIZE, &root());
+    edit_and_confirm(&mut app, "-x");
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let [
+        Effect::WriteSecret {
+            location,
+            body,
+            cas,
+            patch,
+            create,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(location.display(), "secret/history/rotating");
+    assert_eq!(*cas, Some(27));
+    assert!(!patch && !create);
+    let sent: serde_json::Value = serde_json::from_slice(body.expose()).unwrap();
+    assert_eq!(sent["stable"], "same-x");
+    assert_eq!(sent["token"], "tok-27");
+    assert!(
+        !format!("{effects:?}").contains("same-x"),
+        "Debug of the effect hides the body"
+    );
+    // The answer: saved, the dialog closes and the secret is reopened.
+    let location = location.clone();
+    let after = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Ok(Some(28)),
+        },
+    );
+    assert!(app.modal.is_none());
+    assert!(status(&app).contains("Saved secret/history/rotating as version 28"));
+    assert!(
+        after
+            .iter()
+            .any(|e| matches!(e, Effect::ReadSecret { version: None, .. }))
+    );
+}
+
+#[test]
+fn a_failed_write_returns_to_the_form_with_the_input() {
+    let mut app = history_app(SIZE, &root());
+    edit_and_confirm(&mut app, "-kept");
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let Some(Effect::WriteSecret { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::PermissionDenied {
+                path: "secret/data/history/rotating".into(),
+                operation: "create/update".into(),
+            }),
+        },
+    );
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("back in the form");
+    };
+    assert_eq!(form.draft.rows[0].value.text, "same-kept");
+    assert!(
+        form_error(&app)
+            .contains("permission denied: create/update on secret/data/history/rotating")
+    );
+    // Enter goes straight back to the confirmation: a retry.
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.modal, Some(Modal::ConfirmWrite(_))));
+}
+
+#[test]
+fn a_conflict_reads_their_version_and_reapplying_asks_again_with_their_cas() {
+    let mut app = history_app(SIZE, &root());
+    edit_and_confirm(&mut app, "-mine");
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let Some(Effect::WriteSecret { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    let read = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::CasMismatch {
+                path: "secret/data/history/rotating".into(),
+            }),
+        },
+    );
+    let [Effect::ReadSecret { request, .. }] = read.as_slice() else {
+        panic!("{read:?}");
+    };
+    assert!(matches!(app.modal, Some(Modal::Conflict(_))));
+    // c copies my version, as a sensitive copy.
+    let copy = press(&mut app, KeyCode::Char('c'));
+    assert!(matches!(
+        copy.as_slice(),
+        [Effect::Copy {
+            sensitive: true,
+            ..
+        }]
+    ));
+    let theirs = support::fixtures::version_body(
+        28,
+        serde_json::json!({"stable": "same", "token": "tok-28"}),
+    );
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request: *request,
+            result: tresor::vault::kv::parse_v2_secret(&theirs, "p"),
+        },
+    );
+    press(&mut app, KeyCode::Char('a'));
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("re-apply asks again");
+    };
+    assert_eq!(confirm.draft.cas(), Some(28));
+    let values: Vec<(String, String)> = confirm
+        .draft
+        .entries()
+        .iter()
+        .map(|e| (e.key.clone(), e.value.expose().to_string()))
+        .collect();
+    assert!(values.contains(&("stable".into(), "same-mine".into())));
+    assert!(values.contains(&("token".into(), "tok-28".into())));
+}
+
+#[test]
+fn escape_with_changes_asks_before_discarding() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none(), "no changes: Esc just closes");
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "typed");
+    press(&mut app, KeyCode::Esc);
+    assert!(form_error(&app).contains("Esc again discards"));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn bad_input_is_refused_in_the_form_before_any_request() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    // Rename the second key to the first: a duplicate.
+    press(&mut app, KeyCode::Down);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "stable");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(form_error(&app).contains("appears twice"));
+    // A value marked JSON that is not JSON.
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "cfg");
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 't');
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(form_error(&app).contains("not valid JSON"));
+    // Removing every key: an empty secret.
+    ctrl(&mut app, 'd');
+    ctrl(&mut app, 'd');
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(form_error(&app).contains("empty"));
+}
+
+#[test]
+fn new_refuses_folders_dots_and_other_engines_then_opens_a_form_with_cas_zero() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('n'));
+    let Some(Modal::PathPrompt(prompt)) = &app.modal else {
+        panic!("a path prompt");
+    };
+    assert_eq!(prompt.input.text, "kv1/", "the selected mount's folder");
+    ctrl(&mut app, 'u');
+    for bad in ["secret/app/", "secret/a/../b", "nowhere/x"] {
+        type_text(&mut app, bad);
+        press(&mut app, KeyCode::Enter);
+        let Some(Modal::PathPrompt(prompt)) = &app.modal else {
+            panic!("{bad}: still prompting");
+        };
+        assert!(prompt.error.is_some(), "{bad}");
+        ctrl(&mut app, 'u');
+    }
+    type_text(&mut app, "secret/app/new");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("the form");
+    };
+    assert_eq!(form.draft.base, DraftBase::New);
+    assert_eq!(form.draft.cas(), Some(0));
+}
+
+#[test]
+fn kv1_writes_say_there_is_no_check_and_set() {
+    let mut app = connected_app(SIZE);
+    let effects = open(&mut app, "kv1/legacy/ftp");
+    let Some(Effect::ReadSecret { request, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let body = serde_json::json!({"data": {"user": "ftp", "password": "p"}});
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request: *request,
+            result: tresor::vault::kv::parse_v1_secret(&body, "kv1/legacy/ftp"),
+        },
+    );
+    edit_and_confirm(&mut app, "2");
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!();
+    };
+    assert!(confirm.lines()[0].contains("no versions and no check-and-set"));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::WriteSecret {
+            cas: None,
+            patch: false,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn a_write_only_token_gets_a_patch_of_named_keys() {
+    let writer = SecretCapabilities {
+        data: vec!["patch".into(), "update".into()],
+        ..Default::default()
+    };
+    let mut app = connected_app(SIZE);
+    open_with_data_denied(&mut app, &writer);
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("a patch form: {}", status(&app));
+    };
+    assert_eq!(form.draft.base, DraftBase::Patch);
+    type_text(&mut app, "password");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "rotated");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!();
+    };
+    assert!(confirm.lines()[0].contains("without reading it (PATCH)"));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let [
+        Effect::WriteSecret {
+            body,
+            patch: true,
+            cas: None,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(body.expose(), br#"{"password":"rotated"}"#);
+    // A token that may neither read nor patch cannot edit.
+    let mut app = connected_app(SIZE);
+    open_with_data_denied(&mut app, &SecretCapabilities::default());
+    press(&mut app, KeyCode::Char('e'));
+    assert!(app.modal.is_none());
+    assert_eq!(app.status.as_ref().unwrap().kind, StatusKind::Warning);
+}
+
+#[test]
+fn invalid_editor_text_reopens_the_editor_with_the_users_text_and_the_error() {
+    let mut app = history_app(SIZE, &root());
+    let effects = press(&mut app, KeyCode::Char('E'));
+    let [Effect::EditInEditor { text }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert!(text.expose().contains("\"token\": \"tok-27\""));
+    let broken = "{\n  \"token\": \"tok-27\",\n  \"stable\": oops\n}\n";
+    let again = update(&mut app, Action::EditorClosed(Ok(SecretText::new(broken))));
+    let [Effect::EditInEditor { text }] = again.as_slice() else {
+        panic!("{again:?}");
+    };
+    let reopened = text.expose();
+    assert!(reopened.starts_with("// tresor:"), "{reopened}");
+    assert!(reopened.contains("line 3"), "{reopened}");
+    assert!(
+        reopened.contains("\"stable\": oops"),
+        "the user's text is kept"
+    );
+    // Fixed (note lines left in): one confirmation.
+    let fixed = reopened.replace("oops", "\"fixed\"");
+    update(&mut app, Action::EditorClosed(Ok(SecretText::new(fixed))));
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("the confirmation");
+    };
+    assert!(confirm.lines().join("\n").contains("~ changed: \"stable\""));
+    // An editor that failed: nothing to write, said so.
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('E'));
+    let nothing = update(
+        &mut app,
+        Action::EditorClosed(Err("the editor (vi) exited with exit status: 1".into())),
+    );
+    assert!(nothing.is_empty());
+    assert!(status(&app).contains("nothing was written"));
+    assert!(app.editing.is_none());
+}

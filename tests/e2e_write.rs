@@ -34,6 +34,7 @@ file="$1"
 echo "$file $(stat -c %a "$(dirname "$file")") $(stat -c %a "$file") $(head -n 1 "$file")" >> "$dir/log"
 cp "$file" "$dir/seen-$n"
 if [ "$(cat "$dir/step-$n")" = "FAIL" ]; then exit 3; fi
+if [ "$(cat "$dir/step-$n")" = "SLOW" ]; then touch "$dir/started"; sleep 2; exit 0; fi
 cat "$dir/step-$n" > "$file"
 "#,
         dir = dir.display()
@@ -253,4 +254,35 @@ fn new_and_copy_write_where_asked_and_refuse_bad_input_first() {
     );
     app.keys(&["q"]);
     app.wait_exit();
+}
+
+#[test]
+fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
+    let (server, _) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let editor = editor_script(scratch.path(), &["SLOW"]);
+    let mut app = start(&server, home.path(), Some(&editor));
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["E"]);
+    app.wait_until("the editor started", |_| {
+        scratch.path().join("started").exists()
+    });
+    let pid = app.pid().expect("pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    app.wait_exit();
+    assert!(!app.in_alternate_screen(), "the terminal is restored");
+    let log = std::fs::read_to_string(scratch.path().join("log")).unwrap();
+    let path = PathBuf::from(log.split(' ').next().unwrap());
+    assert!(!path.exists() && !path.parent().unwrap().exists());
+    assert_eq!(
+        std::fs::read_dir(home.path().join("run")).unwrap().count(),
+        0
+    );
+    assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
 }

@@ -6,7 +6,8 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::fixtures::{
-    connected_app, history_app, open, open_with_data_denied, press, type_text,
+    answer, connected_app, history_app, open, open_with_data_denied, press, rotating_data,
+    type_text,
 };
 use tresor::app::edit::DraftBase;
 use tresor::app::{Action, App, Effect, Modal, StatusKind, update};
@@ -359,4 +360,82 @@ fn invalid_editor_text_reopens_the_editor_with_the_users_text_and_the_error() {
     assert!(nothing.is_empty());
     assert!(status(&app).contains("nothing was written"));
     assert!(app.editing.is_none());
+}
+
+/// The tree cursor on `secret/` expanded to the secrets `a` and `b`; nothing open.
+fn tree_with_two_secrets() -> App {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        app.tree.full_path(app.tree.selected_id().unwrap()).unwrap(),
+        "secret/"
+    );
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ListFolder {
+        node, generation, ..
+    }) = effects.into_iter().next()
+    else {
+        panic!("expected a listing of secret/");
+    };
+    update(
+        &mut app,
+        Action::FolderListed {
+            generation,
+            node,
+            result: Ok(vec!["a".into(), "b".into()]),
+        },
+    );
+    app
+}
+
+#[test]
+fn e_on_a_secret_not_yet_open_opens_it_then_edits_it() {
+    let mut app = tree_with_two_secrets();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    let effects = press(&mut app, KeyCode::Char('e'));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ReadSecret { location, .. }
+            if location.display() == "secret/b")),
+        "{effects:?}"
+    );
+    assert!(app.modal.is_none(), "no form before the data is there");
+    assert!(
+        status(&app).contains("Opening secret/b"),
+        "{}",
+        status(&app)
+    );
+    // Once the data (and the rest) arrive, the form opens on it.
+    let mut pending = effects;
+    while !pending.is_empty() {
+        pending = answer(&mut app, pending, &root(), &rotating_data);
+    }
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("expected the form, got {:?}", app.modal);
+    };
+    assert_eq!(form.draft.location.display(), "secret/b");
+    assert_eq!(form.draft.cas(), Some(27));
+}
+
+#[test]
+fn a_pending_edit_is_dropped_when_another_secret_is_opened_first() {
+    let mut app = tree_with_two_secrets();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    let first = press(&mut app, KeyCode::Char('E'));
+    // The user moves on and opens `a` before `b` arrives.
+    press(&mut app, KeyCode::Char('k'));
+    let second = press(&mut app, KeyCode::Enter);
+    let mut pending: Vec<Effect> = first.into_iter().chain(second).collect();
+    let mut all = Vec::new();
+    while !pending.is_empty() {
+        let more = answer(&mut app, pending, &root(), &rotating_data);
+        all.extend(more.iter().map(|e| format!("{e:?}")));
+        pending = more;
+    }
+    assert!(app.modal.is_none() && app.editing.is_none());
+    assert!(!all.iter().any(|e| e.contains("EditInEditor")), "{all:?}");
+    assert_eq!(app.secret.location.as_ref().unwrap().display(), "secret/a");
 }

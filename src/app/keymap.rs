@@ -246,7 +246,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "e",
         command: Command::EditSecret,
         section: Section::Write,
-        help: "edit the open secret in a key/value form (a write-only token: merge named keys)",
+        help: "edit the selected secret in a key/value form (a write-only token: merge named keys)",
         hint: Some("edit"),
     },
     Binding {
@@ -254,7 +254,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "E",
         command: Command::EditInEditor,
         section: Section::Write,
-        help: "edit the open secret as JSON in $VISUAL / $EDITOR (private 0600 temp file, removed after)",
+        help: "edit the selected secret as JSON in $VISUAL / $EDITOR (private 0600 temp file, removed after)",
         hint: None,
     },
     Binding {

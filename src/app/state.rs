@@ -126,6 +126,8 @@ pub struct App {
     pub epoch_unix: i64,
     /// The draft whose text is open in `$EDITOR` right now.
     pub editing: Option<super::edit::Draft>,
+    /// `e`/`E` pressed on a secret that was still being opened: the edit starts when it arrives.
+    pub pending_edit: Option<super::write_flow::PendingEdit>,
     pub should_quit: bool,
 }
 
@@ -152,6 +154,7 @@ impl App {
             capabilities_pending: HashSet::new(),
             epoch_unix: 0,
             editing: None,
+            pending_edit: None,
             should_quit: false,
         }
     }

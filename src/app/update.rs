@@ -105,7 +105,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     SecretContent::Failed(error.to_string())
                 }
             };
-            Vec::new()
+            write_flow::resume_pending_edit(app)
         }
         Action::MetadataLoaded { request, result } => {
             history::metadata_loaded(app, request, result)
@@ -115,7 +115,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             // A token that may not ask is treated as "may do anything": the server still decides.
             let capabilities = result.unwrap_or_else(|_| SecretCapabilities::unknown());
             app.capabilities.insert(key, capabilities);
-            Vec::new()
+            write_flow::resume_pending_edit(app)
         }
         Action::VersionsChanged {
             location,

@@ -178,19 +178,94 @@ fn draft_of_open_secret(app: &mut App) -> Option<Draft> {
     }
 }
 
-/// `e`: edit the open secret in the form.
-pub fn edit_in_form(app: &mut App) -> Vec<Effect> {
-    if let Some(draft) = draft_of_open_secret(app) {
-        app.modal = Some(Modal::SecretForm(SecretForm::new(draft)));
-    }
-    Vec::new()
+/// Which editor a pending `e` / `E` opens once its secret has arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEdit {
+    pub location: Location,
+    pub in_editor: bool,
 }
 
-/// `E`: edit the open secret in `$VISUAL` / `$EDITOR`.
+/// `e`: edit the selected secret in the form.
+pub fn edit_in_form(app: &mut App) -> Vec<Effect> {
+    edit_selected(app, false)
+}
+
+/// `E`: edit the selected secret in `$VISUAL` / `$EDITOR`.
 pub fn edit_in_editor(app: &mut App) -> Vec<Effect> {
-    match draft_of_open_secret(app) {
-        Some(draft) => open_editor(app, draft, &[]),
-        None => Vec::new(),
+    edit_selected(app, true)
+}
+
+/// Edits the secret under the tree cursor: when it is not the open one (or is still loading), it
+/// is opened first and the edit starts as soon as its data (and, for a read failure, the
+/// token's capabilities) are known.
+fn edit_selected(app: &mut App, in_editor: bool) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(id) = app.tree.selected_id()
+        && app
+            .tree
+            .node(id)
+            .is_some_and(|n| matches!(n.kind, NodeKind::Secret))
+        && let Some(location) = app.tree.location(id)
+        && app.secret.location.as_ref() != Some(&location)
+    {
+        effects = super::keys::open_secret(app, id);
+    }
+    let Some(location) = app.secret.location.clone() else {
+        app.set_status(StatusKind::Info, "Select a secret in the tree first.");
+        return effects;
+    };
+    app.pending_edit = Some(PendingEdit {
+        location,
+        in_editor,
+    });
+    effects.extend(resume_pending_edit(app));
+    effects
+}
+
+/// Starts a pending `e` / `E` once the secret it waits for has settled; drops it when the user
+/// has opened another secret meanwhile.
+pub fn resume_pending_edit(app: &mut App) -> Vec<Effect> {
+    let Some(pending) = app.pending_edit.clone() else {
+        return Vec::new();
+    };
+    if app.secret.location.as_ref() != Some(&pending.location) || app.modal.is_some() {
+        app.pending_edit = None;
+        return Vec::new();
+    }
+    let settled = match &app.secret.content {
+        SecretContent::Loaded(_) => true,
+        // A failed read may still be a write-only token: wait for its capabilities.
+        SecretContent::Failed(_) => {
+            !app.secret.is_versioned()
+                || !app
+                    .capabilities_pending
+                    .contains(&super::history::capability_key(&pending.location))
+        }
+        SecretContent::Empty | SecretContent::Loading => false,
+    };
+    if !settled {
+        app.set_status(
+            StatusKind::Info,
+            format!("Opening {} to edit it…", pending.location.display()),
+        );
+        return Vec::new();
+    }
+    app.pending_edit = None;
+    let Some(draft) = draft_of_open_secret(app) else {
+        return Vec::new();
+    };
+    if app
+        .status
+        .as_ref()
+        .is_some_and(|s| s.text.starts_with("Opening "))
+    {
+        app.status = None;
+    }
+    if pending.in_editor {
+        open_editor(app, draft, &[])
+    } else {
+        app.modal = Some(Modal::SecretForm(SecretForm::new(draft)));
+        Vec::new()
     }
 }
 

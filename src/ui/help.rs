@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
         }
         lines.push(Line::styled(section.title(), theme::title()));
         for (label, help) in section_rows(section) {
-            for (index, part) in wrap(&help, text_width).into_iter().enumerate() {
+            for (index, part) in wrap(help, text_width).into_iter().enumerate() {
                 let lead = if index == 0 {
                     format!("  {label:<label_width$}  ")
                 } else {

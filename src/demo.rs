@@ -5,7 +5,7 @@ use crate::cli::DemoArgs;
 use crate::config::{ConnectionSettings, TokenSource};
 use crate::devserver::{DevServer, find_bao};
 use crate::runtime::{UiOptions, run_tui};
-use crate::secret::Token;
+use crate::secret::{SecretText, Token};
 use crate::vault::{VaultClient, VaultError};
 use anyhow::Context;
 use serde::Deserialize;
@@ -23,6 +23,7 @@ pub struct Seed {
     #[serde(default)]
     pub policies: BTreeMap<String, String>,
     pub approle: Option<SeedAppRole>,
+    pub userpass: Option<SeedUserpass>,
     pub limited_token: Option<SeedToken>,
 }
 
@@ -61,7 +62,30 @@ pub struct SeedRotation {
 #[derive(Debug, Deserialize)]
 pub struct SeedAppRole {
     pub mount: String,
+    pub roles: Vec<SeedRole>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedRole {
     pub role: String,
+    pub token_policies: Vec<String>,
+    pub token_ttl: String,
+    pub token_max_ttl: Option<String>,
+    /// Generate a secret-id at seeding and print it in the banner.
+    #[serde(default)]
+    pub secret_id: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedUserpass {
+    pub mount: String,
+    pub users: Vec<SeedUser>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeedUser {
+    pub username: String,
+    pub password: String,
     pub token_policies: Vec<String>,
     pub token_ttl: String,
 }
@@ -73,12 +97,29 @@ pub struct SeedToken {
     pub display_name: String,
 }
 
-/// Credentials the seeder created, for the banner.
+/// An AppRole role the seeder created: its role-id and, when asked for, a fresh secret-id.
+#[derive(Debug)]
+pub struct SeededRole {
+    pub mount: String,
+    pub role: String,
+    pub role_id: String,
+    pub secret_id: Option<SecretText>,
+}
+
+/// Credentials the seeder created, for the banner (valid only as long as the throwaway server).
 #[derive(Debug, Default)]
 pub struct SeedReport {
     pub secrets: usize,
     pub limited_token: Option<Token>,
-    pub approle_role_id: Option<String>,
+    pub roles: Vec<SeededRole>,
+    /// (mount, username, password) of the userpass users.
+    pub users: Vec<(String, String, SecretText)>,
+}
+
+impl SeedReport {
+    pub fn role(&self, name: &str) -> Option<&SeededRole> {
+        self.roles.iter().find(|r| r.role == name)
+    }
 }
 
 pub fn parse_seed() -> Result<Seed, serde_json::Error> {
@@ -178,28 +219,29 @@ pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, Vault
             .await?;
     }
     if let Some(approle) = &seed.approle {
+        seed_approle(client, approle, &mut report).await?;
+    }
+    if let Some(userpass) = &seed.userpass {
         client
             .write(
-                &format!("sys/auth/{}", approle.mount),
-                &json!({"type": "approle"}),
+                &format!("sys/auth/{}", userpass.mount),
+                &json!({"type": "userpass"}),
             )
             .await?;
-        let role_path = format!("auth/{}/role/{}", approle.mount, approle.role);
-        client
-            .write(
-                &role_path,
-                &json!({"token_policies": approle.token_policies, "token_ttl": approle.token_ttl}),
-            )
-            .await?;
-        let answer = client
-            .send(
-                crate::vault::Operation::Read,
-                &format!("{role_path}/role-id"),
-                None,
-            )
-            .await?
-            .json(&role_path)?;
-        report.approle_role_id = answer["data"]["role_id"].as_str().map(str::to_string);
+        for user in &userpass.users {
+            client
+                .write(
+                    &format!("auth/{}/users/{}", userpass.mount, user.username),
+                    &json!({"password": user.password, "token_policies": user.token_policies,
+                            "token_ttl": user.token_ttl}),
+                )
+                .await?;
+            report.users.push((
+                userpass.mount.clone(),
+                user.username.clone(),
+                SecretText::new(user.password.as_str()),
+            ));
+        }
     }
     if let Some(limited) = &seed.limited_token {
         let answer = client
@@ -212,6 +254,75 @@ pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, Vault
         report.limited_token = answer["auth"]["client_token"].as_str().map(Token::new);
     }
     Ok(report)
+}
+
+async fn seed_approle(
+    client: &VaultClient,
+    approle: &SeedAppRole,
+    report: &mut SeedReport,
+) -> Result<(), VaultError> {
+    client
+        .write(
+            &format!("sys/auth/{}", approle.mount),
+            &json!({"type": "approle"}),
+        )
+        .await?;
+    for role in &approle.roles {
+        let role_path = format!("auth/{}/role/{}", approle.mount, role.role);
+        let mut settings =
+            json!({"token_policies": role.token_policies, "token_ttl": role.token_ttl});
+        if let Some(max) = &role.token_max_ttl {
+            settings["token_max_ttl"] = json!(max);
+        }
+        client.write(&role_path, &settings).await?;
+        let role_id = client.approle_role_id(&approle.mount, &role.role).await?;
+        let secret_id = if role.secret_id {
+            client
+                .generate_secret_id(&approle.mount, &role.role, None)
+                .await?
+                .secret_id
+        } else {
+            None
+        };
+        report.roles.push(SeededRole {
+            mount: approle.mount.clone(),
+            role: role.role.clone(),
+            role_id,
+            secret_id,
+        });
+    }
+    Ok(())
+}
+
+/// The demo's credentials, printed before the TUI opens (they die with the throwaway server).
+pub fn banner(report: &SeedReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    for role in &report.roles {
+        let secret = role
+            .secret_id
+            .as_ref()
+            .map_or_else(String::new, |s| format!("  secret_id {}", s.expose()));
+        lines.push(format!(
+            "  AppRole {}/{}: role_id {}{secret}",
+            role.mount.trim_end_matches('/'),
+            role.role,
+            role.role_id
+        ));
+    }
+    if report.role("ci-worker").is_some() && report.role("ci-runner").is_some() {
+        lines.push(
+            "    (pull login: L, AppRole, \"worker -> runner\": worker ci-worker, runner role ci-runner)"
+                .into(),
+        );
+    }
+    for (mount, user, password) in &report.users {
+        lines.push(format!(
+            "  Userpass {}/: {user} / {}",
+            mount.trim_end_matches('/'),
+            password.expose()
+        ));
+    }
+    lines
 }
 
 pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
@@ -250,14 +361,18 @@ pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
         if let Some(token) = &report.limited_token {
             println!("  limited token (policy app-readonly): {}", token.expose());
         }
-        if let Some(role_id) = &report.approle_role_id {
-            println!("  AppRole demo-app role_id: {role_id}");
+        for line in banner(&report) {
+            println!("{line}");
         }
         println!("Press Ctrl-C to stop it.");
         tokio::signal::ctrl_c().await?;
         return Ok(());
     }
 
+    eprintln!("Demo logins (valid only while this demo runs):");
+    for line in banner(&report) {
+        eprintln!("{line}");
+    }
     let mut tui_settings = settings.clone();
     if args.limited
         && let Some(token) = report.limited_token.clone()

@@ -12,6 +12,11 @@ impl Token {
         Self(Zeroizing::new(value.into()))
     }
 
+    /// Takes over a wiped string without copying it.
+    pub fn from_zeroizing(value: Zeroizing<String>) -> Self {
+        Self(value)
+    }
+
     /// The raw token, for the `X-Vault-Token` header only.
     pub fn expose(&self) -> &str {
         &self.0
@@ -35,6 +40,11 @@ pub struct SecretText(Zeroizing<String>);
 impl SecretText {
     pub fn new(value: impl Into<String>) -> Self {
         Self(Zeroizing::new(value.into()))
+    }
+
+    /// Takes over a wiped string without copying it.
+    pub fn from_zeroizing(value: Zeroizing<String>) -> Self {
+        Self(value)
     }
 
     pub fn expose(&self) -> &str {

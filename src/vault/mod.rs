@@ -1,5 +1,7 @@
 //! The Vault/OpenBao HTTP client. Knows nothing of the UI; every call returns a typed [`VaultError`].
 
+pub mod approle;
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod kv;
@@ -9,6 +11,7 @@ mod tls;
 pub mod versions;
 pub mod write;
 
+pub use auth::{AuthMethod, Credentials, Login, Renewal};
 pub use client::{Operation, VaultClient};
 pub use error::VaultError;
 pub use kv::{KvSecret, KvVersion, MountInfo, SecretEngine, SecretEntry, VersionState};

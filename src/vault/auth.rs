@@ -1,0 +1,463 @@
+//! Logging in and keeping a session: token, AppRole (push, and pull through a response-wrapped
+//! secret-id), userpass and LDAP logins; unwrapping; renew-self and revoke-self. Credentials go
+//! out in request bodies built in wiped buffers; tokens come back as [`Token`] (wiped, redacted).
+
+use super::client::{Operation, VaultClient, error_for_status};
+use super::error::VaultError;
+use super::write::object_bytes;
+use crate::secret::{SecretText, Token};
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+/// The auth methods the login dialog offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthMethod {
+    Token,
+    AppRole,
+    Userpass,
+    Ldap,
+}
+
+impl AuthMethod {
+    pub const ALL: [AuthMethod; 4] = [
+        AuthMethod::Token,
+        AuthMethod::AppRole,
+        AuthMethod::Userpass,
+        AuthMethod::Ldap,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthMethod::Token => "Token",
+            AuthMethod::AppRole => "AppRole",
+            AuthMethod::Userpass => "Userpass",
+            AuthMethod::Ldap => "LDAP",
+        }
+    }
+
+    /// The mount an auth method usually lives at (editable in the dialog).
+    pub fn default_mount(self) -> &'static str {
+        match self {
+            AuthMethod::Token => "token",
+            AuthMethod::AppRole => "approle",
+            AuthMethod::Userpass => "userpass",
+            AuthMethod::Ldap => "ldap",
+        }
+    }
+
+    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`.
+    pub fn parse(text: &str) -> Option<Self> {
+        AuthMethod::ALL
+            .into_iter()
+            .find(|m| m.default_mount().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// What a login needs. Secrets are wiped on drop and redacted in `Debug`.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Token(Token),
+    AppRole {
+        mount: String,
+        role_id: SecretText,
+        secret_id: SecretText,
+    },
+    /// A response-wrapped secret-id handed over by someone else: unwrapped, then used once.
+    AppRoleWrapped {
+        mount: String,
+        role_id: SecretText,
+        wrapping_token: Token,
+    },
+    /// The pull flow: a worker identity fetches a wrapped secret-id for the runner role, which
+    /// tresor unwraps and logs in with. `runner_role_id` empty: read with the worker's token.
+    AppRolePull {
+        mount: String,
+        worker_role_id: SecretText,
+        worker_secret_id: SecretText,
+        runner_role: String,
+        runner_role_id: SecretText,
+    },
+    Userpass {
+        mount: String,
+        username: String,
+        password: SecretText,
+    },
+    Ldap {
+        mount: String,
+        username: String,
+        password: SecretText,
+    },
+}
+
+/// A token just obtained (or checked, for a pasted token).
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub token: Token,
+    pub policies: Vec<String>,
+    pub lease_duration: u64,
+    pub renewable: bool,
+}
+
+/// The answer of renew-self: the new TTL and whether the server capped it at the max TTL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renewal {
+    pub lease_duration: u64,
+    pub renewable: bool,
+    pub warnings: Vec<String>,
+}
+
+impl Renewal {
+    /// The server gave less than asked: the token has reached its max TTL.
+    pub fn capped(&self, asked: u64) -> bool {
+        self.lease_duration < asked
+            || self
+                .warnings
+                .iter()
+                .any(|w| w.to_lowercase().contains("max_ttl") || w.contains("capped"))
+    }
+}
+
+/// A wrapping token and what the server says of it.
+#[derive(Debug, Clone)]
+pub struct WrapInfo {
+    pub token: Token,
+    pub accessor: String,
+    pub ttl: u64,
+    pub creation_path: String,
+}
+
+/// A generated secret-id: either the secret-id itself, or (wrapped) a wrapping token for it.
+#[derive(Debug, Clone)]
+pub struct GeneratedSecretId {
+    pub secret_id: Option<SecretText>,
+    pub accessor: Option<String>,
+    pub ttl: u64,
+    pub wrap: Option<WrapInfo>,
+}
+
+#[derive(Deserialize)]
+struct AuthBlock {
+    client_token: Zeroizing<String>,
+    #[serde(default)]
+    policies: Option<Vec<String>>,
+    #[serde(default)]
+    lease_duration: u64,
+    #[serde(default)]
+    renewable: bool,
+}
+
+#[derive(Deserialize)]
+struct AuthAnswer {
+    auth: Option<AuthBlock>,
+    #[serde(default)]
+    warnings: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct WrapBlock {
+    token: Zeroizing<String>,
+    #[serde(default)]
+    accessor: String,
+    #[serde(default)]
+    ttl: u64,
+    #[serde(default)]
+    creation_path: String,
+}
+
+#[derive(Deserialize)]
+struct SecretIdData {
+    secret_id: Option<Zeroizing<String>>,
+    secret_id_accessor: Option<String>,
+    #[serde(default)]
+    secret_id_ttl: u64,
+}
+
+#[derive(Deserialize)]
+struct SecretIdAnswer {
+    data: Option<SecretIdData>,
+    wrap_info: Option<WrapBlock>,
+}
+
+fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8], path: &str) -> Result<T, VaultError> {
+    serde_json::from_slice(bytes).map_err(|error| VaultError::Decode {
+        path: path.to_string(),
+        reason: format!("unexpected answer ({error})"),
+    })
+}
+
+fn mount_path(mount: &str) -> &str {
+    mount.trim().trim_matches('/')
+}
+
+fn login_of(block: AuthBlock) -> Login {
+    Login {
+        token: Token::from_zeroizing(block.client_token),
+        policies: block.policies.unwrap_or_default(),
+        lease_duration: block.lease_duration,
+        renewable: block.renewable,
+    }
+}
+
+impl VaultClient {
+    /// Posts a body of secrets without a token (logins, unwrap uses its own token).
+    async fn post_secret_body(
+        &self,
+        path: &str,
+        body: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let (status, bytes) = self.send_bytes(Operation::Write, path, Some(body)).await?;
+        if !status.is_success() {
+            return Err(error_for_status(status, path, Operation::Write, &bytes));
+        }
+        Ok(bytes)
+    }
+
+    async fn login_with_body(&self, path: &str, body: &[u8]) -> Result<Login, VaultError> {
+        let anonymous = self.with_token(None);
+        let bytes = anonymous.post_secret_body(path, body).await?;
+        let answer: AuthAnswer = decode(&bytes, path)?;
+        answer.auth.map(login_of).ok_or_else(|| VaultError::Decode {
+            path: path.into(),
+            reason: "no auth block in the answer".into(),
+        })
+    }
+
+    /// Logs in and returns the new token. A pasted token is checked with lookup-self.
+    pub async fn login(&self, credentials: &Credentials) -> Result<Login, VaultError> {
+        match credentials {
+            Credentials::Token(token) => {
+                let info = self.with_token(Some(token.clone())).lookup_self().await?;
+                Ok(Login {
+                    token: token.clone(),
+                    policies: info.policies,
+                    lease_duration: info.ttl_seconds,
+                    renewable: info.renewable,
+                })
+            }
+            Credentials::AppRole {
+                mount,
+                role_id,
+                secret_id,
+            } => self.login_approle(mount, role_id, secret_id).await,
+            Credentials::AppRoleWrapped {
+                mount,
+                role_id,
+                wrapping_token,
+            } => {
+                let secret_id = self.unwrap_secret_id(wrapping_token).await?;
+                self.login_approle(mount, role_id, &secret_id).await
+            }
+            Credentials::AppRolePull {
+                mount,
+                worker_role_id,
+                worker_secret_id,
+                runner_role,
+                runner_role_id,
+            } => {
+                let worker = self
+                    .login_approle(mount, worker_role_id, worker_secret_id)
+                    .await?;
+                let worker_client = self.with_token(Some(worker.token.clone()));
+                let role_id = if runner_role_id.expose().trim().is_empty() {
+                    SecretText::new(worker_client.approle_role_id(mount, runner_role).await?)
+                } else {
+                    runner_role_id.clone()
+                };
+                let generated = worker_client
+                    .generate_secret_id(mount, runner_role, Some(60))
+                    .await?;
+                let wrap = generated.wrap.ok_or_else(|| VaultError::Decode {
+                    path: format!("auth/{}/role/{runner_role}/secret-id", mount_path(mount)),
+                    reason: "the server did not wrap the secret-id".into(),
+                })?;
+                let secret_id = self.unwrap_secret_id(&wrap.token).await?;
+                let runner = self.login_approle(mount, &role_id, &secret_id).await;
+                // The worker's token has done its job.
+                let _ = worker_client.revoke_self().await;
+                runner
+            }
+            Credentials::Userpass {
+                mount,
+                username,
+                password,
+            }
+            | Credentials::Ldap {
+                mount,
+                username,
+                password,
+            } => {
+                if username.trim().is_empty() {
+                    return Err(VaultError::Config("a username is needed".into()));
+                }
+                let path = format!("auth/{}/login/{}", mount_path(mount), username.trim());
+                let body = object_bytes([("password", Some((password.expose(), false)))])
+                    .map_err(VaultError::Config)?;
+                self.login_with_body(&path, &body).await
+            }
+        }
+    }
+
+    async fn login_approle(
+        &self,
+        mount: &str,
+        role_id: &SecretText,
+        secret_id: &SecretText,
+    ) -> Result<Login, VaultError> {
+        if role_id.expose().trim().is_empty() {
+            return Err(VaultError::Config("a role-id is needed".into()));
+        }
+        let path = format!("auth/{}/login", mount_path(mount));
+        let body = object_bytes([
+            ("role_id", Some((role_id.expose().trim(), false))),
+            ("secret_id", Some((secret_id.expose().trim(), false))),
+        ])
+        .map_err(VaultError::Config)?;
+        self.login_with_body(&path, &body).await
+    }
+
+    /// Unwraps a response-wrapped secret-id (`sys/wrapping/unwrap` with the wrapping token as the
+    /// token). A wrapping token works once: a second unwrap is refused by the server.
+    pub async fn unwrap_secret_id(&self, wrapping_token: &Token) -> Result<SecretText, VaultError> {
+        let path = "sys/wrapping/unwrap";
+        let unwrapper = self.with_token(Some(Token::new(wrapping_token.expose().trim())));
+        let bytes =
+            unwrapper
+                .post_secret_body(path, b"{}")
+                .await
+                .map_err(|error| {
+                    match error {
+                VaultError::Server { status: 400, errors, .. }
+                    if errors.iter().any(|e| e.contains("wrapping token is not valid")) =>
+                {
+                    VaultError::Config(
+                        "the wrapping token is not valid: it was already used, has expired, or \
+                         was mistyped (a wrapping token works once)"
+                            .into(),
+                    )
+                }
+                other => other,
+            }
+                })?;
+        let answer: SecretIdAnswer = decode(&bytes, path)?;
+        answer
+            .data
+            .and_then(|d| d.secret_id)
+            .map(SecretText::from_zeroizing)
+            .ok_or_else(|| VaultError::Decode {
+                path: path.into(),
+                reason: "the wrapped answer holds no secret_id".into(),
+            })
+    }
+
+    /// Generates a secret-id for `role`; with `wrap_ttl` (seconds) the server answers with a
+    /// wrapping token instead (`X-Vault-Wrap-TTL`).
+    pub async fn generate_secret_id(
+        &self,
+        mount: &str,
+        role: &str,
+        wrap_ttl: Option<u64>,
+    ) -> Result<GeneratedSecretId, VaultError> {
+        let path = format!("auth/{}/role/{}/secret-id", mount_path(mount), role.trim());
+        let ttl_header = wrap_ttl.map(|ttl| format!("{ttl}s"));
+        let headers: Vec<(&str, &str)> = ttl_header
+            .as_deref()
+            .map(|ttl| vec![("X-Vault-Wrap-TTL", ttl)])
+            .unwrap_or_default();
+        let raw = self
+            .send_with(
+                Operation::Write,
+                &path,
+                Some(&serde_json::json!({})),
+                &headers,
+            )
+            .await?;
+        let answer: SecretIdAnswer = decode(&raw.body, &path)?;
+        let wrap = answer.wrap_info.map(|w| WrapInfo {
+            token: Token::from_zeroizing(w.token),
+            accessor: w.accessor,
+            ttl: w.ttl,
+            creation_path: w.creation_path,
+        });
+        let (secret_id, accessor, ttl) = match answer.data {
+            Some(data) => (
+                data.secret_id.map(SecretText::from_zeroizing),
+                data.secret_id_accessor,
+                data.secret_id_ttl,
+            ),
+            None => (None, None, 0),
+        };
+        Ok(GeneratedSecretId {
+            secret_id,
+            accessor,
+            ttl,
+            wrap,
+        })
+    }
+
+    /// `renew-self`, asking for `increment` seconds more.
+    pub async fn renew_self(&self, increment: u64) -> Result<Renewal, VaultError> {
+        let path = "auth/token/renew-self";
+        let body = serde_json::json!({ "increment": format!("{increment}s") });
+        let raw = self.send(Operation::Write, path, Some(&body)).await?;
+        let answer: AuthAnswer = decode(&raw.body, path)?;
+        let auth = answer.auth.ok_or_else(|| VaultError::Decode {
+            path: path.into(),
+            reason: "no auth block in the answer".into(),
+        })?;
+        Ok(Renewal {
+            lease_duration: auth.lease_duration,
+            renewable: auth.renewable,
+            warnings: answer.warnings.unwrap_or_default(),
+        })
+    }
+
+    /// `revoke-self`: the token stops working at once.
+    pub async fn revoke_self(&self) -> Result<(), VaultError> {
+        self.send(Operation::Write, "auth/token/revoke-self", None)
+            .await
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_methods_parse_from_profiles() {
+        assert_eq!(AuthMethod::parse("AppRole"), Some(AuthMethod::AppRole));
+        assert_eq!(AuthMethod::parse(" ldap "), Some(AuthMethod::Ldap));
+        assert_eq!(AuthMethod::parse("kerberos"), None);
+    }
+
+    #[test]
+    fn a_renewal_below_the_increment_has_reached_max_ttl() {
+        let renewal = Renewal {
+            lease_duration: 4,
+            renewable: true,
+            warnings: vec![],
+        };
+        assert!(renewal.capped(6));
+        assert!(!renewal.capped(4));
+        let warned = Renewal {
+            lease_duration: 6,
+            renewable: true,
+            warnings: vec!["TTL of \"6s\" exceeded the effective max_ttl of \"5s\"".into()],
+        };
+        assert!(warned.capped(6));
+    }
+
+    #[test]
+    fn debug_of_credentials_hides_secrets() {
+        let credentials = Credentials::AppRole {
+            mount: "approle".into(),
+            role_id: SecretText::new("role-abc"),
+            secret_id: SecretText::new("secret-xyz"),
+        };
+        let text = format!("{credentials:?}");
+        assert!(
+            !text.contains("role-abc") && !text.contains("secret-xyz"),
+            "{text}"
+        );
+    }
+}

@@ -18,6 +18,7 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   BAO_SKIP_VERIFY / VAULT_SKIP_VERIFY    skip TLS verification (insecure; flagged in the UI)
   BAO_TLS_SERVER_NAME / VAULT_TLS_SERVER_NAME   name to use for SNI and verification
   BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s)
+  TRESOR_ROLE_ID / TRESOR_SECRET_ID      AppRole credentials for the login dialog
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
 
@@ -36,6 +37,9 @@ pub struct Cli {
 
     #[command(flatten)]
     pub ui: UiArgs,
+
+    #[command(flatten)]
+    pub login: LoginArgs,
 
     /// Log file (default: tresor.log in the platform state directory).
     #[arg(long, value_name = "FILE", global = true)]
@@ -79,6 +83,27 @@ pub struct ConnectionArgs {
     pub timeout: Option<std::time::Duration>,
 }
 
+/// How the login dialog starts. Secrets never come from arguments (visible in `ps`): AppRole
+/// ids come from TRESOR_ROLE_ID / TRESOR_SECRET_ID or from the files named here.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LoginArgs {
+    /// Auth method the login dialog starts on: token, approle, userpass or ldap.
+    #[arg(long, value_name = "METHOD")]
+    pub auth_method: Option<String>,
+    /// Mount of that auth method (default: approle, userpass, ldap).
+    #[arg(long, value_name = "PATH")]
+    pub auth_mount: Option<String>,
+    /// AppRole runner role for the worker -> runner login.
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// File holding the AppRole role-id (instead of TRESOR_ROLE_ID).
+    #[arg(long, value_name = "FILE")]
+    pub role_id_file: Option<PathBuf>,
+    /// File holding the AppRole secret-id (instead of TRESOR_SECRET_ID).
+    #[arg(long, value_name = "FILE")]
+    pub secret_id_file: Option<PathBuf>,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct UiArgs {
     /// Clipboard to use: auto (system clipboard with a display, else OSC 52), system, or osc52.
@@ -116,6 +141,9 @@ pub struct DemoArgs {
     /// Open the TUI with a limited token (policy app-readonly) instead of the root token.
     #[arg(long)]
     pub limited: bool,
+    /// Open the TUI without a token: the login dialog opens, with the demo's logins listed.
+    #[arg(long, conflicts_with = "limited")]
+    pub login: bool,
 }
 
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {

@@ -379,6 +379,14 @@ pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
     {
         tui_settings.token = Some(token);
     }
+    if args.login {
+        tui_settings.token = None;
+        tui_settings.token_source = TokenSource::None;
+    }
+    let mut ui = ui;
+    ui.login.hints = std::iter::once("Demo logins (this throwaway server only):".to_string())
+        .chain(banner(&report))
+        .collect();
     let result = run_tui(tui_settings, ui).await;
     drop(server);
     eprintln!("Demo server stopped and removed.");

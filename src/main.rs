@@ -25,9 +25,26 @@ fn overrides(cli: &Cli) -> Overrides {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tresor::logging::init(cli.log_file.clone());
+    let login = config::LoginOverrides {
+        method: cli.login.auth_method.clone(),
+        mount: cli.login.auth_mount.clone(),
+        role: cli.login.role.clone(),
+        role_id_file: cli.login.role_id_file.clone(),
+        secret_id_file: cli.login.secret_id_file.clone(),
+    };
+    let login = match config::resolve_login(&login, &|name| std::env::var(name).ok(), &|path| {
+        std::fs::read_to_string(path).ok()
+    }) {
+        Ok(defaults) => defaults,
+        Err(error) => {
+            eprintln!("tresor: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let ui = UiOptions {
         clipboard: cli.ui.clipboard,
         clipboard_clear_after: Duration::from_secs(cli.ui.clipboard_clear),
+        login,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

@@ -489,7 +489,7 @@ fn ctrl_c_and_q_quit_but_q_types_in_the_filter() {
 }
 
 #[test]
-fn a_rejected_token_is_explained() {
+fn a_rejected_token_opens_the_login_dialog_saying_why() {
     let mut app = app();
     update(
         &mut app,
@@ -498,10 +498,9 @@ fn a_rejected_token_is_explained() {
             operation: "read".into(),
         })),
     );
-    let status = app.status.as_ref().expect("a status message");
-    assert!(
-        status.text.contains("invalid, expired or revoked"),
-        "{}",
-        status.text
-    );
+    // The login dialog opens on top and says why.
+    let form = app.login.as_ref().expect("the login dialog");
+    let reason = form.reason.as_ref().expect("a reason").text();
+    assert!(reason.contains("expired or revoked"), "{reason}");
+    assert!(matches!(app.token, tresor::app::state::Loadable::Failed(_)));
 }

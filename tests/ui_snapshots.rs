@@ -60,6 +60,7 @@ fn browsing_app() -> App {
             policies: vec!["default".into(), "app-readonly".into()],
             ttl_seconds: 3600,
             renewable: true,
+            creation_ttl: 3600,
         })),
     );
     let generation = app.tree.generation;

@@ -5,7 +5,8 @@ use super::tree::{Location, NodeId};
 use crate::secret::{SecretBytes, SecretText};
 use crate::vault::MetadataChange;
 use crate::vault::{
-    KvSecret, MountInfo, SealStatus, SecretCapabilities, SecretMetadata, TokenInfo, VaultError,
+    Credentials, KvSecret, MountInfo, Renewal, SealStatus, SecretCapabilities, SecretMetadata,
+    TokenInfo, VaultError,
 };
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::collections::BTreeMap;
@@ -62,6 +63,17 @@ pub enum Action {
         result: Result<Option<u64>, VaultError>,
     },
     TokenLookedUp(Result<TokenInfo, VaultError>),
+    /// A login finished. The runtime takes the token out (for its client) before `update` sees it.
+    LoggedIn(Result<LoginOutcome, String>),
+    LoggedOut(Result<(), VaultError>),
+    TokenRenewed {
+        increment: u64,
+        result: Result<Renewal, VaultError>,
+    },
+    /// A request was refused and the token no longer works: `retry` goes out again after a login.
+    SessionLost {
+        retry: Box<Effect>,
+    },
     SealStatusLoaded(Result<SealStatus, VaultError>),
     /// The runtime copied something (or failed to); `description` never holds the value.
     Copied {
@@ -126,6 +138,16 @@ pub enum Effect {
     },
     LookupToken,
     LoadSealStatus,
+    Login {
+        credentials: Credentials,
+        /// Write the new token to the token file (0600), as `bao login` does.
+        save_as_default: bool,
+    },
+    /// Revokes the token (revoke-self) and forgets it.
+    Logout,
+    RenewToken {
+        increment: u64,
+    },
     Copy {
         text: SecretText,
         description: String,
@@ -133,4 +155,14 @@ pub enum Effect {
         sensitive: bool,
     },
     Quit,
+}
+
+/// A successful login as the runtime reports it.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    /// Taken by the runtime for its client; `None` by the time `update` sees it.
+    pub token: Option<crate::secret::Token>,
+    pub info: TokenInfo,
+    /// Where the token was saved, when asked to.
+    pub saved_to: Option<String>,
 }

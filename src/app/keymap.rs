@@ -35,6 +35,7 @@ pub enum Command {
     EditInEditor,
     NewSecret,
     CopySecret,
+    Login,
     Refresh,
     Help,
     Back,
@@ -58,6 +59,7 @@ pub enum DialogCommand {
     Reapply,
     CopyDraft,
     Discard,
+    Logout,
 }
 
 /// Where a binding applies; also the heading it is listed under in the help.
@@ -67,6 +69,7 @@ pub enum Section {
     Secret,
     Write,
     History,
+    Session,
     General,
     Dialogs,
 }
@@ -78,16 +81,18 @@ impl Section {
             Section::Secret => "Secret",
             Section::Write => "Write",
             Section::History => "Versions (KV v2)",
+            Section::Session => "Session",
             Section::General => "General",
             Section::Dialogs => "Dialogs",
         }
     }
 
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Navigate,
         Section::Secret,
         Section::Write,
         Section::History,
+        Section::Session,
         Section::General,
         Section::Dialogs,
     ];
@@ -370,6 +375,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("edit"),
     },
     Binding {
+        keys: &[ch('L')],
+        label: "L",
+        command: Command::Login,
+        section: Section::Session,
+        help: "log in: token, AppRole (secret-id, wrapped secret-id, worker -> runner), userpass, LDAP",
+        hint: Some("login"),
+    },
+    Binding {
         keys: &[ch('R'), plain(KeyCode::F(5))],
         label: "R",
         command: Command::Refresh,
@@ -521,6 +534,14 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
         command: DialogCommand::Discard,
         section: Section::Dialogs,
         help: "conflict: discard your changes",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('x')],
+        label: "Ctrl-x",
+        command: DialogCommand::Logout,
+        section: Section::Dialogs,
+        help: "login dialog: log out (revoke-self: the token stops working) and forget the token",
         hint: None,
     },
 ];

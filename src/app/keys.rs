@@ -19,6 +19,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(app);
     }
+    if app.login.is_some() {
+        return super::login::on_key(app, &key);
+    }
     if app.modal.is_some() {
         return on_modal_key(app, key);
     }
@@ -145,6 +148,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::DeleteAll => history::request_operation(app, OperationKind::DeleteAll),
         Command::EditMetadata => metadata_form::open(app),
         Command::EditSecret => write_flow::edit_in_form(app),
+        Command::Login => super::login::open(app),
         Command::EditInEditor => write_flow::edit_in_editor(app),
         Command::NewSecret => write_flow::new_secret(app),
         Command::CopySecret => write_flow::copy_secret(app),

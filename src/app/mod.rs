@@ -10,15 +10,17 @@ mod jump;
 pub mod keymap;
 mod keys;
 pub mod layout;
+pub mod login;
 pub mod metadata_form;
 mod mouse;
 pub mod secret_pane;
+pub mod session;
 pub mod state;
 pub mod tree;
 pub mod update;
 pub mod write_flow;
 
-pub use action::{Action, Effect, RequestId};
+pub use action::{Action, Effect, LoginOutcome, RequestId};
 pub use copy::bao_command;
 pub use state::{App, Focus, Modal, StatusKind, StatusMessage};
 pub use update::update;

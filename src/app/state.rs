@@ -128,6 +128,10 @@ pub struct App {
     pub editing: Option<super::edit::Draft>,
     /// `e`/`E` pressed on a secret that was still being opened: the edit starts when it arrives.
     pub pending_edit: Option<super::write_flow::PendingEdit>,
+    /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
+    pub login: Option<super::login::LoginForm>,
+    pub login_defaults: crate::config::LoginDefaults,
+    pub session: super::session::Session,
     pub should_quit: bool,
 }
 
@@ -155,6 +159,9 @@ impl App {
             epoch_unix: 0,
             editing: None,
             pending_edit: None,
+            login: None,
+            login_defaults: crate::config::LoginDefaults::default(),
+            session: super::session::Session::default(),
             should_quit: false,
         }
     }
@@ -162,10 +169,7 @@ impl App {
     /// The requests to send when the app starts.
     pub fn start(&mut self) -> Vec<Effect> {
         if !self.connection.has_token {
-            self.set_status(
-                StatusKind::Warning,
-                "No token: set BAO_TOKEN or VAULT_TOKEN, pass --token, or run `bao login`.",
-            );
+            super::session::open_login(self, super::login::LoginReason::NoToken);
         }
         vec![
             Effect::LoadSealStatus,

@@ -8,12 +8,11 @@ use super::keys::{expand, on_key};
 use super::metadata_form;
 use super::mouse::on_mouse;
 use super::secret_pane::SecretContent;
-use super::state::{
-    App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, StatusKind, TokenView,
-};
+use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, StatusKind};
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write_flow;
+use super::{login, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -125,26 +124,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MetadataSaved { location, result } => metadata_form::saved(app, location, result),
         Action::EditorClosed(result) => write_flow::editor_closed(app, result),
         Action::SecretWritten { location, result } => write_flow::written(app, location, result),
-        Action::TokenLookedUp(result) => {
-            app.token = match result {
-                Ok(info) => Loadable::Ready(TokenView {
-                    info,
-                    looked_up_at: app.clock,
-                }),
-                Err(error) if error.is_permission_denied() => {
-                    let reason = "rejected by the server (invalid, expired or revoked)";
-                    app.set_status(
-                        StatusKind::Error,
-                        format!(
-                            "The token was {reason}: set a valid BAO_TOKEN or run `bao login`."
-                        ),
-                    );
-                    Loadable::Failed(reason.into())
-                }
-                Err(error) => Loadable::Failed(error.to_string()),
-            };
-            Vec::new()
+        Action::TokenLookedUp(result) => session::token_looked_up(app, result),
+        Action::LoggedIn(Ok(outcome)) => session::logged_in(app, outcome.info, outcome.saved_to),
+        Action::LoggedIn(Err(message)) => login::login_failed(app, message),
+        Action::LoggedOut(result) => session::logged_out(app, result),
+        Action::TokenRenewed { increment, result } => {
+            session::token_renewed(app, increment, result)
         }
+        Action::SessionLost { retry } => session::session_lost(app, *retry),
         Action::SealStatusLoaded(result) => {
             app.seal = match result {
                 Ok(status) => {
@@ -212,15 +199,18 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
     {
         app.status = None;
     }
+    let mut effects = session::on_tick(app);
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
-        return vec![Effect::LoadSealStatus, Effect::LookupToken];
+        effects.extend([Effect::LoadSealStatus, Effect::LookupToken]);
     }
-    Vec::new()
+    effects
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
-    if matches!(app.modal, Some(Modal::SecretForm(_))) {
+    if let Some(form) = &mut app.login {
+        login::on_paste(form, text);
+    } else if matches!(app.modal, Some(Modal::SecretForm(_))) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
         prompt.input.insert_str(text.trim());

@@ -4,6 +4,9 @@
 //! `VAULT_X`, then the default. The token falls back to the token file (`BAO_TOKEN_PATH`, else
 //! `~/.vault-token`). Resolution is a pure function of an environment lookup so it can be tested.
 
+mod login;
+pub use login::{LoginDefaults, LoginOverrides, resolve_login};
+
 use crate::secret::Token;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

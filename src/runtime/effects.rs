@@ -2,9 +2,12 @@
 //! happens right here, between frames, since OSC 52 writes to the terminal.
 
 use crate::app::history::VersionOperation;
+use crate::app::login::login_error_message;
 use crate::app::tree::Location;
-use crate::app::{Action, Effect};
+use crate::app::{Action, Effect, LoginOutcome};
 use crate::clipboard::Clipboard;
+use crate::secret::Token;
+use crate::vault::Credentials;
 use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -82,114 +85,163 @@ async fn change_versions(
     }
 }
 
+/// Does a network effect and says what came of it; `None` for effects that are not requests.
+async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
+    Some(match effect {
+        Effect::LoadMounts { generation } => Action::MountsLoaded {
+            generation: *generation,
+            result: client.secret_mounts().await,
+        },
+        Effect::ListFolder {
+            generation,
+            node,
+            location,
+        } => Action::FolderListed {
+            generation: *generation,
+            node: *node,
+            result: client.list_folder(&location.mount, &location.path).await,
+        },
+        Effect::ReadSecret {
+            request,
+            location,
+            version,
+        } => Action::SecretLoaded {
+            request: *request,
+            result: client
+                .read_secret(&location.mount, &location.path, *version)
+                .await,
+        },
+        Effect::LoadMetadata { request, location } => Action::MetadataLoaded {
+            request: *request,
+            result: client.read_metadata(&location.mount, &location.path).await,
+        },
+        Effect::LoadCapabilities { location } => Action::CapabilitiesLoaded {
+            key: location.display(),
+            result: client
+                .secret_capabilities(&location.mount, &location.path)
+                .await,
+        },
+        Effect::ChangeVersions {
+            location,
+            operation,
+        } => Action::VersionsChanged {
+            location: location.clone(),
+            operation: operation.clone(),
+            result: change_versions(client, location, operation).await,
+        },
+        Effect::WriteSecret {
+            location,
+            body,
+            cas,
+            patch,
+            create,
+        } => Action::SecretWritten {
+            location: location.clone(),
+            result: write_secret(client, location, body, *cas, *patch, *create).await,
+        },
+        Effect::SaveMetadata {
+            location,
+            change,
+            current_custom,
+        } => Action::MetadataSaved {
+            location: location.clone(),
+            result: client
+                .change_metadata(&location.mount, &location.path, change, current_custom)
+                .await,
+        },
+        Effect::LookupToken => Action::TokenLookedUp(client.lookup_self().await),
+        Effect::LoadSealStatus => Action::SealStatusLoaded(client.seal_status().await),
+        Effect::RenewToken { increment } => Action::TokenRenewed {
+            increment: *increment,
+            result: client.renew_self(*increment).await,
+        },
+        Effect::Logout => Action::LoggedOut(client.revoke_self().await),
+        Effect::Login { .. } | Effect::EditInEditor { .. } | Effect::Copy { .. } | Effect::Quit => {
+            return None;
+        }
+    })
+}
+
+/// The error an answer carries, if any.
+fn refused(action: &Action) -> bool {
+    let error = match action {
+        Action::MountsLoaded { result: Err(e), .. }
+        | Action::FolderListed { result: Err(e), .. }
+        | Action::SecretLoaded { result: Err(e), .. }
+        | Action::MetadataLoaded { result: Err(e), .. }
+        | Action::VersionsChanged { result: Err(e), .. }
+        | Action::SecretWritten { result: Err(e), .. }
+        | Action::MetadataSaved { result: Err(e), .. } => e,
+        _ => return false,
+    };
+    error.is_permission_denied()
+}
+
+/// Logs in, reads the new token's details, and saves it as the default token when asked.
+async fn login(
+    client: &VaultClient,
+    credentials: &Credentials,
+    save_as_default: bool,
+) -> Result<LoginOutcome, String> {
+    let login = client
+        .login(credentials)
+        .await
+        .map_err(|error| login_error_message(credentials, &error))?;
+    let info = client
+        .with_token(Some(login.token.clone()))
+        .lookup_self()
+        .await
+        .map_err(|error| format!("Logged in, but the new token cannot be looked up: {error}"))?;
+    let saved_to = if save_as_default {
+        let path = crate::config::token_file_path(&|name| std::env::var(name).ok())
+            .ok_or("Logged in, but there is no HOME to save the token in")?;
+        save_token_file(&path, &login.token)
+            .map_err(|error| format!("Logged in, but saving the token failed: {error}"))?;
+        Some(path.display().to_string())
+    } else {
+        None
+    };
+    Ok(LoginOutcome {
+        token: Some(login.token),
+        info,
+        saved_to,
+    })
+}
+
+/// Writes the token file as `bao login` does: the token alone, mode 0600.
+pub fn save_token_file(path: &std::path::Path, token: &Token) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(token.expose().as_bytes())?;
+    file.sync_all()
+}
+
 impl EffectRunner {
     pub fn run(&mut self, effect: Effect, terminal: &mut dyn std::io::Write) {
         let client = self.client.clone();
         let actions = self.actions.clone();
         match effect {
-            Effect::LoadMounts { generation } => {
-                tokio::spawn(async move {
-                    let result = client.secret_mounts().await;
-                    let _ = actions.send(Action::MountsLoaded { generation, result });
-                });
+            Effect::EditInEditor { .. } | Effect::Quit => {
+                // The editor is run by the event loop, which owns the terminal.
             }
-            Effect::ListFolder {
-                generation,
-                node,
-                location,
+            Effect::Login {
+                credentials,
+                save_as_default,
             } => {
                 tokio::spawn(async move {
-                    let result = client.list_folder(&location.mount, &location.path).await;
-                    let _ = actions.send(Action::FolderListed {
-                        generation,
-                        node,
-                        result,
-                    });
+                    let result = login(&client, &credentials, save_as_default).await;
+                    drop(credentials);
+                    let _ = actions.send(Action::LoggedIn(result));
                 });
             }
-            Effect::ReadSecret {
-                request,
-                location,
-                version,
-            } => {
-                tokio::spawn(async move {
-                    let result = client
-                        .read_secret(&location.mount, &location.path, version)
-                        .await;
-                    let _ = actions.send(Action::SecretLoaded { request, result });
-                });
-            }
-            Effect::LoadMetadata { request, location } => {
-                tokio::spawn(async move {
-                    let result = client.read_metadata(&location.mount, &location.path).await;
-                    let _ = actions.send(Action::MetadataLoaded { request, result });
-                });
-            }
-            Effect::LoadCapabilities { location } => {
-                tokio::spawn(async move {
-                    let result = client
-                        .secret_capabilities(&location.mount, &location.path)
-                        .await;
-                    let _ = actions.send(Action::CapabilitiesLoaded {
-                        key: location.display(),
-                        result,
-                    });
-                });
-            }
-            Effect::ChangeVersions {
-                location,
-                operation,
-            } => {
-                tokio::spawn(async move {
-                    let result = change_versions(&client, &location, &operation).await;
-                    let _ = actions.send(Action::VersionsChanged {
-                        location,
-                        operation,
-                        result,
-                    });
-                });
-            }
-            Effect::WriteSecret {
-                location,
-                body,
-                cas,
-                patch,
-                create,
-            } => {
-                tokio::spawn(async move {
-                    let result = write_secret(&client, &location, &body, cas, patch, create).await;
-                    drop(body);
-                    let _ = actions.send(Action::SecretWritten { location, result });
-                });
-            }
-            Effect::EditInEditor { .. } => {
-                // Carried out by the event loop, which owns the terminal.
-            }
-            Effect::SaveMetadata {
-                location,
-                change,
-                current_custom,
-            } => {
-                tokio::spawn(async move {
-                    let result = client
-                        .change_metadata(&location.mount, &location.path, &change, &current_custom)
-                        .await;
-                    let _ = actions.send(Action::MetadataSaved { location, result });
-                });
-            }
-            Effect::LookupToken => {
-                if !client.has_token() {
-                    return;
-                }
-                tokio::spawn(async move {
-                    let _ = actions.send(Action::TokenLookedUp(client.lookup_self().await));
-                });
-            }
-            Effect::LoadSealStatus => {
-                tokio::spawn(async move {
-                    let _ = actions.send(Action::SealStatusLoaded(client.seal_status().await));
-                });
-            }
+            Effect::LookupToken if !client.has_token() => {}
             Effect::Copy {
                 text,
                 description,
@@ -214,7 +266,42 @@ impl EffectRunner {
                     clears,
                 });
             }
-            Effect::Quit => {}
+            request => {
+                tokio::spawn(async move {
+                    let Some(action) = perform(&client, &request).await else {
+                        return;
+                    };
+                    // A refusal may mean the token itself stopped working: ask the server, and
+                    // if so keep the request for after the login instead of failing it.
+                    if refused(&action)
+                        && client.has_token()
+                        && client
+                            .lookup_self()
+                            .await
+                            .is_err_and(|error| error.is_permission_denied())
+                    {
+                        let _ = actions.send(Action::SessionLost {
+                            retry: Box::new(request),
+                        });
+                        return;
+                    }
+                    drop(request);
+                    let _ = actions.send(action);
+                });
+            }
+        }
+    }
+
+    /// The client follows the session: a login swaps its token, a logout removes it.
+    pub fn follow_session(&mut self, action: &mut Action) {
+        match action {
+            Action::LoggedIn(Ok(outcome)) => {
+                if let Some(token) = outcome.token.take() {
+                    self.client = self.client.with_token(Some(token));
+                }
+            }
+            Action::LoggedOut(_) => self.client = self.client.with_token(None),
+            _ => {}
         }
     }
 

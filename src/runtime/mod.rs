@@ -24,6 +24,7 @@ pub const TICK: Duration = Duration::from_millis(100);
 pub struct UiOptions {
     pub clipboard: ClipboardChoice,
     pub clipboard_clear_after: Duration,
+    pub login: crate::config::LoginDefaults,
 }
 
 fn action_for(event: Event) -> Option<Action> {
@@ -50,6 +51,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     app.clipboard_clear_after = options.clipboard_clear_after;
+    app.login_defaults = options.login.clone();
     let mut runner = EffectRunner {
         client,
         actions: actions_tx,
@@ -94,7 +96,8 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
             _ = sighup.recv() => Some(Action::Quit),
             _ = sigint.recv() => Some(Action::Quit),
         };
-        if let Some(action) = action {
+        if let Some(mut action) = action {
+            runner.follow_session(&mut action);
             for effect in update(&mut app, action) {
                 if let crate::app::Effect::EditInEditor { text } = effect {
                     // The editor gets the terminal: stop reading keys, leave the alternate screen,

@@ -7,6 +7,7 @@ mod footer;
 mod header;
 mod help;
 mod jump;
+mod login;
 mod metadata;
 mod secret;
 pub mod text;
@@ -41,6 +42,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
         None => {}
+    }
+    if let Some(form) = &app.login {
+        login::draw(frame, form);
     }
 }
 

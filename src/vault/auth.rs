@@ -54,7 +54,7 @@ impl AuthMethod {
 }
 
 /// What a login needs. Secrets are wiped on drop and redacted in `Debug`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
     Token(Token),
     AppRole {

@@ -31,6 +31,8 @@ pub struct TokenInfo {
     /// Seconds left when looked up; 0 means no expiry (root).
     pub ttl_seconds: u64,
     pub renewable: bool,
+    /// The TTL the token was created with: what each renewal asks for (0: none).
+    pub creation_ttl: u64,
 }
 
 impl VaultClient {
@@ -93,6 +95,10 @@ pub fn parse_token_info(body: &Value) -> Option<TokenInfo> {
             .get("renewable")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        creation_ttl: data
+            .get("creation_ttl")
+            .and_then(Value::as_u64)
+            .unwrap_or(0),
     })
 }
 

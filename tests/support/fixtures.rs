@@ -67,6 +67,7 @@ pub fn connected_app(size: (u16, u16)) -> App {
             policies: vec!["root".into()],
             ttl_seconds: 0,
             renewable: false,
+            creation_ttl: 0,
         })),
     );
     let generation = app.tree.generation;

@@ -1,0 +1,448 @@
+//! The login dialog (`L`): a method (Token, AppRole, Userpass, LDAP), for AppRole a way (role-id +
+//! secret-id, a wrapping token, or the worker -> runner pull), the auth mount, masked secret
+//! fields, and "save as default token". It lies on top of everything else, so a re-login never
+//! disturbs a form or dialog underneath.
+
+use super::action::Effect;
+use super::input::TextInput;
+use super::keymap::{self, DialogCommand};
+use super::state::{App, Loadable, StatusKind};
+use crate::config::LoginDefaults;
+use crate::secret::{SecretText, Token};
+use crate::vault::{AuthMethod, Credentials};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// Why the dialog opened, shown at its top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginReason {
+    NoToken,
+    Rejected,
+    Ending { seconds_left: u64 },
+    LoggedOut,
+}
+
+impl LoginReason {
+    pub fn text(&self) -> String {
+        match self {
+            LoginReason::NoToken => "No token found (flag, BAO_TOKEN/VAULT_TOKEN, token file): log in.".into(),
+            LoginReason::Rejected => "The server no longer accepts the token (expired or revoked). Log in again: you stay where you were, and what failed is sent again.".into(),
+            LoginReason::Ending { seconds_left } => format!("The token ends in {seconds_left}s and cannot be renewed further. Log in again: you stay where you were."),
+            LoginReason::LoggedOut => "Logged out. Log in to go on.".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppRoleWay {
+    /// Role-id + secret-id.
+    Push,
+    /// Role-id + a response-wrapped secret-id (a wrapping token).
+    Wrapped,
+    /// A worker identity fetches a wrapped secret-id for a runner role.
+    Pull,
+}
+
+impl AppRoleWay {
+    const ALL: [AppRoleWay; 3] = [AppRoleWay::Push, AppRoleWay::Wrapped, AppRoleWay::Pull];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppRoleWay::Push => "role-id + secret-id",
+            AppRoleWay::Wrapped => "wrapped secret-id",
+            AppRoleWay::Pull => "worker -> runner",
+        }
+    }
+}
+
+/// The fields of the dialog; which ones show depends on the method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Method,
+    Way,
+    Mount,
+    Token,
+    RoleId,
+    SecretId,
+    WrappingToken,
+    WorkerRoleId,
+    WorkerSecretId,
+    RunnerRole,
+    RunnerRoleId,
+    Username,
+    Password,
+    SaveDefault,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Method => "Method",
+            Field::Way => "AppRole",
+            Field::Mount => "Auth mount",
+            Field::Token => "Token",
+            Field::RoleId => "Role-id",
+            Field::SecretId => "Secret-id",
+            Field::WrappingToken => "Wrapping token",
+            Field::WorkerRoleId => "Worker role-id",
+            Field::WorkerSecretId => "Worker secret-id",
+            Field::RunnerRole => "Runner role",
+            Field::RunnerRoleId => "Runner role-id",
+            Field::Username => "Username",
+            Field::Password => "Password",
+            Field::SaveDefault => "Save as default token",
+        }
+    }
+
+    /// Typed secrets are masked.
+    pub fn masked(self) -> bool {
+        matches!(
+            self,
+            Field::Token
+                | Field::SecretId
+                | Field::WrappingToken
+                | Field::WorkerSecretId
+                | Field::Password
+        )
+    }
+
+    fn is_text(self) -> bool {
+        !matches!(self, Field::Method | Field::Way | Field::SaveDefault)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginForm {
+    pub method: AuthMethod,
+    pub way: AppRoleWay,
+    pub mounts: [TextInput; 4],
+    pub inputs: Vec<(Field, TextInput)>,
+    pub focus: Field,
+    pub save_default: bool,
+    pub revealed: bool,
+    pub reason: Option<LoginReason>,
+    pub error: Option<String>,
+    pub busy: bool,
+    pub hints: Vec<String>,
+}
+
+fn method_index(method: AuthMethod) -> usize {
+    AuthMethod::ALL
+        .iter()
+        .position(|m| *m == method)
+        .unwrap_or(0)
+}
+
+impl LoginForm {
+    pub fn new(defaults: &LoginDefaults) -> Self {
+        let method = defaults.method.unwrap_or(
+            if defaults.role_id.is_some() || defaults.secret_id.is_some() {
+                AuthMethod::AppRole
+            } else {
+                AuthMethod::Token
+            },
+        );
+        let mut mounts = AuthMethod::ALL.map(|m| TextInput::with_text(m.default_mount()));
+        if let Some(mount) = &defaults.mount {
+            mounts[method_index(method)] = TextInput::with_text(mount.trim_matches('/'));
+        }
+        let text =
+            |value: Option<&SecretText>| TextInput::with_text(value.map_or("", |v| v.expose()));
+        let inputs = vec![
+            (Field::Token, TextInput::default()),
+            (Field::RoleId, text(defaults.role_id.as_ref())),
+            (Field::SecretId, text(defaults.secret_id.as_ref())),
+            (Field::WrappingToken, TextInput::default()),
+            (Field::WorkerRoleId, text(defaults.role_id.as_ref())),
+            (Field::WorkerSecretId, text(defaults.secret_id.as_ref())),
+            (
+                Field::RunnerRole,
+                TextInput::with_text(defaults.role.as_deref().unwrap_or("")),
+            ),
+            (Field::RunnerRoleId, TextInput::default()),
+            (Field::Username, TextInput::default()),
+            (Field::Password, TextInput::default()),
+        ];
+        let mut form = Self {
+            method,
+            way: AppRoleWay::Push,
+            mounts,
+            inputs,
+            focus: Field::Method,
+            save_default: false,
+            revealed: false,
+            reason: None,
+            error: None,
+            busy: false,
+            hints: defaults.hints.clone(),
+        };
+        // Start on the first empty field of the method.
+        form.focus = form
+            .fields()
+            .into_iter()
+            .find(|f| f.is_text() && *f != Field::Mount && form.text(*f).is_empty())
+            .unwrap_or(Field::Method);
+        form
+    }
+
+    /// The fields shown for the current method, top to bottom.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut fields = vec![Field::Method];
+        match self.method {
+            AuthMethod::Token => fields.push(Field::Token),
+            AuthMethod::AppRole => {
+                fields.extend([Field::Way, Field::Mount]);
+                match self.way {
+                    AppRoleWay::Push => fields.extend([Field::RoleId, Field::SecretId]),
+                    AppRoleWay::Wrapped => fields.extend([Field::RoleId, Field::WrappingToken]),
+                    AppRoleWay::Pull => fields.extend([
+                        Field::WorkerRoleId,
+                        Field::WorkerSecretId,
+                        Field::RunnerRole,
+                        Field::RunnerRoleId,
+                    ]),
+                }
+            }
+            AuthMethod::Userpass | AuthMethod::Ldap => {
+                fields.extend([Field::Mount, Field::Username, Field::Password]);
+            }
+        }
+        fields.push(Field::SaveDefault);
+        fields
+    }
+
+    pub fn input(&self, field: Field) -> Option<&TextInput> {
+        if field == Field::Mount {
+            return Some(&self.mounts[method_index(self.method)]);
+        }
+        self.inputs
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, i)| i)
+    }
+
+    fn input_mut(&mut self, field: Field) -> Option<&mut TextInput> {
+        if field == Field::Mount {
+            return Some(&mut self.mounts[method_index(self.method)]);
+        }
+        self.inputs
+            .iter_mut()
+            .find(|(f, _)| *f == field)
+            .map(|(_, i)| i)
+    }
+
+    fn text(&self, field: Field) -> &str {
+        self.input(field).map_or("", |i| i.text.as_str())
+    }
+
+    fn secret(&self, field: Field) -> SecretText {
+        SecretText::new(self.text(field).trim())
+    }
+
+    fn step(&mut self, forward: bool) {
+        let fields = self.fields();
+        let index = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let next = if forward {
+            (index + 1) % fields.len()
+        } else {
+            (index + fields.len() - 1) % fields.len()
+        };
+        self.focus = fields[next];
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        match self.focus {
+            Field::Method => {
+                let index = method_index(self.method);
+                let len = AuthMethod::ALL.len();
+                let next = if forward { index + 1 } else { index + len - 1 } % len;
+                self.method = AuthMethod::ALL[next];
+            }
+            Field::Way => {
+                let index = AppRoleWay::ALL
+                    .iter()
+                    .position(|w| *w == self.way)
+                    .unwrap_or(0);
+                let len = AppRoleWay::ALL.len();
+                let next = if forward { index + 1 } else { index + len - 1 } % len;
+                self.way = AppRoleWay::ALL[next];
+            }
+            Field::SaveDefault => self.save_default = !self.save_default,
+            _ => {}
+        }
+        self.error = None;
+    }
+
+    /// The credentials typed, or what is missing (nothing is sent then).
+    pub fn credentials(&self) -> Result<Credentials, String> {
+        let missing: Vec<&str> = self
+            .fields()
+            .into_iter()
+            .filter(|f| f.is_text() && *f != Field::RunnerRoleId && self.text(*f).trim().is_empty())
+            .map(Field::label)
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!("Fill in: {}.", missing.join(", ")));
+        }
+        let mount = self.text(Field::Mount).trim().trim_matches('/').to_string();
+        Ok(match self.method {
+            AuthMethod::Token => Credentials::Token(Token::new(self.text(Field::Token).trim())),
+            AuthMethod::AppRole => match self.way {
+                AppRoleWay::Push => Credentials::AppRole {
+                    mount,
+                    role_id: self.secret(Field::RoleId),
+                    secret_id: self.secret(Field::SecretId),
+                },
+                AppRoleWay::Wrapped => Credentials::AppRoleWrapped {
+                    mount,
+                    role_id: self.secret(Field::RoleId),
+                    wrapping_token: Token::new(self.text(Field::WrappingToken).trim()),
+                },
+                AppRoleWay::Pull => Credentials::AppRolePull {
+                    mount,
+                    worker_role_id: self.secret(Field::WorkerRoleId),
+                    worker_secret_id: self.secret(Field::WorkerSecretId),
+                    runner_role: self.text(Field::RunnerRole).trim().to_string(),
+                    runner_role_id: self.secret(Field::RunnerRoleId),
+                },
+            },
+            AuthMethod::Userpass => Credentials::Userpass {
+                mount,
+                username: self.text(Field::Username).trim().to_string(),
+                password: SecretText::new(self.text(Field::Password)),
+            },
+            AuthMethod::Ldap => Credentials::Ldap {
+                mount,
+                username: self.text(Field::Username).trim().to_string(),
+                password: SecretText::new(self.text(Field::Password)),
+            },
+        })
+    }
+}
+
+/// `L`: the login dialog (also to switch identity while logged in).
+pub fn open(app: &mut App) -> Vec<Effect> {
+    if app.login.is_none() {
+        app.login = Some(LoginForm::new(&app.login_defaults));
+    }
+    Vec::new()
+}
+
+/// Keys while the login dialog is open (it takes every key before anything underneath).
+pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let has_token = app.connection.has_token && matches!(app.token, Loadable::Ready(_));
+    let Some(form) = &mut app.login else {
+        return Vec::new();
+    };
+    if form.busy {
+        if keymap::dialog_command_for(key) == Some(DialogCommand::Cancel) {
+            form.busy = false;
+            form.error = Some("Stopped waiting; the server may still answer.".into());
+        }
+        return Vec::new();
+    }
+    let on_choice = !form.focus.is_text();
+    match keymap::dialog_command_for(key) {
+        Some(DialogCommand::Cancel) => {
+            app.login = None;
+            if !has_token {
+                app.set_status(
+                    StatusKind::Warning,
+                    "Not logged in: requests will fail until you log in (L).",
+                );
+            }
+            return Vec::new();
+        }
+        Some(DialogCommand::Submit) => {
+            return match form.credentials() {
+                Ok(credentials) => {
+                    form.busy = true;
+                    form.error = None;
+                    vec![Effect::Login {
+                        credentials,
+                        save_as_default: form.save_default,
+                    }]
+                }
+                Err(message) => {
+                    form.error = Some(message);
+                    Vec::new()
+                }
+            };
+        }
+        Some(DialogCommand::Next) => form.step(true),
+        Some(DialogCommand::Previous) => form.step(false),
+        Some(DialogCommand::Reveal) => form.revealed = !form.revealed,
+        Some(DialogCommand::Logout) => {
+            if has_token {
+                form.busy = true;
+                return vec![Effect::Logout];
+            }
+            form.error = Some("There is no token to log out of.".into());
+        }
+        Some(DialogCommand::Toggle) if on_choice => form.cycle(true),
+        _ if on_choice => match key.code {
+            KeyCode::Right => form.cycle(true),
+            KeyCode::Left => form.cycle(false),
+            _ => {}
+        },
+        _ => {
+            let focus = form.focus;
+            if let Some(input) = form.input_mut(focus) {
+                input.handle_key(key);
+                form.error = None;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Pasted text goes into the focused field (a token or secret-id is usually pasted).
+pub fn on_paste(form: &mut LoginForm, text: &str) {
+    let focus = form.focus;
+    if let Some(input) = form.input_mut(focus) {
+        input.insert_str(text.trim());
+    }
+}
+
+/// A failed login: the dialog stays, with the server's reason; nothing typed is lost.
+pub fn login_failed(app: &mut App, message: String) -> Vec<Effect> {
+    if let Some(form) = &mut app.login {
+        form.busy = false;
+        form.error = Some(message);
+    } else {
+        app.set_status(StatusKind::Error, message);
+    }
+    Vec::new()
+}
+
+/// A failed login in words: the server's own reason, and for a pasted token that it was refused.
+pub fn login_error_message(credentials: &Credentials, error: &crate::vault::VaultError) -> String {
+    use crate::vault::VaultError;
+    let method = match credentials {
+        Credentials::Token(_) => "Token",
+        Credentials::AppRole { .. } => "AppRole",
+        Credentials::AppRoleWrapped { .. } => "AppRole (wrapped secret-id)",
+        Credentials::AppRolePull { .. } => "AppRole (worker -> runner)",
+        Credentials::Userpass { .. } => "Userpass",
+        Credentials::Ldap { .. } => "LDAP",
+    };
+    let reason = match error {
+        VaultError::PermissionDenied { .. } if matches!(credentials, Credentials::Token(_)) => {
+            "the server does not accept this token (invalid, expired or revoked)".to_string()
+        }
+        VaultError::PermissionDenied { path, .. } => format!("permission denied on {path}"),
+        VaultError::Server { errors, path, .. } => {
+            let lines = crate::vault::error::server_lines(errors);
+            if lines.is_empty() {
+                error.to_string()
+            } else {
+                format!("{} ({path})", lines.join("; "))
+            }
+        }
+        VaultError::NotFound { path } => {
+            format!("nothing answers at {path}: is the auth method enabled at that mount?")
+        }
+        VaultError::Config(message) => message.clone(),
+        other => other.to_string(),
+    };
+    format!("{method} login failed: {reason}")
+}

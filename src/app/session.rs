@@ -1,0 +1,279 @@
+//! The session: the token's live TTL, renewal at two thirds of it (with backoff), the stop at max
+//! TTL, and what happens when the server stops accepting the token: requests are parked, the
+//! login dialog opens on top of whatever the user was doing, and after a login the parked
+//! requests are sent again with the new token.
+
+use super::action::Effect;
+use super::login::{LoginForm, LoginReason};
+use super::state::{App, Loadable, StatusKind, TokenView};
+use crate::vault::{Renewal, TokenInfo, VaultError};
+use std::time::Duration;
+
+/// Requests kept for a retry after login; beyond this the oldest are dropped.
+const MAX_PARKED: usize = 32;
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RenewalState {
+    /// Nothing to renew (no token, root, or not renewable).
+    #[default]
+    Off,
+    /// Renew at this `App::clock`.
+    Due(Duration),
+    InFlight,
+    /// The last renewal failed; the next try is at `Due`, this many failures in a row.
+    Retrying {
+        at: Duration,
+        failures: u32,
+    },
+    /// The server capped the TTL: the token ends at its max TTL whatever we do.
+    AtMaxTtl,
+}
+
+#[derive(Debug, Default)]
+pub struct Session {
+    pub renewal: RenewalState,
+    /// Requests the server refused because the token had stopped working.
+    pub parked: Vec<Effect>,
+    /// The re-login dialog was already shown for this token's end.
+    pub prompted: bool,
+    /// Failures in a row before the renewal now in flight (for the backoff).
+    pub failures_before_flight: u32,
+}
+
+/// When to ask for a new login before the token ends: a third of its TTL, at most a minute.
+pub fn relogin_margin(info: &TokenInfo) -> u64 {
+    let base = if info.creation_ttl > 0 {
+        info.creation_ttl
+    } else {
+        info.ttl_seconds
+    };
+    (base / 3).clamp(1, 60)
+}
+
+/// Renew when two thirds of the TTL (as last reported) have passed.
+fn renewal_due(view: &TokenView) -> Duration {
+    view.looked_up_at + Duration::from_secs(view.info.ttl_seconds * 2 / 3)
+}
+
+fn schedule(app: &mut App) {
+    app.session.renewal = match &app.token {
+        Loadable::Ready(view) if view.info.renewable && view.info.ttl_seconds > 0 => {
+            RenewalState::Due(renewal_due(view))
+        }
+        _ => RenewalState::Off,
+    };
+}
+
+/// A lookup-self answer: the token view, its renewal schedule, or the login dialog.
+pub fn token_looked_up(app: &mut App, result: Result<TokenInfo, VaultError>) -> Vec<Effect> {
+    match result {
+        Ok(info) => {
+            app.token = Loadable::Ready(TokenView {
+                info,
+                looked_up_at: app.clock,
+            });
+            if !matches!(
+                app.session.renewal,
+                RenewalState::AtMaxTtl | RenewalState::InFlight
+            ) {
+                app.session.prompted = false;
+                schedule(app);
+            }
+        }
+        Err(error) if error.is_permission_denied() => {
+            let reason = "rejected by the server (invalid, expired or revoked)";
+            app.token = Loadable::Failed(reason.into());
+            app.session.renewal = RenewalState::Off;
+            open_login(app, LoginReason::Rejected);
+        }
+        Err(error) => app.token = Loadable::Failed(error.to_string()),
+    }
+    Vec::new()
+}
+
+/// Each tick: renew when due, and open the login dialog when the token is about to end.
+pub fn on_tick(app: &mut App) -> Vec<Effect> {
+    let Loadable::Ready(view) = &app.token else {
+        return Vec::new();
+    };
+    let now = app.clock;
+    let remaining = view.remaining(now);
+    let margin = relogin_margin(&view.info);
+    let increment = if view.info.creation_ttl > 0 {
+        view.info.creation_ttl
+    } else {
+        view.info.ttl_seconds
+    };
+    let ending = !matches!(
+        app.session.renewal,
+        RenewalState::Due(_) | RenewalState::InFlight | RenewalState::Retrying { .. }
+    );
+    if let Some(left) = remaining
+        && left <= margin
+        && ending
+        && !app.session.prompted
+    {
+        app.session.prompted = true;
+        open_login(app, LoginReason::Ending { seconds_left: left });
+        return Vec::new();
+    }
+    match app.session.renewal {
+        RenewalState::Due(at) | RenewalState::Retrying { at, .. } if now >= at => {
+            if let RenewalState::Retrying { failures, .. } = app.session.renewal {
+                app.session.failures_before_flight = failures;
+            } else {
+                app.session.failures_before_flight = 0;
+            }
+            app.session.renewal = RenewalState::InFlight;
+            vec![Effect::RenewToken { increment }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A renew-self answer: a new TTL and schedule, the max-TTL stop, or a retry with backoff.
+pub fn token_renewed(
+    app: &mut App,
+    increment: u64,
+    result: Result<Renewal, VaultError>,
+) -> Vec<Effect> {
+    let Loadable::Ready(view) = &mut app.token else {
+        return Vec::new();
+    };
+    match result {
+        Ok(renewal) => {
+            view.info.ttl_seconds = renewal.lease_duration;
+            view.info.renewable = renewal.renewable;
+            view.looked_up_at = app.clock;
+            let capped = renewal.capped(increment);
+            if capped || !renewal.renewable {
+                app.session.renewal = RenewalState::AtMaxTtl;
+                app.set_status(
+                    StatusKind::Warning,
+                    format!(
+                        "The token reached its max TTL: it ends in {}s; you will be asked to log in again.",
+                        renewal.lease_duration
+                    ),
+                );
+            } else {
+                let due = renewal_due(view);
+                app.session.renewal = RenewalState::Due(due);
+            }
+            Vec::new()
+        }
+        Err(error) if error.is_permission_denied() => {
+            app.session.renewal = RenewalState::Off;
+            app.token = Loadable::Failed("rejected by the server (expired or revoked)".into());
+            open_login(app, LoginReason::Rejected);
+            Vec::new()
+        }
+        Err(error) => {
+            let failures = app.session.failures_before_flight + 1;
+            let backoff = Duration::from_secs(1 << failures.min(6)).min(MAX_BACKOFF);
+            // Never wait past the token's end for the next try.
+            let left = view.remaining(app.clock).unwrap_or(u64::MAX);
+            let wait = backoff.min(Duration::from_secs(left / 2).max(Duration::from_secs(1)));
+            app.session.renewal = RenewalState::Retrying {
+                at: app.clock + wait,
+                failures,
+            };
+            app.set_status(
+                StatusKind::Warning,
+                format!(
+                    "Renewing the token failed ({error}); trying again in {}s.",
+                    wait.as_secs()
+                ),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// A request came back refused because the token no longer works: keep it for after the login.
+pub fn session_lost(app: &mut App, retry: Effect) -> Vec<Effect> {
+    if !app.session.parked.contains(&retry) {
+        if app.session.parked.len() >= MAX_PARKED {
+            app.session.parked.remove(0);
+        }
+        app.session.parked.push(retry);
+    }
+    app.session.renewal = RenewalState::Off;
+    if !matches!(app.token, Loadable::Failed(_)) {
+        app.token = Loadable::Failed("rejected by the server (expired or revoked)".into());
+    }
+    open_login(app, LoginReason::Rejected);
+    Vec::new()
+}
+
+/// Opens the login dialog on top of the current screen (the modal underneath stays as it is).
+pub fn open_login(app: &mut App, reason: LoginReason) {
+    match &mut app.login {
+        Some(form) => form.reason = Some(reason),
+        None => {
+            let mut form = LoginForm::new(&app.login_defaults);
+            form.reason = Some(reason);
+            app.login = Some(form);
+        }
+    }
+}
+
+/// After a login: the new token's view, its schedule, fresh capabilities, and the parked
+/// requests sent again (plus the mount list if it never loaded).
+pub fn logged_in(app: &mut App, info: TokenInfo, saved_to: Option<String>) -> Vec<Effect> {
+    let name = info.display_name.clone();
+    app.connection.has_token = true;
+    app.token = Loadable::Ready(TokenView {
+        info,
+        looked_up_at: app.clock,
+    });
+    app.session.prompted = false;
+    schedule(app);
+    app.login = None;
+    app.capabilities.clear();
+    app.capabilities_pending.clear();
+    let mut effects = std::mem::take(&mut app.session.parked);
+    let retried = effects.len();
+    if effects.is_empty() {
+        // A new identity may see other mounts and secrets: show the tree as it sees it.
+        effects = super::update::refresh(app);
+        effects.retain(|e| !matches!(e, Effect::LookupToken));
+    } else if !matches!(app.mounts, Loadable::Ready(())) || app.tree.roots.is_empty() {
+        let load = Effect::LoadMounts {
+            generation: app.tree.generation,
+        };
+        if !effects.contains(&load) {
+            effects.push(load);
+        }
+    }
+    let saved = saved_to.map_or_else(String::new, |path| {
+        format!("; saved as the default token in {path}")
+    });
+    let retried = if retried == 0 {
+        String::new()
+    } else {
+        format!("; {retried} request(s) sent again")
+    };
+    app.set_status(
+        StatusKind::Info,
+        format!("Logged in as {name}{saved}{retried}"),
+    );
+    effects
+}
+
+/// After a logout: no token, no renewal, and the login dialog.
+pub fn logged_out(app: &mut App, result: Result<(), VaultError>) -> Vec<Effect> {
+    app.connection.has_token = false;
+    app.token = Loadable::Failed("logged out".into());
+    app.session = Session::default();
+    app.capabilities.clear();
+    match result {
+        Ok(()) => app.set_status(StatusKind::Info, "Logged out: the token was revoked."),
+        Err(error) => app.set_status(
+            StatusKind::Warning,
+            format!("Logged out here, but revoking the token failed: {error}"),
+        ),
+    }
+    open_login(app, LoginReason::LoggedOut);
+    Vec::new()
+}

@@ -1,0 +1,123 @@
+//! The login dialog: method and AppRole way as choices, the fields (secrets masked unless
+//! revealed), "save as default token", why it opened, and the server's reason when a login fails.
+
+use super::dialog::{frame_dialog, input_spans};
+use super::text::sanitize;
+use super::theme;
+use crate::app::login::{AppRoleWay, Field, LoginForm};
+use crate::vault::AuthMethod;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+
+const LABEL_WIDTH: usize = 22;
+
+fn choice_spans<T: Copy + PartialEq>(
+    all: &[T],
+    current: T,
+    label: fn(T) -> &'static str,
+    focused: bool,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for (index, item) in all.iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::raw("  "));
+        }
+        let text = label(*item);
+        if *item == current {
+            spans.push(Span::styled(format!("[{text}]"), theme::selected(focused)));
+        } else {
+            spans.push(Span::styled(format!(" {text} "), theme::dim()));
+        }
+    }
+    if focused {
+        spans.push(Span::styled("   ← →", theme::dim()));
+    }
+    spans
+}
+
+fn masked_spans(length: usize, focused: bool) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled("•".repeat(length.min(40)), theme::masked())];
+    if focused {
+        spans.push(Span::styled("▏", theme::key()));
+    }
+    spans
+}
+
+pub fn draw(frame: &mut Frame, form: &LoginForm) {
+    let mut lines = Vec::new();
+    if let Some(reason) = &form.reason {
+        lines.push(Line::styled(reason.text(), theme::warning()));
+        lines.push(Line::raw(""));
+    }
+    for field in form.fields() {
+        let focused = form.focus == field;
+        let marker = if focused { "▸ " } else { "  " };
+        let mut spans = vec![Span::styled(
+            format!("{marker}{:<LABEL_WIDTH$}", field.label()),
+            if focused { theme::key() } else { theme::dim() },
+        )];
+        match field {
+            Field::Method => spans.extend(choice_spans(
+                &AuthMethod::ALL,
+                form.method,
+                AuthMethod::label,
+                focused,
+            )),
+            Field::Way => spans.extend(choice_spans(
+                &[AppRoleWay::Push, AppRoleWay::Wrapped, AppRoleWay::Pull],
+                form.way,
+                AppRoleWay::label,
+                focused,
+            )),
+            Field::SaveDefault => spans.push(Span::styled(
+                format!(
+                    "[{}] write the token to the token file (0600), as `bao login` does",
+                    if form.save_default { "x" } else { " " }
+                ),
+                if focused {
+                    theme::selected(true)
+                } else {
+                    theme::dim()
+                },
+            )),
+            field => {
+                let input = form.input(field).cloned().unwrap_or_default();
+                if field.masked() && !form.revealed {
+                    spans.extend(masked_spans(input.text.chars().count(), focused));
+                } else {
+                    spans.extend(input_spans(&input, focused));
+                }
+                if field == Field::RunnerRoleId && input.text.is_empty() && !focused {
+                    spans.push(Span::styled(
+                        "(empty: read with the worker's token)",
+                        theme::dim(),
+                    ));
+                }
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(error) = &form.error {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+    }
+    if form.busy {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Logging in…  (Esc stops waiting)",
+            theme::dim(),
+        ));
+    }
+    if !form.hints.is_empty() {
+        lines.push(Line::raw(""));
+        for hint in &form.hints {
+            lines.push(Line::styled(sanitize(hint).into_owned(), theme::dim()));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter logs in · Tab/↑↓ fields · ←/→ choices · Ctrl-r reveal · Ctrl-x log out · Esc closes",
+        theme::dim(),
+    ));
+    frame_dialog(frame, "Log in", lines, 100, false);
+}

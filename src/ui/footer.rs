@@ -101,6 +101,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
+        _ if app.login.is_some() => {
+            let mut pairs = vec![
+                ("Enter".into(), "log in"),
+                ("Tab".into(), "next field"),
+                ("←/→".into(), "choose"),
+                ("Ctrl-r".into(), "reveal"),
+            ];
+            if app.modal.is_some() {
+                pairs.push(("Esc".into(), "close (your dialog underneath stays)"));
+            } else {
+                pairs.push(("Esc".into(), "close"));
+            }
+            pairs
+        }
         (Some(Modal::Help { .. }), _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
         (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
             vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]

@@ -1,6 +1,7 @@
 //! Two header lines: where we are connected (and whether it is sealed), and who we are.
 
 use super::{spinner, text::sanitize, theme};
+use crate::app::session::RenewalState;
 use crate::app::App;
 use crate::app::state::Loadable;
 use ratatui::Frame;
@@ -89,7 +90,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             match view.remaining(app.clock) {
                 None => second.push(Span::raw("never expires")),
                 Some(left) => {
-                    let low = left < 300 || left * 10 < view.info.ttl_seconds;
+                    let full = view.info.creation_ttl.max(view.info.ttl_seconds);
+                    let low = left < 300 || left * 10 < full;
                     let style = if left == 0 {
                         theme::error()
                     } else if low {
@@ -105,8 +107,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     second.push(Span::styled(label, style));
                 }
             }
-            if !view.info.renewable {
-                second.push(Span::styled(" (not renewable)", theme::dim()));
+            match &app.session.renewal {
+                _ if view.info.ttl_seconds == 0 => {}
+                RenewalState::AtMaxTtl => {
+                    second.push(Span::styled(" (max TTL reached)", theme::warning()));
+                }
+                RenewalState::Retrying { failures, .. } => second.push(Span::styled(
+                    format!(" (renewal failed {failures}×, retrying)"),
+                    theme::warning(),
+                )),
+                RenewalState::InFlight => second.push(Span::styled(" (renewing)", theme::dim())),
+                RenewalState::Due(_) => second.push(Span::styled(" (auto-renew)", theme::dim())),
+                RenewalState::Off if !view.info.renewable => {
+                    second.push(Span::styled(" (not renewable)", theme::dim()));
+                }
+                RenewalState::Off => {}
             }
         }
     }

@@ -60,14 +60,29 @@ fn app_with_short_token() -> App {
 #[test]
 fn the_token_is_renewed_at_two_thirds_of_its_ttl_until_the_server_caps_it() {
     let mut app = app_with_short_token();
-    assert_eq!(app.session.renewal, RenewalState::Due(Duration::from_secs(4)));
+    assert_eq!(
+        app.session.renewal,
+        RenewalState::Due(Duration::from_secs(4))
+    );
     assert!(tick(&mut app, 3.9).is_empty());
-    assert_eq!(tick(&mut app, 4.0), vec![Effect::RenewToken { increment: 6 }]);
-    assert!(tick(&mut app, 4.1).is_empty(), "one renewal in flight at a time");
+    assert_eq!(
+        tick(&mut app, 4.0),
+        vec![Effect::RenewToken { increment: 6 }]
+    );
+    assert!(
+        tick(&mut app, 4.1).is_empty(),
+        "one renewal in flight at a time"
+    );
     renewed(&mut app, 6);
-    assert_eq!(app.session.renewal, RenewalState::Due(Duration::from_millis(8100)));
+    assert_eq!(
+        app.session.renewal,
+        RenewalState::Due(Duration::from_millis(8100))
+    );
     // The server gives less than asked: max TTL. No more renewals.
-    assert_eq!(tick(&mut app, 8.1), vec![Effect::RenewToken { increment: 6 }]);
+    assert_eq!(
+        tick(&mut app, 8.1),
+        vec![Effect::RenewToken { increment: 6 }]
+    );
     renewed(&mut app, 3);
     assert_eq!(app.session.renewal, RenewalState::AtMaxTtl);
     let status = app.status.as_ref().unwrap().text.clone();
@@ -100,14 +115,23 @@ fn the_relogin_dialog_opens_over_an_unsaved_edit_and_the_edit_survives() {
         },
     );
     assert!(tick(&mut app, 5.5).is_empty());
-    let login = app.login.as_ref().expect("the login dialog opens before the end");
+    let login = app
+        .login
+        .as_ref()
+        .expect("the login dialog opens before the end");
     assert_eq!(login.reason, Some(LoginReason::Ending { seconds_left: 2 }));
     assert_eq!(app.modal, form_before, "the form underneath is untouched");
     // Keys go to the login dialog, not to the form.
     type_text(&mut app, "s.new");
     assert_eq!(app.modal, form_before);
     let effects = press(&mut app, KeyCode::Enter);
-    let [Effect::Login { credentials, save_as_default: false }] = effects.as_slice() else {
+    let [
+        Effect::Login {
+            credentials,
+            save_as_default: false,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
     assert_eq!(
@@ -138,8 +162,18 @@ fn a_request_refused_for_a_dead_token_is_sent_again_after_login() {
         location: app.secret.location.clone().unwrap(),
     };
     let read = Effect::LookupToken;
-    update(&mut app, Action::SessionLost { retry: Box::new(write) });
-    update(&mut app, Action::SessionLost { retry: Box::new(read) });
+    update(
+        &mut app,
+        Action::SessionLost {
+            retry: Box::new(write),
+        },
+    );
+    update(
+        &mut app,
+        Action::SessionLost {
+            retry: Box::new(read),
+        },
+    );
     assert!(matches!(app.token, Loadable::Failed(_)));
     assert_eq!(
         app.login.as_ref().unwrap().reason,
@@ -154,7 +188,10 @@ fn a_request_refused_for_a_dead_token_is_sent_again_after_login() {
         })),
     );
     assert_eq!(effects.len(), 2, "{effects:?}");
-    assert!(matches!(effects[0], Effect::LoadMetadata { request: 99, .. }));
+    assert!(matches!(
+        effects[0],
+        Effect::LoadMetadata { request: 99, .. }
+    ));
     assert_eq!(effects[1], Effect::LookupToken);
     let status = app.status.as_ref().unwrap().text.clone();
     assert!(status.contains("2 request(s) sent again"), "{status}");
@@ -180,7 +217,10 @@ fn renewal_failures_back_off_and_a_revoked_token_asks_for_login() {
         }
     );
     assert!(tick(&mut app, 401.0).is_empty());
-    assert_eq!(tick(&mut app, 402.0), vec![Effect::RenewToken { increment: 600 }]);
+    assert_eq!(
+        tick(&mut app, 402.0),
+        vec![Effect::RenewToken { increment: 600 }]
+    );
     update(&mut app, failed());
     assert_eq!(
         app.session.renewal,
@@ -226,7 +266,15 @@ fn the_dialog_builds_each_kind_of_credentials_and_refuses_missing_fields() {
     assert_eq!((form.method, form.focus), (AuthMethod::Token, Field::Token));
     // Enter with nothing typed: refused, nothing sent.
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    assert!(app.login.as_ref().unwrap().error.as_ref().unwrap().contains("Token"));
+    assert!(
+        app.login
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("Token")
+    );
     // AppRole, worker -> runner.
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Right);
@@ -268,8 +316,16 @@ fn the_dialog_builds_each_kind_of_credentials_and_refuses_missing_fields() {
     );
     let form = app.login.as_ref().unwrap();
     assert!(!form.busy);
-    assert!(form.error.as_ref().unwrap().contains("invalid role or secret ID"));
-    assert!(matches!(form.credentials(), Ok(Credentials::AppRolePull { .. })));
+    assert!(
+        form.error
+            .as_ref()
+            .unwrap()
+            .contains("invalid role or secret ID")
+    );
+    assert!(matches!(
+        form.credentials(),
+        Ok(Credentials::AppRolePull { .. })
+    ));
 }
 
 #[test]

@@ -143,9 +143,15 @@ fn header_states_of_the_session() {
     let ttl_cell = support::fixtures::cell_at(&low, "4m 00s", 0);
     assert_eq!(ttl_cell.bg, ratatui::style::Color::Yellow);
     // Not renewable.
-    update(&mut app, Action::TokenLookedUp(Err(VaultError::Network("x".into()))));
+    update(
+        &mut app,
+        Action::TokenLookedUp(Err(VaultError::Network("x".into()))),
+    );
     let mut app = connected_app(SIZE);
-    update(&mut app, Action::TokenLookedUp(Ok(token(1800, 3600, false))));
+    update(
+        &mut app,
+        Action::TokenLookedUp(Ok(token(1800, 3600, false))),
+    );
     states.push(header(&app));
     insta::assert_snapshot!(states.join("\n---\n"));
     assert!(states[0].contains("(auto-renew)"));

@@ -209,7 +209,10 @@ pub fn session_lost(app: &mut App, retry: Effect) -> Vec<Effect> {
 /// Opens the login dialog on top of the current screen (the modal underneath stays as it is).
 pub fn open_login(app: &mut App, reason: LoginReason) {
     match &mut app.login {
-        Some(form) => form.reason = Some(reason),
+        Some(form) => {
+            form.reason = Some(reason);
+            form.busy = false;
+        }
         None => {
             let mut form = LoginForm::new(&app.login_defaults);
             form.reason = Some(reason);

@@ -1,8 +1,8 @@
 //! Two header lines: where we are connected (and whether it is sealed), and who we are.
 
 use super::{spinner, text::sanitize, theme};
-use crate::app::session::RenewalState;
 use crate::app::App;
+use crate::app::session::RenewalState;
 use crate::app::state::Loadable;
 use ratatui::Frame;
 use ratatui::layout::Rect;

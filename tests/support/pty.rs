@@ -83,7 +83,16 @@ impl PtyApp {
     }
 
     pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_until_within(what, Duration::from_secs(15), done)
+    }
+
+    pub fn wait_until_within(
+        &self,
+        what: &str,
+        limit: Duration,
+        done: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let screen = self.screen();
             if done(&screen) {

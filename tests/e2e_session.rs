@@ -160,3 +160,83 @@ fn logout_revokes_and_a_wrong_password_is_refused_in_words() {
     app.keys(&["q"]);
     app.wait_exit();
 }
+
+/// The value after `label` on the screen, up to the next space.
+fn value_after(screen: &str, label: &str) -> String {
+    let start = screen
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} in {screen}"))
+        + label.len();
+    screen[start..]
+        .trim_start()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_approle_browser_hands_out_a_wrapped_secret_id_that_logs_in_once_and_destroys_accessors() {
+    let (server, report) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start(&server, home.path(), server.root_token.expose());
+    app.wait_for("secret/ kv v2");
+    app.keys(&["A"]);
+    // ci-runner is the first role.
+    let screen = app.wait_for("Role ci-runner");
+    let runner = report.role("ci-runner").unwrap();
+    app.wait_for(&runner.role_id);
+    assert!(screen.contains("demo-app"));
+    // A plain secret-id adds an accessor, which the CLI sees; destroying it removes it.
+    app.keys(&["g"]);
+    app.wait_for("Secret-id accessors (1)");
+    let listed = bao_json(
+        &server,
+        &[
+            "list",
+            "-format=json",
+            "auth/approle/role/ci-runner/secret-id",
+        ],
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    app.keys(&["\t", "x"]);
+    app.wait_for("stops working at once");
+    app.keys(&["y"]);
+    app.wait_for("Secret-id accessors (0)");
+    assert!(
+        server
+            .bao(&["list", "auth/approle/role/ci-runner/secret-id"], None)
+            .is_err(),
+        "no secret-ids left"
+    );
+    // A wrapped one, revealed to be handed over.
+    app.keys(&["\t", "w", "\r"]);
+    let screen = app.wait_for("Wrapping token for ci-runner");
+    assert!(screen.contains("ttl 300s"), "{screen}");
+    app.keys(&["s"]);
+    let screen = app.wait_for("(shown once): s.");
+    let wrapping = value_after(&screen, "(shown once):");
+    app.keys(&["\x1b"]);
+    // Log in as the runner with it: L, AppRole, wrapped secret-id.
+    let login = |app: &mut PtyApp| {
+        app.keys(&[
+            "L",
+            UP,
+            RIGHT,
+            "\t",
+            RIGHT,
+            "\t",
+            "\t",
+            &runner.role_id,
+            "\t",
+        ]);
+        app.keys(&[&wrapping, "\r"]);
+    };
+    login(&mut app);
+    app.wait_for("policies app-readonly");
+    // The same wrapping token a second time: refused, in words.
+    login(&mut app);
+    app.wait_for("works once");
+    app.keys(&["\x1b", "q"]);
+    app.wait_exit();
+}

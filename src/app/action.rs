@@ -4,6 +4,8 @@ use super::history::VersionOperation;
 use super::tree::{Location, NodeId};
 use crate::secret::{SecretBytes, SecretText};
 use crate::vault::MetadataChange;
+use crate::vault::approle::{AuthMount, RoleSetting, SecretIdAccessor};
+use crate::vault::auth::GeneratedSecretId;
 use crate::vault::{
     Credentials, KvSecret, MountInfo, Renewal, SealStatus, SecretCapabilities, SecretMetadata,
     TokenInfo, VaultError,
@@ -69,6 +71,25 @@ pub enum Action {
     TokenRenewed {
         increment: u64,
         result: Result<Renewal, VaultError>,
+    },
+    AppRoleMountsLoaded(Result<Vec<AuthMount>, VaultError>),
+    AppRolesLoaded {
+        mount: String,
+        result: Result<Vec<String>, VaultError>,
+    },
+    AppRoleLoaded {
+        role: String,
+        settings: Result<Vec<RoleSetting>, VaultError>,
+        role_id: Result<String, VaultError>,
+        accessors: Result<Vec<SecretIdAccessor>, VaultError>,
+    },
+    SecretIdGenerated {
+        role: String,
+        result: Result<GeneratedSecretId, VaultError>,
+    },
+    SecretIdDestroyed {
+        accessor: String,
+        result: Result<(), VaultError>,
     },
     /// A request was refused and the token no longer works: `retry` goes out again after a login.
     SessionLost {
@@ -147,6 +168,26 @@ pub enum Effect {
     Logout,
     RenewToken {
         increment: u64,
+    },
+    LoadAppRoleMounts,
+    LoadAppRoles {
+        mount: String,
+    },
+    /// A role's settings, role-id and secret-id accessors.
+    LoadAppRole {
+        mount: String,
+        role: String,
+    },
+    GenerateSecretId {
+        mount: String,
+        role: String,
+        /// Response-wrap with this TTL (seconds).
+        wrap_ttl: Option<u64>,
+    },
+    DestroySecretId {
+        mount: String,
+        role: String,
+        accessor: String,
     },
     Copy {
         text: SecretText,

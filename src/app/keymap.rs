@@ -36,6 +36,7 @@ pub enum Command {
     NewSecret,
     CopySecret,
     Login,
+    AppRoleBrowser,
     Refresh,
     Help,
     Back,
@@ -70,6 +71,7 @@ pub enum Section {
     Write,
     History,
     Session,
+    AppRole,
     General,
     Dialogs,
 }
@@ -82,17 +84,19 @@ impl Section {
             Section::Write => "Write",
             Section::History => "Versions (KV v2)",
             Section::Session => "Session",
+            Section::AppRole => "AppRole browser (A)",
             Section::General => "General",
             Section::Dialogs => "Dialogs",
         }
     }
 
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Navigate,
         Section::Secret,
         Section::Write,
         Section::History,
         Section::Session,
+        Section::AppRole,
         Section::General,
         Section::Dialogs,
     ];
@@ -383,6 +387,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("login"),
     },
     Binding {
+        keys: &[ch('A')],
+        label: "A",
+        command: Command::AppRoleBrowser,
+        section: Section::Session,
+        help: "AppRole browser: roles, settings, role-ids, secret-ids (generate, list, destroy)",
+        hint: None,
+    },
+    Binding {
         keys: &[ch('R'), plain(KeyCode::F(5))],
         label: "R",
         command: Command::Refresh,
@@ -546,6 +558,118 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
     },
 ];
 
+/// Keys in the AppRole browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppRoleCommand {
+    Up,
+    Down,
+    SwitchList,
+    NextMount,
+    Generate,
+    GenerateWrapped,
+    Reveal,
+    Copy,
+    Destroy,
+    Reload,
+    Close,
+}
+
+pub const APPROLE_BINDINGS: &[Binding<AppRoleCommand>] = &[
+    Binding {
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        label: "j / ↓",
+        command: AppRoleCommand::Down,
+        section: Section::AppRole,
+        help: "next role or secret-id accessor",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        label: "k / ↑",
+        command: AppRoleCommand::Up,
+        section: Section::AppRole,
+        help: "previous role or secret-id accessor",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Tab)],
+        label: "Tab",
+        command: AppRoleCommand::SwitchList,
+        section: Section::AppRole,
+        help: "switch between the roles and the role's secret-id accessors",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch(']')],
+        label: "]",
+        command: AppRoleCommand::NextMount,
+        section: Section::AppRole,
+        help: "next AppRole auth mount",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('g')],
+        label: "g",
+        command: AppRoleCommand::Generate,
+        section: Section::AppRole,
+        help: "generate a secret-id for the role (shown once, masked)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('w')],
+        label: "w",
+        command: AppRoleCommand::GenerateWrapped,
+        section: Section::AppRole,
+        help: "generate a response-wrapped secret-id (a wrapping token; TTL asked, default 300s)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('s')],
+        label: "s",
+        command: AppRoleCommand::Reveal,
+        section: Section::AppRole,
+        help: "reveal or mask the generated secret-id",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('y')],
+        label: "y",
+        command: AppRoleCommand::Copy,
+        section: Section::AppRole,
+        help: "copy the generated secret-id (or the role-id when none was generated)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('x'), plain(KeyCode::Delete)],
+        label: "x / Del",
+        command: AppRoleCommand::Destroy,
+        section: Section::AppRole,
+        help: "destroy the selected secret-id accessor (asks first)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('R'), plain(KeyCode::F(5))],
+        label: "R",
+        command: AppRoleCommand::Reload,
+        section: Section::AppRole,
+        help: "reload the roles and the selected role",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc), ch('q')],
+        label: "Esc / q",
+        command: AppRoleCommand::Close,
+        section: Section::AppRole,
+        help: "close the browser",
+        hint: None,
+    },
+];
+
+/// The AppRole browser command a key press means, if any.
+pub fn approle_command_for(event: &KeyEvent) -> Option<AppRoleCommand> {
+    find(APPROLE_BINDINGS, event)
+}
+
 /// The command a key press means, if any. Shift is ignored for characters (`G` arrives as
 /// Shift+`G`); Control and Alt are not.
 pub fn command_for(event: &KeyEvent) -> Option<Command> {
@@ -585,7 +709,11 @@ pub fn section_rows(section: Section) -> Vec<(&'static str, &'static str)> {
         .iter()
         .filter(|b| b.section == section)
         .map(|b| (b.label, b.help));
-    main.chain(dialogs).collect()
+    let approle = APPROLE_BINDINGS
+        .iter()
+        .filter(|b| b.section == section)
+        .map(|b| (b.label, b.help));
+    main.chain(dialogs).chain(approle).collect()
 }
 
 pub fn binding(command: Command) -> &'static Binding {

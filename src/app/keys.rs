@@ -149,6 +149,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::EditMetadata => metadata_form::open(app),
         Command::EditSecret => write_flow::edit_in_form(app),
         Command::Login => super::login::open(app),
+        Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::EditInEditor => write_flow::edit_in_editor(app),
         Command::NewSecret => write_flow::new_secret(app),
         Command::CopySecret => write_flow::copy_secret(app),
@@ -263,6 +264,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
+        Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
         Modal::Help { scroll } => {
             match keymap::command_for(&key) {
                 Some(Command::Down) => *scroll = scroll.saturating_add(1),

@@ -1,6 +1,7 @@
 //! The pure state machine: `update(&mut App, Action) -> Vec<Effect>`. No I/O, no terminal.
 
 pub mod action;
+pub mod approle_browser;
 mod copy;
 pub mod diff;
 pub mod edit;

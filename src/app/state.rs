@@ -35,6 +35,7 @@ pub enum Modal {
     ConfirmWrite(super::write_flow::ConfirmWrite),
     Conflict(super::write_flow::Conflict),
     PathPrompt(super::write_flow::PathPrompt),
+    AppRole(Box<super::approle_browser::AppRoleBrowser>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, Sta
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write_flow;
-use super::{login, session};
+use super::{approle_browser, login, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -132,6 +132,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             session::token_renewed(app, increment, result)
         }
         Action::SessionLost { retry } => session::session_lost(app, *retry),
+        Action::AppRoleMountsLoaded(result) => approle_browser::mounts_loaded(app, result),
+        Action::AppRolesLoaded { mount, result } => {
+            approle_browser::roles_loaded(app, mount, result)
+        }
+        Action::AppRoleLoaded {
+            role,
+            settings,
+            role_id,
+            accessors,
+        } => approle_browser::role_loaded(app, role, settings, role_id, accessors),
+        Action::SecretIdGenerated { role, result } => {
+            approle_browser::secret_id_generated(app, role, result)
+        }
+        Action::SecretIdDestroyed { accessor, result } => {
+            approle_browser::secret_id_destroyed(app, accessor, result)
+        }
         Action::SealStatusLoaded(result) => {
             app.seal = match result {
                 Ok(status) => {

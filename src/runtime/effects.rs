@@ -156,6 +156,42 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
             result: client.renew_self(*increment).await,
         },
         Effect::Logout => Action::LoggedOut(client.revoke_self().await),
+        Effect::LoadAppRoleMounts => Action::AppRoleMountsLoaded(client.auth_mounts().await),
+        Effect::LoadAppRoles { mount } => Action::AppRolesLoaded {
+            mount: mount.clone(),
+            result: client.approle_roles(mount).await,
+        },
+        Effect::LoadAppRole { mount, role } => {
+            let (settings, role_id, accessors) = tokio::join!(
+                client.approle_role(mount, role),
+                client.approle_role_id(mount, role),
+                client.approle_secret_id_accessors(mount, role)
+            );
+            Action::AppRoleLoaded {
+                role: role.clone(),
+                settings,
+                role_id,
+                accessors,
+            }
+        }
+        Effect::GenerateSecretId {
+            mount,
+            role,
+            wrap_ttl,
+        } => Action::SecretIdGenerated {
+            role: role.clone(),
+            result: client.generate_secret_id(mount, role, *wrap_ttl).await,
+        },
+        Effect::DestroySecretId {
+            mount,
+            role,
+            accessor,
+        } => Action::SecretIdDestroyed {
+            accessor: accessor.clone(),
+            result: client
+                .approle_destroy_secret_id(mount, role, accessor)
+                .await,
+        },
         Effect::Login { .. } | Effect::EditInEditor { .. } | Effect::Copy { .. } | Effect::Quit => {
             return None;
         }

@@ -115,6 +115,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             pairs
         }
+        (Some(Modal::AppRole(_)), _) => vec![
+            ("g".into(), "secret-id"),
+            ("w".into(), "wrapped"),
+            ("Tab".into(), "accessors"),
+            ("x".into(), "destroy"),
+            ("y".into(), "copy"),
+            ("Esc".into(), "close"),
+        ],
         (Some(Modal::Help { .. }), _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
         (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
             vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of `&App`. Cost is bounded by the screen size (only visible rows are
 //! touched), never by the size of the tree.
 
+mod approle;
 mod dialog;
 mod diff;
 mod footer;
@@ -41,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             write::draw_conflict(frame, conflict, app.secret.revealed)
         }
         Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
+        Some(Modal::AppRole(browser)) => approle::draw(frame, app, browser),
         None => {}
     }
     if let Some(form) = &app.login {

@@ -168,7 +168,6 @@ fn value_after(screen: &str, label: &str) -> String {
         .unwrap_or_else(|| panic!("{label} in {screen}"))
         + label.len();
     screen[start..]
-        .trim_start()
         .split_whitespace()
         .next()
         .unwrap()

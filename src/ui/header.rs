@@ -108,7 +108,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 }
             }
             match &app.session.renewal {
-                _ if view.info.ttl_seconds == 0 => {}
                 RenewalState::AtMaxTtl => {
                     second.push(Span::styled(" (max TTL reached)", theme::warning()));
                 }

@@ -19,6 +19,7 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   BAO_TLS_SERVER_NAME / VAULT_TLS_SERVER_NAME   name to use for SNI and verification
   BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s)
   TRESOR_ROLE_ID / TRESOR_SECRET_ID      AppRole credentials for the login dialog
+  TRESOR_PROFILE / TRESOR_CONFIG         profile to use / config file with profiles
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
 
@@ -40,6 +41,16 @@ pub struct Cli {
 
     #[command(flatten)]
     pub login: LoginArgs,
+
+    /// Profile from the config file: its address, namespace, TLS files and login settings
+    /// (flags still win). The environment's token is not used with a profile.
+    #[arg(long, short = 'p', value_name = "NAME", env = "TRESOR_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Config file with [profiles.NAME] sections (default: tresor/config.toml in the platform
+    /// config directory; also TRESOR_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Log file (default: tresor.log in the platform state directory).
     #[arg(long, value_name = "FILE", global = true)]

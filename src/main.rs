@@ -2,7 +2,7 @@ use clap::Parser;
 use std::process::ExitCode;
 use std::time::Duration;
 use tresor::cli::{Cli, Command};
-use tresor::config::{self, Overrides};
+use tresor::config::{self, Overrides, profiles};
 use tresor::runtime::{self, UiOptions};
 use tresor::secret::Token;
 
@@ -22,29 +22,68 @@ fn overrides(cli: &Cli) -> Overrides {
     }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tresor::logging::init(cli.log_file.clone());
-    let login = config::LoginOverrides {
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn read(path: &std::path::Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+/// The connection and UI options from flags, the config file's profile and the environment.
+fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String> {
+    let login_flags = config::LoginOverrides {
         method: cli.login.auth_method.clone(),
         mount: cli.login.auth_mount.clone(),
         role: cli.login.role.clone(),
         role_id_file: cli.login.role_id_file.clone(),
         secret_id_file: cli.login.secret_id_file.clone(),
     };
-    let login = match config::resolve_login(&login, &|name| std::env::var(name).ok(), &|path| {
-        std::fs::read_to_string(path).ok()
-    }) {
-        Ok(defaults) => defaults,
-        Err(error) => {
-            eprintln!("tresor: {error}");
-            return ExitCode::from(2);
-        }
+    let config_path = cli.config.clone().or_else(|| profiles::config_path(&env));
+    // The demo runs on its own throwaway server: the user's profiles have no place there.
+    let demo = matches!(cli.command, Some(Command::Demo(_)));
+    let loaded = match &config_path {
+        Some(path) if !demo => profiles::load_config(path)?,
+        _ => None,
     };
+    let (settings, login_overrides) = match &cli.profile {
+        Some(name) => {
+            let loaded = loaded.as_ref().ok_or_else(|| {
+                format!(
+                    "--profile {name}: no config file at {}",
+                    config_path
+                        .as_deref()
+                        .map_or("(none)".into(), |p| p.display().to_string())
+                )
+            })?;
+            let profile = loaded.profile(name)?;
+            (
+                profiles::profile_settings(profile, overrides(cli), &env, &read),
+                profiles::profile_login(profile, &login_flags),
+            )
+        }
+        None => (config::resolve(overrides(cli), &env, &read), login_flags),
+    };
+    let login = config::resolve_login(&login_overrides, &env, &read)?;
     let ui = UiOptions {
         clipboard: cli.ui.clipboard,
         clipboard_clear_after: Duration::from_secs(cli.ui.clipboard_clear),
         login,
+        config: loaded,
+        profile: cli.profile.clone(),
+    };
+    Ok((settings, ui))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tresor::logging::init(cli.log_file.clone());
+    let (settings, ui) = match prepare(&cli) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            eprintln!("tresor: {error}");
+            return ExitCode::from(2);
+        }
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -55,10 +94,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match &cli.command {
-            None => {
-                let settings = config::resolve_from_process(overrides(&cli));
-                runtime::run_tui(settings, ui).await
-            }
+            None => runtime::run_tui(settings, ui).await,
             Some(Command::Demo(args)) => tresor::demo::run(args.clone(), ui).await,
         }
     });

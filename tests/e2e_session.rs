@@ -239,3 +239,80 @@ fn the_approle_browser_hands_out_a_wrapped_secret_id_that_logs_in_once_and_destr
     app.keys(&["\x1b", "q"]);
     app.wait_exit();
 }
+
+#[test]
+fn profiles_keep_their_own_sessions_and_namespaces_switch_the_tree() {
+    let (server, _) = seeded_server_blocking();
+    server
+        .bao(&["namespace", "create", "team-a"], None)
+        .expect("namespace");
+    server
+        .bao(
+            &["secrets", "enable", "-ns=team-a", "-path=team-kv", "kv-v2"],
+            None,
+        )
+        .expect("mount in the namespace");
+    let home = tempfile::tempdir().unwrap();
+    let root_file = home.path().join("root-token");
+    std::fs::write(&root_file, server.root_token.expose()).unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.ops]\naddress = \"{addr}\"\ntoken_file = \"{file}\"\n\n\
+             [profiles.reader]\naddress = \"{addr}\"\nauth_method = \"userpass\"\n",
+            addr = server.addr,
+            file = root_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let env = [
+        ("HOME", home.path().to_str().unwrap()),
+        ("TRESOR_CONFIG", config.to_str().unwrap()),
+        // Never used with a profile: a token meant for another server.
+        ("BAO_TOKEN", "s.from-the-environment"),
+        ("TRESOR_CLIPBOARD", "osc52"),
+    ];
+    let mut app = PtyApp::spawn(&["--profile", "ops"], &env);
+    app.wait_for("profile: ops");
+    app.wait_for("can be read by other users (mode 644)");
+    app.wait_for("policies root");
+
+    // reader: no token, so the login dialog opens on userpass.
+    app.keys(&["P", "j", "\r"]);
+    app.wait_for("profile: reader");
+    let screen = app.wait_for("[Userpass]");
+    assert!(
+        screen.contains("No token found"),
+        "the environment's token is not used: {screen}"
+    );
+    app.keys(&["demo", "\t", "demo-password", "\r"]);
+    app.wait_for("policies app-readonly");
+    // Back to ops: its session is still there, no login.
+    app.keys(&["P", "k", "\r"]);
+    app.wait_for("profile: ops");
+    let screen = app.wait_for("policies root");
+    assert!(!screen.contains("Log in"), "{screen}");
+    // And reader kept its login too.
+    app.keys(&["P", "j", "\r"]);
+    app.wait_for("profile: reader");
+    let screen = app.wait_for("policies app-readonly");
+    assert!(!screen.contains("Log in"), "{screen}");
+
+    // Namespaces, as ops (root may list them).
+    app.keys(&["P", "k", "\r"]);
+    app.wait_for("policies root");
+    app.keys(&["N"]);
+    app.wait_for("team-a/");
+    app.keys(&["j", "\r"]);
+    app.wait_for("ns: team-a");
+    app.wait_for("team-kv/ kv v2");
+    app.keys(&["N"]);
+    app.wait_for("team-a/  (current)");
+    app.keys(&["k", "\r"]);
+    let screen = app.wait_for("secret/ kv v2");
+    assert!(!screen.contains("ns: team-a"), "{screen}");
+    app.keys(&["q"]);
+    app.wait_exit();
+}

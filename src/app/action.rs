@@ -91,6 +91,8 @@ pub enum Action {
         accessor: String,
         result: Result<(), VaultError>,
     },
+    NamespacesLoaded(Result<Vec<String>, VaultError>),
+    ProfileSwitched(Result<super::picker::ProfileSwitch, String>),
     /// A request was refused and the token no longer works: `retry` goes out again after a login.
     SessionLost {
         retry: Box<Effect>,
@@ -168,6 +170,15 @@ pub enum Effect {
     Logout,
     RenewToken {
         increment: u64,
+    },
+    LoadNamespaces,
+    /// The client sends this namespace from now on (`None`: root).
+    SwitchNamespace {
+        namespace: Option<String>,
+    },
+    /// The runtime keeps the current profile's client (and token) and takes up the other's.
+    SwitchProfile {
+        name: String,
     },
     LoadAppRoleMounts,
     LoadAppRoles {

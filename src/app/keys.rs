@@ -150,6 +150,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::EditSecret => write_flow::edit_in_form(app),
         Command::Login => super::login::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
+        Command::SwitchProfile => super::picker::open_profiles(app),
+        Command::SwitchNamespace => super::picker::open_namespaces(app),
         Command::EditInEditor => write_flow::edit_in_editor(app),
         Command::NewSecret => write_flow::new_secret(app),
         Command::CopySecret => write_flow::copy_secret(app),
@@ -265,6 +267,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
+        Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Help { scroll } => {
             match keymap::command_for(&key) {
                 Some(Command::Down) => *scroll = scroll.saturating_add(1),

@@ -14,6 +14,7 @@ pub mod layout;
 pub mod login;
 pub mod metadata_form;
 mod mouse;
+pub mod picker;
 pub mod secret_pane;
 pub mod session;
 pub mod state;

@@ -36,6 +36,7 @@ pub enum Modal {
     Conflict(super::write_flow::Conflict),
     PathPrompt(super::write_flow::PathPrompt),
     AppRole(Box<super::approle_browser::AppRoleBrowser>),
+    Picker(super::picker::Picker),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +134,9 @@ pub struct App {
     pub login: Option<super::login::LoginForm>,
     pub login_defaults: crate::config::LoginDefaults,
     pub session: super::session::Session,
+    /// The profile in use, and every profile `P` offers (the command-line session included).
+    pub profile: String,
+    pub profiles: Vec<String>,
     pub should_quit: bool,
 }
 
@@ -163,6 +167,8 @@ impl App {
             login: None,
             login_defaults: crate::config::LoginDefaults::default(),
             session: super::session::Session::default(),
+            profile: super::picker::COMMAND_LINE.to_string(),
+            profiles: vec![super::picker::COMMAND_LINE.to_string()],
             should_quit: false,
         }
     }

@@ -12,7 +12,7 @@ use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, Sta
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write_flow;
-use super::{approle_browser, login, session};
+use super::{approle_browser, login, picker, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -132,6 +132,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             session::token_renewed(app, increment, result)
         }
         Action::SessionLost { retry } => session::session_lost(app, *retry),
+        Action::NamespacesLoaded(result) => picker::namespaces_loaded(app, result),
+        Action::ProfileSwitched(result) => picker::profile_switched(app, result),
         Action::AppRoleMountsLoaded(result) => approle_browser::mounts_loaded(app, result),
         Action::AppRolesLoaded { mount, result } => {
             approle_browser::roles_loaded(app, mount, result)

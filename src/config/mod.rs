@@ -5,6 +5,7 @@
 //! `~/.vault-token`). Resolution is a pure function of an environment lookup so it can be tested.
 
 mod login;
+pub mod profiles;
 pub use login::{LoginDefaults, LoginOverrides, resolve_login};
 
 use crate::secret::Token;
@@ -38,6 +39,7 @@ pub enum TokenSource {
     Flag,
     Env,
     File,
+    Profile,
 }
 
 /// Values given on the command line; `None` means "not given, look at the environment".

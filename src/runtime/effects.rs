@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub struct EffectRunner {
     pub client: VaultClient,
+    pub profiles: super::profiles::ProfileSessions,
     pub actions: UnboundedSender<Action>,
     pub clipboard: Clipboard,
     pub clipboard_clear_after: Duration,
@@ -156,6 +157,7 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
             result: client.renew_self(*increment).await,
         },
         Effect::Logout => Action::LoggedOut(client.revoke_self().await),
+        Effect::LoadNamespaces => Action::NamespacesLoaded(client.namespaces().await),
         Effect::LoadAppRoleMounts => Action::AppRoleMountsLoaded(client.auth_mounts().await),
         Effect::LoadAppRoles { mount } => Action::AppRolesLoaded {
             mount: mount.clone(),
@@ -192,7 +194,12 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
                 .approle_destroy_secret_id(mount, role, accessor)
                 .await,
         },
-        Effect::Login { .. } | Effect::EditInEditor { .. } | Effect::Copy { .. } | Effect::Quit => {
+        Effect::Login { .. }
+        | Effect::EditInEditor { .. }
+        | Effect::Copy { .. }
+        | Effect::SwitchNamespace { .. }
+        | Effect::SwitchProfile { .. }
+        | Effect::Quit => {
             return None;
         }
     })
@@ -278,6 +285,13 @@ impl EffectRunner {
                 });
             }
             Effect::LookupToken if !client.has_token() => {}
+            Effect::SwitchNamespace { namespace } => {
+                self.client = self.client.with_namespace(namespace);
+            }
+            Effect::SwitchProfile { name } => {
+                let result = self.profiles.switch(&mut self.client, &name);
+                let _ = self.actions.send(Action::ProfileSwitched(result));
+            }
             Effect::Copy {
                 text,
                 description,

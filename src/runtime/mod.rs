@@ -3,6 +3,7 @@
 
 pub mod editor;
 pub mod effects;
+pub mod profiles;
 pub mod terminal;
 
 use crate::app::state::ConnectionView;
@@ -25,6 +26,9 @@ pub struct UiOptions {
     pub clipboard: ClipboardChoice,
     pub clipboard_clear_after: Duration,
     pub login: crate::config::LoginDefaults,
+    /// The config file (profiles) and the profile in use, when any.
+    pub config: Option<crate::config::profiles::LoadedConfig>,
+    pub profile: Option<String>,
 }
 
 fn action_for(event: Event) -> Option<Action> {
@@ -52,8 +56,25 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         .map_or(0, |d| d.as_secs() as i64);
     app.clipboard_clear_after = options.clipboard_clear_after;
     app.login_defaults = options.login.clone();
+    let profiles = profiles::ProfileSessions::new(
+        options.config.clone(),
+        options
+            .profile
+            .clone()
+            .unwrap_or_else(|| crate::app::picker::COMMAND_LINE.to_string()),
+        ConnectionView::from_settings(&settings),
+        options.login.clone(),
+    );
+    app.profile = profiles.current.clone();
+    app.profiles = profiles.names();
+    if let Some(config) = &options.config
+        && !config.warnings.is_empty()
+    {
+        app.set_status(crate::app::StatusKind::Warning, config.warnings.join(" · "));
+    }
     let mut runner = EffectRunner {
         client,
+        profiles,
         actions: actions_tx,
         clipboard: Clipboard::new(options.clipboard),
         clipboard_clear_after: options.clipboard_clear_after,

@@ -115,6 +115,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             pairs
         }
+        (Some(Modal::Picker(_)), _) => vec![
+            ("Enter".into(), "switch"),
+            ("j/k".into(), "move"),
+            ("Esc".into(), "close"),
+        ],
         (Some(Modal::AppRole(_)), _) => vec![
             ("g".into(), "secret-id"),
             ("w".into(), "wrapped"),

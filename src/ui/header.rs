@@ -36,6 +36,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(" "),
         Span::styled(sanitize(&app.connection.addr).into_owned(), theme::title()),
     ];
+    if app.profile != crate::app::picker::COMMAND_LINE {
+        first.push(Span::styled(
+            format!("  profile: {}", sanitize(&app.profile)),
+            theme::dim(),
+        ));
+    }
     if let Some(namespace) = &app.connection.namespace {
         first.push(Span::styled(
             format!("  ns: {}", sanitize(namespace)),

@@ -10,6 +10,7 @@ mod help;
 mod jump;
 mod login;
 mod metadata;
+mod picker;
 mod secret;
 pub mod text;
 pub mod theme;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
         Some(Modal::AppRole(browser)) => approle::draw(frame, app, browser),
+        Some(Modal::Picker(list)) => picker::draw(frame, app, list),
         None => {}
     }
     if let Some(form) = &app.login {

@@ -147,6 +147,18 @@ impl VaultClient {
         }
     }
 
+    /// The same connection in another namespace (`None`: root).
+    pub fn with_namespace(&self, namespace: Option<String>) -> Self {
+        Self {
+            namespace: namespace.filter(|n| !n.trim().is_empty()),
+            ..self.clone()
+        }
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
     pub fn has_token(&self) -> bool {
         self.token.as_ref().is_some_and(|t| !t.is_empty())
     }

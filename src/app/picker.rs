@@ -1,0 +1,269 @@
+//! Two small pickers: `P` switches profile (each keeps its own session: switching back needs no
+//! new login), `N` switches namespace (children from `LIST sys/namespaces`, the parent, root).
+
+use super::action::Effect;
+use super::login::LoginReason;
+use super::state::{App, ConnectionView, Loadable, Modal, StatusKind};
+use crate::config::LoginDefaults;
+use crate::vault::VaultError;
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The name of the session started from the command line and environment (no `--profile`).
+pub const COMMAND_LINE: &str = "(command line)";
+/// The root namespace in the namespace list.
+pub const ROOT_NAMESPACE: &str = "(root)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerKind {
+    Profile,
+    Namespace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickerItem {
+    pub label: String,
+    /// Profile name, or the full namespace path (`None`: root).
+    pub value: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub kind: PickerKind,
+    pub items: Loadable<Vec<PickerItem>>,
+    pub cursor: usize,
+}
+
+/// A profile switch as the runtime reports it.
+#[derive(Debug, Clone)]
+pub struct ProfileSwitch {
+    pub name: String,
+    pub connection: ConnectionView,
+    pub login: LoginDefaults,
+    pub warnings: Vec<String>,
+}
+
+/// `P`: the profiles of the config file (and the command-line session).
+pub fn open_profiles(app: &mut App) -> Vec<Effect> {
+    if app.profiles.len() <= 1 {
+        app.set_status(
+            StatusKind::Info,
+            "No other profiles: add [profiles.NAME] sections to the config file (see README).",
+        );
+        return Vec::new();
+    }
+    let items = app
+        .profiles
+        .iter()
+        .map(|name| PickerItem {
+            label: name.clone(),
+            value: Some(name.clone()),
+            current: *name == app.profile,
+        })
+        .collect::<Vec<_>>();
+    let cursor = items.iter().position(|i| i.current).unwrap_or(0);
+    app.modal = Some(Modal::Picker(Picker {
+        kind: PickerKind::Profile,
+        items: Loadable::Ready(items),
+        cursor,
+    }));
+    Vec::new()
+}
+
+/// `N`: ask for the child namespaces of the current one.
+pub fn open_namespaces(app: &mut App) -> Vec<Effect> {
+    app.modal = Some(Modal::Picker(Picker {
+        kind: PickerKind::Namespace,
+        items: Loadable::Loading,
+        cursor: 0,
+    }));
+    vec![Effect::LoadNamespaces]
+}
+
+/// The choices: root, the parent, the current one, and the children the server listed.
+pub fn namespace_items(current: Option<&str>, children: &[String]) -> Vec<PickerItem> {
+    let current = current
+        .map(|c| c.trim_matches('/'))
+        .filter(|c| !c.is_empty());
+    let mut items = vec![PickerItem {
+        label: ROOT_NAMESPACE.into(),
+        value: None,
+        current: current.is_none(),
+    }];
+    if let Some(path) = current {
+        if let Some((parent, _)) = path.rsplit_once('/') {
+            items.push(PickerItem {
+                label: format!("{parent}/ (parent)"),
+                value: Some(parent.to_string()),
+                current: false,
+            });
+        }
+        items.push(PickerItem {
+            label: format!("{path}/"),
+            value: Some(path.to_string()),
+            current: true,
+        });
+    }
+    for child in children {
+        let child = child.trim_matches('/');
+        let full = match current {
+            Some(path) => format!("{path}/{child}"),
+            None => child.to_string(),
+        };
+        items.push(PickerItem {
+            label: format!("{full}/"),
+            value: Some(full),
+            current: false,
+        });
+    }
+    items
+}
+
+pub fn namespaces_loaded(app: &mut App, result: Result<Vec<String>, VaultError>) -> Vec<Effect> {
+    let current = app.connection.namespace.clone();
+    let Some(Modal::Picker(picker)) = &mut app.modal else {
+        return Vec::new();
+    };
+    if picker.kind != PickerKind::Namespace {
+        return Vec::new();
+    }
+    picker.items = match result {
+        Ok(children) => Loadable::Ready(namespace_items(current.as_deref(), &children)),
+        // A token that may not list still gets root, the parent and the current one.
+        Err(error) if error.is_permission_denied() => {
+            Loadable::Ready(namespace_items(current.as_deref(), &[]))
+        }
+        Err(error) => Loadable::Failed(error.to_string()),
+    };
+    if let Loadable::Ready(items) = &picker.items {
+        picker.cursor = items.iter().position(|i| i.current).unwrap_or(0);
+    }
+    Vec::new()
+}
+
+pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let Some(Modal::Picker(picker)) = &mut app.modal else {
+        return Vec::new();
+    };
+    let len = match &picker.items {
+        Loadable::Ready(items) => items.len(),
+        _ => 0,
+    };
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => app.modal = None,
+        KeyCode::Down | KeyCode::Char('j') if len > 0 => {
+            picker.cursor = (picker.cursor + 1).min(len - 1);
+        }
+        KeyCode::Up | KeyCode::Char('k') => picker.cursor = picker.cursor.saturating_sub(1),
+        KeyCode::Enter => {
+            let Loadable::Ready(items) = &picker.items else {
+                return Vec::new();
+            };
+            let Some(item) = items.get(picker.cursor).cloned() else {
+                return Vec::new();
+            };
+            let kind = picker.kind;
+            app.modal = None;
+            if item.current {
+                return Vec::new();
+            }
+            return match kind {
+                PickerKind::Profile => vec![Effect::SwitchProfile {
+                    name: item.value.unwrap_or_default(),
+                }],
+                PickerKind::Namespace => switch_namespace(app, item.value),
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Everything shown belongs to the old namespace: start over in the new one.
+fn switch_namespace(app: &mut App, namespace: Option<String>) -> Vec<Effect> {
+    app.connection.namespace = namespace.clone();
+    app.secret = Default::default();
+    let mut effects = vec![Effect::SwitchNamespace {
+        namespace: namespace.clone(),
+    }];
+    app.tree = super::tree::Tree {
+        generation: app.tree.generation + 1,
+        ..Default::default()
+    };
+    effects.extend(super::update::refresh(app));
+    app.set_status(
+        StatusKind::Info,
+        format!(
+            "Namespace {}",
+            namespace.as_deref().unwrap_or(ROOT_NAMESPACE)
+        ),
+    );
+    effects
+}
+
+/// After a profile switch: a fresh screen on the other server, its own session.
+pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) -> Vec<Effect> {
+    let switch = match result {
+        Ok(switch) => switch,
+        Err(message) => {
+            app.set_status(StatusKind::Error, message);
+            return Vec::new();
+        }
+    };
+    app.profile = switch.name.clone();
+    app.connection = switch.connection;
+    app.login_defaults = switch.login;
+    app.token = Loadable::Loading;
+    app.seal = Loadable::Loading;
+    app.mounts = Loadable::Loading;
+    app.secret = Default::default();
+    app.tree = super::tree::Tree {
+        generation: app.tree.generation + 1,
+        ..Default::default()
+    };
+    app.capabilities.clear();
+    app.capabilities_pending.clear();
+    app.session = Default::default();
+    app.login = None;
+    app.modal = None;
+    app.editing = None;
+    app.pending_edit = None;
+    let effects = app.start();
+    if app.login.is_none() {
+        let mut text = format!("Profile {}", switch.name);
+        for warning in &switch.warnings {
+            text.push_str(" · ");
+            text.push_str(warning);
+        }
+        app.set_status(StatusKind::Info, text);
+    } else if let Some(form) = &mut app.login {
+        form.reason = Some(LoginReason::NoToken);
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_choices_are_root_parent_current_and_children() {
+        let items = namespace_items(Some("team/a"), &["x/".into(), "y/".into()]);
+        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "(root)",
+                "team/ (parent)",
+                "team/a/",
+                "team/a/x/",
+                "team/a/y/"
+            ]
+        );
+        assert_eq!(items[3].value.as_deref(), Some("team/a/x"));
+        assert!(items[2].current);
+        let root = namespace_items(None, &["team/".into()]);
+        assert!(root[0].current && root[0].value.is_none());
+        assert_eq!(root[1].value.as_deref(), Some("team"));
+    }
+}

@@ -1,0 +1,285 @@
+//! Named profiles in a TOML file under the platform config dir (`tresor/config.toml`, or
+//! `TRESOR_CONFIG`): address, namespace, TLS files, auth method/mount/role, nodes to watch.
+//! No secrets unless the user puts them there (`token`, `token_file`), and a warning when the
+//! file can be read by group or others.
+//!
+//! With a profile the environment's token and the default token file are not used: a token
+//! meant for one server is never sent to another. The profile's `token` or `token_file` is,
+//! else the login dialog opens with the profile's auth method filled in.
+
+use super::{ConnectionSettings, LoginOverrides, Overrides, TokenSource, resolve};
+use crate::secret::Token;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub address: Option<String>,
+    pub namespace: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub ca_path: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub tls_server_name: Option<String>,
+    #[serde(default)]
+    pub skip_verify: bool,
+    /// Per-request timeout, e.g. "30s".
+    pub timeout: Option<String>,
+    /// token, approle, userpass or ldap.
+    pub auth_method: Option<String>,
+    pub auth_mount: Option<String>,
+    /// The AppRole runner role (worker -> runner login).
+    pub role: Option<String>,
+    pub role_id_file: Option<PathBuf>,
+    pub secret_id_file: Option<PathBuf>,
+    /// A token in the file itself (discouraged: prefer token_file or a login).
+    pub token: Option<Token>,
+    pub token_file: Option<PathBuf>,
+    /// Nodes to watch on the Seal screen (api addresses).
+    #[serde(default)]
+    pub nodes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// A config file read from disk, with what the user should know about it.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub file: ConfigFile,
+    pub warnings: Vec<String>,
+}
+
+impl LoadedConfig {
+    pub fn profile(&self, name: &str) -> Result<&Profile, String> {
+        self.file.profiles.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.file.profiles.keys().map(String::as_str).collect();
+            format!(
+                "no profile {name:?} in {} (profiles: {})",
+                self.path.display(),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.file.profiles.keys().cloned().collect()
+    }
+}
+
+/// `TRESOR_CONFIG`, else `<config dir>/tresor/config.toml`.
+pub fn config_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    if let Some(path) = env("TRESOR_CONFIG").filter(|p| !p.trim().is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("", "", "tresor")
+        .map(|dirs| dirs.config_dir().join("config.toml"))
+}
+
+/// Parses a config file's text; `mode` is its Unix permission bits (for the warning).
+pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, String> {
+    let file: ConfigFile =
+        toml::from_str(text).map_err(|error| format!("{}: {}", path.display(), error.message()))?;
+    let mut warnings = Vec::new();
+    if mode & 0o077 != 0 {
+        let secrets = file.profiles.values().any(|p| p.token.is_some());
+        warnings.push(format!(
+            "{} can be read by other users (mode {:o}){}: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            if secrets { " and holds a token" } else { "" },
+            path.display()
+        ));
+    }
+    Ok(LoadedConfig {
+        path: path.to_path_buf(),
+        file,
+        warnings,
+    })
+}
+
+/// Reads the config file; a missing file is `None`, a broken one an error.
+pub fn load_config(path: &Path) -> Result<Option<LoadedConfig>, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("{}: {error}", path.display())),
+    };
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode())
+        .unwrap_or(0o600);
+    parse_config(path, &text, mode).map(Some)
+}
+
+/// A profile's connection: command-line flags first, then the profile, then the environment
+/// (minus its token and token file), then the defaults.
+pub fn profile_settings(
+    profile: &Profile,
+    flags: Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+    read_file: &dyn Fn(&Path) -> Option<String>,
+) -> ConnectionSettings {
+    let from_profile_token = flags.token.is_none() && profile.token.is_some();
+    let merged = Overrides {
+        addr: flags.addr.or_else(|| profile.address.clone()),
+        token: flags.token.or_else(|| profile.token.clone()),
+        namespace: flags.namespace.or_else(|| profile.namespace.clone()),
+        ca_cert: flags.ca_cert.or_else(|| profile.ca_cert.clone()),
+        ca_path: flags.ca_path.or_else(|| profile.ca_path.clone()),
+        client_cert: flags.client_cert.or_else(|| profile.client_cert.clone()),
+        client_key: flags.client_key.or_else(|| profile.client_key.clone()),
+        skip_verify: flags.skip_verify || profile.skip_verify,
+        tls_server_name: flags
+            .tls_server_name
+            .or_else(|| profile.tls_server_name.clone()),
+        timeout: flags
+            .timeout
+            .or_else(|| profile.timeout.as_deref().and_then(super::parse_duration)),
+    };
+    let without_tokens = |name: &str| {
+        if name.ends_with("TOKEN") || name.ends_with("TOKEN_PATH") || name == "HOME" {
+            None
+        } else {
+            env(name)
+        }
+    };
+    let mut settings = resolve(merged, &without_tokens, read_file);
+    if from_profile_token {
+        settings.token_source = TokenSource::Profile;
+    }
+    if settings.token.is_none()
+        && let Some(path) = &profile.token_file
+        && let Some(text) = read_file(path)
+        && !text.trim().is_empty()
+    {
+        settings.token = Some(Token::new(text.trim()));
+        settings.token_source = TokenSource::File;
+    }
+    settings
+}
+
+/// A profile's login defaults, under the command line's.
+pub fn profile_login(profile: &Profile, flags: &LoginOverrides) -> LoginOverrides {
+    LoginOverrides {
+        method: flags.method.clone().or_else(|| profile.auth_method.clone()),
+        mount: flags.mount.clone().or_else(|| profile.auth_mount.clone()),
+        role: flags.role.clone().or_else(|| profile.role.clone()),
+        role_id_file: flags
+            .role_id_file
+            .clone()
+            .or_else(|| profile.role_id_file.clone()),
+        secret_id_file: flags
+            .secret_id_file
+            .clone()
+            .or_else(|| profile.secret_id_file.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+[profiles.prod]
+address = "https://vault.prod.example.com:8200"
+namespace = "ops"
+ca_cert = "/etc/ssl/prod-ca.pem"
+auth_method = "approle"
+auth_mount = "ci-approle"
+role = "deployer"
+nodes = ["https://10.0.0.1:8200", "https://10.0.0.2:8200"]
+
+[profiles.dev]
+address = "http://127.0.0.1:8200"
+token = "s.dev-token-in-file"
+"#;
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "BAO_ADDR" => Some("https://from-env:8200".into()),
+            "BAO_TOKEN" => Some("s.env-token".into()),
+            "HOME" => Some("/home/ana".into()),
+            "BAO_CLIENT_TIMEOUT" => Some("5s".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn profiles_parse_and_group_readable_files_are_warned_about() {
+        let config = parse_config(Path::new("/c/config.toml"), TEXT, 0o644).unwrap();
+        assert_eq!(config.names(), vec!["dev", "prod"]);
+        assert_eq!(config.profile("prod").unwrap().nodes.len(), 2);
+        assert!(
+            config.warnings[0].contains("mode 644") && config.warnings[0].contains("holds a token")
+        );
+        assert!(
+            !format!("{config:?}").contains("s.dev-token-in-file"),
+            "Debug hides the token"
+        );
+        assert!(
+            parse_config(Path::new("/c"), TEXT, 0o600)
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+        let unknown = parse_config(Path::new("/c"), "[profiles.x]\nadress = \"typo\"\n", 0o600);
+        assert!(unknown.unwrap_err().contains("adress"));
+        assert!(config.profile("nope").unwrap_err().contains("dev, prod"));
+    }
+
+    #[test]
+    fn a_profile_beats_the_environment_and_never_takes_its_token() {
+        let config = parse_config(Path::new("/c"), TEXT, 0o600).unwrap();
+        let read = |path: &Path| {
+            (path == Path::new("/home/ana/.vault-token")).then(|| "s.file".to_string())
+        };
+        let prod = profile_settings(
+            config.profile("prod").unwrap(),
+            Overrides::default(),
+            &env,
+            &read,
+        );
+        assert_eq!(prod.addr, "https://vault.prod.example.com:8200");
+        assert_eq!(prod.namespace.as_deref(), Some("ops"));
+        assert!(prod.token.is_none(), "neither BAO_TOKEN nor ~/.vault-token");
+        assert_eq!(
+            prod.timeout,
+            std::time::Duration::from_secs(5),
+            "other env settings apply"
+        );
+        let dev = profile_settings(
+            config.profile("dev").unwrap(),
+            Overrides::default(),
+            &env,
+            &read,
+        );
+        assert_eq!(dev.token.unwrap().expose(), "s.dev-token-in-file");
+        assert_eq!(dev.token_source, TokenSource::Profile);
+        // Flags beat the profile.
+        let flagged = profile_settings(
+            config.profile("prod").unwrap(),
+            Overrides {
+                addr: Some("https://flag:8200".into()),
+                ..Overrides::default()
+            },
+            &env,
+            &read,
+        );
+        assert_eq!(flagged.addr, "https://flag:8200");
+        let login = profile_login(config.profile("prod").unwrap(), &LoginOverrides::default());
+        assert_eq!(login.method.as_deref(), Some("approle"));
+        assert_eq!(login.mount.as_deref(), Some("ci-approle"));
+    }
+}

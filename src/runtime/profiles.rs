@@ -1,0 +1,135 @@
+//! The sessions of the profiles used so far: switching away keeps a profile's client (and its
+//! token); switching back takes it up again without a new login.
+
+use crate::app::picker::{COMMAND_LINE, ProfileSwitch};
+use crate::app::state::ConnectionView;
+use crate::config::profiles::{LoadedConfig, profile_login, profile_settings};
+use crate::config::{LoginDefaults, LoginOverrides, Overrides, resolve_login};
+use crate::vault::VaultClient;
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct ProfileSessions {
+    pub config: Option<LoadedConfig>,
+    pub current: String,
+    /// The command-line session's login defaults, for switching back to it.
+    pub command_line_login: LoginDefaults,
+    pub command_line_view: ConnectionView,
+    kept: HashMap<String, (VaultClient, ConnectionView, LoginDefaults)>,
+}
+
+impl ProfileSessions {
+    pub fn new(
+        config: Option<LoadedConfig>,
+        current: String,
+        view: ConnectionView,
+        login: LoginDefaults,
+    ) -> Self {
+        Self {
+            config,
+            current,
+            command_line_login: login,
+            command_line_view: view,
+            kept: HashMap::new(),
+        }
+    }
+
+    /// Every profile `P` offers: the one in use first when it is the command line.
+    pub fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.current == COMMAND_LINE || self.kept.contains_key(COMMAND_LINE) {
+            names.push(COMMAND_LINE.to_string());
+        }
+        if let Some(config) = &self.config {
+            names.extend(config.names());
+        }
+        names
+    }
+
+    /// Keeps the current client under the current profile and gives `client` the other's.
+    pub fn switch(
+        &mut self,
+        client: &mut VaultClient,
+        name: &str,
+    ) -> Result<ProfileSwitch, String> {
+        let current_view = self.view_of_current(client);
+        let current_login = self.login_of_current();
+        let (next_client, view, login, warnings) = match self.kept.remove(name) {
+            Some((kept, view, login)) => (kept, view, login, Vec::new()),
+            None => self.open(name)?,
+        };
+        let previous = std::mem::replace(client, next_client);
+        self.kept.insert(
+            self.current.clone(),
+            (previous, current_view, current_login),
+        );
+        self.current = name.to_string();
+        Ok(ProfileSwitch {
+            name: name.to_string(),
+            connection: view,
+            login,
+            warnings,
+        })
+    }
+
+    fn view_of_current(&self, client: &VaultClient) -> ConnectionView {
+        let mut view = self
+            .kept
+            .get(&self.current)
+            .map(|(_, view, _)| view.clone())
+            .unwrap_or_else(|| self.command_line_view.clone());
+        view.has_token = client.has_token();
+        view.namespace = client.namespace().map(str::to_string);
+        view
+    }
+
+    fn login_of_current(&self) -> LoginDefaults {
+        if self.current == COMMAND_LINE {
+            return self.command_line_login.clone();
+        }
+        self.config
+            .as_ref()
+            .and_then(|c| c.profile(&self.current).ok())
+            .and_then(|p| {
+                resolve_login(
+                    &profile_login(p, &LoginOverrides::default()),
+                    &|name| std::env::var(name).ok(),
+                    &|path| std::fs::read_to_string(path).ok(),
+                )
+                .ok()
+            })
+            .unwrap_or_default()
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn open(
+        &self,
+        name: &str,
+    ) -> Result<(VaultClient, ConnectionView, LoginDefaults, Vec<String>), String> {
+        let config = self
+            .config
+            .as_ref()
+            .ok_or_else(|| "no config file with profiles".to_string())?;
+        let profile = config.profile(name)?;
+        let settings = profile_settings(
+            profile,
+            Overrides::default(),
+            &|name| std::env::var(name).ok(),
+            &|path| std::fs::read_to_string(path).ok(),
+        );
+        let client =
+            VaultClient::new(&settings).map_err(|error| format!("profile {name}: {error}"))?;
+        let login = resolve_login(
+            &profile_login(profile, &LoginOverrides::default()),
+            &|name| std::env::var(name).ok(),
+            &|path| std::fs::read_to_string(path).ok(),
+        )
+        .map_err(|error| format!("profile {name}: {error}"))?;
+        Ok((
+            client,
+            ConnectionView::from_settings(&settings),
+            login,
+            config.warnings.clone(),
+        ))
+    }
+}

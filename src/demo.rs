@@ -298,27 +298,26 @@ async fn seed_approle(
 pub fn banner(report: &SeedReport) -> Vec<String> {
     let mut lines = Vec::new();
     for role in &report.roles {
-        let secret = role
-            .secret_id
-            .as_ref()
-            .map_or_else(String::new, |s| format!("  secret_id {}", s.expose()));
-        lines.push(format!(
-            "  AppRole {}/{}: role_id {}{secret}",
+        let name = format!(
+            "AppRole {}/{}",
             role.mount.trim_end_matches('/'),
-            role.role,
-            role.role_id
-        ));
+            role.role
+        );
+        lines.push(format!("  {name:<26} role_id   {}", role.role_id));
+        if let Some(secret) = &role.secret_id {
+            lines.push(format!("  {:<26} secret_id {}", "", secret.expose()));
+        }
     }
     if report.role("ci-worker").is_some() && report.role("ci-runner").is_some() {
         lines.push(
-            "    (pull login: L, AppRole, \"worker -> runner\": worker ci-worker, runner role ci-runner)"
+            "  (worker -> runner login: the ci-worker ids as the worker, runner role ci-runner)"
                 .into(),
         );
     }
     for (mount, user, password) in &report.users {
         lines.push(format!(
-            "  Userpass {}/: {user} / {}",
-            mount.trim_end_matches('/'),
+            "  {:<26} {user} / {}",
+            format!("Userpass {}/", mount.trim_end_matches('/')),
             password.expose()
         ));
     }

@@ -59,7 +59,7 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
             let profile = loaded.profile(name)?;
             (
                 profiles::profile_settings(profile, overrides(cli), &env, &read),
-                profiles::profile_login(profile, &login_flags),
+                profiles::profile_login(&profile.expanded(&env), &login_flags),
             )
         }
         None => (config::resolve(overrides(cli), &env, &read), login_flags),

@@ -123,6 +123,31 @@ pub fn load_config(path: &Path) -> Result<Option<LoadedConfig>, String> {
     parse_config(path, &text, mode).map(Some)
 }
 
+/// `~/x` as `$HOME/x` (profiles are written by hand).
+fn expand_home(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
+    match (path.strip_prefix("~"), env("HOME")) {
+        (Ok(rest), Some(home)) if !home.is_empty() => Path::new(&home).join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+impl Profile {
+    /// The profile with `~` expanded in its file paths.
+    pub fn expanded(&self, env: &dyn Fn(&str) -> Option<String>) -> Profile {
+        let expand = |p: &Option<PathBuf>| p.as_deref().map(|p| expand_home(p, env));
+        Profile {
+            ca_cert: expand(&self.ca_cert),
+            ca_path: expand(&self.ca_path),
+            client_cert: expand(&self.client_cert),
+            client_key: expand(&self.client_key),
+            role_id_file: expand(&self.role_id_file),
+            secret_id_file: expand(&self.secret_id_file),
+            token_file: expand(&self.token_file),
+            ..self.clone()
+        }
+    }
+}
+
 /// A profile's connection: command-line flags first, then the profile, then the environment
 /// (minus its token and token file), then the defaults.
 pub fn profile_settings(
@@ -131,6 +156,7 @@ pub fn profile_settings(
     env: &dyn Fn(&str) -> Option<String>,
     read_file: &dyn Fn(&Path) -> Option<String>,
 ) -> ConnectionSettings {
+    let profile = &profile.expanded(env);
     let from_profile_token = flags.token.is_none() && profile.token.is_some();
     let merged = Overrides {
         addr: flags.addr.or_else(|| profile.address.clone()),
@@ -267,6 +293,12 @@ token = "s.dev-token-in-file"
         );
         assert_eq!(dev.token.unwrap().expose(), "s.dev-token-in-file");
         assert_eq!(dev.token_source, TokenSource::Profile);
+        let with_file = Profile {
+            token_file: Some("~/.vault-token".into()),
+            ..Profile::default()
+        };
+        let from_file = profile_settings(&with_file, Overrides::default(), &env, &read);
+        assert_eq!(from_file.token.unwrap().expose(), "s.file", "~ is expanded");
         // Flags beat the profile.
         let flagged = profile_settings(
             config.profile("prod").unwrap(),

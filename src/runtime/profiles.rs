@@ -92,7 +92,10 @@ impl ProfileSessions {
             .and_then(|c| c.profile(&self.current).ok())
             .and_then(|p| {
                 resolve_login(
-                    &profile_login(p, &LoginOverrides::default()),
+                    &profile_login(
+                        &p.expanded(&|name| std::env::var(name).ok()),
+                        &LoginOverrides::default(),
+                    ),
                     &|name| std::env::var(name).ok(),
                     &|path| std::fs::read_to_string(path).ok(),
                 )
@@ -120,7 +123,10 @@ impl ProfileSessions {
         let client =
             VaultClient::new(&settings).map_err(|error| format!("profile {name}: {error}"))?;
         let login = resolve_login(
-            &profile_login(profile, &LoginOverrides::default()),
+            &profile_login(
+                &profile.expanded(&|name| std::env::var(name).ok()),
+                &LoginOverrides::default(),
+            ),
             &|name| std::env::var(name).ok(),
             &|path| std::fs::read_to_string(path).ok(),
         )

@@ -298,11 +298,7 @@ async fn seed_approle(
 pub fn banner(report: &SeedReport) -> Vec<String> {
     let mut lines = Vec::new();
     for role in &report.roles {
-        let name = format!(
-            "AppRole {}/{}",
-            role.mount.trim_end_matches('/'),
-            role.role
-        );
+        let name = format!("AppRole {}/{}", role.mount.trim_end_matches('/'), role.role);
         lines.push(format!("  {name:<26} role_id   {}", role.role_id));
         if let Some(secret) = &role.secret_id {
             lines.push(format!("  {:<26} secret_id {}", "", secret.expose()));

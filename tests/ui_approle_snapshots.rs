@@ -17,13 +17,11 @@ use tresor::vault::auth::{GeneratedSecretId, WrapInfo};
 const SIZE: (u16, u16) = (110, 30);
 
 fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-    terminal.draw(|frame| tresor::ui::draw(frame, app)).unwrap();
-    terminal
+    support::fixtures::render_at(app, SIZE)
 }
 
 fn screen(app: &App) -> String {
-    format!("{}", render(app).backend())
+    support::fixtures::screen_at(app, SIZE)
 }
 
 fn setting(name: &str, value: &str) -> RoleSetting {

@@ -22,9 +22,7 @@ fn root() -> SecretCapabilities {
 }
 
 fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-    terminal.draw(|frame| tresor::ui::draw(frame, app)).unwrap();
-    terminal
+    support::fixtures::render_at(app, SIZE)
 }
 
 fn screen(terminal: &Terminal<TestBackend>) -> String {

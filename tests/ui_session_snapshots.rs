@@ -14,9 +14,7 @@ use tresor::vault::{Renewal, SecretCapabilities, TokenInfo, VaultError};
 const SIZE: (u16, u16) = (110, 30);
 
 fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-    terminal.draw(|frame| tresor::ui::draw(frame, app)).unwrap();
-    terminal
+    support::fixtures::render_at(app, SIZE)
 }
 
 fn screen(terminal: &Terminal<TestBackend>) -> String {

@@ -32,20 +32,7 @@ fn mount_path(mount: &str) -> &str {
     mount.trim().trim_matches('/')
 }
 
-fn keys_of(body: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = body
-        .pointer("/data/keys")
-        .and_then(Value::as_array)
-        .map(|keys| {
-            keys.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    keys.sort();
-    keys
-}
+use super::kv::parse_keys as keys_of;
 
 /// A role's settings as name/value lines, sorted by name; arrays joined with ", ".
 pub fn parse_role_settings(body: &Value) -> Vec<RoleSetting> {

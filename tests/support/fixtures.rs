@@ -239,3 +239,16 @@ pub fn cell_at(
     }
     panic!("{needle:?} not on screen");
 }
+
+/// Draws the whole screen of `app` at `size` into a test backend.
+pub fn render_at(app: &App, size: (u16, u16)) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
+    terminal.draw(|frame| tresor::ui::draw(frame, app)).unwrap();
+    terminal
+}
+
+/// The screen of `app` at `size` as text.
+pub fn screen_at(app: &App, size: (u16, u16)) -> String {
+    format!("{}", render_at(app, size).backend())
+}

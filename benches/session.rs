@@ -174,7 +174,7 @@ fn main() {
         ms(median(bao_pull))
     );
     println!(
-        "  renew-self:                                tresor {:>9}   bao token renew              {:>9}",
+        "  renew-self:                               tresor {:>9}   bao token renew              {:>9}",
         ms(median(tresor_renew)),
         ms(median(bao_renew))
     );

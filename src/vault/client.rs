@@ -147,6 +147,25 @@ impl VaultClient {
         }
     }
 
+    /// The same connection (TLS settings, token, namespace) aimed at another node of the cluster.
+    pub fn for_node(&self, address: &str) -> Result<Self, VaultError> {
+        let url = Url::parse(address)
+            .map_err(|e| VaultError::Config(format!("bad node address {address:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(VaultError::Config(format!(
+                "node address {address:?} must start with http:// or https://"
+            )));
+        }
+        Ok(Self {
+            base: address.trim_end_matches('/').to_string(),
+            ..self.clone()
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// The same connection in another namespace (`None`: root).
     pub fn with_namespace(&self, namespace: Option<String>) -> Self {
         Self {

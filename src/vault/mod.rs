@@ -6,6 +6,7 @@ pub mod client;
 pub mod error;
 pub mod kv;
 pub mod path;
+pub mod seal;
 pub mod sys;
 mod tls;
 pub mod versions;

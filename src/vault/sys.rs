@@ -5,7 +5,7 @@ use super::error::VaultError;
 use serde::Deserialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default, serde::Serialize)]
 pub struct SealStatus {
     #[serde(rename = "type", default)]
     pub seal_type: String,
@@ -21,6 +21,16 @@ pub struct SealStatus {
     pub version: String,
     #[serde(default)]
     pub cluster_name: Option<String>,
+    #[serde(default)]
+    pub cluster_id: Option<String>,
+    /// The unseal attempt in progress (empty when none).
+    #[serde(default)]
+    pub nonce: String,
+    #[serde(default)]
+    pub storage_type: Option<String>,
+    /// OpenBao says `commit_date`, Vault `build_date`.
+    #[serde(default, alias = "commit_date")]
+    pub build_date: Option<String>,
 }
 
 /// What the header shows about the token. Never holds the token itself.

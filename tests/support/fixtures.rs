@@ -44,6 +44,7 @@ pub fn unsealed() -> SealStatus {
         progress: 0,
         version: "2.7.2".into(),
         cluster_name: None,
+        ..SealStatus::default()
     }
 }
 

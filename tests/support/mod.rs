@@ -73,3 +73,4 @@ pub fn bao_kv_metadata(server: &DevServer, mount: &str, path: &str) -> serde_jso
     )["data"]
         .clone()
 }
+pub mod cluster;

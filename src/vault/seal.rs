@@ -1,0 +1,167 @@
+//! Seal status across a cluster: each node's own `sys/seal-status` (asked at its api address, so
+//! a load balancer cannot hide a sealed node), `sys/leader`, `sys/ha-status`, `sys/health`;
+//! unsealing with a key share (sent from a wiped buffer), resetting progress, sealing.
+
+use super::client::{Operation, VaultClient, error_for_status};
+use super::error::VaultError;
+use super::sys::SealStatus;
+use super::write::object_bytes;
+use crate::secret::SecretText;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+pub struct LeaderInfo {
+    #[serde(default)]
+    pub ha_enabled: bool,
+    #[serde(default)]
+    pub is_self: bool,
+    #[serde(default)]
+    pub leader_address: String,
+}
+
+/// A node as `sys/ha-status` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+pub struct HaNode {
+    #[serde(default)]
+    pub hostname: String,
+    #[serde(default)]
+    pub api_address: String,
+    #[serde(default)]
+    pub active_node: bool,
+    #[serde(default)]
+    pub last_echo: Option<String>,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// What `sys/health` says by its status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Active,
+    Standby,
+    PerformanceStandby,
+    Uninitialized,
+    Sealed,
+    Other(u16),
+}
+
+impl Health {
+    pub fn from_status(code: u16) -> Self {
+        match code {
+            200 => Health::Active,
+            429 => Health::Standby,
+            473 => Health::PerformanceStandby,
+            501 => Health::Uninitialized,
+            503 => Health::Sealed,
+            other => Health::Other(other),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::Active => "active",
+            Health::Standby => "standby",
+            Health::PerformanceStandby => "perf standby",
+            Health::Uninitialized => "not initialized",
+            Health::Sealed => "sealed",
+            Health::Other(_) => "unknown",
+        }
+    }
+}
+
+fn decode<T: for<'a> Deserialize<'a>>(value: Value, path: &str) -> Result<T, VaultError> {
+    serde_json::from_value(value).map_err(|e| VaultError::Decode {
+        path: path.into(),
+        reason: e.to_string(),
+    })
+}
+
+impl VaultClient {
+    /// `sys/leader` (no token needed).
+    pub async fn leader(&self) -> Result<LeaderInfo, VaultError> {
+        let path = "sys/leader";
+        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        decode(body, path)
+    }
+
+    /// `sys/ha-status` (needs a token that may read it): every node of the cluster.
+    pub async fn ha_status(&self) -> Result<Vec<HaNode>, VaultError> {
+        let path = "sys/ha-status";
+        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        let nodes = body
+            .pointer("/data/nodes")
+            .or_else(|| body.get("nodes"))
+            .cloned()
+            .unwrap_or(Value::Array(Vec::new()));
+        decode(nodes, path)
+    }
+
+    /// `sys/health` as its status code says it (standbys answer 429, sealed nodes 503).
+    pub async fn health(&self) -> Result<Health, VaultError> {
+        let (status, _) = self
+            .send_raw(Operation::Read, "sys/health", &[], None, &[])
+            .await?;
+        Ok(Health::from_status(status.as_u16()))
+    }
+
+    /// Sends one key share (hex or base64). A share that does not advance progress comes back
+    /// with the same progress; a wrong share at the threshold is an error and resets progress.
+    pub async fn unseal(&self, share: &SecretText) -> Result<SealStatus, VaultError> {
+        let path = "sys/unseal";
+        let body = object_bytes([("key", Some((share.expose().trim(), false)))])
+            .map_err(VaultError::Config)?;
+        self.unseal_body(path, &body).await
+    }
+
+    /// Throws away the unseal progress so far.
+    pub async fn unseal_reset(&self) -> Result<SealStatus, VaultError> {
+        self.unseal_body("sys/unseal", br#"{"reset":true}"#).await
+    }
+
+    async fn unseal_body(&self, path: &str, body: &[u8]) -> Result<SealStatus, VaultError> {
+        // PUT and POST are the same to Vault; POST is what `send_bytes` speaks.
+        let (status, bytes) = self.send_bytes(Operation::Write, path, Some(body)).await?;
+        if !status.is_success() {
+            return Err(error_for_status(status, path, Operation::Write, &bytes));
+        }
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| VaultError::Decode {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        decode(value, path)
+    }
+
+    /// Seals the node (needs sudo on sys/seal).
+    pub async fn seal(&self) -> Result<(), VaultError> {
+        self.send(Operation::Write, "sys/seal", None)
+            .await
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_codes_name_the_role() {
+        assert_eq!(Health::from_status(429), Health::Standby);
+        assert_eq!(Health::from_status(503).label(), "sealed");
+        assert_eq!(Health::from_status(418), Health::Other(418));
+    }
+
+    #[test]
+    fn commit_date_reads_as_the_build_date() {
+        let status: SealStatus = serde_json::from_value(serde_json::json!({
+            "type": "shamir", "initialized": true, "sealed": true, "t": 2, "n": 3,
+            "progress": 1, "nonce": "abc", "version": "2.7.2",
+            "commit_date": "2026-10-26T20:32:27Z", "storage_type": "raft"}))
+        .unwrap();
+        assert_eq!(status.build_date.as_deref(), Some("2026-10-26T20:32:27Z"));
+        assert_eq!(
+            (status.threshold, status.shares, status.progress),
+            (2, 3, 1)
+        );
+    }
+}

@@ -52,6 +52,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Another node of the cluster to watch on the Seal screen (repeatable; adds to the
+    /// profile's `nodes`).
+    #[arg(long = "node", value_name = "URL")]
+    pub nodes: Vec<String>,
+
     /// Log file (default: tresor.log in the platform state directory).
     #[arg(long, value_name = "FILE", global = true)]
     pub log_file: Option<PathBuf>,

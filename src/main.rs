@@ -69,6 +69,7 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         clipboard: cli.ui.clipboard,
         clipboard_clear_after: Duration::from_secs(cli.ui.clipboard_clear),
         login,
+        nodes: cli.nodes.clone(),
         config: loaded,
         profile: cli.profile.clone(),
     };

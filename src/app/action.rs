@@ -92,6 +92,16 @@ pub enum Action {
         result: Result<(), VaultError>,
     },
     NamespacesLoaded(Result<Vec<String>, VaultError>),
+    SealOverviewLoaded(Box<super::seal::SealOverview>),
+    UnsealAnswered {
+        addr: String,
+        reset: bool,
+        result: Result<SealStatus, VaultError>,
+    },
+    SealAnswered {
+        addr: String,
+        result: Result<(), VaultError>,
+    },
     ProfileSwitched(Result<super::picker::ProfileSwitch, String>),
     /// A request was refused and the token no longer works: `retry` goes out again after a login.
     SessionLost {
@@ -172,6 +182,20 @@ pub enum Effect {
         increment: u64,
     },
     LoadNamespaces,
+    /// Seal status of each node (at its own address), the leader, and `sys/ha-status`.
+    LoadSealOverview {
+        nodes: Vec<String>,
+    },
+    Unseal {
+        addr: String,
+        share: SecretText,
+    },
+    UnsealReset {
+        addr: String,
+    },
+    SealNode {
+        addr: String,
+    },
     /// The client sends this namespace from now on (`None`: root).
     SwitchNamespace {
         namespace: Option<String>,

@@ -36,6 +36,7 @@ pub enum Command {
     NewSecret,
     CopySecret,
     Login,
+    Seal,
     SwitchProfile,
     SwitchNamespace,
     AppRoleBrowser,
@@ -73,6 +74,7 @@ pub enum Section {
     Write,
     History,
     Session,
+    Seal,
     AppRole,
     General,
     Dialogs,
@@ -87,17 +89,19 @@ impl Section {
             Section::History => "Versions (KV v2)",
             Section::Session => "Session",
             Section::AppRole => "AppRole browser (A)",
+            Section::Seal => "Seal screen (S)",
             Section::General => "General",
             Section::Dialogs => "Dialogs",
         }
     }
 
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Navigate,
         Section::Secret,
         Section::Write,
         Section::History,
         Section::Session,
+        Section::Seal,
         Section::AppRole,
         Section::General,
         Section::Dialogs,
@@ -389,6 +393,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("login"),
     },
     Binding {
+        keys: &[ch('S')],
+        label: "S",
+        command: Command::Seal,
+        section: Section::Session,
+        help: "Seal screen: every node's seal state, unseal with key shares, reset, seal (opens by itself when sealed)",
+        hint: None,
+    },
+    Binding {
         keys: &[ch('P')],
         label: "P",
         command: Command::SwitchProfile,
@@ -576,6 +588,91 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
     },
 ];
 
+/// Keys on the Seal screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SealCommand {
+    Up,
+    Down,
+    Unseal,
+    UnsealEach,
+    Reset,
+    Seal,
+    Refresh,
+    Close,
+}
+
+pub const SEAL_BINDINGS: &[Binding<SealCommand>] = &[
+    Binding {
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        label: "j / ↓",
+        command: SealCommand::Down,
+        section: Section::Seal,
+        help: "next node",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        label: "k / ↑",
+        command: SealCommand::Up,
+        section: Section::Seal,
+        help: "previous node",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('u'), plain(KeyCode::Enter)],
+        label: "u / Enter",
+        command: SealCommand::Unseal,
+        section: Section::Seal,
+        help: "unseal the selected node: type or paste key shares (masked; hex or base64), Enter sends each",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('U')],
+        label: "U",
+        command: SealCommand::UnsealEach,
+        section: Section::Seal,
+        help: "unseal each sealed node in turn",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('r')],
+        label: "r",
+        command: SealCommand::Reset,
+        section: Section::Seal,
+        help: "reset the selected node's unseal progress (throws away the shares given so far)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('S')],
+        label: "S",
+        command: SealCommand::Seal,
+        section: Section::Seal,
+        help: "seal the selected node (type \"seal\" to confirm; needs sudo)",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('R'), plain(KeyCode::F(5))],
+        label: "R",
+        command: SealCommand::Refresh,
+        section: Section::Seal,
+        help: "refresh now (it refreshes every 3 s by itself)",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc), ch('q')],
+        label: "Esc / q",
+        command: SealCommand::Close,
+        section: Section::Seal,
+        help: "close the Seal screen",
+        hint: None,
+    },
+];
+
+/// The Seal screen command a key press means, if any.
+pub fn seal_command_for(event: &KeyEvent) -> Option<SealCommand> {
+    find(SEAL_BINDINGS, event)
+}
+
 /// Keys in the AppRole browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppRoleCommand {
@@ -731,7 +828,11 @@ pub fn section_rows(section: Section) -> Vec<(&'static str, &'static str)> {
         .iter()
         .filter(|b| b.section == section)
         .map(|b| (b.label, b.help));
-    main.chain(dialogs).chain(approle).collect()
+    let seal = SEAL_BINDINGS
+        .iter()
+        .filter(|b| b.section == section)
+        .map(|b| (b.label, b.help));
+    main.chain(dialogs).chain(approle).chain(seal).collect()
 }
 
 pub fn binding(command: Command) -> &'static Binding {

@@ -151,6 +151,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::Login => super::login::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
+        Command::Seal => super::seal::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
         Command::EditInEditor => write_flow::edit_in_editor(app),
         Command::NewSecret => write_flow::new_secret(app),
@@ -268,6 +269,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
         Modal::Picker(_) => super::picker::on_key(app, &key),
+        Modal::Seal(_) => super::seal::on_key(app, &key),
         Modal::Help { scroll } => {
             match keymap::command_for(&key) {
                 Some(Command::Down) => *scroll = scroll.saturating_add(1),

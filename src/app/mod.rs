@@ -15,6 +15,7 @@ pub mod login;
 pub mod metadata_form;
 mod mouse;
 pub mod picker;
+pub mod seal;
 pub mod secret_pane;
 pub mod session;
 pub mod state;

@@ -41,6 +41,8 @@ pub struct ProfileSwitch {
     pub connection: ConnectionView,
     pub login: LoginDefaults,
     pub warnings: Vec<String>,
+    /// The profile's nodes to watch on the Seal screen.
+    pub nodes: Vec<String>,
 }
 
 /// `P`: the profiles of the config file (and the command-line session).
@@ -213,6 +215,8 @@ pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) ->
     app.profile = switch.name.clone();
     app.connection = switch.connection;
     app.login_defaults = switch.login;
+    app.watch_nodes = switch.nodes;
+    app.seal_screen_offered = false;
     app.token = Loadable::Loading;
     app.seal = Loadable::Loading;
     app.mounts = Loadable::Loading;

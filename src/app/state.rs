@@ -37,6 +37,7 @@ pub enum Modal {
     PathPrompt(super::write_flow::PathPrompt),
     AppRole(Box<super::approle_browser::AppRoleBrowser>),
     Picker(super::picker::Picker),
+    Seal(Box<super::seal::SealScreen>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +138,10 @@ pub struct App {
     /// The profile in use, and every profile `P` offers (the command-line session included).
     pub profile: String,
     pub profiles: Vec<String>,
+    /// Nodes to watch on the Seal screen (from the profile).
+    pub watch_nodes: Vec<String>,
+    /// The Seal screen was opened by itself for the current sealing (not again until unsealed).
+    pub seal_screen_offered: bool,
     pub should_quit: bool,
 }
 
@@ -169,6 +174,8 @@ impl App {
             session: super::session::Session::default(),
             profile: super::picker::COMMAND_LINE.to_string(),
             profiles: vec![super::picker::COMMAND_LINE.to_string()],
+            watch_nodes: Vec::new(),
+            seal_screen_offered: false,
             should_quit: false,
         }
     }

@@ -12,7 +12,7 @@ use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, Sta
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write_flow;
-use super::{approle_browser, login, picker, session};
+use super::{approle_browser, login, picker, seal, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -133,6 +133,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SessionLost { retry } => session::session_lost(app, *retry),
         Action::NamespacesLoaded(result) => picker::namespaces_loaded(app, result),
+        Action::SealOverviewLoaded(overview) => seal::overview_loaded(app, *overview),
+        Action::UnsealAnswered {
+            addr,
+            reset,
+            result,
+        } => seal::unseal_answered(app, addr, reset, result),
+        Action::SealAnswered { addr, result } => seal::seal_answered(app, addr, result),
         Action::ProfileSwitched(result) => picker::profile_switched(app, result),
         Action::AppRoleMountsLoaded(result) => approle_browser::mounts_loaded(app, result),
         Action::AppRolesLoaded { mount, result } => {
@@ -218,6 +225,15 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
         app.status = None;
     }
     let mut effects = session::on_tick(app);
+    let sealed = matches!(&app.seal, Loadable::Ready(status) if status.sealed)
+        || matches!(&app.seal, Loadable::Failed(reason) if reason == "sealed");
+    if sealed && !app.seal_screen_offered {
+        app.seal_screen_offered = true;
+        effects.extend(seal::server_sealed(app));
+    } else if !sealed && matches!(app.seal, Loadable::Ready(_)) {
+        app.seal_screen_offered = false;
+    }
+    effects.extend(seal::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
         effects.extend([Effect::LoadSealStatus, Effect::LookupToken]);
@@ -228,6 +244,8 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
 pub(super) fn on_paste(app: &mut App, text: &str) {
     if let Some(form) = &mut app.login {
         login::on_paste(form, text);
+    } else if let Some(Modal::Seal(screen)) = &mut app.modal {
+        seal::on_paste(screen, text);
     } else if matches!(app.modal, Some(Modal::SecretForm(_))) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {

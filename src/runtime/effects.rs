@@ -3,6 +3,7 @@
 
 use crate::app::history::VersionOperation;
 use crate::app::login::login_error_message;
+use crate::app::seal::{NodeReport, SealOverview};
 use crate::app::tree::Location;
 use crate::app::{Action, Effect, LoginOutcome};
 use crate::clipboard::Clipboard;
@@ -157,6 +158,32 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
             result: client.renew_self(*increment).await,
         },
         Effect::Logout => Action::LoggedOut(client.revoke_self().await),
+        Effect::LoadSealOverview { nodes } => {
+            Action::SealOverviewLoaded(Box::new(seal_overview(client, nodes).await))
+        }
+        Effect::Unseal { addr, share } => Action::UnsealAnswered {
+            addr: addr.clone(),
+            reset: false,
+            result: match client.for_node(addr) {
+                Ok(node) => node.unseal(share).await,
+                Err(error) => Err(error),
+            },
+        },
+        Effect::UnsealReset { addr } => Action::UnsealAnswered {
+            addr: addr.clone(),
+            reset: true,
+            result: match client.for_node(addr) {
+                Ok(node) => node.unseal_reset().await,
+                Err(error) => Err(error),
+            },
+        },
+        Effect::SealNode { addr } => Action::SealAnswered {
+            addr: addr.clone(),
+            result: match client.for_node(addr) {
+                Ok(node) => node.seal().await,
+                Err(error) => Err(error),
+            },
+        },
         Effect::LoadNamespaces => Action::NamespacesLoaded(client.namespaces().await),
         Effect::LoadAppRoleMounts => Action::AppRoleMountsLoaded(client.auth_mounts().await),
         Effect::LoadAppRoles { mount } => Action::AppRolesLoaded {
@@ -203,6 +230,46 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
             return None;
         }
     })
+}
+
+/// Asks every node for its own seal status and health, and the cluster for its leader and nodes.
+async fn seal_overview(client: &VaultClient, nodes: &[String]) -> SealOverview {
+    let ha = async {
+        if client.has_token() {
+            Some(client.ha_status().await)
+        } else {
+            None
+        }
+    };
+    let (leader, ha) = tokio::join!(client.leader(), ha);
+    let mut addresses: Vec<String> = nodes.to_vec();
+    if let Some(Ok(ha_nodes)) = &ha {
+        for node in ha_nodes {
+            let addr = node.api_address.trim_end_matches('/').to_string();
+            if !addr.is_empty() && !addresses.contains(&addr) {
+                addresses.push(addr);
+            }
+        }
+    }
+    let reports = addresses.into_iter().map(|addr| async move {
+        let (status, health) = match client.for_node(&addr) {
+            Ok(node) => {
+                let (status, health) = tokio::join!(node.seal_status(), node.health());
+                (status, health.ok())
+            }
+            Err(error) => (Err(error), None),
+        };
+        NodeReport {
+            addr,
+            status,
+            health,
+        }
+    });
+    SealOverview {
+        leader,
+        ha,
+        nodes: futures::future::join_all(reports).await,
+    }
 }
 
 /// The error an answer carries, if any.

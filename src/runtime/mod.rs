@@ -26,6 +26,8 @@ pub struct UiOptions {
     pub clipboard: ClipboardChoice,
     pub clipboard_clear_after: Duration,
     pub login: crate::config::LoginDefaults,
+    /// Nodes to watch from the command line (`--node`).
+    pub nodes: Vec<String>,
     /// The config file (profiles) and the profile in use, when any.
     pub config: Option<crate::config::profiles::LoadedConfig>,
     pub profile: Option<String>,
@@ -66,6 +68,8 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         options.login.clone(),
     );
     app.profile = profiles.current.clone();
+    app.watch_nodes = profiles.nodes_of(&profiles.current);
+    app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.names();
     if let Some(config) = &options.config
         && !config.warnings.is_empty()

@@ -69,7 +69,17 @@ impl ProfileSessions {
             connection: view,
             login,
             warnings,
+            nodes: self.nodes_of(name),
         })
+    }
+
+    /// The nodes a profile asks to watch (none for the command-line session).
+    pub fn nodes_of(&self, name: &str) -> Vec<String> {
+        self.config
+            .as_ref()
+            .and_then(|c| c.profile(name).ok())
+            .map(|p| p.nodes.clone())
+            .unwrap_or_default()
     }
 
     fn view_of_current(&self, client: &VaultClient) -> ConnectionView {

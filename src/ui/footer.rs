@@ -115,6 +115,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             pairs
         }
+        (Some(Modal::Seal(screen)), _) if screen.share.is_some() => {
+            vec![("Enter".into(), "send share"), ("Esc".into(), "stop")]
+        }
+        (Some(Modal::Seal(_)), _) => vec![
+            ("u".into(), "unseal"),
+            ("U".into(), "each in turn"),
+            ("r".into(), "reset"),
+            ("S".into(), "seal"),
+            ("Esc".into(), "close"),
+        ],
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),

@@ -11,6 +11,7 @@ mod jump;
 mod login;
 mod metadata;
 mod picker;
+mod seal;
 mod secret;
 pub mod text;
 pub mod theme;
@@ -45,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
         Some(Modal::AppRole(browser)) => approle::draw(frame, app, browser),
         Some(Modal::Picker(list)) => picker::draw(frame, app, list),
+        Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
         None => {}
     }
     if let Some(form) = &app.login {

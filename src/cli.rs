@@ -144,6 +144,19 @@ pub struct UiArgs {
 pub enum Command {
     /// Start a throwaway OpenBao dev server with sample secrets and open the TUI on it.
     Demo(DemoArgs),
+    /// Print the seal and HA state of one or more nodes (no token needed). Exit 0 when all are
+    /// unsealed, 2 when any is sealed, 1 on errors, like `bao status`.
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct StatusArgs {
+    /// A node to ask (repeatable). Default: the server address, the profile's nodes and --node.
+    #[arg(long = "addr", value_name = "URL")]
+    pub addrs: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

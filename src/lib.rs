@@ -13,5 +13,6 @@ pub mod devserver;
 pub mod logging;
 pub mod runtime;
 pub mod secret;
+pub mod status;
 pub mod ui;
 pub mod vault;

@@ -76,6 +76,42 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
     Ok((settings, ui))
 }
 
+/// `tresor status`: every node asked at once, printed, and the exit code of `bao status`.
+async fn status(
+    settings: &config::ConnectionSettings,
+    ui: &UiOptions,
+    args: &tresor::cli::StatusArgs,
+) -> anyhow::Result<ExitCode> {
+    let client = tresor::vault::VaultClient::new(settings)?;
+    let mut addresses: Vec<String> = if args.addrs.is_empty() {
+        std::iter::once(settings.addr.clone())
+            .chain(ui.nodes.iter().cloned())
+            .chain(
+                ui.config
+                    .as_ref()
+                    .zip(ui.profile.as_ref())
+                    .and_then(|(c, p)| c.profile(p).ok())
+                    .map(|p| p.nodes.clone())
+                    .unwrap_or_default(),
+            )
+            .collect()
+    } else {
+        args.addrs.clone()
+    };
+    let mut seen = std::collections::HashSet::new();
+    addresses.retain(|addr| seen.insert(addr.trim_end_matches('/').to_string()));
+    let nodes = tresor::status::gather(&client, &addresses).await;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&tresor::status::render_json(&nodes))?
+        );
+    } else {
+        print!("{}", tresor::status::render_text(&nodes));
+    }
+    Ok(ExitCode::from(tresor::status::exit_code(&nodes)))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tresor::logging::init(cli.log_file.clone());
@@ -97,10 +133,14 @@ fn main() -> ExitCode {
         match &cli.command {
             None => runtime::run_tui(settings, ui).await,
             Some(Command::Demo(args)) => tresor::demo::run(args.clone(), ui).await,
+            Some(Command::Status(args)) => {
+                return status(&settings, &ui, args).await;
+            }
         }
+        .map(|()| ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("tresor: {error:#}");
             ExitCode::FAILURE

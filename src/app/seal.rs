@@ -356,7 +356,9 @@ pub fn unseal_answered(
                     ),
                 )
             };
-            let unsealed = !status.sealed;
+            // Done with this node: unsealed, or a raft node that got its last share and joins.
+            let unsealed = !status.sealed
+                || (status.progress == 0 && before.is_some_and(|b| b + 1 >= status.threshold));
             screen.nodes[index].status = Loadable::Ready(status);
             if unsealed {
                 match screen.next_sealed().filter(|_| screen.each_in_turn) {
@@ -436,12 +438,20 @@ fn send_share(screen: &mut SealScreen) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let share = SecretText::new(input.text.trim());
-    // The typed text is wiped as the old input drops.
-    *input = TextInput::default();
     let Some(node) = screen.nodes.get(screen.cursor) else {
         return Vec::new();
     };
+    if matches!(&node.status, Loadable::Ready(s) if !s.initialized) {
+        // The share stays typed: it is sent once the node has joined.
+        screen.message = Some((
+            StatusKind::Warning,
+            "This node is not initialized yet: a raft follower joins once the leader is unsealed. Enter again in a moment.".into(),
+        ));
+        return Vec::new();
+    }
+    let share = SecretText::new(input.text.trim());
+    // The typed text is wiped as the old input drops.
+    *input = TextInput::default();
     screen.progress_before = match &node.status {
         Loadable::Ready(status) => Some(status.progress),
         _ => None,

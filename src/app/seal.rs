@@ -62,6 +62,8 @@ pub struct SealScreen {
     pub busy: bool,
     /// Progress of the selected node when the last share was sent.
     pub progress_before: Option<u32>,
+    /// A share typed for a follower that has not joined yet: sent once it has.
+    pub held: bool,
 }
 
 impl SealScreen {
@@ -87,6 +89,7 @@ impl SealScreen {
             message: None,
             busy: false,
             progress_before: None,
+            held: false,
         }
     }
 
@@ -255,6 +258,13 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
         }
     }
     screen.cursor = screen.cursor.min(screen.nodes.len().saturating_sub(1));
+    let joined = screen
+        .selected()
+        .is_some_and(|n| matches!(&n.status, Loadable::Ready(s) if s.initialized && s.sealed));
+    let mut effects = Vec::new();
+    if screen.held && joined && !screen.busy {
+        effects = send_share(screen);
+    }
     // The node being unsealed finished on its own (a joining raft node): go on or stop.
     let selected_open = screen
         .selected()
@@ -288,15 +298,14 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
         );
     if recovered {
         app.seal = Loadable::Loading;
-        let mut effects = super::update::refresh(app);
+        effects.extend(super::update::refresh(app));
         if !app.connection.has_token {
             super::session::open_login(app, LoginReason::NoToken);
         }
         effects.retain(|e| !matches!(e, Effect::LoadSealStatus));
         effects.push(Effect::LoadSealStatus);
-        return effects;
     }
-    Vec::new()
+    effects
 }
 
 /// An unseal (or reset) answer for `addr`.
@@ -443,12 +452,14 @@ fn send_share(screen: &mut SealScreen) -> Vec<Effect> {
     };
     if matches!(&node.status, Loadable::Ready(s) if !s.initialized) {
         // The share stays typed: it is sent once the node has joined.
+        screen.held = true;
         screen.message = Some((
-            StatusKind::Warning,
-            "This node is not initialized yet: a raft follower joins once the leader is unsealed. Enter again in a moment.".into(),
+            StatusKind::Info,
+            "This node has not joined the cluster yet (a raft follower joins once the leader is unsealed): the share is sent as soon as it has.".into(),
         ));
         return Vec::new();
     }
+    screen.held = false;
     let share = SecretText::new(input.text.trim());
     // The typed text is wiped as the old input drops.
     *input = TextInput::default();
@@ -473,6 +484,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             KeyCode::Esc => {
                 screen.share = None;
                 screen.each_in_turn = false;
+                screen.held = false;
                 Vec::new()
             }
             KeyCode::Enter if !screen.busy => send_share(screen),

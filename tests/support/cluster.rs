@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tresor::devserver::{find_bao, free_loopback_port};
+use tresor::devserver::find_bao;
 
 pub struct RaftNode {
     pub id: String,
@@ -44,6 +44,17 @@ pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((code, body))
 }
 
+/// `count` free loopback ports, all different (held open together while they are picked).
+fn distinct_ports(count: usize) -> Vec<u16> {
+    let listeners: Vec<std::net::TcpListener> = (0..count)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
+}
+
 fn spawn(bao: &Path, node: &mut RaftNode, home: &Path) {
     let log = std::fs::OpenOptions::new()
         .create(true)
@@ -74,9 +85,9 @@ impl RaftCluster {
             .tempdir()
             .unwrap();
         let mut nodes = Vec::new();
+        let ports = distinct_ports(count * 2);
         for index in 0..count {
-            let api_port = free_loopback_port().unwrap();
-            let cluster_port = free_loopback_port().unwrap();
+            let (api_port, cluster_port) = (ports[index * 2], ports[index * 2 + 1]);
             let id = format!("n{}", index + 1);
             let data = dir.path().join(&id);
             std::fs::create_dir_all(&data).unwrap();
@@ -94,8 +105,7 @@ impl RaftCluster {
                      listener \"tcp\" {{\n  address = \"127.0.0.1:{api_port}\"\n  \
                      cluster_address = \"127.0.0.1:{cluster_port}\"\n  tls_disable = true\n}}\n\
                      api_addr = \"http://127.0.0.1:{api_port}\"\n\
-                     cluster_addr = \"http://127.0.0.1:{cluster_port}\"\n\
-                     disable_mlock = true\n",
+                     cluster_addr = \"http://127.0.0.1:{cluster_port}\"\n",
                     data = data.display()
                 ),
             )

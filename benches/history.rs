@@ -11,6 +11,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::stats::{median, ms};
+
 use serde_json::json;
 use std::time::{Duration, Instant};
 use support::pty::PtyApp;
@@ -19,15 +21,6 @@ use tresor::vault::{KvVersion, MountInfo, SecretEngine};
 const RUNS: usize = 9;
 const VERSIONS: u64 = 100;
 const PATH: &str = "bench/history";
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
-}
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -7,20 +7,13 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::stats::{median, ms};
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 use support::cluster::RaftCluster;
 
 const RUNS: usize = 9;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
-}
 
 fn main() {
     let cluster = RaftCluster::start(3, 3, 2);

@@ -7,6 +7,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::stats::{median, ms};
+
 use serde_json::json;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -14,15 +16,6 @@ use support::pty::PtyApp;
 
 const RUNS: usize = 9;
 const FOLDER_SIZE: usize = 1000;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
-}
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -2,14 +2,14 @@
 //! accessors on the right; a generated secret-id (masked unless revealed) and the questions
 //! (wrapping TTL, destroy) at the bottom.
 
-use super::dialog::input_spans;
+use super::dialog::{hint_if_empty, input_spans, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::approle_browser::{AppRoleBrowser, BrowserFocus};
 use crate::app::state::Loadable;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -218,24 +218,15 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
     if let Some(error) = &browser.error {
         lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
     }
-    if lines.is_empty() {
-        lines.push(Line::styled(
-            "g generates a secret-id, w a wrapped one; Tab goes to the accessors (x destroys one); ? lists every key",
-            theme::dim(),
-        ));
-    }
+    hint_if_empty(
+        &mut lines,
+        "g generates a secret-id, w a wrapped one; Tab goes to the accessors (x destroys one); ? lists every key",
+    );
     lines
 }
 
 pub fn draw(frame: &mut Frame, app: &App, browser: &AppRoleBrowser) {
-    let outer = frame.area();
-    // Over both panes, between the header and the footer.
-    let area = Rect {
-        x: outer.x,
-        y: outer.y + 2.min(outer.height),
-        width: outer.width,
-        height: outer.height.saturating_sub(3),
-    };
+    let area = panel_area(frame);
     let mount = browser.mount().unwrap_or("…").to_string();
     let mounts = match &browser.mounts {
         Loadable::Ready(list) if list.len() > 1 => {
@@ -257,16 +248,9 @@ pub fn draw(frame: &mut Frame, app: &App, browser: &AppRoleBrowser) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let bottom = bottom_lines(browser);
-    let width = usize::from(inner.width.max(1));
-    let bottom_rows: usize = bottom
-        .iter()
-        .map(|line| line.width().div_ceil(width).max(1))
-        .sum();
-    let [top, bottom_area] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(bottom_rows as u16 + 1),
-    ])
-    .areas(inner);
+    let bottom_rows = wrapped_height(&bottom, inner.width);
+    let [top, bottom_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(bottom_rows + 1)]).areas(inner);
     let [roles_area, detail_area] =
         Layout::horizontal([Constraint::Length(26), Constraint::Min(10)]).areas(top);
     let roles_block = Block::default()

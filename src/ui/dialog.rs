@@ -194,3 +194,31 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
     ));
     frame_dialog(frame, "Edit metadata", lines, 84, false);
 }
+
+/// The area of a full-screen panel (AppRole browser, Seal screen): over both panes, between the
+/// header and the footer.
+pub(super) fn panel_area(frame: &Frame) -> Rect {
+    let outer = frame.area();
+    Rect {
+        x: outer.x,
+        y: outer.y + 2.min(outer.height),
+        width: outer.width,
+        height: outer.height.saturating_sub(3),
+    }
+}
+
+/// Rows `lines` take when wrapped at `width` (for sizing a panel's bottom part).
+pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|line| line.width().div_ceil(width).max(1))
+        .sum::<usize>() as u16
+}
+
+/// A panel's hint line, shown when nothing else is at its bottom.
+pub(super) fn hint_if_empty(lines: &mut Vec<Line<'static>>, hint: &'static str) {
+    if lines.is_empty() {
+        lines.push(Line::styled(hint, theme::dim()));
+    }
+}

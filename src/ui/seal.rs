@@ -1,6 +1,7 @@
 //! The Seal screen: a table of nodes (state, role, unseal progress, version, last echo), the
 //! selected node's details, and the share field (masked), the seal question and the last answer.
 
+use super::dialog::{hint_if_empty, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
@@ -8,7 +9,7 @@ use crate::app::seal::{NodeView, SEAL_WORD, SealScreen};
 use crate::app::state::{Loadable, StatusKind};
 use crate::vault::seal::Health;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -243,23 +244,15 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
         };
         lines.push(Line::styled(sanitize(text).into_owned(), style));
     }
-    if lines.is_empty() {
-        lines.push(Line::styled(
-            "u unseals the selected node, U each sealed node in turn · r resets progress · S seals · ? lists every key",
-            theme::dim(),
-        ));
-    }
+    hint_if_empty(
+        &mut lines,
+        "u unseals the selected node, U each sealed node in turn · r resets progress · S seals · ? lists every key",
+    );
     lines
 }
 
 pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
-    let outer = frame.area();
-    let area = Rect {
-        x: outer.x,
-        y: outer.y + 2.min(outer.height),
-        width: outer.width,
-        height: outer.height.saturating_sub(3),
-    };
+    let area = panel_area(frame);
     let sealed = screen
         .nodes
         .iter()
@@ -301,15 +294,11 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
         table.push(Line::styled(sanitize(note).into_owned(), theme::dim()));
     }
     let bottom = bottom_lines(screen);
-    let width = usize::from(inner.width.max(1));
-    let bottom_rows: usize = bottom
-        .iter()
-        .map(|line| line.width().div_ceil(width).max(1))
-        .sum();
+    let bottom_rows = wrapped_height(&bottom, inner.width);
     let [table_area, detail_area, bottom_area] = Layout::vertical([
         Constraint::Length(table.len() as u16 + 1),
         Constraint::Min(3),
-        Constraint::Length(bottom_rows as u16 + 1),
+        Constraint::Length(bottom_rows + 1),
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(table), table_area);

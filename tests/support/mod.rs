@@ -74,3 +74,4 @@ pub fn bao_kv_metadata(server: &DevServer, mount: &str, path: &str) -> serde_jso
         .clone()
 }
 pub mod cluster;
+pub mod stats;

@@ -147,6 +147,28 @@ pub enum Command {
     /// Print the seal and HA state of one or more nodes (no token needed). Exit 0 when all are
     /// unsealed, 2 when any is sealed, 1 on errors, like `bao status`.
     Status(StatusArgs),
+    /// List secrets below a path (mount/folder/), recursively with -r, as scripts want them.
+    Ls(LsArgs),
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct LsArgs {
+    /// Where to list: a mount, or a folder in it (`secret/`, `secret/app/`). Default: every
+    /// KV mount the token can see.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
+    /// Everything below, not just one level.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// Print a JSON array instead of one path a line.
+    #[arg(long)]
+    pub json: bool,
+    /// How to walk: auto (OpenBao's server-side scan when allowed, else LIST), scan, or list.
+    #[arg(long, value_name = "HOW", default_value = "auto")]
+    pub method: String,
+    /// Folders listed at once by the LIST crawl.
+    #[arg(long, value_name = "N", default_value_t = crate::vault::crawl::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Args, Clone, Default)]

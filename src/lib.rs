@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod devserver;
 pub mod logging;
+pub mod ls;
 pub mod runtime;
 pub mod secret;
 pub mod status;

@@ -112,6 +112,37 @@ async fn status(
     Ok(ExitCode::from(tresor::status::exit_code(&nodes)))
 }
 
+/// `tresor ls`: one path a line (or JSON); exit 1 on errors.
+async fn ls(
+    settings: &config::ConnectionSettings,
+    args: &tresor::cli::LsArgs,
+) -> anyhow::Result<ExitCode> {
+    let client = tresor::vault::VaultClient::new(settings)?;
+    match tresor::ls::listing(&client, args).await {
+        Ok((paths, skipped)) => {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if args.json {
+                serde_json::to_writer(&mut out, &paths)?;
+                writeln!(out)?;
+            } else {
+                for path in &paths {
+                    writeln!(out, "{path}")?;
+                }
+            }
+            out.flush()?;
+            if skipped > 0 {
+                eprintln!("tresor: {skipped} folder(s) skipped: permission denied");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("tresor: {error}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tresor::logging::init(cli.log_file.clone());
@@ -136,6 +167,7 @@ fn main() -> ExitCode {
             Some(Command::Status(args)) => {
                 return status(&settings, &ui, args).await;
             }
+            Some(Command::Ls(args)) => return ls(&settings, args).await,
         }
         .map(|()| ExitCode::SUCCESS)
     });

@@ -3,6 +3,7 @@
 pub mod approle;
 pub mod auth;
 pub mod client;
+pub mod crawl;
 pub mod error;
 pub mod kv;
 pub mod path;

@@ -1,0 +1,275 @@
+//! Walking a KV tree: OpenBao's server-side recursive list (`?scan=true`, one request) when the
+//! server and the token allow it, else a concurrent LIST crawl (bounded concurrency, retries with
+//! backoff on 429 and 5xx). Folders the token may not list are counted, not fatal. Paths are
+//! reported as they are found, so a finder can show them while the walk goes on.
+
+use super::VaultClient;
+use super::client::Operation;
+use super::error::VaultError;
+use super::kv::{MountInfo, parse_keys};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
+
+pub const DEFAULT_CONCURRENCY: usize = 16;
+const RETRIES: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrawlMethod {
+    /// Try the server-side scan first, fall back to LIST.
+    Auto,
+    Scan,
+    List,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CrawlOptions {
+    pub method: CrawlMethod,
+    pub concurrency: usize,
+}
+
+impl Default for CrawlOptions {
+    fn default() -> Self {
+        Self {
+            method: CrawlMethod::Auto,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// What a walk reports as it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrawlEvent {
+    /// Secret paths found, relative to the mount (`app/db`).
+    Found(Vec<String>),
+    /// A folder listed (running totals).
+    Progress { folders: usize, skipped: usize },
+}
+
+/// How a walk ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrawlSummary {
+    pub secrets: usize,
+    pub folders: usize,
+    /// Folders the token may not list.
+    pub skipped: Vec<String>,
+    /// The server-side scan did it (one request).
+    pub scanned: bool,
+}
+
+fn retryable(error: &VaultError) -> bool {
+    matches!(
+        error,
+        VaultError::RateLimited { .. }
+            | VaultError::Server {
+                status: 500..=599,
+                ..
+            }
+            | VaultError::Timeout(_)
+            | VaultError::Network(_)
+    )
+}
+
+/// Lists one folder, retrying 429/5xx/network errors with exponential backoff.
+async fn list_with_retry(
+    client: &VaultClient,
+    mount: &MountInfo,
+    folder: &str,
+) -> Result<Vec<String>, VaultError> {
+    let mut attempt = 0;
+    loop {
+        match client.list_folder(mount, folder).await {
+            Err(error) if retryable(&error) && attempt < RETRIES => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+impl VaultClient {
+    /// Every secret below `prefix` (a folder path ending in `/`, or empty) in one request, when
+    /// the server supports `?scan=true` and the token may use it.
+    pub async fn scan(&self, mount: &MountInfo, prefix: &str) -> Result<Vec<String>, VaultError> {
+        let path = mount.list_path(prefix);
+        let mut attempt = 0;
+        loop {
+            let answer = self
+                .send_raw(Operation::Read, &path, &[("scan", "true")], None, &[])
+                .await;
+            let (status, body) = match answer {
+                Err(error) if retryable(&error) && attempt < RETRIES => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                    continue;
+                }
+                other => other?,
+            };
+            if status.as_u16() == 429 || status.is_server_error() {
+                if attempt < RETRIES {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                    continue;
+                }
+            }
+            if status.as_u16() == 404 {
+                return Ok(Vec::new());
+            }
+            if !status.is_success() {
+                return Err(super::client::error_for_status(
+                    status,
+                    &path,
+                    Operation::List,
+                    &body,
+                ));
+            }
+            let value: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|e| VaultError::Decode {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+            if value.pointer("/data/keys").is_none() {
+                return Err(VaultError::Decode {
+                    path,
+                    reason: "the server does not scan".into(),
+                });
+            }
+            let base = prefix.trim_start_matches('/');
+            return Ok(parse_keys(&value)
+                .into_iter()
+                .filter(|key| !key.ends_with('/'))
+                .map(|key| format!("{base}{key}"))
+                .collect());
+        }
+    }
+
+    /// Walks the tree below `prefix`, sending what it finds to `events` as it goes.
+    pub async fn crawl(
+        &self,
+        mount: &MountInfo,
+        prefix: &str,
+        options: CrawlOptions,
+        events: &UnboundedSender<CrawlEvent>,
+    ) -> Result<CrawlSummary, VaultError> {
+        let prefix = normalized(prefix);
+        if options.method != CrawlMethod::List {
+            match self.scan(mount, &prefix).await {
+                Ok(paths) => {
+                    let summary = CrawlSummary {
+                        secrets: paths.len(),
+                        folders: 1,
+                        skipped: Vec::new(),
+                        scanned: true,
+                    };
+                    let _ = events.send(CrawlEvent::Found(paths));
+                    return Ok(summary);
+                }
+                Err(error) if options.method == CrawlMethod::Scan => return Err(error),
+                Err(error) => {
+                    tracing::debug!(%error, "scan not available, listing instead");
+                }
+            }
+        }
+        self.list_crawl(mount, &prefix, options.concurrency.max(1), events)
+            .await
+    }
+
+    async fn list_crawl(
+        &self,
+        mount: &MountInfo,
+        prefix: &str,
+        concurrency: usize,
+        events: &UnboundedSender<CrawlEvent>,
+    ) -> Result<CrawlSummary, VaultError> {
+        let client = Arc::new(self.clone());
+        let mount = Arc::new(mount.clone());
+        let mut queue: VecDeque<String> = VecDeque::from([prefix.to_string()]);
+        let mut running: JoinSet<(String, Result<Vec<String>, VaultError>)> = JoinSet::new();
+        let mut summary = CrawlSummary::default();
+        loop {
+            while running.len() < concurrency
+                && let Some(folder) = queue.pop_front()
+            {
+                let (client, mount) = (client.clone(), mount.clone());
+                running.spawn(async move {
+                    let result = list_with_retry(&client, &mount, &folder).await;
+                    (folder, result)
+                });
+            }
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
+            let (folder, result) = joined.map_err(|e| VaultError::Network(e.to_string()))?;
+            match result {
+                Ok(keys) => {
+                    summary.folders += 1;
+                    let mut found = Vec::new();
+                    for key in keys {
+                        let full = format!("{folder}{key}");
+                        if key.ends_with('/') {
+                            queue.push_back(full);
+                        } else {
+                            found.push(full);
+                        }
+                    }
+                    summary.secrets += found.len();
+                    if !found.is_empty() {
+                        let _ = events.send(CrawlEvent::Found(found));
+                    }
+                }
+                Err(error) if error.is_permission_denied() => summary.skipped.push(folder),
+                // The prefix itself failing is an error; a folder deep inside is skipped.
+                Err(error) if folder == prefix => return Err(error),
+                Err(error) => {
+                    tracing::debug!(%error, folder = %folder, "folder skipped");
+                    summary.skipped.push(folder);
+                }
+            }
+            let _ = events.send(CrawlEvent::Progress {
+                folders: summary.folders,
+                skipped: summary.skipped.len(),
+            });
+        }
+        Ok(summary)
+    }
+}
+
+/// `a/b` -> `a/b/`; `/` and empty -> empty.
+fn normalized(prefix: &str) -> String {
+    let trimmed = prefix.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_folders() {
+        assert_eq!(normalized(""), "");
+        assert_eq!(normalized("/"), "");
+        assert_eq!(normalized("app"), "app/");
+        assert_eq!(normalized("app/"), "app/");
+    }
+
+    #[test]
+    fn rate_limits_and_server_errors_are_retried_permission_is_not() {
+        assert!(retryable(&VaultError::RateLimited { path: "x".into() }));
+        assert!(retryable(&VaultError::Server {
+            status: 503,
+            path: "x".into(),
+            errors: vec![]
+        }));
+        assert!(!retryable(&VaultError::PermissionDenied {
+            path: "x".into(),
+            operation: "list".into()
+        }));
+    }
+}

@@ -1,0 +1,182 @@
+//! The crawler against a real OpenBao dev server: the same set of paths as `bao kv list` walked
+//! recursively, for KV v1 and v2, with odd names, by the server-side scan and by the LIST crawl;
+//! folders the token may not list are counted, not fatal; `tresor ls` prints the same.
+
+mod support;
+
+use std::collections::BTreeSet;
+use support::{root_client, seeded_server, settings};
+use tresor::devserver::DevServer;
+use tresor::secret::Token;
+use tresor::vault::crawl::{CrawlEvent, CrawlMethod, CrawlOptions, CrawlSummary};
+use tresor::vault::{KvVersion, MountInfo, SecretEngine, VaultClient};
+
+fn mount(path: &str, version: KvVersion) -> MountInfo {
+    MountInfo {
+        path: path.into(),
+        engine: SecretEngine::Kv(version),
+        description: String::new(),
+    }
+}
+
+/// What `bao kv list` says, walked recursively the slow way.
+fn cli_walk(server: &DevServer, mount: &str, folder: &str, out: &mut BTreeSet<String>) {
+    let listed = server
+        .bao(
+            &["kv", "list", "-format=json", &format!("{mount}/{folder}")],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<String> = serde_json::from_str(&listed).unwrap();
+    for key in keys {
+        let full = format!("{folder}{key}");
+        if key.ends_with('/') {
+            cli_walk(server, mount, &full, out);
+        } else {
+            out.insert(full);
+        }
+    }
+}
+
+async fn crawl(
+    client: &VaultClient,
+    mount: &MountInfo,
+    prefix: &str,
+    method: CrawlMethod,
+) -> (BTreeSet<String>, CrawlSummary) {
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let summary = client
+        .crawl(
+            mount,
+            prefix,
+            CrawlOptions {
+                method,
+                concurrency: 4,
+            },
+            &sender,
+        )
+        .await
+        .expect("crawl");
+    drop(sender);
+    let mut found = BTreeSet::new();
+    while let Some(event) = receiver.recv().await {
+        if let CrawlEvent::Found(paths) = event {
+            for path in paths {
+                assert!(found.insert(path.clone()), "{path} reported twice");
+            }
+        }
+    }
+    assert_eq!(found.len(), summary.secrets);
+    (found, summary)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_and_list_find_what_bao_kv_list_finds_in_v1_and_v2() {
+    let (server, _) = seeded_server().await;
+    let client = root_client(&server);
+    for (path, version) in [("secret", KvVersion::V2), ("kv1", KvVersion::V1)] {
+        let mut expected = BTreeSet::new();
+        let walker = &server;
+        tokio::task::block_in_place(|| cli_walk(walker, path, "", &mut expected));
+        assert!(expected.len() >= 2, "{path}: {expected:?}");
+        let mount = mount(&format!("{path}/"), version);
+        let (listed, summary) = crawl(&client, &mount, "", CrawlMethod::List).await;
+        assert_eq!(listed, expected, "{path} by LIST");
+        assert!(!summary.scanned && summary.skipped.is_empty());
+        let (scanned, summary) = crawl(&client, &mount, "", CrawlMethod::Scan).await;
+        assert_eq!(scanned, expected, "{path} by scan");
+        assert!(summary.scanned);
+        let (auto, _) = crawl(&client, &mount, "", CrawlMethod::Auto).await;
+        assert_eq!(auto, expected);
+    }
+    // A prefix: paths stay relative to the mount, odd names intact.
+    let v2 = mount("secret/", KvVersion::V2);
+    let (scanned, _) = crawl(&client, &v2, "app/", CrawlMethod::Scan).await;
+    let (listed, _) = crawl(&client, &v2, "app", CrawlMethod::List).await;
+    assert_eq!(scanned, listed);
+    for odd in [
+        "app/with space",
+        "app/ünïcødé-ключ-秘密",
+        "app/100%",
+        "app/what?",
+        "app/hash#tag",
+        "app/config",
+        "app/config/overrides",
+    ] {
+        assert!(scanned.contains(odd), "{odd} in {scanned:?}");
+    }
+}
+
+#[tokio::test]
+async fn folders_the_token_may_not_list_are_counted_and_scan_falls_back_to_list() {
+    let (server, _) = seeded_server().await;
+    let root = root_client(&server);
+    root.write(
+        "sys/policies/acl/lister",
+        &serde_json::json!({"policy": "path \"secret/metadata/\" { capabilities = [\"list\"] }\n\
+            path \"secret/metadata/app/*\" { capabilities = [\"list\"] }\n\
+            path \"secret/metadata/shared/*\" { capabilities = [\"list\"] }\n"}),
+    )
+    .await
+    .unwrap();
+    let created = root
+        .write(
+            "auth/token/create",
+            &serde_json::json!({"policies": ["lister"]}),
+        )
+        .await
+        .unwrap();
+    let token = Token::new(created["auth"]["client_token"].as_str().unwrap());
+    let client = VaultClient::new(&settings(&server, Some(&token))).unwrap();
+    let v2 = mount("secret/", KvVersion::V2);
+    // No scan capability: auto falls back to LIST and counts the folder it may not list.
+    let (found, summary) = crawl(&client, &v2, "", CrawlMethod::Auto).await;
+    assert!(!summary.scanned);
+    assert_eq!(summary.skipped, vec!["team-only/".to_string()]);
+    assert!(found.contains("app/database") && found.contains("shared/smtp"));
+    assert!(!found.iter().any(|p| p.starts_with("team-only/")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tresor_ls_prints_the_walk_for_scripts() {
+    let (server, _) = seeded_server().await;
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tresor"))
+            .args(args)
+            .env_clear()
+            .env("BAO_ADDR", &server.addr)
+            .env("BAO_TOKEN", server.root_token.expose())
+            .env("HOME", "/nonexistent")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let mut expected = BTreeSet::new();
+    let walker = &server;
+    tokio::task::block_in_place(|| cli_walk(walker, "secret", "app/", &mut expected));
+    let text = run(&["ls", "-r", "secret/app/"]);
+    let printed: BTreeSet<String> = text
+        .lines()
+        .map(|l| l.trim_start_matches("secret/").to_string())
+        .collect();
+    assert_eq!(printed, expected);
+    let json: Vec<String> = serde_json::from_str(&run(&[
+        "ls",
+        "-r",
+        "--json",
+        "--method",
+        "list",
+        "secret/app/",
+    ]))
+    .unwrap();
+    assert_eq!(json.len(), expected.len());
+    // One level: folders end in /.
+    let one = run(&["ls", "secret/app/"]);
+    assert!(one.lines().any(|l| l == "secret/app/config/"), "{one}");
+    assert!(one.lines().any(|l| l == "secret/app/config"), "{one}");
+}

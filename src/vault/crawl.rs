@@ -108,12 +108,10 @@ impl VaultClient {
                 }
                 other => other?,
             };
-            if status.as_u16() == 429 || status.is_server_error() {
-                if attempt < RETRIES {
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
-                    continue;
-                }
+            if (status.as_u16() == 429 || status.is_server_error()) && attempt < RETRIES {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                continue;
             }
             if status.as_u16() == 404 {
                 return Ok(Vec::new());

@@ -92,6 +92,21 @@ pub enum Action {
         result: Result<(), VaultError>,
     },
     NamespacesLoaded(Result<Vec<String>, VaultError>),
+    /// Paths the finder's crawl found (full paths, `mount/…`).
+    CrawlFound {
+        generation: u64,
+        paths: Vec<String>,
+    },
+    CrawlProgress {
+        generation: u64,
+        folders: usize,
+        skipped: usize,
+    },
+    /// The crawl ended: `Ok(true)` when every mount was scanned server-side.
+    CrawlFinished {
+        generation: u64,
+        result: Result<bool, String>,
+    },
     SealOverviewLoaded(Box<super::seal::SealOverview>),
     UnsealAnswered {
         addr: String,
@@ -182,6 +197,10 @@ pub enum Effect {
         increment: u64,
     },
     LoadNamespaces,
+    /// Walks every KV mount the token can see, streaming the paths back.
+    CrawlAll {
+        generation: u64,
+    },
     /// Seal status of each node (at its own address), the leader, and `sys/ha-status`.
     LoadSealOverview {
         nodes: Vec<String>,

@@ -14,6 +14,7 @@ pub enum Command {
     PageUp,
     PageDown,
     Filter,
+    Find,
     Jump,
     SwitchPane,
     Reveal,
@@ -215,6 +216,14 @@ pub const BINDINGS: &[Binding] = &[
         section: Section::Navigate,
         help: "filter the loaded tree as you type (Enter keeps it, Esc clears it)",
         hint: Some("filter"),
+    },
+    Binding {
+        keys: &[ch('F')],
+        label: "F / //",
+        command: Command::Find,
+        section: Section::Navigate,
+        help: "find: a fuzzy pattern over every path of every mount (crawled once per session, R refreshes); Enter jumps there",
+        hint: Some("find"),
     },
     Binding {
         keys: &[ch(':')],

@@ -25,7 +25,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.modal.is_some() {
         return on_modal_key(app, key);
     }
-    if app.filter_input.is_some() {
+    if let Some(input) = &app.filter_input {
+        // `//`: a second slash on an empty filter opens the global finder.
+        if input.text.is_empty() && key.code == KeyCode::Char('/') && key.modifiers.is_empty() {
+            app.filter_input = None;
+            return super::finder::open(app);
+        }
         on_filter_key(app, key);
         return Vec::new();
     }
@@ -149,6 +154,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::EditMetadata => metadata_form::open(app),
         Command::EditSecret => write_flow::edit_in_form(app),
         Command::Login => super::login::open(app),
+        Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::Seal => super::seal::open(app),
@@ -270,6 +276,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
         Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Seal(_) => super::seal::on_key(app, &key),
+        Modal::Finder(_) => super::finder::on_key(app, &key),
         Modal::Help { scroll } => {
             match keymap::command_for(&key) {
                 Some(Command::Down) => *scroll = scroll.saturating_add(1),

@@ -5,6 +5,7 @@ pub mod approle_browser;
 mod copy;
 pub mod diff;
 pub mod edit;
+pub mod finder;
 pub mod history;
 pub mod input;
 mod jump;

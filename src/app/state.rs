@@ -38,6 +38,7 @@ pub enum Modal {
     AppRole(Box<super::approle_browser::AppRoleBrowser>),
     Picker(super::picker::Picker),
     Seal(Box<super::seal::SealScreen>),
+    Finder(super::finder::Finder),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +139,8 @@ pub struct App {
     /// The profile in use, and every profile `P` offers (the command-line session included).
     pub profile: String,
     pub profiles: Vec<String>,
+    /// Every path the finder's crawl found this session.
+    pub paths: super::finder::PathCache,
     /// Nodes to watch on the Seal screen (from the profile).
     pub watch_nodes: Vec<String>,
     /// The Seal screen was opened by itself for the current sealing (not again until unsealed).
@@ -174,6 +177,7 @@ impl App {
             session: super::session::Session::default(),
             profile: super::picker::COMMAND_LINE.to_string(),
             profiles: vec![super::picker::COMMAND_LINE.to_string()],
+            paths: super::finder::PathCache::default(),
             watch_nodes: Vec::new(),
             seal_screen_offered: false,
             should_quit: false,

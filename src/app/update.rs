@@ -12,7 +12,7 @@ use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, Sta
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write_flow;
-use super::{approle_browser, login, picker, seal, session};
+use super::{approle_browser, finder, login, picker, seal, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -133,6 +133,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SessionLost { retry } => session::session_lost(app, *retry),
         Action::NamespacesLoaded(result) => picker::namespaces_loaded(app, result),
+        Action::CrawlFound { generation, paths } => {
+            finder::paths_found(app, generation, paths);
+            Vec::new()
+        }
+        Action::CrawlProgress {
+            generation,
+            folders,
+            skipped,
+        } => {
+            finder::progress(app, generation, folders, skipped);
+            Vec::new()
+        }
+        Action::CrawlFinished { generation, result } => {
+            finder::finished(app, generation, result);
+            Vec::new()
+        }
         Action::SealOverviewLoaded(overview) => seal::overview_loaded(app, *overview),
         Action::UnsealAnswered {
             addr,
@@ -246,6 +262,8 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         login::on_paste(form, text);
     } else if let Some(Modal::Seal(screen)) = &mut app.modal {
         seal::on_paste(screen, text);
+    } else if matches!(app.modal, Some(Modal::Finder(_))) {
+        finder::on_paste(app, text);
     } else if matches!(app.modal, Some(Modal::SecretForm(_))) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
@@ -261,6 +279,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
 }
 
 pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
+    finder::forget(app);
     app.tree.remember_for_refresh();
     app.tree.generation += 1;
     app.mounts = Loadable::Loading;

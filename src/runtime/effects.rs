@@ -184,6 +184,7 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
                 Err(error) => Err(error),
             },
         },
+        Effect::CrawlAll { .. } => return None,
         Effect::LoadNamespaces => Action::NamespacesLoaded(client.namespaces().await),
         Effect::LoadAppRoleMounts => Action::AppRoleMountsLoaded(client.auth_mounts().await),
         Effect::LoadAppRoles { mount } => Action::AppRolesLoaded {
@@ -272,6 +273,66 @@ async fn seal_overview(client: &VaultClient, nodes: &[String]) -> SealOverview {
     }
 }
 
+/// Walks every browsable mount at once for the finder, streaming full paths back.
+async fn crawl_all(
+    client: &VaultClient,
+    generation: u64,
+    actions: &UnboundedSender<Action>,
+) -> Result<bool, String> {
+    use crate::vault::crawl::{CrawlEvent, CrawlOptions};
+    let mounts = client
+        .secret_mounts()
+        .await
+        .map_err(|e| format!("listing the mounts: {e}"))?;
+    let walks = mounts
+        .into_iter()
+        .filter(|m| m.engine.is_browsable())
+        .map(|mount| async move {
+            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+            let forward = async {
+                let mut folders = 0;
+                let mut skipped = 0;
+                while let Some(event) = receiver.recv().await {
+                    match event {
+                        CrawlEvent::Found(paths) => {
+                            let paths = paths
+                                .into_iter()
+                                .map(|p| format!("{}{p}", mount.path))
+                                .collect();
+                            let _ = actions.send(Action::CrawlFound { generation, paths });
+                        }
+                        CrawlEvent::Progress {
+                            folders: f,
+                            skipped: s,
+                        } => {
+                            (folders, skipped) = (f, s);
+                            let _ = actions.send(Action::CrawlProgress {
+                                generation,
+                                folders,
+                                skipped,
+                            });
+                        }
+                    }
+                }
+                (folders, skipped)
+            };
+            let walk = async {
+                let summary = client
+                    .crawl(&mount, "", CrawlOptions::default(), &sender)
+                    .await;
+                drop(sender);
+                summary
+            };
+            let (summary, _) = tokio::join!(walk, forward);
+            summary
+        });
+    let summaries = futures::future::join_all(walks).await;
+    let scanned = summaries
+        .iter()
+        .all(|s| s.as_ref().is_ok_and(|s| s.scanned));
+    Ok(scanned)
+}
+
 /// The error an answer carries, if any.
 fn refused(action: &Action) -> bool {
     let error = match action {
@@ -352,6 +413,12 @@ impl EffectRunner {
                 });
             }
             Effect::LookupToken if !client.has_token() => {}
+            Effect::CrawlAll { generation } => {
+                tokio::spawn(async move {
+                    let result = crawl_all(&client, generation, &actions).await;
+                    let _ = actions.send(Action::CrawlFinished { generation, result });
+                });
+            }
             Effect::SwitchNamespace { namespace } => {
                 self.client = self.client.with_namespace(namespace);
             }

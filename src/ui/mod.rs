@@ -4,6 +4,7 @@
 mod approle;
 mod dialog;
 mod diff;
+mod finder;
 mod footer;
 mod header;
 mod help;
@@ -47,6 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Modal::AppRole(browser)) => approle::draw(frame, app, browser),
         Some(Modal::Picker(list)) => picker::draw(frame, app, list),
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
+        Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
         None => {}
     }
     if let Some(form) = &app.login {

@@ -1,0 +1,93 @@
+//! The finder: the pattern, how the crawl is going, and the best matches with the matched
+//! characters marked. Only the rows on screen are drawn.
+
+use super::dialog::{input_spans, panel_area};
+use super::text::sanitize;
+use super::{spinner, theme};
+use crate::app::App;
+use crate::app::finder::{CrawlState, Finder, FinderMatch};
+use ratatui::Frame;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+fn progress_line(app: &App) -> Line<'static> {
+    let cache = &app.paths;
+    let counts = format!(
+        "{} paths · {} folders listed{}",
+        cache.paths.len(),
+        cache.folders,
+        if cache.skipped > 0 {
+            format!(" · {} skipped (permission denied)", cache.skipped)
+        } else {
+            String::new()
+        }
+    );
+    let (state, style) = match &cache.state {
+        CrawlState::NotStarted => (String::new(), theme::dim()),
+        CrawlState::Running => (format!("{} crawling… ", spinner(app)), theme::dim()),
+        CrawlState::Done { scanned: true } => ("done (server-side scan) · ".into(), theme::dim()),
+        CrawlState::Done { scanned: false } => ("done · ".into(), theme::dim()),
+        CrawlState::Failed(reason) => (
+            format!("crawl failed: {} · ", sanitize(reason)),
+            theme::error(),
+        ),
+    };
+    Line::styled(format!("{state}{counts} · R crawls again"), style)
+}
+
+fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
+    let base = if selected {
+        theme::selected(true)
+    } else {
+        Style::new()
+    };
+    let marked = base
+        .add_modifier(Modifier::BOLD)
+        .fg(ratatui::style::Color::Yellow);
+    let mut spans = vec![Span::styled(if selected { "› " } else { "  " }, base)];
+    let mut positions = found.positions.iter().peekable();
+    for (index, c) in sanitize(&found.path).chars().enumerate() {
+        let hit = positions.peek() == Some(&&index);
+        if hit {
+            positions.next();
+        }
+        spans.push(Span::styled(c.to_string(), if hit { marked } else { base }));
+    }
+    Line::from(spans)
+}
+
+pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
+    let area = panel_area(frame);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(
+            " Find (Enter jumps · ↑/↓ move · Esc closes) ",
+            theme::title(),
+        ));
+    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = Vec::new();
+    let mut prompt = vec![Span::styled("> ", theme::key())];
+    prompt.extend(input_spans(&finder.input, true));
+    lines.push(Line::from(prompt));
+    lines.push(progress_line(app));
+    let rows = usize::from(inner.height).saturating_sub(2);
+    let start = finder.cursor.saturating_sub(rows.saturating_sub(1));
+    if finder.results.is_empty() {
+        lines.push(Line::styled(
+            if app.paths.paths.is_empty() {
+                "no paths yet"
+            } else {
+                "no path matches"
+            },
+            theme::dim(),
+        ));
+    }
+    for (index, found) in finder.results.iter().enumerate().skip(start).take(rows) {
+        lines.push(result_line(found, index == finder.cursor));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

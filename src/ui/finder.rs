@@ -13,10 +13,15 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 fn progress_line(app: &App) -> Line<'static> {
     let cache = &app.paths;
+    // A server-side scan lists no folders one by one: only the paths count then.
+    let folders = if matches!(cache.state, CrawlState::Done { scanned: true }) {
+        String::new()
+    } else {
+        format!(" · {} folders listed", cache.folders)
+    };
     let counts = format!(
-        "{} paths · {} folders listed{}",
+        "{} paths{folders}{}",
         cache.paths.len(),
-        cache.folders,
         if cache.skipped > 0 {
             format!(" · {} skipped (permission denied)", cache.skipped)
         } else {

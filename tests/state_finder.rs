@@ -124,3 +124,28 @@ fn one_crawl_a_session_until_refresh_and_double_slash_opens_it() {
     found(&mut app, 0, &["secret/old-generation"]);
     assert!(results(&app).is_empty());
 }
+
+#[test]
+fn a_profile_switch_forgets_the_other_servers_paths() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["secret/prod-only"]);
+    press(&mut app, KeyCode::Esc);
+    update(
+        &mut app,
+        Action::ProfileSwitched(Ok(tresor::app::picker::ProfileSwitch {
+            name: "dev".into(),
+            connection: tresor::app::state::ConnectionView {
+                addr: "http://127.0.0.1:8200".into(),
+                has_token: true,
+                ..Default::default()
+            },
+            login: Default::default(),
+            warnings: Vec::new(),
+            nodes: Vec::new(),
+        })),
+    );
+    assert!(app.paths.paths.is_empty());
+    let effects = press(&mut app, KeyCode::Char('F'));
+    assert_eq!(effects, vec![Effect::CrawlAll { generation: 1 }]);
+}

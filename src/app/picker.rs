@@ -227,6 +227,8 @@ pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) ->
     };
     app.capabilities.clear();
     app.capabilities_pending.clear();
+    // The finder's paths are the other server's.
+    super::finder::forget(app);
     app.session = Default::default();
     app.login = None;
     app.modal = None;

@@ -284,14 +284,16 @@ async fn crawl_all(
         .secret_mounts()
         .await
         .map_err(|e| format!("listing the mounts: {e}"))?;
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let totals = &(AtomicUsize::new(0), AtomicUsize::new(0));
     let walks = mounts
         .into_iter()
         .filter(|m| m.engine.is_browsable())
         .map(|mount| async move {
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
             let forward = async {
-                let mut folders = 0;
-                let mut skipped = 0;
+                // This mount's running totals, added into the totals of every mount.
+                let (mut folders, mut skipped) = (0, 0);
                 while let Some(event) = receiver.recv().await {
                     match event {
                         CrawlEvent::Found(paths) => {
@@ -305,16 +307,19 @@ async fn crawl_all(
                             folders: f,
                             skipped: s,
                         } => {
+                            let all_folders =
+                                totals.0.fetch_add(f - folders, Relaxed) + f - folders;
+                            let all_skipped =
+                                totals.1.fetch_add(s - skipped, Relaxed) + s - skipped;
                             (folders, skipped) = (f, s);
                             let _ = actions.send(Action::CrawlProgress {
                                 generation,
-                                folders,
-                                skipped,
+                                folders: all_folders,
+                                skipped: all_skipped,
                             });
                         }
                     }
                 }
-                (folders, skipped)
             };
             let walk = async {
                 let summary = client

@@ -222,3 +222,12 @@ pub(super) fn hint_if_empty(lines: &mut Vec<Line<'static>>, hint: &'static str) 
         lines.push(Line::styled(hint, theme::dim()));
     }
 }
+
+/// A typed secret as dots (one per character, at most 40) and, when focused, the cursor.
+pub(super) fn masked_spans(length: usize, focused: bool) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled("•".repeat(length.min(40)), theme::masked())];
+    if focused {
+        spans.push(Span::styled("▏", theme::key()));
+    }
+    spans
+}

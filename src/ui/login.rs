@@ -1,7 +1,7 @@
 //! The login dialog: method and AppRole way as choices, the fields (secrets masked unless
 //! revealed), "save as default token", why it opened, and the server's reason when a login fails.
 
-use super::dialog::{frame_dialog, input_spans};
+use super::dialog::{frame_dialog, input_spans, masked_spans};
 use super::text::sanitize;
 use super::theme;
 use crate::app::login::{AppRoleWay, Field, LoginForm};
@@ -31,14 +31,6 @@ fn choice_spans<T: Copy + PartialEq>(
     }
     if focused {
         spans.push(Span::styled("   ← →", theme::dim()));
-    }
-    spans
-}
-
-fn masked_spans(length: usize, focused: bool) -> Vec<Span<'static>> {
-    let mut spans = vec![Span::styled("•".repeat(length.min(40)), theme::masked())];
-    if focused {
-        spans.push(Span::styled("▏", theme::key()));
     }
     spans
 }

@@ -1,7 +1,7 @@
 //! The Seal screen: a table of nodes (state, role, unseal progress, version, last echo), the
 //! selected node's details, and the share field (masked), the seal question and the last answer.
 
-use super::dialog::{hint_if_empty, panel_area, wrapped_height};
+use super::dialog::{hint_if_empty, masked_spans, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
@@ -191,22 +191,17 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
 
 fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
+    let target = screen
+        .selected()
+        .map(|n| sanitize(&n.addr).into_owned())
+        .unwrap_or_default();
     if let Some(input) = &screen.share {
-        let target = screen
-            .selected()
-            .map(|n| n.addr.clone())
-            .unwrap_or_default();
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("Key share for {} (hex or base64): ", sanitize(&target)),
-                theme::key(),
-            ),
-            Span::styled(
-                "•".repeat(input.text.chars().count().min(60)),
-                theme::masked(),
-            ),
-            Span::styled("▏", theme::key()),
-        ]));
+        let mut spans = vec![Span::styled(
+            format!("Key share for {target} (hex or base64): "),
+            theme::key(),
+        )];
+        spans.extend(masked_spans(input.text.chars().count(), true));
+        lines.push(Line::from(spans));
         lines.push(Line::styled(
             if screen.each_in_turn {
                 "Enter sends it · each sealed node in turn · Esc stops"
@@ -217,15 +212,10 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
         ));
     }
     if let Some(input) = &screen.confirm_seal {
-        let target = screen
-            .selected()
-            .map(|n| n.addr.clone())
-            .unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    "Seal {}? Every request to it fails until it is unsealed again. Type {SEAL_WORD:?} and Enter: ",
-                    sanitize(&target)
+                    "Seal {target}? Every request to it fails until it is unsealed again. Type {SEAL_WORD:?} and Enter: "
                 ),
                 theme::error(),
             ),

@@ -243,22 +243,17 @@ pub fn resume_pending_edit(app: &mut App) -> Vec<Effect> {
         }
         SecretContent::Empty | SecretContent::Loading => false,
     };
+    let opening = format!("Opening {} to edit it…", pending.location.display());
     if !settled {
-        app.set_status(
-            StatusKind::Info,
-            format!("Opening {} to edit it…", pending.location.display()),
-        );
+        app.set_status(StatusKind::Info, opening);
         return Vec::new();
     }
     app.pending_edit = None;
     let Some(draft) = draft_of_open_secret(app) else {
         return Vec::new();
     };
-    if app
-        .status
-        .as_ref()
-        .is_some_and(|s| s.text.starts_with("Opening "))
-    {
+    // Our own "Opening …" note is done; any other message stays.
+    if app.status.as_ref().is_some_and(|s| s.text == opening) {
         app.status = None;
     }
     if pending.in_editor {

@@ -123,6 +123,15 @@ pub enum Action {
         retry: Box<Effect>,
     },
     SealStatusLoaded(Result<SealStatus, VaultError>),
+    /// A read met a rate limit or a server error and goes out again after a pause.
+    Retrying {
+        /// What was asked, in words (`listing secret/app/`), never a value.
+        what: String,
+        attempt: u32,
+        of: u32,
+        after: Duration,
+        reason: String,
+    },
     /// The runtime copied something (or failed to); `description` never holds the value.
     Copied {
         description: String,
@@ -249,7 +258,93 @@ pub enum Effect {
         /// A secret value: cleared from the clipboard after the timeout. Paths are not.
         sensitive: bool,
     },
+    /// Gives up on every read still waiting for the server (each answers `Cancelled`).
+    CancelReads,
     Quit,
+}
+
+impl Action {
+    /// The error a server answer carries, if any.
+    pub fn error(&self) -> Option<&VaultError> {
+        match self {
+            Action::MountsLoaded { result: Err(e), .. }
+            | Action::FolderListed { result: Err(e), .. }
+            | Action::SecretLoaded { result: Err(e), .. }
+            | Action::MetadataLoaded { result: Err(e), .. }
+            | Action::CapabilitiesLoaded { result: Err(e), .. }
+            | Action::VersionsChanged { result: Err(e), .. }
+            | Action::MetadataSaved { result: Err(e), .. }
+            | Action::SecretWritten { result: Err(e), .. }
+            | Action::TokenLookedUp(Err(e))
+            | Action::SealStatusLoaded(Err(e))
+            | Action::NamespacesLoaded(Err(e))
+            | Action::AppRoleMountsLoaded(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// A server answer that came back fine (the server is reachable).
+    pub fn is_answer_from_server(&self) -> bool {
+        match self {
+            Action::MountsLoaded { result, .. } => result.is_ok(),
+            Action::FolderListed { result, .. } => result.is_ok(),
+            Action::SecretLoaded { result, .. } => result.is_ok(),
+            Action::TokenLookedUp(result) => result.is_ok(),
+            Action::SealStatusLoaded(result) => result.is_ok(),
+            _ => false,
+        }
+    }
+}
+
+impl Effect {
+    /// Reads that change nothing on the server, so asking again after a 429 or 5xx is safe.
+    pub fn is_read(&self) -> bool {
+        matches!(
+            self,
+            Effect::LoadMounts { .. }
+                | Effect::ListFolder { .. }
+                | Effect::ReadSecret { .. }
+                | Effect::LoadMetadata { .. }
+                | Effect::LoadCapabilities { .. }
+                | Effect::LookupToken
+                | Effect::LoadSealStatus
+                | Effect::LoadNamespaces
+                | Effect::LoadAppRoleMounts
+                | Effect::LoadAppRoles { .. }
+                | Effect::LoadAppRole { .. }
+        )
+    }
+
+    /// Reads the user waits for, which Esc gives up on (background checks and walks go on).
+    pub fn is_cancellable(&self) -> bool {
+        matches!(
+            self,
+            Effect::LoadMounts { .. }
+                | Effect::ListFolder { .. }
+                | Effect::ReadSecret { .. }
+                | Effect::LoadMetadata { .. }
+                | Effect::LoadCapabilities { .. }
+        )
+    }
+
+    /// What a request asks, in words for a status line (paths only, never values).
+    pub fn describe(&self) -> String {
+        match self {
+            Effect::LoadMounts { .. } => "listing the mounts".into(),
+            Effect::ListFolder { location, .. } => format!("listing {}", location.display()),
+            Effect::ReadSecret { location, .. } => format!("reading {}", location.display()),
+            Effect::LoadMetadata { location, .. } => {
+                format!("reading the metadata of {}", location.display())
+            }
+            Effect::LoadCapabilities { location } => {
+                format!("asking what the token may do on {}", location.display())
+            }
+            Effect::LookupToken => "looking up the token".into(),
+            Effect::LoadSealStatus => "reading the seal status".into(),
+            Effect::LoadNamespaces => "listing namespaces".into(),
+            _ => "a request".into(),
+        }
+    }
 }
 
 /// A successful login as the runtime reports it.

@@ -454,7 +454,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Esc",
         command: Command::Back,
         section: Section::General,
-        help: "close the overlay, clear the filter, or dismiss a message",
+        help: "cancel the reads still waiting for the server; else close the overlay, clear the filter, or dismiss a message",
         hint: None,
     },
     Binding {

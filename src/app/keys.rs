@@ -170,6 +170,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Command::Back => {
+            if super::connectivity::reads_in_flight(app) {
+                return super::connectivity::cancel_reads(app);
+            }
             if !app.tree.filter.is_empty() {
                 app.tree.set_filter(String::new());
             } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {

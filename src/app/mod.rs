@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod approle_browser;
+pub mod connectivity;
 mod copy;
 pub mod diff;
 pub mod edit;

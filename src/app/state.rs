@@ -145,6 +145,7 @@ pub struct App {
     pub watch_nodes: Vec<String>,
     /// The Seal screen was opened by itself for the current sealing (not again until unsealed).
     pub seal_screen_offered: bool,
+    pub reachability: super::connectivity::Reachability,
     pub should_quit: bool,
 }
 
@@ -180,6 +181,7 @@ impl App {
             paths: super::finder::PathCache::default(),
             watch_nodes: Vec::new(),
             seal_screen_offered: false,
+            reachability: super::connectivity::Reachability::Reachable,
             should_quit: false,
         }
     }

@@ -128,6 +128,13 @@ impl Tree {
         }
     }
 
+    /// Whether any folder is waiting for its listing.
+    pub fn any_loading(&self) -> bool {
+        self.nodes
+            .iter()
+            .any(|node| node.listing == Listing::Loading)
+    }
+
     pub fn full_path(&self, id: NodeId) -> Option<String> {
         self.location(id).map(|l| l.display())
     }

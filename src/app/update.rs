@@ -12,12 +12,19 @@ use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, Sta
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write_flow;
-use super::{approle_browser, finder, login, picker, seal, session};
+use super::{approle_browser, connectivity, finder, login, picker, seal, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let sign = connectivity::sign_of(&action);
+    let mut effects = apply(app, action);
+    effects.extend(connectivity::follow(app, sign));
+    effects
+}
+
+fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Action::Key(_) => Vec::new(),
@@ -188,6 +195,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Action::Retrying {
+            what,
+            attempt,
+            of,
+            after,
+            reason,
+        } => {
+            app.set_status(
+                StatusKind::Warning,
+                format!(
+                    "{reason}: asking again in {:.1} s ({attempt} of {of}) for {what}.",
+                    after.as_secs_f64()
+                ),
+            );
+            Vec::new()
+        }
         Action::Copied {
             description,
             result,
@@ -250,6 +273,7 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
         app.seal_screen_offered = false;
     }
     effects.extend(seal::on_tick(app));
+    effects.extend(connectivity::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
         effects.extend([Effect::LoadSealStatus, Effect::LookupToken]);

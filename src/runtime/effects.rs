@@ -21,6 +21,41 @@ pub struct EffectRunner {
     pub clipboard_clear_after: Duration,
     /// Fingerprints of copies whose clear timer fired.
     pub clear_due: UnboundedSender<u64>,
+    /// Moved on by Esc: reads sent before give up.
+    pub cancel: tokio::sync::watch::Sender<u64>,
+}
+
+/// How often a read that met a 429 or a 5xx is asked again, and the first pause (doubling).
+pub const READ_RETRIES: u32 = 4;
+pub const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(500);
+
+/// Performs a read, asking again after a pause (0.5 s, 1 s, 2 s, 4 s) while the server answers
+/// 429 or 5xx, and telling the user each time. Writes are never repeated here.
+async fn perform_with_retries(
+    client: &VaultClient,
+    request: &Effect,
+    actions: &UnboundedSender<Action>,
+) -> Option<Action> {
+    let mut attempt = 0;
+    loop {
+        let action = perform(client, request).await?;
+        match action.error() {
+            Some(error) if error.is_transient() && request.is_read() && attempt < READ_RETRIES => {
+                attempt += 1;
+                let after = FIRST_RETRY_PAUSE * (1 << (attempt - 1));
+                tracing::info!(%error, attempt, "asking again after a pause");
+                let _ = actions.send(Action::Retrying {
+                    what: request.describe(),
+                    attempt,
+                    of: READ_RETRIES,
+                    after,
+                    reason: error.to_string(),
+                });
+                client.pause(after).await;
+            }
+            _ => return Some(action),
+        }
+    }
 }
 
 /// Writes a secret. Engines without check-and-set get an existence check before a create, so a
@@ -225,6 +260,7 @@ async fn perform(client: &VaultClient, effect: &Effect) -> Option<Action> {
         Effect::Login { .. }
         | Effect::EditInEditor { .. }
         | Effect::Copy { .. }
+        | Effect::CancelReads
         | Effect::SwitchNamespace { .. }
         | Effect::SwitchProfile { .. }
         | Effect::Quit => {
@@ -338,21 +374,6 @@ async fn crawl_all(
     Ok(scanned)
 }
 
-/// The error an answer carries, if any.
-fn refused(action: &Action) -> bool {
-    let error = match action {
-        Action::MountsLoaded { result: Err(e), .. }
-        | Action::FolderListed { result: Err(e), .. }
-        | Action::SecretLoaded { result: Err(e), .. }
-        | Action::MetadataLoaded { result: Err(e), .. }
-        | Action::VersionsChanged { result: Err(e), .. }
-        | Action::SecretWritten { result: Err(e), .. }
-        | Action::MetadataSaved { result: Err(e), .. } => e,
-        _ => return false,
-    };
-    error.is_permission_denied()
-}
-
 /// Logs in, reads the new token's details, and saves it as the default token when asked.
 async fn login(
     client: &VaultClient,
@@ -401,7 +422,14 @@ pub fn save_token_file(path: &std::path::Path, token: &Token) -> std::io::Result
 
 impl EffectRunner {
     pub fn run(&mut self, effect: Effect, terminal: &mut dyn std::io::Write) {
-        let client = self.client.clone();
+        let client = if effect.is_cancellable() {
+            self.client.cancellable(crate::vault::client::Cancellation {
+                counter: self.cancel.subscribe(),
+                started_at: *self.cancel.borrow(),
+            })
+        } else {
+            self.client.clone()
+        };
         let actions = self.actions.clone();
         match effect {
             Effect::EditInEditor { .. } | Effect::Quit => {
@@ -418,6 +446,9 @@ impl EffectRunner {
                 });
             }
             Effect::LookupToken if !client.has_token() => {}
+            Effect::CancelReads => {
+                self.cancel.send_modify(|counter| *counter += 1);
+            }
             Effect::CrawlAll { generation } => {
                 tokio::spawn(async move {
                     let result = crawl_all(&client, generation, &actions).await;
@@ -457,12 +488,13 @@ impl EffectRunner {
             }
             request => {
                 tokio::spawn(async move {
-                    let Some(action) = perform(&client, &request).await else {
+                    let Some(action) = perform_with_retries(&client, &request, &actions).await
+                    else {
                         return;
                     };
                     // A refusal may mean the token itself stopped working: ask the server, and
                     // if so keep the request for after the login instead of failing it.
-                    if refused(&action)
+                    if action.error().is_some_and(VaultError::is_permission_denied)
                         && client.has_token()
                         && client
                             .lookup_self()

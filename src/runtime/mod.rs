@@ -83,6 +83,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         clipboard: Clipboard::new(options.clipboard),
         clipboard_clear_after: options.clipboard_clear_after,
         clear_due: clear_tx,
+        cancel: tokio::sync::watch::channel(0).0,
     };
 
     tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;

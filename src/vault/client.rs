@@ -69,6 +69,32 @@ pub struct VaultClient {
     token: Option<Token>,
     namespace: Option<String>,
     timeout: Duration,
+    /// Reads (GET) made with this client give up with `Cancelled` once the counter moves past
+    /// the value it had when the client was handed out (Esc in the UI).
+    cancel: Option<Cancellation>,
+}
+
+/// A cancel counter and the value it had when a piece of work started.
+#[derive(Clone)]
+pub struct Cancellation {
+    pub counter: tokio::sync::watch::Receiver<u64>,
+    pub started_at: u64,
+}
+
+impl Cancellation {
+    fn cancelled(&self) -> bool {
+        *self.counter.borrow() != self.started_at
+    }
+
+    async fn wait(&self) {
+        let mut counter = self.counter.clone();
+        while *counter.borrow_and_update() == self.started_at {
+            if counter.changed().await.is_err() {
+                // The sender is gone: nothing can cancel any more.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -137,7 +163,29 @@ impl VaultClient {
             token: settings.token.clone(),
             namespace: settings.namespace.clone(),
             timeout,
+            cancel: None,
         })
+    }
+
+    /// Sleeps, waking early when this client's reads are cancelled.
+    pub async fn pause(&self, duration: Duration) {
+        match &self.cancel {
+            Some(cancel) => {
+                tokio::select! {
+                    () = tokio::time::sleep(duration) => {}
+                    () = cancel.wait() => {}
+                }
+            }
+            None => tokio::time::sleep(duration).await,
+        }
+    }
+
+    /// The same client, its reads cancelled when `cancel`'s counter moves on.
+    pub fn cancellable(&self, cancel: Cancellation) -> Self {
+        Self {
+            cancel: Some(cancel),
+            ..self.clone()
+        }
     }
 
     pub fn with_token(&self, token: Option<Token>) -> Self {
@@ -247,6 +295,30 @@ impl VaultClient {
     }
 
     async fn send_raw_bytes(
+        &self,
+        operation: Operation,
+        path: &str,
+        query: &[(&str, &str)],
+        body_bytes: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), VaultError> {
+        let exchange = self.exchange(operation, path, query, body_bytes, headers);
+        // Only reads can be cancelled: a write given up on may still land on the server.
+        match (&self.cancel, operation.method()) {
+            (Some(cancel), Method::GET) => {
+                if cancel.cancelled() {
+                    return Err(VaultError::Cancelled);
+                }
+                tokio::select! {
+                    answer = exchange => answer,
+                    () = cancel.wait() => Err(VaultError::Cancelled),
+                }
+            }
+            _ => exchange.await,
+        }
+    }
+
+    async fn exchange(
         &self,
         operation: Operation,
         path: &str,

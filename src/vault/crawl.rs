@@ -14,7 +14,28 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 
 pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Server errors and network trouble: asked again this many times.
 const RETRIES: u32 = 5;
+/// A rate limit is the server asking to slow down, not failing: a walk keeps going (up to about
+/// two minutes of pauses for one folder).
+const RATE_LIMIT_RETRIES: u32 = 64;
+const LONGEST_PAUSE: Duration = Duration::from_secs(2);
+
+/// Whether to ask again after `error` on attempt `attempt` (0-based), and after how long:
+/// 100 ms doubling up to 2 s, with a little spread so that a pool does not come back in step.
+fn retry_after(error: &VaultError, attempt: u32, spread_seed: usize) -> Option<Duration> {
+    let limit = if matches!(error, VaultError::RateLimited { .. }) {
+        RATE_LIMIT_RETRIES
+    } else {
+        RETRIES
+    };
+    if !retryable(error) || attempt >= limit {
+        return None;
+    }
+    let base = Duration::from_millis(100 << attempt.min(5)).min(LONGEST_PAUSE);
+    let spread = Duration::from_millis((spread_seed as u64 * 37 + attempt as u64 * 11) % 100);
+    Some(base + spread)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CrawlMethod {
@@ -81,11 +102,15 @@ async fn list_with_retry(
     let mut attempt = 0;
     loop {
         match client.list_folder(mount, folder).await {
-            Err(error) if retryable(&error) && attempt < RETRIES => {
-                attempt += 1;
-                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
-            }
-            other => return other,
+            Err(error) => match retry_after(&error, attempt, folder.len()) {
+                Some(pause) => {
+                    attempt += 1;
+                    tracing::debug!(%error, folder = %folder, attempt, "listing again after a pause");
+                    client.pause(pause).await;
+                }
+                None => return Err(error),
+            },
+            ok => return ok,
         }
     }
 }
@@ -101,17 +126,23 @@ impl VaultClient {
                 .send_raw(Operation::Read, &path, &[("scan", "true")], None, &[])
                 .await;
             let (status, body) = match answer {
-                Err(error) if retryable(&error) && attempt < RETRIES => {
+                Err(error) => match retry_after(&error, attempt, path.len()) {
+                    Some(pause) => {
+                        attempt += 1;
+                        self.pause(pause).await;
+                        continue;
+                    }
+                    None => return Err(error),
+                },
+                Ok(answer) => answer,
+            };
+            if status.as_u16() == 429 || status.is_server_error() {
+                let error = super::client::error_for_status(status, &path, Operation::List, &body);
+                if let Some(pause) = retry_after(&error, attempt, path.len()) {
                     attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+                    self.pause(pause).await;
                     continue;
                 }
-                other => other?,
-            };
-            if (status.as_u16() == 429 || status.is_server_error()) && attempt < RETRIES {
-                attempt += 1;
-                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
-                continue;
             }
             if status.as_u16() == 404 {
                 return Ok(Vec::new());
@@ -269,5 +300,28 @@ mod tests {
             path: "x".into(),
             operation: "list".into()
         }));
+    }
+
+    #[test]
+    fn rate_limits_are_waited_out_longer_than_server_errors() {
+        let limited = VaultError::RateLimited { path: "x".into() };
+        let broken = VaultError::Server {
+            status: 500,
+            path: "x".into(),
+            errors: vec![],
+        };
+        assert!(retry_after(&broken, RETRIES - 1, 0).is_some());
+        assert!(retry_after(&broken, RETRIES, 0).is_none());
+        assert!(retry_after(&limited, RETRIES, 0).is_some());
+        assert!(retry_after(&limited, RATE_LIMIT_RETRIES, 0).is_none());
+        let longest = (0..RATE_LIMIT_RETRIES)
+            .filter_map(|attempt| retry_after(&limited, attempt, 7))
+            .max()
+            .unwrap();
+        assert!(longest <= LONGEST_PAUSE + Duration::from_millis(100));
+        let total: Duration = (0..RATE_LIMIT_RETRIES)
+            .filter_map(|attempt| retry_after(&limited, attempt, 7))
+            .sum();
+        assert!(total >= Duration::from_secs(100), "{total:?}");
     }
 }

@@ -34,6 +34,8 @@ pub enum VaultError {
     Decode { path: String, reason: String },
     #[error("configuration error: {0}")]
     Config(String),
+    #[error("cancelled (Esc); ask again with R or by opening it again")]
+    Cancelled,
 }
 
 /// The server's own error lines, with Go's multi-error wrapping ("1 error occurred:\n\t* ...")
@@ -51,6 +53,23 @@ pub fn server_lines(errors: &[String]) -> Vec<String> {
 }
 
 impl VaultError {
+    /// The server could not be reached or did not answer in time.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, VaultError::Network(_) | VaultError::Timeout(_))
+    }
+
+    /// Worth asking again after a pause: rate limits and server-side trouble (not sealed).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            VaultError::RateLimited { .. }
+                | VaultError::Server {
+                    status: 500 | 502 | 503 | 504,
+                    ..
+                }
+        )
+    }
+
     pub fn is_permission_denied(&self) -> bool {
         matches!(self, VaultError::PermissionDenied { .. })
     }

@@ -173,10 +173,7 @@ impl VaultClient {
     ) -> Result<Vec<String>, VaultError> {
         let path = mount.list_path(folder);
         match self.send(Operation::List, &path, None).await {
-            Ok(response) => {
-                let body = response.json(&path)?;
-                Ok(parse_keys(&body))
-            }
+            Ok(response) => listed_keys(&response.json(&path)?, &path),
             Err(VaultError::NotFound { .. }) => Ok(Vec::new()),
             Err(other) => Err(other),
         }
@@ -275,6 +272,22 @@ pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
 }
 
 /// `data.keys` of a LIST answer, sorted so folders and leaves with the same name sit together.
+/// The keys of a LIST answer, which must have them: a 200 without `data.keys` (a proxy's page,
+/// a truncated body) is an error, not an empty folder (an empty folder is a 404).
+pub fn listed_keys(body: &Value, path: &str) -> Result<Vec<String>, VaultError> {
+    let well_formed = body
+        .pointer("/data/keys")
+        .and_then(Value::as_array)
+        .is_some_and(|keys| keys.iter().all(Value::is_string));
+    if !well_formed {
+        return Err(VaultError::Decode {
+            path: path.to_string(),
+            reason: "a listing without data.keys (a list of names)".into(),
+        });
+    }
+    Ok(parse_keys(body))
+}
+
 pub fn parse_keys(body: &Value) -> Vec<String> {
     let mut keys: Vec<String> = body
         .get("data")
@@ -324,7 +337,15 @@ pub fn parse_v2_secret(body: &Value, path: &str) -> Result<KvSecret, VaultError>
         .ok_or_else(|| VaultError::NotFound {
             path: path.to_string(),
         })?;
-    let metadata = outer.get("metadata").cloned().unwrap_or(Value::Null);
+    let malformed = |reason: &str| VaultError::Decode {
+        path: path.to_string(),
+        reason: reason.to_string(),
+    };
+    let metadata = outer
+        .get("metadata")
+        .filter(|m| m.is_object())
+        .cloned()
+        .ok_or_else(|| malformed("a KV v2 secret without its metadata object"))?;
     let text = |name: &str| {
         metadata
             .get(name)
@@ -338,8 +359,13 @@ pub fn parse_v2_secret(body: &Value, path: &str) -> Result<KvSecret, VaultError>
         (false, Some(deletion_time)) => VersionState::Deleted { deletion_time },
         (false, None) => VersionState::Live,
     };
+    let entries = match outer.get("data") {
+        Some(data) if data.is_object() => entries_of(data),
+        None | Some(Value::Null) if state != VersionState::Live => Vec::new(),
+        _ => return Err(malformed("a KV v2 secret whose data is not an object")),
+    };
     Ok(KvSecret {
-        entries: outer.get("data").map(entries_of).unwrap_or_default(),
+        entries,
         version: metadata.get("version").and_then(Value::as_u64),
         created_time: text("created_time"),
         state,

@@ -76,6 +76,8 @@ impl VaultClient {
 
 pub fn parse_token_info(body: &Value) -> Option<TokenInfo> {
     let data = body.get("data")?.as_object()?;
+    // Every lookup answer has a TTL (0 for tokens that never expire); without one it is not a token.
+    data.get("ttl")?.as_u64()?;
     let strings = |name: &str| -> Vec<String> {
         data.get(name)
             .and_then(Value::as_array)

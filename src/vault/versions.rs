@@ -395,6 +395,8 @@ impl VaultClient {
 /// Parses a metadata answer; versions newest first.
 pub fn parse_metadata(body: &Value) -> Option<SecretMetadata> {
     let data = body.get("data")?.as_object()?;
+    // Every KV v2 metadata answer has its versions (a map, empty only after a delete-all).
+    data.get("versions")?.as_object()?;
     let text = |name: &str| {
         data.get(name)
             .and_then(Value::as_str)
@@ -481,7 +483,10 @@ mod tests {
     #[test]
     fn metadata_without_fields_is_not_a_panic() {
         assert!(parse_metadata(&json!({})).is_none());
-        let empty = parse_metadata(&json!({"data": {"custom_metadata": null}})).unwrap();
+        // A metadata answer always lists its versions; one without them is not metadata.
+        assert!(parse_metadata(&json!({"data": {"custom_metadata": null}})).is_none());
+        let empty =
+            parse_metadata(&json!({"data": {"custom_metadata": null, "versions": {}}})).unwrap();
         assert!(empty.versions.is_empty());
         assert!(empty.custom_metadata.is_empty());
     }

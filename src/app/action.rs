@@ -291,6 +291,10 @@ impl Action {
             Action::SecretLoaded { result, .. } => result.is_ok(),
             Action::TokenLookedUp(result) => result.is_ok(),
             Action::SealStatusLoaded(result) => result.is_ok(),
+            Action::MetadataLoaded { result, .. } => result.is_ok(),
+            Action::VersionsChanged { result, .. } => result.is_ok(),
+            Action::MetadataSaved { result, .. } => result.is_ok(),
+            Action::SecretWritten { result, .. } => result.is_ok(),
             _ => false,
         }
     }

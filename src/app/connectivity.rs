@@ -64,11 +64,19 @@ pub fn follow(app: &mut App, sign: Sign) -> Vec<Effect> {
         (Sign::Answered, Reachability::Unreachable { since, .. }) => {
             let down_for = app.clock.saturating_sub(*since).as_secs();
             app.reachability = Reachability::Reachable;
+            // What the answer itself said ("Saved …") stays; an error from the outage goes.
+            let said = app
+                .status
+                .take()
+                .filter(|status| status.kind != StatusKind::Error);
             let effects = super::update::refresh(app);
             app.set_status(
                 StatusKind::Info,
                 format!("The server answers again (after {down_for} s): reloading."),
             );
+            if said.is_some() {
+                app.status = said;
+            }
             effects
         }
         _ => Vec::new(),

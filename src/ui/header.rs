@@ -64,6 +64,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Loadable::Failed(_) => Span::styled("● unreachable", theme::error()),
     });
+    if let crate::app::connectivity::Reachability::Unreachable { .. } = app.reachability {
+        first.pop();
+        first.push(Span::styled(
+            format!(
+                "● unreachable, asking every {} s",
+                crate::app::connectivity::PROBE_EVERY.as_secs()
+            ),
+            theme::error(),
+        ));
+    }
     if app.connection.skip_verify {
         first.push(Span::raw("  "));
         first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));

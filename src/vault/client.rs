@@ -342,9 +342,21 @@ impl VaultClient {
             self.base
         ))
         .map_err(|e| VaultError::InvalidPath(format!("{path}: {e}")))?;
-        let mut response = self
+        let mut response = match self
             .send_once(operation, &url, body_bytes, headers, true)
-            .await?;
+            .await
+        {
+            // A pooled connection the server (or a load balancer) closed while idle: a read is
+            // sent once more on a fresh one. Writes are not: they may have reached the server.
+            Err(VaultError::Network(reason))
+                if operation.method() == Method::GET && stale_connection(&reason) =>
+            {
+                tracing::debug!(path = %path, "connection closed under us, asking again");
+                self.send_once(operation, &url, body_bytes, headers, true)
+                    .await?
+            }
+            other => other?,
+        };
         if matches!(
             response.status(),
             StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
@@ -410,6 +422,12 @@ impl VaultClient {
             .await
             .map_err(|e| VaultError::from_transport(&e, self.timeout))
     }
+}
+
+/// Whether a transport error is a connection that closed before any answer came.
+fn stale_connection(reason: &str) -> bool {
+    reason.contains("connection closed before message completed")
+        || reason.contains("connection reset")
 }
 
 fn encode_query(text: &str) -> String {

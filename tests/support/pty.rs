@@ -82,6 +82,11 @@ impl PtyApp {
         self.wait_until(needle, |screen| screen.contains(needle))
     }
 
+    /// `wait_for` with its own time limit.
+    pub fn wait_within_for(&self, needle: &str, limit: Duration) -> String {
+        self.wait_until_within(needle, limit, |screen| screen.contains(needle))
+    }
+
     pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         self.wait_until_within(what, Duration::from_secs(15), done)
     }

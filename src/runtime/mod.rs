@@ -95,6 +95,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         runner.run(effect, &mut std::io::stdout());
     }
 
+    let test_panic_key = std::env::var_os("TRESOR_TEST_PANIC").is_some();
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -123,6 +124,13 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
             _ = sigint.recv() => Some(Action::Quit),
         };
         if let Some(mut action) = action {
+            if test_panic_key
+                && matches!(&action, Action::Key(key) if key.code == crossterm::event::KeyCode::F(12))
+            {
+                // Only with TRESOR_TEST_PANIC set: lets the tests prove a panic restores the
+                // terminal and shows no secret.
+                panic!("test panic requested with F12 (TRESOR_TEST_PANIC is set)");
+            }
             runner.follow_session(&mut action);
             for effect in update(&mut app, action) {
                 if let crate::app::Effect::EditInEditor { text } = effect {

@@ -200,3 +200,62 @@ fn sealed_mid_session_shows_the_seal_screen_and_unsealing_brings_the_tree_back()
     app.keys(&["q"]);
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_save_refused_with_403_names_path_and_capability_and_keeps_the_text() {
+    let (server, _) = seeded_server_blocking();
+    let policy = server.home.path().join("read-only.hcl");
+    std::fs::write(
+        &policy,
+        r#"path "secret/data/*" { capabilities = ["read"] }
+path "secret/metadata/*" { capabilities = ["read", "list"] }"#,
+    )
+    .unwrap();
+    server
+        .bao(
+            &["policy", "write", "read-only", policy.to_str().unwrap()],
+            None,
+        )
+        .unwrap();
+    let token = server
+        .bao(
+            &["token", "create", "-policy=read-only", "-field=token"],
+            None,
+        )
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(
+        &[],
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("BAO_ADDR", &server.addr),
+            ("BAO_TOKEN", token.trim()),
+            ("TRESOR_CLIPBOARD", "osc52"),
+        ],
+    );
+    app.wait_for("policies default, read-only");
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["e"]);
+    app.wait_for("Edit secret/app/database");
+    app.keys(&["\t", "-refused", "\r"]);
+    app.wait_for("Write secret/app/database as version 4");
+    app.keys(&["y"]);
+    let screen = app.wait_for("your input is kept");
+    assert!(
+        screen.contains("permission denied: create/update on secret/data/app/database"),
+        "{screen}"
+    );
+    app.keys(&["\x12"]);
+    app.wait_for("db-primary.internal-refused");
+    let data = bao_json(
+        &server,
+        &["kv", "get", "-format=json", "-mount=secret", "app/database"],
+    );
+    assert_eq!(
+        data["data"]["metadata"]["version"], 3,
+        "nothing was written"
+    );
+    app.keys(&["\x03"]); // Ctrl-c quits from anywhere
+    assert_eq!(app.wait_exit(), 0);
+}

@@ -2,7 +2,7 @@
 //! hold secret values, so the text is wiped on drop and never printed by `Debug`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct TextInput {
@@ -34,6 +34,19 @@ impl TextInput {
         }
     }
 
+    /// Makes room for `extra` more bytes. When the buffer must grow, the text moves to a new one
+    /// and the old one is wiped, so typing a secret never leaves a copy in freed memory.
+    fn reserve_wiped(&mut self, extra: usize) {
+        let needed = self.text.len() + extra;
+        if self.text.capacity() >= needed {
+            return;
+        }
+        let mut bigger = String::with_capacity(needed.max(32) * 2);
+        bigger.push_str(&self.text);
+        let mut old = std::mem::replace(&mut self.text, bigger);
+        old.zeroize();
+    }
+
     fn byte_index(&self, char_index: usize) -> usize {
         self.text
             .char_indices()
@@ -43,8 +56,10 @@ impl TextInput {
     }
 
     pub fn insert_str(&mut self, text: &str) {
-        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        let clean: Zeroizing<String> =
+            Zeroizing::new(text.chars().filter(|c| !c.is_control()).collect());
         let at = self.byte_index(self.cursor);
+        self.reserve_wiped(clean.len());
         self.text.insert_str(at, &clean);
         self.cursor += clean.chars().count();
     }
@@ -52,12 +67,15 @@ impl TextInput {
     /// Inserts pasted text keeping line breaks and tabs (multi-line values); other control
     /// characters are dropped. `\r\n` becomes `\n`.
     pub fn insert_multiline(&mut self, text: &str) {
-        let clean: String = text
-            .replace("\r\n", "\n")
-            .chars()
-            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-            .collect();
+        let unified = Zeroizing::new(text.replace("\r\n", "\n"));
+        let clean: Zeroizing<String> = Zeroizing::new(
+            unified
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+                .collect(),
+        );
         let at = self.byte_index(self.cursor);
+        self.reserve_wiped(clean.len());
         self.text.insert_str(at, &clean);
         self.cursor += clean.chars().count();
     }
@@ -72,7 +90,8 @@ impl TextInput {
                 self.cursor = 0;
             }
             KeyCode::Char('w') if ctrl => {
-                let before: Vec<char> = self.text.chars().take(self.cursor).collect();
+                let before: Zeroizing<Vec<char>> =
+                    Zeroizing::new(self.text.chars().take(self.cursor).collect());
                 let mut start = before.len();
                 while start > 0 && before[start - 1] == '/' {
                     start -= 1;
@@ -88,6 +107,7 @@ impl TextInput {
             KeyCode::Char('e') if ctrl => self.cursor = self.text.chars().count(),
             KeyCode::Char(c) if !ctrl => {
                 let at = self.byte_index(self.cursor);
+                self.reserve_wiped(c.len_utf8());
                 self.text.insert(at, c);
                 self.cursor += 1;
             }
@@ -131,5 +151,29 @@ mod tests {
         assert_eq!(input.text, "s/");
         input.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(input.text, "/");
+    }
+
+    #[test]
+    fn growing_moves_the_text_to_a_bigger_buffer_and_keeps_it_intact() {
+        let mut input = TextInput::default();
+        let typed: String = (0..500)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let mut moves = 0;
+        for c in typed.chars() {
+            let (before, capacity) = (input.text.as_ptr(), input.text.capacity());
+            press(&mut input, KeyCode::Char(c));
+            if input.text.as_ptr() != before {
+                moves += 1;
+                assert!(capacity < input.text.len(), "moved only when full");
+            }
+        }
+        assert_eq!(input.text, typed);
+        assert!(
+            moves <= 6,
+            "the buffer doubles: {moves} moves for 500 chars"
+        );
+        input.insert_multiline("x\r\ny\u{1b}");
+        assert!(input.text.ends_with("x\ny"));
     }
 }

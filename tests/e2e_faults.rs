@@ -259,3 +259,88 @@ path "secret/metadata/*" { capabilities = ["read", "list"] }"#,
     app.keys(&["\x03"]); // Ctrl-c quits from anywhere
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn the_finder_keeps_walking_under_a_rate_limit_quota_and_finishes() {
+    let (server, _) = seeded_server_blocking();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let root = support::root_client(&server);
+    let token = runtime.block_on(async {
+        root.write(
+            "sys/mounts/bulk",
+            &serde_json::json!({"type": "kv", "options": {"version": "2"}}),
+        )
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for folder in 0..60 {
+            for secret in 0..2 {
+                let path = format!("bulk/data/f{}/g{folder}/s{secret}", folder % 6);
+                loop {
+                    match root
+                        .write(&path, &serde_json::json!({"data": {"v": 1}}))
+                        .await
+                    {
+                        Ok(_) => break,
+                        Err(error) if error.to_string().contains("upgrad") => {
+                            tokio::time::sleep(Duration::from_millis(100)).await
+                        }
+                        Err(error) => panic!("seed {path}: {error}"),
+                    }
+                }
+            }
+        }
+        // A token that may list bulk/ but not scan it: the finder walks it folder by folder,
+        // 16 at a time, into a quota of 20 requests a second.
+        root.write(
+            "sys/policies/acl/bulk-lister",
+            &serde_json::json!({"policy": "path \"bulk/metadata/\" { capabilities = [\"list\"] }\n\
+                path \"bulk/metadata/*\" { capabilities = [\"list\"] }\n"}),
+        )
+        .await
+        .unwrap();
+        root.write(
+            "sys/quotas/rate-limit/bulk",
+            &serde_json::json!({"path": "bulk/", "rate": 20, "interval": "1s"}),
+        )
+        .await
+        .unwrap();
+        let created = root
+            .write(
+                "auth/token/create",
+                &serde_json::json!({"policies": ["bulk-lister"]}),
+            )
+            .await
+            .unwrap();
+        created["auth"]["client_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("tresor.log");
+    let mut app = PtyApp::spawn(
+        &["--log-file", log.to_str().unwrap()],
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("BAO_ADDR", &server.addr),
+            ("BAO_TOKEN", &token),
+            ("TRESOR_CLIPBOARD", "osc52"),
+            ("TRESOR_LOG", "tresor=debug"),
+        ],
+    );
+    app.wait_for("bulk/ kv v2");
+    app.keys(&["F"]);
+    let screen = app.wait_within_for("done · 120 paths", Duration::from_secs(60));
+    assert!(!screen.contains("skipped"), "nothing skipped: {screen}");
+    app.keys(&["g", "4", "2", "s", "1"]);
+    app.wait_for("bulk/f0/g42/s1");
+    app.keys(&["\x1b", "q"]);
+    assert_eq!(app.wait_exit(), 0);
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log.contains("rate limited by the server (429)")
+            && log.contains("listing again after a pause"),
+        "the quota was hit and waited out:\n{log}"
+    );
+}

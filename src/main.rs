@@ -153,7 +153,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    // The command-line verbs only wait on the network: one thread does it with about a third
+    // less CPU than a thread pool (no cross-thread wake-ups), which a server on the same machine
+    // gets instead (`tresor ls -r` by LIST is bound by the server's CPU).
+    let runtime = match cli.command {
+        Some(Command::Ls(_) | Command::Status(_)) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        _ => tokio::runtime::Runtime::new(),
+    };
+    let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("tresor: cannot start the async runtime: {error}");

@@ -112,15 +112,7 @@ fn main() {
                 let writes = batch.iter().map(|path| {
                     let client = client.clone();
                     async move {
-                        loop {
-                            match client.write(path, &json!({"data": {"v": 1}})).await {
-                                Ok(_) => break,
-                                Err(e) if e.to_string().contains("upgrad") => {
-                                    tokio::time::sleep(Duration::from_millis(100)).await
-                                }
-                                Err(e) => panic!("seed {path}: {e}"),
-                            }
-                        }
+                        support::write_when_ready(&client, path, &json!({"data": {"v": 1}})).await
                     }
                 });
                 futures::future::join_all(writes).await;

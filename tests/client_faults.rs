@@ -212,29 +212,7 @@ async fn rate_limits_and_server_errors_are_typed() {
 }
 
 async fn seed_tree(client: &VaultClient, mount: &str, folders: usize, per_folder: usize) -> usize {
-    client
-        .write(
-            &format!("sys/mounts/{mount}"),
-            &json!({"type": "kv", "options": {"version": "2"}}),
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    for folder in 0..folders {
-        for secret in 0..per_folder {
-            let path = format!("{mount}/data/f{}/g{folder}/s{secret}", folder % 5);
-            loop {
-                match client.write(&path, &json!({"data": {"v": 1}})).await {
-                    Ok(_) => break,
-                    Err(error) if error.to_string().contains("upgrad") => {
-                        tokio::time::sleep(Duration::from_millis(100)).await
-                    }
-                    Err(error) => panic!("seed {path}: {error}"),
-                }
-            }
-        }
-    }
-    folders * per_folder
+    support::seed_kv2_tree(client, mount, folders, per_folder, 5).await
 }
 
 #[tokio::test]

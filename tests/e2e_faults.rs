@@ -266,30 +266,7 @@ fn the_finder_keeps_walking_under_a_rate_limit_quota_and_finishes() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let root = support::root_client(&server);
     let token = runtime.block_on(async {
-        root.write(
-            "sys/mounts/bulk",
-            &serde_json::json!({"type": "kv", "options": {"version": "2"}}),
-        )
-        .await
-        .unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        for folder in 0..60 {
-            for secret in 0..2 {
-                let path = format!("bulk/data/f{}/g{folder}/s{secret}", folder % 6);
-                loop {
-                    match root
-                        .write(&path, &serde_json::json!({"data": {"v": 1}}))
-                        .await
-                    {
-                        Ok(_) => break,
-                        Err(error) if error.to_string().contains("upgrad") => {
-                            tokio::time::sleep(Duration::from_millis(100)).await
-                        }
-                        Err(error) => panic!("seed {path}: {error}"),
-                    }
-                }
-            }
-        }
+        support::seed_kv2_tree(&root, "bulk", 60, 2, 6).await;
         // A token that may list bulk/ but not scan it: the finder walks it folder by folder,
         // 16 at a time, into a quota of 20 requests a second.
         root.write(

@@ -76,3 +76,43 @@ pub fn bao_kv_metadata(server: &DevServer, mount: &str, path: &str) -> serde_jso
 }
 pub mod cluster;
 pub mod stats;
+
+/// Writes, riding out the short window after a KV v2 mount is created in which it answers
+/// "Waiting for the primary to upgrade from non-versioned to versioned data".
+pub async fn write_when_ready(client: &VaultClient, path: &str, body: &serde_json::Value) {
+    loop {
+        match client.write(path, body).await {
+            Ok(_) => return,
+            Err(error) if error.to_string().contains("upgrad") => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(error) => panic!("seed {path}: {error}"),
+        }
+    }
+}
+
+/// Mounts KV v2 at `mount` and writes `folders` x `per_folder` small secrets at
+/// `f<folder % spread>/g<folder>/s<n>`; returns how many.
+pub async fn seed_kv2_tree(
+    client: &VaultClient,
+    mount: &str,
+    folders: usize,
+    per_folder: usize,
+    spread: usize,
+) -> usize {
+    client
+        .write(
+            &format!("sys/mounts/{mount}"),
+            &serde_json::json!({"type": "kv", "options": {"version": "2"}}),
+        )
+        .await
+        .expect("mount");
+    let value = serde_json::json!({"data": {"v": 1}});
+    for folder in 0..folders {
+        for secret in 0..per_folder {
+            let path = format!("{mount}/data/f{}/g{folder}/s{secret}", folder % spread);
+            write_when_ready(client, &path, &value).await;
+        }
+    }
+    folders * per_folder
+}

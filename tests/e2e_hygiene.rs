@@ -9,6 +9,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use support::pty::{COLS, PtyApp, ROWS};
 use support::seeded_server_blocking;
+use tresor::devserver::DevServer;
 
 const PASSWORD: &str = "Tr0ub4dor&3";
 const NEW_PASSWORD: &str = "N3w-S3cr3t-Value-9f2c";
@@ -66,9 +67,11 @@ impl Sandbox {
         Self { root, log }
     }
 
-    fn env(&self) -> Vec<(String, String)> {
+    /// Starts tresor on `server` with every directory it may write to inside the sandbox, logging
+    /// at its most verbose, plus `extra` variables.
+    fn spawn(&self, server: &DevServer, extra: &[(&str, &str)]) -> PtyApp {
         let at = |dir: &str| self.root.path().join(dir).to_str().unwrap().to_string();
-        vec![
+        let mut env: Vec<(String, String)> = vec![
             ("HOME".into(), at("home")),
             ("XDG_RUNTIME_DIR".into(), at("run")),
             ("XDG_CONFIG_HOME".into(), at("config")),
@@ -76,7 +79,14 @@ impl Sandbox {
             ("TMPDIR".into(), at("tmp")),
             ("TRESOR_CLIPBOARD".into(), "osc52".into()),
             ("TRESOR_LOG".into(), "trace".into()),
-        ]
+            ("BAO_ADDR".into(), server.addr.clone()),
+            ("BAO_TOKEN".into(), server.root_token.expose().to_string()),
+        ];
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let app = PtyApp::spawn(&["--log-file", self.log.to_str().unwrap()], &env);
+        app.wait_for("team/platform/ kv v2");
+        app
     }
 
     /// No file anywhere in the sandbox holds any of `secrets`; the log exists and has content.
@@ -115,16 +125,7 @@ fn reveal_copy_and_edit_leave_no_secret_in_logs_screen_or_files() {
     )
     .unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let mut env = sandbox.env();
-    env.extend([
-        ("BAO_ADDR".to_string(), server.addr.clone()),
-        ("BAO_TOKEN".to_string(), token.clone()),
-        ("EDITOR".to_string(), editor.to_str().unwrap().to_string()),
-    ]);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let log = sandbox.log.to_str().unwrap().to_string();
-    let mut app = PtyApp::spawn(&["--log-file", &log], &env);
-    app.wait_for("team/platform/ kv v2");
+    let mut app = sandbox.spawn(&server, &[("EDITOR", editor.to_str().unwrap())]);
 
     // Reveal and copy the password.
     app.keys(&[":", "\x15", "secret/app/database", "\r"]);
@@ -164,16 +165,7 @@ fn a_panic_restores_the_terminal_and_shows_no_secret() {
     let (server, _) = seeded_server_blocking();
     let token = server.root_token.expose().to_string();
     let sandbox = Sandbox::new();
-    let mut env = sandbox.env();
-    env.extend([
-        ("BAO_ADDR".to_string(), server.addr.clone()),
-        ("BAO_TOKEN".to_string(), token.clone()),
-        ("TRESOR_TEST_PANIC".to_string(), "1".to_string()),
-    ]);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let log = sandbox.log.to_str().unwrap().to_string();
-    let mut app = PtyApp::spawn(&["--log-file", &log], &env);
-    app.wait_for("team/platform/ kv v2");
+    let mut app = sandbox.spawn(&server, &[("TRESOR_TEST_PANIC", "1")]);
     app.keys(&[":", "\x15", "secret/app/database", "\r"]);
     app.wait_for("version 3 of 3");
     app.keys(&["s"]);
@@ -215,17 +207,7 @@ fn control_characters_in_keys_and_values_are_shown_escaped_never_sent_raw() {
         ))
         .unwrap();
     let sandbox = Sandbox::new();
-    let mut env = sandbox.env();
-    env.extend([
-        ("BAO_ADDR".to_string(), server.addr.clone()),
-        (
-            "BAO_TOKEN".to_string(),
-            server.root_token.expose().to_string(),
-        ),
-    ]);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let mut app = PtyApp::spawn(&[], &env);
-    app.wait_for("team/platform/ kv v2");
+    let mut app = sandbox.spawn(&server, &[]);
     // (The server refuses control characters in paths: 400.)
     app.keys(&[":", "\x15", "secret/app/esc", "\r"]);
     app.wait_for("version 1 of 1");

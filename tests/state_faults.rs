@@ -32,6 +32,15 @@ fn unreachable() -> VaultError {
 #[test]
 fn an_unreachable_server_is_probed_and_what_is_shown_reloads_when_it_answers() {
     let mut app = connected_app(SIZE);
+    // The finder's walk found two paths earlier this session.
+    let generation = app.paths.generation;
+    update(
+        &mut app,
+        Action::CrawlFound {
+            generation,
+            paths: vec!["secret/a".into(), "secret/b".into()],
+        },
+    );
     let request = read_request(&open(&mut app, "secret/app"));
     update(
         &mut app,

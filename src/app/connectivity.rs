@@ -69,7 +69,7 @@ pub fn follow(app: &mut App, sign: Sign) -> Vec<Effect> {
                 .status
                 .take()
                 .filter(|status| status.kind != StatusKind::Error);
-            let effects = super::update::refresh(app);
+            let effects = super::update::reload_shown(app);
             app.set_status(
                 StatusKind::Info,
                 format!("The server answers again (after {down_for} s): reloading."),

@@ -304,6 +304,14 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
 
 pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
     finder::forget(app);
+    let effects = reload_shown(app);
+    app.set_status(StatusKind::Info, "Refreshing");
+    effects
+}
+
+/// Asks again for everything on screen: seal status, token, mounts, open folders, the open
+/// secret. The finder's walk is kept (`R` forgets it too).
+pub(super) fn reload_shown(app: &mut App) -> Vec<Effect> {
     app.tree.remember_for_refresh();
     app.tree.generation += 1;
     app.mounts = Loadable::Loading;
@@ -317,7 +325,6 @@ pub(super) fn refresh(app: &mut App) -> Vec<Effect> {
     app.capabilities.clear();
     app.capabilities_pending.clear();
     effects.extend(history::reload_open_secret(app));
-    app.set_status(StatusKind::Info, "Refreshing");
     effects
 }
 

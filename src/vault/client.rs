@@ -426,6 +426,7 @@ impl VaultClient {
 
 /// Whether a transport error is a connection that closed before any answer came.
 fn stale_connection(reason: &str) -> bool {
+    let reason = reason.to_lowercase();
     reason.contains("connection closed before message completed")
         || reason.contains("connection reset")
 }
@@ -528,6 +529,16 @@ pub fn error_for_status(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_connections_closed_under_us_are_stale() {
+        assert!(stale_connection(
+            "error sending request for url (http://x/v1/a): client error (SendRequest): \
+             connection closed before message completed"
+        ));
+        assert!(stale_connection("Connection reset by peer (os error 104)"));
+        assert!(!stale_connection("Connection refused (os error 111)"));
+    }
 
     #[test]
     fn redirects_never_downgrade_to_http() {

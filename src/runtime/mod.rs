@@ -4,6 +4,7 @@
 pub mod editor;
 pub mod effects;
 pub mod profiles;
+pub mod requests;
 pub mod terminal;
 
 use crate::app::state::ConnectionView;

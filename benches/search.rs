@@ -74,6 +74,11 @@ fn timed(command: &mut Command) -> (Duration, String) {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
+    if std::env::args().any(|a| a == "finder") {
+        // `cargo bench --bench search -- finder`: only the finder's typing figure (no server).
+        print_finder_typing(110_000, 10);
+        return;
+    }
     let runs = if full { 5 } else { 1 };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = support::dev_server();
@@ -297,6 +302,154 @@ fn key_to_frame(app: &mut tresor::app::App, presses: usize) -> (Duration, Durati
     )
 }
 
+/// The finder's first matcher, kept as the baseline: same scores, allocating per path.
+fn first_matcher(pattern: &str, path: &str) -> Option<(i64, Vec<usize>)> {
+    if pattern.is_empty() {
+        return Some((-(path.chars().count() as i64), Vec::new()));
+    }
+    let wanted: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let mut positions = Vec::with_capacity(wanted.len());
+    let mut score: i64 = 0;
+    let mut next = 0;
+    let mut previous: Option<char> = None;
+    let mut last_match: Option<usize> = None;
+    for (index, c) in path.chars().enumerate() {
+        if next == wanted.len() {
+            break;
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        if lower == wanted[next] {
+            score += 1;
+            if last_match == Some(index.wrapping_sub(1)) {
+                score += 6;
+            }
+            match previous {
+                None | Some('/') => score += 8,
+                Some('-' | '_' | '.' | ' ') => score += 3,
+                _ => {}
+            }
+            positions.push(index);
+            last_match = Some(index);
+            next += 1;
+        }
+        previous = Some(c);
+    }
+    if next < wanted.len() {
+        return None;
+    }
+    let last_segment = path.rfind('/').map_or(0, |i| path[..=i].chars().count());
+    score += positions.iter().filter(|&&p| p >= last_segment).count() as i64 * 2;
+    score = score * 64 - path.chars().count() as i64;
+    Some((score, positions))
+}
+
+fn print_finder_typing(count: usize, fanout: usize) {
+    let (typed_p50, typed_p99, kept, naive) = finder_typing(count, fanout);
+    println!(
+        "  finder, a key typed over {count} paths (update + draw): p50 {:>9}  p99 {:>9}; \
+         matching alone {} vs the first matcher {} ({:.1}x)",
+        ms(typed_p50),
+        ms(typed_p99),
+        ms(kept),
+        ms(naive),
+        naive.as_secs_f64() / kept.as_secs_f64()
+    );
+}
+
+/// Typing a pattern in the finder over `count` paths: per key, update + draw (p50, p99); then the
+/// matching alone per key (median) as the finder does it, and the first matcher (the pattern
+/// lowercased per path, positions for every match, every match copied and sorted, 200 kept) as
+/// the baseline.
+fn finder_typing(count: usize, fanout: usize) -> (Duration, Duration, Duration, Duration) {
+    use crossterm::event::KeyCode;
+    use support::fixtures::{connected_app, press};
+    use tresor::app::finder::{FinderMatch, MAX_RESULTS, best_matches};
+    use tresor::app::{Action, update};
+    let paths: Vec<String> = (0..count)
+        .map(|i| {
+            let leaf = i / 10;
+            format!(
+                "t100k/f{}/g{}/h{}/s{:03}",
+                leaf / (fanout * fanout) % fanout,
+                leaf / fanout % fanout,
+                leaf % fanout,
+                i % 100
+            )
+        })
+        .collect();
+    let size = (120, 40);
+    let mut app = connected_app(size);
+    press(&mut app, KeyCode::Char('F'));
+    let generation = app.paths.generation;
+    update(
+        &mut app,
+        Action::CrawlFound {
+            generation,
+            paths: paths.clone(),
+        },
+    );
+    update(
+        &mut app,
+        Action::CrawlFinished {
+            generation,
+            result: Ok(false),
+        },
+    );
+    let backend = ratatui::backend::TestBackend::new(size.0, size.1);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    let pattern = "f3g4h5s07";
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        for c in pattern.chars() {
+            let started = Instant::now();
+            press(&mut app, KeyCode::Char(c));
+            terminal
+                .draw(|frame| tresor::ui::draw(frame, &app))
+                .unwrap();
+            samples.push(started.elapsed());
+        }
+        for _ in pattern.chars() {
+            press(&mut app, KeyCode::Backspace);
+        }
+    }
+    samples.sort();
+    let prefixes: Vec<&str> = (1..=pattern.len()).map(|n| &pattern[..n]).collect();
+    let mut kept = Vec::new();
+    let mut naive = Vec::new();
+    for _ in 0..3 {
+        for prefix in &prefixes {
+            let started = Instant::now();
+            std::hint::black_box(best_matches(prefix, paths.iter()));
+            kept.push(started.elapsed());
+            let started = Instant::now();
+            let mut all: Vec<FinderMatch> = paths
+                .iter()
+                .filter_map(|path| {
+                    first_matcher(prefix, path).map(|(score, positions)| FinderMatch {
+                        path: path.clone(),
+                        score,
+                        positions,
+                    })
+                })
+                .collect();
+            all.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.path.cmp(&b.path)));
+            all.truncate(MAX_RESULTS);
+            naive.push(started.elapsed());
+            assert_eq!(
+                best_matches(prefix, paths.iter()),
+                all,
+                "same results as the first matcher"
+            );
+        }
+    }
+    (
+        samples[samples.len() / 2],
+        samples[samples.len() * 99 / 100],
+        median(kept),
+        median(naive),
+    )
+}
+
 fn frames_and_memory(
     server: &tresor::devserver::DevServer,
     trees: &[(&str, usize)],
@@ -322,6 +475,8 @@ fn frames_and_memory(
         ms(small_p50),
         ms(small_p99)
     );
+
+    print_finder_typing(leaf_folders * big_per_folder + 10_000, big_fanout);
 
     // The real binary: start to first frame, and peak memory with every path in the finder.
     let (mount, per_folder) = *trees.last().unwrap();

@@ -6,7 +6,7 @@
 use super::VaultClient;
 use super::client::Operation;
 use super::error::VaultError;
-use super::kv::{MountInfo, parse_keys};
+use super::kv::{MountInfo, decode_listing};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,19 +93,24 @@ fn retryable(error: &VaultError) -> bool {
     )
 }
 
-/// Lists one folder, retrying 429/5xx/network errors with exponential backoff.
-async fn list_with_retry(
+/// Sends `request` again after a pause while it fails with something worth waiting out (429s
+/// for long, 5xx and network errors a few times); `what` names it in the log.
+async fn with_retries<T, F, Fut>(
     client: &VaultClient,
-    mount: &MountInfo,
-    folder: &str,
-) -> Result<Vec<String>, VaultError> {
+    what: &str,
+    mut request: F,
+) -> Result<T, VaultError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, VaultError>>,
+{
     let mut attempt = 0;
     loop {
-        match client.list_folder(mount, folder).await {
-            Err(error) => match retry_after(&error, attempt, folder.len()) {
+        match request().await {
+            Err(error) => match retry_after(&error, attempt, what.len()) {
                 Some(pause) => {
                     attempt += 1;
-                    tracing::debug!(%error, folder = %folder, attempt, "listing again after a pause");
+                    tracing::debug!(%error, what = %what, attempt, "listing again after a pause");
                     client.pause(pause).await;
                 }
                 None => return Err(error),
@@ -120,58 +125,33 @@ impl VaultClient {
     /// the server supports `?scan=true` and the token may use it.
     pub async fn scan(&self, mount: &MountInfo, prefix: &str) -> Result<Vec<String>, VaultError> {
         let path = mount.list_path(prefix);
-        let mut attempt = 0;
-        loop {
-            let answer = self
-                .send_raw(Operation::Read, &path, &[("scan", "true")], None, &[])
-                .await;
-            let (status, body) = match answer {
-                Err(error) => match retry_after(&error, attempt, path.len()) {
-                    Some(pause) => {
-                        attempt += 1;
-                        self.pause(pause).await;
-                        continue;
-                    }
-                    None => return Err(error),
-                },
-                Ok(answer) => answer,
-            };
-            if status.as_u16() == 429 || status.is_server_error() {
-                let error = super::client::error_for_status(status, &path, Operation::List, &body);
-                if let Some(pause) = retry_after(&error, attempt, path.len()) {
-                    attempt += 1;
-                    self.pause(pause).await;
-                    continue;
-                }
-            }
-            if status.as_u16() == 404 {
-                return Ok(Vec::new());
-            }
-            if !status.is_success() {
-                return Err(super::client::error_for_status(
-                    status,
-                    &path,
-                    Operation::List,
-                    &body,
-                ));
-            }
-            let value: serde_json::Value =
-                serde_json::from_slice(&body).map_err(|e| VaultError::Decode {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                })?;
-            if value.pointer("/data/keys").is_none() {
-                return Err(VaultError::Decode {
-                    path,
+        let keys = with_retries(self, &path, || self.scan_once(&path)).await?;
+        let base = prefix.trim_start_matches('/');
+        Ok(keys
+            .into_iter()
+            .filter(|key| !key.ends_with('/'))
+            .map(|key| format!("{base}{key}"))
+            .collect())
+    }
+
+    async fn scan_once(&self, path: &str) -> Result<Vec<String>, VaultError> {
+        let (status, body) = self
+            .send_raw(Operation::Read, path, &[("scan", "true")], None, &[])
+            .await?;
+        match status.as_u16() {
+            404 => Ok(Vec::new()),
+            _ if status.is_success() => {
+                decode_listing(&body, path).map_err(|_| VaultError::Decode {
+                    path: path.to_string(),
                     reason: "the server does not scan".into(),
-                });
+                })
             }
-            let base = prefix.trim_start_matches('/');
-            return Ok(parse_keys(&value)
-                .into_iter()
-                .filter(|key| !key.ends_with('/'))
-                .map(|key| format!("{base}{key}"))
-                .collect());
+            _ => Err(super::client::error_for_status(
+                status,
+                path,
+                Operation::List,
+                &body,
+            )),
         }
     }
 
@@ -224,7 +204,9 @@ impl VaultClient {
             {
                 let (client, mount) = (client.clone(), mount.clone());
                 running.spawn(async move {
-                    let result = list_with_retry(&client, &mount, &folder).await;
+                    let result =
+                        with_retries(&client, &folder, || client.list_folder(&mount, &folder))
+                            .await;
                     (folder, result)
                 });
             }

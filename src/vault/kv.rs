@@ -274,7 +274,7 @@ pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
 /// A LIST answer straight into its keys (no JSON tree in between: a walk decodes thousands).
 /// A 200 without `data.keys` (a proxy's page, a truncated body) is an error, not an empty folder
 /// (an empty folder is a 404).
-fn decode_listing(body: &[u8], path: &str) -> Result<Vec<String>, VaultError> {
+pub(super) fn decode_listing(body: &[u8], path: &str) -> Result<Vec<String>, VaultError> {
     #[derive(serde::Deserialize)]
     struct Listing {
         data: Keys,

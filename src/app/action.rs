@@ -264,59 +264,52 @@ pub enum Effect {
 }
 
 impl Action {
-    /// The error a server answer carries, if any.
-    pub fn error(&self) -> Option<&VaultError> {
+    /// How a server answer came back (`None`: the action is not one).
+    fn server_result(&self) -> Option<Result<(), &VaultError>> {
+        fn of<T>(result: &Result<T, VaultError>) -> Option<Result<(), &VaultError>> {
+            Some(result.as_ref().map(|_| ()))
+        }
         match self {
-            Action::MountsLoaded { result: Err(e), .. }
-            | Action::FolderListed { result: Err(e), .. }
-            | Action::SecretLoaded { result: Err(e), .. }
-            | Action::MetadataLoaded { result: Err(e), .. }
-            | Action::CapabilitiesLoaded { result: Err(e), .. }
-            | Action::VersionsChanged { result: Err(e), .. }
-            | Action::MetadataSaved { result: Err(e), .. }
-            | Action::SecretWritten { result: Err(e), .. }
-            | Action::TokenLookedUp(Err(e))
-            | Action::SealStatusLoaded(Err(e))
-            | Action::NamespacesLoaded(Err(e))
-            | Action::AppRoleMountsLoaded(Err(e)) => Some(e),
+            Action::MountsLoaded { result, .. } => of(result),
+            Action::FolderListed { result, .. } => of(result),
+            Action::SecretLoaded { result, .. } => of(result),
+            Action::MetadataLoaded { result, .. } => of(result),
+            Action::CapabilitiesLoaded { result, .. } => of(result),
+            Action::VersionsChanged { result, .. } => of(result),
+            Action::MetadataSaved { result, .. } => of(result),
+            Action::SecretWritten { result, .. } => of(result),
+            Action::TokenLookedUp(result) => of(result),
+            Action::SealStatusLoaded(result) => of(result),
+            Action::NamespacesLoaded(result) => of(result),
+            Action::AppRoleMountsLoaded(result) => of(result),
             _ => None,
         }
     }
 
+    /// The error a server answer carries, if any.
+    pub fn error(&self) -> Option<&VaultError> {
+        self.server_result()?.err()
+    }
+
     /// A server answer that came back fine (the server is reachable).
     pub fn is_answer_from_server(&self) -> bool {
-        match self {
-            Action::MountsLoaded { result, .. } => result.is_ok(),
-            Action::FolderListed { result, .. } => result.is_ok(),
-            Action::SecretLoaded { result, .. } => result.is_ok(),
-            Action::TokenLookedUp(result) => result.is_ok(),
-            Action::SealStatusLoaded(result) => result.is_ok(),
-            Action::MetadataLoaded { result, .. } => result.is_ok(),
-            Action::VersionsChanged { result, .. } => result.is_ok(),
-            Action::MetadataSaved { result, .. } => result.is_ok(),
-            Action::SecretWritten { result, .. } => result.is_ok(),
-            _ => false,
-        }
+        matches!(self.server_result(), Some(Ok(())))
     }
 }
 
 impl Effect {
     /// Reads that change nothing on the server, so asking again after a 429 or 5xx is safe.
     pub fn is_read(&self) -> bool {
-        matches!(
-            self,
-            Effect::LoadMounts { .. }
-                | Effect::ListFolder { .. }
-                | Effect::ReadSecret { .. }
-                | Effect::LoadMetadata { .. }
-                | Effect::LoadCapabilities { .. }
-                | Effect::LookupToken
-                | Effect::LoadSealStatus
-                | Effect::LoadNamespaces
-                | Effect::LoadAppRoleMounts
-                | Effect::LoadAppRoles { .. }
-                | Effect::LoadAppRole { .. }
-        )
+        self.is_cancellable()
+            || matches!(
+                self,
+                Effect::LookupToken
+                    | Effect::LoadSealStatus
+                    | Effect::LoadNamespaces
+                    | Effect::LoadAppRoleMounts
+                    | Effect::LoadAppRoles { .. }
+                    | Effect::LoadAppRole { .. }
+            )
     }
 
     /// Reads the user waits for, which Esc gives up on (background checks and walks go on).

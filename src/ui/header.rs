@@ -49,7 +49,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     first.push(Span::raw("  "));
+    let unreachable = matches!(
+        app.reachability,
+        crate::app::connectivity::Reachability::Unreachable { .. }
+    );
     first.push(match &app.seal {
+        _ if unreachable => Span::styled(
+            format!(
+                "● unreachable, asking every {} s",
+                crate::app::connectivity::PROBE_EVERY.as_secs()
+            ),
+            theme::error(),
+        ),
         Loadable::Loading => Span::styled(format!("{} seal status", spinner(app)), theme::dim()),
         Loadable::Ready(status) if status.sealed => Span::styled(
             format!(" SEALED {}/{} ", status.progress, status.threshold),
@@ -64,16 +75,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Loadable::Failed(_) => Span::styled("● unreachable", theme::error()),
     });
-    if let crate::app::connectivity::Reachability::Unreachable { .. } = app.reachability {
-        first.pop();
-        first.push(Span::styled(
-            format!(
-                "● unreachable, asking every {} s",
-                crate::app::connectivity::PROBE_EVERY.as_secs()
-            ),
-            theme::error(),
-        ));
-    }
     if app.connection.skip_verify {
         first.push(Span::raw("  "));
         first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));

@@ -164,8 +164,8 @@ pub struct LsArgs {
     #[arg(long)]
     pub json: bool,
     /// How to walk: auto (OpenBao's server-side scan when allowed, else LIST), scan, or list.
-    #[arg(long, value_name = "HOW", default_value = "auto")]
-    pub method: String,
+    #[arg(long, value_name = "HOW", value_enum, default_value_t)]
+    pub method: crate::vault::crawl::CrawlMethod,
     /// Folders listed at once by the LIST crawl.
     #[arg(long, value_name = "N", default_value_t = crate::vault::crawl::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,

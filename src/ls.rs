@@ -1,7 +1,7 @@
 //! `tresor ls [-r] [--json] [PATH]`: a listing for scripts, with the same crawler as the finder.
 
 use crate::cli::LsArgs;
-use crate::vault::crawl::{CrawlMethod, CrawlOptions};
+use crate::vault::crawl::CrawlOptions;
 use crate::vault::{MountInfo, VaultClient, VaultError};
 
 /// The mount a path is in (the longest mount path it starts with) and the rest of it.
@@ -19,19 +19,10 @@ pub fn split_path<'a>(mounts: &'a [MountInfo], path: &str) -> Option<(&'a MountI
         .map(|m| (m, path.get(m.path.len()..).unwrap_or("").to_string()))
 }
 
-fn method(text: &str) -> Result<CrawlMethod, String> {
-    match text {
-        "auto" => Ok(CrawlMethod::Auto),
-        "scan" => Ok(CrawlMethod::Scan),
-        "list" => Ok(CrawlMethod::List),
-        other => Err(format!("--method {other}: auto, scan or list")),
-    }
-}
-
 /// The listing, sorted, with full paths (`secret/app/db`); folders end in `/` without -r.
 pub async fn listing(client: &VaultClient, args: &LsArgs) -> Result<(Vec<String>, usize), String> {
     let options = CrawlOptions {
-        method: method(&args.method)?,
+        method: args.method,
         concurrency: args.concurrency,
     };
     let mounts = client

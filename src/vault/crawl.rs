@@ -37,8 +37,9 @@ fn retry_after(error: &VaultError, attempt: u32, spread_seed: usize) -> Option<D
     Some(base + spread)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum CrawlMethod {
+    #[default]
     /// Try the server-side scan first, fall back to LIST.
     Auto,
     Scan,
@@ -54,7 +55,7 @@ pub struct CrawlOptions {
 impl Default for CrawlOptions {
     fn default() -> Self {
         Self {
-            method: CrawlMethod::Auto,
+            method: CrawlMethod::default(),
             concurrency: DEFAULT_CONCURRENCY,
         }
     }

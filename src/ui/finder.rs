@@ -51,13 +51,22 @@ fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
         .add_modifier(Modifier::BOLD)
         .fg(ratatui::style::Color::Yellow);
     let mut spans = vec![Span::styled(if selected { "› " } else { "  " }, base)];
-    let mut positions = found.positions.iter().peekable();
-    for (index, c) in sanitize(&found.path).chars().enumerate() {
-        let hit = positions.peek() == Some(&&index);
-        if hit {
-            positions.next();
+    // Runs of matched and unmatched characters; positions index the path's own characters, so
+    // each character is made safe on its own (an escaped control character stays one position).
+    let mut run = String::new();
+    let mut run_hit = false;
+    let mut buffer = [0u8; 4];
+    for (index, c) in found.path.chars().enumerate() {
+        let hit = found.positions.binary_search(&index).is_ok();
+        if hit != run_hit && !run.is_empty() {
+            let style = if run_hit { marked } else { base };
+            spans.push(Span::styled(std::mem::take(&mut run), style));
         }
-        spans.push(Span::styled(c.to_string(), if hit { marked } else { base }));
+        run_hit = hit;
+        run.push_str(&sanitize(c.encode_utf8(&mut buffer)));
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hit { marked } else { base }));
     }
     Line::from(spans)
 }
@@ -95,4 +104,31 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
         lines.push(result_line(found, index == finder.cursor));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_follow_the_path_characters_even_after_an_escaped_one() {
+        let found = FinderMatch {
+            path: "a\u{1b}b/cd".into(),
+            score: 0,
+            positions: vec![2, 4, 5],
+        };
+        let line = result_line(&found, false);
+        let texts: Vec<&str> = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, vec!["  ", "a\\u{1b}", "b", "/", "cd"]);
+        let marked = theme_marked(&line);
+        assert_eq!(marked, vec!["b", "cd"]);
+    }
+
+    fn theme_marked(line: &Line) -> Vec<String> {
+        line.spans
+            .iter()
+            .filter(|s| s.style.add_modifier.contains(Modifier::BOLD))
+            .map(|s| s.content.to_string())
+            .collect()
+    }
 }

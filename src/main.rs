@@ -38,6 +38,7 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         role: cli.login.role.clone(),
         role_id_file: cli.login.role_id_file.clone(),
         secret_id_file: cli.login.secret_id_file.clone(),
+        save_token_to: None,
     };
     let config_path = cli.config.clone().or_else(|| profiles::config_path(&env));
     // The demo runs on its own throwaway server: the user's profiles have no place there.
@@ -62,7 +63,13 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
                 profiles::profile_login(&profile.expanded(&env), &login_flags),
             )
         }
-        None => (config::resolve(overrides(cli), &env, &read), login_flags),
+        None => (
+            config::resolve(overrides(cli), &env, &read),
+            config::LoginOverrides {
+                save_token_to: config::token_file_path(&env),
+                ..login_flags
+            },
+        ),
     };
     let login = config::resolve_login(&login_overrides, &env, &read)?;
     let ui = UiOptions {

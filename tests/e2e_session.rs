@@ -116,7 +116,7 @@ fn a_revoked_token_request_is_sent_again_after_an_approle_login_saved_as_default
     // AppRole, role-id + secret-id, save as default.
     app.keys(&[UP, RIGHT, "\t", "\t", "\t", &demo.role_id, "\t"]);
     app.keys(&[demo.secret_id.as_ref().unwrap().expose(), "\t", " "]);
-    let screen = app.wait_for("[x] write the token");
+    let screen = app.wait_for("[x] write it to");
     assert!(
         !screen.contains(demo.secret_id.as_ref().unwrap().expose()),
         "the secret-id is masked"

@@ -128,7 +128,7 @@ fn the_relogin_dialog_opens_over_an_unsaved_edit_and_the_edit_survives() {
     let [
         Effect::Login {
             credentials,
-            save_as_default: false,
+            save_to: None,
         },
     ] = effects.as_slice()
     else {

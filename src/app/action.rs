@@ -198,7 +198,8 @@ pub enum Effect {
     Login {
         credentials: Credentials,
         /// Write the new token to the token file (0600), as `bao login` does.
-        save_as_default: bool,
+        /// The token file to write the new token to (0600), when the user asked.
+        save_to: Option<std::path::PathBuf>,
     },
     /// Revokes the token (revoke-self) and forgets it.
     Logout,

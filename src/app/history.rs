@@ -411,7 +411,7 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
             if !kind.allowed(&caps, only_latest) {
                 return refuse(app, kind, &location);
             }
-            match version_confirm(&metadata, &location, kind, &targets, &caps) {
+            match version_confirm(&metadata, &location, kind, &targets, &caps, app.now_unix()) {
                 Ok(confirm) => confirm,
                 Err(reason) => {
                     app.set_status(StatusKind::Warning, reason);
@@ -443,6 +443,7 @@ fn version_confirm(
     kind: OperationKind,
     targets: &[u64],
     caps: &SecretCapabilities,
+    now_unix: i64,
 ) -> Result<Confirm, String> {
     let path = location.display();
     let known = |v: &u64| metadata.version(*v);
@@ -463,7 +464,7 @@ fn version_confirm(
     };
     let (operation, title, mut lines, typed) = match kind {
         OperationKind::SoftDelete => {
-            let versions = pick(&|v| v.is_live());
+            let versions = pick(&|v| v.is_live(now_unix));
             if versions.is_empty() {
                 return Err(format!(
                     "{} of {path} is already deleted or destroyed.",
@@ -488,7 +489,7 @@ fn version_confirm(
             )
         }
         OperationKind::Undelete => {
-            let versions = pick(&|v| v.deletion_time.is_some() && !v.destroyed);
+            let versions = pick(&|v| v.is_deleted(now_unix));
             if versions.is_empty() {
                 return Err(format!(
                     "{} of {path} is not soft-deleted (a destroyed version cannot come back).",
@@ -542,7 +543,7 @@ fn version_confirm(
                         "Version {version} is destroyed: there is no data to roll back to."
                     ));
                 }
-                Some(info) if info.deletion_time.is_some() => {
+                Some(info) if info.is_deleted(now_unix) => {
                     return Err(format!(
                         "Version {version} is soft-deleted: undelete it (u) before rolling back."
                     ));

@@ -89,7 +89,7 @@ impl Field {
             Field::RunnerRoleId => "Runner role-id",
             Field::Username => "Username",
             Field::Password => "Password",
-            Field::SaveDefault => "Save as default token",
+            Field::SaveDefault => "Save token",
         }
     }
 
@@ -118,6 +118,8 @@ pub struct LoginForm {
     pub inputs: Vec<(Field, TextInput)>,
     pub focus: Field,
     pub save_default: bool,
+    /// The file "Save token" writes to; without one the choice is not offered.
+    pub save_to: Option<std::path::PathBuf>,
     pub revealed: bool,
     pub reason: Option<LoginReason>,
     pub error: Option<String>,
@@ -169,6 +171,7 @@ impl LoginForm {
             inputs,
             focus: Field::Method,
             save_default: false,
+            save_to: defaults.save_token_to.clone(),
             revealed: false,
             reason: None,
             error: None,
@@ -206,7 +209,9 @@ impl LoginForm {
                 fields.extend([Field::Mount, Field::Username, Field::Password]);
             }
         }
-        fields.push(Field::SaveDefault);
+        if self.save_to.is_some() {
+            fields.push(Field::SaveDefault);
+        }
         fields
     }
 
@@ -359,7 +364,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     form.error = None;
                     vec![Effect::Login {
                         credentials,
-                        save_as_default: form.save_default,
+                        save_to: form.save_to.clone().filter(|_| form.save_default),
                     }]
                 }
                 Err(message) => {

@@ -17,6 +17,10 @@ pub struct LoginDefaults {
     pub secret_id: Option<SecretText>,
     /// Lines shown under the fields (the demo's throwaway credentials).
     pub hints: Vec<String>,
+    /// Where "save the token" writes: the default token file for the command line, the profile's
+    /// own `token_file` for a profile, nowhere for a profile without one (a token meant for one
+    /// server never lands in a file that another server's session reads).
+    pub save_token_to: Option<PathBuf>,
 }
 
 /// Login settings given on the command line.
@@ -27,6 +31,8 @@ pub struct LoginOverrides {
     pub role: Option<String>,
     pub role_id_file: Option<PathBuf>,
     pub secret_id_file: Option<PathBuf>,
+    /// Where a login's token may be saved (see `LoginDefaults::save_token_to`).
+    pub save_token_to: Option<PathBuf>,
 }
 
 /// Resolves the dialog's defaults; a file named but unreadable is an error (said at start).
@@ -57,6 +63,7 @@ pub fn resolve_login(
         role_id: secret(&overrides.role_id_file, "TRESOR_ROLE_ID")?,
         secret_id: secret(&overrides.secret_id_file, "TRESOR_SECRET_ID")?,
         hints: Vec::new(),
+        save_token_to: overrides.save_token_to.clone(),
     })
 }
 

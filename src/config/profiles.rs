@@ -210,6 +210,7 @@ pub fn profile_login(profile: &Profile, flags: &LoginOverrides) -> LoginOverride
             .secret_id_file
             .clone()
             .or_else(|| profile.secret_id_file.clone()),
+        save_token_to: profile.token_file.clone(),
     }
 }
 

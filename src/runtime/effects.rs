@@ -8,10 +8,41 @@ use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
+/// Sends actions back to the event loop, each marked with the server session (profile) it belongs
+/// to: the loop drops answers that arrive after a profile switch, so nothing of the old server is
+/// shown or acted on in the new one.
+#[derive(Clone)]
+pub struct ActionSender {
+    tx: UnboundedSender<(u64, Action)>,
+    session: u64,
+}
+
+impl ActionSender {
+    pub fn new(tx: UnboundedSender<(u64, Action)>) -> Self {
+        Self { tx, session: 0 }
+    }
+
+    pub fn send(&self, action: Action) -> Result<(), Box<Action>> {
+        self.tx
+            .send((self.session, action))
+            .map_err(|error| Box::new(error.0.1))
+    }
+
+    /// Whether an action sent from `session` still belongs to the session in use.
+    pub fn is_current(&self, session: u64) -> bool {
+        session == self.session
+    }
+
+    /// From now on, answers sent by earlier tasks are dropped.
+    fn next_session(&mut self) {
+        self.session += 1;
+    }
+}
+
 pub struct EffectRunner {
     pub client: VaultClient,
     pub profiles: super::profiles::ProfileSessions,
-    pub actions: UnboundedSender<Action>,
+    pub actions: ActionSender,
     pub clipboard: Clipboard,
     pub clipboard_clear_after: Duration,
     /// Fingerprints of copies whose clear timer fired.
@@ -37,10 +68,10 @@ impl EffectRunner {
             }
             Effect::Login {
                 credentials,
-                save_as_default,
+                save_to,
             } => {
                 tokio::spawn(async move {
-                    let result = login(&client, &credentials, save_as_default).await;
+                    let result = login(&client, &credentials, save_to.as_deref()).await;
                     drop(credentials);
                     let _ = actions.send(Action::LoggedIn(result));
                 });
@@ -60,6 +91,9 @@ impl EffectRunner {
             }
             Effect::SwitchProfile { name } => {
                 let result = self.profiles.switch(&mut self.client, &name);
+                if result.is_ok() {
+                    self.actions.next_session();
+                }
                 let _ = self.actions.send(Action::ProfileSwitched(result));
             }
             Effect::Copy {

@@ -51,7 +51,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let started = Instant::now();
     tracing::info!(addr = %settings.addr, "tui started");
 
-    let (actions_tx, mut actions_rx) = mpsc::unbounded_channel::<Action>();
+    let (actions_tx, mut actions_rx) = mpsc::unbounded_channel::<(u64, Action)>();
     let (clear_tx, mut clear_rx) = mpsc::unbounded_channel::<u64>();
     let mut app = App::new(ConnectionView::from_settings(&settings), tui.size());
     app.epoch_unix = std::time::SystemTime::now()
@@ -80,7 +80,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut runner = EffectRunner {
         client,
         profiles,
-        actions: actions_tx,
+        actions: effects::ActionSender::new(actions_tx),
         clipboard: Clipboard::new(options.clipboard),
         clipboard_clear_after: options.clipboard_clear_after,
         clear_due: clear_tx,
@@ -114,7 +114,10 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
                 }
                 None => break,
             },
-            Some(action) = actions_rx.recv() => Some(action),
+            Some((session, action)) = actions_rx.recv() => {
+                // An answer for the profile in use before a switch is dropped.
+                runner.actions.is_current(session).then_some(action)
+            }
             Some(fingerprint) = clear_rx.recv() => {
                 runner.clear_clipboard(fingerprint, &mut std::io::stdout());
                 None

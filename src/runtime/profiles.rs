@@ -14,7 +14,9 @@ pub struct ProfileSessions {
     pub current: String,
     /// The command-line session's login defaults, for switching back to it.
     pub command_line_login: LoginDefaults,
-    pub command_line_view: ConnectionView,
+    /// What the header shows of the profile in use: kept with its client, never looked up by name
+    /// (a lookup that missed once gave the other profile's address to this one).
+    current_view: ConnectionView,
     kept: HashMap<String, (VaultClient, ConnectionView, LoginDefaults)>,
 }
 
@@ -29,7 +31,7 @@ impl ProfileSessions {
             config,
             current,
             command_line_login: login,
-            command_line_view: view,
+            current_view: view,
             kept: HashMap::new(),
         }
     }
@@ -64,6 +66,7 @@ impl ProfileSessions {
             (previous, current_view, current_login),
         );
         self.current = name.to_string();
+        self.current_view = view.clone();
         Ok(ProfileSwitch {
             name: name.to_string(),
             connection: view,
@@ -83,11 +86,7 @@ impl ProfileSessions {
     }
 
     fn view_of_current(&self, client: &VaultClient) -> ConnectionView {
-        let mut view = self
-            .kept
-            .get(&self.current)
-            .map(|(_, view, _)| view.clone())
-            .unwrap_or_else(|| self.command_line_view.clone());
+        let mut view = self.current_view.clone();
         view.has_token = client.has_token();
         view.namespace = client.namespace().map(str::to_string);
         view
@@ -147,5 +146,46 @@ impl ProfileSessions {
             login,
             config.warnings.clone(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::profiles::parse_config;
+    use crate::secret::Token;
+
+    fn sessions() -> (ProfileSessions, VaultClient) {
+        let text = "[profiles.one]\naddress = \"http://127.0.0.1:18310\"\ntoken = \"root\"\n\
+                    [profiles.two]\naddress = \"http://127.0.0.1:18311\"\ntoken = \"root2\"\n";
+        let config = parse_config(std::path::Path::new("config.toml"), text, 0o600).unwrap();
+        let settings = crate::config::ConnectionSettings {
+            addr: "http://127.0.0.1:18310".into(),
+            token: Some(Token::new("root")),
+            ..Default::default()
+        };
+        let view = ConnectionView::from_settings(&settings);
+        let sessions = ProfileSessions::new(Some(config), "one".into(), view, Default::default());
+        (sessions, VaultClient::new(&settings).unwrap())
+    }
+
+    /// one -> two -> one -> two: each time the address shown is the address the client talks to.
+    #[test]
+    fn every_switch_shows_the_address_of_the_client_in_use() {
+        let (mut sessions, mut client) = sessions();
+        for (name, port) in [
+            ("two", 18311),
+            ("one", 18310),
+            ("two", 18311),
+            ("one", 18310),
+        ] {
+            let switch = sessions.switch(&mut client, name).unwrap();
+            let expected = format!("http://127.0.0.1:{port}");
+            assert_eq!(client.base(), expected, "client after switching to {name}");
+            assert_eq!(
+                switch.connection.addr, expected,
+                "address shown after switching to {name}"
+            );
+        }
     }
 }

@@ -12,7 +12,6 @@ use crate::secret::Token;
 use crate::vault::Credentials;
 use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// How often a read that met a 429 or a 5xx is asked again, and the first pause (doubling).
 pub const READ_RETRIES: u32 = 4;
@@ -23,7 +22,7 @@ pub const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(500);
 pub(super) async fn perform_with_retries(
     client: &VaultClient,
     request: &Effect,
-    actions: &UnboundedSender<Action>,
+    actions: &super::effects::ActionSender,
 ) -> Option<Action> {
     let mut attempt = 0;
     loop {
@@ -302,7 +301,7 @@ async fn seal_overview(client: &VaultClient, nodes: &[String]) -> SealOverview {
 pub(super) async fn crawl_all(
     client: &VaultClient,
     generation: u64,
-    actions: &UnboundedSender<Action>,
+    actions: &super::effects::ActionSender,
 ) -> Result<bool, String> {
     use crate::vault::crawl::{CrawlEvent, CrawlOptions};
     let mounts = client
@@ -367,7 +366,7 @@ pub(super) async fn crawl_all(
 pub(super) async fn login(
     client: &VaultClient,
     credentials: &Credentials,
-    save_as_default: bool,
+    save_to: Option<&std::path::Path>,
 ) -> Result<LoginOutcome, String> {
     let login = client
         .login(credentials)
@@ -378,14 +377,17 @@ pub(super) async fn login(
         .lookup_self()
         .await
         .map_err(|error| format!("Logged in, but the new token cannot be looked up: {error}"))?;
-    let saved_to = if save_as_default {
-        let path = crate::config::token_file_path(&|name| std::env::var(name).ok())
-            .ok_or("Logged in, but there is no HOME to save the token in")?;
-        save_token_file(&path, &login.token)
-            .map_err(|error| format!("Logged in, but saving the token failed: {error}"))?;
-        Some(path.display().to_string())
-    } else {
-        None
+    let saved_to = match save_to {
+        Some(path) => {
+            save_token_file(path, &login.token).map_err(|error| {
+                format!(
+                    "Logged in, but saving the token to {} failed: {error}",
+                    path.display()
+                )
+            })?;
+            Some(path.display().to_string())
+        }
+        None => None,
     };
     Ok(LoginOutcome {
         token: Some(login.token),

@@ -63,8 +63,11 @@ pub fn draw(frame: &mut Frame, form: &LoginForm) {
             )),
             Field::SaveDefault => spans.push(Span::styled(
                 format!(
-                    "[{}] write the token to the token file (0600), as `bao login` does",
-                    if form.save_default { "x" } else { " " }
+                    "[{}] write it to {} (0600), as `bao login` does",
+                    if form.save_default { "x" } else { " " },
+                    form.save_to
+                        .as_deref()
+                        .map_or_else(String::new, |p| p.display().to_string())
                 ),
                 if focused {
                     theme::selected(true)

@@ -195,6 +195,12 @@ impl VaultClient {
         }
     }
 
+    /// The same connection without the token, for the routes that need none (seal status, health,
+    /// leader, unseal, logins): a token is only sent where it is needed.
+    pub fn anonymous(&self) -> Self {
+        self.with_token(None)
+    }
+
     /// The same connection (TLS settings, token, namespace) aimed at another node of the cluster.
     pub fn for_node(&self, address: &str) -> Result<Self, VaultError> {
         let url = Url::parse(address)
@@ -342,18 +348,14 @@ impl VaultClient {
             self.base
         ))
         .map_err(|e| VaultError::InvalidPath(format!("{path}: {e}")))?;
-        let mut response = match self
-            .send_once(operation, &url, body_bytes, headers, true)
-            .await
-        {
+        let mut response = match self.send_once(operation, &url, body_bytes, headers).await {
             // A pooled connection the server (or a load balancer) closed while idle: a read is
             // sent once more on a fresh one. Writes are not: they may have reached the server.
             Err(VaultError::Network(reason))
                 if operation.method() == Method::GET && stale_connection(&reason) =>
             {
                 tracing::debug!(path = %path, "connection closed under us, asking again");
-                self.send_once(operation, &url, body_bytes, headers, true)
-                    .await?
+                self.send_once(operation, &url, body_bytes, headers).await?
             }
             other => other?,
         };
@@ -366,11 +368,22 @@ impl VaultClient {
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok());
             let target = redirect_target(&url, location)?;
-            // The token goes only to the same host (another port of it is fine: a local cluster).
-            let same_host = target.host_str() == url.host_str();
-            tracing::info!(from = %url.path(), same_host, "following one redirect");
+            // The token goes only to its own origin (scheme, host and port): another port of the
+            // same host is another server.
+            // A request that carries a token or a body (a secret being written) is not followed
+            // there at all; one that carries neither (seal status, health) is.
+            let same_origin = target.origin() == url.origin();
+            if !same_origin && (self.has_token() || body_bytes.is_some()) {
+                return Err(VaultError::Redirect(format!(
+                    "{path}: the server redirected to another origin ({}); not followed, the \
+                     token was withheld: it is sent only to {}",
+                    target.origin().ascii_serialization(),
+                    url.origin().ascii_serialization()
+                )));
+            }
+            tracing::info!(from = %url.path(), same_origin, "following one redirect");
             response = self
-                .send_once(operation, &target, body_bytes, headers, same_host)
+                .send_once(operation, &target, body_bytes, headers)
                 .await?;
             if response.status().is_redirection() {
                 return Err(VaultError::Redirect(format!(
@@ -391,10 +404,9 @@ impl VaultClient {
         url: &Url,
         body: Option<&[u8]>,
         headers: &[(&str, &str)],
-        with_token: bool,
     ) -> Result<reqwest::Response, VaultError> {
         let mut request = self.http.request(operation.method(), url.clone());
-        if with_token && let Some(token) = &self.token {
+        if let Some(token) = &self.token {
             let mut value = reqwest::header::HeaderValue::from_str(token.expose())
                 .map_err(|_| VaultError::Config("the token has invalid characters".into()))?;
             value.set_sensitive(true);

@@ -361,10 +361,13 @@ pub fn parse_v2_secret(body: &Value, path: &str) -> Result<KvSecret, VaultError>
             .map(str::to_string)
     };
     let destroyed = metadata.get("destroyed").and_then(Value::as_bool) == Some(true);
+    // A deletion time with the data still served is a scheduled deletion
+    // (`delete_version_after`): the version is live until then.
+    let served = outer.get("data").is_some_and(Value::is_object);
     let state = match (destroyed, text("deletion_time")) {
         (true, _) => VersionState::Destroyed,
-        (false, Some(deletion_time)) => VersionState::Deleted { deletion_time },
-        (false, None) => VersionState::Live,
+        (false, Some(deletion_time)) if !served => VersionState::Deleted { deletion_time },
+        (false, _) => VersionState::Live,
     };
     let entries = match outer.get("data") {
         Some(data) if data.is_object() => entries_of(data),
@@ -418,6 +421,17 @@ mod tests {
         assert_eq!(secret.version, Some(3));
         assert!(matches!(secret.state, VersionState::Deleted { .. }));
         assert!(secret.entries.is_empty());
+
+        // delete_version_after: the deletion time is set from the start, and the data served.
+        let scheduled = json!({"data": {"data": {"k": "v"}, "metadata": {
+            "version": 4, "deletion_time": "2099-01-01T00:00:00Z", "destroyed": false}}});
+        let secret = parse_v2_secret(&scheduled, "p").unwrap();
+        assert_eq!(
+            secret.state,
+            VersionState::Live,
+            "a scheduled deletion is not a deletion"
+        );
+        assert_eq!(secret.entries.len(), 1);
 
         let destroyed = json!({"data": {"data": null, "metadata": {
             "version": 2, "deletion_time": "", "destroyed": true}}});

@@ -81,7 +81,11 @@ impl VaultClient {
     /// `sys/leader` (no token needed).
     pub async fn leader(&self) -> Result<LeaderInfo, VaultError> {
         let path = "sys/leader";
-        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        let body = self
+            .anonymous()
+            .send(Operation::Read, path, None)
+            .await?
+            .json(path)?;
         decode(body, path)
     }
 
@@ -100,6 +104,7 @@ impl VaultClient {
     /// `sys/health` as its status code says it (standbys answer 429, sealed nodes 503).
     pub async fn health(&self) -> Result<Health, VaultError> {
         let (status, _) = self
+            .anonymous()
             .send_raw(Operation::Read, "sys/health", &[], None, &[])
             .await?;
         Ok(Health::from_status(status.as_u16()))
@@ -121,7 +126,10 @@ impl VaultClient {
 
     async fn unseal_body(&self, path: &str, body: &[u8]) -> Result<SealStatus, VaultError> {
         // PUT and POST are the same to Vault; POST is what `send_bytes` speaks.
-        let (status, bytes) = self.send_bytes(Operation::Write, path, Some(body)).await?;
+        let (status, bytes) = self
+            .anonymous()
+            .send_bytes(Operation::Write, path, Some(body))
+            .await?;
         if !status.is_success() {
             return Err(error_for_status(status, path, Operation::Write, &bytes));
         }

@@ -49,7 +49,11 @@ impl VaultClient {
     /// `sys/seal-status` needs no token.
     pub async fn seal_status(&self) -> Result<SealStatus, VaultError> {
         let path = "sys/seal-status";
-        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        let body = self
+            .anonymous()
+            .send(Operation::Read, path, None)
+            .await?
+            .json(path)?;
         serde_json::from_value(body).map_err(|e| VaultError::Decode {
             path: path.into(),
             reason: e.to_string(),

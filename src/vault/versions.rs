@@ -23,8 +23,19 @@ pub struct VersionInfo {
 }
 
 impl VersionInfo {
-    pub fn is_live(&self) -> bool {
-        !self.destroyed && self.deletion_time.is_none()
+    /// Readable now: neither destroyed nor deleted yet (a deletion time in the future, from
+    /// `delete_version_after`, is a schedule, not a deletion).
+    pub fn is_live(&self, now_unix: i64) -> bool {
+        !self.destroyed && !self.is_deleted(now_unix)
+    }
+
+    /// Soft-deleted by now (its deletion time has passed).
+    pub fn is_deleted(&self, now_unix: i64) -> bool {
+        !self.destroyed
+            && self.deletion_time.as_deref().is_some_and(|when| {
+                time::OffsetDateTime::parse(when, &time::format_description::well_known::Rfc3339)
+                    .map_or(true, |at| at.unix_timestamp() <= now_unix)
+            })
     }
 }
 
@@ -471,8 +482,13 @@ mod tests {
         let metadata = parse_metadata(&body).unwrap();
         let order: Vec<u64> = metadata.versions.iter().map(|v| v.version).collect();
         assert_eq!(order, vec![10, 2, 1]);
-        assert!(metadata.versions[0].is_live());
-        assert!(metadata.versions[1].deletion_time.is_some());
+        let now = 1_900_000_000; // 2030: every deletion time above has passed
+        assert!(metadata.versions[0].is_live(now));
+        assert!(metadata.versions[1].is_deleted(now));
+        assert!(
+            metadata.versions[1].is_live(0),
+            "a deletion time in the future is a schedule, not a deletion"
+        );
         assert!(metadata.versions[2].destroyed);
         assert_eq!(metadata.custom_metadata["owner"], "me");
         assert_eq!(metadata.previous(10), Some(2));

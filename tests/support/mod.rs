@@ -47,6 +47,7 @@ pub fn seeded_server_blocking() -> (DevServer, SeedReport) {
 }
 pub mod proxy;
 pub mod pty;
+pub mod recorder;
 
 /// A dev server speaking TLS with a generated CA (not trusted by the system).
 pub fn tls_dev_server() -> DevServer {

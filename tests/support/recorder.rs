@@ -1,0 +1,120 @@
+//! A logging proxy in front of a real OpenBao server: it forwards each request (one per connection,
+//! `Connection: close`) and records its method, path and `X-Vault-Token`, so tests can prove which
+//! token reached which server.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    /// The `X-Vault-Token` header, if any.
+    pub token: Option<String>,
+}
+
+pub struct RecordingProxy {
+    pub addr: String,
+    log: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl RecordingProxy {
+    /// Listens on a free loopback port and forwards to `target` (`http://127.0.0.1:port`).
+    pub fn start(target: &str) -> Self {
+        let upstream = target
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind recording proxy");
+        let addr = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let shared = log.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let upstream = upstream.clone();
+                let log = shared.clone();
+                std::thread::spawn(move || forward(client, &upstream, &log));
+            }
+        });
+        Self { addr, log }
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Every token value this server was sent.
+    pub fn tokens(&self) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .filter_map(|r| r.token)
+            .collect()
+    }
+}
+
+fn forward(mut client: TcpStream, upstream: &str, log: &Mutex<Vec<Recorded>>) {
+    let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
+    let Some((head, body)) = read_request(&mut client) else {
+        return;
+    };
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_string();
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_string();
+    let path = parts.next().unwrap_or_default().to_string();
+    let mut token = None;
+    let mut rewritten = format!("{request_line}\r\n");
+    for line in lines.filter(|l| !l.is_empty()) {
+        let lower = line.to_ascii_lowercase();
+        if let Some(value) = lower.strip_prefix("x-vault-token:") {
+            let start = line.len() - value.len();
+            token = Some(line[start..].trim().to_string());
+        }
+        if lower.starts_with("connection:") {
+            continue;
+        }
+        rewritten.push_str(line);
+        rewritten.push_str("\r\n");
+    }
+    rewritten.push_str("Connection: close\r\n\r\n");
+    log.lock().unwrap().push(Recorded {
+        method,
+        path,
+        token,
+    });
+    let Ok(mut server) = TcpStream::connect(upstream) else {
+        return;
+    };
+    if server.write_all(rewritten.as_bytes()).is_err() || server.write_all(&body).is_err() {
+        return;
+    }
+    let _ = std::io::copy(&mut server, &mut client);
+    let _ = client.flush();
+    let _ = client.shutdown(Shutdown::Both);
+}
+
+/// One request's head (without the blank line) and body (by Content-Length).
+fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let head = String::from_utf8_lossy(&seen[..seen.len() - 4]).to_string();
+    let length = head
+        .to_ascii_lowercase()
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:").map(str::to_string))
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    client.read_exact(&mut body).ok()?;
+    Some((head, body))
+}

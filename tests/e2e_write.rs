@@ -35,6 +35,9 @@ echo "$file $(stat -c %a "$(dirname "$file")") $(stat -c %a "$file") $(head -n 1
 cp "$file" "$dir/seen-$n"
 if [ "$(cat "$dir/step-$n")" = "FAIL" ]; then exit 3; fi
 if [ "$(cat "$dir/step-$n")" = "SLOW" ]; then touch "$dir/started"; sleep 2; exit 0; fi
+if [ "$(head -n 1 "$dir/step-$n")" = "SLOW-WRITE" ]; then
+  touch "$dir/started"; sleep 2; tail -n +2 "$dir/step-$n" > "$file"; exit 0
+fi
 cat "$dir/step-$n" > "$file"
 "#,
         dir = dir.display()
@@ -285,4 +288,94 @@ fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
         0
     );
     assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
+}
+
+#[test]
+fn keys_typed_while_the_editor_runs_never_answer_the_confirmation() {
+    let (server, _) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let changed = "SLOW-WRITE\n{\"host\": \"elsewhere\"}";
+    let editor = editor_script(scratch.path(), &[changed]);
+    let mut app = start(&server, home.path(), Some(&editor));
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["E"]);
+    let started = scratch.path().join("started");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !started.exists() {
+        assert!(std::time::Instant::now() < deadline, "the editor never ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Typed while the editor has the terminal (and ignores it): a yes, a no and a move.
+    app.send_now("y");
+    app.send_now("n");
+    app.send_now("k");
+    app.wait_for("Write secret/app/database as version 4");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let screen = app.screen();
+    assert!(
+        screen.contains("Write secret/app/database as version 4"),
+        "the confirmation still waits for an answer: {screen}"
+    );
+    assert_eq!(
+        kv_get(&server, "app/database")["metadata"]["version"],
+        3,
+        "nothing was saved by keys typed before the confirmation was shown"
+    );
+    // A key pressed now answers it: n goes back to editing, and nothing typed earlier saves.
+    app.keys(&["n"]);
+    app.wait_for("Edit secret/app/database");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let screen = app.screen();
+    assert!(!screen.contains("Saved"), "{screen}");
+    assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
+    app.keys(&["\r"]);
+    app.wait_for("Write secret/app/database as version 4");
+    app.keys(&["y"]);
+    app.wait_for("Saved secret/app/database as version 4");
+    app.keys(&["q"]);
+    app.wait_exit();
+}
+
+#[test]
+fn an_editor_that_gives_back_refused_text_is_never_relaunched_in_a_loop() {
+    let (server, _) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    // An editor script that always writes the same invalid text, as a broken $EDITOR would.
+    let editor = editor_script(
+        scratch.path(),
+        &["[1,2,3]", "[1,2,3]", "[1,2,3]", "[1,2,3]"],
+    );
+    let mut app = start(&server, home.path(), Some(&editor));
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["E"]);
+    app.wait_for("unchanged");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let runs = std::fs::read_to_string(scratch.path().join("count")).unwrap();
+    assert_eq!(
+        runs.trim(),
+        "2",
+        "opened once, reopened once with the error, then stopped"
+    );
+
+    // A different error each time: asked before the editor opens again.
+    let scratch = tempfile::tempdir().unwrap();
+    let editor = editor_script(scratch.path(), &["{ oops }", "{ oops again }"]);
+    drop(app);
+    let mut app = start(&server, home.path(), Some(&editor));
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["E"]);
+    app.wait_for("still refused");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let runs = std::fs::read_to_string(scratch.path().join("count")).unwrap();
+    assert_eq!(runs.trim(), "2", "no third run without a yes");
+    app.keys(&["n"]);
+    app.wait_for("Edit discarded");
+    assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
+    app.keys(&["q"]);
+    app.wait_exit();
 }

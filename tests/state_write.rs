@@ -439,3 +439,73 @@ fn a_pending_edit_is_dropped_when_another_secret_is_opened_first() {
     assert!(!all.iter().any(|e| e.contains("EditInEditor")), "{all:?}");
     assert_eq!(app.secret.location.as_ref().unwrap().display(), "secret/a");
 }
+
+#[test]
+fn a_paste_with_cr_line_ends_keeps_its_lines_in_a_value() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    // tmux's paste-buffer sends line ends as CR; some terminals send CRLF.
+    update(
+        &mut app,
+        Action::Paste("\r-----BEGIN KEY-----\rAAAA\r\nBBBB\r-----END KEY-----".into()),
+    );
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("the form");
+    };
+    let value = form.draft.rows[0].value.text.clone();
+    assert!(
+        value.ends_with("\n-----BEGIN KEY-----\nAAAA\nBBBB\n-----END KEY-----"),
+        "{value:?}"
+    );
+}
+
+#[test]
+fn refused_editor_text_reopens_once_and_then_only_when_the_user_says_so() {
+    // The same refused text back: stop, nothing written, no new editor.
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('E'));
+    let again = update(
+        &mut app,
+        Action::EditorClosed(Ok(SecretText::new("[1,2,3]"))),
+    );
+    let [Effect::EditInEditor { text }] = again.as_slice() else {
+        panic!("{again:?}");
+    };
+    let unchanged = text.clone();
+    let stop = update(&mut app, Action::EditorClosed(Ok(unchanged)));
+    assert!(stop.is_empty(), "{stop:?}");
+    assert!(status(&app).contains("unchanged"), "{}", status(&app));
+    assert!(app.editing.is_none() && app.modal.is_none());
+
+    // Another error after a change: a question, answered by a key pressed on it.
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('E'));
+    update(
+        &mut app,
+        Action::EditorClosed(Ok(SecretText::new("{ oops }"))),
+    );
+    let ask = update(
+        &mut app,
+        Action::EditorClosed(Ok(SecretText::new("{ oops 2 }"))),
+    );
+    assert!(ask.is_empty(), "{ask:?}");
+    assert!(matches!(app.modal, Some(Modal::EditorRetry(_))));
+    let reopen = press(&mut app, KeyCode::Char('y'));
+    let [Effect::EditInEditor { text }] = reopen.as_slice() else {
+        panic!("{reopen:?}");
+    };
+    assert!(
+        text.expose().contains("oops 2"),
+        "the user's text comes back"
+    );
+    update(
+        &mut app,
+        Action::EditorClosed(Ok(SecretText::new("{ oops 3 }"))),
+    );
+    assert!(matches!(app.modal, Some(Modal::EditorRetry(_))));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.modal.is_none() && app.editing.is_none());
+    assert!(status(&app).contains("discarded"));
+}

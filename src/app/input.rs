@@ -65,9 +65,9 @@ impl TextInput {
     }
 
     /// Inserts pasted text keeping line breaks and tabs (multi-line values); other control
-    /// characters are dropped. `\r\n` becomes `\n`.
+    /// characters are dropped. `\r\n` and a lone `\r` (tmux pastes line ends as CR) become `\n`.
     pub fn insert_multiline(&mut self, text: &str) {
-        let unified = Zeroizing::new(text.replace("\r\n", "\n"));
+        let unified = Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
         let clean: Zeroizing<String> = Zeroizing::new(
             unified
                 .chars()

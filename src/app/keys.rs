@@ -274,6 +274,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::MetadataForm(_) => metadata_form::on_key(app, &key),
         Modal::SecretForm(_) => write_flow::on_form_key(app, &key),
         Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
+        Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),

@@ -33,6 +33,8 @@ pub enum Modal {
     MetadataForm(super::metadata_form::MetadataForm),
     SecretForm(super::write_flow::SecretForm),
     ConfirmWrite(super::write_flow::ConfirmWrite),
+    /// The editor's text was refused again: reopen it or discard, the user's choice.
+    EditorRetry(super::write_flow::EditorRetry),
     Conflict(super::write_flow::Conflict),
     PathPrompt(super::write_flow::PathPrompt),
     AppRole(Box<super::approle_browser::AppRoleBrowser>),
@@ -130,6 +132,9 @@ pub struct App {
     pub epoch_unix: i64,
     /// The draft whose text is open in `$EDITOR` right now.
     pub editing: Option<super::edit::Draft>,
+    /// The text (without note lines) the editor last gave back with an error, for this edit: the
+    /// same text again means nobody changed it, so the editor is not opened once more.
+    pub editor_refused: Option<crate::secret::SecretText>,
     /// `e`/`E` pressed on a secret that was still being opened: the edit starts when it arrives.
     pub pending_edit: Option<super::write_flow::PendingEdit>,
     /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
@@ -172,6 +177,7 @@ impl App {
             capabilities_pending: HashSet::new(),
             epoch_unix: 0,
             editing: None,
+            editor_refused: None,
             pending_edit: None,
             login: None,
             login_defaults: crate::config::LoginDefaults::default(),

@@ -65,6 +65,16 @@ impl SecretForm {
     }
 }
 
+/// The editor's text was refused a second time: asked before the editor opens again, so no
+/// editor that exits by itself can be relaunched in a loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorRetry {
+    pub draft: Draft,
+    /// What the editor opens with if the user goes back (notes and the user's text).
+    pub text: SecretText,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmWrite {
     pub draft: Draft,
@@ -267,6 +277,7 @@ pub fn resume_pending_edit(app: &mut App) -> Vec<Effect> {
 fn open_editor(app: &mut App, draft: Draft, notes: &[String]) -> Vec<Effect> {
     let text = draft.editor_text(notes);
     app.editing = Some(draft);
+    app.editor_refused = None;
     app.modal = None;
     vec![Effect::EditInEditor { text }]
 }
@@ -587,6 +598,27 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// Keys of the "still refused" question: back into the editor with the text, or discard.
+pub fn on_editor_retry_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    use crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Char('y') | KeyCode::Enter => {
+            let Some(Modal::EditorRetry(retry)) = app.modal.take() else {
+                return Vec::new();
+            };
+            app.editing = Some(retry.draft);
+            vec![Effect::EditInEditor { text: retry.text }]
+        }
+        KeyCode::Char('n') | KeyCode::Esc => {
+            app.modal = None;
+            app.editor_refused = None;
+            app.set_status(StatusKind::Info, "Edit discarded: nothing was written.");
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn back_to_form(app: &mut App, draft: Draft, reason: String) -> Vec<Effect> {
     let mut form = SecretForm::new(draft);
     form.error = Some(reason);
@@ -713,6 +745,7 @@ pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<E
     let Some(draft) = app.editing.take() else {
         return Vec::new();
     };
+    let refused_before = app.editor_refused.take();
     let text = match result {
         Ok(text) => text,
         Err(reason) => {
@@ -761,12 +794,37 @@ pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<E
                 );
                 return Vec::new();
             }
-            reopened.push_str(&body.join("\n"));
+            let body = SecretText::new(body.join("\n"));
+            reopened.push_str(body.expose());
             reopened.push('\n');
-            app.editing = Some(draft);
-            vec![Effect::EditInEditor {
-                text: SecretText::new(reopened),
-            }]
+            match refused_before {
+                None => {
+                    app.editor_refused = Some(body);
+                    app.editing = Some(draft);
+                    vec![Effect::EditInEditor {
+                        text: SecretText::new(reopened),
+                    }]
+                }
+                Some(previous) if previous == body => {
+                    app.set_status(
+                        StatusKind::Warning,
+                        format!(
+                            "The editor gave the refused text back unchanged ({reason}): \
+                             nothing was written."
+                        ),
+                    );
+                    Vec::new()
+                }
+                Some(_) => {
+                    app.editor_refused = Some(body);
+                    app.modal = Some(Modal::EditorRetry(EditorRetry {
+                        draft,
+                        text: SecretText::new(reopened),
+                        reason,
+                    }));
+                    Vec::new()
+                }
+            }
         }
     }
 }

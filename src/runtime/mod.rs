@@ -146,6 +146,12 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
                     let result = editor::edit(&text, &command).await;
                     drop(text);
                     tui.resume()?;
+                    // Keys typed while the editor had the terminal were meant for it (or for
+                    // nothing): they must never answer the dialog that follows.
+                    let ignored = terminal::discard_pending_input();
+                    if ignored > 0 {
+                        tracing::info!(ignored, "input typed while the editor ran was dropped");
+                    }
                     events = EventStream::new();
                     let _ = runner.actions.send(Action::EditorClosed(result));
                 } else {

@@ -34,6 +34,37 @@ pub fn restore() -> io::Result<()> {
     disable_raw_mode()
 }
 
+/// Drops every input byte and event already waiting (typed while another program had the
+/// terminal); returns how many parsed events there were. The kernel's buffer is flushed too: bytes
+/// typed in cooked mode become readable without a wake-up when raw mode comes back, so they would
+/// otherwise arrive with the next key the user presses.
+pub fn discard_pending_input() -> usize {
+    flush_tty_input();
+    let mut dropped = 0;
+    while crossterm::event::poll(std::time::Duration::ZERO).unwrap_or(false) {
+        if crossterm::event::read().is_err() {
+            break;
+        }
+        dropped += 1;
+    }
+    dropped
+}
+
+#[cfg(unix)]
+fn flush_tty_input() {
+    use std::os::fd::AsRawFd;
+    // SAFETY: tcflush only reads the descriptor number; a descriptor that is not a terminal
+    // makes it fail with ENOTTY, which is fine (there is nothing to flush then).
+    let flushed = unsafe { libc::tcflush(io::stdin().as_raw_fd(), libc::TCIFLUSH) } == 0;
+    if !flushed && let Ok(tty) = std::fs::File::open("/dev/tty") {
+        // SAFETY: as above, on the controlling terminal, which stays open for the call.
+        unsafe { libc::tcflush(tty.as_raw_fd(), libc::TCIFLUSH) };
+    }
+}
+
+#[cfg(not(unix))]
+fn flush_tty_input() {}
+
 fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();

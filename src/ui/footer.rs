@@ -169,6 +169,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (Some(Modal::ConfirmWrite(_)), _) => {
             vec![("y".into(), "save"), ("n/Esc".into(), "back to editing")]
         }
+        (Some(Modal::EditorRetry(_)), _) => {
+            vec![
+                ("y/Enter".into(), "back to the editor"),
+                ("n/Esc".into(), "discard"),
+            ]
+        }
         (Some(Modal::Conflict(_)), _) => vec![
             ("a".into(), "re-apply on theirs"),
             ("c".into(), "copy yours"),

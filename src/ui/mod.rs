@@ -41,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Modal::MetadataForm(form)) => dialog::draw_metadata_form(frame, form),
         Some(Modal::SecretForm(form)) => write::draw_secret_form(frame, form),
         Some(Modal::ConfirmWrite(confirm)) => write::draw_confirm_write(frame, confirm),
+        Some(Modal::EditorRetry(retry)) => write::draw_editor_retry(frame, retry),
         Some(Modal::Conflict(conflict)) => {
             write::draw_conflict(frame, conflict, app.secret.revealed)
         }

@@ -7,7 +7,9 @@ use crate::app::diff::{Change, diff_entries};
 use crate::app::edit::{DraftBase, DraftRow};
 use crate::app::input::TextInput;
 use crate::app::secret_pane::SecretContent;
-use crate::app::write_flow::{ConfirmWrite, Conflict, PathPrompt, PromptPurpose, SecretForm};
+use crate::app::write_flow::{
+    ConfirmWrite, Conflict, EditorRetry, PathPrompt, PromptPurpose, SecretForm,
+};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
@@ -173,6 +175,29 @@ pub fn draw_confirm_write(frame: &mut Frame, confirm: &ConfirmWrite) {
         theme::dim(),
     ));
     let title = format!("Save {}", sanitize(&confirm.draft.location.display()));
+    frame_dialog(frame, &title, lines, 84, false);
+}
+
+pub fn draw_editor_retry(frame: &mut Frame, retry: &EditorRetry) {
+    let lines = vec![
+        Line::styled(
+            format!(
+                "The edited text is still refused: {}",
+                sanitize(&retry.reason)
+            ),
+            theme::warning(),
+        ),
+        Line::styled(
+            "Nothing was written. Your text is kept for the editor.",
+            theme::dim(),
+        ),
+        Line::raw(""),
+        Line::styled(
+            "y or Enter goes back to the editor · n or Esc discards the edit",
+            theme::dim(),
+        ),
+    ];
+    let title = format!("Edit {}", sanitize(&retry.draft.location.display()));
     frame_dialog(frame, &title, lines, 84, false);
 }
 

@@ -326,3 +326,42 @@ async fn namespace_header_scopes_requests() {
         .unwrap();
     assert_eq!(cli.trim(), "ns");
 }
+
+/// A token made inside a namespace says so in its lookup (tresor starts there), and a namespace
+/// that does not exist is named as such instead of "not found: auth/token/lookup-self".
+#[tokio::test]
+async fn a_token_knows_its_namespace_and_a_missing_namespace_is_named() {
+    let server = tokio::task::spawn_blocking(support::dev_server)
+        .await
+        .unwrap();
+    server
+        .bao(&["namespace", "create", "team-b"], None)
+        .expect("namespace create");
+    let token = server
+        .bao(
+            &["token", "create", "-namespace=team-b", "-field=token"],
+            None,
+        )
+        .expect("token in namespace");
+    let token = tresor::secret::Token::new(token.trim());
+    let at_root = VaultClient::new(&settings(&server, Some(&token))).unwrap();
+    let info = at_root.lookup_self().await.expect("lookup at the root");
+    assert_eq!(info.namespace.as_deref(), Some("team-b"));
+    let root_info = root_client(&server).lookup_self().await.unwrap();
+    assert_eq!(root_info.namespace, None);
+
+    let mut nowhere = settings(&server, Some(&server.root_token));
+    nowhere.namespace = Some("nope".into());
+    let error = VaultClient::new(&nowhere)
+        .unwrap()
+        .lookup_self()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        VaultError::NamespaceNotFound {
+            namespace: "nope".into()
+        }
+    );
+    assert!(error.to_string().contains("namespace \"nope\" not found"));
+}

@@ -17,6 +17,7 @@ const SIZE: (u16, u16) = (120, 40);
 
 fn short_token(ttl: u64) -> TokenInfo {
     TokenInfo {
+        namespace: None,
         display_name: "approle".into(),
         policies: vec!["default".into(), "app-readonly".into()],
         ttl_seconds: ttl,

@@ -314,16 +314,33 @@ fn bao_commands_are_shell_quoted() {
         path: path.into(),
     };
     assert_eq!(
-        bao_command(&location("my app/it's", SecretEngine::Kv(KvVersion::V2))),
+        bao_command(
+            &location("my app/it's", SecretEngine::Kv(KvVersion::V2)),
+            None,
+            None
+        ),
         r"bao kv get -mount=secret 'my app/it'\''s'"
     );
     assert_eq!(
-        bao_command(&location("team/", SecretEngine::Kv(KvVersion::V1))),
+        bao_command(
+            &location("team/", SecretEngine::Kv(KvVersion::V1)),
+            None,
+            None
+        ),
         "bao kv list -mount=secret team/"
     );
     assert_eq!(
-        bao_command(&location("", SecretEngine::Cubbyhole)),
+        bao_command(&location("", SecretEngine::Cubbyhole), None, None),
         "bao kv list -mount=secret"
+    );
+    // Under a namespace the command says so, or it would read another secret (or none).
+    assert_eq!(
+        bao_command(
+            &location("app/x", SecretEngine::Kv(KvVersion::V2)),
+            Some("team-a"),
+            Some(3)
+        ),
+        "bao kv get -namespace=team-a -version=3 -mount=secret app/x"
     );
 }
 
@@ -503,4 +520,43 @@ fn a_rejected_token_opens_the_login_dialog_saying_why() {
     let reason = form.reason.as_ref().expect("a reason").text();
     assert!(reason.contains("expired or revoked"), "{reason}");
     assert!(matches!(app.token, tresor::app::state::Loadable::Failed(_)));
+}
+
+#[test]
+fn a_token_from_a_namespace_starts_there_once() {
+    let mut app = App::new(
+        ConnectionView {
+            addr: "http://127.0.0.1:8200".into(),
+            has_token: true,
+            ..ConnectionView::default()
+        },
+        (120, 40),
+    );
+    app.start();
+    let info = tresor::vault::TokenInfo {
+        namespace: Some("team-a".into()),
+        display_name: "token".into(),
+        policies: vec!["default".into()],
+        ttl_seconds: 3600,
+        renewable: true,
+        creation_ttl: 3600,
+    };
+    let effects = update(&mut app, Action::TokenLookedUp(Ok(info.clone())));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::SwitchNamespace { namespace: Some(n) } if n == "team-a"
+        )),
+        "{effects:?}"
+    );
+    assert_eq!(app.connection.namespace.as_deref(), Some("team-a"));
+    // The user goes back to the root with N: a later lookup does not pull them back.
+    app.connection.namespace = None;
+    let effects = update(&mut app, Action::TokenLookedUp(Ok(info)));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SwitchNamespace { .. })),
+        "{effects:?}"
+    );
 }

@@ -29,6 +29,7 @@ fn header(app: &App) -> String {
 
 fn token(ttl: u64, creation: u64, renewable: bool) -> TokenInfo {
     TokenInfo {
+        namespace: None,
         display_name: "userpass-ana".into(),
         policies: vec!["default".into(), "app-readonly".into()],
         ttl_seconds: ttl,

@@ -56,6 +56,7 @@ fn browsing_app() -> App {
     update(
         &mut app,
         Action::TokenLookedUp(Ok(TokenInfo {
+            namespace: None,
             display_name: "userpass-ana".into(),
             policies: vec!["default".into(), "app-readonly".into()],
             ttl_seconds: 3600,

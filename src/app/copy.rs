@@ -35,12 +35,12 @@ pub(super) fn copy_path(app: &mut App) -> Vec<Effect> {
     let path = location.display();
     let (text, description) = if app.copied_path.as_deref() == Some(path.as_str()) {
         app.copied_path = None;
-        let mut command = bao_command(&location);
         // An older version open in the pane: the command reads that version.
-        if let (Focus::Secret, Some(version)) = (app.focus, app.secret.viewing) {
-            command =
-                command.replacen("bao kv get ", &format!("bao kv get -version={version} "), 1);
-        }
+        let version = match app.focus {
+            Focus::Secret => app.secret.viewing,
+            Focus::Tree => None,
+        };
+        let command = bao_command(&location, app.connection.namespace.as_deref(), version);
         let description = format!("the command `{command}`");
         (command, description)
     } else {
@@ -57,8 +57,10 @@ pub(super) fn copy_path(app: &mut App) -> Vec<Effect> {
     }]
 }
 
-/// `bao kv get -mount=secret 'app/db'` (or `kv list` for a folder), quoted for a POSIX shell.
-pub fn bao_command(location: &Location) -> String {
+/// `bao kv get -mount=secret 'app/db'` (or `kv list` for a folder), quoted for a POSIX shell,
+/// with `-namespace=` when a namespace is in use and `-version=` for an older version: a copied
+/// command works as pasted.
+pub fn bao_command(location: &Location, namespace: Option<&str>, version: Option<u64>) -> String {
     let mount = location.mount.path.trim_end_matches('/');
     let is_folder = location.path.is_empty() || location.path.ends_with('/');
     let verb = match (&location.mount.engine, is_folder) {
@@ -66,21 +68,22 @@ pub fn bao_command(location: &Location) -> String {
         (SecretEngine::Kv(KvVersion::V1 | KvVersion::V2), false) => "kv get",
         (_, false) => "read",
     };
-    if verb == "read" {
-        return format!("bao read {}", shell_quote(&location.display()));
+    let mut words = vec!["bao".to_string(), verb.to_string()];
+    if let Some(namespace) = namespace.filter(|n| !n.trim().is_empty()) {
+        words.push(format!("-namespace={}", shell_quote(namespace)));
     }
-    let path = if location.path.is_empty() {
-        ""
-    } else {
-        &location.path
-    };
-    format!(
-        "bao {verb} -mount={} {}",
-        shell_quote(mount),
-        shell_quote(path)
-    )
-    .trim_end()
-    .to_string()
+    if verb == "read" {
+        words.push(shell_quote(&location.display()));
+        return words.join(" ");
+    }
+    if let (Some(version), "kv get") = (version, verb) {
+        words.push(format!("-version={version}"));
+    }
+    words.push(format!("-mount={}", shell_quote(mount)));
+    if !location.path.is_empty() {
+        words.push(shell_quote(&location.path));
+    }
+    words.join(" ")
 }
 
 pub(super) fn shell_quote(text: &str) -> String {

@@ -181,6 +181,26 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A token made inside a namespace sees nothing at the root: the first time such a token is looked
+/// up while no namespace was asked for, tresor goes to the token's own namespace.
+pub fn enter_token_namespace(app: &mut App, namespace: Option<String>) -> Vec<Effect> {
+    if app.token_namespace_entered {
+        return Vec::new();
+    }
+    app.token_namespace_entered = true;
+    match namespace {
+        Some(namespace) if app.connection.namespace.is_none() => {
+            let effects = switch_namespace(app, Some(namespace.clone()));
+            app.set_status(
+                StatusKind::Info,
+                format!("Namespace {namespace}: the token belongs there (N changes it)"),
+            );
+            effects
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Everything shown belongs to the old namespace: start over in the new one.
 fn switch_namespace(app: &mut App, namespace: Option<String>) -> Vec<Effect> {
     app.connection.namespace = namespace.clone();
@@ -230,6 +250,7 @@ pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) ->
     // The finder's paths are the other server's.
     super::finder::forget(app);
     app.session = Default::default();
+    app.token_namespace_entered = false;
     app.login = None;
     app.modal = None;
     app.editing = None;

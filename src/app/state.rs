@@ -135,6 +135,8 @@ pub struct App {
     /// The text (without note lines) the editor last gave back with an error, for this edit: the
     /// same text again means nobody changed it, so the editor is not opened once more.
     pub editor_refused: Option<crate::secret::SecretText>,
+    /// The token's own namespace was looked at (once per token: N may leave it afterwards).
+    pub token_namespace_entered: bool,
     /// `e`/`E` pressed on a secret that was still being opened: the edit starts when it arrives.
     pub pending_edit: Option<super::write_flow::PendingEdit>,
     /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
@@ -178,6 +180,7 @@ impl App {
             epoch_unix: 0,
             editing: None,
             editor_refused: None,
+            token_namespace_entered: false,
             pending_edit: None,
             login: None,
             login_defaults: crate::config::LoginDefaults::default(),

@@ -131,8 +131,19 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MetadataSaved { location, result } => metadata_form::saved(app, location, result),
         Action::EditorClosed(result) => write_flow::editor_closed(app, result),
         Action::SecretWritten { location, result } => write_flow::written(app, location, result),
-        Action::TokenLookedUp(result) => session::token_looked_up(app, result),
-        Action::LoggedIn(Ok(outcome)) => session::logged_in(app, outcome.info, outcome.saved_to),
+        Action::TokenLookedUp(result) => {
+            let namespace = result.as_ref().ok().and_then(|info| info.namespace.clone());
+            let mut effects = session::token_looked_up(app, result);
+            effects.extend(super::picker::enter_token_namespace(app, namespace));
+            effects
+        }
+        Action::LoggedIn(Ok(outcome)) => {
+            let namespace = outcome.info.namespace.clone();
+            let mut effects = session::logged_in(app, outcome.info, outcome.saved_to);
+            app.token_namespace_entered = false;
+            effects.extend(super::picker::enter_token_namespace(app, namespace));
+            effects
+        }
         Action::LoggedIn(Err(message)) => login::login_failed(app, message),
         Action::LoggedOut(result) => session::logged_out(app, result),
         Action::TokenRenewed { increment, result } => {

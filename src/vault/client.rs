@@ -394,6 +394,14 @@ impl VaultClient {
 
         let status = response.status();
         let bytes = read_bounded(response, path, self.timeout).await?;
+        if status == StatusCode::NOT_FOUND
+            && let Some(namespace) = &self.namespace
+            && String::from_utf8_lossy(&bytes).contains("namespace not found")
+        {
+            return Err(VaultError::NamespaceNotFound {
+                namespace: namespace.clone(),
+            });
+        }
         tracing::debug!(path = %path, status = status.as_u16(), "vault response");
         Ok((status, bytes))
     }

@@ -6,6 +6,8 @@ use std::time::Duration;
 pub enum VaultError {
     #[error("not found: {path}")]
     NotFound { path: String },
+    #[error("namespace {namespace:?} not found: it does not exist, or this token may not see it")]
+    NamespaceNotFound { namespace: String },
     #[error("permission denied: {operation} on {path}")]
     PermissionDenied { path: String, operation: String },
     #[error("the server is sealed")]

@@ -36,6 +36,9 @@ pub struct SealStatus {
 /// What the header shows about the token. Never holds the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
+    /// The namespace the token belongs to (`namespace_path`, without the trailing `/`; `None` for
+    /// the root namespace).
+    pub namespace: Option<String>,
     pub display_name: String,
     pub policies: Vec<String>,
     /// Seconds left when looked up; 0 means no expiry (root).
@@ -100,6 +103,11 @@ pub fn parse_token_info(body: &Value) -> Option<TokenInfo> {
         }
     }
     Some(TokenInfo {
+        namespace: data
+            .get("namespace_path")
+            .and_then(Value::as_str)
+            .map(|path| path.trim_matches('/').to_string())
+            .filter(|path| !path.is_empty()),
         display_name: data
             .get("display_name")
             .and_then(Value::as_str)

@@ -64,6 +64,7 @@ pub fn connected_app(size: (u16, u16)) -> App {
     update(
         &mut app,
         Action::TokenLookedUp(Ok(TokenInfo {
+            namespace: None,
             display_name: "root".into(),
             policies: vec!["root".into()],
             ttl_seconds: 0,

@@ -391,9 +391,70 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
     let effects = key(&mut app, KeyCode::Enter);
     assert!(app.modal.is_none());
     assert!(
-        matches!(&effects[..], [Effect::ReadSecret { location, .. }, ..] if location.display() == "secret/deep/leaf")
+        effects.iter().any(|e| matches!(e, Effect::ReadSecret { location, .. } if location.display() == "secret/deep/leaf")),
+        "{effects:?}"
     );
     assert_eq!(selected_name(&app), "leaf");
+    // The folders on the way are listed: secret/ again (it was listed without deep/), deep/ first.
+    let listed_paths: Vec<String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ListFolder { location, .. } => Some(location.display()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(listed_paths, ["secret/deep/", "secret/"]);
+}
+
+#[test]
+fn a_jump_shows_the_real_siblings_and_leaves_no_made_up_node() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char(':'));
+    clear_line(&mut app);
+    chars(&mut app, "secret/a/doesnotexist");
+    let effects = key(&mut app, KeyCode::Enter);
+    let folder_a = effects
+        .into_iter()
+        .find(|e| {
+            matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/a/")
+        })
+        .expect("secret/a/ is listed");
+    listed(&mut app, vec![folder_a], &["db", "config", "tls"]);
+    let id = app.tree.find("secret/a/").unwrap();
+    let names: Vec<&str> = app.tree.nodes[id]
+        .children
+        .iter()
+        .map(|&c| app.tree.nodes[c].name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["config", "db", "tls"],
+        "every real sibling, nothing made up"
+    );
+    assert_eq!(app.tree.find("secret/a/doesnotexist"), None);
+}
+
+#[test]
+fn the_jump_prefill_is_replaced_by_typing_and_kept_by_moving() {
+    let mut app = app();
+    // The cursor on secret/'s folder a/: the prompt opens with it, selected.
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected_name(&app), "a/");
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "kv1/x");
+    let Some(Modal::Jump { input, .. }) = &app.modal else {
+        panic!("prompt open");
+    };
+    assert_eq!(input.text, "kv1/x", "typing a path replaces the prefill");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::End);
+    chars(&mut app, "db");
+    let Some(Modal::Jump { input, .. }) = &app.modal else {
+        panic!("prompt open");
+    };
+    assert_eq!(input.text, "secret/a/db", "a movement key keeps it");
 }
 
 #[test]

@@ -250,6 +250,8 @@ fn help_overlay() {
 fn jump_prompt_with_completions() {
     let mut app = browsing_app();
     press(&mut app, KeyCode::Char(':'));
+    // The prefill (the selected folder) is selected: End keeps it, then typing adds to it.
+    press(&mut app, KeyCode::End);
     type_text(&mut app, "a");
     insta::assert_snapshot!(render(&app).backend());
 }
@@ -269,6 +271,7 @@ fn no_token_and_tls_verification_off() {
     view.skip_verify = true;
     view.namespace = Some("team-a".into());
     let mut app = App::new(view, (WIDTH, HEIGHT));
+    app.login_defaults.save_token_to = Some("/home/ana/.vault-token".into());
     app.start();
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());

@@ -3,6 +3,7 @@
 use super::action::Effect;
 use super::keys::open_selected;
 use super::state::{App, Focus, Modal};
+use super::tree::Listing;
 
 pub(super) const MAX_COMPLETIONS: usize = 8;
 
@@ -11,6 +12,7 @@ pub(super) fn refresh_completions(app: &mut App) {
         input,
         completions,
         error,
+        ..
     }) = &mut app.modal
     else {
         return;
@@ -85,5 +87,24 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Vec<Effect> {
     app.tree.select_node(target);
     let rows = app.tree_rows();
     app.tree.scroll_into_view(rows);
-    open_selected(app)
+    // Every folder the jump passes through shows its real content: the ones not listed yet are
+    // listed now (and a listing that does not hold the target removes it again).
+    // A folder listed before that does not hold the next step is listed again: the path may be
+    // new since, or not exist at all.
+    let mut effects = Vec::new();
+    let mut child = target;
+    while let Some(id) = app.tree.node(child).and_then(|n| n.parent) {
+        let child_is_unconfirmed = app.tree.node(child).is_some_and(|n| n.pinned);
+        let relist = app.tree.node(id).is_some_and(|n| match n.listing {
+            Listing::NotLoaded | Listing::Failed(_) => true,
+            Listing::Loaded => child_is_unconfirmed,
+            Listing::Loading | Listing::Denied => false,
+        });
+        if relist {
+            effects.extend(super::keys::list_folder(app, id));
+        }
+        child = id;
+    }
+    effects.extend(open_selected(app));
+    effects
 }

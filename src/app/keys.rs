@@ -94,6 +94,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 })
                 .unwrap_or_default();
             app.modal = Some(Modal::Jump {
+                prefilled: !prefill.is_empty(),
                 input: TextInput::with_text(&prefill),
                 completions: Vec::new(),
                 error: None,
@@ -291,13 +292,17 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Modal::Jump {
-            input, completions, ..
+            input,
+            completions,
+            prefilled,
+            ..
         } => match key.code {
             KeyCode::Esc => {
                 app.modal = None;
                 Vec::new()
             }
             KeyCode::Tab => {
+                *prefilled = false;
                 if let Some(prefix) = common_prefix(completions)
                     && prefix.len() > input.text.len()
                 {
@@ -311,6 +316,26 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 jump_to(app, &text)
             }
             _ => {
+                if std::mem::take(prefilled) {
+                    // Typing (or deleting) replaces the selected prefill; moving keeps it.
+                    let typed = matches!(key.code, KeyCode::Char(_))
+                        && !key
+                            .modifiers
+                            .contains(crossterm::event::KeyModifiers::CONTROL);
+                    if typed || matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
+                        *input = TextInput::default();
+                        refresh_completions(app);
+                        if !typed {
+                            return Vec::new();
+                        }
+                        let Some(Modal::Jump { input, .. }) = &mut app.modal else {
+                            return Vec::new();
+                        };
+                        input.handle_key(&key);
+                        refresh_completions(app);
+                        return Vec::new();
+                    }
+                }
                 if input.handle_key(&key) {
                     refresh_completions(app);
                 }

@@ -27,6 +27,9 @@ pub enum Modal {
         /// Loaded paths that start with the input, best first (computed on each edit).
         completions: Vec<String>,
         error: Option<String>,
+        /// The text is the selected folder, selected as in an address bar: typing replaces it,
+        /// a movement key keeps it.
+        prefilled: bool,
     },
     /// A version operation waiting for the user's yes (or the typed path).
     Confirm(super::history::Confirm),

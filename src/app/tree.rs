@@ -34,7 +34,8 @@ pub struct Node {
     pub children: Vec<NodeId>,
     pub listing: Listing,
     pub expanded: bool,
-    /// Added by a typed jump, not by a listing: kept when the parent's listing does not show it.
+    /// Added by a jump and not yet seen in a listing of its parent (which removes it if it does
+    /// not show it).
     pub pinned: bool,
 }
 
@@ -157,8 +158,9 @@ impl Tree {
         Some(location)
     }
 
-    /// Applies a listing answer. Existing children with the same name keep their subtree; children
-    /// added by a jump stay even if the listing does not show them.
+    /// Applies a listing answer. Existing children with the same name keep their subtree; a child
+    /// added by a jump that the listing does not show does not exist (LIST shows every key,
+    /// whatever the policy), so it goes.
     pub fn apply_listing(&mut self, id: NodeId, result: Result<Vec<String>, VaultError>) {
         let Some(node) = self.nodes.get(id) else {
             return;
@@ -177,15 +179,14 @@ impl Tree {
                         .copied()
                         .find(|&child| self.nodes[child].name == key);
                     let child = match existing {
-                        Some(child) => child,
+                        Some(child) => {
+                            // Seen in a listing: it exists, whoever added it.
+                            self.nodes[child].pinned = false;
+                            child
+                        }
                         None => self.push_child(id, key, depth, false),
                     };
                     children.push(child);
-                }
-                for child in old_children {
-                    if self.nodes[child].pinned && !children.contains(&child) {
-                        children.push(child);
-                    }
                 }
                 self.sort_children(&mut children);
                 let node = &mut self.nodes[id];
@@ -471,15 +472,19 @@ mod tests {
     }
 
     #[test]
-    fn jump_creates_pinned_path_that_survives_a_listing() {
+    fn a_jumped_to_path_stays_only_while_listings_hold_it() {
         let mut tree = tree();
         let leaf = tree.ensure_path(1, "team/db/creds");
         assert_eq!(tree.full_path(leaf).unwrap(), "secret/team/db/creds");
         assert_eq!(tree.nodes[leaf].kind, NodeKind::Secret);
         assert!(tree.visible.contains(&leaf));
-        // The root listing does not show "team/" (e.g. filtered by policy): it stays.
-        tree.apply_listing(1, Ok(vec!["other".into()]));
+        // A listing that shows "team/" keeps the jumped-to path below it...
+        tree.apply_listing(1, Ok(vec!["other".into(), "team/".into()]));
         assert!(tree.visible.contains(&leaf));
+        // ... one that does not show it says it does not exist: no made-up node is left.
+        tree.apply_listing(1, Ok(vec!["other".into()]));
+        assert!(!tree.visible.contains(&leaf));
+        assert_eq!(tree.find("secret/team/db/creds"), None);
         let (mount, rest) = tree.mount_node_for("secret/team/x").unwrap();
         assert_eq!((mount, rest.as_str()), (1, "team/x"));
     }

@@ -303,7 +303,13 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
         prompt.input.insert_str(text.trim());
-    } else if let Some(Modal::Jump { input, .. }) = &mut app.modal {
+    } else if let Some(Modal::Jump {
+        input, prefilled, ..
+    }) = &mut app.modal
+    {
+        if std::mem::take(prefilled) {
+            *input = crate::app::input::TextInput::default();
+        }
         input.insert_str(text.trim());
         refresh_completions(app);
     } else if let Some(input) = &mut app.filter_input {

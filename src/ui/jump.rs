@@ -5,12 +5,29 @@ use crate::app::input::TextInput;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-pub fn draw(frame: &mut Frame, input: &TextInput, completions: &[String], error: Option<&str>) {
+pub fn draw(
+    frame: &mut Frame,
+    input: &TextInput,
+    completions: &[String],
+    error: Option<&str>,
+    prefilled: bool,
+) {
+    let text = sanitize(&input.text).into_owned();
     let mut lines = vec![Line::from(vec![
         Span::styled(": ", theme::key()),
-        Span::raw(sanitize(&input.text).into_owned()),
+        if prefilled {
+            Span::styled(text, theme::selected(true))
+        } else {
+            Span::raw(text)
+        },
         Span::styled("▏", theme::dim()),
     ])];
+    if prefilled {
+        lines.push(Line::styled(
+            "  the selected folder: type a path to replace it, → to add to it",
+            theme::dim(),
+        ));
+    }
     if let Some(error) = error {
         lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
     }

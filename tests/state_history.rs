@@ -482,3 +482,41 @@ fn copying_the_command_of_an_old_version_names_the_version() {
         "bao kv get -version=26 -mount=secret history/rotating"
     );
 }
+
+/// Tab 4 on a path that does not exist says so, as tab 1 does, instead of loading forever.
+#[test]
+fn the_diff_tab_on_a_missing_secret_says_not_found() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.secret.tab, SecretTab::Diff);
+    let effects = open(&mut app, "secret/history/missing");
+    for effect in effects {
+        let not_found = || VaultError::NotFound {
+            path: "secret/data/history/missing".into(),
+        };
+        match effect {
+            Effect::ReadSecret { request, .. } => {
+                update(
+                    &mut app,
+                    Action::SecretLoaded {
+                        request,
+                        result: Err(not_found()),
+                    },
+                );
+            }
+            Effect::LoadMetadata { request, .. } => {
+                update(
+                    &mut app,
+                    Action::MetadataLoaded {
+                        request,
+                        result: Err(not_found()),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    let screen = support::fixtures::screen_at(&app, SIZE);
+    assert!(!screen.contains("Loading the history"), "{screen}");
+    assert!(screen.contains("not found"), "{screen}");
+}

@@ -15,16 +15,20 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let pane = &app.secret;
     let Some(diff) = &pane.diff else {
-        let text = if pane.loaded_metadata().is_some() {
-            "Only one version: nothing to compare. In the Versions tab, mark two versions \
-             (Space) and press v."
-        } else {
-            "Loading the history…"
-        };
-        frame.render_widget(
-            Paragraph::new(Line::styled(text, theme::dim())).wrap(Wrap { trim: false }),
-            area,
-        );
+        // Without the history (still loading, or failed: not found, denied) say which.
+        if super::secret::loaded_or_note(frame, area, app, &pane.metadata, "the version history")
+            .is_some()
+        {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "Only one version: nothing to compare. In the Versions tab, mark two \
+                     versions (Space) and press v.",
+                    theme::dim(),
+                ))
+                .wrap(Wrap { trim: false }),
+                area,
+            );
+        }
         return;
     };
     let mut lines = vec![Line::from(vec![

@@ -86,7 +86,9 @@ pub fn connected_app(size: (u16, u16)) -> App {
     app
 }
 
-/// Opens a secret through the `:` prompt; returns the effects of opening it.
+/// Opens a secret through the `:` prompt; returns the effects of opening it. The listings of the
+/// folders on the way (which a jump asks for) are answered here with the path's own next step,
+/// so the tree holds the path as a server that has it would list it.
 pub fn open(app: &mut App, path: &str) -> Vec<Effect> {
     press(app, KeyCode::Char(':'));
     update(
@@ -94,7 +96,34 @@ pub fn open(app: &mut App, path: &str) -> Vec<Effect> {
         Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
     );
     type_text(app, path);
-    press(app, KeyCode::Enter)
+    let mut rest = Vec::new();
+    for effect in press(app, KeyCode::Enter) {
+        match effect {
+            Effect::ListFolder {
+                generation,
+                node,
+                location,
+            } => {
+                let below = path
+                    .strip_prefix(&location.display())
+                    .expect("a folder on the way");
+                let step = match below.split_once('/') {
+                    Some((folder, _)) => format!("{folder}/"),
+                    None => below.to_string(),
+                };
+                rest.extend(update(
+                    app,
+                    Action::FolderListed {
+                        generation,
+                        node,
+                        result: Ok(vec![step]),
+                    },
+                ));
+            }
+            other => rest.push(other),
+        }
+    }
+    rest
 }
 
 /// The history every test uses: 27 versions, 5 and 9 soft-deleted, 3 destroyed, created an hour

@@ -520,3 +520,64 @@ fn the_diff_tab_on_a_missing_secret_says_not_found() {
     assert!(!screen.contains("Loading the history"), "{screen}");
     assert!(screen.contains("not found"), "{screen}");
 }
+
+/// `<` and `>` step over deleted and destroyed versions (5 and 9 soft-deleted, 3 destroyed).
+#[test]
+fn diff_steps_skip_versions_with_nothing_to_show() {
+    let mut app = history_app(SIZE, &root());
+    let effects = press(&mut app, KeyCode::Char('4'));
+    answer(&mut app, effects, &root(), &rotating_data);
+    let mut pairs = Vec::new();
+    loop {
+        let effects = press(&mut app, KeyCode::Char('<'));
+        if effects.is_empty() {
+            break;
+        }
+        let diff = app.secret.diff.as_ref().unwrap();
+        pairs.push((diff.old, diff.new));
+        answer(&mut app, effects, &root(), &rotating_data);
+    }
+    assert!(status(&app).contains("oldest"));
+    let tail = &pairs[pairs.len() - 7..];
+    assert_eq!(
+        tail,
+        [(10, 11), (8, 10), (7, 8), (6, 7), (4, 6), (2, 4), (1, 2)]
+    );
+    for (old, new) in pairs {
+        for gone in [3, 5, 9] {
+            assert!(old != gone && new != gone, "stepped onto {gone}");
+        }
+    }
+}
+
+/// On the Diff tab, a secret with a single readable version shows its data and says why.
+#[test]
+fn the_diff_tab_gives_way_to_data_on_a_secret_with_one_version() {
+    let mut app = history_app(SIZE, &root());
+    let effects = press(&mut app, KeyCode::Char('4'));
+    answer(&mut app, effects, &root(), &rotating_data);
+    for effect in open(&mut app, "secret/history/single") {
+        if let Effect::LoadMetadata { request, .. } = effect {
+            let body = serde_json::json!({"data": {
+                "current_version": 1, "oldest_version": 1, "max_versions": 0,
+                "cas_required": false, "delete_version_after": "0s",
+                "created_time": "2026-01-01T00:00:00Z", "updated_time": "2026-01-01T00:00:00Z",
+                "custom_metadata": null,
+                "versions": {"1": {"created_time": "2026-01-01T00:00:00Z",
+                                   "deletion_time": "", "destroyed": false}}}});
+            update(
+                &mut app,
+                Action::MetadataLoaded {
+                    request,
+                    result: Ok(tresor::vault::versions::parse_metadata(&body).unwrap()),
+                },
+            );
+        }
+    }
+    assert_eq!(app.secret.tab, SecretTab::Data);
+    assert!(
+        status(&app).contains("nothing to compare"),
+        "{}",
+        status(&app)
+    );
+}

@@ -163,10 +163,21 @@ fn default_diff(app: &mut App) -> Vec<Effect> {
     let Some(metadata) = app.secret.loaded_metadata() else {
         return Vec::new(); // compared once the metadata arrives
     };
-    let new = metadata.current_version;
-    match metadata.previous(new) {
-        Some(old) => compare(app, old, new),
-        None => Vec::new(),
+    // The two newest versions that can be read: a deleted or destroyed one has nothing to show.
+    let now = app.now_unix();
+    let new = metadata.previous_live(metadata.current_version + 1, now);
+    match new.and_then(|new| Some((metadata.previous_live(new, now)?, new))) {
+        Some((old, new)) => compare(app, old, new),
+        None => {
+            if app.secret.tab == SecretTab::Diff {
+                app.secret.tab = SecretTab::Data;
+                app.set_status(
+                    StatusKind::Info,
+                    "Fewer than two readable versions: nothing to compare, showing the data.",
+                );
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -239,10 +250,18 @@ pub fn step_diff(app: &mut App, forward: bool) -> Vec<Effect> {
     let (Some(diff), Some(metadata)) = (&app.secret.diff, app.secret.loaded_metadata()) else {
         return Vec::new();
     };
+    // Deleted and destroyed versions are stepped over: there is nothing in them to compare.
+    let now = app.now_unix();
     let pair = if forward {
-        metadata.next(diff.new).map(|new| (diff.new, new))
+        metadata.next_live(diff.new, now).and_then(|new| {
+            let old = metadata.previous_live(new, now)?;
+            Some((old, new))
+        })
     } else {
-        metadata.previous(diff.old).map(|old| (old, diff.old))
+        metadata.previous_live(diff.old, now).and_then(|old| {
+            let new = metadata.next_live(old, now)?;
+            Some((old, new))
+        })
     };
     match pair {
         Some((old, new)) => compare(app, old, new),

@@ -78,6 +78,24 @@ impl SecretMetadata {
             .filter(|&v| v > version)
             .min()
     }
+
+    /// The newest version before `version` that can be read now (not deleted or destroyed).
+    pub fn previous_live(&self, version: u64, now_unix: i64) -> Option<u64> {
+        self.versions
+            .iter()
+            .filter(|v| v.version < version && v.is_live(now_unix))
+            .map(|v| v.version)
+            .max()
+    }
+
+    /// The oldest version after `version` that can be read now.
+    pub fn next_live(&self, version: u64, now_unix: i64) -> Option<u64> {
+        self.versions
+            .iter()
+            .filter(|v| v.version > version && v.is_live(now_unix))
+            .map(|v| v.version)
+            .min()
+    }
 }
 
 /// What the token may do with one KV v2 secret, from `sys/capabilities-self` on the operation paths.

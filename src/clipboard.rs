@@ -31,6 +31,55 @@ enum Backend {
     Osc52 { tmux: bool },
 }
 
+/// What a clear did, said as it is: OSC 52 cannot be read back, so a clear through the terminal is
+/// a request, and tmux keeps its own copy (a paste buffer, with `set-clipboard on`) until deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClearOutcome {
+    /// Something was copied since (by us): our value is not there to clear.
+    Superseded,
+    /// The system clipboard held our value and is now empty.
+    SystemCleared,
+    /// The system clipboard holds something else now: left alone.
+    SystemChanged,
+    SystemFailed(String),
+    /// The terminal was asked to clear its clipboard; inside tmux, tmux's copies were deleted.
+    Osc52Asked {
+        tmux: Option<Result<usize, String>>,
+    },
+}
+
+impl ClearOutcome {
+    /// The status line's words for it.
+    pub fn describe(&self) -> String {
+        match self {
+            ClearOutcome::Superseded => String::new(),
+            ClearOutcome::SystemCleared => "Clipboard cleared".into(),
+            ClearOutcome::SystemChanged => {
+                "Clipboard left alone: it holds something copied since".into()
+            }
+            ClearOutcome::SystemFailed(reason) => {
+                format!("Could not clear the clipboard: {reason}")
+            }
+            ClearOutcome::Osc52Asked { tmux } => {
+                let terminal = "asked the terminal to clear its clipboard (OSC 52; a terminal \
+                                may ignore it, and cannot confirm)";
+                match tmux {
+                    None => format!("Copied value: {terminal}"),
+                    Some(Ok(0)) => format!("Copied value: {terminal}; tmux holds no copy of it"),
+                    Some(Ok(n)) => format!(
+                        "Copied value: deleted tmux's copy ({n} buffer{}); {terminal}",
+                        if *n == 1 { "" } else { "s" }
+                    ),
+                    Some(Err(reason)) => format!(
+                        "Copied value: {terminal}; tmux's copy could NOT be deleted ({reason}): \
+                         check `tmux list-buffers`"
+                    ),
+                }
+            }
+        }
+    }
+}
+
 pub struct Clipboard {
     backend: Backend,
     hasher: RandomState,
@@ -103,27 +152,75 @@ impl Clipboard {
     }
 
     /// Clears the clipboard if it still holds what we put there with this fingerprint. With OSC 52
-    /// the clipboard cannot be read back, so it is cleared if our copy was the last one we made.
-    pub fn clear_if_ours(&mut self, fingerprint: u64, terminal: &mut dyn Write) -> bool {
+    /// the clipboard cannot be read back, so it is cleared if our copy was the last one we made;
+    /// inside tmux, tmux's own copies of the value (paste buffers) are deleted too.
+    pub fn clear_if_ours(&mut self, fingerprint: u64, terminal: &mut dyn Write) -> ClearOutcome {
         if self.ours != Some(fingerprint) {
-            return false;
+            return ClearOutcome::Superseded;
         }
         self.ours = None;
         match &mut self.backend {
             Backend::System(clipboard) => {
-                let current = clipboard.get_text().ok();
+                let current = clipboard.get_text().ok().map(zeroize::Zeroizing::new);
                 let still_ours = current
                     .as_deref()
-                    .is_some_and(|text| self.hasher.hash_one(text) == fingerprint);
-                still_ours && clipboard.clear().is_ok()
+                    .is_some_and(|text| self.hasher.hash_one(text.as_str()) == fingerprint);
+                if !still_ours {
+                    return ClearOutcome::SystemChanged;
+                }
+                match clipboard.clear() {
+                    Ok(()) => ClearOutcome::SystemCleared,
+                    Err(error) => ClearOutcome::SystemFailed(error.to_string()),
+                }
             }
-            Backend::Osc52 { tmux } => write_osc52(terminal, None, *tmux).is_ok(),
+            Backend::Osc52 { tmux } => {
+                let tmux = *tmux;
+                let _ = write_osc52(terminal, None, tmux);
+                ClearOutcome::Osc52Asked {
+                    tmux: tmux.then(|| delete_tmux_copies(&self.hasher, fingerprint)),
+                }
+            }
         }
     }
 
     pub fn pending(&self) -> Option<u64> {
         self.ours
     }
+}
+
+/// Deletes every tmux paste buffer that holds the value with this fingerprint (tmux keeps one per
+/// OSC 52 copy with `set-clipboard on`, and ignores the OSC 52 clear). Returns how many.
+fn delete_tmux_copies(hasher: &RandomState, fingerprint: u64) -> Result<usize, String> {
+    use std::process::Command;
+    let tmux = |args: &[&str]| -> Result<zeroize::Zeroizing<Vec<u8>>, String> {
+        let output = Command::new("tmux")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("tmux: {e}"))?;
+        if !output.status.success() {
+            let mut stderr = output.stderr;
+            let reason = String::from_utf8_lossy(&stderr).trim().to_string();
+            zeroize::Zeroize::zeroize(&mut stderr);
+            return Err(format!("tmux {}: {reason}", args[0]));
+        }
+        Ok(zeroize::Zeroizing::new(output.stdout))
+    };
+    let names = tmux(&["list-buffers", "-F", "#{buffer_name}"])?;
+    let names = String::from_utf8_lossy(&names).to_string();
+    let mut deleted = 0;
+    for name in names.lines().filter(|n| !n.is_empty()) {
+        let Ok(content) = tmux(&["show-buffer", "-b", name]) else {
+            continue; // gone meanwhile
+        };
+        let ours =
+            std::str::from_utf8(&content).is_ok_and(|text| hasher.hash_one(text) == fingerprint);
+        if ours {
+            tmux(&["delete-buffer", "-b", name])?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }
 
 /// Writes an OSC 52 "set clipboard" (or clear, with `None`). Inside tmux the sequence is also sent
@@ -187,8 +284,14 @@ mod tests {
         let mut out = Vec::new();
         let first = clipboard.copy("one", &mut out).unwrap();
         let second = clipboard.copy("two", &mut out).unwrap();
-        assert!(!clipboard.clear_if_ours(first, &mut out));
-        assert!(clipboard.clear_if_ours(second, &mut out));
+        assert_eq!(
+            clipboard.clear_if_ours(first, &mut out),
+            ClearOutcome::Superseded
+        );
+        assert!(matches!(
+            clipboard.clear_if_ours(second, &mut out),
+            ClearOutcome::Osc52Asked { .. }
+        ));
         assert!(clipboard.pending().is_none());
     }
 }

@@ -140,7 +140,7 @@ pub enum Action {
         clears: bool,
     },
     ClipboardCleared {
-        cleared: bool,
+        outcome: crate::clipboard::ClearOutcome,
     },
     Quit,
 }

@@ -244,10 +244,16 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::ClipboardCleared { cleared } => {
-            if cleared {
-                app.set_status(StatusKind::Info, "Clipboard cleared");
-            }
+        Action::ClipboardCleared { outcome } => {
+            use crate::clipboard::ClearOutcome;
+            let kind = match &outcome {
+                ClearOutcome::Superseded => return Vec::new(),
+                ClearOutcome::SystemFailed(_) | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) } => {
+                    StatusKind::Error
+                }
+                _ => StatusKind::Info,
+            };
+            app.set_status(kind, outcome.describe());
             Vec::new()
         }
         Action::Quit => quit(app),

@@ -161,14 +161,20 @@ impl EffectRunner {
     }
 
     pub fn clear_clipboard(&mut self, fingerprint: u64, terminal: &mut dyn std::io::Write) {
-        let cleared = self.clipboard.clear_if_ours(fingerprint, terminal);
-        let _ = self.actions.send(Action::ClipboardCleared { cleared });
+        let outcome = self.clipboard.clear_if_ours(fingerprint, terminal);
+        let _ = self.actions.send(Action::ClipboardCleared { outcome });
     }
 
-    /// On exit, a value we copied is not left behind on the clipboard.
-    pub fn clear_pending(&mut self, terminal: &mut dyn std::io::Write) {
-        if let Some(fingerprint) = self.clipboard.pending() {
-            self.clipboard.clear_if_ours(fingerprint, terminal);
+    /// On exit, a value we copied is not left behind on the clipboard; what could not be cleared
+    /// is returned, to be said once the terminal is back.
+    pub fn clear_pending(&mut self, terminal: &mut dyn std::io::Write) -> Option<String> {
+        let fingerprint = self.clipboard.pending()?;
+        match self.clipboard.clear_if_ours(fingerprint, terminal) {
+            outcome @ (crate::clipboard::ClearOutcome::SystemFailed(_)
+            | crate::clipboard::ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }) => {
+                Some(outcome.describe())
+            }
+            _ => None,
         }
     }
 }

@@ -164,8 +164,11 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         }
         tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
     }
-    runner.clear_pending(&mut std::io::stdout());
+    let not_cleared = runner.clear_pending(&mut std::io::stdout());
     drop(tui);
+    if let Some(message) = not_cleared {
+        eprintln!("tresor: {message}");
+    }
     tracing::info!("tui stopped");
     Ok(())
 }

@@ -216,6 +216,17 @@ pub mod exit {
     pub const USAGE: u8 = 3;
 }
 
+/// Writes to stdout; a reader that closed the pipe early (`| head`) is not an error (and not
+/// the panic of `println!`).
+pub fn print_quietly(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
     crate::config::parse_duration(text)
         .ok_or_else(|| format!("bad duration {text:?} (e.g. 30s, 1m30s, 1.5s, 500ms)"))

@@ -132,14 +132,12 @@ async fn status(
     let mut seen = std::collections::HashSet::new();
     addresses.retain(|addr| seen.insert(addr.trim_end_matches('/').to_string()));
     let nodes = tresor::status::gather(&client, &addresses).await;
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&tresor::status::render_json(&nodes))?
-        );
+    let text = if args.json {
+        serde_json::to_string_pretty(&tresor::status::render_json(&nodes))? + "\n"
     } else {
-        print!("{}", tresor::status::render_text(&nodes));
-    }
+        tresor::status::render_text(&nodes)
+    };
+    tresor::cli::print_quietly(text.as_bytes())?;
     Ok(ExitCode::from(tresor::status::exit_code(&nodes)))
 }
 
@@ -160,25 +158,16 @@ async fn ls(
             return Ok(ExitCode::from(exit::ERROR));
         }
     };
-    let printed = (|| -> std::io::Result<()> {
-        use std::io::Write;
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        if args.json {
-            serde_json::to_writer(&mut out, &listing.paths)?;
-            writeln!(out)?;
-        } else {
-            for path in &listing.paths {
-                writeln!(out, "{path}")?;
-            }
-        }
-        out.flush()
-    })();
-    match printed {
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-            return Ok(ExitCode::from(exit::OK));
-        }
-        other => other?,
-    }
+    let text = if args.json {
+        serde_json::to_string(&listing.paths)? + "\n"
+    } else {
+        listing
+            .paths
+            .iter()
+            .map(|path| format!("{path}\n"))
+            .collect()
+    };
+    tresor::cli::print_quietly(text.as_bytes())?;
     for note in &listing.notes {
         eprintln!("tresor: {note}");
     }

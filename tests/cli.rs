@@ -212,3 +212,25 @@ fn https_to_a_plain_http_server_suggests_http() {
         "{stderr}"
     );
 }
+
+#[test]
+fn status_into_a_closed_pipe_ends_quietly_with_its_own_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    for json in [false, true] {
+        let mut command = tresor(home.path());
+        command.arg("status");
+        if json {
+            command.arg("--json");
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // like `| head` that has read enough
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.is_empty(), "{stderr}");
+        assert_eq!(output.status.code(), Some(1), "the node could not be asked");
+    }
+}

@@ -130,7 +130,7 @@ type SpawnRequest = (Command, std::sync::mpsc::Sender<std::io::Result<Child>>);
 /// (Linux: `PR_SET_PDEATHSIG`). That signal follows the *thread* that forked, not the process,
 /// so every such child is forked by one thread that lives as long as the process (a
 /// `spawn_blocking` thread that ends when idle would take the server with it).
-fn spawn_tied_to_this_process(mut command: Command) -> std::io::Result<Child> {
+pub fn spawn_tied_to_this_process(mut command: Command) -> std::io::Result<Child> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;

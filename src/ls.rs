@@ -25,7 +25,8 @@ pub fn split_path<'a>(mounts: &'a [MountInfo], path: &str) -> Option<(&'a MountI
 #[derive(Debug, Default)]
 pub struct Listing {
     pub paths: Vec<String>,
-    /// Folders below the path the token may not list (not an error: the rest was listed).
+    /// Folders below the path (and, without a path, mount roots) the token may not list: not
+    /// an error, the rest was listed.
     pub skipped: usize,
     pub errors: Vec<String>,
     /// Said on stderr, not errors (a mount walked by LIST because it cannot be scanned).

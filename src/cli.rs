@@ -17,11 +17,14 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   BAO_CLIENT_KEY / VAULT_CLIENT_KEY      client key (PEM) for TLS auth
   BAO_SKIP_VERIFY / VAULT_SKIP_VERIFY    skip TLS verification (insecure; flagged in the UI)
   BAO_TLS_SERVER_NAME / VAULT_TLS_SERVER_NAME   name to use for SNI and verification
-  BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s)
+  BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s, 1m30s, 500ms)
   TRESOR_ROLE_ID / TRESOR_SECRET_ID      AppRole credentials for the login dialog
   TRESOR_PROFILE / TRESOR_CONFIG         profile to use / config file with profiles
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
+
+Exit codes (every subcommand): 0 ok; 1 error (no or rejected token, server refused or unreachable,
+  no such path); 2 sealed (`tresor status` only); 3 usage or configuration error.
 
 Keys: press ? in the app for the full list.";
 
@@ -44,12 +47,18 @@ pub struct Cli {
 
     /// Profile from the config file: its address, namespace, TLS files and login settings
     /// (flags still win). The environment's token is not used with a profile.
-    #[arg(long, short = 'p', value_name = "NAME", env = "TRESOR_PROFILE")]
+    #[arg(
+        global = true,
+        long,
+        short = 'p',
+        value_name = "NAME",
+        env = "TRESOR_PROFILE"
+    )]
     pub profile: Option<String>,
 
     /// Config file with [profiles.NAME] sections (default: tresor/config.toml in the platform
     /// config directory; also TRESOR_CONFIG).
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Another node of the cluster to watch on the Seal screen (repeatable; adds to the
@@ -67,35 +76,35 @@ pub struct Cli {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnectionArgs {
-    /// Server address, e.g. https://vault.example.com:8200.
-    #[arg(long, value_name = "URL")]
-    pub addr: Option<String>,
+    /// Server address, e.g. https://vault.example.com:8200 (`tresor status` takes several).
+    #[arg(global = true, long, value_name = "URL")]
+    pub addr: Vec<String>,
     /// Token to use. Prefer BAO_TOKEN or the token file: arguments are visible in `ps`.
-    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    #[arg(global = true, long, value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Namespace (sent as X-Vault-Namespace).
-    #[arg(long, short = 'n', value_name = "NS")]
+    #[arg(global = true, long, short = 'n', value_name = "NS")]
     pub namespace: Option<String>,
     /// PEM file of CA certificates to trust.
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
     /// Directory of PEM CA certificates to trust.
-    #[arg(long, value_name = "DIR")]
+    #[arg(global = true, long, value_name = "DIR")]
     pub ca_path: Option<PathBuf>,
     /// Client certificate (PEM) for TLS client authentication.
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub client_cert: Option<PathBuf>,
     /// Client key (PEM) for TLS client authentication.
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub client_key: Option<PathBuf>,
     /// Do not verify the server's TLS certificate (insecure).
-    #[arg(long)]
+    #[arg(global = true, long)]
     pub tls_skip_verify: bool,
     /// Server name for SNI and certificate verification.
-    #[arg(long, value_name = "NAME")]
+    #[arg(global = true, long, value_name = "NAME")]
     pub tls_server_name: Option<String>,
     /// Per-request timeout, e.g. 30s or 2m.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    #[arg(global = true, long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub timeout: Option<std::time::Duration>,
 }
 
@@ -145,7 +154,7 @@ pub enum Command {
     /// Start a throwaway OpenBao dev server with sample secrets and open the TUI on it.
     Demo(DemoArgs),
     /// Print the seal and HA state of one or more nodes (no token needed). Exit 0 when all are
-    /// unsealed, 2 when any is sealed, 1 on errors, like `bao status`.
+    /// unsealed, 2 when any is sealed, 1 when a node could not be asked, like `bao status`.
     Status(StatusArgs),
     /// List secrets below a path (mount/folder/), recursively with -r, as scripts want them.
     Ls(LsArgs),
@@ -171,11 +180,10 @@ pub struct LsArgs {
     pub concurrency: usize,
 }
 
+/// `tresor status` asks every `--addr` given (repeatable) and every `--node`; without `--addr`,
+/// the server address, the profile's nodes and `--node`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct StatusArgs {
-    /// A node to ask (repeatable). Default: the server address, the profile's nodes and --node.
-    #[arg(long = "addr", value_name = "URL")]
-    pub addrs: Vec<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -197,7 +205,32 @@ pub struct DemoArgs {
     pub login: bool,
 }
 
+/// The exit codes of every subcommand, one meaning each (README: Exit codes).
+pub mod exit {
+    /// It worked (`status`: every node is unsealed).
+    pub const OK: u8 = 0;
+    /// It did not work: no token or a rejected one, the server refused or could not be reached,
+    /// a path that does not exist (`status`: a node could not be asked).
+    pub const ERROR: u8 = 1;
+    /// `tresor status` only: a node is sealed or not initialized.
+    pub const SEALED: u8 = 2;
+    /// Nothing was asked of the server: the command line, the environment or the config file
+    /// is wrong (a bad flag, a typo in the profile in use, `BAO_CLIENT_TIMEOUT=banana`).
+    pub const USAGE: u8 = 3;
+}
+
+/// Writes to stdout; a reader that closed the pipe early (`| head`) is not an error (and not
+/// the panic of `println!`).
+pub fn print_quietly(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
     crate::config::parse_duration(text)
-        .ok_or_else(|| format!("bad duration {text:?} (e.g. 30s, 2m)"))
+        .ok_or_else(|| format!("bad duration {text:?} (e.g. 30s, 1m30s, 1.5s, 500ms)"))
 }

@@ -344,22 +344,27 @@ pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
     tracing::info!(secrets = report.secrets, "demo server seeded");
 
     if args.no_tui {
-        println!(
-            "OpenBao dev server ready with {} sample secrets.",
-            report.secrets
-        );
-        println!("  export BAO_ADDR={}", server.addr);
-        println!(
-            "  export BAO_TOKEN={}   # root token of this throwaway server",
+        // Holds the root token: wiped when dropped.
+        let mut text = zeroize::Zeroizing::new(format!(
+            "OpenBao dev server ready with {} sample secrets.\n  export BAO_ADDR={}\n  \
+             export BAO_TOKEN={}   # root token of this throwaway server\n",
+            report.secrets,
+            server.addr,
             server.root_token.expose()
-        );
+        ));
         if let Some(token) = &report.limited_token {
-            println!("  limited token (policy app-readonly): {}", token.expose());
+            text.push_str(&format!(
+                "  limited token (policy app-readonly): {}\n",
+                token.expose()
+            ));
         }
         for line in banner(&report) {
-            println!("{line}");
+            text.push_str(&line);
+            text.push('\n');
         }
-        println!("Press Ctrl-C to stop it.");
+        text.push_str("Press Ctrl-C to stop it.\n");
+        // Into a pipe closed early (`| head -3`) it still serves until Ctrl-C.
+        crate::cli::print_quietly(text.as_bytes())?;
         tokio::signal::ctrl_c().await?;
         return Ok(());
     }

@@ -1,9 +1,15 @@
 //! A throwaway `bao server -dev` on a free loopback port with its own HOME, so the user's
 //! `~/.vault-token` is never touched. Used by `tresor demo` and by the integration tests.
+//!
+//! The server's log holds its root token and unseal key: the directory is 0700 and its files
+//! 0600. The server dies with the process that started it, however that ends (Linux: the kernel
+//! kills it, `PR_SET_PDEATHSIG`); a directory left behind by a process killed outright (`kill -9`
+//! runs no destructor) is removed by the next dev server started on the machine.
 
 use crate::secret::Token;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -69,6 +75,116 @@ pub fn random_hex(bytes: usize) -> std::io::Result<String> {
     Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The prefix of every dev server's directory in the temp dir.
+const DIR_PREFIX: &str = "tresor-bao-";
+/// In each directory: the pid and start time of the process that owns it.
+const OWNER_FILE: &str = "owner";
+
+/// `pid starttime` of a process (the start time from /proc tells a reused pid apart).
+fn process_identity(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 22 (starttime), counted after the command name, which may hold spaces.
+    let after_name = stat.rsplit_once(')')?.1;
+    let start = after_name.split_whitespace().nth(19)?;
+    Some(format!("{pid} {start}"))
+}
+
+/// Removes the directories of dev servers whose owner is gone (killed with SIGKILL: its server
+/// died with it, its directory did not). Only the user's own, only those with an owner file.
+fn remove_stale_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with(DIR_PREFIX)
+            && std::os::unix::fs::MetadataExt::uid(&match entry.metadata() {
+                Ok(metadata) => metadata,
+                Err(_) => continue,
+            }) == uid;
+        if !ours {
+            continue;
+        }
+        let Ok(owner) = std::fs::read_to_string(path.join(OWNER_FILE)) else {
+            continue;
+        };
+        let owner = owner.trim();
+        let alive = owner
+            .split_whitespace()
+            .next()
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .and_then(process_identity)
+            .is_some_and(|identity| identity == owner);
+        if !alive {
+            tracing::info!(dir = %path.display(), "removing a dev server directory left behind");
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+type SpawnRequest = (Command, std::sync::mpsc::Sender<std::io::Result<Child>>);
+
+/// Spawns `command` so that the kernel kills the child when this process dies, however it dies
+/// (Linux: `PR_SET_PDEATHSIG`). That signal follows the *thread* that forked, not the process,
+/// so every such child is forked by one thread that lives as long as the process (a
+/// `spawn_blocking` thread that ends when idle would take the server with it).
+pub fn spawn_tied_to_this_process(mut command: Command) -> std::io::Result<Child> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: getpid has no preconditions.
+        let parent = unsafe { libc::getpid() };
+        // SAFETY: the closure runs in the child between fork and exec and calls only
+        // async-signal-safe functions (prctl, getppid, _exit).
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died between fork and prctl.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    static SPAWNER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<SpawnRequest>>> =
+        std::sync::OnceLock::new();
+    let spawner = SPAWNER.get_or_init(|| {
+        let (requests, incoming) = std::sync::mpsc::channel::<SpawnRequest>();
+        std::thread::Builder::new()
+            .name("tresor-spawner".into())
+            .spawn(move || {
+                for (mut command, reply) in incoming {
+                    let _ = reply.send(command.spawn());
+                }
+            })
+            .expect("a thread can be started at start-up");
+        std::sync::Mutex::new(requests)
+    });
+    let (reply, answer) = std::sync::mpsc::channel();
+    spawner
+        .lock()
+        .map_err(|_| std::io::Error::other("the spawner thread is gone"))?
+        .send((command, reply))
+        .map_err(|_| std::io::Error::other("the spawner thread is gone"))?;
+    answer
+        .recv()
+        .map_err(|_| std::io::Error::other("the spawner thread is gone"))?
+}
+
+/// A file only the user can read (the server log holds the root token and unseal key).
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
 pub struct DevServer {
     child: Child,
     pub addr: String,
@@ -103,13 +219,20 @@ impl DevServer {
     }
 
     fn try_start(bao: &Path, tls: bool) -> Result<Self, String> {
+        remove_stale_dirs();
         let home = tempfile::Builder::new()
-            .prefix("tresor-bao-")
+            .prefix(DIR_PREFIX)
+            .permissions(std::fs::Permissions::from_mode(0o700))
             .tempdir()
             .map_err(|e| format!("temp dir: {e}"))?;
+        if let Some(owner) = process_identity(std::process::id()) {
+            private_file(&home.path().join(OWNER_FILE))
+                .and_then(|mut file| file.write_all(owner.as_bytes()))
+                .map_err(|e| format!("owner file: {e}"))?;
+        }
         let port = free_loopback_port().map_err(|e| format!("free port: {e}"))?;
         let token = random_hex(16).map_err(|e| format!("random: {e}"))?;
-        let log = std::fs::File::create(home.path().join("server.log"))
+        let log = private_file(&home.path().join("server.log"))
             .map_err(|e| format!("server log: {e}"))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let mut args = vec![
@@ -124,7 +247,8 @@ impl DevServer {
             args.push("-dev-tls".into());
             args.push(format!("-dev-tls-cert-dir={}", tls_dir.display()));
         }
-        let child = Command::new(bao)
+        let mut command = Command::new(bao);
+        command
             .args(&args)
             // Through the environment, so the token is not visible in `ps`.
             .env("BAO_DEV_ROOT_TOKEN_ID", &token)
@@ -135,8 +259,8 @@ impl DevServer {
             .env_remove("VAULT_ADDR")
             .stdin(Stdio::null())
             .stdout(Stdio::from(log))
-            .stderr(Stdio::from(log_err))
-            .spawn()
+            .stderr(Stdio::from(log_err));
+        let child = spawn_tied_to_this_process(command)
             .map_err(|e| format!("cannot run {}: {e}", bao.display()))?;
         let scheme = if tls { "https" } else { "http" };
         let mut server = DevServer {

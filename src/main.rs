@@ -1,7 +1,7 @@
 use clap::Parser;
 use std::process::ExitCode;
 use std::time::Duration;
-use tresor::cli::{Cli, Command};
+use tresor::cli::{Cli, Command, exit};
 use tresor::config::{self, Overrides, profiles};
 use tresor::runtime::{self, UiOptions};
 use tresor::secret::Token;
@@ -9,7 +9,8 @@ use tresor::secret::Token;
 fn overrides(cli: &Cli) -> Overrides {
     let c = &cli.connection;
     Overrides {
-        addr: c.addr.clone(),
+        // `prepare` refused several outside `tresor status`, which asks each.
+        addr: c.addr.first().cloned(),
         token: c.token.as_deref().map(Token::new),
         namespace: c.namespace.clone(),
         ca_cert: c.ca_cert.clone(),
@@ -40,14 +41,28 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         secret_id_file: cli.login.secret_id_file.clone(),
         save_token_to: None,
     };
+    if cli.connection.addr.len() > 1 && !matches!(cli.command, Some(Command::Status(_))) {
+        return Err(
+            "--addr: give one server address (`tresor status` is the one that asks several)".into(),
+        );
+    }
     let config_path = cli.config.clone().or_else(|| profiles::config_path(&env));
     // The demo runs on its own throwaway server: the user's profiles have no place there.
     let demo = matches!(cli.command, Some(Command::Demo(_)));
     let loaded = match &config_path {
-        Some(path) if !demo => profiles::load_config(path)?,
+        Some(path) if !demo => match profiles::load_config(path) {
+            Ok(loaded) => loaded,
+            // A file that is not TOML stops only what needs a profile from it.
+            Err(error) if cli.profile.is_none() => {
+                eprintln!("tresor: warning: {error} (its profiles are not available)");
+                None
+            }
+            Err(error) => return Err(error),
+        },
         _ => None,
     };
-    let (settings, login_overrides) = match &cli.profile {
+    let profile = if demo { None } else { cli.profile.as_ref() };
+    let (settings, login_overrides) = match profile {
         Some(name) => {
             let loaded = loaded.as_ref().ok_or_else(|| {
                 format!(
@@ -59,12 +74,16 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
             })?;
             let profile = loaded.profile(name)?;
             (
-                profiles::profile_settings(profile, overrides(cli), &env, &read),
+                profiles::profile_settings(profile, overrides(cli), &env, &read)
+                    .map_err(|error| format!("profile {name}: {error}"))?,
                 profiles::profile_login(&profile.expanded(&env), &login_flags),
             )
         }
+        // The demo connects to its own server: the environment's settings are not used (and a
+        // bad one does not stop it), and its throwaway token is not offered for saving.
+        None if demo => (config::ConnectionSettings::default(), login_flags),
         None => (
-            config::resolve(overrides(cli), &env, &read),
+            config::resolve(overrides(cli), &env, &read)?,
             config::LoginOverrides {
                 save_token_to: config::token_file_path(&env),
                 ..login_flags
@@ -78,19 +97,35 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         login,
         nodes: cli.nodes.clone(),
         config: loaded,
-        profile: cli.profile.clone(),
+        profile: profile.cloned(),
     };
     Ok((settings, ui))
 }
 
-/// `tresor status`: every node asked at once, printed, and the exit code of `bao status`.
+/// The client, or the usage exit code when the settings cannot make one (`--addr ftp://x`, a
+/// CA file that is not PEM): nothing was asked of the server.
+fn new_client(
+    settings: &config::ConnectionSettings,
+) -> Result<tresor::vault::VaultClient, ExitCode> {
+    tresor::vault::VaultClient::new(settings).map_err(|error| {
+        eprintln!("tresor: {error}");
+        ExitCode::from(exit::USAGE)
+    })
+}
+
+/// `tresor status`: every node asked at once, printed, and the exit code of `bao status`. The
+/// nodes: every `--addr` and `--node` given, else the server, the profile's nodes and `--node`.
 async fn status(
     settings: &config::ConnectionSettings,
     ui: &UiOptions,
     args: &tresor::cli::StatusArgs,
+    given: &[String],
 ) -> anyhow::Result<ExitCode> {
-    let client = tresor::vault::VaultClient::new(settings)?;
-    let mut addresses: Vec<String> = if args.addrs.is_empty() {
+    let client = match new_client(settings) {
+        Ok(client) => client,
+        Err(code) => return Ok(code),
+    };
+    let mut addresses: Vec<String> = if given.is_empty() {
         std::iter::once(settings.addr.clone())
             .chain(ui.nodes.iter().cloned())
             .chain(
@@ -103,61 +138,86 @@ async fn status(
             )
             .collect()
     } else {
-        args.addrs.clone()
+        given.iter().chain(ui.nodes.iter()).cloned().collect()
     };
     let mut seen = std::collections::HashSet::new();
     addresses.retain(|addr| seen.insert(addr.trim_end_matches('/').to_string()));
     let nodes = tresor::status::gather(&client, &addresses).await;
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&tresor::status::render_json(&nodes))?
-        );
+    let text = if args.json {
+        serde_json::to_string_pretty(&tresor::status::render_json(&nodes))? + "\n"
     } else {
-        print!("{}", tresor::status::render_text(&nodes));
-    }
+        tresor::status::render_text(&nodes)
+    };
+    tresor::cli::print_quietly(text.as_bytes())?;
     Ok(ExitCode::from(tresor::status::exit_code(&nodes)))
 }
 
-/// `tresor ls`: one path a line (or JSON); exit 1 on errors.
+/// `tresor ls`: one path a line (or JSON); exit 1 when anything could not be listed (what
+/// could is still printed). A reader that closes the pipe early (`| head`) ends it quietly.
 async fn ls(
     settings: &config::ConnectionSettings,
     args: &tresor::cli::LsArgs,
 ) -> anyhow::Result<ExitCode> {
-    let client = tresor::vault::VaultClient::new(settings)?;
-    match tresor::ls::listing(&client, args).await {
-        Ok((paths, skipped)) => {
-            use std::io::Write;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            if args.json {
-                serde_json::to_writer(&mut out, &paths)?;
-                writeln!(out)?;
-            } else {
-                for path in &paths {
-                    writeln!(out, "{path}")?;
-                }
-            }
-            out.flush()?;
-            if skipped > 0 {
-                eprintln!("tresor: {skipped} folder(s) skipped: permission denied");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    let client = match new_client(settings) {
+        Ok(client) => client,
+        Err(code) => return Ok(code),
+    };
+    let listing = match tresor::ls::listing(&client, args).await {
+        Ok(listing) => listing,
         Err(error) => {
             eprintln!("tresor: {error}");
-            Ok(ExitCode::FAILURE)
+            return Ok(ExitCode::from(exit::ERROR));
         }
+    };
+    let text = if args.json {
+        serde_json::to_string(&listing.paths)? + "\n"
+    } else {
+        listing
+            .paths
+            .iter()
+            .map(|path| format!("{path}\n"))
+            .collect()
+    };
+    tresor::cli::print_quietly(text.as_bytes())?;
+    for note in &listing.notes {
+        eprintln!("tresor: {note}");
     }
+    if listing.skipped > 0 {
+        eprintln!(
+            "tresor: {} folder(s) skipped: permission denied",
+            listing.skipped
+        );
+    }
+    for error in &listing.errors {
+        eprintln!("tresor: {error}");
+    }
+    Ok(ExitCode::from(if listing.errors.is_empty() {
+        exit::OK
+    } else {
+        exit::ERROR
+    }))
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are not errors; a bad command line is a usage error (not
+            // clap's 2, which is `tresor status`'s "sealed").
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
     tresor::logging::init(cli.log_file.clone());
     let (settings, ui) = match prepare(&cli) {
         Ok(prepared) => prepared,
         Err(error) => {
             eprintln!("tresor: {error}");
-            return ExitCode::from(2);
+            return ExitCode::from(exit::USAGE);
         }
     };
     // The command-line verbs only wait on the network: one thread does it with about a third
@@ -173,7 +233,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("tresor: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(exit::ERROR);
         }
     };
     let result = runtime.block_on(async {
@@ -181,17 +241,23 @@ fn main() -> ExitCode {
             None => runtime::run_tui(settings, ui).await,
             Some(Command::Demo(args)) => tresor::demo::run(args.clone(), ui).await,
             Some(Command::Status(args)) => {
-                return status(&settings, &ui, args).await;
+                return status(&settings, &ui, args, &cli.connection.addr).await;
             }
             Some(Command::Ls(args)) => return ls(&settings, args).await,
         }
-        .map(|()| ExitCode::SUCCESS)
+        .map(|()| ExitCode::from(exit::OK))
     });
     match result {
         Ok(code) => code,
         Err(error) => {
             eprintln!("tresor: {error:#}");
-            ExitCode::FAILURE
+            // Settings that cannot make a client (`--addr ftp://x`, a CA file that is not PEM):
+            // nothing was asked of the server.
+            let usage = matches!(
+                error.downcast_ref::<tresor::vault::VaultError>(),
+                Some(tresor::vault::VaultError::Config(_))
+            );
+            ExitCode::from(if usage { exit::USAGE } else { exit::ERROR })
         }
     }
 }

@@ -13,9 +13,9 @@ pub struct NodeState {
     pub health: Option<Health>,
 }
 
-pub const EXIT_UNSEALED: u8 = 0;
-pub const EXIT_ERROR: u8 = 1;
-pub const EXIT_SEALED: u8 = 2;
+pub const EXIT_UNSEALED: u8 = crate::cli::exit::OK;
+pub const EXIT_ERROR: u8 = crate::cli::exit::ERROR;
+pub const EXIT_SEALED: u8 = crate::cli::exit::SEALED;
 
 /// 2 when any node is sealed (or not initialized), else 1 when any could not be asked, else 0.
 pub fn exit_code(nodes: &[NodeState]) -> u8 {

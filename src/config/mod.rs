@@ -66,29 +66,61 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
-fn parse_bool(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "1" | "t" | "true" | "yes" | "y" | "on"
-    )
-}
-
-/// Parses `30`, `30s`, `2m`, `1500ms` the way Vault's CLIENT_TIMEOUT is usually written.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(index) => text.split_at(index),
-        None => (text, "s"),
-    };
-    let value: u64 = number.parse().ok()?;
-    match unit {
-        "ms" => Some(Duration::from_millis(value)),
-        "s" => Some(Duration::from_secs(value)),
-        "m" => Some(Duration::from_secs(value * 60)),
-        "h" => Some(Duration::from_secs(value * 3600)),
+/// A boolean as Go's `strconv.ParseBool` reads it (and yes/no, on/off); anything else is `None`.
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "t" | "true" | "yes" | "y" | "on" => Some(true),
+        "0" | "f" | "false" | "no" | "n" | "off" | "" => Some(false),
         _ => None,
     }
 }
+
+/// Parses a duration as the bao CLI does: plain seconds (`30`), or Go's notation, a sequence of
+/// decimal numbers each with a unit (`1m30s`, `1.5s`, `500ms`, `2h`, `250us`, `100ns`).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok().map(Duration::from_secs);
+    }
+    let mut rest = text.strip_prefix('+').unwrap_or(text);
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (number, after) = rest.split_at(number_end);
+        if number.is_empty() || number == "." {
+            return None;
+        }
+        let value: f64 = number.parse().ok()?;
+        let unit_end = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
+        let (unit, after) = after.split_at(unit_end);
+        let seconds = match unit {
+            "ns" => 1e-9,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += value * seconds;
+        rest = after;
+    }
+    Duration::try_from_secs_f64(total).ok()
+}
+
+/// A setting's value that could not be used: names the setting, where it came from, and why.
+pub fn bad_value(setting: &str, value: &str, expected: &str) -> String {
+    format!("{setting}={value:?} is not valid: {expected}")
+}
+
+pub const DURATION_EXAMPLES: &str = "a duration such as 30s, 1m30s, 1.5s, 500ms or 30 (seconds)";
 
 /// The token file: `BAO_TOKEN_PATH` if set and non-empty, else `$HOME/.vault-token`.
 pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
@@ -98,13 +130,38 @@ pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> 
     non_empty(env("HOME")).map(|home| Path::new(&home).join(".vault-token"))
 }
 
-/// Resolves the settings from flags, environment and token file.
+/// The name of the variable `lookup_twin` took `name` from (for error messages).
+fn twin_name(env: &dyn Fn(&str) -> Option<String>, name: &str) -> String {
+    if env(&format!("BAO_{name}")).is_some() {
+        format!("BAO_{name}")
+    } else {
+        format!("VAULT_{name}")
+    }
+}
+
+/// Resolves the settings from flags, environment and token file. A value in the environment that
+/// cannot be used (a timeout of `banana`) is an error naming the variable, not silently ignored.
 pub fn resolve(
     overrides: Overrides,
     env: &dyn Fn(&str) -> Option<String>,
     read_file: &dyn Fn(&Path) -> Option<String>,
-) -> ConnectionSettings {
+) -> Result<ConnectionSettings, String> {
     let twin = |name: &str| lookup_twin(env, name);
+    let skip_verify = match twin("SKIP_VERIFY") {
+        _ if overrides.skip_verify => true,
+        Some(value) => parse_bool(&value)
+            .ok_or_else(|| bad_value(&twin_name(env, "SKIP_VERIFY"), &value, "true or false"))?,
+        None => false,
+    };
+    let timeout = match overrides.timeout {
+        Some(timeout) => timeout,
+        None => match non_empty(twin("CLIENT_TIMEOUT")) {
+            Some(value) => parse_duration(&value).ok_or_else(|| {
+                bad_value(&twin_name(env, "CLIENT_TIMEOUT"), &value, DURATION_EXAMPLES)
+            })?,
+            None => DEFAULT_TIMEOUT,
+        },
+    };
     let path_setting = |flag: Option<PathBuf>, name: &str| {
         flag.or_else(|| non_empty(twin(name)).map(PathBuf::from))
     };
@@ -133,7 +190,7 @@ pub fn resolve(
         }
     };
 
-    ConnectionSettings {
+    Ok(ConnectionSettings {
         addr: addr.trim_end_matches('/').to_string(),
         token,
         token_source,
@@ -146,19 +203,16 @@ pub fn resolve(
         ca_path: path_setting(overrides.ca_path, "CAPATH"),
         client_cert: path_setting(overrides.client_cert, "CLIENT_CERT"),
         client_key: path_setting(overrides.client_key, "CLIENT_KEY"),
-        skip_verify: overrides.skip_verify || twin("SKIP_VERIFY").is_some_and(|v| parse_bool(&v)),
+        skip_verify,
         tls_server_name: overrides
             .tls_server_name
             .or_else(|| non_empty(twin("TLS_SERVER_NAME"))),
-        timeout: overrides
-            .timeout
-            .or_else(|| twin("CLIENT_TIMEOUT").and_then(|v| parse_duration(&v)))
-            .unwrap_or(DEFAULT_TIMEOUT),
-    }
+        timeout,
+    })
 }
 
 /// Resolves against the real process environment and file system.
-pub fn resolve_from_process(overrides: Overrides) -> ConnectionSettings {
+pub fn resolve_from_process(overrides: Overrides) -> Result<ConnectionSettings, String> {
     resolve(overrides, &|name| std::env::var(name).ok(), &|path| {
         std::fs::read_to_string(path).ok()
     })
@@ -189,6 +243,7 @@ mod tests {
         resolve(overrides, &|name| vars.get(name).cloned(), &|path| {
             files.get(path).cloned()
         })
+        .unwrap()
     }
 
     #[test]
@@ -273,5 +328,56 @@ mod tests {
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("150ms"), Some(Duration::from_millis(150)));
         assert_eq!(parse_duration("x"), None);
+    }
+
+    #[test]
+    fn durations_are_read_as_the_bao_cli_reads_them() {
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1h2m3s"), Some(Duration::from_secs(3723)));
+        assert_eq!(parse_duration("250us"), Some(Duration::from_micros(250)));
+        for bad in ["banana", "", "5x", "-5s", "1.2.3s", "s", "30 s"] {
+            assert_eq!(parse_duration(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_in_the_environment_is_an_error_naming_the_variable() {
+        let resolve_env = |vars: &[(&str, &str)]| {
+            let vars: HashMap<String, String> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            resolve(
+                Overrides::default(),
+                &|name| vars.get(name).cloned(),
+                &|_| None,
+            )
+        };
+        let error = resolve_env(&[("BAO_CLIENT_TIMEOUT", "banana")]).unwrap_err();
+        assert!(
+            error.contains("BAO_CLIENT_TIMEOUT") && error.contains("banana"),
+            "{error}"
+        );
+        let error = resolve_env(&[("VAULT_CLIENT_TIMEOUT", "soon")]).unwrap_err();
+        assert!(error.contains("VAULT_CLIENT_TIMEOUT"), "{error}");
+        let error = resolve_env(&[("VAULT_SKIP_VERIFY", "maybe")]).unwrap_err();
+        assert!(error.contains("VAULT_SKIP_VERIFY"), "{error}");
+        let fine = resolve_env(&[
+            ("BAO_CLIENT_TIMEOUT", "1m30s"),
+            ("BAO_SKIP_VERIFY", "false"),
+        ]);
+        assert_eq!(fine.unwrap().timeout, Duration::from_secs(90));
+        // A flag wins: the environment's value is not looked at.
+        let flagged = resolve(
+            Overrides {
+                timeout: Some(Duration::from_secs(1)),
+                ..Overrides::default()
+            },
+            &|name| (name == "BAO_CLIENT_TIMEOUT").then(|| "banana".to_string()),
+            &|_| None,
+        );
+        assert_eq!(flagged.unwrap().timeout, Duration::from_secs(1));
     }
 }

@@ -53,14 +53,21 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default)]
 pub struct LoadedConfig {
     pub path: PathBuf,
+    /// The profiles that could be read.
     pub file: ConfigFile,
     pub warnings: Vec<String>,
+    /// Profiles that could not be read, with why (and on which line): using one of them is an
+    /// error, the others work.
+    pub broken: BTreeMap<String, String>,
 }
 
 impl LoadedConfig {
     pub fn profile(&self, name: &str) -> Result<&Profile, String> {
+        if let Some(error) = self.broken.get(name) {
+            return Err(error.clone());
+        }
         self.file.profiles.get(name).ok_or_else(|| {
-            let known: Vec<&str> = self.file.profiles.keys().map(String::as_str).collect();
+            let known = self.names();
             format!(
                 "no profile {name:?} in {} (profiles: {})",
                 self.path.display(),
@@ -73,8 +80,15 @@ impl LoadedConfig {
         })
     }
 
+    /// Every profile's name, the broken ones too (choosing one says what is wrong with it).
     pub fn names(&self) -> Vec<String> {
-        self.file.profiles.keys().cloned().collect()
+        let names: std::collections::BTreeSet<&String> = self
+            .file
+            .profiles
+            .keys()
+            .chain(self.broken.keys())
+            .collect();
+        names.into_iter().cloned().collect()
     }
 }
 
@@ -87,10 +101,90 @@ pub fn config_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
         .map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
-/// Parses a config file's text; `mode` is its Unix permission bits (for the warning).
+/// The file as written, each profile's settings with where they are (for line numbers).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    profiles: BTreeMap<String, BTreeMap<String, toml::Spanned<toml::Value>>>,
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .unwrap_or(text)
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+/// One profile from its settings; the first setting that cannot be used is the error, with
+/// its line.
+fn read_profile(
+    path: &Path,
+    text: &str,
+    name: &str,
+    settings: &BTreeMap<String, toml::Spanned<toml::Value>>,
+) -> Result<Profile, String> {
+    let mut by_line: Vec<(&String, &toml::Spanned<toml::Value>)> = settings.iter().collect();
+    by_line.sort_by_key(|(_, value)| value.span().start);
+    let mut table = toml::Table::new();
+    for (key, value) in by_line {
+        let at = |message: String| {
+            format!(
+                "{} line {}: profile {name:?}: {message}",
+                path.display(),
+                line_of(text, value.span().start)
+            )
+        };
+        // Each setting on its own, so an error is pinned to its line.
+        let single = toml::Table::from_iter([(key.clone(), value.get_ref().clone())]);
+        toml::Value::Table(single)
+            .try_into::<Profile>()
+            .map_err(|error| at(error.message().to_string()))?;
+        if key == "timeout"
+            && let Some(timeout) = value.get_ref().as_str()
+            && super::parse_duration(timeout).is_none()
+        {
+            return Err(at(super::bad_value(
+                "timeout",
+                timeout,
+                super::DURATION_EXAMPLES,
+            )));
+        }
+        table.insert(key.clone(), value.get_ref().clone());
+    }
+    toml::Value::Table(table)
+        .try_into::<Profile>()
+        .map_err(|error| format!("{}: profile {name:?}: {}", path.display(), error.message()))
+}
+
+/// Parses a config file's text; `mode` is its Unix permission bits (for the warning). A file
+/// that is not TOML is an error (with its line); a profile with a bad setting is kept aside in
+/// `broken`, so it stops only what uses it.
 pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, String> {
-    let file: ConfigFile =
-        toml::from_str(text).map_err(|error| format!("{}: {}", path.display(), error.message()))?;
+    let raw: RawConfig = toml::from_str(text).map_err(|error| match error.span() {
+        Some(span) => format!(
+            "{} line {}: {}",
+            path.display(),
+            line_of(text, span.start),
+            error.message()
+        ),
+        None => format!("{}: {}", path.display(), error.message()),
+    })?;
+    let mut file = ConfigFile::default();
+    let mut broken = BTreeMap::new();
+    for (name, settings) in &raw.profiles {
+        match read_profile(path, text, name, settings) {
+            Ok(profile) => {
+                file.profiles.insert(name.clone(), profile);
+            }
+            Err(error) => {
+                broken.insert(name.clone(), error);
+            }
+        }
+    }
     let mut warnings = Vec::new();
     if mode & 0o077 != 0 {
         let secrets = file.profiles.values().any(|p| p.token.is_some());
@@ -106,6 +200,7 @@ pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, 
         path: path.to_path_buf(),
         file,
         warnings,
+        broken,
     })
 }
 
@@ -155,8 +250,15 @@ pub fn profile_settings(
     flags: Overrides,
     env: &dyn Fn(&str) -> Option<String>,
     read_file: &dyn Fn(&Path) -> Option<String>,
-) -> ConnectionSettings {
+) -> Result<ConnectionSettings, String> {
     let profile = &profile.expanded(env);
+    let timeout = match (flags.timeout, profile.timeout.as_deref()) {
+        (Some(timeout), _) => Some(timeout),
+        (None, Some(text)) => Some(super::parse_duration(text).ok_or_else(|| {
+            super::bad_value("the profile's timeout", text, super::DURATION_EXAMPLES)
+        })?),
+        (None, None) => None,
+    };
     let from_profile_token = flags.token.is_none() && profile.token.is_some();
     let merged = Overrides {
         addr: flags.addr.or_else(|| profile.address.clone()),
@@ -170,9 +272,7 @@ pub fn profile_settings(
         tls_server_name: flags
             .tls_server_name
             .or_else(|| profile.tls_server_name.clone()),
-        timeout: flags
-            .timeout
-            .or_else(|| profile.timeout.as_deref().and_then(super::parse_duration)),
+        timeout,
     };
     let without_tokens = |name: &str| {
         if name.ends_with("TOKEN") || name.ends_with("TOKEN_PATH") || name == "HOME" {
@@ -181,7 +281,7 @@ pub fn profile_settings(
             env(name)
         }
     };
-    let mut settings = resolve(merged, &without_tokens, read_file);
+    let mut settings = resolve(merged, &without_tokens, read_file)?;
     if from_profile_token {
         settings.token_source = TokenSource::Profile;
     }
@@ -193,7 +293,7 @@ pub fn profile_settings(
         settings.token = Some(Token::new(text.trim()));
         settings.token_source = TokenSource::File;
     }
-    settings
+    Ok(settings)
 }
 
 /// A profile's login defaults, under the command line's.
@@ -261,8 +361,23 @@ token = "s.dev-token-in-file"
                 .warnings
                 .is_empty()
         );
-        let unknown = parse_config(Path::new("/c"), "[profiles.x]\nadress = \"typo\"\n", 0o600);
-        assert!(unknown.unwrap_err().contains("adress"));
+        // A typo stops only the profile it is in, and says on which line.
+        let unknown = parse_config(
+            Path::new("/c"),
+            "[profiles.x]\nadress = \"typo\"\n[profiles.y]\naddress = \"http://y\"\n",
+            0o600,
+        )
+        .unwrap();
+        let error = unknown.profile("x").unwrap_err();
+        assert!(
+            error.contains("adress") && error.contains("line 2"),
+            "{error}"
+        );
+        assert_eq!(
+            unknown.profile("y").unwrap().address.as_deref(),
+            Some("http://y")
+        );
+        assert_eq!(unknown.names(), vec!["x", "y"]);
         assert!(config.profile("nope").unwrap_err().contains("dev, prod"));
     }
 
@@ -277,7 +392,8 @@ token = "s.dev-token-in-file"
             Overrides::default(),
             &env,
             &read,
-        );
+        )
+        .unwrap();
         assert_eq!(prod.addr, "https://vault.prod.example.com:8200");
         assert_eq!(prod.namespace.as_deref(), Some("ops"));
         assert!(prod.token.is_none(), "neither BAO_TOKEN nor ~/.vault-token");
@@ -291,14 +407,15 @@ token = "s.dev-token-in-file"
             Overrides::default(),
             &env,
             &read,
-        );
+        )
+        .unwrap();
         assert_eq!(dev.token.unwrap().expose(), "s.dev-token-in-file");
         assert_eq!(dev.token_source, TokenSource::Profile);
         let with_file = Profile {
             token_file: Some("~/.vault-token".into()),
             ..Profile::default()
         };
-        let from_file = profile_settings(&with_file, Overrides::default(), &env, &read);
+        let from_file = profile_settings(&with_file, Overrides::default(), &env, &read).unwrap();
         assert_eq!(from_file.token.unwrap().expose(), "s.file", "~ is expanded");
         // Flags beat the profile.
         let flagged = profile_settings(
@@ -309,10 +426,42 @@ token = "s.dev-token-in-file"
             },
             &env,
             &read,
-        );
+        )
+        .unwrap();
         assert_eq!(flagged.addr, "https://flag:8200");
         let login = profile_login(config.profile("prod").unwrap(), &LoginOverrides::default());
         assert_eq!(login.method.as_deref(), Some("approle"));
         assert_eq!(login.mount.as_deref(), Some("ci-approle"));
+    }
+
+    #[test]
+    fn config_errors_name_their_line_and_bad_values_their_setting() {
+        let error = parse_config(
+            Path::new("/c"),
+            "[profiles.a]\naddress = 1\n\n[profiles.b\n",
+            0o600,
+        )
+        .unwrap_err();
+        assert!(error.contains("line 4"), "{error}");
+        let config = parse_config(
+            Path::new("/c"),
+            "[profiles.a]\naddress = 1\n[profiles.b]\n\ntimeout = \"banana\"\n[profiles.c]\ntimeout = \"1m30s\"\n",
+            0o600,
+        )
+        .unwrap();
+        let a = config.profile("a").unwrap_err();
+        assert!(a.contains("line 2") && a.contains("string"), "{a}");
+        let b = config.profile("b").unwrap_err();
+        assert!(
+            b.contains("line 5") && b.contains("timeout") && b.contains("banana"),
+            "{b}"
+        );
+        let c = profile_settings(
+            config.profile("c").unwrap(),
+            Overrides::default(),
+            &env,
+            &|_| None,
+        );
+        assert_eq!(c.unwrap().timeout, std::time::Duration::from_secs(90));
     }
 }

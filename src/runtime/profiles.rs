@@ -128,7 +128,8 @@ impl ProfileSessions {
             Overrides::default(),
             &|name| std::env::var(name).ok(),
             &|path| std::fs::read_to_string(path).ok(),
-        );
+        )
+        .map_err(|error| format!("profile {name}: {error}"))?;
         let client =
             VaultClient::new(&settings).map_err(|error| format!("profile {name}: {error}"))?;
         let login = resolve_login(

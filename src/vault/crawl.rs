@@ -79,6 +79,21 @@ pub struct CrawlSummary {
     pub skipped: Vec<String>,
     /// The server-side scan did it (one request).
     pub scanned: bool,
+    /// The scan was asked for but this mount cannot be scanned (a cubbyhole, a server without
+    /// scan): it was walked by LIST instead.
+    pub scan_unsupported: bool,
+}
+
+/// The mount cannot answer a scan at all (as opposed to the token not being allowed to):
+/// 405 (cubbyhole), 400 "unsupported", or an answer that is not a listing.
+fn cannot_scan(error: &VaultError) -> bool {
+    matches!(
+        error,
+        VaultError::Server {
+            status: 400 | 405,
+            ..
+        } | VaultError::Decode { .. }
+    )
 }
 
 fn retryable(error: &VaultError) -> bool {
@@ -141,18 +156,30 @@ impl VaultClient {
             .await?;
         match status.as_u16() {
             404 => Ok(Vec::new()),
-            _ if status.is_success() => {
-                decode_listing(&body, path).map_err(|_| VaultError::Decode {
-                    path: path.to_string(),
-                    reason: "the server does not scan".into(),
-                })
-            }
-            _ => Err(super::client::error_for_status(
-                status,
-                path,
-                Operation::List,
-                &body,
-            )),
+            _ if status.is_success() => decode_listing(&body, path).or_else(|_| {
+                // An empty KV v1 mount answers a scan with `data: {}`; a server or engine that
+                // does not scan says it ignored the parameter, or answers something else.
+                let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                let ignored = answer["warnings"].to_string().contains("scan");
+                if !ignored && answer["data"].as_object().is_some_and(|d| d.is_empty()) {
+                    Ok(Vec::new())
+                } else {
+                    Err(VaultError::Decode {
+                        path: path.to_string(),
+                        reason: "the server does not scan".into(),
+                    })
+                }
+            }),
+            _ => Err(
+                match super::client::error_for_status(status, path, Operation::List, &body) {
+                    // Scanning needs its own capability: name it, not `list`.
+                    VaultError::PermissionDenied { path, .. } => VaultError::PermissionDenied {
+                        path,
+                        operation: "scan".into(),
+                    },
+                    other => other,
+                },
+            ),
         }
     }
 
@@ -171,15 +198,24 @@ impl VaultClient {
                     let summary = CrawlSummary {
                         secrets: paths.len(),
                         folders: 1,
-                        skipped: Vec::new(),
                         scanned: true,
+                        ..CrawlSummary::default()
                     };
                     let _ = events.send(CrawlEvent::Found(paths));
                     return Ok(summary);
                 }
-                Err(error) if options.method == CrawlMethod::Scan => return Err(error),
+                // Asked for a scan: one the token may not do is an error naming `scan`, but a
+                // mount that cannot be scanned at all is walked by LIST (one mount at a time).
+                Err(error) if options.method == CrawlMethod::Scan && !cannot_scan(&error) => {
+                    return Err(error);
+                }
                 Err(error) => {
-                    tracing::debug!(%error, "scan not available, listing instead");
+                    tracing::debug!(%error, mount = %mount.path, "scan not available, listing instead");
+                    let mut summary = self
+                        .list_crawl(mount, &prefix, options.concurrency.max(1), events)
+                        .await?;
+                    summary.scan_unsupported = cannot_scan(&error);
+                    return Ok(summary);
                 }
             }
         }

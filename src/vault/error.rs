@@ -89,6 +89,15 @@ impl VaultError {
             source = cause.source();
         }
         let lower = text.to_lowercase();
+        // rustls reading a plain-http answer as a TLS record.
+        if lower.contains("corrupt message") || lower.contains("invalidcontenttype") {
+            let plain = error.url().map_or("http://...".to_string(), |url| {
+                format!("http://{}", url.authority())
+            });
+            return VaultError::Tls(format!(
+                "the server may speak plain http: try {plain} ({text})"
+            ));
+        }
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
             let hint = if text.contains("UnknownIssuer") {
                 "the server's certificate is signed by a CA this machine does not trust \

@@ -224,11 +224,12 @@ pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
     let secret = body.get("data")?.get("secret")?.as_object()?;
     let mut mounts: Vec<MountInfo> = secret
         .iter()
-        // `sys/` and `identity/` are always there and hold no secrets to browse.
+        // `sys/` and `identity/` are always there and hold no secrets to browse (inside a
+        // namespace they are `ns_system` and `ns_identity`).
         .filter(|(_, info)| {
             !matches!(
                 info.get("type").and_then(Value::as_str),
-                Some("system" | "identity")
+                Some("system" | "identity" | "ns_system" | "ns_identity")
             )
         })
         .map(|(path, info)| {
@@ -249,7 +250,8 @@ pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
                     SecretEngine::Kv(KvVersion::V2)
                 }
                 "kv" | "generic" => SecretEngine::Kv(KvVersion::V1),
-                "cubbyhole" => SecretEngine::Cubbyhole,
+                // A namespace's own cubbyhole is `ns_cubbyhole`: the same engine.
+                "cubbyhole" | "ns_cubbyhole" => SecretEngine::Cubbyhole,
                 other => SecretEngine::Other(other.to_string()),
             };
             let mut path = path.clone();
@@ -411,6 +413,21 @@ mod tests {
                 ("secret/", SecretEngine::Kv(KvVersion::V2)),
             ]
         );
+    }
+
+    #[test]
+    fn a_namespace_s_cubbyhole_is_browsable_and_its_system_mounts_are_hidden() {
+        // What `sys/internal/ui/mounts` lists inside a namespace (OpenBao 2.7).
+        let body = json!({"data": {"auth": {}, "secret": {
+            "cubbyhole/": {"type": "ns_cubbyhole"},
+            "identity/": {"type": "ns_identity"},
+            "sys/": {"type": "ns_system"}
+        }}});
+        let mounts = parse_mounts(&body).unwrap();
+        assert_eq!(mounts.len(), 1, "{mounts:?}");
+        assert_eq!(mounts[0].path, "cubbyhole/");
+        assert_eq!(mounts[0].engine, SecretEngine::Cubbyhole);
+        assert!(mounts[0].engine.is_browsable());
     }
 
     #[test]

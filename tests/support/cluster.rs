@@ -61,7 +61,8 @@ fn spawn(bao: &Path, node: &mut RaftNode, home: &Path) {
         .append(true)
         .open(&node.log)
         .unwrap();
-    let child = Command::new(bao)
+    let mut command = Command::new(bao);
+    command
         .arg("server")
         .arg(format!("-config={}", node.config.display()))
         .env("HOME", home)
@@ -69,9 +70,9 @@ fn spawn(bao: &Path, node: &mut RaftNode, home: &Path) {
         .env_remove("VAULT_TOKEN")
         .stdin(Stdio::null())
         .stdout(Stdio::from(log.try_clone().unwrap()))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start bao server");
+        .stderr(Stdio::from(log));
+    // Dies with the test process, a killed one too.
+    let child = tresor::devserver::spawn_tied_to_this_process(command).expect("start bao server");
     node.child = Some(child);
 }
 
@@ -82,6 +83,7 @@ impl RaftCluster {
             .unwrap_or_else(|hint| panic!("the cluster tests need a real OpenBao.\n{hint}"));
         let dir = tempfile::Builder::new()
             .prefix("tresor-raft-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .tempdir()
             .unwrap();
         let mut nodes = Vec::new();

@@ -266,7 +266,7 @@ pub fn open_version(app: &mut App, version: u64) -> Vec<Effect> {
         Some(version)
     };
     let request = app.next_request_id();
-    app.secret.content = SecretContent::Loading;
+    app.secret.set_content(SecretContent::Loading);
     app.secret.request = Some(request);
     app.secret.selected = 0;
     app.secret.detail_scroll = 0;
@@ -646,8 +646,9 @@ pub fn operation_done(
                 app.secret.diff = None;
                 app.secret.viewing = None;
                 app.secret.tab = SecretTab::Data;
-                app.secret.content =
-                    SecretContent::Failed(format!("{path} was deleted with all its versions."));
+                app.secret.set_content(SecretContent::Failed(format!(
+                    "{path} was deleted with all its versions."
+                )));
                 return super::update::reload_parent_folder(app, &location);
             }
             reload_open_secret(app)
@@ -677,7 +678,7 @@ pub fn reload_open_secret(app: &mut App) -> Vec<Effect> {
     };
     let request = app.next_request_id();
     app.secret.request = Some(request);
-    app.secret.content = SecretContent::Loading;
+    app.secret.set_content(SecretContent::Loading);
     let mut effects = vec![Effect::ReadSecret {
         request,
         location: location.clone(),

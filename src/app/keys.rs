@@ -6,7 +6,6 @@ use super::history::{self, OperationKind};
 use super::input::TextInput;
 use super::jump::{common_prefix, jump_to, refresh_completions};
 use super::keymap::{self, Command};
-use super::layout;
 use super::metadata_form;
 use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal};
@@ -222,12 +221,10 @@ pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
         }
         Focus::Secret => match command {
             Command::PageUp | Command::PageDown => {
-                let page = layout::secret_areas(app.areas().secret, app.secret.entry_count())
-                    .detail
-                    .height
-                    .max(1) as i32;
+                let (_, height) = app.detail_size();
+                let page = height.saturating_sub(2).max(1) as i32;
                 let sign = if command == Command::PageUp { -1 } else { 1 };
-                app.secret.scroll_detail(sign * page);
+                app.scroll_detail(sign * page);
             }
             _ => match app.secret.tab {
                 SecretTab::Data => app.secret.move_selection(delta),

@@ -109,7 +109,7 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                         app.secret.metadata_scroll =
                             (app.secret.metadata_scroll as isize + delta).clamp(0, 200) as u16;
                     }
-                    SecretTab::Data | SecretTab::Diff => app.secret.scroll_detail(delta as i32),
+                    SecretTab::Data | SecretTab::Diff => app.scroll_detail(delta as i32),
                 }
             } else if inside(areas.tree) {
                 app.tree.move_selection(delta);

@@ -6,6 +6,7 @@ use super::state::Loadable;
 use super::tree::Location;
 use crate::vault::{KvSecret, SecretEngine, SecretMetadata};
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SecretTab {
@@ -59,14 +60,36 @@ pub enum SecretContent {
     Failed(String),
 }
 
+/// The screen rows of the selected value, prepared once when the value, the reveal state or the
+/// pane width changes, so that drawing a frame costs what the screen shows, not what the value
+/// holds. Byte ranges into the value, never a copy of it.
+#[derive(Debug, Clone, Default)]
+pub struct DetailRows {
+    key: Option<DetailKey>,
+    rows: Vec<Range<usize>>,
+    /// How many times rows were prepared (a frame must not prepare them again).
+    pub prepared: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DetailKey {
+    generation: u64,
+    selected: usize,
+    width: u16,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SecretPane {
     pub location: Option<Location>,
-    pub content: SecretContent,
+    /// Private so that every change goes through `set_content`, which the prepared rows follow.
+    content: SecretContent,
+    /// Bumped by every `set_content`.
+    generation: u64,
+    pub detail_rows: DetailRows,
     /// Values are masked unless this is set; masking is decided when drawing, the data is untouched.
     pub revealed: bool,
     pub selected: usize,
-    pub detail_scroll: u16,
+    pub detail_scroll: usize,
     /// The request whose answer this pane waits for; other answers are stale and dropped.
     pub request: Option<RequestId>,
     pub tab: SecretTab,
@@ -105,8 +128,49 @@ impl SecretPane {
             self.metadata = None;
         }
         self.location = Some(location);
-        self.content = SecretContent::Loading;
+        self.set_content(SecretContent::Loading);
         self.request = Some(request);
+    }
+
+    pub fn content(&self) -> &SecretContent {
+        &self.content
+    }
+
+    pub fn set_content(&mut self, content: SecretContent) {
+        self.content = content;
+        self.generation += 1;
+    }
+
+    fn detail_key(&self, width: u16) -> DetailKey {
+        DetailKey {
+            generation: self.generation,
+            selected: self.selected,
+            width,
+        }
+    }
+
+    /// Prepares the rows of the selected value for a pane `width` columns wide, unless they are
+    /// ready already; masked values have no rows to prepare.
+    pub fn prepare_detail(&mut self, width: u16) {
+        if !self.revealed || self.tab != SecretTab::Data {
+            return;
+        }
+        let key = self.detail_key(width);
+        if self.detail_rows.key == Some(key) {
+            return;
+        }
+        let rows = match self.selected_entry() {
+            Some(entry) => super::width::wrap_rows(entry.shown(), width as usize),
+            None => Vec::new(),
+        };
+        self.detail_rows.rows = rows;
+        self.detail_rows.key = Some(key);
+        self.detail_rows.prepared += 1;
+    }
+
+    /// The prepared rows of the selected value if they are for this state and `width`.
+    pub fn prepared_rows(&self, width: u16) -> Option<&[Range<usize>]> {
+        (self.detail_rows.key == Some(self.detail_key(width))).then_some(&self.detail_rows.rows[..])
     }
 
     pub fn is_versioned(&self) -> bool {
@@ -188,12 +252,45 @@ impl SecretPane {
         }
     }
 
+    /// Scrolls the revealed value by `delta` rows in a detail view of `width` × `height` (its
+    /// header line included), never past the row that puts the value's end at the bottom: a
+    /// value that fits does not move.
+    pub fn scroll_detail(&mut self, delta: i32, width: u16, height: u16) {
+        if !self.revealed {
+            return;
+        }
+        self.prepare_detail(width);
+        let total = self.detail_rows.rows.len();
+        let last_first = total.saturating_sub(detail_body_rows(height, total));
+        self.detail_scroll = self
+            .detail_scroll
+            .saturating_add_signed(delta as isize)
+            .min(last_first);
+    }
+}
+
+/// Rows of value a detail view `height` rows high shows: minus its header line, and minus the
+/// position line ("lines 41-80 of 2000") when the value does not fit.
+pub fn detail_body_rows(height: u16, total_rows: usize) -> usize {
+    let body = (height as usize).saturating_sub(1);
+    if total_rows > body {
+        body.saturating_sub(1).max(1)
+    } else {
+        body
+    }
+}
+
+impl super::App {
+    /// Width and height of the Data tab's detail view (the selected value) on this screen.
+    pub fn detail_size(&self) -> (u16, u16) {
+        let detail =
+            super::layout::secret_areas(self.areas().secret, self.secret.entry_count()).detail;
+        (detail.width, detail.height)
+    }
+
+    /// Scrolls the selected value by `delta` rows.
     pub fn scroll_detail(&mut self, delta: i32) {
-        let lines = self
-            .selected_entry()
-            .map(|e| e.shown().lines().count())
-            .unwrap_or(0) as i32;
-        let next = (self.detail_scroll as i32 + delta).clamp(0, (lines - 1).max(0));
-        self.detail_scroll = next as u16;
+        let (width, height) = self.detail_size();
+        self.secret.scroll_detail(delta, width, height);
     }
 }

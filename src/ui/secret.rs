@@ -3,9 +3,11 @@
 //! unless the pane is in revealed state.
 
 use super::{spinner, text, theme, time};
+use crate::app::keymap::{self, Command};
 use crate::app::layout::secret_areas;
-use crate::app::secret_pane::{SecretContent, SecretTab};
+use crate::app::secret_pane::{SecretContent, SecretTab, detail_body_rows};
 use crate::app::state::Loadable;
+use crate::app::width::wrap_rows;
 use crate::app::{App, Focus};
 use crate::vault::{KvSecret, VersionState};
 use ratatui::Frame;
@@ -47,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         SecretTab::Diff => return super::diff::draw(frame, parts.body, app, focused),
     }
     let inner = parts.body;
-    match &pane.content {
+    match pane.content() {
         SecretContent::Empty => {
             let hint = Paragraph::new(vec![
                 Line::styled("Select a secret and press Enter to open it.", theme::dim()),
@@ -215,14 +217,14 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     let key_width = secret
         .entries
         .iter()
-        .map(|e| text::sanitize(&e.key).chars().count())
+        .map(|e| text::width(&e.key))
         .max()
         .unwrap_or(3)
         .clamp(3, (parts.table.width as usize / 2).max(3));
     let body_rows = (parts.table.height as usize).saturating_sub(1).max(1);
     let first = pane.selected.saturating_sub(body_rows - 1);
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {:<key_width$}  ", "KEY"), theme::dim()),
+        Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
         Span::styled("VALUE", theme::dim()),
     ])];
     let value_width = (parts.table.width as usize).saturating_sub(key_width + 3);
@@ -233,22 +235,19 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         .skip(first)
         .take(body_rows)
     {
-        let key = truncate(&text::sanitize(&entry.key), key_width);
+        let key = text::pad(&entry.key, key_width);
         let value = if pane.revealed {
-            let first_line = entry.value.expose().lines().next().unwrap_or("");
-            let more = entry.value.expose().contains('\n');
-            let mut shown = truncate(&text::sanitize(first_line), value_width);
-            if more && shown.chars().count() < value_width {
-                shown.push('…');
-            }
-            Span::styled(shown, theme::revealed())
+            Span::styled(
+                text::first_line_fit(entry.value.expose(), value_width),
+                theme::revealed(),
+            )
         } else {
             Span::styled(theme::MASK, theme::masked())
         };
         let cursor = if index == pane.selected { "›" } else { " " };
         let mut line = Line::from(vec![
             Span::styled(cursor, theme::key()),
-            Span::styled(format!("{key:<key_width$}  "), theme::key()),
+            Span::styled(format!("{key}  "), theme::key()),
             value,
         ]);
         if index == pane.selected {
@@ -278,21 +277,35 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         ),
     ]);
     let mut detail = vec![header];
-    let body_height = parts.detail.height.saturating_sub(1) as usize;
     if pane.revealed {
-        let total = entry.shown().split('\n').count();
-        detail.extend(
-            text::sanitized_lines(entry.shown())
-                .skip(pane.detail_scroll as usize)
-                .take(body_height)
-                .map(|line| Line::styled(line.into_owned(), theme::revealed())),
-        );
-        if total > body_height {
-            let last = (pane.detail_scroll as usize + body_height).min(total);
+        // Rows prepared by `update`; a state built without it gets them cut here, for this frame.
+        let width = parts.detail.width;
+        let fresh;
+        let rows = match pane.prepared_rows(width) {
+            Some(rows) => rows,
+            None => {
+                fresh = wrap_rows(entry.shown(), width as usize);
+                &fresh[..]
+            }
+        };
+        let total = rows.len();
+        let body_rows = detail_body_rows(parts.detail.height, total);
+        let first = pane.detail_scroll.min(total.saturating_sub(body_rows));
+        let shown = entry.shown();
+        detail.extend(rows[first..].iter().take(body_rows).map(|row| {
+            Line::styled(
+                text::sanitize(&shown[row.clone()]).into_owned(),
+                theme::revealed(),
+            )
+        }));
+        if total > body_rows {
+            let last = (first + body_rows).min(total);
             detail.push(Line::styled(
                 format!(
-                    "lines {}-{last} of {total} (PgUp/PgDn)",
-                    pane.detail_scroll + 1
+                    "rows {}-{last} of {total} ({}/{})",
+                    first + 1,
+                    keymap::short_key(Command::PageUp),
+                    keymap::short_key(Command::PageDown)
                 ),
                 theme::dim(),
             ));
@@ -303,19 +316,5 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             Span::styled("   s reveals · y copies", theme::dim()),
         ]));
     }
-    frame.render_widget(
-        Paragraph::new(detail)
-            .style(Style::new())
-            .wrap(Wrap { trim: false }),
-        parts.detail,
-    );
-}
-
-pub(super) fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    frame.render_widget(Paragraph::new(detail).style(Style::new()), parts.detail);
 }

@@ -1,0 +1,164 @@
+//! The Data tab of the secret pane: the selected value's rows are prepared once and reused by every
+//! frame, scrolling stops at the value's end, and columns line up by display width (wide keys).
+
+mod support;
+
+use crossterm::event::KeyCode;
+use serde_json::{Value, json};
+use support::fixtures::{answer, connected_app, open, press, render_at, screen_at};
+use tresor::app::{Action, App, update};
+use tresor::vault::SecretCapabilities;
+
+const SIZE: (u16, u16) = (100, 24);
+
+fn app_with(size: (u16, u16), data: Value) -> App {
+    let mut app = connected_app(size);
+    let mut effects = open(&mut app, "secret/app/x");
+    while !effects.is_empty() {
+        effects = answer(&mut app, effects, &SecretCapabilities::unknown(), &|_| {
+            data.clone()
+        });
+    }
+    press(&mut app, KeyCode::Tab);
+    app
+}
+
+/// The screen column where `needle` starts on row `y` (by cells, so wide characters count two).
+fn column_of(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>, needle: &str) -> u16 {
+    let buffer = terminal.backend().buffer();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            let mut rest = needle;
+            let mut cx = x;
+            while let Some(c) = rest.chars().next()
+                && cx < buffer.area.width
+                && buffer[(cx, y)].symbol() == c.to_string()
+            {
+                rest = &rest[c.len_utf8()..];
+                cx += 1;
+            }
+            if rest.is_empty() {
+                return x;
+            }
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+#[test]
+fn a_revealed_value_is_cut_into_rows_once_not_on_every_frame() {
+    let big = "x".repeat(2_000_000);
+    let mut app = app_with(SIZE, json!({"big": big, "small": "s"}));
+    assert_eq!(app.secret.detail_rows.prepared, 0, "masked: nothing to cut");
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.secret.detail_rows.prepared, 1);
+    let (width, _) = app.detail_size();
+    assert!(app.secret.prepared_rows(width).is_some());
+    // Frames and ticks reuse them.
+    for n in 1..=5u64 {
+        render_at(&app, SIZE);
+        update(
+            &mut app,
+            Action::Tick(std::time::Duration::from_millis(100 * n)),
+        );
+    }
+    assert_eq!(
+        app.secret.detail_rows.prepared, 1,
+        "a frame re-cut the value"
+    );
+    // Scrolling reuses them too.
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.secret.detail_rows.prepared, 1);
+    // A new width cuts again, once.
+    update(&mut app, Action::Resize(120, 30));
+    render_at(&app, (120, 30));
+    update(&mut app, Action::Tick(std::time::Duration::from_secs(1)));
+    assert_eq!(app.secret.detail_rows.prepared, 2);
+    // Another key: its rows.
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.secret.detail_rows.prepared, 3);
+    let screen = screen_at(&app, (120, 30));
+    assert!(screen.contains("── small ──"), "{screen}");
+}
+
+#[test]
+fn page_down_does_not_move_a_value_that_fits_and_stops_at_the_end() {
+    let mut app = app_with(SIZE, json!({"short": "one\ntwo\nthree"}));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.secret.detail_scroll, 0, "a value that fits scrolled");
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("one") && screen.contains("three"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("rows "),
+        "no position for a value that fits"
+    );
+
+    let long: Vec<String> = (1..=200).map(|n| format!("line {n}")).collect();
+    let mut app = app_with(SIZE, json!({"long": long.join("\n")}));
+    press(&mut app, KeyCode::Char('s'));
+    for _ in 0..100 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("line 200"),
+        "the end is on screen: {screen}"
+    );
+    let (_, height) = app.detail_size();
+    let shown = height as usize - 2;
+    let first = 200 - shown + 1;
+    assert!(
+        screen.contains(&format!("rows {first}-200 of 200 (PgUp/PgDn)")),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(
+        app.secret.detail_scroll,
+        200 - shown - (height as usize - 2)
+    );
+}
+
+#[test]
+fn wide_keys_keep_the_value_column_aligned() {
+    let mut app = app_with(
+        SIZE,
+        json!({"plain": "value-plain", "秘密キー": "value-cjk", "🔑token": "value-emoji"}),
+    );
+    press(&mut app, KeyCode::Char('s'));
+    let terminal = render_at(&app, SIZE);
+    let plain = column_of(&terminal, "value-plain");
+    assert_eq!(column_of(&terminal, "value-cjk"), plain);
+    assert_eq!(column_of(&terminal, "value-emoji"), plain);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn wide_keys_line_up_in_the_diff() {
+    let data = |version: u64| {
+        json!({"plain": format!("plain-{version}"), "秘密キー": format!("cjk-{version}"),
+               "🔑token": format!("emoji-{version}")})
+    };
+    let mut app = connected_app(SIZE);
+    let mut effects = open(&mut app, "secret/app/x");
+    while !effects.is_empty() {
+        effects = answer(&mut app, effects, &SecretCapabilities::unknown(), &data);
+    }
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('s'));
+    let mut effects = press(&mut app, KeyCode::Char('4'));
+    while !effects.is_empty() {
+        effects = answer(&mut app, effects, &SecretCapabilities::unknown(), &data);
+    }
+    let terminal = render_at(&app, SIZE);
+    let plain = column_of(&terminal, "plain-26");
+    assert_eq!(column_of(&terminal, "cjk-26"), plain);
+    assert_eq!(column_of(&terminal, "emoji-26"), plain);
+    let plain = column_of(&terminal, "plain-27");
+    assert_eq!(column_of(&terminal, "cjk-27"), plain);
+    assert_eq!(column_of(&terminal, "emoji-27"), plain);
+    insta::assert_snapshot!(terminal.backend());
+}

@@ -162,3 +162,91 @@ fn wide_keys_line_up_in_the_diff() {
     assert_eq!(column_of(&terminal, "emoji-27"), plain);
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn the_title_counts_the_keys_and_slash_filters_them() {
+    let keys: serde_json::Map<String, Value> = (0..300)
+        .map(|n| (format!("key-{n:03}"), json!(format!("value {n}"))))
+        .collect();
+    let mut app = app_with(SIZE, Value::Object(keys));
+    assert!(screen_at(&app, SIZE).contains("secret/app/x · 300 keys"));
+    press(&mut app, KeyCode::Char('/'));
+    assert!(
+        app.filter_input.is_none(),
+        "/ filtered the tree, not the keys"
+    );
+    support::fixtures::type_text(&mut app, "KEY-29");
+    assert_eq!(app.secret.listed_entries().len(), 10);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("/KEY-29  10 of 300 match"), "{screen}");
+    assert!(screen.contains("── key-291 ──"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // Moving stays among the matches; Esc clears the filter and keeps the selection.
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.secret.selected, 299);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.secret.key_filter.is_empty());
+    assert_eq!(app.secret.selected, 299);
+    // One key: "1 key".
+    let app = app_with(SIZE, json!({"only": "v"}));
+    assert!(screen_at(&app, SIZE).contains("secret/app/x · 1 key "));
+}
+
+#[test]
+fn a_long_status_message_wraps_instead_of_being_cut() {
+    let mut app = app_with(SIZE, json!({"k": "v"}));
+    let message = "cannot reach the server: error sending request for url \
+                   (https://vault.example.com:8200/v1/secret/data/app/x): client error (Connect): \
+                   tcp connect error: Connection refused (os error 111)";
+    app.set_status(tresor::app::StatusKind::Error, message);
+    let screen = screen_at(&app, SIZE);
+    let joined: String = screen
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|line| line.trim_matches('"'))
+        .collect();
+    assert!(
+        joined.contains("Connection refused (os error 111)"),
+        "the cause was cut: {screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_child_folder_is_indented_deeper_than_its_parents_leaves() {
+    let mut app = connected_app(SIZE);
+    let mut listings = vec![vec!["a/", "top"], vec!["b/", "inner"]];
+    // secret/ (second mount), then its child a/.
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Char('j'));
+        let effects = press(&mut app, KeyCode::Enter);
+        let Some(tresor::app::Effect::ListFolder { node, .. }) = effects.first() else {
+            panic!("expanding lists: {effects:?}");
+        };
+        let generation = app.tree.generation;
+        update(
+            &mut app,
+            Action::FolderListed {
+                generation,
+                node: *node,
+                result: Ok(listings.remove(0).into_iter().map(String::from).collect()),
+            },
+        );
+    }
+    let screen = screen_at(&app, SIZE);
+    let column = |needle: &str| {
+        screen
+            .lines()
+            .find_map(|line| line.find(needle).map(|i| line[..i].chars().count()))
+            .unwrap_or_else(|| panic!("{needle} not on screen: {screen}"))
+    };
+    // b/ is a child of a/; top is a leaf beside a/: b/'s marker is clearly deeper than top.
+    assert!(column("▸ b/") >= column("top") + 2, "{screen}");
+    assert!(column("inner") > column("top"), "{screen}");
+}

@@ -387,10 +387,10 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
             Confirm {
                 title: "Delete every version".into(),
                 lines: vec![
-                    format!(
-                        "Delete all {} versions and the metadata of {path}?",
-                        metadata.versions.len()
-                    ),
+                    match metadata.versions.len() {
+                        1 => format!("Delete the only version and the metadata of {path}?"),
+                        n => format!("Delete all {n} versions and the metadata of {path}?"),
+                    },
                     "This cannot be undone: the history and custom metadata go too.".into(),
                 ],
                 typed: Some(TextInput::default()),

@@ -24,6 +24,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if app.modal.is_some() {
         return on_modal_key(app, key);
     }
+    if app.secret.key_filter_input.is_some() {
+        app.secret.on_key_filter_key(&key);
+        return Vec::new();
+    }
     if let Some(input) = &app.filter_input {
         // `//`: a second slash on an empty filter opens the global finder.
         if input.text.is_empty() && key.code == KeyCode::Char('/') && key.modifiers.is_empty() {
@@ -71,6 +75,14 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 Focus::Tree => close_selected(app),
                 Focus::Secret => app.focus = Focus::Tree,
             }
+            Vec::new()
+        }
+        Command::Filter
+            if app.focus == Focus::Secret
+                && app.secret.tab == SecretTab::Data
+                && app.secret.entry_count() > 0 =>
+        {
+            app.secret.key_filter_input = Some(TextInput::with_text(&app.secret.key_filter));
             Vec::new()
         }
         Command::Filter => {
@@ -172,7 +184,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if super::connectivity::reads_in_flight(app) {
                 return super::connectivity::cancel_reads(app);
             }
-            if !app.tree.filter.is_empty() {
+            if app.focus == Focus::Secret && !app.secret.key_filter.is_empty() {
+                app.secret.set_key_filter(String::new());
+            } else if !app.tree.filter.is_empty() {
                 app.tree.set_filter(String::new());
             } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
                 let current = app.secret.loaded_metadata().map(|m| m.current_version);

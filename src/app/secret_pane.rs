@@ -2,9 +2,11 @@
 //! for KV v2 its tabs: version history, metadata and a diff of two versions.
 
 use super::action::RequestId;
+use super::input::TextInput;
 use super::state::Loadable;
 use super::tree::Location;
 use crate::vault::{KvSecret, SecretEngine, SecretMetadata};
+use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -85,6 +87,8 @@ pub struct SecretPane {
     content: SecretContent,
     /// Bumped by every `set_content`.
     generation: u64,
+    /// Display width of the widest key, measured once per content.
+    key_columns: usize,
     pub detail_rows: DetailRows,
     /// Values are masked unless this is set; masking is decided when drawing, the data is untouched.
     pub revealed: bool,
@@ -105,6 +109,10 @@ pub struct SecretPane {
     pub diff: Option<DiffView>,
     /// First line shown in the Metadata tab (it can hold 64 custom keys).
     pub metadata_scroll: u16,
+    /// Only keys containing this (case-insensitive) are listed in the Data tab.
+    pub key_filter: String,
+    /// Set while the key filter is being typed (`/` with the secret pane focused).
+    pub key_filter_input: Option<TextInput>,
 }
 
 impl SecretPane {
@@ -119,6 +127,8 @@ impl SecretPane {
             self.marked.clear();
             self.diff = None;
             self.metadata = None;
+            self.key_filter.clear();
+            self.key_filter_input = None;
         }
         if !matches!(
             location.mount.engine,
@@ -137,8 +147,22 @@ impl SecretPane {
     }
 
     pub fn set_content(&mut self, content: SecretContent) {
+        self.key_columns = match &content {
+            SecretContent::Loaded(secret) => secret
+                .entries
+                .iter()
+                .map(|e| super::width::width(&e.key))
+                .max()
+                .unwrap_or(0),
+            _ => 0,
+        };
         self.content = content;
         self.generation += 1;
+    }
+
+    /// Display width of the widest key of the loaded secret.
+    pub fn key_columns(&self) -> usize {
+        self.key_columns
     }
 
     fn detail_key(&self, width: u16) -> DetailKey {
@@ -240,15 +264,91 @@ impl SecretPane {
         }
     }
 
+    /// Indices of the entries the Data tab lists: those whose key contains the key filter
+    /// (case-insensitive), every entry without one.
+    pub fn listed_entries(&self) -> Vec<usize> {
+        let SecretContent::Loaded(secret) = &self.content else {
+            return Vec::new();
+        };
+        let needle = self.key_filter.to_lowercase();
+        secret
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| needle.is_empty() || entry.key.to_lowercase().contains(&needle))
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    /// Where the selected entry is among the listed ones (the first when it is filtered out).
+    pub fn listed_position(&self, listed: &[usize]) -> usize {
+        listed
+            .iter()
+            .position(|&index| index == self.selected)
+            .unwrap_or(0)
+    }
+
+    fn select(&mut self, index: usize) {
+        if index != self.selected {
+            self.selected = index;
+            self.detail_scroll = 0;
+        }
+    }
+
+    /// Moves the selection among the listed entries.
     pub fn move_selection(&mut self, delta: isize) {
-        let count = self.entry_count();
-        if count == 0 {
+        let listed = self.listed_entries();
+        if listed.is_empty() {
             return;
         }
-        let next = self.selected.saturating_add_signed(delta).min(count - 1);
-        if next != self.selected {
-            self.selected = next;
-            self.detail_scroll = 0;
+        let position = self
+            .listed_position(&listed)
+            .saturating_add_signed(delta)
+            .min(listed.len() - 1);
+        self.select(listed[position]);
+    }
+
+    /// Selects the entry on row `row` of a table showing `rows` entries (scrolled as drawn).
+    pub fn select_table_row(&mut self, row: usize, rows: usize) {
+        let listed = self.listed_entries();
+        let first = self
+            .listed_position(&listed)
+            .saturating_sub(rows.saturating_sub(1));
+        if let Some(&index) = listed.get(first + row) {
+            self.select(index);
+        }
+    }
+
+    /// Sets the key filter and keeps the selection on a listed entry.
+    pub fn set_key_filter(&mut self, filter: String) {
+        self.key_filter = filter;
+        let listed = self.listed_entries();
+        if !listed.contains(&self.selected)
+            && let Some(&first) = listed.first()
+        {
+            self.select(first);
+        }
+    }
+
+    /// A key while the key filter is typed: Enter keeps the filter, Esc clears it, ↑/↓ move.
+    pub fn on_key_filter_key(&mut self, key: &KeyEvent) {
+        let Some(input) = &mut self.key_filter_input else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.key_filter_input = None;
+                self.set_key_filter(String::new());
+            }
+            KeyCode::Enter => self.key_filter_input = None,
+            KeyCode::Up => self.move_selection(-1),
+            KeyCode::Down => self.move_selection(1),
+            _ => {
+                if input.handle_key(key) {
+                    let filter = input.text.clone();
+                    self.set_key_filter(filter);
+                }
+            }
         }
     }
 

@@ -300,6 +300,10 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
     } else if let Some(Modal::Jump { input, .. }) = &mut app.modal {
         input.insert_str(text.trim());
         refresh_completions(app);
+    } else if let Some(input) = &mut app.secret.key_filter_input {
+        input.insert_str(text);
+        let filter = input.text.clone();
+        app.secret.set_key_filter(filter);
     } else if let Some(input) = &mut app.filter_input {
         input.insert_str(text);
         let filter = input.text.clone();

@@ -128,8 +128,10 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
             lines.push(row(
                 "seal",
                 format!(
-                    "{} · threshold {} of {} shares",
-                    status.seal_type, status.threshold, status.shares
+                    "{} · threshold {} of {}",
+                    status.seal_type,
+                    status.threshold,
+                    super::text::count(status.shares as usize, "share", "shares")
                 ),
             ));
             if status.sealed {

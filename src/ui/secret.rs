@@ -19,9 +19,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Secret && app.modal.is_none();
     let pane = &app.secret;
-    let title = match &pane.location {
-        Some(location) => format!(" {} ", text::sanitize(&location.display())),
-        None => " Secret ".to_string(),
+    let title = match (&pane.location, pane.content()) {
+        (Some(location), SecretContent::Loaded(secret)) => format!(
+            " {} · {} ",
+            text::sanitize(&location.display()),
+            text::count(secret.entries.len(), "key", "keys")
+        ),
+        (Some(location), _) => format!(" {} ", text::sanitize(&location.display())),
+        (None, _) => " Secret ".to_string(),
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -214,27 +219,35 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     }
 
     // Table: header plus the rows that fit, scrolled so the selected row is visible.
-    let key_width = secret
-        .entries
-        .iter()
-        .map(|e| text::width(&e.key))
-        .max()
-        .unwrap_or(3)
+    let key_width = pane
+        .key_columns()
         .clamp(3, (parts.table.width as usize / 2).max(3));
     let body_rows = (parts.table.height as usize).saturating_sub(1).max(1);
-    let first = pane.selected.saturating_sub(body_rows - 1);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
-        Span::styled("VALUE", theme::dim()),
-    ])];
+    let listed = pane.listed_entries();
+    let first = pane.listed_position(&listed).saturating_sub(body_rows - 1);
+    let header = match &pane.key_filter_input {
+        None if pane.key_filter.is_empty() => Line::from(vec![
+            Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
+            Span::styled("VALUE", theme::dim()),
+        ]),
+        typing => Line::from(vec![
+            Span::styled(" /", theme::key()),
+            Span::raw(text::sanitize(&pane.key_filter).into_owned()),
+            Span::styled(if typing.is_some() { "▏" } else { "" }, theme::key()),
+            Span::styled(
+                format!(
+                    "  {} of {} match (Esc clears)",
+                    listed.len(),
+                    secret.entries.len()
+                ),
+                theme::dim(),
+            ),
+        ]),
+    };
+    let mut lines = vec![header];
     let value_width = (parts.table.width as usize).saturating_sub(key_width + 3);
-    for (index, entry) in secret
-        .entries
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(body_rows)
-    {
+    for &index in listed.iter().skip(first).take(body_rows) {
+        let entry = &secret.entries[index];
         let key = text::pad(&entry.key, key_width);
         let value = if pane.revealed {
             Span::styled(
@@ -258,7 +271,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     frame.render_widget(Paragraph::new(lines), parts.table);
 
     // Detail: the full selected value, scrollable.
-    let Some(entry) = pane.selected_entry() else {
+    let Some(entry) = pane.selected_entry().filter(|_| !listed.is_empty()) else {
         return;
     };
     if parts.detail.height == 0 {

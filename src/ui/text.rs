@@ -26,6 +26,11 @@ pub fn sanitized_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
         .map(|line| sanitize(line.strip_suffix('\r').unwrap_or(line)))
 }
 
+/// `1 version`, `2 versions`, `0 versions`: a count that reads right in the singular.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// The first line of `text` cut to `columns` display columns, sanitized; `…` marks that more
 /// follows (more columns or more lines). Costs what it shows: a 2 MB value is not read to its end.
 pub fn first_line_fit(text: &str, columns: usize) -> String {
@@ -74,6 +79,13 @@ mod tests {
         assert_eq!(sanitize("plain é"), "plain é");
         let lines: Vec<_> = sanitized_lines("a\r\nb\x07").collect();
         assert_eq!(lines, vec!["a", "b\\u{7}"]);
+    }
+
+    #[test]
+    fn counts_read_right_in_the_singular() {
+        assert_eq!(count(1, "version", "versions"), "1 version");
+        assert_eq!(count(0, "key", "keys"), "0 keys");
+        assert_eq!(count(2, "folder", "folders"), "2 folders");
     }
 
     #[test]

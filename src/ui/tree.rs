@@ -8,7 +8,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// Columns a tree level is indented by.
+pub const INDENT: usize = 4;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Tree && app.modal.is_none();
@@ -55,7 +58,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for (index, &id) in tree.visible[tree.offset.min(end)..end].iter().enumerate() {
         let node = &tree.nodes[id];
         let row = tree.offset + index;
-        let indent = "  ".repeat(node.depth as usize);
+        // Four columns a level: a folder's marker sits two columns right of the names of its
+        // parent's other children, never in their column.
+        let indent = " ".repeat(INDENT * node.depth as usize);
         let (marker, name_style) = match &node.kind {
             NodeKind::Mount(_) => (if node.expanded { "▾ " } else { "▸ " }, theme::mount()),
             NodeKind::Folder => (if node.expanded { "▾ " } else { "▸ " }, theme::folder()),
@@ -100,7 +105,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         inner.width,
         inner.height.min(rows as u16 + 3),
     );
-    frame.render_widget(Paragraph::new(lines), list_area);
+    if tree.visible.is_empty() {
+        // Only a note (why the mounts are missing): wrapped, so the cause is not cut off.
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), list_area);
+    } else {
+        frame.render_widget(Paragraph::new(lines), list_area);
+    }
 
     if app.filter_line_shown() {
         let typing = app.filter_input.is_some();

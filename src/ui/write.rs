@@ -19,7 +19,11 @@ fn value_lines(input: &TextInput, focused: bool, revealed: bool) -> Vec<Vec<Span
     if !revealed {
         let count = input.text.chars().count();
         let mut spans = vec![Span::styled(
-            format!("{} ({count} chars)", theme::MASK),
+            format!(
+                "{} ({})",
+                theme::MASK,
+                super::text::count(count, "char", "chars")
+            ),
             theme::masked(),
         )];
         if focused {
@@ -28,15 +32,15 @@ fn value_lines(input: &TextInput, focused: bool, revealed: bool) -> Vec<Vec<Span
         return vec![spans];
     }
     let mut lines = Vec::new();
-    let mut offset = 0; // chars before the current line
+    let cursor = input.before_cursor().len();
+    let mut offset = 0; // bytes before the current line
+    let mut placed = false;
     for line in input.text.split('\n') {
-        let len = line.chars().count();
-        let here = focused && input.cursor >= offset && input.cursor <= offset + len;
+        let len = line.len();
+        let here = focused && !placed && cursor >= offset && cursor <= offset + len;
         if here {
-            let split = line
-                .char_indices()
-                .nth(input.cursor - offset)
-                .map_or(line.len(), |(i, _)| i);
+            placed = true;
+            let split = cursor - offset;
             lines.push(vec![
                 Span::styled(sanitize(&line[..split]).into_owned(), theme::revealed()),
                 Span::styled("▏", theme::key()),
@@ -62,7 +66,10 @@ fn row_lines(form: &SecretForm, index: usize, row: &DraftRow) -> Vec<Line<'stati
     if row.key.text.is_empty() && !key_focused {
         key_spans = vec![Span::styled("(key)", theme::dim())];
     }
-    let key_len: usize = key_spans.iter().map(|s| s.content.chars().count()).sum();
+    let key_len: usize = key_spans
+        .iter()
+        .map(|s| super::text::width(&s.content))
+        .sum();
     key.extend(key_spans);
     key.push(Span::raw(" ".repeat(KEY_WIDTH.saturating_sub(key_len))));
     key.push(Span::styled(
@@ -228,16 +235,19 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
                     && mine_change.is_some_and(|c| c != Change::Same);
                 lines.push(Line::from(vec![
                     Span::styled(
-                        format!("  {:<KEY_WIDTH$}  ", sanitize(key)),
+                        format!("  {}  ", super::text::pad(key, KEY_WIDTH)),
                         if both { theme::warning() } else { theme::key() },
                     ),
                     Span::styled(format!("{t:<14}  "), t_style),
                     Span::styled(format!("{m:<14}"), m_style),
-                    Span::styled(
-                        if both { "  both: yours wins on a" } else { "" },
-                        theme::dim(),
-                    ),
                 ]));
+                if both {
+                    // On a line of its own: the dialog wraps it rather than cutting it.
+                    lines.push(Line::styled(
+                        "      changed on both sides: if you re-apply, yours wins for this key",
+                        theme::warning(),
+                    ));
+                }
                 if revealed {
                     let value = |entries: &[crate::vault::SecretEntry]| {
                         entries
@@ -292,9 +302,9 @@ pub fn draw_path_prompt(frame: &mut Frame, prompt: &PathPrompt) {
         };
         lines.push(Line::styled(
             format!(
-                "[{}] also copy the custom metadata ({} keys; KV v2 to KV v2) · Tab, then Space",
+                "[{}] also copy the custom metadata ({}; KV v2 to KV v2) · Tab, then Space",
                 if prompt.with_metadata { "x" } else { " " },
-                custom_metadata.len()
+                super::text::count(custom_metadata.len(), "key", "keys")
             ),
             style,
         ));

@@ -250,3 +250,20 @@ fn a_child_folder_is_indented_deeper_than_its_parents_leaves() {
     assert!(column("▸ b/") >= column("top") + 2, "{screen}");
     assert!(column("inner") > column("top"), "{screen}");
 }
+
+#[test]
+fn a_text_input_deletes_a_whole_grapheme_and_draws_its_cursor_after_wide_text() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('/'));
+    support::fixtures::type_text(&mut app, "秘e\u{301}");
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(
+        app.tree.filter, "秘",
+        "one Backspace removes e and its accent"
+    );
+    support::fixtures::type_text(&mut app, "x");
+    press(&mut app, KeyCode::Left);
+    let terminal = render_at(&app, SIZE);
+    // The cursor bar is drawn right after 秘 (two columns wide), before x.
+    assert_eq!(column_of(&terminal, "▏x"), column_of(&terminal, "/秘") + 3);
+}

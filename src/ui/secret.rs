@@ -232,8 +232,18 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         ]),
         typing => Line::from(vec![
             Span::styled(" /", theme::key()),
-            Span::raw(text::sanitize(&pane.key_filter).into_owned()),
+            Span::raw(
+                text::sanitize(
+                    typing
+                        .as_ref()
+                        .map_or(&pane.key_filter[..], |i| i.before_cursor()),
+                )
+                .into_owned(),
+            ),
             Span::styled(if typing.is_some() { "▏" } else { "" }, theme::key()),
+            Span::raw(
+                text::sanitize(typing.as_ref().map_or("", |i| i.after_cursor())).into_owned(),
+            ),
             Span::styled(
                 format!(
                     "  {} of {} match (Esc clears)",

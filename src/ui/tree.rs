@@ -113,17 +113,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 
     if app.filter_line_shown() {
-        let typing = app.filter_input.is_some();
-        let text = app
-            .filter_input
-            .as_ref()
-            .map(|i| i.text.as_str())
-            .unwrap_or(tree.filter.as_str());
-        let filter_line = Line::from(vec![
-            Span::styled("/", theme::key()),
-            Span::raw(sanitize(text).into_owned()),
-            Span::styled(if typing { "▏" } else { "  (Esc clears)" }, theme::dim()),
-        ]);
+        let filter_line = Line::from(match &app.filter_input {
+            // The cursor bar where the cursor is, after the display width of the text before it.
+            Some(input) => vec![
+                Span::styled("/", theme::key()),
+                Span::raw(sanitize(input.before_cursor()).into_owned()),
+                Span::styled("▏", theme::dim()),
+                Span::raw(sanitize(input.after_cursor()).into_owned()),
+            ],
+            None => vec![
+                Span::styled("/", theme::key()),
+                Span::raw(sanitize(&tree.filter).into_owned()),
+                Span::styled("  (Esc clears)", theme::dim()),
+            ],
+        });
         let y = inner.y + inner.height - 1;
         frame.render_widget(
             Paragraph::new(filter_line),

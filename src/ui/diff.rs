@@ -4,6 +4,7 @@
 use super::{spinner, text, theme};
 use crate::app::App;
 use crate::app::diff::{Change, diff_entries, summarize};
+use crate::app::keymap::{self, Command};
 use crate::app::secret_pane::SecretContent;
 use crate::vault::{KvSecret, SecretEntry, VersionState};
 use ratatui::Frame;
@@ -32,7 +33,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             format!("version {} → version {}", diff.old, diff.new),
             theme::title(),
         ),
-        Span::styled("   < older · > newer · s reveals", theme::dim()),
+        Span::styled(
+            format!(
+                "   {} older · {} newer · {} {}",
+                keymap::short_key(Command::OlderPair),
+                keymap::short_key(Command::NewerPair),
+                keymap::short_key(Command::Reveal),
+                if pane.revealed { "masks" } else { "reveals" }
+            ),
+            theme::dim(),
+        ),
     ])];
     let (old, new) = match (&diff.old_content, &diff.new_content) {
         (SecretContent::Loaded(old), SecretContent::Loaded(new)) => (old, new),

@@ -203,9 +203,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .into_iter()
             .filter_map(|command| {
                 let binding = keymap::binding(command);
-                binding
-                    .hint
-                    .map(|hint| (keymap::short_key(command).to_string(), hint))
+                // A toggle says what pressing it does now.
+                let hint = match command {
+                    Command::Reveal if app.secret.revealed => Some("mask"),
+                    _ => binding.hint,
+                };
+                hint.map(|hint| (keymap::short_key(command).to_string(), hint))
             })
             .collect(),
     };

@@ -35,6 +35,18 @@ pub fn wrap_rows(text: &str, columns: usize) -> Vec<Range<usize>> {
     let mut line_start = 0;
     for line in text.split('\n') {
         let content = line.strip_suffix('\r').unwrap_or(line);
+        // Printable ASCII (most values): one column a byte, no graphemes to find.
+        if content.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            let mut start = line_start;
+            let end = line_start + content.len();
+            while end - start > columns {
+                rows.push(start..start + columns);
+                start += columns;
+            }
+            rows.push(start..end);
+            line_start += line.len() + 1;
+            continue;
+        }
         let mut start = line_start;
         let mut used = 0;
         for (offset, grapheme) in content.grapheme_indices(true) {
@@ -76,6 +88,10 @@ mod tests {
         assert_eq!(rows, vec!["e\u{301}e\u{301}", "e\u{301}"]);
         assert_eq!(wrap_rows("", 10), vec![0..0]);
         assert_eq!(wrap_rows("a\n", 10), vec![0..1, 2..2]);
+        let text = "abcdefg\nxy";
+        let rows: Vec<&str> = wrap_rows(text, 3).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(rows, vec!["abc", "def", "g", "xy"]);
+        assert_eq!(wrap_rows("abc", 3), vec![0..3]);
         // A grapheme wider than the pane still gets a row of its own.
         assert_eq!(wrap_rows("秘", 1), vec![0..3]);
     }

@@ -253,7 +253,7 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
                         entries
                             .iter()
                             .find(|e| e.key == key)
-                            .map(|e| sanitize(e.value.expose()).into_owned())
+                            .map(|e| super::text::first_line_fit(e.value.expose(), 36))
                             .unwrap_or_default()
                     };
                     lines.push(Line::styled(

@@ -267,3 +267,43 @@ fn a_text_input_deletes_a_whole_grapheme_and_draws_its_cursor_after_wide_text() 
     // The cursor bar is drawn right after 秘 (two columns wide), before x.
     assert_eq!(column_of(&terminal, "▏x"), column_of(&terminal, "/秘") + 3);
 }
+
+#[test]
+fn why_the_selected_folder_failed_is_shown_in_full_in_the_tree() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('j'));
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(tresor::app::Effect::ListFolder { node, .. }) = effects.first() else {
+        panic!("expanding lists: {effects:?}");
+    };
+    let generation = app.tree.generation;
+    update(
+        &mut app,
+        Action::FolderListed {
+            generation,
+            node: *node,
+            result: Err(tresor::vault::VaultError::Network(
+                "error sending request for url (https://vault.example.com:8200/v1/secret/\
+                 metadata/?list=true): tcp connect error: Connection refused (os error 111)"
+                    .into(),
+            )),
+        },
+    );
+    app.status = None;
+    let screen = screen_at(&app, SIZE);
+    let tree_text: String = screen
+        .lines()
+        .map(|line| {
+            line.trim_matches('"')
+                .chars()
+                .skip(1)
+                .take(38)
+                .collect::<String>()
+        })
+        .collect();
+    assert!(
+        tree_text.contains("(os error 111)"),
+        "the cause is cut off in the tree: {screen}"
+    );
+    insta::assert_snapshot!(screen);
+}

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// Columns a tree level is indented by.
 pub const INDENT: usize = 4;
@@ -112,6 +112,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines), list_area);
     }
 
+    draw_failure_of_selected(frame, inner, app, rows);
+
     if app.filter_line_shown() {
         let filter_line = Line::from(match &app.filter_input {
             // The cursor bar where the cursor is, after the display width of the text before it.
@@ -133,4 +135,42 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Rect::new(inner.x, y, inner.width, 1),
         );
     }
+}
+
+/// Why the selected folder could not be listed, in full and wrapped (its row has room for the
+/// start only): a box over the bottom rows of the list, or over the top ones when the selected
+/// row is down there.
+fn draw_failure_of_selected(frame: &mut Frame, inner: Rect, app: &App, rows: usize) {
+    let tree = &app.tree;
+    let Some(node) = tree.selected_id().and_then(|id| tree.node(id)) else {
+        return;
+    };
+    let Listing::Failed(reason) = &node.listing else {
+        return;
+    };
+    let width = inner.width as usize;
+    let list_height = rows.min(inner.height as usize);
+    if width == 0 || list_height < 4 {
+        return;
+    }
+    let text = format!("{}: {}", sanitize(&node.name), sanitize(reason));
+    let wrapped = crate::app::width::wrap_rows(&text, width);
+    let height = (wrapped.len() + 1).min(list_height / 2).max(2);
+    let mut lines = vec![Line::styled("─".repeat(width), theme::dim())];
+    lines.extend(
+        wrapped
+            .into_iter()
+            .take(height - 1)
+            .map(|row| Line::styled(text[row].to_string(), theme::error())),
+    );
+    let selected_y = tree.selected.saturating_sub(tree.offset);
+    let at_bottom = list_height - height;
+    let y = if selected_y < at_bottom { at_bottom } else { 0 };
+    if y == 0 {
+        // Over the top rows: the rule goes below the text.
+        lines.rotate_left(1);
+    }
+    let area = Rect::new(inner.x, inner.y + y as u16, inner.width, height as u16);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -307,3 +307,24 @@ fn why_the_selected_folder_failed_is_shown_in_full_in_the_tree() {
     );
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn the_form_shows_a_window_of_a_large_value_around_the_cursor() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut app = app_with((100, 40), json!({"k": "v"}));
+    press(&mut app, KeyCode::Char('e'));
+    let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    update(&mut app, Action::Key(ctrl_r));
+    press(&mut app, KeyCode::Tab);
+    // 2 000 lines, one of them 1 MB long, pasted after "v": the cursor ends on the last line.
+    let mut value: Vec<String> = (1..=2000).map(|n| format!("line {n}")).collect();
+    value[1996] = "y".repeat(1_000_000);
+    update(&mut app, Action::Paste(format!("\n{}", value.join("\n"))));
+    let screen = screen_at(&app, (100, 40));
+    assert!(screen.contains("⋯ more lines above"), "{screen}");
+    assert!(screen.contains("line 2000▏"), "{screen}");
+    assert!(!screen.contains("line 1993"), "{screen}");
+    assert!(screen.contains("line 1994"), "{screen}");
+    // The long line is cut, not wrapped over the whole dialog.
+    assert!(screen.contains("yyyy…"), "{screen}");
+}

@@ -10,8 +10,13 @@ use crate::app::secret_pane::SecretContent;
 use crate::app::write_flow::{ConfirmWrite, Conflict, PathPrompt, PromptPurpose, SecretForm};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
 
 const KEY_WIDTH: usize = 24;
+/// Lines of a revealed value the form shows around the cursor, and columns of each line: drawing
+/// the form costs what it shows, not the size of the value (all of it is a Ctrl-o away).
+const VALUE_LINES: usize = 12;
+const VALUE_COLUMNS: usize = 240;
 
 /// A value field: masked as `•••••• (N chars)`, or its text line by line with the cursor shown
 /// when focused. Returns one `Line` per text line (continuations are indented by the caller).
@@ -31,30 +36,74 @@ fn value_lines(input: &TextInput, focused: bool, revealed: bool) -> Vec<Vec<Span
         }
         return vec![spans];
     }
+    let text = input.text.as_str();
+    let cursor = if focused {
+        input.before_cursor().len()
+    } else {
+        0
+    };
+    // The cursor's line and up to half the window of lines above it, found from the cursor.
+    let mut first = text[..cursor].rfind('\n').map_or(0, |i| i + 1);
+    for _ in 0..VALUE_LINES / 2 {
+        if first == 0 {
+            break;
+        }
+        first = text[..first - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
     let mut lines = Vec::new();
-    let cursor = input.before_cursor().len();
-    let mut offset = 0; // bytes before the current line
-    let mut placed = false;
-    for line in input.text.split('\n') {
-        let len = line.len();
-        let here = focused && !placed && cursor >= offset && cursor <= offset + len;
-        if here {
-            placed = true;
-            let split = cursor - offset;
-            lines.push(vec![
-                Span::styled(sanitize(&line[..split]).into_owned(), theme::revealed()),
-                Span::styled("▏", theme::key()),
-                Span::styled(sanitize(&line[split..]).into_owned(), theme::revealed()),
-            ]);
+    if first > 0 {
+        lines.push(vec![Span::styled("⋯ more lines above", theme::dim())]);
+    }
+    let mut start = first;
+    for shown in 1.. {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        if focused && (start..=end).contains(&cursor) {
+            lines.push(cursor_line(line, cursor - start));
         } else {
             lines.push(vec![Span::styled(
-                sanitize(line).into_owned(),
+                super::text::first_line_fit(line, VALUE_COLUMNS),
                 theme::revealed(),
             )]);
         }
-        offset += len + 1;
+        if end == text.len() {
+            break;
+        }
+        if shown == VALUE_LINES {
+            lines.push(vec![Span::styled("⋯ more lines below", theme::dim())]);
+            break;
+        }
+        start = end + 1;
     }
     lines
+}
+
+/// The line the cursor is on: the columns just before and after the cursor, `…` where cut.
+fn cursor_line(line: &str, split: usize) -> Vec<Span<'static>> {
+    let (before, after) = line.split_at(split);
+    let mut from = before.len();
+    let mut used = 0;
+    for (index, grapheme) in before.grapheme_indices(true).rev() {
+        used += super::text::grapheme_width(grapheme);
+        if used > VALUE_COLUMNS / 2 {
+            break;
+        }
+        from = index;
+    }
+    let mut shown_before = if from > 0 {
+        "…".to_string()
+    } else {
+        String::new()
+    };
+    shown_before.push_str(&sanitize(&before[from..]));
+    vec![
+        Span::styled(shown_before, theme::revealed()),
+        Span::styled("▏", theme::key()),
+        Span::styled(
+            super::text::first_line_fit(after, VALUE_COLUMNS / 2),
+            theme::revealed(),
+        ),
+    ]
 }
 
 fn row_lines(form: &SecretForm, index: usize, row: &DraftRow) -> Vec<Line<'static>> {

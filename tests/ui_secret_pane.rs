@@ -328,3 +328,20 @@ fn the_form_shows_a_window_of_a_large_value_around_the_cursor() {
     // The long line is cut, not wrapped over the whole dialog.
     assert!(screen.contains("yyyy…"), "{screen}");
 }
+
+#[test]
+fn the_jump_prompt_draws_its_cursor_where_it_is() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char(':'));
+    update(
+        &mut app,
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('u'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    support::fixtures::type_text(&mut app, "秘/x");
+    press(&mut app, KeyCode::Left);
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("/▏x"), "{screen}");
+}

@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 pub fn draw(frame: &mut Frame, input: &TextInput, completions: &[String], error: Option<&str>) {
     let mut lines = vec![Line::from(vec![
         Span::styled(": ", theme::key()),
-        Span::raw(sanitize(&input.text).into_owned()),
+        Span::raw(sanitize(input.before_cursor()).into_owned()),
         Span::styled("▏", theme::dim()),
+        Span::raw(sanitize(input.after_cursor()).into_owned()),
     ])];
     if let Some(error) = error {
         lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));

@@ -221,8 +221,9 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
                 ),
                 theme::error(),
             ),
-            Span::raw(sanitize(&input.text).into_owned()),
+            Span::raw(sanitize(input.before_cursor()).into_owned()),
             Span::styled("▏", theme::key()),
+            Span::raw(sanitize(input.after_cursor()).into_owned()),
         ]));
     }
     if screen.busy {

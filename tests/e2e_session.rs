@@ -211,7 +211,7 @@ fn the_approle_browser_hands_out_a_wrapped_secret_id_that_logs_in_once_and_destr
     // A wrapped one, revealed to be handed over.
     app.keys(&["\t", "w", "\r"]);
     let screen = app.wait_for("Wrapping token for ci-runner");
-    assert!(screen.contains("ttl 300s"), "{screen}");
+    assert!(screen.contains("ttl 5m"), "{screen}");
     app.keys(&["s"]);
     let screen = app.wait_for("(shown once): s.");
     let wrapping = value_after(&screen, "(shown once):");

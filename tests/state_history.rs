@@ -100,7 +100,7 @@ fn versions_are_newest_first_and_enter_opens_one_marked_not_current() {
     assert_eq!(app.secret.tab, SecretTab::Data);
     assert_eq!(app.secret.viewing, Some(25));
     answer(&mut app, effects, &root(), &rotating_data);
-    let SecretContent::Loaded(secret) = &app.secret.content else {
+    let SecretContent::Loaded(secret) = app.secret.content() else {
         panic!("version 25 loaded");
     };
     assert_eq!(secret.version, Some(25));
@@ -347,7 +347,7 @@ fn a_limited_token_is_refused_before_asking_with_the_capability_it_lacks() {
 fn metadata_but_no_data_still_shows_versions() {
     let mut app = connected_app(SIZE);
     open_with_data_denied(&mut app, &root());
-    assert!(matches!(app.secret.content, SecretContent::Failed(_)));
+    assert!(matches!(app.secret.content(), SecretContent::Failed(_)));
     assert_eq!(app.secret.loaded_metadata().unwrap().versions.len(), 27);
 }
 
@@ -426,7 +426,7 @@ fn deleting_everything_clears_the_pane_and_relists_the_folder() {
         },
     );
     assert!(app.secret.metadata.is_none());
-    assert!(matches!(app.secret.content, SecretContent::Failed(_)));
+    assert!(matches!(app.secret.content(), SecretContent::Failed(_)));
     assert!(
         effects
             .iter()

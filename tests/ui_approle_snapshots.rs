@@ -90,6 +90,7 @@ fn browser_app() -> App {
             role: "ci-runner".into(),
             settings: Ok(vec![
                 setting("bind_secret_id", "true"),
+                setting("secret_id_ttl", "0"),
                 setting("token_max_ttl", "14400"),
                 setting("token_policies", "app-readonly"),
                 setting("token_ttl", "3600"),
@@ -212,7 +213,7 @@ fn a_wrapped_secret_id_asks_for_its_ttl() {
     );
     let text = screen(&app);
     assert!(text.contains("Wrapping token for ci-runner"), "{text}");
-    assert!(text.contains("ttl 120s"));
+    assert!(text.contains("ttl 2m"), "{text}");
     assert!(!text.contains("s.wrapping-token-value"));
 }
 

@@ -348,6 +348,6 @@ fn conflict_view_shows_their_change_and_mine() {
     insta::assert_snapshot!(terminal.backend());
     let text = screen(&terminal);
     assert!(text.contains("Nothing was overwritten"));
-    assert!(text.contains("both: yours wins"));
+    assert!(text.contains("changed on both sides: if you re-apply, yours wins for this key"));
     assert!(text.contains("Their version 28"));
 }

@@ -285,7 +285,7 @@ pub fn open_version(app: &mut App, version: u64) -> Vec<Effect> {
         Some(version)
     };
     let request = app.next_request_id();
-    app.secret.content = SecretContent::Loading;
+    app.secret.set_content(SecretContent::Loading);
     app.secret.request = Some(request);
     app.secret.selected = 0;
     app.secret.detail_scroll = 0;
@@ -406,10 +406,10 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
             Confirm {
                 title: "Delete every version".into(),
                 lines: vec![
-                    format!(
-                        "Delete all {} versions and the metadata of {path}?",
-                        metadata.versions.len()
-                    ),
+                    match metadata.versions.len() {
+                        1 => format!("Delete the only version and the metadata of {path}?"),
+                        n => format!("Delete all {n} versions and the metadata of {path}?"),
+                    },
                     "This cannot be undone: the history and custom metadata go too.".into(),
                 ],
                 typed: Some(TextInput::default()),
@@ -666,8 +666,9 @@ pub fn operation_done(
                 app.secret.diff = None;
                 app.secret.viewing = None;
                 app.secret.tab = SecretTab::Data;
-                app.secret.content =
-                    SecretContent::Failed(format!("{path} was deleted with all its versions."));
+                app.secret.set_content(SecretContent::Failed(format!(
+                    "{path} was deleted with all its versions."
+                )));
                 return super::update::reload_parent_folder(app, &location);
             }
             reload_open_secret(app)
@@ -697,7 +698,7 @@ pub fn reload_open_secret(app: &mut App) -> Vec<Effect> {
     };
     let request = app.next_request_id();
     app.secret.request = Some(request);
-    app.secret.content = SecretContent::Loading;
+    app.secret.set_content(SecretContent::Loading);
     let mut effects = vec![Effect::ReadSecret {
         request,
         location: location.clone(),

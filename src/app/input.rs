@@ -2,12 +2,14 @@
 //! hold secret values, so the text is wiped on drop and never printed by `Debug`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_segmentation::UnicodeSegmentation;
 use zeroize::{Zeroize, Zeroizing};
 
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct TextInput {
     pub text: String,
-    /// Cursor position in chars.
+    /// Cursor position: a byte offset into `text`, always between two graphemes (moving and
+    /// deleting go by grapheme, so `e` + U+0301 is one step and one Backspace).
     pub cursor: usize,
 }
 
@@ -30,8 +32,46 @@ impl TextInput {
     pub fn with_text(text: &str) -> Self {
         Self {
             text: text.to_string(),
-            cursor: text.chars().count(),
+            cursor: text.len(),
         }
+    }
+
+    /// The text left of the cursor (drawn before the cursor bar; its display width is the
+    /// cursor's column).
+    pub fn before_cursor(&self) -> &str {
+        &self.text[..self.at()]
+    }
+
+    /// The text right of the cursor.
+    pub fn after_cursor(&self) -> &str {
+        &self.text[self.at()..]
+    }
+
+    /// The cursor, kept inside the text and on a char boundary even if `text` was replaced.
+    fn at(&self) -> usize {
+        let mut at = self.cursor.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    /// Where the grapheme before the cursor starts.
+    fn previous_boundary(&self) -> usize {
+        let at = self.at();
+        self.text[..at]
+            .grapheme_indices(true)
+            .next_back()
+            .map_or(0, |(i, _)| i)
+    }
+
+    /// Where the grapheme after the cursor ends.
+    fn next_boundary(&self) -> usize {
+        let at = self.at();
+        self.text[at..]
+            .graphemes(true)
+            .next()
+            .map_or(at, |g| at + g.len())
     }
 
     /// Makes room for `extra` more bytes. When the buffer must grow, the text moves to a new one
@@ -47,21 +87,30 @@ impl TextInput {
         old.zeroize();
     }
 
-    fn byte_index(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map(|(i, _)| i)
-            .unwrap_or(self.text.len())
+    /// Inserts at the cursor and puts the cursor after the insertion; a combining mark typed after
+    /// a letter joins it (the cursor never lands inside the grapheme they form).
+    fn insert_at_cursor(&mut self, clean: &str) {
+        if clean.is_empty() {
+            return;
+        }
+        let at = self.at();
+        self.reserve_wiped(clean.len());
+        self.text.insert_str(at, clean);
+        let end = at + clean.len();
+        // The end of the grapheme the insertion ends in (itself, unless it merged with what
+        // follows, as `e` typed before a combining accent does).
+        self.cursor = self
+            .text
+            .grapheme_indices(true)
+            .map(|(i, g)| i + g.len())
+            .find(|&grapheme_end| grapheme_end >= end)
+            .unwrap_or(end);
     }
 
     pub fn insert_str(&mut self, text: &str) {
         let clean: Zeroizing<String> =
             Zeroizing::new(text.chars().filter(|c| !c.is_control()).collect());
-        let at = self.byte_index(self.cursor);
-        self.reserve_wiped(clean.len());
-        self.text.insert_str(at, &clean);
-        self.cursor += clean.chars().count();
+        self.insert_at_cursor(&clean);
     }
 
     /// Inserts pasted text keeping line breaks and tabs (multi-line values); other control
@@ -74,10 +123,7 @@ impl TextInput {
                 .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
                 .collect(),
         );
-        let at = self.byte_index(self.cursor);
-        self.reserve_wiped(clean.len());
-        self.text.insert_str(at, &clean);
-        self.cursor += clean.chars().count();
+        self.insert_at_cursor(&clean);
     }
 
     /// Applies an editing key; returns false for keys it does not handle (Enter, Esc, Tab ...).
@@ -85,47 +131,40 @@ impl TextInput {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Char('u') if ctrl => {
-                let at = self.byte_index(self.cursor);
+                let at = self.at();
                 self.text.replace_range(..at, "");
                 self.cursor = 0;
             }
             KeyCode::Char('w') if ctrl => {
-                let before: Zeroizing<Vec<char>> =
-                    Zeroizing::new(self.text.chars().take(self.cursor).collect());
-                let mut start = before.len();
-                while start > 0 && before[start - 1] == '/' {
-                    start -= 1;
-                }
-                while start > 0 && before[start - 1] != '/' {
-                    start -= 1;
-                }
-                let (from, to) = (self.byte_index(start), self.byte_index(self.cursor));
-                self.text.replace_range(from..to, "");
+                let before = self.before_cursor();
+                let trimmed = before.trim_end_matches('/');
+                let start = trimmed.rfind('/').map_or(0, |i| i + 1);
+                let to = self.at();
+                self.text.replace_range(start..to, "");
                 self.cursor = start;
             }
             KeyCode::Char('a') if ctrl => self.cursor = 0,
-            KeyCode::Char('e') if ctrl => self.cursor = self.text.chars().count(),
+            KeyCode::Char('e') if ctrl => self.cursor = self.text.len(),
             KeyCode::Char(c) if !ctrl => {
-                let at = self.byte_index(self.cursor);
-                self.reserve_wiped(c.len_utf8());
-                self.text.insert(at, c);
-                self.cursor += 1;
+                let mut buffer = [0u8; 4];
+                let typed: &str = c.encode_utf8(&mut buffer);
+                self.insert_at_cursor(typed);
+                buffer.zeroize();
             }
-            KeyCode::Backspace if self.cursor > 0 => {
-                let at = self.byte_index(self.cursor - 1);
-                self.text.remove(at);
-                self.cursor -= 1;
+            KeyCode::Backspace => {
+                let (from, to) = (self.previous_boundary(), self.at());
+                self.text.replace_range(from..to, "");
+                self.cursor = from;
             }
-            KeyCode::Backspace => {}
-            KeyCode::Delete if self.cursor < self.text.chars().count() => {
-                let at = self.byte_index(self.cursor);
-                self.text.remove(at);
+            KeyCode::Delete => {
+                let (from, to) = (self.at(), self.next_boundary());
+                self.text.replace_range(from..to, "");
+                self.cursor = from;
             }
-            KeyCode::Delete => {}
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.text.chars().count()),
+            KeyCode::Left => self.cursor = self.previous_boundary(),
+            KeyCode::Right => self.cursor = self.next_boundary(),
             KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = self.text.chars().count(),
+            KeyCode::End => self.cursor = self.text.len(),
             _ => return false,
         }
         true
@@ -151,6 +190,43 @@ mod tests {
         assert_eq!(input.text, "s/");
         input.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(input.text, "/");
+    }
+
+    #[test]
+    fn moves_and_deletes_by_grapheme() {
+        // "e" + combining acute is one grapheme: one Left, one Backspace.
+        let mut input = TextInput::with_text("ae\u{301}");
+        press(&mut input, KeyCode::Backspace);
+        assert_eq!(input.text, "a");
+        let mut input = TextInput::with_text("ae\u{301}b");
+        press(&mut input, KeyCode::Left);
+        press(&mut input, KeyCode::Left);
+        assert_eq!(input.before_cursor(), "a");
+        press(&mut input, KeyCode::Delete);
+        assert_eq!(input.text, "ab");
+        // Emoji with a modifier and a flag are one step each.
+        let mut input = TextInput::with_text("👍🏽🇯🇵x");
+        press(&mut input, KeyCode::Home);
+        press(&mut input, KeyCode::Right);
+        assert_eq!(input.before_cursor(), "👍🏽");
+        press(&mut input, KeyCode::Right);
+        assert_eq!(input.after_cursor(), "x");
+        press(&mut input, KeyCode::Backspace);
+        assert_eq!(input.text, "👍🏽x");
+        // Typing a combining mark joins the letter before; typing a letter in front of a mark
+        // leaves the cursor after the grapheme they form, never inside it.
+        let mut input = TextInput::with_text("e");
+        press(&mut input, KeyCode::Char('\u{301}'));
+        assert_eq!(input.before_cursor(), "e\u{301}");
+        let mut input = TextInput::with_text("\u{301}");
+        press(&mut input, KeyCode::Home);
+        press(&mut input, KeyCode::Char('e'));
+        assert_eq!(input.before_cursor(), "e\u{301}");
+        assert_eq!(input.after_cursor(), "");
+        // The cursor column is the display width of the text before it.
+        let mut input = TextInput::with_text("秘密");
+        press(&mut input, KeyCode::Left);
+        assert_eq!(crate::app::width::width(input.before_cursor()), 2);
     }
 
     #[test]

@@ -214,7 +214,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "/",
         command: Command::Filter,
         section: Section::Navigate,
-        help: "filter the loaded tree as you type (Enter keeps it, Esc clears it)",
+        help: "filter as you type (Enter keeps it, Esc clears it): the loaded tree, or the open secret's keys when the secret pane has focus",
         hint: Some("filter"),
     },
     Binding {

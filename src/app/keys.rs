@@ -6,7 +6,6 @@ use super::history::{self, OperationKind};
 use super::input::TextInput;
 use super::jump::{common_prefix, jump_to, refresh_completions};
 use super::keymap::{self, Command};
-use super::layout;
 use super::metadata_form;
 use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal};
@@ -24,6 +23,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     if app.modal.is_some() {
         return on_modal_key(app, key);
+    }
+    if app.secret.key_filter_input.is_some() {
+        app.secret.on_key_filter_key(&key);
+        return Vec::new();
     }
     if let Some(input) = &app.filter_input {
         // `//`: a second slash on an empty filter opens the global finder.
@@ -72,6 +75,14 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 Focus::Tree => close_selected(app),
                 Focus::Secret => app.focus = Focus::Tree,
             }
+            Vec::new()
+        }
+        Command::Filter
+            if app.focus == Focus::Secret
+                && app.secret.tab == SecretTab::Data
+                && app.secret.entry_count() > 0 =>
+        {
+            app.secret.key_filter_input = Some(TextInput::with_text(&app.secret.key_filter));
             Vec::new()
         }
         Command::Filter => {
@@ -174,7 +185,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if super::connectivity::reads_in_flight(app) {
                 return super::connectivity::cancel_reads(app);
             }
-            if !app.tree.filter.is_empty() {
+            if app.focus == Focus::Secret && !app.secret.key_filter.is_empty() {
+                app.secret.set_key_filter(String::new());
+            } else if !app.tree.filter.is_empty() {
                 app.tree.set_filter(String::new());
             } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
                 let current = app.secret.loaded_metadata().map(|m| m.current_version);
@@ -223,12 +236,10 @@ pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
         }
         Focus::Secret => match command {
             Command::PageUp | Command::PageDown => {
-                let page = layout::secret_areas(app.areas().secret, app.secret.entry_count())
-                    .detail
-                    .height
-                    .max(1) as i32;
+                let (_, height) = app.detail_size();
+                let page = height.saturating_sub(2).max(1) as i32;
                 let sign = if command == Command::PageUp { -1 } else { 1 };
-                app.secret.scroll_detail(sign * page);
+                app.scroll_detail(sign * page);
             }
             _ => match app.secret.tab {
                 SecretTab::Data => app.secret.move_selection(delta),

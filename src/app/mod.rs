@@ -23,6 +23,7 @@ pub mod session;
 pub mod state;
 pub mod tree;
 pub mod update;
+pub mod width;
 pub mod write_flow;
 
 pub use action::{Action, Effect, LoginOutcome, RequestId};

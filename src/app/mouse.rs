@@ -88,10 +88,8 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                 }
                 if mouse.row > parts.table.y && mouse.row < parts.table.y + parts.table.height {
                     let row = (mouse.row - parts.table.y - 1) as usize;
-                    if row < app.secret.entry_count() {
-                        app.secret.selected = row;
-                        app.secret.detail_scroll = 0;
-                    }
+                    let rows = (parts.table.height as usize).saturating_sub(1).max(1);
+                    app.secret.select_table_row(row, rows);
                 }
             }
             Vec::new()
@@ -109,7 +107,7 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                         app.secret.metadata_scroll =
                             (app.secret.metadata_scroll as isize + delta).clamp(0, 200) as u16;
                     }
-                    SecretTab::Data | SecretTab::Diff => app.secret.scroll_detail(delta as i32),
+                    SecretTab::Data | SecretTab::Diff => app.scroll_detail(delta as i32),
                 }
             } else if inside(areas.tree) {
                 app.tree.move_selection(delta);

@@ -2,10 +2,13 @@
 //! for KV v2 its tabs: version history, metadata and a diff of two versions.
 
 use super::action::RequestId;
+use super::input::TextInput;
 use super::state::Loadable;
 use super::tree::Location;
 use crate::vault::{KvSecret, SecretEngine, SecretMetadata};
+use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SecretTab {
@@ -59,14 +62,38 @@ pub enum SecretContent {
     Failed(String),
 }
 
+/// The screen rows of the selected value, prepared once when the value, the reveal state or the
+/// pane width changes, so that drawing a frame costs what the screen shows, not what the value
+/// holds. Byte ranges into the value, never a copy of it.
+#[derive(Debug, Clone, Default)]
+pub struct DetailRows {
+    key: Option<DetailKey>,
+    rows: Vec<Range<usize>>,
+    /// How many times rows were prepared (a frame must not prepare them again).
+    pub prepared: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DetailKey {
+    generation: u64,
+    selected: usize,
+    width: u16,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SecretPane {
     pub location: Option<Location>,
-    pub content: SecretContent,
+    /// Private so that every change goes through `set_content`, which the prepared rows follow.
+    content: SecretContent,
+    /// Bumped by every `set_content`.
+    generation: u64,
+    /// Display width of the widest key, measured once per content.
+    key_columns: usize,
+    pub detail_rows: DetailRows,
     /// Values are masked unless this is set; masking is decided when drawing, the data is untouched.
     pub revealed: bool,
     pub selected: usize,
-    pub detail_scroll: u16,
+    pub detail_scroll: usize,
     /// The request whose answer this pane waits for; other answers are stale and dropped.
     pub request: Option<RequestId>,
     pub tab: SecretTab,
@@ -82,6 +109,10 @@ pub struct SecretPane {
     pub diff: Option<DiffView>,
     /// First line shown in the Metadata tab (it can hold 64 custom keys).
     pub metadata_scroll: u16,
+    /// Only keys containing this (case-insensitive) are listed in the Data tab.
+    pub key_filter: String,
+    /// Set while the key filter is being typed (`/` with the secret pane focused).
+    pub key_filter_input: Option<TextInput>,
 }
 
 impl SecretPane {
@@ -96,6 +127,8 @@ impl SecretPane {
             self.marked.clear();
             self.diff = None;
             self.metadata = None;
+            self.key_filter.clear();
+            self.key_filter_input = None;
         }
         if !matches!(
             location.mount.engine,
@@ -105,8 +138,63 @@ impl SecretPane {
             self.metadata = None;
         }
         self.location = Some(location);
-        self.content = SecretContent::Loading;
+        self.set_content(SecretContent::Loading);
         self.request = Some(request);
+    }
+
+    pub fn content(&self) -> &SecretContent {
+        &self.content
+    }
+
+    pub fn set_content(&mut self, content: SecretContent) {
+        self.key_columns = match &content {
+            SecretContent::Loaded(secret) => secret
+                .entries
+                .iter()
+                .map(|e| super::width::width(&e.key))
+                .max()
+                .unwrap_or(0),
+            _ => 0,
+        };
+        self.content = content;
+        self.generation += 1;
+    }
+
+    /// Display width of the widest key of the loaded secret.
+    pub fn key_columns(&self) -> usize {
+        self.key_columns
+    }
+
+    fn detail_key(&self, width: u16) -> DetailKey {
+        DetailKey {
+            generation: self.generation,
+            selected: self.selected,
+            width,
+        }
+    }
+
+    /// Prepares the rows of the selected value for a pane `width` columns wide, unless they are
+    /// ready already; masked values have no rows to prepare.
+    pub fn prepare_detail(&mut self, width: u16) {
+        if !self.revealed || self.tab != SecretTab::Data {
+            return;
+        }
+        let key = self.detail_key(width);
+        if self.detail_rows.key == Some(key) {
+            return;
+        }
+        let rows = match self.selected_entry() {
+            Some(entry) => super::width::wrap_rows(entry.shown(), width as usize),
+            None => Vec::new(),
+        };
+        self.detail_rows.rows = rows;
+        self.detail_rows.key = Some(key);
+        self.detail_rows.prepared += 1;
+    }
+
+    /// The prepared rows of the selected value if they are for this state and `width`.
+    pub fn prepared_rows(&self, width: u16) -> Option<&[Range<usize>]> {
+        (self.detail_rows.key == Some(self.detail_key(width))).then_some(&self.detail_rows.rows[..])
     }
 
     pub fn is_versioned(&self) -> bool {
@@ -176,24 +264,133 @@ impl SecretPane {
         }
     }
 
-    pub fn move_selection(&mut self, delta: isize) {
-        let count = self.entry_count();
-        if count == 0 {
-            return;
-        }
-        let next = self.selected.saturating_add_signed(delta).min(count - 1);
-        if next != self.selected {
-            self.selected = next;
+    /// Indices of the entries the Data tab lists: those whose key contains the key filter
+    /// (case-insensitive), every entry without one.
+    pub fn listed_entries(&self) -> Vec<usize> {
+        let SecretContent::Loaded(secret) = &self.content else {
+            return Vec::new();
+        };
+        let needle = self.key_filter.to_lowercase();
+        secret
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| needle.is_empty() || entry.key.to_lowercase().contains(&needle))
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    /// Where the selected entry is among the listed ones (the first when it is filtered out).
+    pub fn listed_position(&self, listed: &[usize]) -> usize {
+        listed
+            .iter()
+            .position(|&index| index == self.selected)
+            .unwrap_or(0)
+    }
+
+    fn select(&mut self, index: usize) {
+        if index != self.selected {
+            self.selected = index;
             self.detail_scroll = 0;
         }
     }
 
+    /// Moves the selection among the listed entries.
+    pub fn move_selection(&mut self, delta: isize) {
+        let listed = self.listed_entries();
+        if listed.is_empty() {
+            return;
+        }
+        let position = self
+            .listed_position(&listed)
+            .saturating_add_signed(delta)
+            .min(listed.len() - 1);
+        self.select(listed[position]);
+    }
+
+    /// Selects the entry on row `row` of a table showing `rows` entries (scrolled as drawn).
+    pub fn select_table_row(&mut self, row: usize, rows: usize) {
+        let listed = self.listed_entries();
+        let first = self
+            .listed_position(&listed)
+            .saturating_sub(rows.saturating_sub(1));
+        if let Some(&index) = listed.get(first + row) {
+            self.select(index);
+        }
+    }
+
+    /// Sets the key filter and keeps the selection on a listed entry.
+    pub fn set_key_filter(&mut self, filter: String) {
+        self.key_filter = filter;
+        let listed = self.listed_entries();
+        if !listed.contains(&self.selected)
+            && let Some(&first) = listed.first()
+        {
+            self.select(first);
+        }
+    }
+
+    /// A key while the key filter is typed: Enter keeps the filter, Esc clears it, ↑/↓ move.
+    pub fn on_key_filter_key(&mut self, key: &KeyEvent) {
+        let Some(input) = &mut self.key_filter_input else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.key_filter_input = None;
+                self.set_key_filter(String::new());
+            }
+            KeyCode::Enter => self.key_filter_input = None,
+            KeyCode::Up => self.move_selection(-1),
+            KeyCode::Down => self.move_selection(1),
+            _ => {
+                if input.handle_key(key) {
+                    let filter = input.text.clone();
+                    self.set_key_filter(filter);
+                }
+            }
+        }
+    }
+
+    /// Scrolls the revealed value by `delta` rows in a detail view of `width` × `height` (its
+    /// header line included), never past the row that puts the value's end at the bottom: a
+    /// value that fits does not move.
+    pub fn scroll_detail(&mut self, delta: i32, width: u16, height: u16) {
+        if !self.revealed {
+            return;
+        }
+        self.prepare_detail(width);
+        let total = self.detail_rows.rows.len();
+        let last_first = total.saturating_sub(detail_body_rows(height, total));
+        self.detail_scroll = self
+            .detail_scroll
+            .saturating_add_signed(delta as isize)
+            .min(last_first);
+    }
+}
+
+/// Rows of value a detail view `height` rows high shows: minus its header line, and minus the
+/// position line ("lines 41-80 of 2000") when the value does not fit.
+pub fn detail_body_rows(height: u16, total_rows: usize) -> usize {
+    let body = (height as usize).saturating_sub(1);
+    if total_rows > body {
+        body.saturating_sub(1).max(1)
+    } else {
+        body
+    }
+}
+
+impl super::App {
+    /// Width and height of the Data tab's detail view (the selected value) on this screen.
+    pub fn detail_size(&self) -> (u16, u16) {
+        let detail =
+            super::layout::secret_areas(self.areas().secret, self.secret.entry_count()).detail;
+        (detail.width, detail.height)
+    }
+
+    /// Scrolls the selected value by `delta` rows.
     pub fn scroll_detail(&mut self, delta: i32) {
-        let lines = self
-            .selected_entry()
-            .map(|e| e.shown().lines().count())
-            .unwrap_or(0) as i32;
-        let next = (self.detail_scroll as i32 + delta).clamp(0, (lines - 1).max(0));
-        self.detail_scroll = next as u16;
+        let (width, height) = self.detail_size();
+        self.secret.scroll_detail(delta, width, height);
     }
 }

@@ -21,6 +21,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let sign = connectivity::sign_of(&action);
     let mut effects = apply(app, action);
     effects.extend(connectivity::follow(app, sign));
+    // The selected value's rows, for the frame drawn next (only when something they depend on
+    // changed).
+    let (width, _) = app.detail_size();
+    app.secret.prepare_detail(width);
     effects
 }
 
@@ -96,7 +100,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             app.secret.request = None;
-            app.secret.content = match result {
+            let content = match result {
                 Ok(secret) => {
                     app.secret.selected = app
                         .secret
@@ -111,6 +115,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     SecretContent::Failed(error.to_string())
                 }
             };
+            app.secret.set_content(content);
             write_flow::resume_pending_edit(app)
         }
         Action::MetadataLoaded { request, result } => {
@@ -318,6 +323,10 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         }
         input.insert_str(text.trim());
         refresh_completions(app);
+    } else if let Some(input) = &mut app.secret.key_filter_input {
+        input.insert_str(text);
+        let filter = input.text.clone();
+        app.secret.set_key_filter(filter);
     } else if let Some(input) = &mut app.filter_input {
         input.insert_str(text);
         let filter = input.text.clone();

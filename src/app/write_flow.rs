@@ -160,7 +160,7 @@ fn draft_of_open_secret(app: &mut App) -> Option<Draft> {
         );
         return None;
     }
-    match &app.secret.content {
+    match app.secret.content() {
         SecretContent::Loaded(secret) => Some(Draft::edit(location, secret)),
         SecretContent::Failed(_) => {
             let caps = capabilities(app);
@@ -242,7 +242,7 @@ pub fn resume_pending_edit(app: &mut App) -> Vec<Effect> {
         app.pending_edit = None;
         return Vec::new();
     }
-    let settled = match &app.secret.content {
+    let settled = match app.secret.content() {
         SecretContent::Loaded(_) => true,
         // A failed read may still be a write-only token: wait for its capabilities.
         SecretContent::Failed(_) => {

@@ -84,12 +84,15 @@ fn detail_lines(app: &App, browser: &AppRoleBrowser) -> Vec<Line<'static>> {
     match &detail.settings {
         Loadable::Ready(settings) => {
             for setting in settings {
-                if setting.value.is_empty() || setting.value == "0" {
+                let Some(value) = setting_text(&setting.name, &setting.value) else {
                     continue;
-                }
+                };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {:<24}", sanitize(&setting.name)), theme::dim()),
-                    Span::raw(sanitize(&setting.value).into_owned()),
+                    Span::styled(
+                        format!("  {}", super::text::pad(&setting.name, 24)),
+                        theme::dim(),
+                    ),
+                    Span::raw(sanitize(&value).into_owned()),
                 ]));
             }
         }
@@ -144,6 +147,23 @@ fn detail_lines(app: &App, browser: &AppRoleBrowser) -> Vec<Line<'static>> {
     lines
 }
 
+/// A role setting as shown, `None` for one left out: durations (`*_ttl`, `*period`) read `1h`,
+/// `30m`; a zero that means "no limit" says so; other unset or zero settings are left out.
+fn setting_text(name: &str, value: &str) -> Option<String> {
+    match (name, value) {
+        ("secret_id_ttl", "0") => return Some("0 (never expires)".into()),
+        ("secret_id_num_uses", "0") => return Some("0 (unlimited uses)".into()),
+        (_, "" | "0") => return None,
+        _ => {}
+    }
+    if (name.ends_with("_ttl") || name.ends_with("period"))
+        && let Ok(seconds) = value.parse::<u64>()
+    {
+        return Some(super::time::duration(seconds));
+    }
+    Some(value.to_string())
+}
+
 /// `2026-11-23T05:40:33.123Z` as `2026-11-23 05:40`.
 fn short_time(text: &str) -> String {
     let trimmed: String = text.chars().take(16).collect();
@@ -163,8 +183,8 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
         } else {
             Span::styled(
                 format!(
-                    "•••••• ({} chars)",
-                    generated.secret.expose().chars().count()
+                    "•••••• ({})",
+                    super::text::count(generated.secret.expose().chars().count(), "char", "chars")
                 ),
                 theme::masked(),
             )
@@ -181,7 +201,7 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
             facts.push(format!("accessor {accessor}"));
         }
         if generated.ttl > 0 {
-            facts.push(format!("ttl {}s", generated.ttl));
+            facts.push(format!("ttl {}", super::time::duration(generated.ttl)));
         }
         if generated.wrapped {
             facts.push("works once: L, AppRole, wrapped secret-id".into());

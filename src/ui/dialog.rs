@@ -12,18 +12,19 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// A text field: the text with a cursor bar where the cursor is, when focused.
 pub(super) fn input_spans(input: &TextInput, focused: bool) -> Vec<Span<'static>> {
-    let text = sanitize(&input.text).into_owned();
     if !focused {
-        return vec![Span::raw(text)];
+        return vec![Span::raw(sanitize(&input.text).into_owned())];
     }
-    let split: usize = text
-        .char_indices()
-        .nth(input.cursor)
-        .map_or(text.len(), |(i, _)| i);
     vec![
-        Span::styled(text[..split].to_string(), theme::revealed()),
+        Span::styled(
+            sanitize(input.before_cursor()).into_owned(),
+            theme::revealed(),
+        ),
         Span::styled("▏", theme::key()),
-        Span::styled(text[split..].to_string(), theme::revealed()),
+        Span::styled(
+            sanitize(input.after_cursor()).into_owned(),
+            theme::revealed(),
+        ),
     ]
 }
 
@@ -71,7 +72,7 @@ fn wrapped_rows(line: &Line, width: usize) -> usize {
     let mut rows = 1;
     let mut used = 0;
     for word in text.split(' ') {
-        let len = word.chars().count();
+        let len = super::text::width(word);
         let needed = if used == 0 { len } else { used + 1 + len };
         if needed <= width {
             used = needed;

@@ -4,6 +4,7 @@
 use super::{spinner, text, theme};
 use crate::app::App;
 use crate::app::diff::{Change, diff_entries, summarize};
+use crate::app::keymap::{self, Command};
 use crate::app::secret_pane::SecretContent;
 use crate::vault::{KvSecret, SecretEntry, VersionState};
 use ratatui::Frame;
@@ -36,7 +37,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             format!("version {} → version {}", diff.old, diff.new),
             theme::title(),
         ),
-        Span::styled("   < older · > newer · s reveals", theme::dim()),
+        Span::styled(
+            format!(
+                "   {} older · {} newer · {} {}",
+                keymap::short_key(Command::OlderPair),
+                keymap::short_key(Command::NewerPair),
+                keymap::short_key(Command::Reveal),
+                if pane.revealed { "masks" } else { "reveals" }
+            ),
+            theme::dim(),
+        ),
     ])];
     let (old, new) = match (&diff.old_content, &diff.new_content) {
         (SecretContent::Loaded(old), SecretContent::Loaded(new)) => (old, new),
@@ -75,7 +85,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     ));
     let key_width = rows
         .iter()
-        .map(|r| text::sanitize(r.key).chars().count())
+        .map(|r| text::width(r.key))
         .max()
         .unwrap_or(3)
         .clamp(3, (area.width as usize / 3).max(3));
@@ -83,8 +93,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     let old_label = format!("v{}", diff.old);
     lines.push(Line::styled(
         format!(
-            "  {:<key_width$}  {old_label:<value_width$}   v{}",
-            "KEY", diff.new
+            "  {}  {}   v{}",
+            text::pad("KEY", key_width),
+            text::pad(&old_label, value_width),
+            diff.new
         ),
         theme::dim(),
     ));
@@ -101,10 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         let mut line = Line::from(vec![
             Span::styled(format!("{} ", row.change.marker()), style),
             Span::styled(
-                format!(
-                    "{:<key_width$}  ",
-                    super::secret::truncate(&text::sanitize(row.key), key_width)
-                ),
+                format!("{}  ", text::pad(row.key, key_width)),
                 if row.change == Change::Same {
                     theme::dim()
                 } else {
@@ -161,10 +170,10 @@ fn value_span(
         };
         return Span::styled(format!("{:<width$}", theme::MASK), style);
     }
-    let first_line = entry.value.expose().lines().next().unwrap_or("");
-    let mut shown = super::secret::truncate(&text::sanitize(first_line), width);
-    if entry.value.expose().contains('\n') && shown.chars().count() < width {
-        shown.push('…');
-    }
-    Span::styled(format!("{shown:<width$}"), theme::revealed())
+    let mut shown = text::first_line_fit(entry.value.expose(), width);
+    shown.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(text::width(&shown)),
+    ));
+    Span::styled(shown, theme::revealed())
 }

@@ -17,11 +17,14 @@ fn progress_line(app: &App) -> Line<'static> {
     let folders = if matches!(cache.state, CrawlState::Done { scanned: true }) {
         String::new()
     } else {
-        format!(" · {} folders listed", cache.folders)
+        format!(
+            " · {} listed",
+            super::text::count(cache.folders, "folder", "folders")
+        )
     };
     let counts = format!(
-        "{} paths{folders}{}",
-        cache.paths.len(),
+        "{}{folders}{}",
+        super::text::count(cache.paths.len(), "path", "paths"),
         if cache.skipped > 0 {
             format!(" · {} skipped (permission denied)", cache.skipped)
         } else {

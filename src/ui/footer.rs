@@ -7,7 +7,7 @@ use crate::app::{App, Focus, Modal, StatusKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 
 /// Commands whose hints make sense in the current context, in footer order.
 pub fn hint_commands(app: &App) -> Vec<Command> {
@@ -94,10 +94,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             StatusKind::Warning => theme::warning(),
             StatusKind::Error => theme::error(),
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {}", sanitize(&status.text)), style)),
-            area,
-        );
+        // A message wider than the screen grows upwards over the panes (at most a third of the
+        // screen), wrapped, so its cause is not cut off at the edge.
+        let text = format!(" {}", sanitize(&status.text));
+        let rows = crate::app::width::wrap_rows(&text, area.width.max(1) as usize);
+        let height = (rows.len() as u16).clamp(1, (frame.area().height / 3).max(1));
+        let top = (area.y + area.height).saturating_sub(height);
+        let area = Rect::new(area.x, top, area.width, area.y + area.height - top);
+        let lines: Vec<Line> = rows
+            .into_iter()
+            .map(|row| Line::styled(text[row].to_string(), style))
+            .collect();
+        frame.render_widget(Clear, area);
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
     let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
@@ -200,9 +209,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .into_iter()
             .filter_map(|command| {
                 let binding = keymap::binding(command);
-                binding
-                    .hint
-                    .map(|hint| (keymap::short_key(command).to_string(), hint))
+                // A toggle says what pressing it does now.
+                let hint = match command {
+                    Command::Reveal if app.secret.revealed => Some("mask"),
+                    _ => binding.hint,
+                };
+                hint.map(|hint| (keymap::short_key(command).to_string(), hint))
             })
             .collect(),
     };

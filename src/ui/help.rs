@@ -22,7 +22,7 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
     let label_width = Section::ALL
         .iter()
         .flat_map(|s| section_rows(*s))
-        .map(|(label, _)| label.chars().count())
+        .map(|(label, _)| super::text::width(label))
         .max()
         .unwrap_or(8);
     let indent = label_width + 4;
@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
     let widest = Section::ALL
         .iter()
         .flat_map(|s| section_rows(*s))
-        .map(|(_, help)| indent + help.chars().count())
+        .map(|(_, help)| indent + super::text::width(help))
         .max()
         .unwrap_or(40);
     let inner_width = widest.min(usize::from(frame.area().width.saturating_sub(2)));
@@ -86,7 +86,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        let needed =
+            super::text::width(&line) + usize::from(!line.is_empty()) + super::text::width(word);
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }

@@ -12,15 +12,18 @@ pub fn draw(
     error: Option<&str>,
     prefilled: bool,
 ) {
-    let text = sanitize(&input.text).into_owned();
     let mut lines = vec![Line::from(vec![
         Span::styled(": ", theme::key()),
         if prefilled {
-            Span::styled(text, theme::selected(true))
+            Span::styled(
+                sanitize(input.before_cursor()).into_owned(),
+                theme::selected(true),
+            )
         } else {
-            Span::raw(text)
+            Span::raw(sanitize(input.before_cursor()).into_owned())
         },
         Span::styled("▏", theme::dim()),
+        Span::raw(sanitize(input.after_cursor()).into_owned()),
     ])];
     if prefilled {
         lines.push(Line::styled(

@@ -73,23 +73,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let key_width = metadata
             .custom_metadata
             .keys()
-            .map(|k| text::sanitize(k).chars().count())
+            .map(|k| text::width(k))
             .max()
             .unwrap_or(3)
             .clamp(3, (area.width as usize / 2).max(3));
         lines.push(Line::styled(
-            format!("  {:<key_width$}  VALUE", "KEY"),
+            format!("  {}  VALUE", text::pad("KEY", key_width)),
             theme::dim(),
         ));
         for (key, value) in &metadata.custom_metadata {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!(
-                        "  {:<key_width$}  ",
-                        super::secret::truncate(&text::sanitize(key), key_width)
-                    ),
-                    theme::key(),
-                ),
+                Span::styled(format!("  {}  ", text::pad(key, key_width)), theme::key()),
                 Span::raw(text::sanitize(value).into_owned()),
             ]));
         }

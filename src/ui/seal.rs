@@ -128,8 +128,10 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
             lines.push(row(
                 "seal",
                 format!(
-                    "{} · threshold {} of {} shares",
-                    status.seal_type, status.threshold, status.shares
+                    "{} · threshold {} of {}",
+                    status.seal_type,
+                    status.threshold,
+                    super::text::count(status.shares as usize, "share", "shares")
                 ),
             ));
             if status.sealed {
@@ -219,8 +221,9 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
                 ),
                 theme::error(),
             ),
-            Span::raw(sanitize(&input.text).into_owned()),
+            Span::raw(sanitize(input.before_cursor()).into_owned()),
             Span::styled("▏", theme::key()),
+            Span::raw(sanitize(input.after_cursor()).into_owned()),
         ]));
     }
     if screen.busy {

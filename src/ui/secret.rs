@@ -3,9 +3,11 @@
 //! unless the pane is in revealed state.
 
 use super::{spinner, text, theme, time};
+use crate::app::keymap::{self, Command};
 use crate::app::layout::secret_areas;
-use crate::app::secret_pane::{SecretContent, SecretTab};
+use crate::app::secret_pane::{SecretContent, SecretTab, detail_body_rows};
 use crate::app::state::Loadable;
+use crate::app::width::wrap_rows;
 use crate::app::{App, Focus};
 use crate::vault::{KvSecret, VersionState};
 use ratatui::Frame;
@@ -17,9 +19,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Secret && app.modal.is_none();
     let pane = &app.secret;
-    let title = match &pane.location {
-        Some(location) => format!(" {} ", text::sanitize(&location.display())),
-        None => " Secret ".to_string(),
+    let title = match (&pane.location, pane.content()) {
+        (Some(location), SecretContent::Loaded(secret)) => format!(
+            " {} · {} ",
+            text::sanitize(&location.display()),
+            text::count(secret.entries.len(), "key", "keys")
+        ),
+        (Some(location), _) => format!(" {} ", text::sanitize(&location.display())),
+        (None, _) => " Secret ".to_string(),
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -47,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         SecretTab::Diff => return super::diff::draw(frame, parts.body, app, focused),
     }
     let inner = parts.body;
-    match &pane.content {
+    match pane.content() {
         SecretContent::Empty => {
             let hint = Paragraph::new(vec![
                 Line::styled("Select a secret and press Enter to open it.", theme::dim()),
@@ -212,43 +219,58 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     }
 
     // Table: header plus the rows that fit, scrolled so the selected row is visible.
-    let key_width = secret
-        .entries
-        .iter()
-        .map(|e| text::sanitize(&e.key).chars().count())
-        .max()
-        .unwrap_or(3)
+    let key_width = pane
+        .key_columns()
         .clamp(3, (parts.table.width as usize / 2).max(3));
     let body_rows = (parts.table.height as usize).saturating_sub(1).max(1);
-    let first = pane.selected.saturating_sub(body_rows - 1);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {:<key_width$}  ", "KEY"), theme::dim()),
-        Span::styled("VALUE", theme::dim()),
-    ])];
+    let listed = pane.listed_entries();
+    let first = pane.listed_position(&listed).saturating_sub(body_rows - 1);
+    let header = match &pane.key_filter_input {
+        None if pane.key_filter.is_empty() => Line::from(vec![
+            Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
+            Span::styled("VALUE", theme::dim()),
+        ]),
+        typing => Line::from(vec![
+            Span::styled(" /", theme::key()),
+            Span::raw(
+                text::sanitize(
+                    typing
+                        .as_ref()
+                        .map_or(&pane.key_filter[..], |i| i.before_cursor()),
+                )
+                .into_owned(),
+            ),
+            Span::styled(if typing.is_some() { "▏" } else { "" }, theme::key()),
+            Span::raw(
+                text::sanitize(typing.as_ref().map_or("", |i| i.after_cursor())).into_owned(),
+            ),
+            Span::styled(
+                format!(
+                    "  {} of {} match (Esc clears)",
+                    listed.len(),
+                    secret.entries.len()
+                ),
+                theme::dim(),
+            ),
+        ]),
+    };
+    let mut lines = vec![header];
     let value_width = (parts.table.width as usize).saturating_sub(key_width + 3);
-    for (index, entry) in secret
-        .entries
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(body_rows)
-    {
-        let key = truncate(&text::sanitize(&entry.key), key_width);
+    for &index in listed.iter().skip(first).take(body_rows) {
+        let entry = &secret.entries[index];
+        let key = text::pad(&entry.key, key_width);
         let value = if pane.revealed {
-            let first_line = entry.value.expose().lines().next().unwrap_or("");
-            let more = entry.value.expose().contains('\n');
-            let mut shown = truncate(&text::sanitize(first_line), value_width);
-            if more && shown.chars().count() < value_width {
-                shown.push('…');
-            }
-            Span::styled(shown, theme::revealed())
+            Span::styled(
+                text::first_line_fit(entry.value.expose(), value_width),
+                theme::revealed(),
+            )
         } else {
             Span::styled(theme::MASK, theme::masked())
         };
         let cursor = if index == pane.selected { "›" } else { " " };
         let mut line = Line::from(vec![
             Span::styled(cursor, theme::key()),
-            Span::styled(format!("{key:<key_width$}  "), theme::key()),
+            Span::styled(format!("{key}  "), theme::key()),
             value,
         ]);
         if index == pane.selected {
@@ -259,7 +281,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     frame.render_widget(Paragraph::new(lines), parts.table);
 
     // Detail: the full selected value, scrollable.
-    let Some(entry) = pane.selected_entry() else {
+    let Some(entry) = pane.selected_entry().filter(|_| !listed.is_empty()) else {
         return;
     };
     if parts.detail.height == 0 {
@@ -278,21 +300,35 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         ),
     ]);
     let mut detail = vec![header];
-    let body_height = parts.detail.height.saturating_sub(1) as usize;
     if pane.revealed {
-        let total = entry.shown().split('\n').count();
-        detail.extend(
-            text::sanitized_lines(entry.shown())
-                .skip(pane.detail_scroll as usize)
-                .take(body_height)
-                .map(|line| Line::styled(line.into_owned(), theme::revealed())),
-        );
-        if total > body_height {
-            let last = (pane.detail_scroll as usize + body_height).min(total);
+        // Rows prepared by `update`; a state built without it gets them cut here, for this frame.
+        let width = parts.detail.width;
+        let fresh;
+        let rows = match pane.prepared_rows(width) {
+            Some(rows) => rows,
+            None => {
+                fresh = wrap_rows(entry.shown(), width as usize);
+                &fresh[..]
+            }
+        };
+        let total = rows.len();
+        let body_rows = detail_body_rows(parts.detail.height, total);
+        let first = pane.detail_scroll.min(total.saturating_sub(body_rows));
+        let shown = entry.shown();
+        detail.extend(rows[first..].iter().take(body_rows).map(|row| {
+            Line::styled(
+                text::sanitize(&shown[row.clone()]).into_owned(),
+                theme::revealed(),
+            )
+        }));
+        if total > body_rows {
+            let last = (first + body_rows).min(total);
             detail.push(Line::styled(
                 format!(
-                    "lines {}-{last} of {total} (PgUp/PgDn)",
-                    pane.detail_scroll + 1
+                    "rows {}-{last} of {total} ({}/{})",
+                    first + 1,
+                    keymap::short_key(Command::PageUp),
+                    keymap::short_key(Command::PageDown)
                 ),
                 theme::dim(),
             ));
@@ -303,19 +339,5 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             Span::styled("   s reveals · y copies", theme::dim()),
         ]));
     }
-    frame.render_widget(
-        Paragraph::new(detail)
-            .style(Style::new())
-            .wrap(Wrap { trim: false }),
-        parts.detail,
-    );
-}
-
-pub(super) fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    frame.render_widget(Paragraph::new(detail).style(Style::new()), parts.detail);
 }

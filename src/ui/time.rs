@@ -16,6 +16,24 @@ pub fn absolute(timestamp: &str) -> String {
         .unwrap_or_else(|| timestamp.to_string())
 }
 
+/// A number of seconds as people read a TTL: `45s`, `30m`, `1h`, `1h30m`, `2d`, `1d12h`; `0` as
+/// `0` (what it means depends on the setting, the caller says).
+pub fn duration(seconds: u64) -> String {
+    if seconds == 0 {
+        return "0".into();
+    }
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let mut left = seconds;
+    let mut out = String::new();
+    for (size, unit) in units {
+        if left >= size {
+            out.push_str(&format!("{}{unit}", left / size));
+            left %= size;
+        }
+    }
+    out
+}
+
 /// `just now`, `42s ago`, `5m ago`, `3h ago`, `12d ago`, `2y ago`; `in 5m` for the future (a
 /// scheduled deletion). Empty when the timestamp cannot be read.
 pub fn relative(timestamp: &str, now_unix: i64) -> String {
@@ -42,6 +60,16 @@ pub fn relative(timestamp: &str, now_unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_like_ttls() {
+        assert_eq!(duration(0), "0");
+        assert_eq!(duration(45), "45s");
+        assert_eq!(duration(1800), "30m");
+        assert_eq!(duration(3600), "1h");
+        assert_eq!(duration(5400), "1h30m");
+        assert_eq!(duration(2 * 86_400 + 3600), "2d1h");
+    }
 
     const NOW: i64 = 1_795_398_948; // 2026-11-23T01:55:48Z
 

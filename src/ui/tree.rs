@@ -8,7 +8,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+/// Columns a tree level is indented by.
+pub const INDENT: usize = 4;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Tree && app.modal.is_none();
@@ -55,7 +58,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for (index, &id) in tree.visible[tree.offset.min(end)..end].iter().enumerate() {
         let node = &tree.nodes[id];
         let row = tree.offset + index;
-        let indent = "  ".repeat(node.depth as usize);
+        // Four columns a level: a folder's marker sits two columns right of the names of its
+        // parent's other children, never in their column.
+        let indent = " ".repeat(INDENT * node.depth as usize);
         let (marker, name_style) = match &node.kind {
             NodeKind::Mount(_) => (if node.expanded { "▾ " } else { "▸ " }, theme::mount()),
             NodeKind::Folder => (if node.expanded { "▾ " } else { "▸ " }, theme::folder()),
@@ -100,24 +105,72 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         inner.width,
         inner.height.min(rows as u16 + 3),
     );
-    frame.render_widget(Paragraph::new(lines), list_area);
+    if tree.visible.is_empty() {
+        // Only a note (why the mounts are missing): wrapped, so the cause is not cut off.
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), list_area);
+    } else {
+        frame.render_widget(Paragraph::new(lines), list_area);
+    }
+
+    draw_failure_of_selected(frame, inner, app, rows);
 
     if app.filter_line_shown() {
-        let typing = app.filter_input.is_some();
-        let text = app
-            .filter_input
-            .as_ref()
-            .map(|i| i.text.as_str())
-            .unwrap_or(tree.filter.as_str());
-        let filter_line = Line::from(vec![
-            Span::styled("/", theme::key()),
-            Span::raw(sanitize(text).into_owned()),
-            Span::styled(if typing { "▏" } else { "  (Esc clears)" }, theme::dim()),
-        ]);
+        let filter_line = Line::from(match &app.filter_input {
+            // The cursor bar where the cursor is, after the display width of the text before it.
+            Some(input) => vec![
+                Span::styled("/", theme::key()),
+                Span::raw(sanitize(input.before_cursor()).into_owned()),
+                Span::styled("▏", theme::dim()),
+                Span::raw(sanitize(input.after_cursor()).into_owned()),
+            ],
+            None => vec![
+                Span::styled("/", theme::key()),
+                Span::raw(sanitize(&tree.filter).into_owned()),
+                Span::styled("  (Esc clears)", theme::dim()),
+            ],
+        });
         let y = inner.y + inner.height - 1;
         frame.render_widget(
             Paragraph::new(filter_line),
             Rect::new(inner.x, y, inner.width, 1),
         );
     }
+}
+
+/// Why the selected folder could not be listed, in full and wrapped (its row has room for the
+/// start only): a box over the bottom rows of the list, or over the top ones when the selected
+/// row is down there.
+fn draw_failure_of_selected(frame: &mut Frame, inner: Rect, app: &App, rows: usize) {
+    let tree = &app.tree;
+    let Some(node) = tree.selected_id().and_then(|id| tree.node(id)) else {
+        return;
+    };
+    let Listing::Failed(reason) = &node.listing else {
+        return;
+    };
+    let width = inner.width as usize;
+    let list_height = rows.min(inner.height as usize);
+    if width == 0 || list_height < 4 {
+        return;
+    }
+    let text = format!("{}: {}", sanitize(&node.name), sanitize(reason));
+    let wrapped = crate::app::width::wrap_rows(&text, width);
+    let height = (wrapped.len() + 1).min(list_height / 2).max(2);
+    let mut lines = vec![Line::styled("─".repeat(width), theme::dim())];
+    lines.extend(
+        wrapped
+            .into_iter()
+            .take(height - 1)
+            .map(|row| Line::styled(text[row].to_string(), theme::error())),
+    );
+    let selected_y = tree.selected.saturating_sub(tree.offset);
+    let at_bottom = list_height - height;
+    let y = if selected_y < at_bottom { at_bottom } else { 0 };
+    if y == 0 {
+        // Over the top rows: the rule goes below the text.
+        lines.rotate_left(1);
+    }
+    let area = Rect::new(inner.x, inner.y + y as u16, inner.width, height as u16);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines), area);
 }

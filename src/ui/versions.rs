@@ -29,8 +29,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     };
     let mut lines = vec![Line::styled(
         format!(
-            "{} versions · current {} · oldest {} · keeps {max}{}",
-            metadata.versions.len(),
+            "{} · current {} · oldest {} · keeps {max}{}",
+            super::text::count(metadata.versions.len(), "version", "versions"),
             metadata.current_version,
             oldest,
             if pane.marked.is_empty() {

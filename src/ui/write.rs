@@ -12,8 +12,13 @@ use crate::app::write_flow::{
 };
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
 
 const KEY_WIDTH: usize = 24;
+/// Lines of a revealed value the form shows around the cursor, and columns of each line: drawing
+/// the form costs what it shows, not the size of the value (all of it is a Ctrl-o away).
+const VALUE_LINES: usize = 12;
+const VALUE_COLUMNS: usize = 240;
 
 /// A value field: masked as `•••••• (N chars)`, or its text line by line with the cursor shown
 /// when focused. Returns one `Line` per text line (continuations are indented by the caller).
@@ -21,7 +26,11 @@ fn value_lines(input: &TextInput, focused: bool, revealed: bool) -> Vec<Vec<Span
     if !revealed {
         let count = input.text.chars().count();
         let mut spans = vec![Span::styled(
-            format!("{} ({count} chars)", theme::MASK),
+            format!(
+                "{} ({})",
+                theme::MASK,
+                super::text::count(count, "char", "chars")
+            ),
             theme::masked(),
         )];
         if focused {
@@ -29,30 +38,74 @@ fn value_lines(input: &TextInput, focused: bool, revealed: bool) -> Vec<Vec<Span
         }
         return vec![spans];
     }
+    let text = input.text.as_str();
+    let cursor = if focused {
+        input.before_cursor().len()
+    } else {
+        0
+    };
+    // The cursor's line and up to half the window of lines above it, found from the cursor.
+    let mut first = text[..cursor].rfind('\n').map_or(0, |i| i + 1);
+    for _ in 0..VALUE_LINES / 2 {
+        if first == 0 {
+            break;
+        }
+        first = text[..first - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
     let mut lines = Vec::new();
-    let mut offset = 0; // chars before the current line
-    for line in input.text.split('\n') {
-        let len = line.chars().count();
-        let here = focused && input.cursor >= offset && input.cursor <= offset + len;
-        if here {
-            let split = line
-                .char_indices()
-                .nth(input.cursor - offset)
-                .map_or(line.len(), |(i, _)| i);
-            lines.push(vec![
-                Span::styled(sanitize(&line[..split]).into_owned(), theme::revealed()),
-                Span::styled("▏", theme::key()),
-                Span::styled(sanitize(&line[split..]).into_owned(), theme::revealed()),
-            ]);
+    if first > 0 {
+        lines.push(vec![Span::styled("⋯ more lines above", theme::dim())]);
+    }
+    let mut start = first;
+    for shown in 1.. {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        if focused && (start..=end).contains(&cursor) {
+            lines.push(cursor_line(line, cursor - start));
         } else {
             lines.push(vec![Span::styled(
-                sanitize(line).into_owned(),
+                super::text::first_line_fit(line, VALUE_COLUMNS),
                 theme::revealed(),
             )]);
         }
-        offset += len + 1;
+        if end == text.len() {
+            break;
+        }
+        if shown == VALUE_LINES {
+            lines.push(vec![Span::styled("⋯ more lines below", theme::dim())]);
+            break;
+        }
+        start = end + 1;
     }
     lines
+}
+
+/// The line the cursor is on: the columns just before and after the cursor, `…` where cut.
+fn cursor_line(line: &str, split: usize) -> Vec<Span<'static>> {
+    let (before, after) = line.split_at(split);
+    let mut from = before.len();
+    let mut used = 0;
+    for (index, grapheme) in before.grapheme_indices(true).rev() {
+        used += super::text::grapheme_width(grapheme);
+        if used > VALUE_COLUMNS / 2 {
+            break;
+        }
+        from = index;
+    }
+    let mut shown_before = if from > 0 {
+        "…".to_string()
+    } else {
+        String::new()
+    };
+    shown_before.push_str(&sanitize(&before[from..]));
+    vec![
+        Span::styled(shown_before, theme::revealed()),
+        Span::styled("▏", theme::key()),
+        Span::styled(
+            super::text::first_line_fit(after, VALUE_COLUMNS / 2),
+            theme::revealed(),
+        ),
+    ]
 }
 
 fn row_lines(form: &SecretForm, index: usize, row: &DraftRow) -> Vec<Line<'static>> {
@@ -64,7 +117,10 @@ fn row_lines(form: &SecretForm, index: usize, row: &DraftRow) -> Vec<Line<'stati
     if row.key.text.is_empty() && !key_focused {
         key_spans = vec![Span::styled("(key)", theme::dim())];
     }
-    let key_len: usize = key_spans.iter().map(|s| s.content.chars().count()).sum();
+    let key_len: usize = key_spans
+        .iter()
+        .map(|s| super::text::width(&s.content))
+        .sum();
     key.extend(key_spans);
     key.push(Span::raw(" ".repeat(KEY_WIDTH.saturating_sub(key_len))));
     key.push(Span::styled(
@@ -253,22 +309,25 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
                     && mine_change.is_some_and(|c| c != Change::Same);
                 lines.push(Line::from(vec![
                     Span::styled(
-                        format!("  {:<KEY_WIDTH$}  ", sanitize(key)),
+                        format!("  {}  ", super::text::pad(key, KEY_WIDTH)),
                         if both { theme::warning() } else { theme::key() },
                     ),
                     Span::styled(format!("{t:<14}  "), t_style),
                     Span::styled(format!("{m:<14}"), m_style),
-                    Span::styled(
-                        if both { "  both: yours wins on a" } else { "" },
-                        theme::dim(),
-                    ),
                 ]));
+                if both {
+                    // On a line of its own: the dialog wraps it rather than cutting it.
+                    lines.push(Line::styled(
+                        "      changed on both sides: if you re-apply, yours wins for this key",
+                        theme::warning(),
+                    ));
+                }
                 if revealed {
                     let value = |entries: &[crate::vault::SecretEntry]| {
                         entries
                             .iter()
                             .find(|e| e.key == key)
-                            .map(|e| sanitize(e.value.expose()).into_owned())
+                            .map(|e| super::text::first_line_fit(e.value.expose(), 36))
                             .unwrap_or_default()
                     };
                     lines.push(Line::styled(
@@ -317,9 +376,9 @@ pub fn draw_path_prompt(frame: &mut Frame, prompt: &PathPrompt) {
         };
         lines.push(Line::styled(
             format!(
-                "[{}] also copy the custom metadata ({} keys; KV v2 to KV v2) · Tab, then Space",
+                "[{}] also copy the custom metadata ({}; KV v2 to KV v2) · Tab, then Space",
                 if prompt.with_metadata { "x" } else { " " },
-                custom_metadata.len()
+                super::text::count(custom_metadata.len(), "key", "keys")
             ),
             style,
         ));

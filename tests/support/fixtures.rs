@@ -59,6 +59,8 @@ pub fn connected_app(size: (u16, u16)) -> App {
         size,
     );
     app.epoch_unix = NOW;
+    // As on the command line without a profile: a login may be saved to the default token file.
+    app.login_defaults.save_token_to = Some("/home/ana/.vault-token".into());
     app.start();
     update(&mut app, Action::SealStatusLoaded(Ok(unsealed())));
     update(

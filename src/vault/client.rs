@@ -72,6 +72,8 @@ pub struct VaultClient {
     /// Reads (GET) made with this client give up with `Cancelled` once the counter moves past
     /// the value it had when the client was handed out (Esc in the UI).
     cancel: Option<Cancellation>,
+    /// Which CAs are trusted, named when a server's certificate is refused.
+    trust: std::sync::Arc<super::tls::Trust>,
 }
 
 /// A cancel counter and the value it had when a piece of work started.
@@ -130,6 +132,11 @@ impl VaultClient {
             .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(settings.skip_verify);
 
+        // As the bao CLI: a CA option means those CAs only, not added to the system store.
+        let trust = super::tls::Trust::of(settings);
+        if trust != super::tls::Trust::System {
+            builder = builder.tls_built_in_root_certs(false);
+        }
         for certificate in super::tls::load_ca_certificates(settings)? {
             builder = builder.add_root_certificate(certificate);
         }
@@ -164,6 +171,7 @@ impl VaultClient {
             namespace: settings.namespace.clone(),
             timeout,
             cancel: None,
+            trust: std::sync::Arc::new(trust),
         })
     }
 
@@ -380,7 +388,7 @@ impl VaultClient {
         }
 
         let status = response.status();
-        let bytes = read_bounded(response, path, self.timeout).await?;
+        let bytes = read_bounded(response, path, self.timeout, &self.trust).await?;
         tracing::debug!(path = %path, status = status.as_u16(), "vault response");
         Ok((status, bytes))
     }
@@ -420,7 +428,7 @@ impl VaultClient {
         request
             .send()
             .await
-            .map_err(|e| VaultError::from_transport(&e, self.timeout))
+            .map_err(|e| VaultError::from_transport(&e, self.timeout, &self.trust))
     }
 }
 
@@ -455,6 +463,7 @@ async fn read_bounded(
     mut response: reqwest::Response,
     path: &str,
     timeout: Duration,
+    trust: &super::tls::Trust,
 ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     if response
         .content_length()
@@ -466,7 +475,7 @@ async fn read_bounded(
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| VaultError::from_transport(&e, timeout))?
+        .map_err(|e| VaultError::from_transport(&e, timeout, trust))?
     {
         if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
             return Err(too_large(path));

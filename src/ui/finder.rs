@@ -6,6 +6,7 @@ use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::finder::{CrawlState, Finder, FinderMatch};
+use crate::app::keymap::{self, FinderCommand};
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -38,7 +39,8 @@ fn progress_line(app: &App) -> Line<'static> {
             theme::error(),
         ),
     };
-    Line::styled(format!("{state}{counts} · R crawls again"), style)
+    let recrawl = keymap::finder_key(FinderCommand::Recrawl);
+    Line::styled(format!("{state}{counts} · {recrawl} crawls again"), style)
 }
 
 fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
@@ -77,7 +79,13 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
         .borders(Borders::ALL)
         .border_style(theme::border(true))
         .title(Span::styled(
-            " Find (Enter jumps · ↑/↓ move · Esc closes) ",
+            format!(
+                " Find ({} jumps · {}/{} move · {} closes) ",
+                keymap::finder_key(FinderCommand::Jump),
+                keymap::finder_key(FinderCommand::Up),
+                keymap::finder_key(FinderCommand::Down),
+                keymap::finder_key(FinderCommand::Close),
+            ),
             theme::title(),
         ));
     frame.render_widget(Clear, area);

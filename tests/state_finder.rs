@@ -299,3 +299,23 @@ fn ctrl_r_in_the_finder_crawls_again_and_the_screen_says_so() {
     let rows = tresor::app::keymap::section_rows(tresor::app::keymap::Section::Finder);
     assert!(rows.iter().any(|(keys, _)| *keys == "Ctrl-r"), "{rows:?}");
 }
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["secret/a"]);
+    update(
+        &mut app,
+        Action::CrawlProgress {
+            generation: 0,
+            folders: 1,
+            skipped: 1,
+        },
+    );
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("1 path · 1 folder listed · 1 skipped (permission denied)"),
+        "{screen}"
+    );
+}

@@ -12,17 +12,26 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+/// "1 path", "2 paths".
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 fn progress_line(app: &App) -> Line<'static> {
     let cache = &app.paths;
     // A server-side scan lists no folders one by one: only the paths count then.
     let folders = if matches!(cache.state, CrawlState::Done { scanned: true }) {
         String::new()
     } else {
-        format!(" · {} folders listed", cache.folders)
+        format!(" · {} listed", counted(cache.folders, "folder"))
     };
     let counts = format!(
-        "{} paths{folders}{}",
-        cache.paths.len(),
+        "{}{folders}{}",
+        counted(cache.paths.len(), "path"),
         if cache.skipped > 0 {
             format!(" · {} skipped (permission denied)", cache.skipped)
         } else {

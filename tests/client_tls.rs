@@ -107,3 +107,25 @@ fn a_ca_file_without_a_certificate_is_refused_at_start_with_its_name() {
         "{error}"
     );
 }
+
+#[test]
+fn a_ca_file_with_a_broken_certificate_is_refused_at_start_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let connection = tresor::config::ConnectionSettings {
+        addr: "https://127.0.0.1:1".into(),
+        ca_cert: Some(broken.clone()),
+        ..Default::default()
+    };
+    let error = VaultClient::new(&connection).unwrap_err();
+    assert!(matches!(error, VaultError::Config(_)), "{error:?}");
+    assert!(
+        error.to_string().contains(&broken.display().to_string()),
+        "{error}"
+    );
+}

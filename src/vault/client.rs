@@ -137,8 +137,9 @@ impl VaultClient {
         if trust != super::tls::Trust::System {
             builder = builder.tls_built_in_root_certs(false);
         }
-        for certificate in super::tls::load_ca_certificates(settings)? {
-            builder = builder.add_root_certificate(certificate);
+        let ca_files = super::tls::load_ca_certificates(settings)?;
+        for certificate in ca_files.iter().flat_map(|file| &file.certificates) {
+            builder = builder.add_root_certificate(certificate.clone());
         }
         if let (Some(cert), Some(key)) = (&settings.client_cert, &settings.client_key) {
             let mut pem = super::tls::read_file(cert)?;
@@ -163,7 +164,7 @@ impl VaultClient {
         }
         let http = builder
             .build()
-            .map_err(|e| VaultError::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| super::tls::build_error(&e, &ca_files))?;
         Ok(Self {
             http,
             base: base.as_str().trim_end_matches('/').to_string(),

@@ -61,11 +61,17 @@ impl Trust {
     }
 }
 
-/// The certificates of `--ca-cert` and `--ca-path`. A file holding no certificate (empty, a key,
-/// text) is refused with its name rather than trusting nothing in silence.
+/// The CA certificates read from one file.
+pub(super) struct CaFile {
+    pub path: PathBuf,
+    pub certificates: Vec<reqwest::Certificate>,
+}
+
+/// The certificates of `--ca-cert` and `--ca-path`, per file. A file holding no certificate
+/// (empty, a key, text) is refused with its name rather than trusting nothing in silence.
 pub(super) fn load_ca_certificates(
     settings: &ConnectionSettings,
-) -> Result<Vec<reqwest::Certificate>, VaultError> {
+) -> Result<Vec<CaFile>, VaultError> {
     let mut files = Vec::new();
     if let Some(file) = &settings.ca_cert {
         files.push(file.clone());
@@ -88,7 +94,7 @@ pub(super) fn load_ca_certificates(
         in_dir.sort();
         files.extend(in_dir);
     }
-    let mut certificates = Vec::new();
+    let mut loaded = Vec::new();
     for file in files {
         let pem = read_file(&file)?;
         let parsed = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
@@ -101,7 +107,42 @@ pub(super) fn load_ca_certificates(
                 file.display()
             )));
         }
-        certificates.extend(parsed);
+        loaded.push(CaFile {
+            path: file,
+            certificates: parsed,
+        });
     }
-    Ok(certificates)
+    Ok(loaded)
+}
+
+/// Why the HTTP client could not be built. A certificate that is PEM on the outside but not a
+/// certificate inside only fails here, with no file named: find the file by trying each alone.
+pub(super) fn build_error(error: &reqwest::Error, ca_files: &[CaFile]) -> VaultError {
+    for file in ca_files {
+        let alone = file.certificates.iter().fold(
+            reqwest::Client::builder()
+                .use_rustls_tls()
+                .tls_built_in_root_certs(false),
+            |builder, certificate| builder.add_root_certificate(certificate.clone()),
+        );
+        if let Err(error) = alone.build() {
+            return VaultError::Config(format!(
+                "bad CA certificate in {}: {}",
+                file.path.display(),
+                with_causes(&error)
+            ));
+        }
+    }
+    VaultError::Config(format!("HTTP client: {}", with_causes(error)))
+}
+
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

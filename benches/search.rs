@@ -302,7 +302,8 @@ fn key_to_frame(app: &mut tresor::app::App, presses: usize) -> (Duration, Durati
     )
 }
 
-/// The finder's first matcher, kept as the baseline: same scores, allocating per path.
+/// The finder's first matcher (first occurrence of each letter), kept as the baseline:
+/// allocating per path.
 fn first_matcher(pattern: &str, path: &str) -> Option<(i64, Vec<usize>)> {
     if pattern.is_empty() {
         return Some((-(path.chars().count() as i64), Vec::new()));
@@ -435,10 +436,12 @@ fn finder_typing(count: usize, fanout: usize) -> (Duration, Duration, Duration, 
             all.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.path.cmp(&b.path)));
             all.truncate(MAX_RESULTS);
             naive.push(started.elapsed());
+            // The finder ranks by the best alignment now (the first matcher took the first
+            // occurrence of each letter), so the order differs; the paths matched do not.
             assert_eq!(
-                best_matches(prefix, paths.iter()),
-                all,
-                "same results as the first matcher"
+                best_matches(prefix, paths.iter()).len(),
+                all.len(),
+                "as many matches as the first matcher"
             );
         }
     }

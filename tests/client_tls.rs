@@ -70,3 +70,62 @@ async fn tls_server_name_is_used_for_verification() {
         .unwrap_err();
     assert!(matches!(error, VaultError::Tls(_)), "{error:?}");
 }
+
+#[test]
+fn a_ca_file_without_a_certificate_is_refused_at_start_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    let not_pem = dir.path().join("notes.txt");
+    std::fs::write(&not_pem, "this is not a certificate\n").unwrap();
+    for file in [&empty, &not_pem] {
+        let connection = tresor::config::ConnectionSettings {
+            addr: "https://127.0.0.1:1".into(),
+            ca_cert: Some(file.clone()),
+            ..Default::default()
+        };
+        let error = VaultClient::new(&connection).unwrap_err();
+        assert!(matches!(error, VaultError::Config(_)), "{error:?}");
+        let text = error.to_string();
+        assert!(
+            text.contains(&file.display().to_string()) && text.contains("no certificate"),
+            "{text}"
+        );
+    }
+    // A directory with no certificate at all is refused as well.
+    let empty_dir = tempfile::tempdir().unwrap();
+    let connection = tresor::config::ConnectionSettings {
+        addr: "https://127.0.0.1:1".into(),
+        ca_path: Some(empty_dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let error = VaultClient::new(&connection).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(&empty_dir.path().display().to_string()),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_ca_file_with_a_broken_certificate_is_refused_at_start_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let connection = tresor::config::ConnectionSettings {
+        addr: "https://127.0.0.1:1".into(),
+        ca_cert: Some(broken.clone()),
+        ..Default::default()
+    };
+    let error = VaultClient::new(&connection).unwrap_err();
+    assert!(matches!(error, VaultError::Config(_)), "{error:?}");
+    assert!(
+        error.to_string().contains(&broken.display().to_string()),
+        "{error}"
+    );
+}

@@ -149,3 +149,173 @@ fn a_profile_switch_forgets_the_other_servers_paths() {
     let effects = press(&mut app, KeyCode::Char('F'));
     assert_eq!(effects, vec![Effect::CrawlAll { generation: 1 }]);
 }
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn best(pattern: &str, paths: &[&str]) -> Vec<String> {
+    let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+    tresor::app::finder::best_matches(pattern, paths.iter())
+        .into_iter()
+        .map(|m| m.path)
+        .collect()
+}
+
+/// The symbols drawn marked (bold yellow) on the screen row that shows `path` (plain text).
+fn marked_on_screen(app: &App, path: &str) -> String {
+    let terminal = render_at(app, SIZE);
+    let buffer = terminal.backend().buffer();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if row.contains(path) {
+            return (0..buffer.area.width)
+                .map(|x| &buffer[(x, y)])
+                .filter(|cell| {
+                    cell.fg == ratatui::style::Color::Yellow
+                        && cell.modifier.contains(ratatui::style::Modifier::BOLD)
+                        && !cell.symbol().trim().is_empty()
+                })
+                .map(|cell| cell.symbol().to_string())
+                .collect();
+        }
+    }
+    panic!("{path:?} not on screen:\n{}", screen_at(app, SIZE));
+}
+
+#[test]
+fn the_best_alignment_ranks_first_and_its_characters_are_marked() {
+    // `pass` on secret/app/password: the `p` of password (a segment start), not the `p` of app.
+    let (_, positions) = tresor::app::finder::fuzzy_match("pass", "secret/app/password").unwrap();
+    assert_eq!(positions, vec![11, 12, 13, 14]);
+    // Letters scattered over segment starts lose to the word itself.
+    assert_eq!(
+        best("pass", &["secret/p/a/s/s", "secret/app/password"]),
+        vec!["secret/app/password", "secret/p/a/s/s"]
+    );
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["secret/app/password"]);
+    type_text(&mut app, "pass");
+    assert_eq!(marked_on_screen(&app, "secret/app/password"), "pass");
+}
+
+#[test]
+fn marks_stay_on_the_matched_characters_among_wide_ones() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["秘密/パスワード/db", "secret/🔑token/ab"]);
+    type_text(&mut app, "パス");
+    // (Found by an ASCII part: a wide character's second cell is blank on the screen.)
+    assert_eq!(marked_on_screen(&app, "/db"), "パス");
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "tokab");
+    assert_eq!(marked_on_screen(&app, "token/ab"), "tokab");
+}
+
+#[test]
+fn smart_case_and_the_fzf_operators() {
+    let paths = [
+        "secret/app/Password",
+        "secret/app/password",
+        "kv/old/app",
+        "secret/old/app-key",
+    ];
+    let lower = best("pass", &paths);
+    assert_eq!(lower.len(), 2, "lower case matches either case: {lower:?}");
+    assert_eq!(
+        best("Pass", &paths),
+        vec!["secret/app/Password"],
+        "an upper case letter: exact case"
+    );
+    assert_eq!(
+        best("^kv", &paths),
+        vec!["kv/old/app"],
+        "^ anchors at the start"
+    );
+    assert_eq!(
+        best("key$", &paths),
+        vec!["secret/old/app-key"],
+        "$ anchors at the end"
+    );
+    assert_eq!(best("'old/", &paths).len(), 2, "' is an exact substring");
+    let mut without_old = best("app !old", &paths);
+    without_old.sort();
+    assert_eq!(
+        without_old,
+        vec!["secret/app/Password", "secret/app/password"],
+        "! excludes"
+    );
+}
+
+#[test]
+fn ctrl_r_in_the_finder_crawls_again_and_the_screen_says_so() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["secret/a", "secret/ab"]);
+    update(
+        &mut app,
+        Action::CrawlFinished {
+            generation: 0,
+            result: Ok(false),
+        },
+    );
+    type_text(&mut app, "a");
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("Ctrl-r crawls again"), "{screen}");
+    assert!(
+        !screen.contains(" R crawls again"),
+        "R types into the pattern: {screen}"
+    );
+    assert!(screen.contains("Ctrl-r recrawl"), "the footer: {screen}");
+
+    let effects = ctrl(&mut app, 'r');
+    assert_eq!(effects, vec![Effect::CrawlAll { generation: 1 }]);
+    assert_eq!(app.paths.state, CrawlState::Running);
+    assert!(results(&app).is_empty());
+    match &app.modal {
+        Some(Modal::Finder(finder)) => assert_eq!(finder.input.text, "a", "the pattern stays"),
+        other => panic!("the finder stays open, got {other:?}"),
+    }
+    found(&mut app, 0, &["secret/stale"]);
+    found(&mut app, 1, &["secret/fresh-a"]);
+    assert_eq!(results(&app), vec!["secret/fresh-a"]);
+
+    // `R` is a letter of the pattern.
+    type_text(&mut app, "R");
+    match &app.modal {
+        Some(Modal::Finder(finder)) => assert_eq!(finder.input.text, "aR"),
+        other => panic!("{other:?}"),
+    }
+    // The help lists the finder's keys.
+    let rows = tresor::app::keymap::section_rows(tresor::app::keymap::Section::Finder);
+    assert!(rows.iter().any(|(keys, _)| *keys == "Ctrl-r"), "{rows:?}");
+}
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["secret/a"]);
+    update(
+        &mut app,
+        Action::CrawlProgress {
+            generation: 0,
+            folders: 1,
+            skipped: 1,
+        },
+    );
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("1 path · 1 folder listed · 1 skipped (permission denied)"),
+        "{screen}"
+    );
+}

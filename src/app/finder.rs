@@ -1,12 +1,15 @@
 //! The global finder (`F`, or `//`): a fuzzy pattern over every path of every KV mount the token
 //! can list, best match first, matched characters marked; Enter jumps to the secret in the tree.
-//! The paths come from a crawl that streams them in (cached for the session, dropped on `R`), so
-//! results appear while the crawl is still running.
+//! The paths come from a crawl that streams them in (cached for the session, dropped on `R` or
+//! Ctrl-r in the finder), so results appear while the crawl is still running.
 
 use super::action::Effect;
 use super::input::TextInput;
+use super::keymap::{FinderCommand, finder_command_for};
 use super::state::{App, Modal};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 /// Results kept (and shown at most).
 pub const MAX_RESULTS: usize = 200;
@@ -49,66 +52,51 @@ pub struct Finder {
     pub cursor: usize,
 }
 
-/// Scores `path` against `pattern` (case-insensitive subsequence): consecutive characters and
-/// characters at the start of a segment count more; shorter paths win ties. `None`: no match.
-pub fn fuzzy_match(pattern: &str, path: &str) -> Option<(i64, Vec<usize>)> {
-    let needle = lowercase(pattern);
-    let mut positions = Vec::with_capacity(needle.len());
-    let score = score(&needle, path, Some(&mut positions))?;
-    Some((score, positions))
+/// A pattern parsed once per keystroke and a matcher (with its scratch memory) reused over every
+/// path. nucleo scores the best alignment, fzf-style: characters at the start of a segment (after
+/// `/`, `-`, `_`, ...) and runs of consecutive characters count more, gaps cost. Smart case (an
+/// upper-case letter makes the pattern case-sensitive); words separated by spaces must all match;
+/// `^` anchors at the start, `$` at the end, `'` asks for an exact substring, `!` excludes.
+struct Query {
+    pattern: Pattern,
+    matcher: Matcher,
+    chars: Vec<char>,
 }
 
-fn lowercase(pattern: &str) -> Vec<char> {
-    pattern.chars().flat_map(char::to_lowercase).collect()
-}
-
-fn fold(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        c.to_lowercase().next().unwrap_or(c)
-    }
-}
-
-/// The score of `path` for an already lowercased pattern, without allocating; the matched char
-/// indices go to `positions` when asked for.
-fn score(needle: &[char], path: &str, mut positions: Option<&mut Vec<usize>>) -> Option<i64> {
-    let length = path.chars().count() as i64;
-    if needle.is_empty() {
-        return Some(-length);
-    }
-    let last_segment = path.rfind('/').map_or(0, |i| path[..=i].chars().count());
-    let mut score: i64 = 0;
-    let mut next = 0;
-    let mut previous: Option<char> = None;
-    let mut last_match: Option<usize> = None;
-    for (index, c) in path.chars().enumerate() {
-        if fold(c) == needle[next] {
-            score += 1;
-            if last_match == Some(index.wrapping_sub(1)) {
-                score += 6;
-            }
-            match previous {
-                None | Some('/') => score += 8,
-                Some('-' | '_' | '.' | ' ') => score += 3,
-                _ => {}
-            }
-            // Matches in the last segment (the secret's own name) count more.
-            if index >= last_segment {
-                score += 2;
-            }
-            if let Some(positions) = positions.as_deref_mut() {
-                positions.push(index);
-            }
-            last_match = Some(index);
-            next += 1;
-            if next == needle.len() {
-                return Some(score * 64 - length);
-            }
+impl Query {
+    fn new(pattern: &str) -> Self {
+        Self {
+            pattern: Pattern::parse(pattern, CaseMatching::Smart, Normalization::Smart),
+            matcher: Matcher::new(Config::DEFAULT.match_paths()),
+            chars: Vec::new(),
         }
-        previous = Some(c);
     }
-    None
+
+    /// The rank of `path`, higher is better; `None`: no match. Shorter paths win ties.
+    fn score(&mut self, path: &str) -> Option<i64> {
+        let haystack = Utf32Str::new(path, &mut self.chars);
+        let length = haystack.len() as i64;
+        let score = self.pattern.score(haystack, &mut self.matcher)?;
+        Some(i64::from(score) * 4096 - length.min(4095))
+    }
+
+    /// The char indices of the characters the best alignment matched, ascending.
+    fn positions(&mut self, path: &str) -> Vec<usize> {
+        let haystack = Utf32Str::new(path, &mut self.chars);
+        let mut indices = Vec::new();
+        self.pattern
+            .indices(haystack, &mut self.matcher, &mut indices);
+        indices.sort_unstable();
+        indices.dedup();
+        indices.into_iter().map(|index| index as usize).collect()
+    }
+}
+
+/// Scores `path` against `pattern` and gives the matched char indices; `None`: no match.
+pub fn fuzzy_match(pattern: &str, path: &str) -> Option<(i64, Vec<usize>)> {
+    let mut query = Query::new(pattern);
+    let score = query.score(path)?;
+    Some((score, query.positions(path)))
 }
 
 fn better(a: &FinderMatch, b: &FinderMatch) -> std::cmp::Ordering {
@@ -121,10 +109,10 @@ pub fn best_matches<'a>(
     pattern: &str,
     paths: impl Iterator<Item = &'a String>,
 ) -> Vec<FinderMatch> {
-    let needle = lowercase(pattern);
+    let mut query = Query::new(pattern);
     let order = |a: &(i64, &String), b: &(i64, &String)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
     let mut scored: Vec<(i64, &String)> = paths
-        .filter_map(|path| score(&needle, path, None).map(|score| (score, path)))
+        .filter_map(|path| query.score(path).map(|score| (score, path)))
         .collect();
     if scored.len() > MAX_RESULTS {
         scored.select_nth_unstable_by(MAX_RESULTS - 1, order);
@@ -133,14 +121,10 @@ pub fn best_matches<'a>(
     scored.sort_by(order);
     scored
         .into_iter()
-        .map(|(score, path)| {
-            let mut positions = Vec::with_capacity(needle.len());
-            self::score(&needle, path, Some(&mut positions));
-            FinderMatch {
-                path: path.clone(),
-                score,
-                positions,
-            }
+        .map(|(score, path)| FinderMatch {
+            path: path.clone(),
+            score,
+            positions: query.positions(path),
         })
         .collect()
 }
@@ -179,7 +163,7 @@ fn start_crawl(app: &mut App) -> Vec<Effect> {
     }]
 }
 
-/// `R`: the next finder crawls again.
+/// `R` (and Ctrl-r in the finder): the next finder crawls again.
 pub fn forget(app: &mut App) {
     app.paths = PathCache {
         generation: app.paths.generation + 1,
@@ -235,30 +219,36 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     let Some(finder) = finder(app) else {
         return Vec::new();
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => app.modal = None,
-        KeyCode::Enter => {
+    match finder_command_for(key) {
+        Some(FinderCommand::Close) => app.modal = None,
+        Some(FinderCommand::Jump) => {
             if let Some(found) = finder.results.get(finder.cursor) {
                 let path = found.path.clone();
                 return super::jump::jump_to(app, &path);
             }
         }
-        KeyCode::Down => {
+        Some(FinderCommand::Down) => {
             finder.cursor = (finder.cursor + 1).min(finder.results.len().saturating_sub(1));
         }
-        KeyCode::Char('n') if ctrl => {
-            finder.cursor = (finder.cursor + 1).min(finder.results.len().saturating_sub(1));
-        }
-        KeyCode::Up => finder.cursor = finder.cursor.saturating_sub(1),
-        KeyCode::Char('p') if ctrl => finder.cursor = finder.cursor.saturating_sub(1),
-        _ => {
+        Some(FinderCommand::Up) => finder.cursor = finder.cursor.saturating_sub(1),
+        Some(FinderCommand::Recrawl) => return recrawl(app),
+        None => {
             if finder.input.handle_key(key) {
                 refilter(app);
             }
         }
     }
     Vec::new()
+}
+
+/// Ctrl-r in the finder: the paths found so far go, a new crawl starts; the pattern stays.
+fn recrawl(app: &mut App) -> Vec<Effect> {
+    forget(app);
+    if let Some(finder) = finder(app) {
+        finder.results.clear();
+        finder.cursor = 0;
+    }
+    start_crawl(app)
 }
 
 pub fn on_paste(app: &mut App, text: &str) {
@@ -289,10 +279,10 @@ mod tests {
         let results = best_matches("database", paths.iter());
         assert_eq!(results[0].path, "secret/app/database");
         assert_eq!(results.len(), 3);
-        assert!(
-            fuzzy_match("DATA", "secret/app/database").is_some(),
-            "case-insensitive"
-        );
+        // Smart case: a lower-case pattern ignores case, an upper-case letter makes it exact.
+        assert!(fuzzy_match("data", "secret/app/DataBase").is_some());
+        assert!(fuzzy_match("DATA", "secret/app/database").is_none());
+        assert!(fuzzy_match("DATA", "secret/app/DATABASE").is_some());
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub enum Section {
     Session,
     Seal,
     AppRole,
+    Finder,
     General,
     Dialogs,
 }
@@ -91,12 +92,13 @@ impl Section {
             Section::Session => "Session",
             Section::AppRole => "AppRole browser (A)",
             Section::Seal => "Seal screen (S)",
+            Section::Finder => "Finder (F)",
             Section::General => "General",
             Section::Dialogs => "Dialogs",
         }
     }
 
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::Navigate,
         Section::Secret,
         Section::Write,
@@ -104,6 +106,7 @@ impl Section {
         Section::Session,
         Section::Seal,
         Section::AppRole,
+        Section::Finder,
         Section::General,
         Section::Dialogs,
     ];
@@ -794,6 +797,92 @@ pub fn approle_command_for(event: &KeyEvent) -> Option<AppRoleCommand> {
     find(APPROLE_BINDINGS, event)
 }
 
+/// Keys in the finder (`F`); every other key is typed into the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FinderCommand {
+    Jump,
+    Down,
+    Up,
+    Recrawl,
+    Close,
+}
+
+pub const FINDER_BINDINGS: &[Binding<FinderCommand>] = &[
+    Binding {
+        keys: &[plain(KeyCode::Enter)],
+        label: "Enter",
+        command: FinderCommand::Jump,
+        section: Section::Finder,
+        help: "jump to the selected path in the tree",
+        hint: Some("jump"),
+    },
+    Binding {
+        keys: &[plain(KeyCode::Down), ctrl('n')],
+        label: "↓ / Ctrl-n",
+        command: FinderCommand::Down,
+        section: Section::Finder,
+        help: "next match",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[plain(KeyCode::Up), ctrl('p')],
+        label: "↑ / Ctrl-p",
+        command: FinderCommand::Up,
+        section: Section::Finder,
+        help: "previous match",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('r')],
+        label: "Ctrl-r",
+        command: FinderCommand::Recrawl,
+        section: Section::Finder,
+        help: "crawl every mount again (the paths found so far are dropped; the pattern stays)",
+        hint: Some("recrawl"),
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
+        label: "Esc",
+        command: FinderCommand::Close,
+        section: Section::Finder,
+        help: "close the finder (the paths stay for the next one)",
+        hint: Some("close"),
+    },
+];
+
+/// The finder command a key press means, if any.
+pub fn finder_command_for(event: &KeyEvent) -> Option<FinderCommand> {
+    find(FINDER_BINDINGS, event)
+}
+
+/// The first key of a finder command, as the finder and its footer show it (`Ctrl-r`, `↓`).
+pub fn finder_key(command: FinderCommand) -> &'static str {
+    let label = FINDER_BINDINGS
+        .iter()
+        .find(|b| b.command == command)
+        .map_or("", |b| b.label);
+    label.split(" / ").next().unwrap_or(label)
+}
+
+/// The finder's footer: (first key, hint) of each finder binding that has a hint; moving shows
+/// both arrows (`↑/↓ move`).
+pub fn finder_hints() -> Vec<(String, &'static str)> {
+    FINDER_BINDINGS
+        .iter()
+        .filter_map(|b| {
+            let key = match b.command {
+                FinderCommand::Down => format!(
+                    "{}/{}",
+                    finder_key(FinderCommand::Up),
+                    finder_key(FinderCommand::Down)
+                ),
+                command => finder_key(command).to_string(),
+            };
+            b.hint.map(|hint| (key, hint))
+        })
+        .collect()
+}
+
 /// The command a key press means, if any. Shift is ignored for characters (`G` arrives as
 /// Shift+`G`); Control and Alt are not.
 pub fn command_for(event: &KeyEvent) -> Option<Command> {
@@ -841,7 +930,15 @@ pub fn section_rows(section: Section) -> Vec<(&'static str, &'static str)> {
         .iter()
         .filter(|b| b.section == section)
         .map(|b| (b.label, b.help));
-    main.chain(dialogs).chain(approle).chain(seal).collect()
+    let finder = FINDER_BINDINGS
+        .iter()
+        .filter(|b| b.section == section)
+        .map(|b| (b.label, b.help));
+    main.chain(dialogs)
+        .chain(approle)
+        .chain(seal)
+        .chain(finder)
+        .collect()
 }
 
 pub fn binding(command: Command) -> &'static Binding {

@@ -6,11 +6,13 @@ use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::finder::{CrawlState, Finder, FinderMatch};
+use crate::app::keymap::{self, FinderCommand};
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+/// "1 path", "2 paths".
 fn progress_line(app: &App) -> Line<'static> {
     let cache = &app.paths;
     // A server-side scan lists no folders one by one: only the paths count then.
@@ -41,7 +43,8 @@ fn progress_line(app: &App) -> Line<'static> {
             theme::error(),
         ),
     };
-    Line::styled(format!("{state}{counts} · R crawls again"), style)
+    let recrawl = keymap::finder_key(FinderCommand::Recrawl);
+    Line::styled(format!("{state}{counts} · {recrawl} crawls again"), style)
 }
 
 fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
@@ -80,7 +83,13 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
         .borders(Borders::ALL)
         .border_style(theme::border(true))
         .title(Span::styled(
-            " Find (Enter jumps · ↑/↓ move · Esc closes) ",
+            format!(
+                " Find ({} jumps · {}/{} move · {} closes) ",
+                keymap::finder_key(FinderCommand::Jump),
+                keymap::finder_key(FinderCommand::Up),
+                keymap::finder_key(FinderCommand::Down),
+                keymap::finder_key(FinderCommand::Close),
+            ),
             theme::title(),
         ));
     frame.render_widget(Clear, area);

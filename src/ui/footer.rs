@@ -134,11 +134,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("S".into(), "seal"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::Finder(_)), _) => vec![
-            ("Enter".into(), "jump"),
-            ("↑/↓".into(), "move"),
-            ("Esc".into(), "close"),
-        ],
+        (Some(Modal::Finder(_)), _) => keymap::finder_hints(),
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),

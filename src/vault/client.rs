@@ -72,6 +72,8 @@ pub struct VaultClient {
     /// Reads (GET) made with this client give up with `Cancelled` once the counter moves past
     /// the value it had when the client was handed out (Esc in the UI).
     cancel: Option<Cancellation>,
+    /// Which CAs are trusted, named when a server's certificate is refused.
+    trust: std::sync::Arc<super::tls::Trust>,
 }
 
 /// A cancel counter and the value it had when a piece of work started.
@@ -130,8 +132,14 @@ impl VaultClient {
             .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(settings.skip_verify);
 
-        for certificate in super::tls::load_ca_certificates(settings)? {
-            builder = builder.add_root_certificate(certificate);
+        // As the bao CLI: a CA option means those CAs only, not added to the system store.
+        let trust = super::tls::Trust::of(settings);
+        if trust != super::tls::Trust::System {
+            builder = builder.tls_built_in_root_certs(false);
+        }
+        let ca_files = super::tls::load_ca_certificates(settings)?;
+        for certificate in ca_files.iter().flat_map(|file| &file.certificates) {
+            builder = builder.add_root_certificate(certificate.clone());
         }
         if let (Some(cert), Some(key)) = (&settings.client_cert, &settings.client_key) {
             let mut pem = super::tls::read_file(cert)?;
@@ -156,7 +164,7 @@ impl VaultClient {
         }
         let http = builder
             .build()
-            .map_err(|e| VaultError::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| super::tls::build_error(&e, &ca_files))?;
         Ok(Self {
             http,
             base: base.as_str().trim_end_matches('/').to_string(),
@@ -164,6 +172,7 @@ impl VaultClient {
             namespace: settings.namespace.clone(),
             timeout,
             cancel: None,
+            trust: std::sync::Arc::new(trust),
         })
     }
 
@@ -393,7 +402,7 @@ impl VaultClient {
         }
 
         let status = response.status();
-        let bytes = read_bounded(response, path, self.timeout).await?;
+        let bytes = read_bounded(response, path, self.timeout, &self.trust).await?;
         if status == StatusCode::NOT_FOUND
             && let Some(namespace) = &self.namespace
             && String::from_utf8_lossy(&bytes).contains("namespace not found")
@@ -440,7 +449,7 @@ impl VaultClient {
         request
             .send()
             .await
-            .map_err(|e| VaultError::from_transport(&e, self.timeout))
+            .map_err(|e| VaultError::from_transport(&e, self.timeout, &self.trust))
     }
 }
 
@@ -475,6 +484,7 @@ async fn read_bounded(
     mut response: reqwest::Response,
     path: &str,
     timeout: Duration,
+    trust: &super::tls::Trust,
 ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     if response
         .content_length()
@@ -486,7 +496,7 @@ async fn read_bounded(
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| VaultError::from_transport(&e, timeout))?
+        .map_err(|e| VaultError::from_transport(&e, timeout, trust))?
     {
         if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
             return Err(too_large(path));

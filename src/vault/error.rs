@@ -77,7 +77,13 @@ impl VaultError {
     }
 
     /// Maps a transport error without leaking headers; reqwest errors carry the URL (no token) only.
-    pub(crate) fn from_transport(error: &reqwest::Error, timeout: Duration) -> Self {
+    /// `trust` says which CAs were trusted, for the message when none of them signed the server's
+    /// certificate.
+    pub(crate) fn from_transport(
+        error: &reqwest::Error,
+        timeout: Duration,
+        trust: &super::tls::Trust,
+    ) -> Self {
         if error.is_timeout() {
             return VaultError::Timeout(timeout);
         }
@@ -99,15 +105,16 @@ impl VaultError {
             ));
         }
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-            let hint = if text.contains("UnknownIssuer") {
-                "the server's certificate is signed by a CA this machine does not trust \
-                 (give it with --ca-cert or BAO_CACERT)"
+            // BadSignature: a trusted CA has the issuer's name but did not sign it (another CA
+            // of the same name, as two generated dev CAs are).
+            let hint = if text.contains("UnknownIssuer") || text.contains("BadSignature") {
+                trust.untrusted_issuer()
             } else if text.contains("NotValidForName") {
-                "the server's certificate does not name this host (see --tls-server-name)"
+                "the server's certificate does not name this host (see --tls-server-name)".into()
             } else if text.contains("Expired") {
-                "the server's certificate has expired"
+                "the server's certificate has expired".into()
             } else {
-                "TLS handshake failed"
+                "TLS handshake failed".into()
             };
             VaultError::Tls(format!("{hint}: {text}"))
         } else {

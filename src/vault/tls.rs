@@ -1,16 +1,77 @@
-//! Files the TLS setup reads: CA certificates (a bundle file and/or a directory) and client PEMs.
+//! Which CAs the client trusts, and the files that say so: CA certificates (a bundle file and/or
+//! a directory) and client PEMs. As the bao CLI does it: with a CA option only the named CAs are
+//! trusted, without one only the system store (no bundled list).
 
 use super::error::VaultError;
 use crate::config::ConnectionSettings;
+use std::path::{Path, PathBuf};
 
-pub(super) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, VaultError> {
+pub(super) fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {
     std::fs::read(path)
         .map_err(|e| VaultError::Config(format!("cannot read {}: {e}", path.display())))
 }
 
+/// Where the trusted CAs come from; named in the message when a server's certificate is not
+/// signed by one of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Trust {
+    /// The system store (no CA option).
+    #[default]
+    System,
+    /// Only the CAs of `--ca-cert` / `--ca-path` (or their `BAO_*` variables).
+    Named {
+        file: Option<PathBuf>,
+        dir: Option<PathBuf>,
+    },
+}
+
+impl Trust {
+    pub fn of(settings: &ConnectionSettings) -> Self {
+        if settings.ca_cert.is_none() && settings.ca_path.is_none() {
+            Trust::System
+        } else {
+            Trust::Named {
+                file: settings.ca_cert.clone(),
+                dir: settings.ca_path.clone(),
+            }
+        }
+    }
+
+    /// Why a certificate signed by an unknown CA is refused, and what to do about it.
+    pub(super) fn untrusted_issuer(&self) -> String {
+        match self {
+            Trust::System => "the server's certificate is signed by a CA this machine does not \
+                              trust (give it with --ca-cert or BAO_CACERT)"
+                .into(),
+            Trust::Named { file, dir } => {
+                let mut named = Vec::new();
+                if let Some(file) = file {
+                    named.push(format!("the CA file {} (--ca-cert)", file.display()));
+                }
+                if let Some(dir) = dir {
+                    named.push(format!("the CA directory {} (--ca-path)", dir.display()));
+                }
+                format!(
+                    "the server's certificate is not signed by a CA in {}, the only CAs trusted \
+                     when a CA is given",
+                    named.join(" or ")
+                )
+            }
+        }
+    }
+}
+
+/// The CA certificates read from one file.
+pub(super) struct CaFile {
+    pub path: PathBuf,
+    pub certificates: Vec<reqwest::Certificate>,
+}
+
+/// The certificates of `--ca-cert` and `--ca-path`, per file. A file holding no certificate
+/// (empty, a key, text) is refused with its name rather than trusting nothing in silence.
 pub(super) fn load_ca_certificates(
     settings: &ConnectionSettings,
-) -> Result<Vec<reqwest::Certificate>, VaultError> {
+) -> Result<Vec<CaFile>, VaultError> {
     let mut files = Vec::new();
     if let Some(file) = &settings.ca_cert {
         files.push(file.clone());
@@ -19,20 +80,69 @@ pub(super) fn load_ca_certificates(
         let entries = std::fs::read_dir(dir).map_err(|e| {
             VaultError::Config(format!("cannot read CA directory {}: {e}", dir.display()))
         })?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_file() {
-                files.push(path);
-            }
+        let mut in_dir: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.is_file())
+            .collect();
+        if in_dir.is_empty() {
+            return Err(VaultError::Config(format!(
+                "no certificate in the CA directory {} (--ca-path): it holds no file",
+                dir.display()
+            )));
         }
+        in_dir.sort();
+        files.extend(in_dir);
     }
-    let mut certificates = Vec::new();
+    let mut loaded = Vec::new();
     for file in files {
         let pem = read_file(&file)?;
         let parsed = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
             VaultError::Config(format!("bad CA certificate {}: {e}", file.display()))
         })?;
-        certificates.extend(parsed);
+        if parsed.is_empty() {
+            return Err(VaultError::Config(format!(
+                "no certificate in the CA file {}: it must hold PEM certificates \
+                 (-----BEGIN CERTIFICATE-----)",
+                file.display()
+            )));
+        }
+        loaded.push(CaFile {
+            path: file,
+            certificates: parsed,
+        });
     }
-    Ok(certificates)
+    Ok(loaded)
+}
+
+/// Why the HTTP client could not be built. A certificate that is PEM on the outside but not a
+/// certificate inside only fails here, with no file named: find the file by trying each alone.
+pub(super) fn build_error(error: &reqwest::Error, ca_files: &[CaFile]) -> VaultError {
+    for file in ca_files {
+        let alone = file.certificates.iter().fold(
+            reqwest::Client::builder()
+                .use_rustls_tls()
+                .tls_built_in_root_certs(false),
+            |builder, certificate| builder.add_root_certificate(certificate.clone()),
+        );
+        if let Err(error) = alone.build() {
+            return VaultError::Config(format!(
+                "bad CA certificate in {}: {}",
+                file.path.display(),
+                with_causes(&error)
+            ));
+        }
+    }
+    VaultError::Config(format!("HTTP client: {}", with_causes(error)))
+}
+
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

@@ -39,6 +39,17 @@ fn role(node: &NodeState) -> &'static str {
     }
 }
 
+/// What a failed node is, in a word: unreachable only when it did not answer; a refused TLS
+/// handshake or a refusal by the server is said as such.
+fn error_state(error: &VaultError) -> &'static str {
+    match error {
+        VaultError::Network(_) | VaultError::Timeout(_) => "UNREACHABLE",
+        VaultError::Tls(_) => "TLS REFUSED",
+        VaultError::Redirect(_) => "REDIRECTED",
+        _ => "ERROR",
+    }
+}
+
 /// A table, one node a line.
 pub fn render_text(nodes: &[NodeState]) -> String {
     let mut out = format!(
@@ -67,7 +78,7 @@ pub fn render_text(nodes: &[NodeState]) -> String {
                 s.version,
                 s.storage_type.as_deref().unwrap_or("-")
             ),
-            Err(error) => format!("{:<32} {:<16} {error}", node.addr, "UNREACHABLE"),
+            Err(error) => format!("{:<32} {:<16} {error}", node.addr, error_state(error)),
         };
         out.push_str(line.trim_end());
         out.push('\n');
@@ -182,5 +193,16 @@ mod tests {
         assert_eq!(json[1]["sealed"], true);
         assert_eq!(json[1]["progress"], 1);
         assert!(json[2]["error"].as_str().unwrap().contains("refused"));
+    }
+
+    #[test]
+    fn a_refused_certificate_is_not_called_unreachable() {
+        let mut tls = node("https://d:8200", None);
+        tls.status = Err(VaultError::Tls(
+            "the server's certificate is not trusted".into(),
+        ));
+        let text = render_text(&[tls]);
+        assert!(text.contains("TLS REFUSED"), "{text}");
+        assert!(!text.contains("UNREACHABLE"), "{text}");
     }
 }

@@ -107,7 +107,10 @@ pub const BACKGROUND_REFRESH: Duration = Duration::from_secs(30);
 pub struct App {
     pub connection: ConnectionView,
     pub token: Loadable<TokenView>,
+    /// The server's seal state: the header shows it, and the Seal screen's row for the server
+    /// is written with it (`seal::record_main`).
     pub seal: Loadable<SealStatus>,
+    pub seal_watch: super::seal::SealWatch,
     pub mounts: Loadable<()>,
     pub tree: Tree,
     pub secret: super::secret_pane::SecretPane,
@@ -155,6 +158,7 @@ impl App {
             connection,
             token: Loadable::Loading,
             seal: Loadable::Loading,
+            seal_watch: super::seal::SealWatch::default(),
             mounts: Loadable::Loading,
             tree: Tree::default(),
             secret: SecretPane::default(),

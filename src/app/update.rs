@@ -106,7 +106,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 Err(error) => {
                     if matches!(error, VaultError::Sealed) {
-                        app.seal = Loadable::Failed("sealed".into());
+                        seal::sealed_answer(app);
                     }
                     SecretContent::Failed(error.to_string())
                 }
@@ -180,21 +180,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SecretIdDestroyed { accessor, result } => {
             approle_browser::secret_id_destroyed(app, accessor, result)
         }
-        Action::SealStatusLoaded(result) => {
-            app.seal = match result {
-                Ok(status) => {
-                    if status.sealed {
-                        app.set_status(
-                            StatusKind::Error,
-                            "The server is sealed: reads will fail until it is unsealed.",
-                        );
-                    }
-                    Loadable::Ready(status)
-                }
-                Err(error) => Loadable::Failed(error.to_string()),
-            };
-            Vec::new()
-        }
+        Action::SealStatusLoaded(result) => seal::status_loaded(app, result),
         Action::Retrying {
             what,
             attempt,
@@ -250,7 +236,7 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
 
 pub(super) fn report_error(app: &mut App, error: &VaultError) {
     if matches!(error, VaultError::Sealed) {
-        app.seal = Loadable::Failed("sealed".into());
+        seal::sealed_answer(app);
     }
     app.set_status(StatusKind::Error, error.to_string());
 }
@@ -276,7 +262,8 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
     effects.extend(connectivity::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
-        effects.extend([Effect::LoadSealStatus, Effect::LookupToken]);
+        // The seal state has its own, shorter interval (seal::on_tick).
+        effects.push(Effect::LookupToken);
     }
     effects
 }

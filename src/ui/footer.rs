@@ -115,7 +115,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             pairs
         }
-        (Some(Modal::Seal(screen)), _) if screen.share.is_some() => {
+        (Some(Modal::Seal(screen)), _) if screen.share().is_some() => {
             vec![("Enter".into(), "send share"), ("Esc".into(), "stop")]
         }
         (Some(Modal::Seal(_)), _) => vec![

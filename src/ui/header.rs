@@ -75,6 +75,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Loadable::Failed(_) => Span::styled("● unreachable", theme::error()),
     });
+    // A state that could not be confirmed for a while says how old it is.
+    if !unreachable
+        && !matches!(app.seal, Loadable::Loading)
+        && let Some(age) = crate::app::seal::seal_age(app)
+    {
+        first.push(Span::styled(
+            format!("  (as of {} ago)", format_ttl(age.as_secs())),
+            theme::warning(),
+        ));
+    }
     if app.connection.skip_verify {
         first.push(Span::raw("  "));
         first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));

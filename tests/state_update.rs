@@ -500,7 +500,7 @@ fn a_rejected_token_opens_the_login_dialog_saying_why() {
     );
     // The login dialog opens on top and says why.
     let form = app.login.as_ref().expect("the login dialog");
-    let reason = form.reason.as_ref().expect("a reason").text();
+    let reason = form.reason.as_ref().expect("a reason").text(app.clock);
     assert!(reason.contains("expired or revoked"), "{reason}");
     assert!(matches!(app.token, tresor::app::state::Loadable::Failed(_)));
 }

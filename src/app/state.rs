@@ -85,19 +85,39 @@ pub enum Loadable<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenView {
     pub info: TokenInfo,
-    /// `App::clock` when looked up, to count the TTL down between lookups.
+    /// `App::clock` when looked up (or last renewed).
     pub looked_up_at: Duration,
+    /// When the token ends, on `App::clock`; `None`: it never does. Every countdown is counted
+    /// from here against the current clock.
+    pub ends_at: Option<Duration>,
+    /// Uses left at most: the lookup's `num_uses`, less each answer to a request made with the
+    /// token since (requests this session did not count spend uses too). `None`: unlimited.
+    pub uses_left: Option<u64>,
 }
 
 impl TokenView {
-    /// Seconds left now; `None` for tokens that never expire.
-    pub fn remaining(&self, clock: Duration) -> Option<u64> {
-        if self.info.ttl_seconds == 0 {
-            return None;
+    pub fn new(info: TokenInfo, clock: Duration) -> Self {
+        Self {
+            ends_at: info
+                .expires
+                .then(|| clock + Duration::from_secs(info.ttl_seconds)),
+            uses_left: info.uses_left,
+            looked_up_at: clock,
+            info,
         }
-        let elapsed = clock.saturating_sub(self.looked_up_at).as_secs();
-        Some(self.info.ttl_seconds.saturating_sub(elapsed))
     }
+
+    /// Whole seconds left now (rounded up, so 0 means it has ended); `None` for tokens that
+    /// never expire.
+    pub fn remaining(&self, clock: Duration) -> Option<u64> {
+        self.ends_at.map(|end| seconds_until(end, clock))
+    }
+}
+
+/// Whole seconds from `clock` to `end`, rounded up (0 once `end` has passed).
+pub fn seconds_until(end: Duration, clock: Duration) -> u64 {
+    let left = end.saturating_sub(clock);
+    left.as_secs() + u64::from(left.subsec_nanos() > 0)
 }
 
 pub const STATUS_TIMEOUT: Duration = Duration::from_secs(6);

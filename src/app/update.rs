@@ -19,7 +19,11 @@ use crossterm::event::KeyEventKind;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let sign = connectivity::sign_of(&action);
+    let spent = session::spends_a_use(&action);
     let mut effects = apply(app, action);
+    if spent {
+        session::use_spent(app);
+    }
     effects.extend(connectivity::follow(app, sign));
     effects
 }
@@ -262,8 +266,9 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
     effects.extend(connectivity::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
-        // The seal state has its own, shorter interval (seal::on_tick).
-        effects.push(Effect::LookupToken);
+        // The seal state has its own, shorter interval (seal::on_tick); a use-limited token
+        // is not looked up (its uses are counted here instead).
+        effects.extend(session::background_lookup(app));
     }
     effects
 }
@@ -302,13 +307,11 @@ pub(super) fn reload_shown(app: &mut App) -> Vec<Effect> {
     app.tree.remember_for_refresh();
     app.tree.generation += 1;
     app.mounts = Loadable::Loading;
-    let mut effects = vec![
-        Effect::LoadSealStatus,
-        Effect::LookupToken,
-        Effect::LoadMounts {
-            generation: app.tree.generation,
-        },
-    ];
+    let mut effects = vec![Effect::LoadSealStatus];
+    effects.extend(session::background_lookup(app));
+    effects.push(Effect::LoadMounts {
+        generation: app.tree.generation,
+    });
     app.capabilities.clear();
     app.capabilities_pending.clear();
     effects.extend(history::reload_open_secret(app));

@@ -89,14 +89,15 @@ fn rejected(app: &mut App) {
     open_login(app, LoginReason::Rejected(why));
 }
 
-/// An answer to a request made with the token: a use-limited token has one use less. (Lookups
-/// report the uses left after themselves; answers that need no token do not count.)
+/// An answer to a request made with the token: a use-limited token has one use less. Only
+/// successful answers count (refusals spend a use too, so the count stays an upper bound);
+/// lookups report the uses left after themselves; `sys/internal/ui/mounts` (the mount list) and
+/// the seal endpoints spend none (checked against OpenBao 2.7.2).
 pub fn spends_a_use(action: &Action) -> bool {
     fn ok<T, E>(result: &Result<T, E>) -> bool {
         result.is_ok()
     }
     match action {
-        Action::MountsLoaded { result, .. } => ok(result),
         Action::FolderListed { result, .. } => ok(result),
         Action::SecretLoaded { result, .. } => ok(result),
         Action::MetadataLoaded { result, .. } => ok(result),

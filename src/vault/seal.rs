@@ -89,7 +89,7 @@ pub enum ShareProblem {
 
 impl std::fmt::Display for ShareProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shape = "a key share is hex (66 digits) or base64 (44 characters ending in =), as `bao operator init` prints it";
+        let shape = "a key share is hex or base64 as `bao operator init` prints it (usually 66 hex digits or 44 base64 characters)";
         match self {
             ShareProblem::Empty => write!(f, "type or paste a key share first"),
             ShareProblem::NotHexOrBase64 => {

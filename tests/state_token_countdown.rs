@@ -233,3 +233,39 @@ fn the_last_use_spent_by_the_lookup_itself_reads_as_none_left() {
         token_line(&app)
     );
 }
+
+#[test]
+fn countdowns_in_status_lines_count() {
+    let mut app = connected_app(SIZE);
+    tick(&mut app, 10.0);
+    update(
+        &mut app,
+        Action::Retrying {
+            what: "reading secret/app".into(),
+            attempt: 2,
+            of: 4,
+            after: Duration::from_secs(4),
+            reason: "rate limited by the server (429) on secret/data/app".into(),
+        },
+    );
+    assert!(screen_at(&app, SIZE).contains("asking again in 4.0 s (2 of 4)"));
+    tick(&mut app, 11.5);
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("asking again in 2.5 s (2 of 4)"),
+        "{screen}"
+    );
+    // The clipboard's clearing too.
+    update(
+        &mut app,
+        Action::Copied {
+            description: "the value of password".into(),
+            result: Ok("osc52"),
+            clears: true,
+        },
+    );
+    assert!(screen_at(&app, SIZE).contains("(clears in 30 s)"));
+    tick(&mut app, 14.5);
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("(clears in 27 s)"), "{screen}");
+}

@@ -50,9 +50,43 @@ pub enum StatusKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
+    /// The text as set (a countdown in it as it stood then).
     pub text: String,
     pub kind: StatusKind,
     pub shown_at: Duration,
+    /// A countdown inside the line, counted from the clock on each frame.
+    pub countdown: Option<Countdown>,
+}
+
+impl StatusMessage {
+    /// The line as it reads at `clock`.
+    pub fn shown(&self, clock: Duration) -> String {
+        match &self.countdown {
+            Some(countdown) => countdown.text(clock),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// `before` + the time left until `to` + `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Countdown {
+    pub before: String,
+    pub to: Duration,
+    pub after: String,
+}
+
+impl Countdown {
+    pub fn text(&self, clock: Duration) -> String {
+        let left = self.to.saturating_sub(clock);
+        // Tenths while short (a retry pause), whole seconds (rounded up) otherwise.
+        let left = if left < Duration::from_secs(10) {
+            format!("{:.1} s", left.as_secs_f64())
+        } else {
+            format!("{} s", seconds_until(self.to, clock))
+        };
+        format!("{}{left}{}", self.before, self.after)
+    }
 }
 
 /// What the header says about the connection (never the token).
@@ -252,6 +286,28 @@ impl App {
             text: text.into(),
             kind,
             shown_at: self.clock,
+            countdown: None,
+        });
+    }
+
+    /// A status line with a countdown in it (`before` 4.0 s `after`), counted on each frame.
+    pub fn set_status_counting(
+        &mut self,
+        kind: StatusKind,
+        before: impl Into<String>,
+        to: Duration,
+        after: impl Into<String>,
+    ) {
+        let countdown = Countdown {
+            before: before.into(),
+            to,
+            after: after.into(),
+        };
+        self.status = Some(StatusMessage {
+            text: countdown.text(self.clock),
+            kind,
+            shown_at: self.clock,
+            countdown: Some(countdown),
         });
     }
 }

@@ -192,12 +192,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             after,
             reason,
         } => {
-            app.set_status(
+            app.set_status_counting(
                 StatusKind::Warning,
-                format!(
-                    "{reason}: asking again in {:.1} s ({attempt} of {of}) for {what}.",
-                    after.as_secs_f64()
-                ),
+                format!("{reason}: asking again in "),
+                app.clock + after,
+                format!(" ({attempt} of {of}) for {what}."),
             );
             Vec::new()
         }
@@ -207,18 +206,16 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             clears,
         } => {
             match result {
-                Ok(backend) => {
-                    let clear = app.clipboard_clear_after.as_secs();
-                    let note = if clears {
-                        format!(" (clears in {clear}s)")
-                    } else {
-                        String::new()
-                    };
-                    app.set_status(
-                        StatusKind::Info,
-                        format!("Copied {description} via {backend}{note}"),
-                    );
-                }
+                Ok(backend) if clears => app.set_status_counting(
+                    StatusKind::Info,
+                    format!("Copied {description} via {backend} (clears in "),
+                    app.clock + app.clipboard_clear_after,
+                    ")",
+                ),
+                Ok(backend) => app.set_status(
+                    StatusKind::Info,
+                    format!("Copied {description} via {backend}"),
+                ),
                 Err(reason) => app.set_status(StatusKind::Error, format!("Copy failed: {reason}")),
             }
             Vec::new()

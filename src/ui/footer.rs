@@ -95,7 +95,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             StatusKind::Error => theme::error(),
         };
         frame.render_widget(
-            Paragraph::new(Line::styled(format!(" {}", sanitize(&status.text)), style)),
+            Paragraph::new(Line::styled(
+                format!(" {}", sanitize(&status.shown(app.clock))),
+                style,
+            )),
             area,
         );
         return;

@@ -7,8 +7,8 @@ mod support;
 use crossterm::event::KeyCode;
 use std::time::Duration;
 use support::fixtures::{connected_app, press, screen_at, type_text, unsealed};
-use tresor::app::seal::{NodeReport, SealOverview};
-use tresor::app::{Action, App, Effect, update};
+use tresor::app::seal::{NodeReport, SealMode, SealOverview, ShareEntry};
+use tresor::app::{Action, App, Effect, Modal, update};
 use tresor::vault::seal::{Health, LeaderInfo};
 use tresor::vault::{SealStatus, VaultError};
 
@@ -341,4 +341,93 @@ fn the_tree_reloads_when_the_unseal_answer_itself_says_unsealed() {
             .any(|e| matches!(e, Effect::LoadMounts { .. })),
         "{effects:?}"
     );
+}
+
+fn mode(app: &App) -> SealMode {
+    match &app.modal {
+        Some(Modal::Seal(screen)) => screen.mode.clone(),
+        other => panic!("the Seal screen is not open: {other:?}"),
+    }
+}
+
+#[test]
+fn one_mode_at_a_time_and_esc_goes_back_to_browsing() {
+    let mut app = sealed_at_one();
+    assert_eq!(mode(&app), SealMode::Browse);
+    press(&mut app, KeyCode::Char('u'));
+    assert!(matches!(
+        mode(&app),
+        SealMode::Share(ShareEntry {
+            each_in_turn: false,
+            ..
+        })
+    ));
+    // In the share field, S is text, not the seal question.
+    press(&mut app, KeyCode::Char('S'));
+    assert!(matches!(mode(&app), SealMode::Share(_)));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(mode(&app), SealMode::Browse);
+    press(&mut app, KeyCode::Char('S'));
+    assert!(matches!(mode(&app), SealMode::ConfirmSeal(_)));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(mode(&app), SealMode::Browse);
+    // Esc while browsing closes the screen.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn each_in_turn_moves_to_the_next_sealed_node_once_one_is_unsealed() {
+    let mut app = sealed_at_one();
+    press(&mut app, KeyCode::Char('U'));
+    type_text(&mut app, SHARE_B64);
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(unseal_effects(&effects), 1);
+    // Waiting for the answer: Enter sends nothing more.
+    type_text(&mut app, SHARE_B64);
+    assert_eq!(unseal_effects(&press(&mut app, KeyCode::Enter)), 0);
+    update(
+        &mut app,
+        Action::UnsealAnswered {
+            addr: N1.into(),
+            reset: false,
+            result: Ok(unsealed()),
+        },
+    );
+    let Some(Modal::Seal(screen)) = &app.modal else {
+        panic!()
+    };
+    assert_eq!(screen.selected().map(|n| n.addr.as_str()), Some(N2));
+    assert!(matches!(
+        &screen.mode,
+        SealMode::Share(ShareEntry { each_in_turn: true, input, .. }) if input.text.is_empty()
+    ));
+    assert!(screen.waiting.is_none());
+    assert!(screen_at(&app, SIZE).contains("Next: https://10.0.0.2:8200"));
+}
+
+#[test]
+fn a_share_for_a_node_that_has_not_joined_is_held_until_it_has() {
+    let mut app = sealed_at_one();
+    overview(
+        &mut app,
+        vec![
+            (N1, unsealed()),
+            (
+                N2,
+                SealStatus {
+                    initialized: false,
+                    ..sealed(0)
+                },
+            ),
+        ],
+    );
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('u'));
+    // Not sealed-and-initialized yet: the screen still takes the share (u on a sealed node).
+    type_text(&mut app, SHARE_B64);
+    assert_eq!(unseal_effects(&press(&mut app, KeyCode::Enter)), 0, "held");
+    assert!(screen_at(&app, SIZE).contains("has not joined the cluster yet"));
+    let effects = overview(&mut app, vec![(N1, unsealed()), (N2, sealed(0))]);
+    assert_eq!(unseal_effects(&effects), 1, "sent once joined: {effects:?}");
 }

@@ -38,7 +38,10 @@ fn a_bad_token_at_start_is_said_never_to_have_been_accepted() {
     let mut app = start(&server, home.path(), "s.not-a-real-token");
     let screen = app.wait_for("does not accept this token");
     assert!(!screen.contains("no longer"), "{screen}");
-    app.keys(&["\x1b", "q"]);
+    // Esc alone (followed at once by q it would read as Alt-q).
+    app.keys(&["\x1b"]);
+    app.wait_until("the dialog to close", |s| !s.contains("Log in"));
+    app.keys(&["q"]);
     app.wait_exit();
 }
 
@@ -53,7 +56,9 @@ fn a_token_at_its_max_ttl_counts_down_and_then_says_expired() {
     let screen = app.wait_within_for("The token has expired", Duration::from_secs(10));
     assert!(screen.contains("ttl expired"), "{screen}");
     assert!(!screen.contains("never expires"), "{screen}");
-    app.keys(&["\x1b", "q"]);
+    app.keys(&["\x1b"]);
+    app.wait_until("the dialog to close", |s| !s.contains("Log in"));
+    app.keys(&["q"]);
     app.wait_exit();
 }
 
@@ -99,6 +104,10 @@ fn a_seal_from_a_shell_shows_in_the_header_within_the_refresh() {
         sealed_at.elapsed() < Duration::from_secs(5),
         "shown within the 3 s refresh (plus a frame)"
     );
-    app.keys(&["\x1b", "q"]);
+    // The Seal screen opened by itself: Esc closes it, then q quits.
+    app.wait_for("Seal status");
+    app.keys(&["\x1b"]);
+    app.wait_until("the Seal screen to close", |s| !s.contains("Seal status"));
+    app.keys(&["q"]);
     app.wait_exit();
 }

@@ -431,3 +431,24 @@ fn a_share_for_a_node_that_has_not_joined_is_held_until_it_has() {
     let effects = overview(&mut app, vec![(N1, unsealed()), (N2, sealed(0))]);
     assert_eq!(unseal_effects(&effects), 1, "sent once joined: {effects:?}");
 }
+
+#[test]
+fn a_seal_screen_whose_refresh_hangs_says_how_old_its_rows_are_and_asks_again() {
+    let mut app = sealed_at_one();
+    // Refreshes go out every 3 s; none answers.
+    let asks = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::LoadSealOverview { .. }))
+            .count()
+    };
+    assert_eq!(asks(&tick(&mut app, 3.5)), 1);
+    assert_eq!(asks(&tick(&mut app, 7.0)), 0, "one at a time");
+    let text = screen_at(&app, SIZE);
+    assert!(
+        text.contains("Seal status · 2 nodes · 2 sealed · as of 6s ago"),
+        "{text}"
+    );
+    // An answer that never comes is given up on after 30 s.
+    assert_eq!(asks(&tick(&mut app, 34.0)), 1);
+}

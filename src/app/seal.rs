@@ -99,7 +99,10 @@ pub struct SealScreen {
     /// Why the node list may be incomplete (no token, or no read on sys/ha-status).
     pub ha_note: Option<String>,
     pub refreshing: bool,
+    /// When the last refresh went out.
     pub last_refresh: Duration,
+    /// When the last overview came back (`None`: not yet).
+    pub answered_at: Option<Duration>,
     pub mode: SealMode,
     pub waiting: Option<Waiting>,
     pub message: Option<(StatusKind, String)>,
@@ -125,6 +128,7 @@ impl SealScreen {
             ha_note: None,
             refreshing: false,
             last_refresh: Duration::ZERO,
+            answered_at: None,
             mode: SealMode::Browse,
             waiting: None,
             message: None,
@@ -255,8 +259,12 @@ pub fn status_loaded(app: &mut App, result: Result<SealStatus, VaultError>) -> V
 /// How long ago the header's seal state was last confirmed, when that is longer than two
 /// refreshes (so a slow or lost answer shows as old instead of as current).
 pub fn seal_age(app: &App) -> Option<Duration> {
-    let seen = app.seal_watch.seen_at?;
-    let age = app.clock.saturating_sub(seen);
+    stale_age(app.seal_watch.seen_at?, app.clock)
+}
+
+/// The age of an answer from `at`, when older than two refreshes.
+pub fn stale_age(at: Duration, clock: Duration) -> Option<Duration> {
+    let age = clock.saturating_sub(at);
     (age > SEAL_REFRESH * 2).then_some(age)
 }
 
@@ -294,7 +302,8 @@ fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
-    if screen.refreshing {
+    // One at a time, unless the last one went unanswered for too long.
+    if screen.refreshing && clock.saturating_sub(screen.last_refresh) < ASK_TIMEOUT {
         return Vec::new();
     }
     screen.refreshing = true;
@@ -339,11 +348,13 @@ pub fn server_sealed(app: &mut App) -> Vec<Effect> {
 pub fn on_tick(app: &mut App) -> Vec<Effect> {
     let now = app.clock;
     if let Some(Modal::Seal(screen)) = &app.modal {
-        return if now.saturating_sub(screen.last_refresh) >= SEAL_REFRESH {
-            refresh(app)
+        let since = now.saturating_sub(screen.last_refresh);
+        let due = if screen.refreshing {
+            since >= ASK_TIMEOUT
         } else {
-            Vec::new()
+            since >= SEAL_REFRESH
         };
+        return if due { refresh(app) } else { Vec::new() };
     }
     // While the server is unreachable the connectivity probe asks instead.
     if !matches!(app.reachability, Reachability::Reachable) {
@@ -367,6 +378,7 @@ pub fn on_tick(app: &mut App) -> Vec<Effect> {
 pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
     let main_addr = main_addr(app);
     let has_token = app.connection.has_token;
+    let clock = app.clock;
     if !matches!(app.modal, Some(Modal::Seal(_))) {
         return Vec::new();
     }
@@ -383,6 +395,7 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
         return Vec::new();
     };
     screen.refreshing = false;
+    screen.answered_at = Some(clock);
     screen.leader = overview.leader.ok();
     let ha_nodes = match overview.ha {
         Some(Ok(nodes)) => {

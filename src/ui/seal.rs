@@ -253,8 +253,14 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
     } else {
         String::new()
     };
+    // Rows not confirmed for a while say how old they are.
+    let age = screen
+        .answered_at
+        .and_then(|at| crate::app::seal::stale_age(at, app.clock))
+        .map(|age| format!(" · as of {} ago", super::header::format_ttl(age.as_secs())))
+        .unwrap_or_default();
     let title = format!(
-        " Seal status · {} node{} · {sealed} sealed{refreshing} ",
+        " Seal status · {} node{} · {sealed} sealed{age}{refreshing} ",
         screen.nodes.len(),
         if screen.nodes.len() == 1 { "" } else { "s" }
     );

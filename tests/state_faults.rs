@@ -113,8 +113,15 @@ fn an_unreachable_server_is_probed_and_what_is_shown_reloads_when_it_answers() {
             .text
             .contains("The server answers again")
     );
-    // No more probes.
-    assert_eq!(probes(&update(&mut app, Action::Tick(PROBE_EVERY * 4))), 0);
+    // No more probes every 2 s: only the header's seal refresh, 3 s after the answer.
+    assert_eq!(probes(&update(&mut app, Action::Tick(PROBE_EVERY * 3))), 0);
+    assert_eq!(
+        probes(&update(
+            &mut app,
+            Action::Tick(PROBE_EVERY * 2 + tresor::app::seal::SEAL_REFRESH)
+        )),
+        1
+    );
 }
 
 #[test]

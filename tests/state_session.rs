@@ -7,7 +7,7 @@ mod support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 use support::fixtures::{connected_app, history_app, press, type_text};
-use tresor::app::login::{AppRoleWay, Field, LoginReason};
+use tresor::app::login::{AppRoleWay, Field, LoginReason, Rejection};
 use tresor::app::session::RenewalState;
 use tresor::app::state::Loadable;
 use tresor::app::{Action, App, Effect, LoginOutcome, Modal, update};
@@ -23,11 +23,16 @@ fn short_token(ttl: u64) -> TokenInfo {
         ttl_seconds: ttl,
         renewable: true,
         creation_ttl: ttl,
+        expires: true,
+        uses_left: None,
     }
 }
 
+/// A tick's effects, less the header's seal refresh every 3 s (tests/state_seal.rs).
 fn tick(app: &mut App, seconds: f64) -> Vec<Effect> {
-    update(app, Action::Tick(Duration::from_secs_f64(seconds)))
+    let mut effects = update(app, Action::Tick(Duration::from_secs_f64(seconds)));
+    effects.retain(|e| *e != Effect::LoadSealStatus);
+    effects
 }
 
 fn renewed(app: &mut App, lease: u64) -> Vec<Effect> {
@@ -120,7 +125,12 @@ fn the_relogin_dialog_opens_over_an_unsaved_edit_and_the_edit_survives() {
         .login
         .as_ref()
         .expect("the login dialog opens before the end");
-    assert_eq!(login.reason, Some(LoginReason::Ending { seconds_left: 2 }));
+    assert_eq!(
+        login.reason,
+        Some(LoginReason::Ending {
+            ends_at: Duration::from_secs(7)
+        })
+    );
     assert_eq!(app.modal, form_before, "the form underneath is untouched");
     // Keys go to the login dialog, not to the form.
     type_text(&mut app, "s.new");
@@ -178,7 +188,7 @@ fn a_request_refused_for_a_dead_token_is_sent_again_after_login() {
     assert!(matches!(app.token, Loadable::Failed(_)));
     assert_eq!(
         app.login.as_ref().unwrap().reason,
-        Some(LoginReason::Rejected)
+        Some(LoginReason::Rejected(Rejection::Revoked))
     );
     let effects = update(
         &mut app,

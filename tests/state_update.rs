@@ -578,7 +578,7 @@ fn a_rejected_token_opens_the_login_dialog_saying_why() {
     );
     // The login dialog opens on top and says why.
     let form = app.login.as_ref().expect("the login dialog");
-    let reason = form.reason.as_ref().expect("a reason").text();
+    let reason = form.reason.as_ref().expect("a reason").text(app.clock);
     assert!(reason.contains("expired or revoked"), "{reason}");
     assert!(matches!(app.token, tresor::app::state::Loadable::Failed(_)));
 }
@@ -601,6 +601,8 @@ fn a_token_from_a_namespace_starts_there_once() {
         ttl_seconds: 3600,
         renewable: true,
         creation_ttl: 3600,
+        expires: true,
+        uses_left: None,
     };
     let effects = update(&mut app, Action::TokenLookedUp(Ok(info.clone())));
     assert!(

@@ -35,6 +35,8 @@ fn token(ttl: u64, creation: u64, renewable: bool) -> TokenInfo {
         ttl_seconds: ttl,
         renewable,
         creation_ttl: creation,
+        expires: ttl > 0,
+        uses_left: None,
     }
 }
 
@@ -119,6 +121,10 @@ fn header_states_of_the_session() {
     update(&mut app, Action::Tick(Duration::from_secs(2400)));
     update(
         &mut app,
+        Action::SealStatusLoaded(Ok(support::fixtures::unsealed())),
+    );
+    update(
+        &mut app,
         Action::TokenRenewed {
             increment: 3600,
             result: Err(VaultError::Network("connection refused".into())),
@@ -152,7 +158,29 @@ fn header_states_of_the_session() {
         Action::TokenLookedUp(Ok(token(1800, 3600, false))),
     );
     states.push(header(&app));
+    // Use-limited (lookup-self's num_uses): at most 2 left, not looked up in the background.
+    let mut limited = token(0, 0, false);
+    limited.uses_left = Some(2);
+    update(&mut app, Action::TokenLookedUp(Ok(limited)));
+    states.push(header(&app));
+    // Renewed to nothing at its max TTL: expired, not "never expires".
+    let mut app = connected_app(SIZE);
+    update(&mut app, Action::TokenLookedUp(Ok(token(60, 60, true))));
+    update(
+        &mut app,
+        Action::TokenRenewed {
+            increment: 60,
+            result: Ok(Renewal {
+                lease_duration: 0,
+                renewable: true,
+                warnings: vec!["TTL capped to max_ttl".into()],
+            }),
+        },
+    );
+    states.push(header(&app));
     insta::assert_snapshot!(states.join("\n---\n"));
+    assert!(states[4].contains("≤2 uses left"));
+    assert!(states[5].contains("ttl expired"));
     assert!(states[0].contains("(auto-renew)"));
     assert!(states[1].contains("renewal failed 1×"));
     assert!(states[2].contains("max TTL reached"));

@@ -62,6 +62,8 @@ fn browsing_app() -> App {
             ttl_seconds: 3600,
             renewable: true,
             creation_ttl: 3600,
+            expires: true,
+            uses_left: None,
         })),
     );
     let generation = app.tree.generation;

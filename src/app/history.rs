@@ -740,7 +740,7 @@ pub fn metadata_loaded(
         }
         Err(error) => {
             if matches!(error, crate::vault::VaultError::Sealed) {
-                app.seal = Loadable::Failed("sealed".into());
+                super::seal::sealed_answer(app);
             }
             app.secret.metadata = Some(Loadable::Failed(error.to_string()));
         }

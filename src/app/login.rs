@@ -16,17 +16,60 @@ use crossterm::event::{KeyCode, KeyEvent};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginReason {
     NoToken,
-    Rejected,
-    Ending { seconds_left: u64 },
+    /// The server refused the token.
+    Rejected(Rejection),
+    /// The token ends at this `App::clock` and cannot be renewed further.
+    Ending {
+        ends_at: std::time::Duration,
+    },
     LoggedOut,
 }
 
+/// What is known of why the server refused the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// It never worked in this session (mistyped, expired or revoked before the start).
+    NeverAccepted,
+    /// Its TTL ran out.
+    Expired,
+    /// Its uses ran out (counted down to none).
+    UsesRanOut,
+    /// Use-limited, with at most this many uses left as far as this session counted.
+    UsesMayHaveRunOut { at_most: u64 },
+    /// It worked and had time left: revoked (or ended early on the server).
+    Revoked,
+}
+
+impl Rejection {
+    /// For the header's token line.
+    pub fn short(&self) -> &'static str {
+        match self {
+            Rejection::NeverAccepted => "not accepted by the server",
+            Rejection::Expired => "expired",
+            Rejection::UsesRanOut => "its uses ran out",
+            Rejection::UsesMayHaveRunOut { .. } => {
+                "rejected by the server (revoked, or its uses ran out)"
+            }
+            Rejection::Revoked => "rejected by the server (expired or revoked)",
+        }
+    }
+}
+
 impl LoginReason {
-    pub fn text(&self) -> String {
+    /// The text at the dialog's top, with any countdown counted at `clock`.
+    pub fn text(&self, clock: std::time::Duration) -> String {
+        const AGAIN: &str = "Log in again: you stay where you were, and what failed is sent again.";
         match self {
             LoginReason::NoToken => "No token found (flag, BAO_TOKEN/VAULT_TOKEN, token file): log in.".into(),
-            LoginReason::Rejected => "The server no longer accepts the token (expired or revoked). Log in again: you stay where you were, and what failed is sent again.".into(),
-            LoginReason::Ending { seconds_left } => format!("The token ends in {seconds_left}s and cannot be renewed further. Log in again: you stay where you were."),
+            LoginReason::Rejected(Rejection::NeverAccepted) => "The server does not accept this token (mistyped, expired or revoked). Log in: what failed is sent again.".into(),
+            LoginReason::Rejected(Rejection::Expired) => format!("The token expired. {AGAIN}"),
+            LoginReason::Rejected(Rejection::UsesRanOut) => format!("The token can no longer be used: its uses ran out. {AGAIN}"),
+            LoginReason::Rejected(Rejection::UsesMayHaveRunOut { at_most }) => format!("The server no longer accepts the token: revoked, or its uses ran out (it had at most {at_most} left). {AGAIN}"),
+            LoginReason::Rejected(Rejection::Revoked) => format!("The server no longer accepts the token (expired or revoked). {AGAIN}"),
+            LoginReason::Ending { ends_at } => match super::state::seconds_until(*ends_at, clock) {
+                0 => "The token has expired and cannot be renewed. Log in again: you stay where you were.".into(),
+                left => format!("The token ends in {left}s and cannot be renewed further. Log in again: you stay where you were."),
+            },
             LoginReason::LoggedOut => "Logged out. Log in to go on.".into(),
         }
     }

@@ -239,6 +239,7 @@ pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) ->
     app.seal_screen_offered = false;
     app.token = Loadable::Loading;
     app.seal = Loadable::Loading;
+    app.seal_watch = Default::default();
     app.mounts = Loadable::Loading;
     app.secret = Default::default();
     app.tree = super::tree::Tree {

@@ -3,12 +3,13 @@
 //! turn) with key shares typed into a masked field; reset progress; seal behind a typed "seal".
 
 use super::action::Effect;
+use super::connectivity::Reachability;
 use super::input::TextInput;
 use super::keymap::{self, SealCommand};
 use super::login::LoginReason;
 use super::state::{App, Loadable, Modal, StatusKind};
 use crate::secret::SecretText;
-use crate::vault::seal::{HaNode, Health, LeaderInfo};
+use crate::vault::seal::{HaNode, Health, LeaderInfo, check_share};
 use crate::vault::{SealStatus, VaultError};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Duration;
@@ -44,6 +45,52 @@ pub struct SealOverview {
     pub nodes: Vec<NodeReport>,
 }
 
+/// What the screen is doing: one mode at a time, so a share field and the seal question can never
+/// be open together.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SealMode {
+    #[default]
+    Browse,
+    /// A share being typed (masked) for the selected node.
+    Share(ShareEntry),
+    /// The word being typed before a seal.
+    ConfirmSeal(TextInput),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShareEntry {
+    pub input: TextInput,
+    /// `U`: after a node unseals, go on with the next sealed one.
+    pub each_in_turn: bool,
+    /// Typed for a follower that has not joined yet: sent once it has.
+    pub held: bool,
+}
+
+impl ShareEntry {
+    fn new(each_in_turn: bool) -> Self {
+        Self {
+            each_in_turn,
+            ..Self::default()
+        }
+    }
+}
+
+/// The request the screen waits for (one at a time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Waiting {
+    Unseal {
+        addr: String,
+        /// The node's progress when the share was sent.
+        progress_before: Option<u32>,
+    },
+    Reset {
+        addr: String,
+    },
+    Seal {
+        addr: String,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealScreen {
     pub nodes: Vec<NodeView>,
@@ -52,18 +99,16 @@ pub struct SealScreen {
     /// Why the node list may be incomplete (no token, or no read on sys/ha-status).
     pub ha_note: Option<String>,
     pub refreshing: bool,
+    /// When the last refresh went out.
     pub last_refresh: Duration,
-    /// The masked share being typed.
-    pub share: Option<TextInput>,
-    /// `U`: after a node unseals, go on with the next sealed one.
-    pub each_in_turn: bool,
-    pub confirm_seal: Option<TextInput>,
+    /// When the last overview came back (`None`: not yet).
+    pub answered_at: Option<Duration>,
+    pub mode: SealMode,
+    pub waiting: Option<Waiting>,
     pub message: Option<(StatusKind, String)>,
-    pub busy: bool,
-    /// Progress of the selected node when the last share was sent.
-    pub progress_before: Option<u32>,
-    /// A share typed for a follower that has not joined yet: sent once it has.
-    pub held: bool,
+    /// After an unseal answer that carried no progress: the node whose progress the next
+    /// refresh reports, in the server's words.
+    pub report_progress: Option<String>,
 }
 
 impl SealScreen {
@@ -83,18 +128,32 @@ impl SealScreen {
             ha_note: None,
             refreshing: false,
             last_refresh: Duration::ZERO,
-            share: None,
-            each_in_turn: false,
-            confirm_seal: None,
+            answered_at: None,
+            mode: SealMode::Browse,
+            waiting: None,
             message: None,
-            busy: false,
-            progress_before: None,
-            held: false,
+            report_progress: None,
         }
     }
 
     pub fn selected(&self) -> Option<&NodeView> {
         self.nodes.get(self.cursor)
+    }
+
+    pub fn busy(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    /// The share being typed, if any.
+    pub fn share(&self) -> Option<&ShareEntry> {
+        match &self.mode {
+            SealMode::Share(entry) => Some(entry),
+            _ => None,
+        }
+    }
+
+    fn each_in_turn(&self) -> bool {
+        self.share().is_some_and(|entry| entry.each_in_turn)
     }
 
     fn is_sealed(node: &NodeView) -> bool {
@@ -107,6 +166,106 @@ impl SealScreen {
             .map(|step| (self.cursor + step) % count)
             .find(|&index| Self::is_sealed(&self.nodes[index]))
     }
+
+    /// A node finished unsealing: go on with the next sealed one (`U`), or stop taking shares.
+    /// Returns the words to add to the message.
+    fn after_unsealed(&mut self) -> Option<String> {
+        match self.next_sealed().filter(|_| self.each_in_turn()) {
+            Some(next) => {
+                self.cursor = next;
+                self.mode = SealMode::Share(ShareEntry::new(true));
+                Some(format!("Next: {}.", self.nodes[next].addr))
+            }
+            None => {
+                self.mode = SealMode::Browse;
+                None
+            }
+        }
+    }
+}
+
+/// The header's own view of the server's seal state (the screen asks for itself while open).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SealWatch {
+    /// `App::clock` of the last answer about the server's seal state.
+    pub seen_at: Option<Duration>,
+    /// A `sys/seal-status` for the header went out at this clock and has no answer yet.
+    pub asked_at: Option<Duration>,
+}
+
+/// An ask with no answer after this long is given up on (the next one goes out).
+const ASK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Records what the server itself said about its seal: the header's state and, while the Seal
+/// screen is open, its row for the server. Every answer about the server's seal goes through
+/// here, so the two never disagree. When the server comes back from sealed, the rest of the app
+/// reloads (the effects returned).
+#[must_use]
+fn record_main(app: &mut App, status: Loadable<SealStatus>) -> Vec<Effect> {
+    let was_sealed = is_sealed(&app.seal);
+    let unsealed = matches!(&status, Loadable::Ready(s) if !s.sealed);
+    if let Loadable::Ready(s) = &status
+        && s.sealed
+        && !was_sealed
+    {
+        app.set_status(
+            StatusKind::Error,
+            "The server is sealed: reads will fail until it is unsealed.",
+        );
+    }
+    let main_addr = main_addr(app);
+    if let Some(screen) = screen(app)
+        && let Some(node) = screen.nodes.iter_mut().find(|n| n.addr == main_addr)
+    {
+        node.status = status.clone();
+    }
+    app.seal = status;
+    app.seal_watch.seen_at = Some(app.clock);
+    if !(was_sealed && unsealed) {
+        return Vec::new();
+    }
+    let effects = super::update::refresh(app);
+    if !app.connection.has_token {
+        super::session::open_login(app, LoginReason::NoToken);
+    }
+    effects
+}
+
+fn is_sealed(seal: &Loadable<SealStatus>) -> bool {
+    matches!(seal, Loadable::Ready(SealStatus { sealed: true, .. }))
+        || matches!(seal, Loadable::Failed(reason) if reason == "sealed")
+}
+
+fn main_addr(app: &App) -> String {
+    app.connection.addr.trim_end_matches('/').to_string()
+}
+
+/// A request came back "sealed" (503): that is the server's word on its seal too.
+pub fn sealed_answer(app: &mut App) {
+    // From sealed to sealed: nothing to reload.
+    let _ = record_main(app, Loadable::Failed("sealed".into()));
+}
+
+/// A `sys/seal-status` answer for the server.
+pub fn status_loaded(app: &mut App, result: Result<SealStatus, VaultError>) -> Vec<Effect> {
+    app.seal_watch.asked_at = None;
+    let status = match result {
+        Ok(status) => Loadable::Ready(status),
+        Err(error) => Loadable::Failed(error.to_string()),
+    };
+    record_main(app, status)
+}
+
+/// How long ago the header's seal state was last confirmed, when that is longer than two
+/// refreshes (so a slow or lost answer shows as old instead of as current).
+pub fn seal_age(app: &App) -> Option<Duration> {
+    stale_age(app.seal_watch.seen_at?, app.clock)
+}
+
+/// The age of an answer from `at`, when older than two refreshes.
+pub fn stale_age(at: Duration, clock: Duration) -> Option<Duration> {
+    let age = clock.saturating_sub(at);
+    (age > SEAL_REFRESH * 2).then_some(age)
 }
 
 fn screen(app: &mut App) -> Option<&mut SealScreen> {
@@ -143,7 +302,8 @@ fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
-    if screen.refreshing {
+    // One at a time, unless the last one went unanswered for too long.
+    if screen.refreshing && clock.saturating_sub(screen.last_refresh) < ASK_TIMEOUT {
         return Vec::new();
     }
     screen.refreshing = true;
@@ -182,22 +342,60 @@ pub fn server_sealed(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// Every few seconds while open.
+/// Every few seconds: the open screen asks for the overview (the server's own row included);
+/// otherwise the header asks for the server's seal state, so a seal from anywhere shows within
+/// [`SEAL_REFRESH`].
 pub fn on_tick(app: &mut App) -> Vec<Effect> {
-    let due = match &app.modal {
-        Some(Modal::Seal(screen)) => app.clock.saturating_sub(screen.last_refresh) >= SEAL_REFRESH,
-        _ => false,
-    };
-    if due { refresh(app) } else { Vec::new() }
+    let now = app.clock;
+    if let Some(Modal::Seal(screen)) = &app.modal {
+        let since = now.saturating_sub(screen.last_refresh);
+        let due = if screen.refreshing {
+            since >= ASK_TIMEOUT
+        } else {
+            since >= SEAL_REFRESH
+        };
+        return if due { refresh(app) } else { Vec::new() };
+    }
+    // While the server is unreachable the connectivity probe asks instead.
+    if !matches!(app.reachability, Reachability::Reachable) {
+        return Vec::new();
+    }
+    let watch = &mut app.seal_watch;
+    if watch
+        .asked_at
+        .is_some_and(|at| now.saturating_sub(at) < ASK_TIMEOUT)
+    {
+        return Vec::new();
+    }
+    let since = watch.seen_at.unwrap_or(Duration::ZERO);
+    if now.saturating_sub(since) < SEAL_REFRESH {
+        return Vec::new();
+    }
+    watch.asked_at = Some(now);
+    vec![Effect::LoadSealStatus]
 }
 
 pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
-    let main_addr = app.connection.addr.trim_end_matches('/').to_string();
+    let main_addr = main_addr(app);
     let has_token = app.connection.has_token;
+    let clock = app.clock;
+    if !matches!(app.modal, Some(Modal::Seal(_))) {
+        return Vec::new();
+    }
+    // The server's own answer is the header's too (and, when it is back, the tree reloads).
+    let mut back = Vec::new();
+    if let Some(report) = overview.nodes.iter().find(|r| r.addr == main_addr) {
+        let status = match &report.status {
+            Ok(status) => Loadable::Ready(status.clone()),
+            Err(error) => Loadable::Failed(error.to_string()),
+        };
+        back = record_main(app, status);
+    }
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
     screen.refreshing = false;
+    screen.answered_at = Some(clock);
     screen.leader = overview.leader.ok();
     let ha_nodes = match overview.ha {
         Some(Ok(nodes)) => {
@@ -220,7 +418,6 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
             Vec::new()
         }
     };
-    let mut main_unsealed = false;
     for report in overview.nodes {
         let index = match screen.nodes.iter().position(|n| n.addr == report.addr) {
             Some(index) => index,
@@ -235,9 +432,6 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
             }
         };
         let node = &mut screen.nodes[index];
-        if report.addr == main_addr {
-            main_unsealed = matches!(&report.status, Ok(s) if !s.sealed);
-        }
         node.status = match report.status {
             Ok(status) => Loadable::Ready(status),
             Err(error) => Loadable::Failed(error.to_string()),
@@ -258,54 +452,61 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
         }
     }
     screen.cursor = screen.cursor.min(screen.nodes.len().saturating_sub(1));
+    report_server_progress(screen);
     let joined = screen
         .selected()
         .is_some_and(|n| matches!(&n.status, Loadable::Ready(s) if s.initialized && s.sealed));
+    let held = screen.share().is_some_and(|entry| entry.held);
     let mut effects = Vec::new();
-    if screen.held && joined && !screen.busy {
+    if held && joined && !screen.busy() {
         effects = send_share(screen);
     }
     // The node being unsealed finished on its own (a joining raft node): go on or stop.
     let selected_open = screen
         .selected()
         .is_some_and(|n| matches!(&n.status, Loadable::Ready(s) if !s.sealed));
-    if screen.share.is_some() && selected_open && !screen.busy {
+    if screen.share().is_some() && selected_open && !screen.busy() {
         let done = screen
             .selected()
             .map(|n| n.addr.clone())
             .unwrap_or_default();
-        match screen.next_sealed().filter(|_| screen.each_in_turn) {
-            Some(next) => {
-                screen.cursor = next;
-                screen.share = Some(TextInput::default());
-                screen.message = Some((
-                    StatusKind::Info,
-                    format!("{done} is unsealed. Next: {}.", screen.nodes[next].addr),
-                ));
-            }
-            None => {
-                screen.share = None;
-                screen.each_in_turn = false;
-                screen.message = Some((StatusKind::Info, format!("{done} is unsealed.")));
-            }
-        }
+        let next = screen.after_unsealed();
+        let text = match next {
+            Some(next) => format!("{done} is unsealed. {next}"),
+            None => format!("{done} is unsealed."),
+        };
+        screen.message = Some((StatusKind::Info, text));
     }
-    // The server came back: bring the rest of the app back too.
-    let recovered = main_unsealed
-        && matches!(
-            app.seal,
-            Loadable::Failed(_) | Loadable::Ready(SealStatus { sealed: true, .. })
-        );
-    if recovered {
-        app.seal = Loadable::Loading;
-        effects.extend(super::update::refresh(app));
-        if !app.connection.has_token {
-            super::session::open_login(app, LoginReason::NoToken);
-        }
-        effects.retain(|e| !matches!(e, Effect::LoadSealStatus));
-        effects.push(Effect::LoadSealStatus);
-    }
+    effects.extend(back);
     effects
+}
+
+/// After an unseal answer that carried no progress (a refusal, an error): the refreshed row
+/// says where progress stands, in the server's words, after the message.
+fn report_server_progress(screen: &mut SealScreen) {
+    let Some(addr) = screen.report_progress.take() else {
+        return;
+    };
+    let said = match screen
+        .nodes
+        .iter()
+        .find(|n| n.addr == addr)
+        .map(|n| &n.status)
+    {
+        Some(Loadable::Ready(s)) if !s.sealed => "The server says: unsealed.".to_string(),
+        Some(Loadable::Ready(s)) => format!(
+            "The server says: progress {} of {}.",
+            s.progress, s.threshold
+        ),
+        _ => return,
+    };
+    match &mut screen.message {
+        Some((_, text)) => {
+            text.push(' ');
+            text.push_str(&said);
+        }
+        None => screen.message = Some((StatusKind::Info, said)),
+    }
 }
 
 /// An unseal (or reset) answer for `addr`.
@@ -315,20 +516,37 @@ pub fn unseal_answered(
     reset: bool,
     result: Result<SealStatus, VaultError>,
 ) -> Vec<Effect> {
+    let mut back = Vec::new();
+    if addr == main_addr(app)
+        && let Ok(status) = &result
+    {
+        back = record_main(app, Loadable::Ready(status.clone()));
+    }
     let Some(screen) = screen(app) else {
-        return Vec::new();
+        return back;
     };
-    screen.busy = false;
-    let before = screen.progress_before.take();
+    let before = match screen.waiting.take() {
+        Some(Waiting::Unseal {
+            progress_before, ..
+        }) => progress_before,
+        _ => None,
+    };
     let Some(index) = screen.nodes.iter().position(|n| n.addr == addr) else {
-        return Vec::new();
+        return back;
     };
     let message = match result {
         Ok(status) => {
+            // A raft node that got its last share joins the cluster before it unseals.
+            let joining = status.sealed
+                && status.progress == 0
+                && before.is_some_and(|b| b + 1 >= status.threshold);
             let text = if reset {
                 (
                     StatusKind::Info,
-                    format!("Unseal progress of {addr} reset."),
+                    format!(
+                        "Unseal progress of {addr} reset: {} of {}.",
+                        status.progress, status.threshold
+                    ),
                 )
             } else if !status.sealed {
                 (StatusKind::Info, format!("{addr} is unsealed."))
@@ -340,8 +558,7 @@ pub fn unseal_answered(
                         status.progress, status.threshold
                     ),
                 )
-            } else if status.progress == 0 && before.is_some_and(|b| b + 1 >= status.threshold) {
-                // A raft node that got its last share joins the cluster before it unseals.
+            } else if joining {
                 (
                     StatusKind::Info,
                     format!(
@@ -352,7 +569,7 @@ pub fn unseal_answered(
                 (
                     StatusKind::Warning,
                     format!(
-                        "Progress went back to {} of {}.",
+                        "The server says progress is back to {} of {}.",
                         status.progress, status.threshold
                     ),
                 )
@@ -366,33 +583,24 @@ pub fn unseal_answered(
                 )
             };
             // Done with this node: unsealed, or a raft node that got its last share and joins.
-            let unsealed = !status.sealed
-                || (status.progress == 0 && before.is_some_and(|b| b + 1 >= status.threshold));
+            let unsealed = !status.sealed || joining;
             screen.nodes[index].status = Loadable::Ready(status);
             if unsealed {
-                match screen.next_sealed().filter(|_| screen.each_in_turn) {
-                    Some(next) => {
-                        screen.cursor = next;
-                        screen.share = Some(TextInput::default());
-                        (
-                            StatusKind::Info,
-                            format!("{} Next: {}.", text.1, screen.nodes[next].addr),
-                        )
-                    }
-                    None => {
-                        screen.share = None;
-                        screen.each_in_turn = false;
-                        text
-                    }
+                match screen.after_unsealed() {
+                    Some(next) => (StatusKind::Info, format!("{} {next}", text.1)),
+                    None => text,
                 }
             } else {
                 if reset {
-                    screen.share = None;
+                    screen.mode = SealMode::Browse;
                 }
                 text
             }
         }
         Err(error) => {
+            // The answer says nothing of progress: the refresh below asks, and the message
+            // then says what the server says (a refusal does not always reset it).
+            screen.report_progress = Some(addr.clone());
             let detail = match &error {
                 VaultError::Server {
                     status: 400,
@@ -400,17 +608,17 @@ pub fn unseal_answered(
                     ..
                 } => {
                     let lines = crate::vault::error::server_lines(errors).join("; ");
-                    format!(
-                        "The server refused the share ({lines}). Unseal progress is reset: start again with the first share."
-                    )
+                    format!("The server refused the share ({lines}).")
                 }
-                other => format!("Unseal failed: {other}"),
+                other => format!("Unseal failed: {other}."),
             };
             (StatusKind::Error, detail)
         }
     };
     screen.message = Some(message);
-    refresh_after_answer(app)
+    let mut effects = refresh_after_answer(app);
+    effects.extend(back);
+    effects
 }
 
 fn refresh_after_answer(app: &mut App) -> Vec<Effect> {
@@ -424,7 +632,7 @@ pub fn seal_answered(app: &mut App, addr: String, result: Result<(), VaultError>
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
-    screen.busy = false;
+    screen.waiting = None;
     screen.message = Some(match result {
         Ok(()) => (StatusKind::Warning, format!("{addr} is sealed.")),
         Err(error) if error.is_permission_denied() => (
@@ -437,41 +645,41 @@ pub fn seal_answered(app: &mut App, addr: String, result: Result<(), VaultError>
 }
 
 fn send_share(screen: &mut SealScreen) -> Vec<Effect> {
-    let Some(input) = screen.share.as_mut() else {
-        return Vec::new();
-    };
-    if input.text.trim().is_empty() {
-        screen.message = Some((
-            StatusKind::Warning,
-            "Type or paste a key share first.".into(),
-        ));
-        return Vec::new();
-    }
     let Some(node) = screen.nodes.get(screen.cursor) else {
         return Vec::new();
     };
-    if matches!(&node.status, Loadable::Ready(s) if !s.initialized) {
+    let addr = node.addr.clone();
+    let progress_before = match &node.status {
+        Loadable::Ready(status) => Some(status.progress),
+        _ => None,
+    };
+    let joined = !matches!(&node.status, Loadable::Ready(s) if !s.initialized);
+    let SealMode::Share(entry) = &mut screen.mode else {
+        return Vec::new();
+    };
+    // Refused here, not by the server: the text stays (masked) for correction.
+    if let Err(problem) = check_share(&entry.input.text) {
+        screen.message = Some((StatusKind::Warning, format!("Not sent: {problem}.")));
+        return Vec::new();
+    }
+    if !joined {
         // The share stays typed: it is sent once the node has joined.
-        screen.held = true;
+        entry.held = true;
         screen.message = Some((
             StatusKind::Info,
             "This node has not joined the cluster yet (a raft follower joins once the leader is unsealed): the share is sent as soon as it has.".into(),
         ));
         return Vec::new();
     }
-    screen.held = false;
-    let share = SecretText::new(input.text.trim());
+    entry.held = false;
+    let share = SecretText::new(entry.input.text.trim());
     // The typed text is wiped as the old input drops.
-    *input = TextInput::default();
-    screen.progress_before = match &node.status {
-        Loadable::Ready(status) => Some(status.progress),
-        _ => None,
-    };
-    screen.busy = true;
-    vec![Effect::Unseal {
-        addr: node.addr.clone(),
-        share,
-    }]
+    entry.input = TextInput::default();
+    screen.waiting = Some(Waiting::Unseal {
+        addr: addr.clone(),
+        progress_before,
+    });
+    vec![Effect::Unseal { addr, share }]
 }
 
 /// Keys while the Seal screen is open.
@@ -479,50 +687,52 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
-    if let Some(input) = &mut screen.share {
-        return match key.code {
-            KeyCode::Esc => {
-                screen.share = None;
-                screen.each_in_turn = false;
-                screen.held = false;
-                Vec::new()
-            }
-            KeyCode::Enter if !screen.busy => send_share(screen),
-            _ => {
-                input.handle_key(key);
-                Vec::new()
-            }
-        };
-    }
-    if let Some(input) = &mut screen.confirm_seal {
-        return match key.code {
-            KeyCode::Esc => {
-                screen.confirm_seal = None;
-                Vec::new()
-            }
-            KeyCode::Enter => {
-                let typed = input.text.trim() == SEAL_WORD;
-                screen.confirm_seal = None;
-                match (typed, screen.selected()) {
-                    (true, Some(node)) => {
-                        let addr = node.addr.clone();
-                        screen.busy = true;
-                        vec![Effect::SealNode { addr }]
-                    }
-                    _ => {
-                        screen.message = Some((
-                            StatusKind::Info,
-                            format!("Not sealed: type {SEAL_WORD:?} to confirm."),
-                        ));
-                        Vec::new()
+    let busy = screen.busy();
+    match &mut screen.mode {
+        SealMode::Share(entry) => {
+            return match key.code {
+                KeyCode::Esc => {
+                    screen.mode = SealMode::Browse;
+                    Vec::new()
+                }
+                KeyCode::Enter if !busy => send_share(screen),
+                _ => {
+                    entry.input.handle_key(key);
+                    Vec::new()
+                }
+            };
+        }
+        SealMode::ConfirmSeal(input) => {
+            return match key.code {
+                KeyCode::Esc => {
+                    screen.mode = SealMode::Browse;
+                    Vec::new()
+                }
+                KeyCode::Enter => {
+                    let typed = input.text.trim() == SEAL_WORD;
+                    screen.mode = SealMode::Browse;
+                    match (typed, screen.selected()) {
+                        (true, Some(node)) => {
+                            let addr = node.addr.clone();
+                            screen.waiting = Some(Waiting::Seal { addr: addr.clone() });
+                            vec![Effect::SealNode { addr }]
+                        }
+                        _ => {
+                            screen.message = Some((
+                                StatusKind::Info,
+                                format!("Not sealed: type {SEAL_WORD:?} to confirm."),
+                            ));
+                            Vec::new()
+                        }
                     }
                 }
-            }
-            _ => {
-                input.handle_key(key);
-                Vec::new()
-            }
-        };
+                _ => {
+                    input.handle_key(key);
+                    Vec::new()
+                }
+            };
+        }
+        SealMode::Browse => {}
     }
     let Some(command) = keymap::seal_command_for(key) else {
         return Vec::new();
@@ -559,24 +769,24 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     }
                 }
             }
-            screen.each_in_turn = each;
-            screen.share = Some(TextInput::default());
+            screen.mode = SealMode::Share(ShareEntry::new(each));
             screen.message = None;
             Vec::new()
         }
         SealCommand::Reset => match screen.selected() {
-            Some(node) if SealScreen::is_sealed(node) => {
+            Some(node) if SealScreen::is_sealed(node) && !screen.busy() => {
                 let addr = node.addr.clone();
-                screen.busy = true;
+                screen.waiting = Some(Waiting::Reset { addr: addr.clone() });
                 vec![Effect::UnsealReset { addr }]
             }
+            Some(node) if SealScreen::is_sealed(node) => Vec::new(),
             _ => {
                 screen.message = Some((StatusKind::Info, "This node is not sealed.".into()));
                 Vec::new()
             }
         },
         SealCommand::Seal => {
-            screen.confirm_seal = Some(TextInput::default());
+            screen.mode = SealMode::ConfirmSeal(TextInput::default());
             Vec::new()
         }
         SealCommand::Refresh => {
@@ -588,9 +798,9 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 
 /// Pasted text goes into the share field (shares are usually pasted).
 pub fn on_paste(screen: &mut SealScreen, text: &str) {
-    if let Some(input) = &mut screen.share {
-        input.insert_str(text.trim());
-    } else if let Some(input) = &mut screen.confirm_seal {
-        input.insert_str(text.trim());
+    match &mut screen.mode {
+        SealMode::Share(entry) => entry.input.insert_str(text.trim()),
+        SealMode::ConfirmSeal(input) => input.insert_str(text.trim()),
+        SealMode::Browse => {}
     }
 }

@@ -3,8 +3,9 @@
 //! login dialog opens on top of whatever the user was doing, and after a login the parked
 //! requests are sent again with the new token.
 
+use super::action::Action;
 use super::action::Effect;
-use super::login::{LoginForm, LoginReason};
+use super::login::{LoginForm, LoginReason, Rejection};
 use super::state::{App, Loadable, StatusKind, TokenView};
 use crate::vault::{Renewal, TokenInfo, VaultError};
 use std::time::Duration;
@@ -39,6 +40,10 @@ pub struct Session {
     pub prompted: bool,
     /// Failures in a row before the renewal now in flight (for the backoff).
     pub failures_before_flight: u32,
+    /// The server accepted the token at least once in this session (a lookup or a login).
+    pub accepted: bool,
+    /// Why the server refused the token, once it has.
+    pub rejected: Option<Rejection>,
 }
 
 /// When to ask for a new login before the token ends: a third of its TTL, at most a minute.
@@ -56,6 +61,80 @@ fn renewal_due(view: &TokenView) -> Duration {
     view.looked_up_at + Duration::from_secs(view.info.ttl_seconds * 2 / 3)
 }
 
+/// What is known of why the server refused the token, from what this session saw of it.
+fn rejection(app: &App) -> Rejection {
+    if let Some(known) = &app.session.rejected {
+        return known.clone();
+    }
+    if !app.session.accepted {
+        return Rejection::NeverAccepted;
+    }
+    match &app.token {
+        Loadable::Ready(view) if view.uses_left == Some(0) => Rejection::UsesRanOut,
+        Loadable::Ready(view) if view.remaining(app.clock) == Some(0) => Rejection::Expired,
+        Loadable::Ready(view) => match view.uses_left {
+            Some(at_most) => Rejection::UsesMayHaveRunOut { at_most },
+            None => Rejection::Revoked,
+        },
+        _ => Rejection::Revoked,
+    }
+}
+
+/// The server refused the token: say why as far as known, stop renewing, open the login dialog.
+fn rejected(app: &mut App) {
+    let why = rejection(app);
+    app.token = Loadable::Failed(why.short().into());
+    app.session.renewal = RenewalState::Off;
+    app.session.rejected = Some(why.clone());
+    open_login(app, LoginReason::Rejected(why));
+}
+
+/// An answer to a request made with the token: a use-limited token has one use less. Only
+/// successful answers count (refusals spend a use too, so the count stays an upper bound);
+/// lookups report the uses left after themselves; `sys/internal/ui/mounts` (the mount list) and
+/// the seal endpoints spend none (checked against OpenBao 2.7.2).
+pub fn spends_a_use(action: &Action) -> bool {
+    fn ok<T, E>(result: &Result<T, E>) -> bool {
+        result.is_ok()
+    }
+    match action {
+        Action::FolderListed { result, .. } => ok(result),
+        Action::SecretLoaded { result, .. } => ok(result),
+        Action::MetadataLoaded { result, .. } => ok(result),
+        Action::CapabilitiesLoaded { result, .. } => ok(result),
+        Action::VersionsChanged { result, .. } => ok(result),
+        Action::MetadataSaved { result, .. } => ok(result),
+        Action::SecretWritten { result, .. } => ok(result),
+        Action::TokenRenewed { result, .. } => ok(result),
+        Action::NamespacesLoaded(result) => ok(result),
+        Action::AppRoleMountsLoaded(result) => ok(result),
+        Action::AppRolesLoaded { result, .. } => ok(result),
+        Action::SecretIdGenerated { result, .. } => ok(result),
+        Action::SecretIdDestroyed { result, .. } => ok(result),
+        _ => false,
+    }
+}
+
+/// The server answered a request made with the token: it accepts the token, and a
+/// use-limited token has one use less (see [`spends_a_use`]).
+pub fn use_spent(app: &mut App) {
+    app.session.accepted = true;
+    if let Loadable::Ready(view) = &mut app.token
+        && let Some(left) = &mut view.uses_left
+    {
+        *left = left.saturating_sub(1);
+    }
+}
+
+/// Whether a lookup may be sent without being asked for: not for a use-limited token, whose
+/// uses are counted down here instead of spent on lookups.
+pub fn background_lookup(app: &App) -> Option<Effect> {
+    match &app.token {
+        Loadable::Ready(view) if view.uses_left.is_some() => None,
+        _ => Some(Effect::LookupToken),
+    }
+}
+
 fn schedule(app: &mut App) {
     app.session.renewal = match &app.token {
         Loadable::Ready(view) if view.info.renewable && view.info.ttl_seconds > 0 => {
@@ -69,10 +148,9 @@ fn schedule(app: &mut App) {
 pub fn token_looked_up(app: &mut App, result: Result<TokenInfo, VaultError>) -> Vec<Effect> {
     match result {
         Ok(info) => {
-            app.token = Loadable::Ready(TokenView {
-                info,
-                looked_up_at: app.clock,
-            });
+            app.session.accepted = true;
+            app.session.rejected = None;
+            app.token = Loadable::Ready(TokenView::new(info, app.clock));
             if !matches!(
                 app.session.renewal,
                 RenewalState::AtMaxTtl | RenewalState::InFlight
@@ -81,12 +159,7 @@ pub fn token_looked_up(app: &mut App, result: Result<TokenInfo, VaultError>) -> 
                 schedule(app);
             }
         }
-        Err(error) if error.is_permission_denied() => {
-            let reason = "rejected by the server (invalid, expired or revoked)";
-            app.token = Loadable::Failed(reason.into());
-            app.session.renewal = RenewalState::Off;
-            open_login(app, LoginReason::Rejected);
-        }
+        Err(error) if error.is_permission_denied() => rejected(app),
         Err(error) => app.token = Loadable::Failed(error.to_string()),
     }
     Vec::new()
@@ -115,7 +188,8 @@ pub fn on_tick(app: &mut App) -> Vec<Effect> {
         && !app.session.prompted
     {
         app.session.prompted = true;
-        open_login(app, LoginReason::Ending { seconds_left: left });
+        let ends_at = view.ends_at.unwrap_or(now);
+        open_login(app, LoginReason::Ending { ends_at });
         return Vec::new();
     }
     match app.session.renewal {
@@ -146,15 +220,16 @@ pub fn token_renewed(
             view.info.ttl_seconds = renewal.lease_duration;
             view.info.renewable = renewal.renewable;
             view.looked_up_at = app.clock;
+            // A renewed token has an end, now lease_duration away (0: it has ended; at its max
+            // TTL the server renews to nothing, which is not "never expires").
+            view.ends_at = Some(app.clock + Duration::from_secs(renewal.lease_duration));
             let capped = renewal.capped(increment);
             if capped || !renewal.renewable {
                 app.session.renewal = RenewalState::AtMaxTtl;
+                // No seconds here: a status line does not count down, the header does.
                 app.set_status(
                     StatusKind::Warning,
-                    format!(
-                        "The token reached its max TTL: it ends in {}s; you will be asked to log in again.",
-                        renewal.lease_duration
-                    ),
+                    "The token reached its max TTL (the header counts down to its end); you will be asked to log in again.",
                 );
             } else {
                 let due = renewal_due(view);
@@ -163,9 +238,7 @@ pub fn token_renewed(
             Vec::new()
         }
         Err(error) if error.is_permission_denied() => {
-            app.session.renewal = RenewalState::Off;
-            app.token = Loadable::Failed("rejected by the server (expired or revoked)".into());
-            open_login(app, LoginReason::Rejected);
+            rejected(app);
             Vec::new()
         }
         Err(error) => {
@@ -181,8 +254,7 @@ pub fn token_renewed(
             app.set_status(
                 StatusKind::Warning,
                 format!(
-                    "Renewing the token failed ({error}); trying again in {}s.",
-                    wait.as_secs()
+                    "Renewing the token failed ({error}); trying again (the header counts down)."
                 ),
             );
             Vec::new()
@@ -198,11 +270,7 @@ pub fn session_lost(app: &mut App, retry: Effect) -> Vec<Effect> {
         }
         app.session.parked.push(retry);
     }
-    app.session.renewal = RenewalState::Off;
-    if !matches!(app.token, Loadable::Failed(_)) {
-        app.token = Loadable::Failed("rejected by the server (expired or revoked)".into());
-    }
-    open_login(app, LoginReason::Rejected);
+    rejected(app);
     Vec::new()
 }
 
@@ -226,11 +294,10 @@ pub fn open_login(app: &mut App, reason: LoginReason) {
 pub fn logged_in(app: &mut App, info: TokenInfo, saved_to: Option<String>) -> Vec<Effect> {
     let name = info.display_name.clone();
     app.connection.has_token = true;
-    app.token = Loadable::Ready(TokenView {
-        info,
-        looked_up_at: app.clock,
-    });
+    app.token = Loadable::Ready(TokenView::new(info, app.clock));
     app.session.prompted = false;
+    app.session.accepted = true;
+    app.session.rejected = None;
     schedule(app);
     app.login = None;
     app.capabilities.clear();

@@ -55,9 +55,43 @@ pub enum StatusKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMessage {
+    /// The text as set (a countdown in it as it stood then).
     pub text: String,
     pub kind: StatusKind,
     pub shown_at: Duration,
+    /// A countdown inside the line, counted from the clock on each frame.
+    pub countdown: Option<Countdown>,
+}
+
+impl StatusMessage {
+    /// The line as it reads at `clock`.
+    pub fn shown(&self, clock: Duration) -> String {
+        match &self.countdown {
+            Some(countdown) => countdown.text(clock),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// `before` + the time left until `to` + `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Countdown {
+    pub before: String,
+    pub to: Duration,
+    pub after: String,
+}
+
+impl Countdown {
+    pub fn text(&self, clock: Duration) -> String {
+        let left = self.to.saturating_sub(clock);
+        // Tenths while short (a retry pause), whole seconds (rounded up) otherwise.
+        let left = if left < Duration::from_secs(10) {
+            format!("{:.1} s", left.as_secs_f64())
+        } else {
+            format!("{} s", seconds_until(self.to, clock))
+        };
+        format!("{}{left}{}", self.before, self.after)
+    }
 }
 
 /// What the header says about the connection (never the token).
@@ -90,19 +124,39 @@ pub enum Loadable<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenView {
     pub info: TokenInfo,
-    /// `App::clock` when looked up, to count the TTL down between lookups.
+    /// `App::clock` when looked up (or last renewed).
     pub looked_up_at: Duration,
+    /// When the token ends, on `App::clock`; `None`: it never does. Every countdown is counted
+    /// from here against the current clock.
+    pub ends_at: Option<Duration>,
+    /// Uses left at most: the lookup's `num_uses`, less each answer to a request made with the
+    /// token since (requests this session did not count spend uses too). `None`: unlimited.
+    pub uses_left: Option<u64>,
 }
 
 impl TokenView {
-    /// Seconds left now; `None` for tokens that never expire.
-    pub fn remaining(&self, clock: Duration) -> Option<u64> {
-        if self.info.ttl_seconds == 0 {
-            return None;
+    pub fn new(info: TokenInfo, clock: Duration) -> Self {
+        Self {
+            ends_at: info
+                .expires
+                .then(|| clock + Duration::from_secs(info.ttl_seconds)),
+            uses_left: info.uses_left,
+            looked_up_at: clock,
+            info,
         }
-        let elapsed = clock.saturating_sub(self.looked_up_at).as_secs();
-        Some(self.info.ttl_seconds.saturating_sub(elapsed))
     }
+
+    /// Whole seconds left now (rounded up, so 0 means it has ended); `None` for tokens that
+    /// never expire.
+    pub fn remaining(&self, clock: Duration) -> Option<u64> {
+        self.ends_at.map(|end| seconds_until(end, clock))
+    }
+}
+
+/// Whole seconds from `clock` to `end`, rounded up (0 once `end` has passed).
+pub fn seconds_until(end: Duration, clock: Duration) -> u64 {
+    let left = end.saturating_sub(clock);
+    left.as_secs() + u64::from(left.subsec_nanos() > 0)
 }
 
 pub const STATUS_TIMEOUT: Duration = Duration::from_secs(6);
@@ -112,7 +166,10 @@ pub const BACKGROUND_REFRESH: Duration = Duration::from_secs(30);
 pub struct App {
     pub connection: ConnectionView,
     pub token: Loadable<TokenView>,
+    /// The server's seal state: the header shows it, and the Seal screen's row for the server
+    /// is written with it (`seal::record_main`).
     pub seal: Loadable<SealStatus>,
+    pub seal_watch: super::seal::SealWatch,
     pub mounts: Loadable<()>,
     pub tree: Tree,
     pub secret: super::secret_pane::SecretPane,
@@ -165,6 +222,7 @@ impl App {
             connection,
             token: Loadable::Loading,
             seal: Loadable::Loading,
+            seal_watch: super::seal::SealWatch::default(),
             mounts: Loadable::Loading,
             tree: Tree::default(),
             secret: SecretPane::default(),
@@ -240,6 +298,28 @@ impl App {
             text: text.into(),
             kind,
             shown_at: self.clock,
+            countdown: None,
+        });
+    }
+
+    /// A status line with a countdown in it (`before` 4.0 s `after`), counted on each frame.
+    pub fn set_status_counting(
+        &mut self,
+        kind: StatusKind,
+        before: impl Into<String>,
+        to: Duration,
+        after: impl Into<String>,
+    ) {
+        let countdown = Countdown {
+            before: before.into(),
+            to,
+            after: after.into(),
+        };
+        self.status = Some(StatusMessage {
+            text: countdown.text(self.clock),
+            kind,
+            shown_at: self.clock,
+            countdown: Some(countdown),
         });
     }
 }

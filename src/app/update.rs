@@ -19,7 +19,11 @@ use crossterm::event::KeyEventKind;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let sign = connectivity::sign_of(&action);
+    let spent = session::spends_a_use(&action);
     let mut effects = apply(app, action);
+    if spent {
+        session::use_spent(app);
+    }
     effects.extend(connectivity::follow(app, sign));
     // The selected value's rows, for the frame drawn next (only when something they depend on
     // changed).
@@ -110,7 +114,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 Err(error) => {
                     if matches!(error, VaultError::Sealed) {
-                        app.seal = Loadable::Failed("sealed".into());
+                        seal::sealed_answer(app);
                     }
                     SecretContent::Failed(error.to_string())
                 }
@@ -196,21 +200,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SecretIdDestroyed { accessor, result } => {
             approle_browser::secret_id_destroyed(app, accessor, result)
         }
-        Action::SealStatusLoaded(result) => {
-            app.seal = match result {
-                Ok(status) => {
-                    if status.sealed {
-                        app.set_status(
-                            StatusKind::Error,
-                            "The server is sealed: reads will fail until it is unsealed.",
-                        );
-                    }
-                    Loadable::Ready(status)
-                }
-                Err(error) => Loadable::Failed(error.to_string()),
-            };
-            Vec::new()
-        }
+        Action::SealStatusLoaded(result) => seal::status_loaded(app, result),
         Action::Retrying {
             what,
             attempt,
@@ -218,12 +208,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             after,
             reason,
         } => {
-            app.set_status(
+            app.set_status_counting(
                 StatusKind::Warning,
-                format!(
-                    "{reason}: asking again in {:.1} s ({attempt} of {of}) for {what}.",
-                    after.as_secs_f64()
-                ),
+                format!("{reason}: asking again in "),
+                app.clock + after,
+                format!(" ({attempt} of {of}) for {what}."),
             );
             Vec::new()
         }
@@ -233,18 +222,16 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             clears,
         } => {
             match result {
-                Ok(backend) => {
-                    let clear = app.clipboard_clear_after.as_secs();
-                    let note = if clears {
-                        format!(" (clears in {clear}s)")
-                    } else {
-                        String::new()
-                    };
-                    app.set_status(
-                        StatusKind::Info,
-                        format!("Copied {description} via {backend}{note}"),
-                    );
-                }
+                Ok(backend) if clears => app.set_status_counting(
+                    StatusKind::Info,
+                    format!("Copied {description} via {backend} (clears in "),
+                    app.clock + app.clipboard_clear_after,
+                    ")",
+                ),
+                Ok(backend) => app.set_status(
+                    StatusKind::Info,
+                    format!("Copied {description} via {backend}"),
+                ),
                 Err(reason) => app.set_status(StatusKind::Error, format!("Copy failed: {reason}")),
             }
             Vec::new()
@@ -272,7 +259,7 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
 
 pub(super) fn report_error(app: &mut App, error: &VaultError) {
     if matches!(error, VaultError::Sealed) {
-        app.seal = Loadable::Failed("sealed".into());
+        seal::sealed_answer(app);
     }
     app.set_status(StatusKind::Error, error.to_string());
 }
@@ -298,7 +285,9 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
     effects.extend(connectivity::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
-        effects.extend([Effect::LoadSealStatus, Effect::LookupToken]);
+        // The seal state has its own, shorter interval (seal::on_tick); a use-limited token
+        // is not looked up (its uses are counted here instead).
+        effects.extend(session::background_lookup(app));
     }
     effects
 }
@@ -347,13 +336,11 @@ pub(super) fn reload_shown(app: &mut App) -> Vec<Effect> {
     app.tree.remember_for_refresh();
     app.tree.generation += 1;
     app.mounts = Loadable::Loading;
-    let mut effects = vec![
-        Effect::LoadSealStatus,
-        Effect::LookupToken,
-        Effect::LoadMounts {
-            generation: app.tree.generation,
-        },
-    ];
+    let mut effects = vec![Effect::LoadSealStatus];
+    effects.extend(session::background_lookup(app));
+    effects.push(Effect::LoadMounts {
+        generation: app.tree.generation,
+    });
     app.capabilities.clear();
     app.capabilities_pending.clear();
     effects.extend(history::reload_open_secret(app));

@@ -96,7 +96,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         // A message wider than the screen grows upwards over the panes (at most a third of the
         // screen), wrapped, so its cause is not cut off at the edge.
-        let text = format!(" {}", sanitize(&status.text));
+        let text = format!(" {}", sanitize(&status.shown(app.clock)));
         let rows = crate::app::width::wrap_rows(&text, area.width.max(1) as usize);
         let height = (rows.len() as u16).clamp(1, (frame.area().height / 3).max(1));
         let top = (area.y + area.height).saturating_sub(height);
@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             pairs
         }
-        (Some(Modal::Seal(screen)), _) if screen.share.is_some() => {
+        (Some(Modal::Seal(screen)), _) if screen.share().is_some() => {
             vec![("Enter".into(), "send share"), ("Esc".into(), "stop")]
         }
         (Some(Modal::Seal(_)), _) => vec![

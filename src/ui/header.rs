@@ -75,6 +75,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Loadable::Failed(_) => Span::styled("● unreachable", theme::error()),
     });
+    // A state that could not be confirmed for a while says how old it is.
+    if !unreachable
+        && !matches!(app.seal, Loadable::Loading)
+        && let Some(age) = crate::app::seal::seal_age(app)
+    {
+        first.push(Span::styled(
+            format!("  (as of {} ago)", format_ttl(age.as_secs())),
+            theme::warning(),
+        ));
+    }
     if app.connection.skip_verify {
         first.push(Span::raw("  "));
         first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));
@@ -124,12 +134,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     second.push(Span::styled(label, style));
                 }
             }
+            let ended = view.remaining(app.clock) == Some(0);
             match &app.session.renewal {
+                _ if ended => {}
                 RenewalState::AtMaxTtl => {
                     second.push(Span::styled(" (max TTL reached)", theme::warning()));
                 }
-                RenewalState::Retrying { failures, .. } => second.push(Span::styled(
-                    format!(" (renewal failed {failures}×, retrying)"),
+                RenewalState::Retrying { failures, at } => second.push(Span::styled(
+                    format!(
+                        " (renewal failed {failures}×, retrying in {}s)",
+                        crate::app::state::seconds_until(*at, app.clock)
+                    ),
                     theme::warning(),
                 )),
                 RenewalState::InFlight => second.push(Span::styled(" (renewing)", theme::dim())),
@@ -138,6 +153,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     second.push(Span::styled(" (not renewable)", theme::dim()));
                 }
                 RenewalState::Off => {}
+            }
+            // At most: requests this session did not count (the finder's walk) spend uses too.
+            match view.uses_left {
+                Some(0) => second.push(Span::styled("  no uses left", theme::error())),
+                Some(left) => second.push(Span::styled(
+                    format!("  ≤{left} uses left"),
+                    if left <= 2 {
+                        theme::warning()
+                    } else {
+                        Style::new()
+                    },
+                )),
+                None => {}
             }
         }
     }

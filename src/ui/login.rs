@@ -35,10 +35,10 @@ fn choice_spans<T: Copy + PartialEq>(
     spans
 }
 
-pub fn draw(frame: &mut Frame, form: &LoginForm) {
+pub fn draw(frame: &mut Frame, form: &LoginForm, clock: std::time::Duration) {
     let mut lines = Vec::new();
     if let Some(reason) = &form.reason {
-        lines.push(Line::styled(reason.text(), theme::warning()));
+        lines.push(Line::styled(reason.text(clock), theme::warning()));
         lines.push(Line::raw(""));
     }
     for field in form.fields() {

@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         None => {}
     }
     if let Some(form) = &app.login {
-        login::draw(frame, form);
+        login::draw(frame, form, app.clock);
     }
 }
 

@@ -5,7 +5,7 @@ use super::dialog::{hint_if_empty, masked_spans, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
-use crate::app::seal::{NodeView, SEAL_WORD, SealScreen};
+use crate::app::seal::{NodeView, SEAL_WORD, SealMode, SealScreen};
 use crate::app::state::{Loadable, StatusKind};
 use crate::vault::seal::Health;
 use ratatui::Frame;
@@ -197,15 +197,15 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
         .selected()
         .map(|n| sanitize(&n.addr).into_owned())
         .unwrap_or_default();
-    if let Some(input) = &screen.share {
+    if let SealMode::Share(entry) = &screen.mode {
         let mut spans = vec![Span::styled(
             format!("Key share for {target} (hex or base64): "),
             theme::key(),
         )];
-        spans.extend(masked_spans(input.text.chars().count(), true));
+        spans.extend(masked_spans(entry.input.text.chars().count(), true));
         lines.push(Line::from(spans));
         lines.push(Line::styled(
-            if screen.each_in_turn {
+            if entry.each_in_turn {
                 "Enter sends it · each sealed node in turn · Esc stops"
             } else {
                 "Enter sends it · Esc stops"
@@ -213,7 +213,7 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
             theme::dim(),
         ));
     }
-    if let Some(input) = &screen.confirm_seal {
+    if let SealMode::ConfirmSeal(input) = &screen.mode {
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
@@ -226,7 +226,7 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
             Span::raw(sanitize(input.after_cursor()).into_owned()),
         ]));
     }
-    if screen.busy {
+    if screen.busy() {
         lines.push(Line::styled("Sending…", theme::dim()));
     }
     if let Some((kind, text)) = &screen.message {
@@ -256,8 +256,14 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
     } else {
         String::new()
     };
+    // Rows not confirmed for a while say how old they are.
+    let age = screen
+        .answered_at
+        .and_then(|at| crate::app::seal::stale_age(at, app.clock))
+        .map(|age| format!(" · as of {} ago", super::header::format_ttl(age.as_secs())))
+        .unwrap_or_default();
     let title = format!(
-        " Seal status · {} node{} · {sealed} sealed{refreshing} ",
+        " Seal status · {} node{} · {sealed} sealed{age}{refreshing} ",
         screen.nodes.len(),
         if screen.nodes.len() == 1 { "" } else { "s" }
     );

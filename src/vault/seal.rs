@@ -70,6 +70,74 @@ impl Health {
     }
 }
 
+/// Bytes in a key share: a Shamir share is the 32-byte key plus one byte; a single-share seal
+/// hands out the key itself (16 to 32 bytes).
+const SHARE_BYTES: std::ops::RangeInclusive<usize> = 16..=33;
+
+/// Why typed text cannot be a key share (checked before it is sent: the server would refuse it
+/// anyway, and a refusal should only ever be about the share's value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareProblem {
+    Empty,
+    /// Neither hex digits nor base64 characters.
+    NotHexOrBase64,
+    /// Decodes, but to the wrong number of bytes.
+    WrongLength {
+        bytes: usize,
+    },
+}
+
+impl std::fmt::Display for ShareProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shape = "a key share is hex or base64 as `bao operator init` prints it (usually 66 hex digits or 44 base64 characters)";
+        match self {
+            ShareProblem::Empty => write!(f, "type or paste a key share first"),
+            ShareProblem::NotHexOrBase64 => {
+                write!(f, "this is neither hex nor base64: {shape}")
+            }
+            ShareProblem::WrongLength { bytes } => write!(
+                f,
+                "this decodes to {bytes} bytes, a share has {} to {}: {shape}",
+                SHARE_BYTES.start(),
+                SHARE_BYTES.end()
+            ),
+        }
+    }
+}
+
+/// Decoded length of standard base64 (padded), or `None` when it is not base64.
+fn base64_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let padding = bytes.iter().rev().take_while(|&&b| b == b'=').count();
+    let body = &bytes[..bytes.len() - padding];
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
+    if padding > 2 || !body.iter().all(is_b64) {
+        return None;
+    }
+    Some(bytes.len() / 4 * 3 - padding)
+}
+
+/// Checks the shape of a key share the way the server reads it: hex first, then base64.
+pub fn check_share(text: &str) -> Result<(), ShareProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ShareProblem::Empty);
+    }
+    let bytes = if text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        text.len() / 2
+    } else {
+        base64_len(text).ok_or(ShareProblem::NotHexOrBase64)?
+    };
+    if SHARE_BYTES.contains(&bytes) {
+        Ok(())
+    } else {
+        Err(ShareProblem::WrongLength { bytes })
+    }
+}
+
 fn decode<T: for<'a> Deserialize<'a>>(value: Value, path: &str) -> Result<T, VaultError> {
     serde_json::from_value(value).map_err(|e| VaultError::Decode {
         path: path.into(),
@@ -151,6 +219,37 @@ impl VaultClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_are_checked_for_shape_before_sending() {
+        assert_eq!(
+            check_share("lEiy+fvpUDdWUbGJqpZmI3NQbBMIXqduEXuM7+vUBsxS"),
+            Ok(())
+        );
+        assert_eq!(
+            check_share("9448b2f9fbe95037565b189aa9662373506c13085ea76e117b8cefebd406cc52ab"),
+            Ok(())
+        );
+        assert_eq!(check_share("  "), Err(ShareProblem::Empty));
+        assert_eq!(check_share("garbage!!"), Err(ShareProblem::NotHexOrBase64));
+        assert_eq!(
+            check_share("abc="),
+            Err(ShareProblem::WrongLength { bytes: 2 })
+        );
+        assert_eq!(
+            check_share("d3Jvbmc="),
+            Err(ShareProblem::WrongLength { bytes: 5 })
+        );
+        assert_eq!(check_share("a==="), Err(ShareProblem::NotHexOrBase64));
+        // 32 bytes (a single-share seal's key) is a share too.
+        assert_eq!(
+            check_share("aGVsbG8gd29ybGQgdGhpcyBpcyBub3QgYSBzaGFyZSE="),
+            Ok(())
+        );
+        // The message never repeats the typed text.
+        let said = check_share("s3cr3t!!").unwrap_err().to_string();
+        assert!(!said.contains("s3cr3t"), "{said}");
+    }
 
     #[test]
     fn health_codes_name_the_role() {

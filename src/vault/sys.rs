@@ -46,6 +46,10 @@ pub struct TokenInfo {
     pub renewable: bool,
     /// The TTL the token was created with: what each renewal asks for (0: none).
     pub creation_ttl: u64,
+    /// It has an end (`expire_time`); `false` only for tokens that never expire (root).
+    pub expires: bool,
+    /// Uses left after this lookup (`num_uses`; the lookup spent one); `None`: not use-limited.
+    pub uses_left: Option<u64>,
 }
 
 impl VaultClient {
@@ -123,6 +127,13 @@ pub fn parse_token_info(body: &Value) -> Option<TokenInfo> {
             .get("creation_ttl")
             .and_then(Value::as_u64)
             .unwrap_or(0),
+        expires: data.get("expire_time").is_some_and(Value::is_string)
+            || data.get("ttl").and_then(Value::as_u64).unwrap_or(0) > 0,
+        // 0 means unlimited; -1 means the lookup itself was the last use.
+        uses_left: match data.get("num_uses").and_then(Value::as_i64).unwrap_or(0) {
+            0 => None,
+            n => Some(n.max(0) as u64),
+        },
     })
 }
 
@@ -140,6 +151,22 @@ mod tests {
         assert_eq!(info.policies, vec!["default", "app", "team"]);
         assert_eq!(info.ttl_seconds, 3600);
         assert!(info.renewable);
+        assert!(info.expires);
+        assert_eq!(info.uses_left, None);
         assert!(!format!("{info:?}").contains("s.secret"));
+    }
+
+    #[test]
+    fn parses_the_end_and_the_uses_left() {
+        let root = json!({"data": {"ttl": 0, "expire_time": null, "num_uses": 0}});
+        let root = parse_token_info(&root).unwrap();
+        assert!(!root.expires);
+        // About to end: ttl 0 but an expire_time.
+        let ending = json!({"data": {"ttl": 0, "expire_time": "2026-11-30T23:20:15Z"}});
+        assert!(parse_token_info(&ending).unwrap().expires);
+        let limited = json!({"data": {"ttl": 0, "num_uses": 2}});
+        assert_eq!(parse_token_info(&limited).unwrap().uses_left, Some(2));
+        let last = json!({"data": {"ttl": 0, "num_uses": -1}});
+        assert_eq!(parse_token_info(&last).unwrap().uses_left, Some(0));
     }
 }

@@ -72,6 +72,8 @@ pub fn connected_app(size: (u16, u16)) -> App {
             ttl_seconds: 0,
             renewable: false,
             creation_ttl: 0,
+            expires: false,
+            uses_left: None,
         })),
     );
     let generation = app.tree.generation;

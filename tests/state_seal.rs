@@ -452,3 +452,32 @@ fn a_seal_screen_whose_refresh_hangs_says_how_old_its_rows_are_and_asks_again() 
     // An answer that never comes is given up on after 30 s.
     assert_eq!(asks(&tick(&mut app, 34.0)), 1);
 }
+
+/// A token with a use limit: the Seal screen does not ask `sys/ha-status` (it needs the token and
+/// would spend a use every 3 s); seal status and health need no token and are still asked.
+#[test]
+fn a_use_limited_token_spends_no_uses_on_the_seal_screen() {
+    let mut app = connected_app(SIZE);
+    update(
+        &mut app,
+        Action::TokenLookedUp(Ok(tresor::vault::TokenInfo {
+            namespace: None,
+            display_name: "token".into(),
+            policies: vec!["default".into()],
+            ttl_seconds: 3600,
+            renewable: false,
+            creation_ttl: 3600,
+            expires: true,
+            uses_left: Some(5),
+        })),
+    );
+    let effects = press(&mut app, KeyCode::Char('S'));
+    let asks: Vec<bool> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadSealOverview { ask_cluster, .. } => Some(*ask_cluster),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asks, [false], "{effects:?}");
+}

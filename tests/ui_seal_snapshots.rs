@@ -90,7 +90,8 @@ fn sealed_app() -> App {
     assert_eq!(
         effects,
         vec![Effect::LoadSealOverview {
-            nodes: vec![N1.into(), N2.into(), N3.into()]
+            nodes: vec![N1.into(), N2.into(), N3.into()],
+            ask_cluster: true,
         }],
         "opened by itself"
     );

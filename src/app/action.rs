@@ -211,9 +211,11 @@ pub enum Effect {
     CrawlAll {
         generation: u64,
     },
-    /// Seal status of each node (at its own address), the leader, and `sys/ha-status`.
+    /// Seal status of each node (at its own address), the leader, and `sys/ha-status` (unless
+    /// `ask_cluster` is off: a use-limited token would spend a use on it every refresh).
     LoadSealOverview {
         nodes: Vec<String>,
+        ask_cluster: bool,
     },
     Unseal {
         addr: String,

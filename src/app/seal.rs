@@ -299,6 +299,8 @@ fn addresses(app: &App) -> Vec<String> {
 fn refresh(app: &mut App) -> Vec<Effect> {
     let nodes = addresses(app);
     let clock = app.clock;
+    // sys/ha-status needs the token: a token with a use limit does not spend uses on it.
+    let ask_cluster = !matches!(&app.token, Loadable::Ready(view) if view.uses_left.is_some());
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
@@ -308,7 +310,7 @@ fn refresh(app: &mut App) -> Vec<Effect> {
     }
     screen.refreshing = true;
     screen.last_refresh = clock;
-    vec![Effect::LoadSealOverview { nodes }]
+    vec![Effect::LoadSealOverview { nodes, ask_cluster }]
 }
 
 /// `S`, or by itself on a sealed answer: the screen, and a first refresh.

@@ -181,8 +181,8 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             result: client.renew_self(*increment).await,
         },
         Effect::Logout => Action::LoggedOut(client.revoke_self().await),
-        Effect::LoadSealOverview { nodes } => {
-            Action::SealOverviewLoaded(Box::new(seal_overview(client, nodes).await))
+        Effect::LoadSealOverview { nodes, ask_cluster } => {
+            Action::SealOverviewLoaded(Box::new(seal_overview(client, nodes, *ask_cluster).await))
         }
         Effect::Unseal { addr, share } => Action::UnsealAnswered {
             addr: addr.clone(),
@@ -258,9 +258,9 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
 }
 
 /// Asks every node for its own seal status and health, and the cluster for its leader and nodes.
-async fn seal_overview(client: &VaultClient, nodes: &[String]) -> SealOverview {
+async fn seal_overview(client: &VaultClient, nodes: &[String], ask_cluster: bool) -> SealOverview {
     let ha = async {
-        if client.has_token() {
+        if client.has_token() && ask_cluster {
             Some(client.ha_status().await)
         } else {
             None

@@ -241,6 +241,23 @@ fn mounts_unreachable() {
     insta::assert_snapshot!(render(&app).backend());
 }
 
+/// A refused certificate is not an unreachable server: the header says which.
+#[test]
+fn a_refused_certificate_is_not_called_unreachable_in_the_header() {
+    let mut app = App::new(connection(), (WIDTH, HEIGHT));
+    app.start();
+    update(
+        &mut app,
+        Action::SealStatusLoaded(Err(VaultError::Tls(
+            "the server's certificate is not signed by a CA in the CA file ca.pem".into(),
+        ))),
+    );
+    let screen = support::fixtures::screen_at(&app, (WIDTH, HEIGHT));
+    let header = screen.lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("TLS refused"), "{header}");
+    assert!(!header.contains("unreachable"), "{header}");
+}
+
 #[test]
 fn help_overlay() {
     let mut app = browsing_app();

@@ -73,7 +73,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Loadable::Failed(reason) if reason == "sealed" => {
             Span::styled(" SEALED ", theme::warning())
         }
-        Loadable::Failed(_) => Span::styled("● unreachable", theme::error()),
+        // A refused certificate or a withheld redirect answered: it is not unreachable.
+        Loadable::Failed(reason) if reason.starts_with("TLS error") => {
+            Span::styled("● TLS refused (not trusted)", theme::error())
+        }
+        Loadable::Failed(reason) if reason.starts_with("refused redirect") => {
+            Span::styled("● redirected elsewhere", theme::error())
+        }
+        Loadable::Failed(reason)
+            if reason.starts_with("cannot reach") || reason.contains("timed out") =>
+        {
+            Span::styled("● unreachable", theme::error())
+        }
+        Loadable::Failed(_) => Span::styled("● seal status unknown", theme::error()),
     });
     // A state that could not be confirmed for a while says how old it is.
     if !unreachable

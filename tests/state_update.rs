@@ -623,3 +623,30 @@ fn a_token_from_a_namespace_starts_there_once() {
         "{effects:?}"
     );
 }
+
+/// `N` then Tab: a namespace the token may not list (or one deeper down) can be typed.
+#[test]
+fn a_namespace_can_be_typed_in_the_picker() {
+    let mut app = app();
+    let effects = key(&mut app, KeyCode::Char('N'));
+    assert_eq!(effects, vec![Effect::LoadNamespaces]);
+    update(
+        &mut app,
+        Action::NamespacesLoaded(Err(VaultError::PermissionDenied {
+            path: "sys/namespaces".into(),
+            operation: "list".into(),
+        })),
+    );
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "team-a/apps");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::SwitchNamespace { namespace: Some(n) } if n == "team-a/apps"
+        )),
+        "{effects:?}"
+    );
+    assert_eq!(app.connection.namespace.as_deref(), Some("team-a/apps"));
+    assert!(app.modal.is_none());
+}

@@ -425,7 +425,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "N",
         command: Command::SwitchNamespace,
         section: Section::Session,
-        help: "switch namespace: root, the parent, or a child listed by sys/namespaces",
+        help: "switch namespace: root, the parent, a child listed by sys/namespaces, or Tab to type one",
         hint: None,
     },
     Binding {

@@ -32,6 +32,8 @@ pub struct Picker {
     pub kind: PickerKind,
     pub items: Loadable<Vec<PickerItem>>,
     pub cursor: usize,
+    /// A namespace being typed (Tab): one the token may not list, or one deeper down.
+    pub typed: Option<super::input::TextInput>,
 }
 
 /// A profile switch as the runtime reports it.
@@ -68,6 +70,7 @@ pub fn open_profiles(app: &mut App) -> Vec<Effect> {
         kind: PickerKind::Profile,
         items: Loadable::Ready(items),
         cursor,
+        typed: None,
     }));
     Vec::new()
 }
@@ -78,6 +81,7 @@ pub fn open_namespaces(app: &mut App) -> Vec<Effect> {
         kind: PickerKind::Namespace,
         items: Loadable::Loading,
         cursor: 0,
+        typed: None,
     }));
     vec![Effect::LoadNamespaces]
 }
@@ -151,7 +155,28 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         Loadable::Ready(items) => items.len(),
         _ => 0,
     };
+    if let Some(input) = &mut picker.typed {
+        match key.code {
+            KeyCode::Esc => picker.typed = None,
+            KeyCode::Enter => {
+                let path = input.text.trim().trim_matches('/').to_string();
+                app.modal = None;
+                let target = (!path.is_empty()).then_some(path);
+                if target.as_deref() == app.connection.namespace.as_deref() {
+                    return Vec::new();
+                }
+                return switch_namespace(app, target);
+            }
+            _ => {
+                input.handle_key(key);
+            }
+        }
+        return Vec::new();
+    }
     match key.code {
+        KeyCode::Tab if picker.kind == PickerKind::Namespace => {
+            picker.typed = Some(super::input::TextInput::default());
+        }
         KeyCode::Esc | KeyCode::Char('q') => app.modal = None,
         KeyCode::Down | KeyCode::Char('j') if len > 0 => {
             picker.cursor = (picker.cursor + 1).min(len - 1);

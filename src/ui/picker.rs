@@ -41,9 +41,27 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &Picker) {
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Enter switches · j/k move · Esc closes",
-        theme::dim(),
-    ));
+    if let Some(input) = &picker.typed {
+        lines.push(Line::from(vec![
+            ratatui::text::Span::styled("namespace: ", theme::key()),
+            ratatui::text::Span::raw(sanitize(input.before_cursor()).into_owned()),
+            ratatui::text::Span::styled("▏", theme::dim()),
+            ratatui::text::Span::raw(sanitize(input.after_cursor()).into_owned()),
+        ]));
+        lines.push(Line::styled(
+            "Enter switches to it (empty: root) · Esc back to the list",
+            theme::dim(),
+        ));
+    } else if picker.kind == PickerKind::Namespace {
+        lines.push(Line::styled(
+            "Enter switches · j/k move · Tab types a namespace · Esc closes",
+            theme::dim(),
+        ));
+    } else {
+        lines.push(Line::styled(
+            "Enter switches · j/k move · Esc closes",
+            theme::dim(),
+        ));
+    }
     frame_dialog(frame, title, lines, 60, false);
 }

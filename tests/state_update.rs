@@ -432,6 +432,11 @@ fn a_jump_shows_the_real_siblings_and_leaves_no_made_up_node() {
         "every real sibling, nothing made up"
     );
     assert_eq!(app.tree.find("secret/a/doesnotexist"), None);
+    assert_eq!(
+        selected_name(&app),
+        "a/",
+        "the cursor goes to the folder, not to a sibling"
+    );
 }
 
 #[test]

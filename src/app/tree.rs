@@ -377,8 +377,15 @@ impl Tree {
                 stack.extend(self.nodes[id].children.iter().rev().copied());
             }
         }
-        if let Some(index) = selected.and_then(|id| self.visible.iter().position(|&v| v == id)) {
-            self.selected = index;
+        // The selection stays on its node, or on the nearest ancestor still shown (a node a
+        // listing removed, a folder collapsed above it).
+        let mut keep = selected;
+        while let Some(id) = keep {
+            if let Some(index) = self.visible.iter().position(|&v| v == id) {
+                self.selected = index;
+                break;
+            }
+            keep = self.nodes[id].parent;
         }
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
     }

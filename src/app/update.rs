@@ -88,13 +88,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SecretLoaded { request, result } => {
             if app.secret.request != Some(request) {
+                let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
                 let content = match result {
                     Ok(secret) => SecretContent::Loaded(secret),
                     Err(error) => SecretContent::Failed(error.to_string()),
                 };
                 // One side of a diff, their version in a conflict, or an answer for a secret
                 // the user has left.
-                if !write_flow::route_conflict_answer(app, request, content.clone()) {
+                if !write_flow::route_conflict_answer(app, request, content.clone(), denied) {
                     history::route_secret_answer(app, request, content);
                 }
                 return Vec::new();

@@ -62,6 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         // parent's other children, never in their column.
         let indent = " ".repeat(INDENT * node.depth as usize);
         let (marker, name_style) = match &node.kind {
+            NodeKind::Mount(_) if node.unbrowsable_engine().is_some() => ("  ", theme::dim()),
             NodeKind::Mount(_) => (if node.expanded { "▾ " } else { "▸ " }, theme::mount()),
             NodeKind::Folder => (if node.expanded { "▾ " } else { "▸ " }, theme::folder()),
             NodeKind::Secret => ("  ", Style::new()),
@@ -78,6 +79,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" {}", mount.engine.label()),
                 theme::dim(),
             ));
+            if node.unbrowsable_engine().is_some() {
+                spans.push(Span::styled(" (not browsable yet)", theme::dim()));
+            }
         }
         match &node.listing {
             Listing::Loading => {

@@ -54,6 +54,9 @@ impl Node {
     }
 }
 
+/// Why the mounts are not there after a logout (`App::mounts`), so the tree says so.
+pub const LOGGED_OUT: &str = "logged out";
+
 /// Where a secret or folder lives: the mount and the path below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {

@@ -41,6 +41,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
         }
+        Loadable::Failed(reason)
+            if reason == crate::app::tree::LOGGED_OUT && tree.visible.is_empty() =>
+        {
+            lines.push(Line::styled("Logged out.", theme::warning()));
+            lines.push(Line::styled(
+                format!(
+                    "What the old token saw is gone. {} logs in.",
+                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                ),
+                theme::dim(),
+            ));
+        }
         Loadable::Failed(reason) if tree.visible.is_empty() => {
             lines.push(Line::styled("Cannot list mounts:", theme::error()));
             lines.push(Line::raw(sanitize(reason).into_owned()));

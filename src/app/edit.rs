@@ -194,7 +194,7 @@ impl Draft {
         for (change, word) in [
             (
                 Change::Added,
-                if self.base == DraftBase::Patch {
+                if matches!(self.base, DraftBase::Patch | DraftBase::Overwrite) {
                     "set"
                 } else {
                     "added"

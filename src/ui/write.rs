@@ -240,20 +240,18 @@ pub fn draw_confirm_write(frame: &mut Frame, confirm: &ConfirmWrite) {
             lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
         }
     }
-    lines.push(Line::styled(
-        if confirm.saving {
-            "Saving…"
-        } else if confirm.typed.is_some() {
-            if confirm.typed_matches() {
-                "Enter overwrites · Esc goes back to editing"
-            } else {
-                "Esc goes back to editing"
-            }
-        } else {
-            "y saves · n or Esc goes back to editing"
-        },
-        theme::dim(),
-    ));
+    let hint = if confirm.saving {
+        Some("Saving…")
+    } else if confirm.typed.is_none() {
+        Some("y saves · n or Esc goes back to editing")
+    } else if confirm.typed_matches() {
+        Some("Enter overwrites · Esc goes back to editing")
+    } else {
+        None // the line above the input says what to type
+    };
+    if let Some(hint) = hint {
+        lines.push(Line::styled(hint, theme::dim()));
+    }
     let title = format!("Save {}", sanitize(&confirm.draft.location.display()));
     frame_dialog(frame, &title, lines, 84, confirm.typed.is_some());
 }
@@ -407,7 +405,12 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
         },
         theme::dim(),
     ));
-    frame_dialog(frame, "Conflict", lines, 96, true);
+    let title = match conflict.kind {
+        ConflictKind::Changed => "Conflict",
+        ConflictKind::Exists => "Already exists",
+        ConflictKind::MayExist => "Cannot check",
+    };
+    frame_dialog(frame, title, lines, 96, true);
 }
 
 pub fn draw_path_prompt(frame: &mut Frame, prompt: &PathPrompt) {

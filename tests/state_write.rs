@@ -670,3 +670,39 @@ fn e_with_a_token_that_may_not_write_says_so_at_once() {
     press(&mut app, KeyCode::Char('c'));
     assert!(matches!(app.modal, Some(Modal::PathPrompt(_))));
 }
+
+#[test]
+fn e_with_a_token_that_may_update_but_neither_read_nor_patch_offers_the_typed_overwrite() {
+    let writer = SecretCapabilities {
+        data: vec!["create".into(), "update".into()],
+        ..Default::default()
+    };
+    let mut app = connected_app(SIZE);
+    open_with_data_denied(&mut app, &writer);
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("an overwrite form: {}", status(&app));
+    };
+    assert_eq!(form.draft.base, DraftBase::Overwrite);
+    assert!(
+        status(&app).contains("may write but not read"),
+        "{}",
+        status(&app)
+    );
+    type_text(&mut app, "password");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "rotated");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("the confirmation");
+    };
+    assert!(confirm.typed.is_some(), "the path must be typed");
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    // c cannot copy what cannot be read.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none(), "{:?}", app.modal);
+    press(&mut app, KeyCode::Char('c'));
+    assert!(app.modal.is_none());
+}

@@ -220,6 +220,20 @@ fn draft_of_open_secret(app: &mut App) -> Option<Draft> {
                     "Your token may write but not read this secret: the keys you give are merged in.",
                 );
                 Some(Draft::patch(location))
+            } else if app.secret.is_versioned() && !caps.read_data() && caps.write_data() {
+                let overwrite = keymap::dialog_label(DialogCommand::Submit);
+                app.set_status(
+                    StatusKind::Info,
+                    format!(
+                        "Your token may write but not read this secret: what you save replaces \
+                         all of it ({overwrite} asks you to type its path)."
+                    ),
+                );
+                Some(Draft {
+                    location,
+                    base: DraftBase::Overwrite,
+                    rows: vec![DraftRow::new("", "", false)],
+                })
             } else {
                 app.set_status(
                     StatusKind::Warning,
@@ -385,7 +399,7 @@ pub fn copy_secret(app: &mut App) -> Vec<Effect> {
     let Some(draft) = draft_of_open_secret(app) else {
         return Vec::new();
     };
-    if draft.base == DraftBase::Patch {
+    if matches!(draft.base, DraftBase::Patch | DraftBase::Overwrite) {
         app.set_status(
             StatusKind::Warning,
             "Cannot copy a secret the token may not read.",

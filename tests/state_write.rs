@@ -706,3 +706,50 @@ fn e_with_a_token_that_may_update_but_neither_read_nor_patch_offers_the_typed_ov
     press(&mut app, KeyCode::Char('c'));
     assert!(app.modal.is_none());
 }
+
+#[test]
+fn a_create_where_a_readable_secret_exists_shows_it_and_reapplies_on_it() {
+    let mut app = connected_app(SIZE);
+    let Effect::WriteSecret { location, .. } = create(&mut app, "secret/app/db") else {
+        panic!("a write");
+    };
+    let read = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::AlreadyExists {
+                path: "secret/app/db".into(),
+            }),
+        },
+    );
+    let [Effect::ReadSecret { request, .. }] = read.as_slice() else {
+        panic!("{read:?}");
+    };
+    let body = support::fixtures::version_body(4, serde_json::json!({"user": "theirs"}));
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request: *request,
+            result: tresor::vault::kv::parse_v2_secret(&body, "secret/data/app/db"),
+        },
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("A secret already exists at secret/app/db. Nothing was written."),
+        "{shown}"
+    );
+    assert!(shown.contains("version 4"), "{shown}");
+    assert!(
+        !shown.contains("you started from"),
+        "a new secret started from nothing: {shown}"
+    );
+    press(&mut app, KeyCode::Char('a'));
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("re-applied: {}", status(&app));
+    };
+    assert_eq!(confirm.draft.cas(), Some(4));
+    assert!(
+        confirm.typed.is_none(),
+        "a readable secret needs no typed path"
+    );
+}

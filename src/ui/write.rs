@@ -306,11 +306,15 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
     let mine = conflict.draft.entries();
     match &conflict.theirs {
         SecretContent::Loaded(theirs) => {
+            let version = theirs.version.map_or("?".into(), |v| v.to_string());
             lines.push(Line::styled(
-                format!(
-                    "Their version {} against the one you started from, and yours:",
-                    theirs.version.map_or("?".into(), |v| v.to_string())
-                ),
+                if conflict.kind == ConflictKind::Changed {
+                    format!("Their version {version} against the one you started from, and yours:")
+                } else if let Some(version) = theirs.version {
+                    format!("The secret there (version {version}) and yours:")
+                } else {
+                    "The secret there and yours:".to_string()
+                },
                 theme::dim(),
             ));
             lines.push(Line::styled(

@@ -379,3 +379,89 @@ fn an_editor_that_gives_back_refused_text_is_never_relaunched_in_a_loop() {
     app.keys(&["q"]);
     app.wait_exit();
 }
+
+/// A token that may create and update secrets but not read them (issue 14, defect 13).
+fn write_only_token(server: &DevServer) -> String {
+    let policy = "path \"secret/data/*\" { capabilities = [\"create\", \"update\"] }\n\
+                  path \"kv1/*\" { capabilities = [\"create\", \"update\"] }\n";
+    server
+        .bao(&["policy", "write", "writeonly", "-"], Some(policy))
+        .unwrap_or_else(|error| panic!("{error}"));
+    let created = bao_json(
+        server,
+        &["token", "create", "-policy=writeonly", "-format=json"],
+    );
+    created["auth"]["client_token"]
+        .as_str()
+        .expect("a token")
+        .to_string()
+}
+
+fn start_with_token(server: &DevServer, home: &Path, token: &str) -> PtyApp {
+    let runtime_dir = home.join("run");
+    std::fs::create_dir_all(&runtime_dir).unwrap();
+    let env = [
+        ("HOME", home.to_str().unwrap()),
+        ("BAO_ADDR", server.addr.as_str()),
+        ("BAO_TOKEN", token),
+        ("XDG_RUNTIME_DIR", runtime_dir.to_str().unwrap()),
+        ("TRESOR_CLIPBOARD", "osc52"),
+    ];
+    let app = PtyApp::spawn(&[], &env);
+    app.wait_for("secret/");
+    app
+}
+
+/// `n`, a path, one key and value, Enter: the confirmation.
+fn new_secret(app: &mut PtyApp, path: &str, key: &str, value: &str) {
+    app.keys(&["n", "\x15", path, "\r"]);
+    app.wait_for(&format!("New secret {path}"));
+    app.keys(&[key, "\t", value, "\r"]);
+    app.wait_for(&format!("Create {path}"));
+}
+
+#[test]
+fn a_write_only_token_is_told_the_secret_exists_and_overwrites_only_after_typing_the_path() {
+    let (server, _) = seeded_server_blocking();
+    let token = write_only_token(&server);
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start_with_token(&server, home.path(), &token);
+
+    // KV v2: check-and-set 0 refuses; the token may not read what is there.
+    new_secret(&mut app, "secret/app/database", "password", "mine");
+    app.keys(&["y"]);
+    let screen = app.wait_for("already exists");
+    let screen = if screen.contains("may not read it") {
+        screen
+    } else {
+        app.wait_for("may not read it")
+    };
+    assert!(
+        !screen.contains("after you opened it"),
+        "no made-up conflict: {screen}"
+    );
+    assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
+    app.keys(&["a"]);
+    let screen = app.wait_for("o overwrites");
+    assert!(!screen.contains("Still reading"), "{screen}");
+    // Overwriting asks for the path typed; a wrong one writes nothing.
+    app.keys(&["o"]);
+    app.wait_for("Type secret/app/database");
+    app.keys(&["y", "\r"]);
+    app.wait_for("Type secret/app/database exactly");
+    assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
+    app.keys(&["\x15", "secret/app/database", "\r"]);
+    app.wait_for("Saved secret/app/database as version 4");
+    let data = kv_get(&server, "app/database");
+    assert_eq!(data["metadata"]["version"], 4);
+    assert_eq!(data["data"], json!({"password": "mine"}));
+
+    // KV v1 has no check-and-set: the existence check cannot read, and says so.
+    new_secret(&mut app, "kv1/legacy/ftp", "password", "mine");
+    app.keys(&["y"]);
+    let screen = app.wait_for("cannot check whether");
+    assert!(screen.contains("may not read it"), "{screen}");
+    assert!(!screen.contains("409"), "no made-up HTTP status: {screen}");
+    let ftp = bao_json(&server, &["kv", "get", "-format=json", "kv1/legacy/ftp"]);
+    assert_eq!(ftp["data"]["user"], "ftp", "nothing written");
+}

@@ -509,3 +509,247 @@ fn refused_editor_text_reopens_once_and_then_only_when_the_user_says_so() {
     assert!(app.modal.is_none() && app.editing.is_none());
     assert!(status(&app).contains("discarded"));
 }
+
+/// `n` at `path`, one key and value, Enter, y: the write effect.
+fn create(app: &mut App, path: &str) -> Effect {
+    press(app, KeyCode::Char('n'));
+    ctrl(app, 'u');
+    type_text(app, path);
+    press(app, KeyCode::Enter);
+    type_text(app, "password");
+    press(app, KeyCode::Tab);
+    type_text(app, "mine");
+    press(app, KeyCode::Enter);
+    let mut effects = press(app, KeyCode::Char('y'));
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    effects.remove(0)
+}
+
+fn screen(app: &App) -> String {
+    support::fixtures::screen_at(app, SIZE)
+}
+
+#[test]
+fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_since() {
+    let mut app = connected_app(SIZE);
+    let Effect::WriteSecret {
+        location,
+        cas: Some(0),
+        create: true,
+        ..
+    } = create(&mut app, "secret/app/db")
+    else {
+        panic!("a create with check-and-set 0");
+    };
+    // What the server answers to cas 0 on an existing secret.
+    let read = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::CasMismatch {
+                path: "secret/data/app/db".into(),
+            }),
+        },
+    );
+    let [Effect::ReadSecret { request, .. }] = read.as_slice() else {
+        panic!("{read:?}");
+    };
+    assert!(status(&app).contains("already exists"), "{}", status(&app));
+    // A write-only token may not read it.
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request: *request,
+            result: Err(VaultError::PermissionDenied {
+                path: "secret/data/app/db".into(),
+                operation: "read".into(),
+            }),
+        },
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("A secret already exists at secret/app/db, and this token may not"),
+        "{shown}"
+    );
+    assert!(!shown.contains("after you opened it"), "{shown}");
+    assert!(!shown.contains("Cannot read their version"), "{shown}");
+    // a cannot re-apply on what cannot be read, and says so (not "still reading").
+    press(&mut app, KeyCode::Char('a'));
+    assert!(!status(&app).contains("Still reading"), "{}", status(&app));
+    assert!(status(&app).contains("may not read"), "{}", status(&app));
+    // o: an overwrite, only with the path typed.
+    press(&mut app, KeyCode::Char('o'));
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("the overwrite confirmation: {:?}", app.modal);
+    };
+    assert!(confirm.typed.is_some());
+    assert!(confirm.lines()[0].contains("Overwrite secret/app/db without reading it"));
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty(), "y is typed");
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "a wrong path");
+    assert!(screen(&app).contains("Type secret/app/db exactly"));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "secret/app/db");
+    let effects = press(&mut app, KeyCode::Enter);
+    let [
+        Effect::WriteSecret {
+            body,
+            cas: None,
+            create: false,
+            patch: false,
+            ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(body.expose(), br#"{"password":"mine"}"#);
+}
+
+#[test]
+fn a_kv1_create_that_cannot_check_says_so_and_offers_the_typed_overwrite() {
+    let mut app = connected_app(SIZE);
+    let Effect::WriteSecret {
+        location,
+        cas: None,
+        create: true,
+        ..
+    } = create(&mut app, "kv1/legacy/ftp")
+    else {
+        panic!("a create without check-and-set");
+    };
+    let effects = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::ExistenceUnknown {
+                path: "kv1/legacy/ftp".into(),
+            }),
+        },
+    );
+    assert!(effects.is_empty());
+    let shown = screen(&app);
+    assert!(
+        shown.contains("cannot check whether a secret exists at kv1/legacy/ftp"),
+        "{shown}"
+    );
+    assert!(shown.contains("o overwrites it"), "{shown}");
+    press(&mut app, KeyCode::Char('o'));
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("the overwrite confirmation");
+    };
+    assert!(confirm.typed.is_some());
+    // Esc goes back to the form; saving from there asks for the path again.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.modal, Some(Modal::SecretForm(_))));
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("the overwrite confirmation again");
+    };
+    assert!(confirm.typed.is_some());
+}
+
+#[test]
+fn e_with_a_token_that_may_not_write_says_so_at_once() {
+    let reader = SecretCapabilities {
+        data: vec!["read".into()],
+        metadata: vec!["read".into(), "list".into()],
+        ..Default::default()
+    };
+    let mut app = history_app(SIZE, &reader);
+    for key in ['e', 'E'] {
+        let effects = press(&mut app, KeyCode::Char(key));
+        assert!(effects.is_empty(), "{effects:?}");
+        assert!(app.modal.is_none(), "{key}: no form for a read-only token");
+        assert!(
+            status(&app).contains("may not write secret/history/rotating"),
+            "{key}: {}",
+            status(&app)
+        );
+    }
+    // Copying elsewhere needs no write on the source.
+    press(&mut app, KeyCode::Char('c'));
+    assert!(matches!(app.modal, Some(Modal::PathPrompt(_))));
+}
+
+#[test]
+fn e_with_a_token_that_may_update_but_neither_read_nor_patch_offers_the_typed_overwrite() {
+    let writer = SecretCapabilities {
+        data: vec!["create".into(), "update".into()],
+        ..Default::default()
+    };
+    let mut app = connected_app(SIZE);
+    open_with_data_denied(&mut app, &writer);
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Modal::SecretForm(form)) = &app.modal else {
+        panic!("an overwrite form: {}", status(&app));
+    };
+    assert_eq!(form.draft.base, DraftBase::Overwrite);
+    assert!(
+        status(&app).contains("may write but not read"),
+        "{}",
+        status(&app)
+    );
+    type_text(&mut app, "password");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "rotated");
+    press(&mut app, KeyCode::Enter);
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("the confirmation");
+    };
+    assert!(confirm.typed.is_some(), "the path must be typed");
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    // c cannot copy what cannot be read.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none(), "{:?}", app.modal);
+    press(&mut app, KeyCode::Char('c'));
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn a_create_where_a_readable_secret_exists_shows_it_and_reapplies_on_it() {
+    let mut app = connected_app(SIZE);
+    let Effect::WriteSecret { location, .. } = create(&mut app, "secret/app/db") else {
+        panic!("a write");
+    };
+    let read = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::AlreadyExists {
+                path: "secret/app/db".into(),
+            }),
+        },
+    );
+    let [Effect::ReadSecret { request, .. }] = read.as_slice() else {
+        panic!("{read:?}");
+    };
+    let body = support::fixtures::version_body(4, serde_json::json!({"user": "theirs"}));
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request: *request,
+            result: tresor::vault::kv::parse_v2_secret(&body, "secret/data/app/db"),
+        },
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("A secret already exists at secret/app/db. Nothing was written."),
+        "{shown}"
+    );
+    assert!(shown.contains("version 4"), "{shown}");
+    assert!(
+        !shown.contains("you started from"),
+        "a new secret started from nothing: {shown}"
+    );
+    press(&mut app, KeyCode::Char('a'));
+    let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
+        panic!("re-applied: {}", status(&app));
+    };
+    assert_eq!(confirm.draft.cas(), Some(4));
+    assert!(
+        confirm.typed.is_none(),
+        "a readable secret needs no typed path"
+    );
+}

@@ -49,6 +49,9 @@ pub enum DraftBase {
     },
     /// The token may write but not read: named keys are merged in (PATCH), others kept.
     Patch,
+    /// A secret the token may not read is there (or may be): replaced wholesale, without
+    /// check-and-set, after the user typed its path.
+    Overwrite,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +105,7 @@ impl Draft {
         match &self.base {
             DraftBase::New => Some(0),
             DraftBase::Existing { version, .. } => *version,
-            DraftBase::Patch => None,
+            DraftBase::Patch | DraftBase::Overwrite => None,
         }
     }
 
@@ -177,7 +180,7 @@ impl Draft {
     pub fn summary(&self) -> Vec<String> {
         let base: &[SecretEntry] = match &self.base {
             DraftBase::Existing { entries, .. } => entries,
-            DraftBase::New | DraftBase::Patch => &[],
+            DraftBase::New | DraftBase::Patch | DraftBase::Overwrite => &[],
         };
         let mine = self.entries();
         let rows = diff_entries(base, &mine);
@@ -191,7 +194,7 @@ impl Draft {
         for (change, word) in [
             (
                 Change::Added,
-                if self.base == DraftBase::Patch {
+                if matches!(self.base, DraftBase::Patch | DraftBase::Overwrite) {
                     "set"
                 } else {
                     "added"
@@ -227,7 +230,7 @@ impl Draft {
     pub fn reapply_on(&self, theirs: &KvSecret) -> Draft {
         let base: &[SecretEntry] = match &self.base {
             DraftBase::Existing { entries, .. } => entries,
-            DraftBase::New | DraftBase::Patch => &[],
+            DraftBase::New | DraftBase::Patch | DraftBase::Overwrite => &[],
         };
         let mine = self.entries();
         let my_changes = diff_entries(base, &mine);

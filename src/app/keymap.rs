@@ -64,6 +64,7 @@ pub enum DialogCommand {
     Reapply,
     CopyDraft,
     Discard,
+    Overwrite,
     Logout,
 }
 
@@ -591,6 +592,14 @@ pub const DIALOG_BINDINGS: &[Binding<DialogCommand>] = &[
         hint: None,
     },
     Binding {
+        keys: &[ch('o')],
+        label: "o",
+        command: DialogCommand::Overwrite,
+        section: Section::Dialogs,
+        help: "conflict: overwrite a secret this token may not read with yours (type its path)",
+        hint: None,
+    },
+    Binding {
         keys: &[ctrl('x')],
         label: "Ctrl-x",
         command: DialogCommand::Logout,
@@ -887,6 +896,15 @@ pub fn finder_hints() -> Vec<(String, &'static str)> {
 /// Shift+`G`); Control and Alt are not.
 pub fn command_for(event: &KeyEvent) -> Option<Command> {
     find(BINDINGS, event)
+}
+
+/// The first key of a dialog command, as dialogs and their footers name it (`a`, `Ctrl-x`).
+pub fn dialog_label(command: DialogCommand) -> &'static str {
+    let label = DIALOG_BINDINGS
+        .iter()
+        .find(|b| b.command == command)
+        .map_or("", |b| b.label);
+    label.split(" / ").next().unwrap_or(label)
 }
 
 /// The dialog command a key press means, if any.

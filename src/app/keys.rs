@@ -8,7 +8,7 @@ use super::jump::{common_prefix, jump_to, refresh_completions};
 use super::keymap::{self, Command};
 use super::metadata_form;
 use super::secret_pane::SecretTab;
-use super::state::{App, Focus, Modal};
+use super::state::{App, Focus, Modal, StatusKind};
 use super::tree::{Listing, NodeId, NodeKind};
 use super::update::{quit, refresh};
 use super::write_flow;
@@ -380,6 +380,19 @@ pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
 }
 
 pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
+    if let Some(node) = app.tree.node(id)
+        && let Some(engine) = node.unbrowsable_engine()
+    {
+        let message = format!(
+            "{} is a {} engine: tresor does not browse {} engines yet (KV v1, KV v2 and \
+             cubbyhole only).",
+            node.name,
+            engine.label(),
+            engine.label()
+        );
+        app.set_status(StatusKind::Info, message);
+        return Vec::new();
+    }
     app.tree.set_expanded(id, true);
     let needs_listing = app
         .tree

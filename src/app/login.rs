@@ -375,6 +375,21 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A login worked: the dialog starts on its method (and that method's auth mount) from now on
+/// in this session; a profile switch brings the profile's own defaults back.
+pub fn remember_method(app: &mut App) {
+    let Some(form) = &app.login else {
+        return;
+    };
+    let method = form.method;
+    let mount = form.text(Field::Mount).trim().trim_matches('/').to_string();
+    app.login_defaults.method = Some(method);
+    // A token login has no mount: the one remembered (if any) only fills the Token slot.
+    if method != AuthMethod::Token {
+        app.login_defaults.mount = (!mount.is_empty()).then_some(mount);
+    }
+}
+
 /// Keys while the login dialog is open (it takes every key before anything underneath).
 pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     let has_token = app.connection.has_token && matches!(app.token, Loadable::Ready(_));

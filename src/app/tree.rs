@@ -43,7 +43,19 @@ impl Node {
     pub fn is_container(&self) -> bool {
         !matches!(self.kind, NodeKind::Secret)
     }
+
+    /// A mount of an engine tresor does not browse (pki, transit, ...): drawn without an
+    /// expander, and opening it only says so.
+    pub fn unbrowsable_engine(&self) -> Option<&crate::vault::SecretEngine> {
+        match &self.kind {
+            NodeKind::Mount(mount) if !mount.engine.is_browsable() => Some(&mount.engine),
+            _ => None,
+        }
+    }
 }
+
+/// Why the mounts are not there after a logout (`App::mounts`), so the tree says so.
+pub const LOGGED_OUT: &str = "logged out";
 
 /// Where a secret or folder lives: the mount and the path below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,11 +159,7 @@ impl Tree {
         if !node.is_container() {
             return None;
         }
-        if let NodeKind::Mount(mount) = &node.kind
-            && !mount.engine.is_browsable()
-        {
-            node.listing =
-                Listing::Failed(format!("{} engine: not browsable", mount.engine.label()));
+        if node.unbrowsable_engine().is_some() {
             return None;
         }
         node.listing = Listing::Loading;

@@ -92,13 +92,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SecretLoaded { request, result } => {
             if app.secret.request != Some(request) {
+                let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
                 let content = match result {
                     Ok(secret) => SecretContent::Loaded(secret),
                     Err(error) => SecretContent::Failed(error.to_string()),
                 };
                 // One side of a diff, their version in a conflict, or an answer for a secret
                 // the user has left.
-                if !write_flow::route_conflict_answer(app, request, content.clone()) {
+                if !write_flow::route_conflict_answer(app, request, content.clone(), denied) {
                     history::route_secret_answer(app, request, content);
                 }
                 return Vec::new();
@@ -147,6 +148,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             effects
         }
         Action::LoggedIn(Ok(outcome)) => {
+            login::remember_method(app);
             let namespace = outcome.info.namespace.clone();
             let mut effects = session::logged_in(app, outcome.info, outcome.saved_to);
             app.token_namespace_entered = false;
@@ -154,7 +156,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             effects
         }
         Action::LoggedIn(Err(message)) => login::login_failed(app, message),
-        Action::LoggedOut(result) => session::logged_out(app, result),
+        Action::LoggedOut(result) => {
+            forget_what_the_token_saw(app);
+            session::logged_out(app, result)
+        }
         Action::TokenRenewed { increment, result } => {
             session::token_renewed(app, increment, result)
         }
@@ -321,6 +326,29 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         let filter = input.text.clone();
         app.tree.set_filter(filter);
     }
+}
+
+/// After a logout nothing the old token saw stays on screen or in memory: the tree (a new
+/// generation drops listings still on their way), the open secret and any edit of it, the
+/// finder's paths, the capabilities.
+fn forget_what_the_token_saw(app: &mut App) {
+    app.tree = super::tree::Tree {
+        generation: app.tree.generation + 1,
+        ..Default::default()
+    };
+    app.mounts = Loadable::Failed(super::tree::LOGGED_OUT.into());
+    app.secret = Default::default();
+    app.focus = super::state::Focus::Tree;
+    app.filter_input = None;
+    app.capabilities.clear();
+    app.capabilities_pending.clear();
+    app.pending_edit = None;
+    app.editing = None;
+    app.editor_refused = None;
+    app.copied_path = None;
+    // Dialogs over the old token's data (forms, diffs, the finder) go too.
+    app.modal = None;
+    finder::forget(app);
 }
 
 pub(super) fn refresh(app: &mut App) -> Vec<Effect> {

@@ -81,9 +81,30 @@ pub struct ConfirmWrite {
     /// A copy that also copies the source's custom metadata.
     pub copy_metadata: Option<BTreeMap<String, String>>,
     pub saving: bool,
+    /// Overwriting what the token may not read: the path must be typed to confirm.
+    pub typed: Option<TextInput>,
+    pub error: Option<String>,
 }
 
 impl ConfirmWrite {
+    pub fn new(draft: Draft, copy_metadata: Option<BTreeMap<String, String>>) -> Self {
+        let typed = (draft.base == DraftBase::Overwrite).then(TextInput::default);
+        Self {
+            draft,
+            copy_metadata,
+            saving: false,
+            typed,
+            error: None,
+        }
+    }
+
+    /// Whether the typed text confirms an overwrite (always, when none is asked for).
+    pub fn typed_matches(&self) -> bool {
+        self.typed
+            .as_ref()
+            .is_none_or(|input| input.text.trim() == self.draft.location.display())
+    }
+
     /// What the write does, in words: the kind of write and its safety net, then the keys.
     pub fn lines(&self) -> Vec<String> {
         let draft = &self.draft;
@@ -91,6 +112,14 @@ impl ConfirmWrite {
         let mut lines = vec![match (&draft.base, draft.location.mount.engine.clone()) {
             (DraftBase::Patch, _) => format!(
                 "Merge these keys into {path} without reading it (PATCH): other keys are kept."
+            ),
+            (DraftBase::Overwrite, SecretEngine::Kv(KvVersion::V2)) => format!(
+                "Overwrite {path} without reading it: all its keys are replaced by yours (the \
+                 old data stays as the previous version)."
+            ),
+            (DraftBase::Overwrite, engine) => format!(
+                "Overwrite {path} without reading it ({}: no versions; whatever is there is gone).",
+                engine.label()
             ),
             (DraftBase::New, SecretEngine::Kv(KvVersion::V2)) => {
                 format!("Create {path} (check-and-set 0: only if it does not exist yet).")
@@ -120,12 +149,33 @@ impl ConfirmWrite {
     }
 }
 
+/// Why a write was refused, which decides what the conflict view says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// An edit's check-and-set failed: someone wrote after it was opened.
+    Changed,
+    /// A create found a secret already there.
+    Exists,
+    /// A create on an engine without check-and-set could not check: the token may not read.
+    MayExist,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
     pub draft: Draft,
+    pub kind: ConflictKind,
     /// The version someone else wrote, being read.
     pub theirs: SecretContent,
+    /// Reading theirs was refused: the token may not read this secret.
+    pub theirs_denied: bool,
     pub request: Option<RequestId>,
+}
+
+impl Conflict {
+    /// Theirs cannot be shown, so the only way forward for the user's keys is an overwrite.
+    pub fn unreadable(&self) -> bool {
+        self.kind == ConflictKind::MayExist || matches!(self.theirs, SecretContent::Failed(_))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +220,20 @@ fn draft_of_open_secret(app: &mut App) -> Option<Draft> {
                     "Your token may write but not read this secret: the keys you give are merged in.",
                 );
                 Some(Draft::patch(location))
+            } else if app.secret.is_versioned() && !caps.read_data() && caps.write_data() {
+                let overwrite = keymap::dialog_label(DialogCommand::Submit);
+                app.set_status(
+                    StatusKind::Info,
+                    format!(
+                        "Your token may write but not read this secret: what you save replaces \
+                         all of it ({overwrite} asks you to type its path)."
+                    ),
+                );
+                Some(Draft {
+                    location,
+                    base: DraftBase::Overwrite,
+                    rows: vec![DraftRow::new("", "", false)],
+                })
             } else {
                 app.set_status(
                     StatusKind::Warning,
@@ -242,15 +306,14 @@ pub fn resume_pending_edit(app: &mut App) -> Vec<Effect> {
         app.pending_edit = None;
         return Vec::new();
     }
+    // A KV v2 secret waits for the token's capabilities too: a read-only token is told at once
+    // that it may not write, and a failed read may still be a write-only token.
+    let capabilities_known = !app.secret.is_versioned()
+        || !app
+            .capabilities_pending
+            .contains(&super::history::capability_key(&pending.location));
     let settled = match app.secret.content() {
-        SecretContent::Loaded(_) => true,
-        // A failed read may still be a write-only token: wait for its capabilities.
-        SecretContent::Failed(_) => {
-            !app.secret.is_versioned()
-                || !app
-                    .capabilities_pending
-                    .contains(&super::history::capability_key(&pending.location))
-        }
+        SecretContent::Loaded(_) | SecretContent::Failed(_) => capabilities_known,
         SecretContent::Empty | SecretContent::Loading => false,
     };
     let opening = format!("Opening {} to edit it…", pending.location.display());
@@ -259,6 +322,23 @@ pub fn resume_pending_edit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     app.pending_edit = None;
+    let caps = capabilities(app);
+    if app.secret.is_versioned()
+        && matches!(app.secret.content(), SecretContent::Loaded(_))
+        && !caps.write_data()
+    {
+        let path = pending.location.display();
+        let data = crate::vault::versions::operation_path(
+            &pending.location.mount,
+            "data",
+            &pending.location.path,
+        );
+        app.set_status(
+            StatusKind::Error,
+            format!("Your token may not write {path} (needs update on {data})."),
+        );
+        return Vec::new();
+    }
     let Some(draft) = draft_of_open_secret(app) else {
         return Vec::new();
     };
@@ -319,7 +399,7 @@ pub fn copy_secret(app: &mut App) -> Vec<Effect> {
     let Some(draft) = draft_of_open_secret(app) else {
         return Vec::new();
     };
-    if draft.base == DraftBase::Patch {
+    if matches!(draft.base, DraftBase::Patch | DraftBase::Overwrite) {
         app.set_status(
             StatusKind::Warning,
             "Cannot copy a secret the token may not read.",
@@ -421,11 +501,7 @@ pub fn on_prompt_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 base: DraftBase::New,
                 rows,
             };
-            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite {
-                draft,
-                copy_metadata,
-                saving: false,
-            }));
+            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(draft, copy_metadata)));
         }
     }
     Vec::new()
@@ -550,11 +626,7 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
     let Some(Modal::SecretForm(form)) = app.modal.take() else {
         return Vec::new();
     };
-    app.modal = Some(Modal::ConfirmWrite(ConfirmWrite {
-        draft: form.draft,
-        copy_metadata: None,
-        saving: false,
-    }));
+    app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(form.draft, None)));
     Vec::new()
 }
 
@@ -565,6 +637,27 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     };
     if confirm.saving {
         return Vec::new();
+    }
+    if confirm.typed.is_some() {
+        let matches = confirm.typed_matches();
+        match key.code {
+            KeyCode::Enter if !matches => {
+                confirm.error = Some(format!(
+                    "Type {} exactly to overwrite it; Esc goes back to editing.",
+                    confirm.draft.location.display()
+                ));
+                return Vec::new();
+            }
+            KeyCode::Enter | KeyCode::Esc => {}
+            _ => {
+                if let Some(input) = &mut confirm.typed
+                    && input.handle_key(key)
+                {
+                    confirm.error = None;
+                }
+                return Vec::new();
+            }
+        }
     }
     match key.code {
         KeyCode::Char('y') | KeyCode::Enter => {
@@ -632,16 +725,43 @@ pub fn on_conflict_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     };
     match keymap::dialog_command_for(key) {
         Some(DialogCommand::Reapply) => {
+            if conflict.unreadable() {
+                let overwrite = keymap::dialog_label(DialogCommand::Overwrite);
+                let path = conflict.draft.location.display();
+                let why = if conflict.theirs_denied {
+                    format!("this token may not read {path}")
+                } else {
+                    format!("{path} could not be read")
+                };
+                app.set_status(
+                    StatusKind::Warning,
+                    format!(
+                        "There is nothing to re-apply on: {why}. {overwrite} overwrites it with \
+                         yours (after you type its path)."
+                    ),
+                );
+                return Vec::new();
+            }
             let SecretContent::Loaded(theirs) = &conflict.theirs else {
                 app.set_status(StatusKind::Info, "Still reading their version.");
                 return Vec::new();
             };
             let draft = conflict.draft.reapply_on(theirs);
-            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite {
-                draft,
-                copy_metadata: None,
-                saving: false,
-            }));
+            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(draft, None)));
+            Vec::new()
+        }
+        Some(DialogCommand::Overwrite) => {
+            if !conflict.unreadable() {
+                let reapply = keymap::dialog_label(DialogCommand::Reapply);
+                app.set_status(
+                    StatusKind::Info,
+                    format!("Their version can be read: {reapply} re-applies yours on it."),
+                );
+                return Vec::new();
+            }
+            let mut draft = conflict.draft.clone();
+            draft.base = DraftBase::Overwrite;
+            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(draft, None)));
             Vec::new()
         }
         Some(DialogCommand::CopyDraft) => {
@@ -712,6 +832,11 @@ pub fn written(
             effects.extend(super::jump::jump_to(app, &path));
             effects
         }
+        // A create refused by check-and-set 0 found a secret there; nobody changed it "since".
+        Err(VaultError::CasMismatch { .. }) if confirm.draft.base == DraftBase::New => {
+            already_exists(app, confirm.draft, location)
+        }
+        Err(VaultError::AlreadyExists { .. }) => already_exists(app, confirm.draft, location),
         Err(VaultError::CasMismatch { .. }) => {
             let request = app.next_request_id();
             app.set_status(
@@ -720,7 +845,9 @@ pub fn written(
             );
             app.modal = Some(Modal::Conflict(Conflict {
                 draft: confirm.draft,
+                kind: ConflictKind::Changed,
                 theirs: SecretContent::Loading,
+                theirs_denied: false,
                 request: Some(request),
             }));
             vec![Effect::ReadSecret {
@@ -728,6 +855,23 @@ pub fn written(
                 location,
                 version: None,
             }]
+        }
+        Err(VaultError::ExistenceUnknown { .. }) => {
+            app.set_status(
+                StatusKind::Warning,
+                format!(
+                    "Cannot check whether a secret exists at {path}: this token may not read it. \
+                     Nothing was written."
+                ),
+            );
+            app.modal = Some(Modal::Conflict(Conflict {
+                draft: confirm.draft,
+                kind: ConflictKind::MayExist,
+                theirs: SecretContent::Empty,
+                theirs_denied: true,
+                request: None,
+            }));
+            Vec::new()
         }
         Err(error) => {
             app.set_status(StatusKind::Error, format!("Could not save {path}: {error}"));
@@ -738,6 +882,30 @@ pub fn written(
             )
         }
     }
+}
+
+/// A create found a secret at its path: say so, and read it to show it next to the draft.
+fn already_exists(app: &mut App, draft: Draft, location: Location) -> Vec<Effect> {
+    let request = app.next_request_id();
+    app.set_status(
+        StatusKind::Warning,
+        format!(
+            "A secret already exists at {}; nothing was written.",
+            location.display()
+        ),
+    );
+    app.modal = Some(Modal::Conflict(Conflict {
+        draft,
+        kind: ConflictKind::Exists,
+        theirs: SecretContent::Loading,
+        theirs_denied: false,
+        request: Some(request),
+    }));
+    vec![Effect::ReadSecret {
+        request,
+        location,
+        version: None,
+    }]
 }
 
 /// The editor returned: read its text back into the draft, or reopen it with what is wrong.
@@ -762,11 +930,7 @@ pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<E
             Vec::new()
         }
         Ok(edited) => {
-            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite {
-                draft: edited,
-                copy_metadata: None,
-                saving: false,
-            }));
+            app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(edited, None)));
             Vec::new()
         }
         Err(reason) => {
@@ -830,12 +994,19 @@ pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<E
 }
 
 /// A read for the conflict view.
-pub fn route_conflict_answer(app: &mut App, request: RequestId, content: SecretContent) -> bool {
+/// `denied`: the read was refused (the token may not read the secret).
+pub fn route_conflict_answer(
+    app: &mut App,
+    request: RequestId,
+    content: SecretContent,
+    denied: bool,
+) -> bool {
     if let Some(Modal::Conflict(conflict)) = &mut app.modal
         && conflict.request == Some(request)
     {
         conflict.request = None;
         conflict.theirs = content;
+        conflict.theirs_denied = denied;
         return true;
     }
     false

@@ -46,8 +46,9 @@ pub(super) async fn perform_with_retries(
     }
 }
 
-/// Writes a secret. Engines without check-and-set get an existence check before a create, so a
-/// new secret never replaces one that is there.
+/// Writes a secret. A create never replaces a secret that is there: KV v2 sends check-and-set 0
+/// (a refusal becomes `AlreadyExists`), other engines get an existence check first (a secret
+/// read: `AlreadyExists`; a read the token may not do: `ExistenceUnknown`).
 async fn write_secret(
     client: &VaultClient,
     location: &Location,
@@ -64,18 +65,24 @@ async fn write_secret(
         match client.read_secret(mount, path, None).await {
             Err(VaultError::NotFound { .. }) => {}
             Ok(_) => {
-                return Err(VaultError::Server {
-                    status: 409,
+                return Err(VaultError::AlreadyExists {
                     path: location.display(),
-                    errors: vec![
-                        "a secret already exists at this path; nothing was written".into(),
-                    ],
+                });
+            }
+            Err(VaultError::PermissionDenied { .. }) => {
+                return Err(VaultError::ExistenceUnknown {
+                    path: location.display(),
                 });
             }
             Err(other) => return Err(other),
         }
     }
-    client.write_secret(mount, path, body.expose(), cas).await
+    match client.write_secret(mount, path, body.expose(), cas).await {
+        Err(VaultError::CasMismatch { .. }) if create => Err(VaultError::AlreadyExists {
+            path: location.display(),
+        }),
+        other => other,
+    }
 }
 
 /// Carries out a confirmed version operation; a rollback answers with its new version.

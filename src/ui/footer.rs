@@ -171,6 +171,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("Ctrl-o".into(), "$EDITOR"),
             ("Esc".into(), "cancel"),
         ],
+        (Some(Modal::ConfirmWrite(confirm)), _) if confirm.typed.is_some() => {
+            vec![
+                ("Enter".into(), "overwrite"),
+                ("Esc".into(), "back to editing"),
+            ]
+        }
         (Some(Modal::ConfirmWrite(_)), _) => {
             vec![("y".into(), "save"), ("n/Esc".into(), "back to editing")]
         }
@@ -180,12 +186,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 ("n/Esc".into(), "discard"),
             ]
         }
-        (Some(Modal::Conflict(_)), _) => vec![
-            ("a".into(), "re-apply on theirs"),
-            ("c".into(), "copy yours"),
-            ("d".into(), "discard yours"),
-            ("Esc".into(), "back to editing"),
-        ],
+        (Some(Modal::Conflict(conflict)), _) => {
+            let key = |command| crate::app::keymap::dialog_label(command).to_string();
+            use crate::app::keymap::DialogCommand;
+            vec![
+                if conflict.unreadable() {
+                    (key(DialogCommand::Overwrite), "overwrite (type the path)")
+                } else {
+                    (key(DialogCommand::Reapply), "re-apply on theirs")
+                },
+                (key(DialogCommand::CopyDraft), "copy yours"),
+                (key(DialogCommand::Discard), "discard yours"),
+                ("Esc".into(), "back to editing"),
+            ]
+        }
         (Some(Modal::PathPrompt(_)), _) => vec![
             ("Enter".into(), "go on"),
             ("Tab".into(), "options"),

@@ -41,6 +41,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
         }
+        Loadable::Failed(reason)
+            if reason == crate::app::tree::LOGGED_OUT && tree.visible.is_empty() =>
+        {
+            lines.push(Line::styled("Logged out.", theme::warning()));
+            lines.push(Line::styled(
+                format!(
+                    "What the old token saw is gone. {} logs in.",
+                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                ),
+                theme::dim(),
+            ));
+        }
         Loadable::Failed(reason) if tree.visible.is_empty() => {
             lines.push(Line::styled("Cannot list mounts:", theme::error()));
             lines.push(Line::raw(sanitize(reason).into_owned()));
@@ -62,6 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         // parent's other children, never in their column.
         let indent = " ".repeat(INDENT * node.depth as usize);
         let (marker, name_style) = match &node.kind {
+            NodeKind::Mount(_) if node.unbrowsable_engine().is_some() => ("  ", theme::dim()),
             NodeKind::Mount(_) => (if node.expanded { "▾ " } else { "▸ " }, theme::mount()),
             NodeKind::Folder => (if node.expanded { "▾ " } else { "▸ " }, theme::folder()),
             NodeKind::Secret => ("  ", Style::new()),
@@ -78,6 +91,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" {}", mount.engine.label()),
                 theme::dim(),
             ));
+            if node.unbrowsable_engine().is_some() {
+                spans.push(Span::styled(" (not browsable yet)", theme::dim()));
+            }
         }
         match &node.listing {
             Listing::Loading => {

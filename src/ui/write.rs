@@ -6,9 +6,10 @@ use super::{text::sanitize, theme};
 use crate::app::diff::{Change, diff_entries};
 use crate::app::edit::{DraftBase, DraftRow};
 use crate::app::input::TextInput;
+use crate::app::keymap::{self, DialogCommand};
 use crate::app::secret_pane::SecretContent;
 use crate::app::write_flow::{
-    ConfirmWrite, Conflict, EditorRetry, PathPrompt, PromptPurpose, SecretForm,
+    ConfirmWrite, Conflict, ConflictKind, EditorRetry, PathPrompt, PromptPurpose, SecretForm,
 };
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
@@ -158,6 +159,10 @@ pub fn draw_secret_form(frame: &mut Frame, form: &SecretForm) {
             "the keys you give are merged in; the others are kept (you cannot read them)"
                 .to_string(),
         ),
+        DraftBase::Overwrite => (
+            format!("Overwrite {path}"),
+            "replaces a secret you cannot read: only the keys you give will be there".to_string(),
+        ),
     };
     let mut head = vec![
         Line::styled(about, theme::dim()),
@@ -222,16 +227,33 @@ pub fn draw_confirm_write(frame: &mut Frame, confirm: &ConfirmWrite) {
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        if confirm.saving {
-            "Saving…"
-        } else {
-            "y saves · n or Esc goes back to editing"
-        },
-        theme::dim(),
-    ));
+    if let Some(input) = &confirm.typed {
+        let path = sanitize(&confirm.draft.location.display()).into_owned();
+        lines.push(Line::styled(
+            format!("Type {path}, then Enter. Esc goes back to editing."),
+            theme::warning(),
+        ));
+        let mut spans = vec![Span::styled("> ", theme::key())];
+        spans.extend(input_spans(input, !confirm.saving));
+        lines.push(Line::from(spans));
+        if let Some(error) = &confirm.error {
+            lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+        }
+    }
+    let hint = if confirm.saving {
+        Some("Saving…")
+    } else if confirm.typed.is_none() {
+        Some("y saves · n or Esc goes back to editing")
+    } else if confirm.typed_matches() {
+        Some("Enter overwrites · Esc goes back to editing")
+    } else {
+        None // the line above the input says what to type
+    };
+    if let Some(hint) = hint {
+        lines.push(Line::styled(hint, theme::dim()));
+    }
     let title = format!("Save {}", sanitize(&confirm.draft.location.display()));
-    frame_dialog(frame, &title, lines, 84, false);
+    frame_dialog(frame, &title, lines, 84, confirm.typed.is_some());
 }
 
 pub fn draw_editor_retry(frame: &mut Frame, retry: &EditorRetry) {
@@ -260,10 +282,23 @@ pub fn draw_editor_retry(frame: &mut Frame, retry: &EditorRetry) {
 /// Their change (against the version the edit started from) and mine, key by key.
 pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
     let path = sanitize(&conflict.draft.location.display()).into_owned();
-    let mut lines = vec![Line::styled(
-        format!("Someone wrote {path} after you opened it. Nothing was overwritten."),
-        theme::warning(),
-    )];
+    let headline = match (conflict.kind, conflict.theirs_denied) {
+        (ConflictKind::Changed, _) => {
+            format!("Someone wrote {path} after you opened it. Nothing was overwritten.")
+        }
+        (ConflictKind::Exists, true) => format!(
+            "A secret already exists at {path}, and this token may not read it. Nothing was \
+             written."
+        ),
+        (ConflictKind::Exists, false) => {
+            format!("A secret already exists at {path}. Nothing was written.")
+        }
+        (ConflictKind::MayExist, _) => format!(
+            "tresor cannot check whether a secret exists at {path}: this token may not read it, \
+             and this engine has no check-and-set. Nothing was written."
+        ),
+    };
+    let mut lines = vec![Line::styled(headline, theme::warning())];
     let base: Vec<crate::vault::SecretEntry> = match &conflict.draft.base {
         DraftBase::Existing { entries, .. } => entries.clone(),
         _ => Vec::new(),
@@ -271,11 +306,15 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
     let mine = conflict.draft.entries();
     match &conflict.theirs {
         SecretContent::Loaded(theirs) => {
+            let version = theirs.version.map_or("?".into(), |v| v.to_string());
             lines.push(Line::styled(
-                format!(
-                    "Their version {} against the one you started from, and yours:",
-                    theirs.version.map_or("?".into(), |v| v.to_string())
-                ),
+                if conflict.kind == ConflictKind::Changed {
+                    format!("Their version {version} against the one you started from, and yours:")
+                } else if let Some(version) = theirs.version {
+                    format!("The secret there (version {version}) and yours:")
+                } else {
+                    "The secret there and yours:".to_string()
+                },
                 theme::dim(),
             ));
             lines.push(Line::styled(
@@ -341,20 +380,41 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
                 }
             }
         }
+        SecretContent::Failed(_) if conflict.theirs_denied => {}
         SecretContent::Failed(reason) => {
             lines.push(Line::styled(
                 format!("Cannot read their version: {}", sanitize(reason)),
                 theme::error(),
             ));
         }
-        _ => lines.push(Line::styled("Reading their version…", theme::dim())),
+        SecretContent::Empty => {}
+        SecretContent::Loading => lines.push(Line::styled("Reading their version…", theme::dim())),
     }
     lines.push(Line::raw(""));
+    let key = keymap::dialog_label;
+    let (copy, discard) = (key(DialogCommand::CopyDraft), key(DialogCommand::Discard));
     lines.push(Line::styled(
-        "a re-applies yours on theirs (asks again) · c copies yours · d discards yours · Esc edits",
+        if conflict.unreadable() {
+            format!(
+                "{} overwrites it with yours without reading it (asks you to type the path) · \
+                 {copy} copies yours · {discard} discards yours · Esc edits",
+                key(DialogCommand::Overwrite)
+            )
+        } else {
+            format!(
+                "{} re-applies yours on theirs (asks again) · {copy} copies yours · {discard} \
+                 discards yours · Esc edits",
+                key(DialogCommand::Reapply)
+            )
+        },
         theme::dim(),
     ));
-    frame_dialog(frame, "Conflict", lines, 96, true);
+    let title = match conflict.kind {
+        ConflictKind::Changed => "Conflict",
+        ConflictKind::Exists => "Already exists",
+        ConflictKind::MayExist => "Cannot check",
+    };
+    frame_dialog(frame, title, lines, 96, true);
 }
 
 pub fn draw_path_prompt(frame: &mut Frame, prompt: &PathPrompt) {

@@ -14,6 +14,16 @@ pub enum VaultError {
     Sealed,
     #[error("check-and-set conflict on {path}: someone else wrote it first")]
     CasMismatch { path: String },
+    /// A create found a secret already at the path (check-and-set 0 refused, or the existence
+    /// check of an engine without check-and-set read one). Nothing was written.
+    #[error("a secret already exists at {path}; nothing was written")]
+    AlreadyExists { path: String },
+    /// A create on an engine without check-and-set could not check for an existing secret: the
+    /// token may not read the path. Nothing was written.
+    #[error(
+        "cannot check whether a secret exists at {path}: this token may not read it; nothing was written"
+    )]
+    ExistenceUnknown { path: String },
     #[error("rate limited by the server (429) on {path}")]
     RateLimited { path: String },
     #[error("cannot reach the server: {0}")]

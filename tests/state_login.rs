@@ -27,6 +27,8 @@ fn info(name: &str) -> TokenInfo {
         ttl_seconds: 3600,
         renewable: true,
         creation_ttl: 3600,
+        expires: true,
+        uses_left: None,
     }
 }
 

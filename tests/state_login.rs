@@ -108,3 +108,41 @@ fn l_starts_on_the_method_of_the_last_successful_login() {
     assert_eq!(app.login.as_ref().unwrap().method, AuthMethod::Userpass);
     assert!(matches!(app.token, Loadable::Ready(_)));
 }
+
+/// A token the server does not accept at start: the mount list is parked for after a login. Esc
+/// on the login dialog must not leave "loading mounts" on screen forever: the tree says why it is
+/// empty, and a later login still sends the parked request.
+#[test]
+fn closing_the_login_dialog_fails_what_waited_for_it_instead_of_loading_forever() {
+    let mut app = App::new(
+        tresor::app::state::ConnectionView {
+            addr: "http://127.0.0.1:8200".into(),
+            has_token: true,
+            ..Default::default()
+        },
+        SIZE,
+    );
+    let start = app.start();
+    let load = start
+        .into_iter()
+        .find(|e| matches!(e, Effect::LoadMounts { .. }))
+        .expect("mounts asked");
+    update(
+        &mut app,
+        Action::SessionLost {
+            retry: Box::new(load),
+        },
+    );
+    assert!(app.login.is_some(), "the login dialog opened");
+    assert_eq!(app.mounts, Loadable::Loading);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.login.is_none());
+    assert!(
+        matches!(&app.mounts, Loadable::Failed(reason) if reason.contains("does not accept the token")),
+        "{:?}",
+        app.mounts
+    );
+    let screen = screen_at(&app, SIZE);
+    assert!(!screen.contains("loading mounts"), "{screen}");
+    assert_eq!(app.session.parked.len(), 1, "kept for a later login");
+}

@@ -407,13 +407,15 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     match keymap::dialog_command_for(key) {
         Some(DialogCommand::Cancel) => {
             app.login = None;
-            if !has_token {
+            let waited = !app.session.parked.is_empty();
+            let effects = super::session::login_given_up(app);
+            if !has_token || waited {
                 app.set_status(
                     StatusKind::Warning,
                     "Not logged in: requests will fail until you log in (L).",
                 );
             }
-            return Vec::new();
+            return effects;
         }
         Some(DialogCommand::Submit) => {
             return match form.credentials() {

@@ -262,6 +262,42 @@ pub fn token_renewed(
     }
 }
 
+/// The login dialog was closed without a login: what waited for it fails with the reason, so
+/// nothing shows "loading" forever. The requests stay parked: a later login still sends them.
+pub fn login_given_up(app: &mut App) -> Vec<Effect> {
+    let answers: Vec<Action> = app
+        .session
+        .parked
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::LoadMounts { generation } => Some(Action::MountsLoaded {
+                generation: *generation,
+                result: Err(VaultError::TokenRejected),
+            }),
+            Effect::ListFolder {
+                generation, node, ..
+            } => Some(Action::FolderListed {
+                generation: *generation,
+                node: *node,
+                result: Err(VaultError::TokenRejected),
+            }),
+            Effect::ReadSecret { request, .. } => Some(Action::SecretLoaded {
+                request: *request,
+                result: Err(VaultError::TokenRejected),
+            }),
+            Effect::LoadMetadata { request, .. } => Some(Action::MetadataLoaded {
+                request: *request,
+                result: Err(VaultError::TokenRejected),
+            }),
+            _ => None,
+        })
+        .collect();
+    answers
+        .into_iter()
+        .flat_map(|action| crate::app::update(app, action))
+        .collect()
+}
+
 /// A request came back refused because the token no longer works: keep it for after the login.
 pub fn session_lost(app: &mut App, retry: Effect) -> Vec<Effect> {
     if !app.session.parked.contains(&retry) {

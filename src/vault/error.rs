@@ -12,6 +12,9 @@ pub enum VaultError {
     PermissionDenied { path: String, operation: String },
     #[error("the server is sealed")]
     Sealed,
+    /// The server refused the token itself (not a policy denial) and no new one was given.
+    #[error("not logged in: the server does not accept the token")]
+    TokenRejected,
     #[error("check-and-set conflict on {path}: someone else wrote it first")]
     CasMismatch { path: String },
     /// A create found a secret already at the path (check-and-set 0 refused, or the existence

@@ -241,6 +241,27 @@ fn mounts_unreachable() {
     insta::assert_snapshot!(render(&app).backend());
 }
 
+/// A server that does not answer: the token line does not repeat the long transport error (the
+/// status line has it); it says the token is not checked.
+#[test]
+fn an_unreachable_server_leaves_the_token_line_short() {
+    let mut app = App::new(connection(), (WIDTH, HEIGHT));
+    app.start();
+    let refused = || {
+        VaultError::Network(
+            "error sending request for url (http://127.0.0.1:1/v1/auth/token/lookup-self): \
+             client error (Connect): tcp connect error: Connection refused (os error 111)"
+                .into(),
+        )
+    };
+    update(&mut app, Action::SealStatusLoaded(Err(refused())));
+    update(&mut app, Action::TokenLookedUp(Err(refused())));
+    let screen = support::fixtures::screen_at(&app, (WIDTH, HEIGHT));
+    let token_line = screen.lines().nth(1).unwrap_or_default().to_string();
+    assert!(token_line.contains("not checked"), "{token_line}");
+    assert!(!token_line.contains("error sending"), "{token_line}");
+}
+
 /// A refused certificate is not an unreachable server: the header says which.
 #[test]
 fn a_refused_certificate_is_not_called_unreachable_in_the_header() {

@@ -111,6 +111,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("{} token", spinner(app)),
             theme::dim(),
         )),
+        // Unreachable: the first line and the status line say why; the token is just unknown.
+        Loadable::Failed(_) if unreachable => {
+            second.push(Span::styled("token: not checked (no answer)", theme::dim()));
+        }
         Loadable::Failed(reason) => {
             second.push(Span::styled("token: ", theme::dim()));
             second.push(Span::styled(sanitize(reason).into_owned(), theme::error()));

@@ -78,6 +78,11 @@ impl Confirm {
     }
 }
 
+/// What an irreversible operation asks to be typed: shown up front in every typed confirmation.
+fn typed_prompt(path: &str) -> String {
+    format!("Type {path} or destroy, then Enter.")
+}
+
 /// "version 3" / "versions 3, 5 and 7".
 pub fn versions_text(versions: &[u64]) -> String {
     let numbers: Vec<String> = versions.iter().map(u64::to_string).collect();
@@ -411,6 +416,7 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
                         n => format!("Delete all {n} versions and the metadata of {path}?"),
                     },
                     "This cannot be undone: the history and custom metadata go too.".into(),
+                    typed_prompt(&path),
                 ],
                 typed: Some(TextInput::default()),
                 operation: VersionOperation::DeleteAll,
@@ -586,7 +592,7 @@ fn version_confirm(
         OperationKind::DeleteAll => unreachable!("handled by the caller"),
     };
     if typed {
-        lines.push(format!("Type {path} or destroy, then Enter."));
+        lines.push(typed_prompt(&path));
     } else {
         lines.push("y confirms · n or Esc cancels".into());
     }

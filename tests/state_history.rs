@@ -581,3 +581,42 @@ fn the_diff_tab_gives_way_to_data_on_a_secret_with_one_version() {
         status(&app)
     );
 }
+
+#[test]
+fn every_typed_confirmation_says_what_to_type_up_front() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    for key in ['D', 'X'] {
+        press(&mut app, KeyCode::Char(key));
+        let Some(Modal::Confirm(confirm)) = &app.modal else {
+            panic!("{key} asks");
+        };
+        assert!(confirm.typed.is_some(), "{key} needs typing");
+        assert!(confirm.error.is_none(), "{key}: nothing typed yet");
+        assert!(
+            confirm
+                .lines
+                .iter()
+                .any(|l| l.contains("Type secret/history/rotating or destroy")),
+            "{key}: {:?}",
+            confirm.lines
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+}
+
+#[test]
+fn space_marks_and_moves_down_as_its_help_says() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    let marked: Vec<u64> = app.secret.marked.iter().copied().collect();
+    assert_eq!(marked, vec![26, 27], "two in a row");
+    assert_eq!(app.secret.cursor_version(), Some(25), "the cursor moved on");
+    let help = tresor::app::keymap::binding(tresor::app::keymap::Command::MarkVersion).help;
+    assert!(
+        help.contains("move to the next"),
+        "undocumented move: {help}"
+    );
+}

@@ -321,7 +321,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Space",
         command: Command::MarkVersion,
         section: Section::History,
-        help: "Versions tab: mark or unmark the version (operations act on marked versions)",
+        help: "Versions tab: mark or unmark the version and move to the next one, to mark several in a row (operations act on marked versions)",
         hint: Some("mark"),
     },
     Binding {

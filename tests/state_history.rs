@@ -620,3 +620,31 @@ fn space_marks_and_moves_down_as_its_help_says() {
         "undocumented move: {help}"
     );
 }
+
+fn ctrl(app: &mut tresor::app::App, c: char) -> Vec<Effect> {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+#[test]
+fn removing_the_row_an_error_was_about_clears_the_error() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    ctrl(&mut app, 'n');
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "orphan");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "refused locally"
+    );
+    let error = |app: &tresor::app::App| match &app.modal {
+        Some(Modal::MetadataForm(form)) => form.error.clone(),
+        _ => panic!("the form stays open"),
+    };
+    assert!(error(&app).unwrap().contains("key is empty"));
+    ctrl(&mut app, 'd');
+    assert_eq!(error(&app), None, "the row it was about is gone");
+}

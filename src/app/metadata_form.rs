@@ -209,6 +209,10 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     0 => Field::DeleteVersionAfter,
                     len => Field::Key(i.min(len - 1)),
                 };
+                // An error may have been about the removed row: what is left is checked again.
+                if form.error.is_some() {
+                    form.error = form.change().err();
+                }
             }
         }
         Some(DialogCommand::Submit) => return submit(app),

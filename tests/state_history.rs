@@ -426,11 +426,14 @@ fn deleting_everything_clears_the_pane_and_relists_the_folder() {
         },
     );
     assert!(app.secret.metadata.is_none());
-    assert!(matches!(app.secret.content(), SecretContent::Failed(_)));
+    // The pane closes (it showed the gone secret as a read failure with "R retries").
+    assert!(matches!(app.secret.content(), SecretContent::Empty));
+    assert_eq!(app.secret.location, None);
+    // history/ held only this secret, so it went too: its parent is listed again.
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/history/")),
+        effects.iter().any(
+            |e| matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/")
+        ),
         "{effects:?}"
     );
 }
@@ -647,4 +650,63 @@ fn removing_the_row_an_error_was_about_clears_the_error() {
     assert!(error(&app).unwrap().contains("key is empty"));
     ctrl(&mut app, 'd');
     assert_eq!(error(&app), None, "the row it was about is gone");
+}
+
+#[test]
+fn a_secret_deleted_with_every_version_leaves_the_tree_at_once() {
+    let mut app = history_app(SIZE, &root());
+    assert!(app.tree.find("secret/history/rotating").is_some());
+    let location = app.secret.location.clone().unwrap();
+    let effects = update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    // Gone before any listing answers: a token that may delete but not list keeps it out too.
+    assert_eq!(app.tree.find("secret/history/rotating"), None);
+    // Its folder held nothing else: a KV folder exists only while something is below it.
+    assert_eq!(app.tree.find("secret/history/"), None);
+    assert!(
+        !app.tree
+            .known_paths()
+            .iter()
+            .any(|p| p.starts_with("secret/history")),
+        "the jump prompt does not offer it: {:?}",
+        app.tree.known_paths()
+    );
+    let relist = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ListFolder {
+                generation,
+                node,
+                location,
+            } => Some((*generation, *node, location.display())),
+            _ => None,
+        })
+        .expect("the nearest folder left is listed again");
+    assert_eq!(relist.2, "secret/");
+    update(
+        &mut app,
+        Action::FolderListed {
+            generation: relist.0,
+            node: relist.1,
+            result: Err(VaultError::PermissionDenied {
+                path: "secret/metadata/".into(),
+                operation: "list".into(),
+            }),
+        },
+    );
+    assert_eq!(app.tree.find("secret/history/rotating"), None);
+    // The pane does not show the gone secret as if it were there.
+    assert_eq!(app.secret.location, None);
+    let screen = support::fixtures::screen_at(&app, SIZE);
+    assert!(!screen.contains("1 Data"), "{screen}");
+    assert!(
+        screen.contains("Deleted every version and the metadata of secret/history/rotating"),
+        "{screen}"
+    );
 }

@@ -668,14 +668,20 @@ pub fn operation_done(
             }
             app.secret.marked.clear();
             if operation == VersionOperation::DeleteAll {
-                app.secret.metadata = None;
-                app.secret.diff = None;
-                app.secret.viewing = None;
-                app.secret.tab = SecretTab::Data;
-                app.secret.set_content(SecretContent::Failed(format!(
-                    "{path} was deleted with all its versions."
-                )));
-                return super::update::reload_parent_folder(app, &location);
+                // Nothing is left to show: the pane closes, the status line says what happened.
+                app.secret.close();
+                if app.focus == Focus::Secret {
+                    app.focus = Focus::Tree;
+                }
+                // Out of the tree now, not when (or if: a token may delete but not list) the
+                // listing answers; the folder it was in is listed again.
+                return match app.tree.find(&path) {
+                    Some(id) => match app.tree.remove(id) {
+                        Some(folder) => super::keys::list_folder(app, folder),
+                        None => Vec::new(),
+                    },
+                    None => super::update::reload_parent_folder(app, &location),
+                };
             }
             reload_open_secret(app)
         }

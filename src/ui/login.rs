@@ -38,7 +38,8 @@ fn choice_spans<T: Copy + PartialEq>(
 pub fn draw(frame: &mut Frame, form: &LoginForm) {
     let mut lines = Vec::new();
     if let Some(reason) = &form.reason {
-        lines.push(Line::styled(reason.text(), theme::warning()));
+        let text = reason.text_naming(form.save_to.as_deref());
+        lines.push(Line::styled(sanitize(&text).into_owned(), theme::warning()));
         lines.push(Line::raw(""));
     }
     for field in form.fields() {

@@ -153,6 +153,28 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
         ),
         Span::styled("  Space toggles", theme::dim()),
     ]));
+    if let Some(required) = form.metadata_cas_required {
+        let focused = form.focus == Field::MetadataCasRequired;
+        lines.push(Line::from(vec![
+            label("metadata cas", Field::MetadataCasRequired),
+            Span::styled(
+                if required {
+                    "[x] required"
+                } else {
+                    "[ ] required"
+                },
+                if focused {
+                    theme::revealed()
+                } else {
+                    theme::dim()
+                },
+            ),
+            Span::styled(
+                "  Space toggles · the mount may require it too",
+                theme::dim(),
+            ),
+        ]));
+    }
     lines.push(row(
         "delete versions after",
         Field::DeleteVersionAfter,

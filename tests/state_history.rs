@@ -710,3 +710,34 @@ fn a_secret_deleted_with_every_version_leaves_the_tree_at_once() {
         "{screen}"
     );
 }
+
+/// The server stamps a soft-delete with its own clock, which may run a little ahead of ours (and
+/// our clock moves by ticks): a version just soft-deleted can carry a deletion time a second or
+/// two "in the future". `u` must still undelete it, not say it is not soft-deleted.
+#[test]
+fn a_version_just_soft_deleted_by_a_clock_ahead_of_ours_can_be_undeleted() {
+    let mut app = history_app(SIZE, &root());
+    let ahead = time::OffsetDateTime::from_unix_timestamp(support::fixtures::NOW + 2)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    if let Some(tresor::app::state::Loadable::Ready(metadata)) = &mut app.secret.metadata {
+        let v26 = metadata
+            .versions
+            .iter_mut()
+            .find(|v| v.version == 26)
+            .unwrap();
+        v26.deletion_time = Some(ahead);
+    }
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('u'));
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("undelete asks: {}", status(&app));
+    };
+    assert!(
+        confirm.lines[0].contains("Undelete version 26"),
+        "{:?}",
+        confirm.lines
+    );
+}

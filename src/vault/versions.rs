@@ -12,6 +12,10 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
+/// How far the server's clock may run ahead of ours before a deletion time counts as scheduled
+/// rather than done.
+pub const CLOCK_SKEW_SECONDS: i64 = 5;
+
 /// One version as the metadata lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionInfo {
@@ -29,12 +33,16 @@ impl VersionInfo {
         !self.destroyed && !self.is_deleted(now_unix)
     }
 
-    /// Soft-deleted by now (its deletion time has passed).
+    /// Soft-deleted by now (its deletion time has passed). The server stamps a soft-delete with
+    /// its own clock, which may run ahead of ours (and ours moves by ticks): a deletion time a few
+    /// seconds ahead is a deletion that just happened, not one scheduled for later.
     pub fn is_deleted(&self, now_unix: i64) -> bool {
         !self.destroyed
             && self.deletion_time.as_deref().is_some_and(|when| {
                 time::OffsetDateTime::parse(when, &time::format_description::well_known::Rfc3339)
-                    .map_or(true, |at| at.unix_timestamp() <= now_unix)
+                    .map_or(true, |at| {
+                        at.unix_timestamp() <= now_unix + CLOCK_SKEW_SECONDS
+                    })
             })
     }
 }

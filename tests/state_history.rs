@@ -741,3 +741,46 @@ fn a_version_just_soft_deleted_by_a_clock_ahead_of_ours_can_be_undeleted() {
         confirm.lines
     );
 }
+
+#[test]
+fn a_secret_deleted_with_every_version_is_not_offered_by_the_finder() {
+    let mut app = history_app(SIZE, &root());
+    app.paths.paths = vec![
+        "secret/history/rotating".into(),
+        "secret/history/rotating-old".into(),
+    ];
+    let location = app.secret.location.clone().unwrap();
+    update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    assert_eq!(
+        app.paths.paths,
+        vec!["secret/history/rotating-old".to_string()]
+    );
+}
+
+#[test]
+fn a_secret_deleted_after_the_pane_moved_on_still_leaves_the_tree() {
+    let mut app = history_app(SIZE, &root());
+    let location = app.secret.location.clone().unwrap();
+    open(&mut app, "kv1/legacy");
+    update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    assert_eq!(app.tree.find("secret/history/rotating"), None);
+    assert_eq!(
+        app.secret.location.as_ref().map(|l| l.display()).as_deref(),
+        Some("kv1/legacy"),
+        "the other secret stays open"
+    );
+}

@@ -663,26 +663,13 @@ pub fn operation_done(
     match result {
         Ok(new_version) => {
             app.set_status(StatusKind::Info, operation.done_message(&path, new_version));
+            if operation == VersionOperation::DeleteAll {
+                return deleted_everything(app, &location, still_open);
+            }
             if !still_open {
                 return Vec::new();
             }
             app.secret.marked.clear();
-            if operation == VersionOperation::DeleteAll {
-                // Nothing is left to show: the pane closes, the status line says what happened.
-                app.secret.close();
-                if app.focus == Focus::Secret {
-                    app.focus = Focus::Tree;
-                }
-                // Out of the tree now, not when (or if: a token may delete but not list) the
-                // listing answers; the folder it was in is listed again.
-                return match app.tree.find(&path) {
-                    Some(id) => match app.tree.remove(id) {
-                        Some(folder) => super::keys::list_folder(app, folder),
-                        None => Vec::new(),
-                    },
-                    None => super::update::reload_parent_folder(app, &location),
-                };
-            }
             reload_open_secret(app)
         }
         Err(error) => {
@@ -700,6 +687,28 @@ pub fn operation_done(
                 Vec::new()
             }
         }
+    }
+}
+
+/// After a delete-all: the secret is gone from the pane (when it is still open there), from the
+/// finder's paths and from the tree, now rather than when (or if: a token may delete but not
+/// list) a listing answers; the folder it was in is listed again.
+fn deleted_everything(app: &mut App, location: &Location, still_open: bool) -> Vec<Effect> {
+    let path = location.display();
+    if still_open {
+        // Nothing is left to show: the pane closes, the status line says what happened.
+        app.secret.close();
+        if app.focus == Focus::Secret {
+            app.focus = Focus::Tree;
+        }
+    }
+    app.paths.paths.retain(|known| *known != path);
+    match app.tree.find(&path) {
+        Some(id) => match app.tree.remove(id) {
+            Some(folder) => super::keys::list_folder(app, folder),
+            None => Vec::new(),
+        },
+        None => super::update::reload_parent_folder(app, location),
     }
 }
 

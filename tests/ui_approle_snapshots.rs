@@ -354,3 +354,23 @@ fn the_wrap_ttl_takes_durations_as_the_bao_cli_does() {
         );
     }
 }
+
+#[test]
+fn the_reason_for_an_empty_mount_goes_with_the_mount() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('A'));
+    mounts_loaded(&mut app, &[("approle/", "approle"), ("empty/", "approle")]);
+    update(
+        &mut app,
+        Action::AppRolesLoaded {
+            mount: "approle/".into(),
+            result: Ok(Vec::new()),
+        },
+    );
+    press(&mut app, KeyCode::Char('g'));
+    assert!(screen(&app).contains("No roles on auth/approle/"));
+    // The next mount: what was said of the other one no longer stands.
+    press(&mut app, KeyCode::Char(']'));
+    let text = screen(&app);
+    assert!(!text.contains("No roles on auth/approle/"), "{text}");
+}

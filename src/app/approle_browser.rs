@@ -130,6 +130,8 @@ fn load_roles(browser: &mut AppRoleBrowser) -> Vec<Effect> {
     browser.roles = Loadable::Loading;
     browser.detail = None;
     browser.role_cursor = 0;
+    // Whatever was said of the previous list (no roles, a failed generate) no longer stands.
+    browser.error = None;
     vec![Effect::LoadAppRoles { mount }]
 }
 
@@ -142,6 +144,10 @@ fn load_detail(browser: &mut AppRoleBrowser) -> Vec<Effect> {
     };
     if browser.detail.as_ref().is_some_and(|d| d.role == role) {
         return Vec::new();
+    }
+    if browser.detail.is_some() {
+        // Another role: an error about the previous one no longer stands.
+        browser.error = None;
     }
     browser.detail = Some(RoleDetail {
         role: role.clone(),

@@ -784,3 +784,29 @@ fn a_secret_deleted_after_the_pane_moved_on_still_leaves_the_tree() {
         "the other secret stays open"
     );
 }
+
+#[test]
+fn a_metadata_save_refused_by_metadata_check_and_set_says_what_happened() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Backspace);
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::SaveMetadata { location, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Action::MetadataSaved {
+            location: location.clone(),
+            result: Err(VaultError::CasMismatch {
+                path: "secret/metadata/history/rotating".into(),
+            }),
+        },
+    );
+    let Some(Modal::MetadataForm(form)) = &app.modal else {
+        panic!("the form stays open");
+    };
+    let error = form.error.as_deref().unwrap();
+    assert!(error.contains("changed since this form opened"), "{error}");
+    assert!(!error.contains("someone else wrote it first"), "{error}");
+}

@@ -343,7 +343,11 @@ fn no_role_reason(browser: &AppRoleBrowser) -> Option<String> {
             "No roles on auth/{mount}: nothing to generate a secret-id for \
              (create one with bao write auth/{mount}role/NAME token_policies=...)."
         ),
-        Loadable::Ready(_) => "Select a role first (j/k).".into(),
+        Loadable::Ready(_) => format!(
+            "Select a role first ({}/{}).",
+            keymap::approle_key(AppRoleCommand::Down),
+            keymap::approle_key(AppRoleCommand::Up)
+        ),
         Loadable::Loading => format!("The roles of auth/{mount} are still loading: wait a moment."),
         Loadable::Failed(error) => {
             format!("The roles of auth/{mount} could not be listed: {error}")

@@ -426,9 +426,15 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
         }
         _ => {
             let Some(targets) = target_versions(app) else {
+                use super::keymap::{Command, short_key};
                 app.set_status(
                     StatusKind::Info,
-                    "Choose versions in the Versions tab (2): move with j/k, mark with Space.",
+                    format!(
+                        "Choose versions in the Versions tab (2): move with {}/{}, mark with {}.",
+                        short_key(Command::Down),
+                        short_key(Command::Up),
+                        short_key(Command::MarkVersion)
+                    ),
                 );
                 return Vec::new();
             };

@@ -954,6 +954,15 @@ pub fn short_key(command: Command) -> &'static str {
     label.split(" / ").next().unwrap_or(label)
 }
 
+/// The first key of an AppRole browser command, as its hints show it (`j`, `g`).
+pub fn approle_key(command: AppRoleCommand) -> &'static str {
+    let label = APPROLE_BINDINGS
+        .iter()
+        .find(|b| b.command == command)
+        .map_or("", |b| b.label);
+    label.split(" / ").next().unwrap_or(label)
+}
+
 /// The key section of the README, generated from the table (a test keeps the README in sync).
 pub fn markdown_table() -> String {
     let mut out = String::from("| Key | Action |\n| --- | --- |\n");

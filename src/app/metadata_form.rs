@@ -294,8 +294,9 @@ pub fn saved(
             let message = match &error {
                 crate::vault::VaultError::CasMismatch { .. } => format!(
                     "The metadata of {} changed since this form opened (metadata check-and-set): \
-                     nothing was saved. Esc, then m again shows the new settings.",
-                    location.display()
+                     nothing was saved. Close the form and press {} again to see the new settings.",
+                    location.display(),
+                    keymap::short_key(keymap::Command::EditMetadata)
                 ),
                 crate::vault::VaultError::Server { errors, .. } if !errors.is_empty() => {
                     let lines = crate::vault::error::server_lines(errors);

@@ -37,6 +37,15 @@ pub struct Listing {
 pub const NO_TOKEN: &str = "no token: set BAO_TOKEN (or VAULT_TOKEN), log in with `bao login` \
      (which writes ~/.vault-token), or give --token";
 
+/// The no-token error naming the token file that was looked for (`BAO_TOKEN_PATH`,
+/// `~/.vault-token`, or a profile's `token_file`), so a typo in its path shows.
+pub fn no_token_message(token_file: Option<&std::path::Path>) -> String {
+    match token_file {
+        Some(file) => format!("{NO_TOKEN}; found no token in {}", file.display()),
+        None => NO_TOKEN.to_string(),
+    }
+}
+
 /// A denial right at the start may be the token itself (expired, revoked, mistyped) rather than
 /// its policy: a token that cannot look itself up is rejected outright.
 async fn explain(client: &VaultClient, error: VaultError) -> String {

@@ -157,11 +157,16 @@ async fn status(
 async fn ls(
     settings: &config::ConnectionSettings,
     args: &tresor::cli::LsArgs,
+    token_file: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
     let client = match new_client(settings) {
         Ok(client) => client,
         Err(code) => return Ok(code),
     };
+    if !client.has_token() {
+        eprintln!("tresor: {}", tresor::ls::no_token_message(token_file));
+        return Ok(ExitCode::from(exit::ERROR));
+    }
     let listing = match tresor::ls::listing(&client, args).await {
         Ok(listing) => listing,
         Err(error) => {
@@ -243,7 +248,9 @@ fn main() -> ExitCode {
             Some(Command::Status(args)) => {
                 return status(&settings, &ui, args, &cli.connection.addr).await;
             }
-            Some(Command::Ls(args)) => return ls(&settings, args).await,
+            Some(Command::Ls(args)) => {
+                return ls(&settings, args, ui.login.save_token_to.as_deref()).await;
+            }
         }
         .map(|()| ExitCode::from(exit::OK))
     });

@@ -88,6 +88,25 @@ fn run(command: &mut Command) -> (i32, String, String) {
 }
 
 #[test]
+fn ls_without_a_token_names_the_token_file_it_looked_for() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, _, stderr) = run(tresor(home.path()).args(["ls"]));
+    let default = home.path().join(".vault-token");
+    assert!(
+        stderr.contains(&format!("found no token in {}", default.display())),
+        "{stderr}"
+    );
+    let elsewhere = home.path().join("tokens/bao");
+    let (_, _, stderr) = run(tresor(home.path())
+        .env("BAO_TOKEN_PATH", &elsewhere)
+        .args(["ls"]));
+    assert!(
+        stderr.contains(&format!("found no token in {}", elsewhere.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn ls_without_any_token_is_an_error_that_says_so() {
     let home = tempfile::tempdir().unwrap();
     for args in [

@@ -333,3 +333,73 @@ async fn capabilities_of_a_limited_token_name_what_it_may_do() {
     let root_caps = client.secret_capabilities(&mount, PATH).await.unwrap();
     assert!(root_caps.destroy() && root_caps.delete_all());
 }
+
+/// OpenBao's metadata check-and-set: `metadata_cas_required` on the secret (or on the mount's
+/// `config`) makes every metadata write carry `metadata_cas`, the `current_metadata_version` the
+/// form was opened at. The `m` form's change must save on such a secret.
+#[tokio::test]
+async fn the_metadata_form_saves_where_metadata_check_and_set_is_required() {
+    let (server, client) = history_server().await;
+    let mount = secret_mount();
+    client
+        .write(
+            &format!("secret/metadata/{PATH}"),
+            &json!({"metadata_cas_required": true}),
+        )
+        .await
+        .expect("require metadata cas");
+    let location = tresor::app::tree::Location {
+        mount: mount.clone(),
+        path: PATH.into(),
+    };
+    let before = client.read_metadata(&mount, PATH).await.unwrap();
+    let mut form = tresor::app::metadata_form::MetadataForm::new(location.clone(), &before);
+    form.max_versions = tresor::app::input::TextInput::with_text("41");
+    let change = form.change().unwrap();
+    client
+        .change_metadata(&mount, PATH, &change, &before.custom_metadata)
+        .await
+        .expect("saved with the metadata version the form was opened at");
+    let cli = bao_kv_metadata(&server, "secret", PATH);
+    assert_eq!(cli["max_versions"], json!(41));
+    // A form opened before that save is now stale: refused, not applied over it.
+    let mut stale = tresor::app::metadata_form::MetadataForm::new(location, &before);
+    stale.max_versions = tresor::app::input::TextInput::with_text("42");
+    let error = client
+        .change_metadata(
+            &mount,
+            PATH,
+            &stale.change().unwrap(),
+            &before.custom_metadata,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, VaultError::CasMismatch { .. }), "{error:?}");
+    assert_eq!(
+        bao_kv_metadata(&server, "secret", PATH)["max_versions"],
+        json!(41)
+    );
+
+    // The setting itself is read, and the form turns it off.
+    let now = client.read_metadata(&mount, PATH).await.unwrap();
+    assert_eq!(now.metadata_cas_required, Some(true));
+    assert_eq!(
+        now.current_metadata_version,
+        Some(before.current_metadata_version.unwrap() + 1)
+    );
+    let mut form = tresor::app::metadata_form::MetadataForm::new(
+        tresor::app::tree::Location {
+            mount: mount.clone(),
+            path: PATH.into(),
+        },
+        &now,
+    );
+    form.metadata_cas_required = Some(false);
+    client
+        .change_metadata(&mount, PATH, &form.change().unwrap(), &now.custom_metadata)
+        .await
+        .unwrap();
+    let cli = bao_kv_metadata(&server, "secret", PATH);
+    assert_eq!(cli["metadata_cas_required"], json!(false));
+    assert_eq!(cli["max_versions"], json!(41));
+}

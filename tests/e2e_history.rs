@@ -53,6 +53,13 @@ fn history_operations_round_trip_and_agree_with_the_bao_cli() {
     app.keys(&["y"]);
     app.wait_for("Soft-deleted version 26 of secret/app/signing-key");
     assert_ne!(metadata(&server)["versions"]["26"]["deletion_time"], "");
+    // The reloaded history, not only the status line, before asking to undelete (on a loaded
+    // machine `u` could come before it and be refused as "not soft-deleted").
+    app.wait_until("version 26 shown soft-deleted", |screen| {
+        screen
+            .lines()
+            .any(|line| line.contains("›    26") && line.contains("soft-deleted"))
+    });
     app.keys(&["u"]);
     app.wait_for("Undelete version 26 of");
     app.keys(&["y"]);
@@ -117,8 +124,17 @@ fn history_operations_round_trip_and_agree_with_the_bao_cli() {
     // Delete everything: typed confirmation, then the CLI finds nothing.
     app.keys(&["X"]);
     app.wait_for("Delete all 29 versions and the metadata of secret/app/signing-key?");
+    // What to type is said up front, as for D.
+    app.wait_for("Type secret/app/signing-key or destroy, then Enter.");
     app.keys(&["destroy", "\r"]);
     app.wait_for("Deleted every version and the metadata of secret/app/signing-key");
+    // Out of the tree and the pane at once, without R: only the status line names it.
+    app.wait_until("signing-key gone from tree and pane", |screen| {
+        !screen
+            .lines()
+            .filter(|line| !line.contains("Deleted every version"))
+            .any(|line| line.contains("signing-key"))
+    });
     assert!(
         server
             .bao(&["kv", "metadata", "get", "-mount=secret", PATH], None)

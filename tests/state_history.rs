@@ -426,11 +426,14 @@ fn deleting_everything_clears_the_pane_and_relists_the_folder() {
         },
     );
     assert!(app.secret.metadata.is_none());
-    assert!(matches!(app.secret.content(), SecretContent::Failed(_)));
+    // The pane closes (it showed the gone secret as a read failure with "R retries").
+    assert!(matches!(app.secret.content(), SecretContent::Empty));
+    assert_eq!(app.secret.location, None);
+    // history/ held only this secret, so it went too: its parent is listed again.
     assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/history/")),
+        effects.iter().any(
+            |e| matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/")
+        ),
         "{effects:?}"
     );
 }
@@ -580,4 +583,230 @@ fn the_diff_tab_gives_way_to_data_on_a_secret_with_one_version() {
         "{}",
         status(&app)
     );
+}
+
+#[test]
+fn every_typed_confirmation_says_what_to_type_up_front() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    for key in ['D', 'X'] {
+        press(&mut app, KeyCode::Char(key));
+        let Some(Modal::Confirm(confirm)) = &app.modal else {
+            panic!("{key} asks");
+        };
+        assert!(confirm.typed.is_some(), "{key} needs typing");
+        assert!(confirm.error.is_none(), "{key}: nothing typed yet");
+        assert!(
+            confirm
+                .lines
+                .iter()
+                .any(|l| l.contains("Type secret/history/rotating or destroy")),
+            "{key}: {:?}",
+            confirm.lines
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+}
+
+#[test]
+fn space_marks_and_moves_down_as_its_help_says() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    let marked: Vec<u64> = app.secret.marked.iter().copied().collect();
+    assert_eq!(marked, vec![26, 27], "two in a row");
+    assert_eq!(app.secret.cursor_version(), Some(25), "the cursor moved on");
+    let help = tresor::app::keymap::binding(tresor::app::keymap::Command::MarkVersion).help;
+    assert!(
+        help.contains("move to the next"),
+        "undocumented move: {help}"
+    );
+}
+
+fn ctrl(app: &mut tresor::app::App, c: char) -> Vec<Effect> {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+#[test]
+fn removing_the_row_an_error_was_about_clears_the_error() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    ctrl(&mut app, 'n');
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "orphan");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "refused locally"
+    );
+    let error = |app: &tresor::app::App| match &app.modal {
+        Some(Modal::MetadataForm(form)) => form.error.clone(),
+        _ => panic!("the form stays open"),
+    };
+    assert!(error(&app).unwrap().contains("key is empty"));
+    ctrl(&mut app, 'd');
+    assert_eq!(error(&app), None, "the row it was about is gone");
+}
+
+#[test]
+fn a_secret_deleted_with_every_version_leaves_the_tree_at_once() {
+    let mut app = history_app(SIZE, &root());
+    assert!(app.tree.find("secret/history/rotating").is_some());
+    let location = app.secret.location.clone().unwrap();
+    let effects = update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    // Gone before any listing answers: a token that may delete but not list keeps it out too.
+    assert_eq!(app.tree.find("secret/history/rotating"), None);
+    // Its folder held nothing else: a KV folder exists only while something is below it.
+    assert_eq!(app.tree.find("secret/history/"), None);
+    assert!(
+        !app.tree
+            .known_paths()
+            .iter()
+            .any(|p| p.starts_with("secret/history")),
+        "the jump prompt does not offer it: {:?}",
+        app.tree.known_paths()
+    );
+    let relist = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ListFolder {
+                generation,
+                node,
+                location,
+            } => Some((*generation, *node, location.display())),
+            _ => None,
+        })
+        .expect("the nearest folder left is listed again");
+    assert_eq!(relist.2, "secret/");
+    update(
+        &mut app,
+        Action::FolderListed {
+            generation: relist.0,
+            node: relist.1,
+            result: Err(VaultError::PermissionDenied {
+                path: "secret/metadata/".into(),
+                operation: "list".into(),
+            }),
+        },
+    );
+    assert_eq!(app.tree.find("secret/history/rotating"), None);
+    // The pane does not show the gone secret as if it were there.
+    assert_eq!(app.secret.location, None);
+    let screen = support::fixtures::screen_at(&app, SIZE);
+    assert!(!screen.contains("1 Data"), "{screen}");
+    assert!(
+        screen.contains("Deleted every version and the metadata of secret/history/rotating"),
+        "{screen}"
+    );
+}
+
+/// The server stamps a soft-delete with its own clock, which may run a little ahead of ours (and
+/// our clock moves by ticks): a version just soft-deleted can carry a deletion time a second or
+/// two "in the future". `u` must still undelete it, not say it is not soft-deleted.
+#[test]
+fn a_version_just_soft_deleted_by_a_clock_ahead_of_ours_can_be_undeleted() {
+    let mut app = history_app(SIZE, &root());
+    let ahead = time::OffsetDateTime::from_unix_timestamp(support::fixtures::NOW + 2)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    if let Some(tresor::app::state::Loadable::Ready(metadata)) = &mut app.secret.metadata {
+        let v26 = metadata
+            .versions
+            .iter_mut()
+            .find(|v| v.version == 26)
+            .unwrap();
+        v26.deletion_time = Some(ahead);
+    }
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('u'));
+    let Some(Modal::Confirm(confirm)) = &app.modal else {
+        panic!("undelete asks: {}", status(&app));
+    };
+    assert!(
+        confirm.lines[0].contains("Undelete version 26"),
+        "{:?}",
+        confirm.lines
+    );
+}
+
+#[test]
+fn a_secret_deleted_with_every_version_is_not_offered_by_the_finder() {
+    let mut app = history_app(SIZE, &root());
+    app.paths.paths = vec![
+        "secret/history/rotating".into(),
+        "secret/history/rotating-old".into(),
+    ];
+    let location = app.secret.location.clone().unwrap();
+    update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    assert_eq!(
+        app.paths.paths,
+        vec!["secret/history/rotating-old".to_string()]
+    );
+}
+
+#[test]
+fn a_secret_deleted_after_the_pane_moved_on_still_leaves_the_tree() {
+    let mut app = history_app(SIZE, &root());
+    let location = app.secret.location.clone().unwrap();
+    open(&mut app, "kv1/legacy");
+    update(
+        &mut app,
+        Action::VersionsChanged {
+            location,
+            operation: VersionOperation::DeleteAll,
+            result: Ok(None),
+        },
+    );
+    assert_eq!(app.tree.find("secret/history/rotating"), None);
+    assert_eq!(
+        app.secret.location.as_ref().map(|l| l.display()).as_deref(),
+        Some("kv1/legacy"),
+        "the other secret stays open"
+    );
+}
+
+#[test]
+fn a_metadata_save_refused_by_metadata_check_and_set_says_what_happened() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Backspace);
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::SaveMetadata { location, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Action::MetadataSaved {
+            location: location.clone(),
+            result: Err(VaultError::CasMismatch {
+                path: "secret/metadata/history/rotating".into(),
+            }),
+        },
+    );
+    let Some(Modal::MetadataForm(form)) = &app.modal else {
+        panic!("the form stays open");
+    };
+    let error = form.error.as_deref().unwrap();
+    assert!(error.contains("changed since this form opened"), "{error}");
+    assert!(!error.contains("someone else wrote it first"), "{error}");
 }

@@ -249,3 +249,128 @@ fn destroying_an_accessor_asks_first() {
         }]
     );
 }
+
+fn mounts_loaded(app: &mut App, paths: &[(&str, &str)]) -> Vec<Effect> {
+    update(
+        app,
+        Action::AppRoleMountsLoaded(Ok(paths
+            .iter()
+            .map(|(path, kind)| AuthMount {
+                path: path.to_string(),
+                kind: kind.to_string(),
+            })
+            .collect())),
+    )
+}
+
+#[test]
+fn the_browser_opens_on_approle_before_other_approle_mounts() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('A'));
+    let effects = mounts_loaded(
+        &mut app,
+        &[
+            ("aaa-approle/", "approle"),
+            ("approle/", "approle"),
+            ("token/", "token"),
+            ("zz-approle/", "approle"),
+        ],
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::LoadAppRoles {
+            mount: "approle/".into()
+        }]
+    );
+    let Some(Modal::AppRole(browser)) = &app.modal else {
+        panic!()
+    };
+    assert_eq!(
+        browser.mounts,
+        tresor::app::state::Loadable::Ready(vec![
+            "approle/".to_string(),
+            "aaa-approle/".to_string(),
+            "zz-approle/".to_string()
+        ])
+    );
+}
+
+#[test]
+fn generating_on_a_mount_without_roles_says_why() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('A'));
+    mounts_loaded(&mut app, &[("approle/", "approle")]);
+    let error = |app: &App| match &app.modal {
+        Some(Modal::AppRole(browser)) => browser.error.clone().unwrap_or_default(),
+        _ => panic!(),
+    };
+    // Still loading.
+    assert!(press(&mut app, KeyCode::Char('g')).is_empty());
+    assert!(error(&app).contains("still loading"), "{}", error(&app));
+    update(
+        &mut app,
+        Action::AppRolesLoaded {
+            mount: "approle/".into(),
+            result: Ok(Vec::new()),
+        },
+    );
+    for key in ['g', 'w'] {
+        assert!(press(&mut app, KeyCode::Char(key)).is_empty());
+        assert!(
+            error(&app).contains("No roles on auth/approle/"),
+            "{key}: {}",
+            error(&app)
+        );
+        let Some(Modal::AppRole(browser)) = &app.modal else {
+            panic!()
+        };
+        assert!(browser.wrap_ttl.is_none(), "no TTL asked for nothing");
+    }
+    assert!(screen(&app).contains("No roles on auth/approle/"));
+}
+
+#[test]
+fn the_wrap_ttl_takes_durations_as_the_bao_cli_does() {
+    for (typed, seconds) in [("5m", 300), ("1h30m", 5400), ("90s", 90), ("90", 90)] {
+        let mut app = browser_app();
+        press(&mut app, KeyCode::Char('w'));
+        update(
+            &mut app,
+            Action::Key(crossterm::event::KeyEvent::new(
+                KeyCode::Char('u'),
+                crossterm::event::KeyModifiers::CONTROL,
+            )),
+        );
+        type_text(&mut app, typed);
+        let effects = press(&mut app, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::GenerateSecretId {
+                mount: "approle/".into(),
+                role: "ci-runner".into(),
+                wrap_ttl: Some(seconds)
+            }],
+            "{typed}"
+        );
+    }
+}
+
+#[test]
+fn the_reason_for_an_empty_mount_goes_with_the_mount() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('A'));
+    mounts_loaded(&mut app, &[("approle/", "approle"), ("empty/", "approle")]);
+    update(
+        &mut app,
+        Action::AppRolesLoaded {
+            mount: "approle/".into(),
+            result: Ok(Vec::new()),
+        },
+    );
+    press(&mut app, KeyCode::Char('g'));
+    assert!(screen(&app).contains("No roles on auth/approle/"));
+    // The next mount: what was said of the other one no longer stands.
+    press(&mut app, KeyCode::Char(']'));
+    let text = screen(&app);
+    assert!(!text.contains("No roles on auth/approle/"), "{text}");
+}

@@ -351,3 +351,74 @@ fn conflict_view_shows_their_change_and_mine() {
     assert!(text.contains("changed on both sides: if you re-apply, yours wins for this key"));
     assert!(text.contains("Their version 28"));
 }
+
+fn ctrl(app: &mut App, c: char) {
+    update(
+        app,
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char(c),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+}
+
+#[test]
+fn a_long_metadata_form_scrolls_to_the_focused_row_and_keeps_the_error_on_screen() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    for n in 0..63 {
+        ctrl(&mut app, 'n');
+        type_text(&mut app, &format!("key{n:02}"));
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, &format!("value{n:02}"));
+        let text = screen(&render(&app));
+        assert!(text.contains(&format!("value{n:02}▏")), "row {n}:\n{text}");
+    }
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::SaveMetadata { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    update(
+        &mut app,
+        Action::MetadataSaved {
+            location,
+            result: Err(VaultError::Server {
+                status: 400,
+                path: "secret/metadata/history/rotating".into(),
+                errors: vec![
+                    "1 error occurred:\n\t* custom_metadata validation failed: too many keys\n\n"
+                        .into(),
+                ],
+            }),
+        },
+    );
+    let terminal = render(&app);
+    let text = screen(&terminal);
+    assert!(text.contains("too many keys"), "{text}");
+    assert!(text.contains("value62▏"), "{text}");
+    assert!(text.contains("more rows above"), "{text}");
+    insta::assert_snapshot!(terminal.backend());
+    // Back up through the rows: the focus stays in view all the way, the error too.
+    press(&mut app, KeyCode::BackTab);
+    for n in (0..63).rev() {
+        let text = screen(&render(&app));
+        assert!(text.contains(&format!("key{n:02}▏")), "row {n}:\n{text}");
+        assert!(text.contains("too many keys"), "row {n}:\n{text}");
+        press(&mut app, KeyCode::BackTab);
+        press(&mut app, KeyCode::BackTab);
+    }
+    // Wrapping round to the first field shows the top of the form again.
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..140 {
+        press(&mut app, KeyCode::Tab);
+        if matches!(&app.modal, Some(tresor::app::Modal::MetadataForm(f)) if f.focus == tresor::app::metadata_form::Field::MaxVersions)
+        {
+            break;
+        }
+    }
+    let text = screen(&render(&app));
+    assert!(text.contains("max versions"), "{text}");
+    assert!(text.contains("more rows below"), "{text}");
+    assert!(text.contains("too many keys"), "{text}");
+}

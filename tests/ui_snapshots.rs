@@ -347,3 +347,18 @@ fn tiny_and_odd_terminal_sizes_do_not_panic() {
         press(&mut app, KeyCode::PageDown);
     }
 }
+
+#[test]
+fn no_token_names_the_token_file_looked_for() {
+    let mut view = connection();
+    view.has_token = false;
+    let mut app = App::new(view, (WIDTH, HEIGHT));
+    // A profile's token_file that is not there.
+    app.login_defaults.save_token_to = Some("/home/ana/.vault-token-dev".into());
+    app.start();
+    let text = format!("{}", render(&app).backend());
+    assert!(
+        text.contains("token file /home/ana/.vault-token-dev"),
+        "{text}"
+    );
+}

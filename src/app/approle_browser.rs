@@ -130,6 +130,8 @@ fn load_roles(browser: &mut AppRoleBrowser) -> Vec<Effect> {
     browser.roles = Loadable::Loading;
     browser.detail = None;
     browser.role_cursor = 0;
+    // Whatever was said of the previous list (no roles, a failed generate) no longer stands.
+    browser.error = None;
     vec![Effect::LoadAppRoles { mount }]
 }
 
@@ -142,6 +144,10 @@ fn load_detail(browser: &mut AppRoleBrowser) -> Vec<Effect> {
     };
     if browser.detail.as_ref().is_some_and(|d| d.role == role) {
         return Vec::new();
+    }
+    if browser.detail.is_some() {
+        // Another role: an error about the previous one no longer stands.
+        browser.error = None;
     }
     browser.detail = Some(RoleDetail {
         role: role.clone(),
@@ -159,11 +165,16 @@ pub fn mounts_loaded(app: &mut App, result: Result<Vec<AuthMount>, VaultError>) 
         return Vec::new();
     };
     let mounts = match result {
-        Ok(mounts) => mounts
-            .into_iter()
-            .filter(|m| m.kind == "approle")
-            .map(|m| m.path)
-            .collect(),
+        Ok(mounts) => {
+            let mut mounts: Vec<String> = mounts
+                .into_iter()
+                .filter(|m| m.kind == "approle")
+                .map(|m| m.path)
+                .collect();
+            // The default path first (where `bao auth enable approle` puts it), the others by name.
+            mounts.sort_by_key(|path| (path != "approle/", path.clone()));
+            mounts
+        }
         Err(_) => vec!["approle/".to_string()],
     };
     if mounts.is_empty() {
@@ -316,12 +327,43 @@ fn move_cursor(browser: &mut AppRoleBrowser, down: bool) -> Vec<Effect> {
     }
 }
 
+/// Why there is no role to generate a secret-id for, when there is none.
+fn no_role_reason(browser: &AppRoleBrowser) -> Option<String> {
+    if browser.selected_role().is_some() {
+        return None;
+    }
+    let Some(mount) = browser.mount() else {
+        return Some(match &browser.mounts {
+            Loadable::Failed(error) => format!("No AppRole mount to generate on: {error}."),
+            _ => "The AppRole mounts are still loading: wait a moment.".into(),
+        });
+    };
+    Some(match &browser.roles {
+        Loadable::Ready(roles) if roles.is_empty() => format!(
+            "No roles on auth/{mount}: nothing to generate a secret-id for \
+             (create one with bao write auth/{mount}role/NAME token_policies=...)."
+        ),
+        Loadable::Ready(_) => format!(
+            "Select a role first ({}/{}).",
+            keymap::approle_key(AppRoleCommand::Down),
+            keymap::approle_key(AppRoleCommand::Up)
+        ),
+        Loadable::Loading => format!("The roles of auth/{mount} are still loading: wait a moment."),
+        Loadable::Failed(error) => {
+            format!("The roles of auth/{mount} could not be listed: {error}")
+        }
+    })
+}
+
 fn generate(browser: &mut AppRoleBrowser, wrap_ttl: Option<u64>) -> Vec<Effect> {
+    if let Some(reason) = no_role_reason(browser) {
+        browser.error = Some(reason);
+        return Vec::new();
+    }
     let (Some(mount), Some(role)) = (
         browser.mount().map(str::to_string),
         browser.selected_role().map(str::to_string),
     ) else {
-        browser.error = Some("Select a role first.".into());
         return Vec::new();
     };
     browser.busy = true;
@@ -343,13 +385,19 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         match key.code {
             KeyCode::Esc => browser.wrap_ttl = None,
             KeyCode::Enter => {
-                let text = input.text.trim().trim_end_matches('s').to_string();
-                match text.parse::<u64>() {
-                    Ok(ttl) if ttl > 0 => {
+                let text = input.text.trim().to_string();
+                // As the bao CLI reads -wrap-ttl: 90, 90s, 5m, 1h30m.
+                match crate::config::parse_duration(&text).map(|d| d.as_secs()) {
+                    Some(ttl) if ttl > 0 => {
                         browser.wrap_ttl = None;
                         return generate(browser, Some(ttl));
                     }
-                    _ => browser.error = Some(format!("A TTL in seconds, not {text:?}.")),
+                    _ => {
+                        browser.error = Some(format!(
+                            "A wrapping TTL of at least a second, such as 5m, 1h30m, 90s or 90 \
+                             (seconds), not {text:?}."
+                        ))
+                    }
                 }
             }
             _ => {
@@ -402,7 +450,13 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         }
         AppRoleCommand::Generate => generate(browser, None),
         AppRoleCommand::GenerateWrapped => {
-            browser.wrap_ttl = Some(TextInput::with_text(&DEFAULT_WRAP_TTL.to_string()));
+            if let Some(reason) = no_role_reason(browser) {
+                browser.error = Some(reason);
+            } else {
+                browser.error = None;
+                browser.wrap_ttl =
+                    Some(TextInput::with_text(&format!("{}m", DEFAULT_WRAP_TTL / 60)));
+            }
             Vec::new()
         }
         AppRoleCommand::Reveal => {

@@ -78,6 +78,11 @@ impl Confirm {
     }
 }
 
+/// What an irreversible operation asks to be typed: shown up front in every typed confirmation.
+fn typed_prompt(path: &str) -> String {
+    format!("Type {path} or destroy, then Enter.")
+}
+
 /// "version 3" / "versions 3, 5 and 7".
 pub fn versions_text(versions: &[u64]) -> String {
     let numbers: Vec<String> = versions.iter().map(u64::to_string).collect();
@@ -411,6 +416,7 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
                         n => format!("Delete all {n} versions and the metadata of {path}?"),
                     },
                     "This cannot be undone: the history and custom metadata go too.".into(),
+                    typed_prompt(&path),
                 ],
                 typed: Some(TextInput::default()),
                 operation: VersionOperation::DeleteAll,
@@ -420,9 +426,15 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
         }
         _ => {
             let Some(targets) = target_versions(app) else {
+                use super::keymap::{Command, short_key};
                 app.set_status(
                     StatusKind::Info,
-                    "Choose versions in the Versions tab (2): move with j/k, mark with Space.",
+                    format!(
+                        "Choose versions in the Versions tab (2): move with {}/{}, mark with {}.",
+                        short_key(Command::Down),
+                        short_key(Command::Up),
+                        short_key(Command::MarkVersion)
+                    ),
                 );
                 return Vec::new();
             };
@@ -586,7 +598,7 @@ fn version_confirm(
         OperationKind::DeleteAll => unreachable!("handled by the caller"),
     };
     if typed {
-        lines.push(format!("Type {path} or destroy, then Enter."));
+        lines.push(typed_prompt(&path));
     } else {
         lines.push("y confirms · n or Esc cancels".into());
     }
@@ -657,20 +669,13 @@ pub fn operation_done(
     match result {
         Ok(new_version) => {
             app.set_status(StatusKind::Info, operation.done_message(&path, new_version));
+            if operation == VersionOperation::DeleteAll {
+                return deleted_everything(app, &location, still_open);
+            }
             if !still_open {
                 return Vec::new();
             }
             app.secret.marked.clear();
-            if operation == VersionOperation::DeleteAll {
-                app.secret.metadata = None;
-                app.secret.diff = None;
-                app.secret.viewing = None;
-                app.secret.tab = SecretTab::Data;
-                app.secret.set_content(SecretContent::Failed(format!(
-                    "{path} was deleted with all its versions."
-                )));
-                return super::update::reload_parent_folder(app, &location);
-            }
             reload_open_secret(app)
         }
         Err(error) => {
@@ -688,6 +693,28 @@ pub fn operation_done(
                 Vec::new()
             }
         }
+    }
+}
+
+/// After a delete-all: the secret is gone from the pane (when it is still open there), from the
+/// finder's paths and from the tree, now rather than when (or if: a token may delete but not
+/// list) a listing answers; the folder it was in is listed again.
+fn deleted_everything(app: &mut App, location: &Location, still_open: bool) -> Vec<Effect> {
+    let path = location.display();
+    if still_open {
+        // Nothing is left to show: the pane closes, the status line says what happened.
+        app.secret.close();
+        if app.focus == Focus::Secret {
+            app.focus = Focus::Tree;
+        }
+    }
+    app.paths.paths.retain(|known| *known != path);
+    match app.tree.find(&path) {
+        Some(id) => match app.tree.remove(id) {
+            Some(folder) => super::keys::list_folder(app, folder),
+            None => Vec::new(),
+        },
+        None => super::update::reload_parent_folder(app, location),
     }
 }
 

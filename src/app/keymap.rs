@@ -322,7 +322,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Space",
         command: Command::MarkVersion,
         section: Section::History,
-        help: "Versions tab: mark or unmark the version (operations act on marked versions)",
+        help: "Versions tab: mark or unmark the version and move to the next one, to mark several in a row (operations act on marked versions)",
         hint: Some("mark"),
     },
     Binding {
@@ -969,6 +969,15 @@ pub fn binding(command: Command) -> &'static Binding {
 /// The first key of a command, as the footer shows it (`l`, `Tab`, `?`).
 pub fn short_key(command: Command) -> &'static str {
     let label = binding(command).label;
+    label.split(" / ").next().unwrap_or(label)
+}
+
+/// The first key of an AppRole browser command, as its hints show it (`j`, `g`).
+pub fn approle_key(command: AppRoleCommand) -> &'static str {
+    let label = APPROLE_BINDINGS
+        .iter()
+        .find(|b| b.command == command)
+        .map_or("", |b| b.label);
     label.split(" / ").next().unwrap_or(label)
 }
 

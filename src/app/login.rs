@@ -73,6 +73,22 @@ impl LoginReason {
             LoginReason::LoggedOut => "Logged out. Log in to go on.".into(),
         }
     }
+
+    /// The text, naming the token file that was looked for (a profile's `token_file`,
+    /// `BAO_TOKEN_PATH` or `~/.vault-token`) when there was no token.
+    pub fn text_naming(
+        &self,
+        token_file: Option<&std::path::Path>,
+        clock: std::time::Duration,
+    ) -> String {
+        match (self, token_file) {
+            (LoginReason::NoToken, Some(file)) => format!(
+                "No token found (flag, BAO_TOKEN/VAULT_TOKEN, token file {}): log in.",
+                file.display()
+            ),
+            _ => self.text(clock),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,8 @@ pub struct CustomRow {
 pub enum Field {
     MaxVersions,
     CasRequired,
+    /// OpenBao only: shown when the server reports the setting.
+    MetadataCasRequired,
     DeleteVersionAfter,
     Key(usize),
     Value(usize),
@@ -32,6 +34,8 @@ pub struct MetadataForm {
     pub original: SecretMetadata,
     pub max_versions: TextInput,
     pub cas_required: bool,
+    /// `None`: the server has no such setting (Vault).
+    pub metadata_cas_required: Option<bool>,
     pub delete_version_after: TextInput,
     pub rows: Vec<CustomRow>,
     pub focus: Field,
@@ -46,6 +50,7 @@ impl MetadataForm {
             original: metadata.clone(),
             max_versions: TextInput::with_text(&metadata.max_versions.to_string()),
             cas_required: metadata.cas_required,
+            metadata_cas_required: metadata.metadata_cas_required,
             delete_version_after: TextInput::with_text(&metadata.delete_version_after),
             rows: metadata
                 .custom_metadata
@@ -63,11 +68,11 @@ impl MetadataForm {
 
     /// Fields in order, for Tab / Shift-Tab.
     pub fn fields(&self) -> Vec<Field> {
-        let mut fields = vec![
-            Field::MaxVersions,
-            Field::CasRequired,
-            Field::DeleteVersionAfter,
-        ];
+        let mut fields = vec![Field::MaxVersions, Field::CasRequired];
+        if self.metadata_cas_required.is_some() {
+            fields.push(Field::MetadataCasRequired);
+        }
+        fields.push(Field::DeleteVersionAfter);
         for index in 0..self.rows.len() {
             fields.push(Field::Key(index));
             fields.push(Field::Value(index));
@@ -85,7 +90,7 @@ impl MetadataForm {
     fn focused_input(&mut self) -> Option<&mut TextInput> {
         match self.focus {
             Field::MaxVersions => Some(&mut self.max_versions),
-            Field::CasRequired => None,
+            Field::CasRequired | Field::MetadataCasRequired => None,
             Field::DeleteVersionAfter => Some(&mut self.delete_version_after),
             Field::Key(i) => self.rows.get_mut(i).map(|r| &mut r.key),
             Field::Value(i) => self.rows.get_mut(i).map(|r| &mut r.value),
@@ -107,6 +112,12 @@ impl MetadataForm {
         if self.cas_required != self.original.cas_required {
             change.cas_required = Some(self.cas_required);
         }
+        if self.metadata_cas_required != self.original.metadata_cas_required {
+            change.metadata_cas_required = self.metadata_cas_required;
+        }
+        // Always against the version the form was opened at: required where metadata cas is on
+        // (for the secret or the whole mount), and a change made meanwhile is not overwritten.
+        change.metadata_cas = self.original.current_metadata_version;
         let after = self.delete_version_after.text.trim();
         if after != self.original.delete_version_after {
             if after.is_empty() {
@@ -195,6 +206,11 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         Some(DialogCommand::Toggle) if form.focus == Field::CasRequired => {
             form.cas_required = !form.cas_required;
         }
+        Some(DialogCommand::Toggle) if form.focus == Field::MetadataCasRequired => {
+            if let Some(required) = &mut form.metadata_cas_required {
+                *required = !*required;
+            }
+        }
         Some(DialogCommand::AddRow) => {
             form.rows.push(CustomRow {
                 key: TextInput::default(),
@@ -209,6 +225,10 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     0 => Field::DeleteVersionAfter,
                     len => Field::Key(i.min(len - 1)),
                 };
+                // An error may have been about the removed row: what is left is checked again.
+                if form.error.is_some() {
+                    form.error = form.change().err();
+                }
             }
         }
         Some(DialogCommand::Submit) => return submit(app),
@@ -272,6 +292,12 @@ pub fn saved(
         }
         Err(error) => {
             let message = match &error {
+                crate::vault::VaultError::CasMismatch { .. } => format!(
+                    "The metadata of {} changed since this form opened (metadata check-and-set): \
+                     nothing was saved. Close the form and press {} again to see the new settings.",
+                    location.display(),
+                    keymap::short_key(keymap::Command::EditMetadata)
+                ),
                 crate::vault::VaultError::Server { errors, .. } if !errors.is_empty() => {
                     let lines = crate::vault::error::server_lines(errors);
                     format!("The server refused:\n{}", lines.join("\n"))
@@ -340,6 +366,26 @@ mod tests {
             Some(&Some("platform".into()))
         );
         assert!(!change.custom_metadata.contains_key("owner"));
+    }
+
+    #[test]
+    fn openbao_metadata_check_and_set_is_a_toggle_and_every_save_carries_the_version() {
+        let mut metadata = form().original;
+        metadata.metadata_cas_required = Some(false);
+        metadata.current_metadata_version = Some(3);
+        let mut form = MetadataForm::new(form().location, &metadata);
+        assert!(form.fields().contains(&Field::MetadataCasRequired));
+        let change = form.change().unwrap();
+        assert!(change.is_empty(), "the version alone is no change");
+        assert_eq!(change.metadata_cas, Some(3));
+        form.metadata_cas_required = Some(true);
+        let change = form.change().unwrap();
+        assert_eq!(change.metadata_cas_required, Some(true));
+        assert_eq!(change.to_patch()["metadata_cas"], 3);
+        // Vault has neither: no field, nothing sent.
+        let vault = super::tests::form();
+        assert!(!vault.fields().contains(&Field::MetadataCasRequired));
+        assert_eq!(vault.change().unwrap().to_patch().get("metadata_cas"), None);
     }
 
     #[test]

@@ -19,9 +19,35 @@ pub enum PickerKind {
     Namespace,
 }
 
+/// A profile `P` offers, with where it connects (shown beside its name).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProfileEntry {
+    pub name: String,
+    /// The address it connects to; empty when it comes from the environment at switch time.
+    pub address: String,
+    pub namespace: Option<String>,
+}
+
+impl ProfileEntry {
+    /// "https://bao:8200 · namespace team", for the picker.
+    pub fn detail(&self) -> String {
+        let address = if self.address.is_empty() {
+            "address from BAO_ADDR / VAULT_ADDR"
+        } else {
+            self.address.as_str()
+        };
+        match self.namespace.as_deref().filter(|n| !n.is_empty()) {
+            Some(namespace) => format!("{address} · namespace {namespace}"),
+            None => address.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PickerItem {
     pub label: String,
+    /// Shown dimmed after the label: a profile's address and namespace.
+    pub detail: Option<String>,
     /// Profile name, or the full namespace path (`None`: root).
     pub value: Option<String>,
     pub current: bool,
@@ -59,10 +85,11 @@ pub fn open_profiles(app: &mut App) -> Vec<Effect> {
     let items = app
         .profiles
         .iter()
-        .map(|name| PickerItem {
-            label: name.clone(),
-            value: Some(name.clone()),
-            current: *name == app.profile,
+        .map(|entry| PickerItem {
+            label: entry.name.clone(),
+            detail: Some(entry.detail()),
+            value: Some(entry.name.clone()),
+            current: entry.name == app.profile,
         })
         .collect::<Vec<_>>();
     let cursor = items.iter().position(|i| i.current).unwrap_or(0);
@@ -93,6 +120,7 @@ pub fn namespace_items(current: Option<&str>, children: &[String]) -> Vec<Picker
         .filter(|c| !c.is_empty());
     let mut items = vec![PickerItem {
         label: ROOT_NAMESPACE.into(),
+        detail: None,
         value: None,
         current: current.is_none(),
     }];
@@ -100,12 +128,14 @@ pub fn namespace_items(current: Option<&str>, children: &[String]) -> Vec<Picker
         if let Some((parent, _)) = path.rsplit_once('/') {
             items.push(PickerItem {
                 label: format!("{parent}/ (parent)"),
+                detail: None,
                 value: Some(parent.to_string()),
                 current: false,
             });
         }
         items.push(PickerItem {
             label: format!("{path}/"),
+            detail: None,
             value: Some(path.to_string()),
             current: true,
         });
@@ -118,6 +148,7 @@ pub fn namespace_items(current: Option<&str>, children: &[String]) -> Vec<Picker
         };
         items.push(PickerItem {
             label: format!("{full}/"),
+            detail: None,
             value: Some(full),
             current: false,
         });

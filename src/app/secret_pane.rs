@@ -142,6 +142,15 @@ impl SecretPane {
         self.request = Some(request);
     }
 
+    /// Shows no secret (the open one was deleted): as before any was opened.
+    pub fn close(&mut self) {
+        let generation = self.generation;
+        *self = Self::default();
+        // Still counting up, so nothing prepared for the old content is taken for the new.
+        self.generation = generation;
+        self.set_content(SecretContent::Empty);
+    }
+
     pub fn content(&self) -> &SecretContent {
         &self.content
     }

@@ -205,7 +205,7 @@ pub struct App {
     pub session: super::session::Session,
     /// The profile in use, and every profile `P` offers (the command-line session included).
     pub profile: String,
-    pub profiles: Vec<String>,
+    pub profiles: Vec<super::picker::ProfileEntry>,
     /// Every path the finder's crawl found this session.
     pub paths: super::finder::PathCache,
     /// Nodes to watch on the Seal screen (from the profile).
@@ -218,6 +218,11 @@ pub struct App {
 
 impl App {
     pub fn new(connection: ConnectionView, size: (u16, u16)) -> Self {
+        let profiles = vec![super::picker::ProfileEntry {
+            name: super::picker::COMMAND_LINE.to_string(),
+            address: connection.addr.clone(),
+            namespace: connection.namespace.clone(),
+        }];
         Self {
             connection,
             token: Loadable::Loading,
@@ -247,7 +252,7 @@ impl App {
             login_defaults: crate::config::LoginDefaults::default(),
             session: super::session::Session::default(),
             profile: super::picker::COMMAND_LINE.to_string(),
-            profiles: vec![super::picker::COMMAND_LINE.to_string()],
+            profiles,
             paths: super::finder::PathCache::default(),
             watch_nodes: Vec::new(),
             seal_screen_offered: false,

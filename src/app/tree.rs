@@ -174,6 +174,7 @@ impl Tree {
             return;
         };
         let depth = node.depth + 1;
+        let selected = self.selected_id();
         match result {
             Ok(keys) => {
                 let old_children = node.children.clone();
@@ -197,6 +198,9 @@ impl Tree {
                     children.push(child);
                 }
                 self.sort_children(&mut children);
+                for gone in old_children.iter().filter(|c| !children.contains(c)) {
+                    self.nodes[*gone].parent = None;
+                }
                 let node = &mut self.nodes[id];
                 node.children = children;
                 node.listing = Listing::Loaded;
@@ -210,6 +214,15 @@ impl Tree {
             }
         }
         self.rebuild_visible();
+        // The selected node went with the listing (it does not exist): the cursor goes to the
+        // listed folder, not to whichever row took its place.
+        if selected.is_some() && !self.is_shown(selected) {
+            self.select_node(id);
+        }
+    }
+
+    fn is_shown(&self, id: Option<NodeId>) -> bool {
+        id.is_some_and(|id| self.visible.contains(&id))
     }
 
     fn push_child(&mut self, parent: NodeId, name: String, depth: u16, pinned: bool) -> NodeId {
@@ -240,6 +253,35 @@ impl Tree {
                 .cmp(b.trim_end_matches('/'))
                 .then(a.len().cmp(&b.len()))
         });
+    }
+
+    /// Takes a node that no longer exists on the server out of the tree, and with it the folders
+    /// above it that hold nothing else (a KV folder exists only while something is below it).
+    /// Returns the nearest container left, for listing it again.
+    pub fn remove(&mut self, id: NodeId) -> Option<NodeId> {
+        let mut current = id;
+        let survivor = loop {
+            let parent = self.nodes.get(current)?.parent?;
+            self.detach(current);
+            let node = &self.nodes[parent];
+            let empty_folder = node.kind == NodeKind::Folder
+                && node.listing == Listing::Loaded
+                && node.children.is_empty();
+            if !empty_folder {
+                break parent;
+            }
+            current = parent;
+        };
+        self.rebuild_visible();
+        Some(survivor)
+    }
+
+    /// Cuts a node from its parent; without a parent it has no path, so nothing offers it again
+    /// (the jump prompt's completion walks every node).
+    fn detach(&mut self, id: NodeId) {
+        if let Some(parent) = self.nodes[id].parent.take() {
+            self.nodes[parent].children.retain(|&child| child != id);
+        }
     }
 
     /// Finds or creates the nodes along `path` below a mount (used by the jump prompt). Returns the
@@ -470,6 +512,39 @@ mod tests {
         let app_folder = tree.visible[3];
         assert_eq!(tree.location(app_folder).unwrap().path, "app/");
         assert_eq!(tree.full_path(tree.visible[2]).unwrap(), "secret/app");
+    }
+
+    #[test]
+    fn what_a_listing_no_longer_shows_is_not_offered_for_jumping() {
+        let mut tree = tree();
+        tree.apply_listing(1, Ok(vec!["app/".into(), "gone".into()]));
+        let app = tree.find("secret/app/").unwrap();
+        tree.apply_listing(app, Ok(vec!["db".into()]));
+        tree.apply_listing(1, Ok(vec!["kept".into()]));
+        let paths = tree.known_paths();
+        assert!(paths.contains(&"secret/kept".to_string()), "{paths:?}");
+        for gone in ["secret/gone", "secret/app/", "secret/app/db"] {
+            assert!(!paths.contains(&gone.to_string()), "{gone}: {paths:?}");
+        }
+    }
+
+    #[test]
+    fn removing_a_node_takes_the_folders_it_leaves_empty() {
+        let mut tree = tree();
+        tree.apply_listing(1, Ok(vec!["a/".into(), "a".into()]));
+        let folder = tree.find("secret/a/").unwrap();
+        tree.apply_listing(folder, Ok(vec!["b/".into()]));
+        let inner = tree.find("secret/a/b/").unwrap();
+        tree.apply_listing(inner, Ok(vec!["c".into()]));
+        let leaf = tree.find("secret/a/b/c").unwrap();
+        // b/ and a/ held only c; the leaf `a` beside the folder stays, and so does the mount.
+        assert_eq!(tree.remove(leaf), Some(1));
+        assert_eq!(tree.find("secret/a/"), None);
+        assert!(tree.find("secret/a").is_some());
+        assert_eq!(tree.known_paths(), vec!["kv/", "secret/", "secret/a"]);
+        // A folder whose listing is not known is kept (and listed again by the caller).
+        let pinned = tree.ensure_path(1, "x/y");
+        assert_eq!(tree.remove(pinned), tree.find("secret/x/"));
     }
 
     #[test]

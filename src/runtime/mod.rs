@@ -71,7 +71,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.profile = profiles.current.clone();
     app.watch_nodes = profiles.nodes_of(&profiles.current);
     app.watch_nodes.extend(options.nodes.iter().cloned());
-    app.profiles = profiles.names();
+    app.profiles = profiles.entries();
     if let Some(config) = &options.config
         && !config.warnings.is_empty()
     {

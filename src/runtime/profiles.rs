@@ -1,7 +1,7 @@
 //! The sessions of the profiles used so far: switching away keeps a profile's client (and its
 //! token); switching back takes it up again without a new login.
 
-use crate::app::picker::{COMMAND_LINE, ProfileSwitch};
+use crate::app::picker::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
 use crate::app::state::ConnectionView;
 use crate::config::profiles::{LoadedConfig, profile_login, profile_settings};
 use crate::config::{LoginDefaults, LoginOverrides, Overrides, resolve_login};
@@ -46,6 +46,37 @@ impl ProfileSessions {
             names.extend(config.names());
         }
         names
+    }
+
+    /// The profiles with where each connects: the command line's address as it started, a
+    /// profile's as its file says (a broken profile says why it cannot be used).
+    pub fn entries(&self) -> Vec<ProfileEntry> {
+        self.names()
+            .into_iter()
+            .map(|name| {
+                let (address, namespace) = if name == COMMAND_LINE {
+                    let view = match self.kept.get(COMMAND_LINE) {
+                        Some((_, view, _)) => view,
+                        None => &self.current_view,
+                    };
+                    (view.addr.clone(), view.namespace.clone())
+                } else {
+                    match self.config.as_ref().map(|c| c.profile(&name)) {
+                        Some(Ok(profile)) => (
+                            profile.address.clone().unwrap_or_default(),
+                            profile.namespace.clone(),
+                        ),
+                        Some(Err(error)) => (format!("cannot be used: {error}"), None),
+                        None => (String::new(), None),
+                    }
+                };
+                ProfileEntry {
+                    name,
+                    address,
+                    namespace,
+                }
+            })
+            .collect()
     }
 
     /// Keeps the current client under the current profile and gives `client` the other's.
@@ -168,6 +199,23 @@ mod tests {
         let view = ConnectionView::from_settings(&settings);
         let sessions = ProfileSessions::new(Some(config), "one".into(), view, Default::default());
         (sessions, VaultClient::new(&settings).unwrap())
+    }
+
+    #[test]
+    fn every_profile_comes_with_its_address() {
+        let (sessions, _) = sessions();
+        let entries = sessions.entries();
+        let shown: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.address.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("one", "http://127.0.0.1:18310"),
+                ("two", "http://127.0.0.1:18311")
+            ]
+        );
     }
 
     /// one -> two -> one -> two: each time the address shown is the address the client talks to.

@@ -214,7 +214,7 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
     }
     if let Some(input) = &browser.wrap_ttl {
         let mut spans = vec![Span::styled(
-            "Wrap the secret-id for how many seconds? ",
+            "Wrap the secret-id for how long (5m, 1h30m, 90s)? ",
             theme::key(),
         )];
         spans.extend(input_spans(input, true));

@@ -153,6 +153,28 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
         ),
         Span::styled("  Space toggles", theme::dim()),
     ]));
+    if let Some(required) = form.metadata_cas_required {
+        let focused = form.focus == Field::MetadataCasRequired;
+        lines.push(Line::from(vec![
+            label("metadata cas", Field::MetadataCasRequired),
+            Span::styled(
+                if required {
+                    "[x] required"
+                } else {
+                    "[ ] required"
+                },
+                if focused {
+                    theme::revealed()
+                } else {
+                    theme::dim()
+                },
+            ),
+            Span::styled(
+                "  Space toggles · the mount may require it too",
+                theme::dim(),
+            ),
+        ]));
+    }
     lines.push(row(
         "delete versions after",
         Field::DeleteVersionAfter,
@@ -167,6 +189,7 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
     if form.rows.is_empty() {
         lines.push(Line::styled("  none · Ctrl-n adds a row", theme::dim()));
     }
+    let mut rows = Vec::with_capacity(form.rows.len());
     for (index, custom) in form.rows.iter().enumerate() {
         let mut spans = vec![Span::styled("  ", theme::dim())];
         spans.extend(input_spans(&custom.key, form.focus == Field::Key(index)));
@@ -178,22 +201,119 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
             &custom.value,
             form.focus == Field::Value(index),
         ));
-        lines.push(Line::from(spans));
+        rows.push(Line::from(spans));
     }
-    lines.push(Line::raw(""));
+    let mut tail = vec![Line::raw("")];
     if form.saving {
-        lines.push(Line::styled("Saving…", theme::dim()));
+        tail.push(Line::styled("Saving…", theme::dim()));
     } else if let Some(error) = &form.error {
-        lines.extend(
+        tail.extend(
             super::text::sanitized_lines(error)
                 .map(|line| Line::styled(line.into_owned(), theme::error())),
         );
     }
-    lines.push(Line::styled(
+    tail.push(Line::styled(
         "Enter saves · Tab next field · Ctrl-n add row · Ctrl-d remove row · Esc cancels",
         theme::dim(),
     ));
-    frame_dialog(frame, "Edit metadata", lines, 84, false);
+    let focused_row = match form.focus {
+        Field::Key(index) | Field::Value(index) => Some(index),
+        _ => None,
+    };
+    let width = DIALOG_WIDTH.min(frame.area().width);
+    let fitted = fit_rows(
+        lines,
+        rows,
+        focused_row,
+        tail,
+        wrap_width(width),
+        frame.area().height.saturating_sub(2) as usize,
+    );
+    frame_dialog(frame, "Edit metadata", fitted, DIALOG_WIDTH, false);
+}
+
+const DIALOG_WIDTH: u16 = 84;
+
+/// The width `frame_dialog` wraps at, for a dialog `width` wide.
+pub(super) fn wrap_width(width: u16) -> usize {
+    width.saturating_sub(2).max(1).saturating_sub(1).max(1) as usize
+}
+
+/// A form taller than the screen: the head and the tail (where errors are) always show, and the
+/// rows between them are cut to a window around the focused one, with a line saying how many are
+/// above and below. Without a focused row the window starts at the first row.
+pub(super) fn fit_rows(
+    head: Vec<Line<'static>>,
+    rows: Vec<Line<'static>>,
+    focused: Option<usize>,
+    tail: Vec<Line<'static>>,
+    width: usize,
+    max_height: usize,
+) -> Vec<Line<'static>> {
+    let height = |lines: &[Line]| lines.iter().map(|l| wrapped_rows(l, width)).sum::<usize>();
+    let (head_height, tail_height) = (height(&head), height(&tail));
+    if head_height + height(&rows) + tail_height <= max_height {
+        return head.into_iter().chain(rows).chain(tail).collect();
+    }
+    // Two lines for "more above" / "more below"; at least the focused row itself.
+    let mut budget = max_height
+        .saturating_sub(head_height + tail_height + 2)
+        .max(1);
+    let focus = focused.unwrap_or(0).min(rows.len().saturating_sub(1));
+    let (mut start, mut end) = (focus, focus);
+    if let Some(row) = rows.get(focus) {
+        budget = budget.saturating_sub(wrapped_rows(row, width));
+        end = focus + 1;
+    }
+    // Grow the window both ways in turn, so the focused row sits near the middle.
+    let mut grew = true;
+    while grew {
+        grew = false;
+        if end < rows.len() {
+            let needed = wrapped_rows(&rows[end], width);
+            if needed <= budget {
+                budget -= needed;
+                end += 1;
+                grew = true;
+            }
+        }
+        if start > 0 {
+            let needed = wrapped_rows(&rows[start - 1], width);
+            if needed <= budget {
+                budget -= needed;
+                start -= 1;
+                grew = true;
+            }
+        }
+    }
+    let total = rows.len();
+    let mut fitted = head;
+    // The "more above" line stays even at the top, so the rows do not jump by one when it comes.
+    fitted.push(Line::styled(
+        if start > 0 {
+            format!("  ↑ {start} more {} above", plural_rows(start))
+        } else {
+            String::new()
+        },
+        theme::dim(),
+    ));
+    fitted.extend(rows.into_iter().skip(start).take(end - start));
+    if end < total {
+        fitted.push(Line::styled(
+            format!(
+                "  ↓ {} more {} below",
+                total - end,
+                plural_rows(total - end)
+            ),
+            theme::dim(),
+        ));
+    }
+    fitted.extend(tail);
+    fitted
+}
+
+fn plural_rows(count: usize) -> &'static str {
+    if count == 1 { "row" } else { "rows" }
 }
 
 /// The area of a full-screen panel (AppRole browser, Seal screen): over both panes, between the

@@ -38,7 +38,8 @@ fn choice_spans<T: Copy + PartialEq>(
 pub fn draw(frame: &mut Frame, form: &LoginForm, clock: std::time::Duration) {
     let mut lines = Vec::new();
     if let Some(reason) = &form.reason {
-        lines.push(Line::styled(reason.text(clock), theme::warning()));
+        let text = reason.text_naming(form.save_to.as_deref(), clock);
+        lines.push(Line::styled(sanitize(&text).into_owned(), theme::warning()));
         lines.push(Line::raw(""));
     }
     for field in form.fields() {

@@ -60,13 +60,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "not required".into()
             },
         ),
+    ];
+    // OpenBao's metadata check-and-set; the mount's config can also require it (not shown here).
+    if let Some(required) = metadata.metadata_cas_required {
+        lines.push(field(
+            "metadata cas",
+            if required {
+                format!(
+                    "required on metadata writes (metadata version {})",
+                    metadata.current_metadata_version.unwrap_or(0)
+                )
+            } else {
+                "not required for this secret".into()
+            },
+        ));
+    }
+    lines.extend([
         field("delete versions after", delete_after),
         Line::raw(""),
         Line::styled(
             format!("Custom metadata ({})", metadata.custom_metadata.len()),
             theme::title(),
         ),
-    ];
+    ]);
     if metadata.custom_metadata.is_empty() {
         lines.push(Line::styled("  none", theme::dim()));
     } else {

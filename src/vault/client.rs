@@ -545,7 +545,9 @@ pub fn error_for_status(
             path: path.to_string(),
         },
         503 if mentions("sealed") => VaultError::Sealed,
-        400 if mentions("check-and-set") => VaultError::CasMismatch {
+        // "... parameter required" is no conflict: nobody wrote first (the server says what is
+        // needed); "did not match" / "does not match" is.
+        400 if mentions("check-and-set") && !mentions("required") => VaultError::CasMismatch {
             path: path.to_string(),
         },
         code => VaultError::Server {
@@ -622,6 +624,26 @@ mod tests {
                 "p",
                 Operation::Write,
                 br#"{"errors":["check-and-set parameter did not match the current version"]}"#
+            ),
+            VaultError::CasMismatch { .. }
+        ));
+        // A missing check-and-set parameter is no conflict: nobody wrote first. The server's
+        // words say what is needed.
+        for required in [
+            br#"{"errors":["check-and-set parameter required for this call"]}"#.as_slice(),
+            br#"{"errors":["metadata check-and-set parameter required for this call"]}"#,
+        ] {
+            assert!(matches!(
+                error_for_status(StatusCode::BAD_REQUEST, "p", Operation::Write, required),
+                VaultError::Server { status: 400, .. }
+            ));
+        }
+        assert!(matches!(
+            error_for_status(
+                StatusCode::BAD_REQUEST,
+                "p",
+                Operation::Write,
+                br#"{"errors":["metadata check-and-set parameter does not match the current version"]}"#
             ),
             VaultError::CasMismatch { .. }
         ));

@@ -12,6 +12,10 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
+/// How far the server's clock may run ahead of ours before a deletion time counts as scheduled
+/// rather than done.
+pub const CLOCK_SKEW_SECONDS: i64 = 5;
+
 /// One version as the metadata lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionInfo {
@@ -29,12 +33,16 @@ impl VersionInfo {
         !self.destroyed && !self.is_deleted(now_unix)
     }
 
-    /// Soft-deleted by now (its deletion time has passed).
+    /// Soft-deleted by now (its deletion time has passed). The server stamps a soft-delete with
+    /// its own clock, which may run ahead of ours (and ours moves by ticks): a deletion time a few
+    /// seconds ahead is a deletion that just happened, not one scheduled for later.
     pub fn is_deleted(&self, now_unix: i64) -> bool {
         !self.destroyed
             && self.deletion_time.as_deref().is_some_and(|when| {
                 time::OffsetDateTime::parse(when, &time::format_description::well_known::Rfc3339)
-                    .map_or(true, |at| at.unix_timestamp() <= now_unix)
+                    .map_or(true, |at| {
+                        at.unix_timestamp() <= now_unix + CLOCK_SKEW_SECONDS
+                    })
             })
     }
 }
@@ -49,6 +57,12 @@ pub struct SecretMetadata {
     /// 0 means the mount's setting applies (10 by default).
     pub max_versions: u64,
     pub cas_required: bool,
+    /// OpenBao only (`None` from Vault): metadata writes need `metadata_cas` set to
+    /// `current_metadata_version`. The mount's `config` can require it for every secret, which
+    /// this does not show.
+    pub metadata_cas_required: Option<bool>,
+    /// OpenBao only: counts the metadata's own changes, for `metadata_cas`.
+    pub current_metadata_version: Option<u64>,
     /// A duration as the server writes it, e.g. `"0s"` (never) or `"768h0m0s"`.
     pub delete_version_after: String,
     /// Sorted by key.
@@ -164,14 +178,19 @@ impl SecretCapabilities {
 pub struct MetadataChange {
     pub max_versions: Option<u64>,
     pub cas_required: Option<bool>,
+    pub metadata_cas_required: Option<bool>,
     pub delete_version_after: Option<String>,
     pub custom_metadata: BTreeMap<String, Option<String>>,
+    /// OpenBao: the metadata version the change was made against (check-and-set); the server
+    /// refuses it if the metadata changed since, and needs it where metadata cas is required.
+    pub metadata_cas: Option<u64>,
 }
 
 impl MetadataChange {
     pub fn is_empty(&self) -> bool {
         self.max_versions.is_none()
             && self.cas_required.is_none()
+            && self.metadata_cas_required.is_none()
             && self.delete_version_after.is_none()
             && self.custom_metadata.is_empty()
     }
@@ -185,8 +204,14 @@ impl MetadataChange {
         if let Some(cas) = self.cas_required {
             body.insert("cas_required".into(), json!(cas));
         }
+        if let Some(required) = self.metadata_cas_required {
+            body.insert("metadata_cas_required".into(), json!(required));
+        }
         if let Some(after) = &self.delete_version_after {
             body.insert("delete_version_after".into(), json!(after));
+        }
+        if let Some(version) = self.metadata_cas {
+            body.insert("metadata_cas".into(), json!(version));
         }
         if !self.custom_metadata.is_empty() {
             let custom: Map<String, Value> = self
@@ -475,6 +500,8 @@ pub fn parse_metadata(body: &Value) -> Option<SecretMetadata> {
         updated_time: text("updated_time"),
         max_versions: number("max_versions"),
         cas_required: data.get("cas_required").and_then(Value::as_bool) == Some(true),
+        metadata_cas_required: data.get("metadata_cas_required").and_then(Value::as_bool),
+        current_metadata_version: data.get("current_metadata_version").and_then(Value::as_u64),
         delete_version_after: text("delete_version_after"),
         custom_metadata,
         versions,

@@ -3,7 +3,8 @@
 //! value revealed: a 1 KB value against a 2 MB one (one line, and 40 000 lines), a large JSON
 //! value, and a 300-key secret. Figures are medians; the ratios against 1 KB are what matters
 //! (near 1: the frame does not grow with the value). Also printed: the one-time cost of cutting
-//! the value into rows when it is revealed.
+//! the value into rows when it is revealed, and one key typed into the value in the edit form
+//! (update and the next frame), 1 KB against 2 MB.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -50,6 +51,25 @@ fn frame_time(data: Value) -> (Duration, Duration) {
     (median(times), reveal)
 }
 
+/// Median time of one key typed at the end of the value in the `e` form, with its frame.
+fn keystroke_time(data: Value) -> Duration {
+    let (mut app, _) = revealed_app(data);
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+    let mut times = Vec::with_capacity(50);
+    for _ in 0..50 {
+        let started = Instant::now();
+        press(&mut app, KeyCode::Char('z'));
+        terminal
+            .draw(|frame| tresor::ui::draw(frame, &app))
+            .unwrap();
+        times.push(started.elapsed());
+    }
+    median(times)
+}
+
 fn us(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
 }
@@ -93,4 +113,13 @@ fn main() {
             us(reveal)
         );
     }
+    let small_key = keystroke_time(json!({"value": "k".repeat(1024)}));
+    let big_key = keystroke_time(json!({"value": "x".repeat(2_000_000)}));
+    println!(
+        "{:<34} {:>10.0} {:>8.2}   (a key typed in the edit form, with its frame; 1 KB: {:.0} µs)",
+        "typing into a 2 MB value",
+        us(big_key),
+        big_key.as_secs_f64() / small_key.as_secs_f64(),
+        us(small_key)
+    );
 }

@@ -63,7 +63,7 @@ pub struct Cli {
 
     /// Another node of the cluster to watch on the Seal screen (repeatable; adds to the
     /// profile's `nodes`).
-    #[arg(long = "node", value_name = "URL")]
+    #[arg(long = "node", value_name = "URL", global = true)]
     pub nodes: Vec<String>,
 
     /// Log file (default: tresor.log in the platform state directory).

@@ -52,35 +52,67 @@ fn error_state(error: &VaultError) -> &'static str {
 
 /// A table, one node a line.
 pub fn render_text(nodes: &[NodeState]) -> String {
-    let mut out = format!(
-        "{:<32} {:<16} {:<8} {:<10} {:<8} {:<8} {}\n",
-        "NODE", "STATE", "ROLE", "PROGRESS", "SEAL", "VERSION", "STORAGE"
-    );
-    for node in nodes {
-        let line = match &node.status {
-            Ok(s) => format!(
-                "{:<32} {:<16} {:<8} {:<10} {:<8} {:<8} {}",
-                node.addr,
+    const HEADER: [&str; 7] = [
+        "NODE", "STATE", "ROLE", "PROGRESS", "SEAL", "VERSION", "STORAGE",
+    ];
+    let rows: Vec<Vec<String>> = nodes
+        .iter()
+        .map(|node| match &node.status {
+            Ok(s) => vec![
+                node.addr.clone(),
                 if !s.initialized {
                     "not initialized"
                 } else if s.sealed {
                     "SEALED"
                 } else {
                     "unsealed"
-                },
-                role(node),
+                }
+                .to_string(),
+                role(node).to_string(),
                 if s.sealed {
                     format!("{}/{}", s.progress, s.threshold)
                 } else {
                     "-".into()
                 },
                 format!("{} {}/{}", s.seal_type, s.threshold, s.shares),
-                s.version,
-                s.storage_type.as_deref().unwrap_or("-")
-            ),
-            Err(error) => format!("{:<32} {:<16} {error}", node.addr, error_state(error)),
+                s.version.clone(),
+                s.storage_type.clone().unwrap_or_else(|| "-".into()),
+            ],
+            Err(error) => vec![
+                node.addr.clone(),
+                error_state(error).to_string(),
+                error.to_string(),
+            ],
+        })
+        .collect();
+    // Each column as wide as its widest cell (display width), except a failed node's message,
+    // which runs on to the end of its line.
+    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        let cells = if row.len() == HEADER.len() {
+            row.len()
+        } else {
+            2
         };
-        out.push_str(line.trim_end());
+        for (column, cell) in row.iter().take(cells).enumerate() {
+            widths[column] = widths[column].max(crate::app::width::width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut text = String::new();
+        for (column, cell) in cells.iter().enumerate() {
+            text.push_str(cell);
+            if column + 1 < cells.len() {
+                let pad = widths[column].saturating_sub(crate::app::width::width(cell)) + 1;
+                text.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        text.trim_end().to_string()
+    };
+    let mut out = line(&HEADER.map(String::from));
+    out.push('\n');
+    for row in &rows {
+        out.push_str(&line(row));
         out.push('\n');
     }
     out
@@ -193,6 +225,21 @@ mod tests {
         assert_eq!(json[1]["sealed"], true);
         assert_eq!(json[1]["progress"], 1);
         assert!(json[2]["error"].as_str().unwrap().contains("refused"));
+    }
+
+    #[test]
+    fn columns_line_up_whatever_the_seal_type() {
+        let nodes = [
+            node("http://a:8200", Some(false)),
+            node("http://bb-longer-name.example:8200", Some(true)),
+        ];
+        let text = render_text(&nodes);
+        let lines: Vec<&str> = text.lines().collect();
+        let column = |line: &str, word: &str| line.find(word).unwrap();
+        let version = column(lines[0], "VERSION");
+        for line in &lines[1..] {
+            assert_eq!(column(line, "2.7.2"), version, "{text}");
+        }
     }
 
     #[test]

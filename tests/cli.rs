@@ -137,6 +137,18 @@ fn connection_flags_work_after_the_subcommand_too() {
     assert!(stderr.contains("cannot reach"), "{stderr}");
     let (code, _, stderr) = run(tresor(home.path()).args(["status", "--timeout", "2s"]));
     assert_eq!(code, 1, "{stderr}");
+    // --node too: `tresor status --node URL` as the README shows it.
+    let (code, stdout, stderr) = run(tresor(home.path()).args([
+        "status",
+        "--addr",
+        "http://127.0.0.1:1",
+        "--node",
+        "http://127.0.0.1:2",
+        "--timeout",
+        "2s",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("http://127.0.0.1:2"), "{stdout}{stderr}");
 }
 
 #[test]

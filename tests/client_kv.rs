@@ -365,3 +365,28 @@ async fn a_token_knows_its_namespace_and_a_missing_namespace_is_named() {
     );
     assert!(error.to_string().contains("namespace \"nope\" not found"));
 }
+
+/// Seal status, health and the leader exist only in the root namespace: asked from a session in a
+/// namespace they still answer (OpenBao refuses them with a namespace header).
+#[tokio::test]
+async fn cluster_routes_answer_from_a_session_in_a_namespace() {
+    let server = tokio::task::spawn_blocking(support::dev_server)
+        .await
+        .unwrap();
+    server
+        .bao(&["namespace", "create", "team-c"], None)
+        .expect("namespace create");
+    let mut in_namespace = settings(&server, Some(&server.root_token));
+    in_namespace.namespace = Some("team-c".into());
+    let client = VaultClient::new(&in_namespace).unwrap();
+    assert_eq!(
+        client.health().await.unwrap(),
+        tresor::vault::seal::Health::Active
+    );
+    assert!(!client.seal_status().await.unwrap().sealed);
+    assert!(client.leader().await.is_ok());
+    client
+        .ha_status()
+        .await
+        .expect("ha-status from a namespaced session");
+}

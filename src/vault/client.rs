@@ -210,6 +210,15 @@ impl VaultClient {
         self.with_token(None)
     }
 
+    /// For the cluster's own routes (seal status, health, leader, HA status, unseal, seal): they
+    /// exist only in the root namespace (OpenBao answers "operation unavailable in namespaces").
+    pub fn at_root(&self) -> Self {
+        Self {
+            namespace: None,
+            ..self.clone()
+        }
+    }
+
     /// The same connection (TLS settings, token, namespace) aimed at another node of the cluster.
     pub fn for_node(&self, address: &str) -> Result<Self, VaultError> {
         let url = Url::parse(address)

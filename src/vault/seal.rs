@@ -151,6 +151,7 @@ impl VaultClient {
         let path = "sys/leader";
         let body = self
             .anonymous()
+            .at_root()
             .send(Operation::Read, path, None)
             .await?
             .json(path)?;
@@ -160,7 +161,11 @@ impl VaultClient {
     /// `sys/ha-status` (needs a token that may read it): every node of the cluster.
     pub async fn ha_status(&self) -> Result<Vec<HaNode>, VaultError> {
         let path = "sys/ha-status";
-        let body = self.send(Operation::Read, path, None).await?.json(path)?;
+        let body = self
+            .at_root()
+            .send(Operation::Read, path, None)
+            .await?
+            .json(path)?;
         let nodes = body
             .pointer("/data/nodes")
             .or_else(|| body.get("nodes"))
@@ -173,6 +178,7 @@ impl VaultClient {
     pub async fn health(&self) -> Result<Health, VaultError> {
         let (status, _) = self
             .anonymous()
+            .at_root()
             .send_raw(Operation::Read, "sys/health", &[], None, &[])
             .await?;
         Ok(Health::from_status(status.as_u16()))
@@ -196,6 +202,7 @@ impl VaultClient {
         // PUT and POST are the same to Vault; POST is what `send_bytes` speaks.
         let (status, bytes) = self
             .anonymous()
+            .at_root()
             .send_bytes(Operation::Write, path, Some(body))
             .await?;
         if !status.is_success() {
@@ -210,7 +217,8 @@ impl VaultClient {
 
     /// Seals the node (needs sudo on sys/seal).
     pub async fn seal(&self) -> Result<(), VaultError> {
-        self.send(Operation::Write, "sys/seal", None)
+        self.at_root()
+            .send(Operation::Write, "sys/seal", None)
             .await
             .map(|_| ())
     }

@@ -58,6 +58,7 @@ impl VaultClient {
         let path = "sys/seal-status";
         let body = self
             .anonymous()
+            .at_root()
             .send(Operation::Read, path, None)
             .await?
             .json(path)?;

@@ -243,3 +243,40 @@ fn only_reads_are_retried_or_cancelled() {
     // Background checks are retried but not cancelled by Esc.
     assert!(Effect::LoadSealStatus.is_read() && !Effect::LoadSealStatus.is_cancellable());
 }
+
+/// Switching from a profile whose server is down to another: the new server's first answer is not
+/// reported as the old one coming back.
+#[test]
+fn a_profile_switch_forgets_the_old_servers_outage() {
+    let mut app = connected_app((120, 40));
+    update(
+        &mut app,
+        Action::SealStatusLoaded(Err(VaultError::Network("connection refused".into()))),
+    );
+    assert!(matches!(
+        app.reachability,
+        tresor::app::connectivity::Reachability::Unreachable { .. }
+    ));
+    update(
+        &mut app,
+        Action::ProfileSwitched(Ok(tresor::app::picker::ProfileSwitch {
+            name: "other".into(),
+            // No token there: the login dialog opens instead of a "Profile other" status.
+            connection: tresor::app::state::ConnectionView {
+                addr: "http://127.0.0.1:8300".into(),
+                has_token: false,
+                ..Default::default()
+            },
+            login: Default::default(),
+            warnings: Vec::new(),
+            nodes: Vec::new(),
+        })),
+    );
+    update(&mut app, Action::SealStatusLoaded(Ok(unsealed())));
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(!status.contains("answers again"), "{status}");
+}

@@ -262,6 +262,33 @@ fn an_unreachable_server_leaves_the_token_line_short() {
     assert!(!token_line.contains("error sending"), "{token_line}");
 }
 
+/// No token: the empty tree says why, and with a profile the dialog does not name the environment's
+/// token (a profile never uses it).
+#[test]
+fn without_a_token_the_screen_says_so_and_a_profile_names_only_its_own_sources() {
+    let mut view = connection();
+    view.has_token = false;
+    let mut app = App::new(view, (WIDTH, HEIGHT));
+    app.profile = "prod".into();
+    app.login_defaults.save_token_to = Some("/home/ana/.config/tresor/prod.token".into());
+    let generation = app.tree.generation;
+    app.start();
+    update(
+        &mut app,
+        Action::MountsLoaded {
+            generation,
+            result: Ok(Vec::new()),
+        },
+    );
+    let screen = support::fixtures::screen_at(&app, (WIDTH, HEIGHT));
+    assert!(screen.contains("prod.token"), "{screen}");
+    assert!(!screen.contains("BAO_TOKEN"), "{screen}");
+    app.login = None;
+    let screen = support::fixtures::screen_at(&app, (WIDTH, HEIGHT));
+    assert!(screen.contains("No token: nothing to show"), "{screen}");
+    assert!(!screen.contains("visible to this token"), "{screen}");
+}
+
 /// A refused certificate is not an unreachable server: the header says which.
 #[test]
 fn a_refused_certificate_is_not_called_unreachable_in_the_header() {

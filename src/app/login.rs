@@ -76,16 +76,24 @@ impl LoginReason {
 
     /// The text, naming the token file that was looked for (a profile's `token_file`,
     /// `BAO_TOKEN_PATH` or `~/.vault-token`) when there was no token.
+    /// With a profile the environment's token is not used, so it is not named.
     pub fn text_naming(
         &self,
         token_file: Option<&std::path::Path>,
+        profile: bool,
         clock: std::time::Duration,
     ) -> String {
-        match (self, token_file) {
-            (LoginReason::NoToken, Some(file)) => format!(
-                "No token found (flag, BAO_TOKEN/VAULT_TOKEN, token file {}): log in.",
-                file.display()
+        let file = token_file.map(|f| f.display().to_string());
+        match (self, file, profile) {
+            (LoginReason::NoToken, Some(file), false) => {
+                format!("No token found (flag, BAO_TOKEN/VAULT_TOKEN, token file {file}): log in.")
+            }
+            (LoginReason::NoToken, Some(file), true) => format!(
+                "No token found (--token, the profile's token or its token_file {file}): log in."
             ),
+            (LoginReason::NoToken, None, true) => "No token found (--token or the profile's \
+                 token; the environment's is not used with a profile): log in."
+                .into(),
             _ => self.text(clock),
         }
     }

@@ -308,6 +308,8 @@ pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) ->
     super::finder::forget(app);
     app.session = Default::default();
     app.token_namespace_entered = false;
+    // The old server's outage is not the new one's: no "answers again" about it.
+    app.reachability = Default::default();
     app.login = None;
     app.modal = None;
     app.editing = None;

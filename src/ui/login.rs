@@ -35,10 +35,10 @@ fn choice_spans<T: Copy + PartialEq>(
     spans
 }
 
-pub fn draw(frame: &mut Frame, form: &LoginForm, clock: std::time::Duration) {
+pub fn draw(frame: &mut Frame, form: &LoginForm, profile: bool, clock: std::time::Duration) {
     let mut lines = Vec::new();
     if let Some(reason) = &form.reason {
-        let text = reason.text_naming(form.save_to.as_deref(), clock);
+        let text = reason.text_naming(form.save_to.as_deref(), profile, clock);
         lines.push(Line::styled(sanitize(&text).into_owned(), theme::warning()));
         lines.push(Line::raw(""));
     }

@@ -54,7 +54,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         None => {}
     }
     if let Some(form) = &app.login {
-        login::draw(frame, form, app.clock);
+        let profile = app.profile != crate::app::picker::COMMAND_LINE;
+        login::draw(frame, form, profile, app.clock);
     }
 }
 

@@ -58,6 +58,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::raw(sanitize(reason).into_owned()));
             lines.push(Line::styled("R retries", theme::dim()));
         }
+        // Without a token the server shows only its "unauth" mounts: say why the tree is empty.
+        Loadable::Ready(()) if tree.roots.is_empty() && !app.connection.has_token => {
+            lines.push(Line::styled(
+                format!(
+                    "No token: nothing to show. {} logs in.",
+                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                ),
+                theme::dim(),
+            ));
+        }
         Loadable::Ready(()) if tree.roots.is_empty() => {
             lines.push(Line::styled(
                 "No secret engines visible to this token.",

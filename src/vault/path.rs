@@ -33,6 +33,11 @@ pub fn validate_secret_path(path: &str) -> Result<(), PathError> {
     if path.ends_with('/') {
         return Err(PathError::FolderPath(path.to_string()));
     }
+    // Below a mount a path never starts with `/`: `secret//x` has an empty segment (the server
+    // would store `secret/x`, and the screen would name a path that does not exist).
+    if path.starts_with('/') {
+        return Err(PathError::EmptySegment);
+    }
     encode_path(path).map(|_| ())
 }
 
@@ -111,6 +116,14 @@ mod tests {
             "kv/%D0%BA%D0%BB%D1%8E%D1%87"
         );
         assert_eq!(encode_path("a/.hidden/x.y").unwrap(), "a/.hidden/x.y");
+    }
+
+    #[test]
+    fn a_secret_path_with_an_empty_first_segment_is_refused() {
+        // `secret//x` below the mount `secret/`.
+        assert_eq!(validate_secret_path("/x"), Err(PathError::EmptySegment));
+        assert_eq!(validate_secret_path("a//x"), Err(PathError::EmptySegment));
+        assert!(validate_secret_path("a/x").is_ok());
     }
 
     #[test]

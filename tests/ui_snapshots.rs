@@ -306,6 +306,22 @@ fn a_refused_certificate_is_not_called_unreachable_in_the_header() {
     assert!(!header.contains("unreachable"), "{header}");
 }
 
+/// At 120 columns the help is nearly as wide as the screen: it takes all of it, leaving no sliver
+/// of the panes beside it.
+#[test]
+fn a_wide_help_overlay_leaves_no_sliver_of_the_screen_behind() {
+    let mut app = browsing_app();
+    press(&mut app, KeyCode::Char('?'));
+    let screen = support::fixtures::screen_at(&app, (120, 40));
+    for line in screen.lines() {
+        let tail: String = line.trim_matches('"').chars().rev().take(2).collect();
+        assert!(
+            !matches!(tail.as_str(), "││" | "┐│" | "┘│"),
+            "a column of the panes shows beside the help:\n{screen}"
+        );
+    }
+}
+
 #[test]
 fn help_overlay() {
     let mut app = browsing_app();

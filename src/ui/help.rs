@@ -60,7 +60,12 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
         "Mouse: click selects/opens, wheel scrolls.",
         theme::dim(),
     ));
-    let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 2;
+    let mut width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 2;
+    // Nearly as wide as the screen: take all of it, rather than leave a sliver of the screen
+    // behind showing beside the box.
+    if width + 4 >= frame.area().width {
+        width = frame.area().width;
+    }
     let area = centered(frame.area(), width, lines.len() as u16 + 2);
     let overflow = (lines.len() as u16 + 2).saturating_sub(area.height);
     let title = if overflow > 0 {

@@ -104,7 +104,9 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
     let start = finder.cursor.saturating_sub(rows.saturating_sub(1));
     if finder.results.is_empty() {
         lines.push(Line::styled(
-            if app.paths.paths.is_empty() {
+            if app.paths.paths.is_empty() && matches!(app.paths.state, CrawlState::Done { .. }) {
+                "no paths found: nothing this token may list"
+            } else if app.paths.paths.is_empty() {
                 "no paths yet"
             } else {
                 "no path matches"

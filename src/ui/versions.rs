@@ -126,21 +126,25 @@ fn detail_line(version: &VersionInfo, current: u64, now: i64) -> Line<'static> {
     if version.version == current {
         line.push_str(" (current)");
     }
-    if version.destroyed {
-        line.push_str(": destroyed, its data is gone for good");
-    } else if let Some(deleted) = &version.deletion_time {
-        let when = time::relative(deleted, now);
-        let verb = if when.starts_with("in ") {
-            "deletes itself at"
-        } else {
-            "soft-deleted"
-        };
-        line.push_str(&format!(
-            ": {verb} {} ({when}); u undeletes",
-            time::absolute(&text::sanitize(deleted))
-        ));
+    // Rolling back is offered for an older version only: the current one is already current.
+    let readable = if version.version == current {
+        "Enter views its data"
     } else {
-        line.push_str(": Enter views its data, r rolls back to it");
+        "Enter views its data, r rolls back to it"
+    };
+    match &version.deletion_time {
+        _ if version.destroyed => line.push_str(": destroyed, its data is gone for good"),
+        Some(deleted) if version.is_deleted(now) => line.push_str(&format!(
+            ": soft-deleted {} ({}); u undeletes",
+            time::absolute(&text::sanitize(deleted)),
+            time::relative(deleted, now)
+        )),
+        Some(deleted) => line.push_str(&format!(
+            ": deletes itself at {} ({}); {readable}",
+            time::absolute(&text::sanitize(deleted)),
+            time::relative(deleted, now)
+        )),
+        None => line.push_str(&format!(": {readable}")),
     }
     Line::styled(line, theme::dim())
 }

@@ -319,3 +319,20 @@ fn counts_of_one_read_in_the_singular() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_finished_walk_that_found_nothing_says_so() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    assert!(screen_at(&app, SIZE).contains("no paths yet"));
+    update(
+        &mut app,
+        Action::CrawlFinished {
+            generation: 0,
+            result: Ok(false),
+        },
+    );
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("no paths found"), "{screen}");
+    assert!(!screen.contains("no paths yet"), "{screen}");
+}

@@ -63,7 +63,14 @@ fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
     let mut run_hit = false;
     let mut buffer = [0u8; 4];
     for (index, c) in found.path.chars().enumerate() {
-        let hit = found.positions.binary_search(&index).is_ok();
+        // A combining mark goes with the character before it: a span cannot start with one
+        // (the terminal would drop it, as `é` written e + U+0301 lost its accent).
+        let joins = !run.is_empty() && crate::app::width::width(c.encode_utf8(&mut buffer)) == 0;
+        let hit = if joins {
+            run_hit
+        } else {
+            found.positions.binary_search(&index).is_ok()
+        };
         if hit != run_hit && !run.is_empty() {
             let style = if run_hit { marked } else { base };
             spans.push(Span::styled(std::mem::take(&mut run), style));
@@ -136,6 +143,18 @@ mod tests {
         assert_eq!(texts, vec!["  ", "a\\u{1b}", "b", "/", "cd"]);
         let marked = theme_marked(&line);
         assert_eq!(marked, vec!["b", "cd"]);
+    }
+
+    #[test]
+    fn a_combining_mark_stays_with_its_letter() {
+        // "cafe" + U+0301, the pattern matched c, a, f, e (positions 0-3), not the accent.
+        let found = FinderMatch {
+            path: "cafe\u{301}".into(),
+            positions: vec![0, 1, 2, 3],
+            score: 0,
+        };
+        let line = result_line(&found, false);
+        assert_eq!(theme_marked(&line), vec!["cafe\u{301}"]);
     }
 
     fn theme_marked(line: &Line) -> Vec<String> {

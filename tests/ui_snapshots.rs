@@ -405,3 +405,17 @@ fn no_token_names_the_token_file_looked_for() {
         "{text}"
     );
 }
+
+/// Idle, nothing loading: ticks need not redraw (the runtime then draws once a second for the
+/// countdowns); while something loads a spinner moves, so every tick draws.
+#[test]
+fn an_idle_screen_is_not_animated_and_a_loading_one_is() {
+    let app = browsing_app();
+    assert!(!tresor::ui::animated(&app), "idle after everything loaded");
+    let mut loading = browsing_app();
+    press(&mut loading, KeyCode::Char('R'));
+    assert!(tresor::ui::animated(&loading), "a refresh shows spinners");
+    let mut fresh = App::new(connection(), (WIDTH, HEIGHT));
+    fresh.start();
+    assert!(tresor::ui::animated(&fresh), "loading mounts at start");
+}

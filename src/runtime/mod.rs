@@ -104,6 +104,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
 
+    let mut drawn_second = u64::MAX;
     loop {
         let action = tokio::select! {
             event = events.next() => match event {
@@ -127,6 +128,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
             _ = sighup.recv() => Some(Action::Quit),
             _ = sigint.recv() => Some(Action::Quit),
         };
+        let tick_only = matches!(action, Some(Action::Tick(_)));
         if let Some(mut action) = action {
             if test_panic_key
                 && matches!(&action, Action::Key(key) if key.code == crossterm::event::KeyCode::F(12))
@@ -162,7 +164,13 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         if app.should_quit {
             break;
         }
-        tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
+        // A tick that changed nothing on screen is not drawn: only spinners move faster than
+        // the second, which countdowns and "10s ago" follow.
+        let second = app.clock.as_secs();
+        if !tick_only || crate::ui::animated(&app) || second != drawn_second {
+            tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
+            drawn_second = second;
+        }
     }
     let not_cleared = runner.clear_pending(&mut std::io::stdout());
     drop(tui);

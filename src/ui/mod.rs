@@ -60,6 +60,36 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 /// Spinner frame for "loading", driven by the app clock so drawing stays pure.
+/// Whether the screen moves by itself faster than once a second: a spinner is on it (something is
+/// loading). Otherwise a tick redraws only when the second changes (countdowns, "10s ago"), so an
+/// idle screen costs one frame a second instead of ten. Conservative: a screen that may show a
+/// spinner counts as animated.
+pub fn animated(app: &App) -> bool {
+    use crate::app::finder::CrawlState;
+    use crate::app::secret_pane::SecretContent;
+    use crate::app::state::Loadable;
+    let pane = &app.secret;
+    let loading = |content: &SecretContent| matches!(content, SecretContent::Loading);
+    matches!(app.mounts, Loadable::Loading)
+        || matches!(app.seal, Loadable::Loading)
+        || (app.connection.has_token && matches!(app.token, Loadable::Loading))
+        || app.tree.any_loading()
+        || pane.request.is_some()
+        || pane.metadata_request.is_some()
+        || loading(pane.content())
+        || pane
+            .diff
+            .as_ref()
+            .is_some_and(|d| loading(&d.old_content) || loading(&d.new_content))
+        || matches!(app.paths.state, CrawlState::Running)
+        || app.login.as_ref().is_some_and(|form| form.busy)
+        || matches!(
+            &app.modal,
+            Some(Modal::AppRole(_) | Modal::Seal(_) | Modal::Finder(_))
+        )
+        || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
+}
+
 pub fn spinner(app: &App) -> &'static str {
     const FRAMES: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
     FRAMES[(app.clock.as_millis() / 120) as usize % FRAMES.len()]

@@ -187,7 +187,7 @@ fn the_title_counts_the_keys_and_slash_filters_them() {
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(app.secret.selected, 299);
     press(&mut app, KeyCode::Esc);
-    assert!(app.secret.key_filter.is_empty());
+    assert!(app.secret.key_filter().is_empty());
     assert_eq!(app.secret.selected, 299);
     // One key: "1 key".
     let app = app_with(SIZE, json!({"only": "v"}));

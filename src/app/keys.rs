@@ -82,7 +82,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 && app.secret.tab == SecretTab::Data
                 && app.secret.entry_count() > 0 =>
         {
-            app.secret.key_filter_input = Some(TextInput::with_text(&app.secret.key_filter));
+            app.secret.key_filter_input = Some(TextInput::with_text(app.secret.key_filter()));
             Vec::new()
         }
         Command::Filter => {
@@ -185,7 +185,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             if super::connectivity::reads_in_flight(app) {
                 return super::connectivity::cancel_reads(app);
             }
-            if app.focus == Focus::Secret && !app.secret.key_filter.is_empty() {
+            if app.focus == Focus::Secret && !app.secret.key_filter().is_empty() {
                 app.secret.set_key_filter(String::new());
             } else if !app.tree.filter.is_empty() {
                 app.tree.set_filter(String::new());

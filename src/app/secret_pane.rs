@@ -89,6 +89,9 @@ pub struct SecretPane {
     generation: u64,
     /// Display width of the widest key, measured once per content.
     key_columns: usize,
+    /// Indices of the entries the Data tab lists (those whose key contains the key filter),
+    /// kept with the content and the filter so a frame does not filter every key again.
+    listed: Vec<usize>,
     pub detail_rows: DetailRows,
     /// Values are masked unless this is set; masking is decided when drawing, the data is untouched.
     pub revealed: bool,
@@ -109,8 +112,9 @@ pub struct SecretPane {
     pub diff: Option<DiffView>,
     /// First line shown in the Metadata tab (it can hold 64 custom keys).
     pub metadata_scroll: u16,
-    /// Only keys containing this (case-insensitive) are listed in the Data tab.
-    pub key_filter: String,
+    /// Only keys containing this (case-insensitive) are listed in the Data tab (set with
+    /// `set_key_filter`, which keeps the listed entries in step).
+    key_filter: String,
     /// Set while the key filter is being typed (`/` with the secret pane focused).
     pub key_filter_input: Option<TextInput>,
 }
@@ -129,6 +133,7 @@ impl SecretPane {
             self.metadata = None;
             self.key_filter.clear();
             self.key_filter_input = None;
+            // (the listed entries follow with the new content below)
         }
         if !matches!(
             location.mount.engine,
@@ -167,6 +172,29 @@ impl SecretPane {
         };
         self.content = content;
         self.generation += 1;
+        self.relist();
+    }
+
+    pub fn key_filter(&self) -> &str {
+        &self.key_filter
+    }
+
+    fn relist(&mut self) {
+        self.listed = match &self.content {
+            SecretContent::Loaded(secret) => {
+                let needle = self.key_filter.to_lowercase();
+                secret
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, entry)| {
+                        needle.is_empty() || entry.key.to_lowercase().contains(&needle)
+                    })
+                    .map(|(index, _)| index)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
     }
 
     /// Display width of the widest key of the loaded secret.
@@ -275,23 +303,13 @@ impl SecretPane {
 
     /// Indices of the entries the Data tab lists: those whose key contains the key filter
     /// (case-insensitive), every entry without one.
-    pub fn listed_entries(&self) -> Vec<usize> {
-        let SecretContent::Loaded(secret) = &self.content else {
-            return Vec::new();
-        };
-        let needle = self.key_filter.to_lowercase();
-        secret
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, entry)| needle.is_empty() || entry.key.to_lowercase().contains(&needle))
-            .map(|(index, _)| index)
-            .collect()
+    pub fn listed_entries(&self) -> &[usize] {
+        &self.listed
     }
 
     /// Where the selected entry is among the listed ones (the first when it is filtered out).
-    pub fn listed_position(&self, listed: &[usize]) -> usize {
-        listed
+    pub fn listed_position(&self) -> usize {
+        self.listed
             .iter()
             .position(|&index| index == self.selected)
             .unwrap_or(0)
@@ -306,24 +324,22 @@ impl SecretPane {
 
     /// Moves the selection among the listed entries.
     pub fn move_selection(&mut self, delta: isize) {
-        let listed = self.listed_entries();
-        if listed.is_empty() {
+        if self.listed.is_empty() {
             return;
         }
         let position = self
-            .listed_position(&listed)
+            .listed_position()
             .saturating_add_signed(delta)
-            .min(listed.len() - 1);
-        self.select(listed[position]);
+            .min(self.listed.len() - 1);
+        self.select(self.listed[position]);
     }
 
     /// Selects the entry on row `row` of a table showing `rows` entries (scrolled as drawn).
     pub fn select_table_row(&mut self, row: usize, rows: usize) {
-        let listed = self.listed_entries();
         let first = self
-            .listed_position(&listed)
+            .listed_position()
             .saturating_sub(rows.saturating_sub(1));
-        if let Some(&index) = listed.get(first + row) {
+        if let Some(&index) = self.listed.get(first + row) {
             self.select(index);
         }
     }
@@ -331,9 +347,9 @@ impl SecretPane {
     /// Sets the key filter and keeps the selection on a listed entry.
     pub fn set_key_filter(&mut self, filter: String) {
         self.key_filter = filter;
-        let listed = self.listed_entries();
-        if !listed.contains(&self.selected)
-            && let Some(&first) = listed.first()
+        self.relist();
+        if !self.listed.contains(&self.selected)
+            && let Some(&first) = self.listed.first()
         {
             self.select(first);
         }

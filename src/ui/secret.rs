@@ -224,9 +224,9 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         .clamp(3, (parts.table.width as usize / 2).max(3));
     let body_rows = (parts.table.height as usize).saturating_sub(1).max(1);
     let listed = pane.listed_entries();
-    let first = pane.listed_position(&listed).saturating_sub(body_rows - 1);
+    let first = pane.listed_position().saturating_sub(body_rows - 1);
     let header = match &pane.key_filter_input {
-        None if pane.key_filter.is_empty() => Line::from(vec![
+        None if pane.key_filter().is_empty() => Line::from(vec![
             Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
             Span::styled("VALUE", theme::dim()),
         ]),
@@ -236,7 +236,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
                 text::sanitize(
                     typing
                         .as_ref()
-                        .map_or(&pane.key_filter[..], |i| i.before_cursor()),
+                        .map_or(pane.key_filter(), |i| i.before_cursor()),
                 )
                 .into_owned(),
             ),

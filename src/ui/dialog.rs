@@ -291,7 +291,10 @@ pub(super) fn fit_rows(
     // The "more above" line stays even at the top, so the rows do not jump by one when it comes.
     fitted.push(Line::styled(
         if start > 0 {
-            format!("  ↑ {start} more {} above", plural_rows(start))
+            format!(
+                "  ↑ {} above",
+                super::text::count(start, "more row", "more rows")
+            )
         } else {
             String::new()
         },
@@ -301,19 +304,14 @@ pub(super) fn fit_rows(
     if end < total {
         fitted.push(Line::styled(
             format!(
-                "  ↓ {} more {} below",
-                total - end,
-                plural_rows(total - end)
+                "  ↓ {} below",
+                super::text::count(total - end, "more row", "more rows")
             ),
             theme::dim(),
         ));
     }
     fitted.extend(tail);
     fitted
-}
-
-fn plural_rows(count: usize) -> &'static str {
-    if count == 1 { "row" } else { "rows" }
 }
 
 /// The area of a full-screen panel (AppRole browser, Seal screen): over both panes, between the

@@ -263,9 +263,8 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
         .map(|age| format!(" · as of {} ago", super::header::format_ttl(age.as_secs())))
         .unwrap_or_default();
     let title = format!(
-        " Seal status · {} node{} · {sealed} sealed{age}{refreshing} ",
-        screen.nodes.len(),
-        if screen.nodes.len() == 1 { "" } else { "s" }
+        " Seal status · {} · {sealed} sealed{age}{refreshing} ",
+        super::text::count(screen.nodes.len(), "node", "nodes")
     );
     let block = Block::default()
         .borders(Borders::ALL)

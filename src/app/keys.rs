@@ -335,14 +335,9 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                             .contains(crossterm::event::KeyModifiers::CONTROL);
                     if typed || matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
                         *input = TextInput::default();
-                        refresh_completions(app);
-                        if !typed {
-                            return Vec::new();
+                        if typed {
+                            input.handle_key(&key);
                         }
-                        let Some(Modal::Jump { input, .. }) = &mut app.modal else {
-                            return Vec::new();
-                        };
-                        input.handle_key(&key);
                         refresh_completions(app);
                         return Vec::new();
                     }

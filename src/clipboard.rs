@@ -153,10 +153,22 @@ impl Clipboard {
 
     /// Clears the clipboard if it still holds what we put there with this fingerprint. With OSC 52
     /// the clipboard cannot be read back, so it is cleared if our copy was the last one we made;
-    /// inside tmux, tmux's own copies of the value (paste buffers) are deleted too.
-    pub fn clear_if_ours(&mut self, fingerprint: u64, terminal: &mut dyn Write) -> ClearOutcome {
+    /// inside tmux, tmux's own copies of the value (paste buffers) are to be deleted too: that
+    /// runs tmux commands, so it is handed back to be done off the event loop.
+    pub fn clear_if_ours(&mut self, fingerprint: u64, terminal: &mut dyn Write) -> Clearing {
+        Clearing::Done(match self.clear_now(fingerprint, terminal) {
+            Ok(outcome) => outcome,
+            Err(copies) => return Clearing::Tmux(copies),
+        })
+    }
+
+    fn clear_now(
+        &mut self,
+        fingerprint: u64,
+        terminal: &mut dyn Write,
+    ) -> Result<ClearOutcome, TmuxCopies> {
         if self.ours != Some(fingerprint) {
-            return ClearOutcome::Superseded;
+            return Ok(ClearOutcome::Superseded);
         }
         self.ours = None;
         match &mut self.backend {
@@ -166,25 +178,60 @@ impl Clipboard {
                     .as_deref()
                     .is_some_and(|text| self.hasher.hash_one(text.as_str()) == fingerprint);
                 if !still_ours {
-                    return ClearOutcome::SystemChanged;
+                    return Ok(ClearOutcome::SystemChanged);
                 }
-                match clipboard.clear() {
+                Ok(match clipboard.clear() {
                     Ok(()) => ClearOutcome::SystemCleared,
                     Err(error) => ClearOutcome::SystemFailed(error.to_string()),
-                }
+                })
             }
             Backend::Osc52 { tmux } => {
                 let tmux = *tmux;
                 let _ = write_osc52(terminal, None, tmux);
-                ClearOutcome::Osc52Asked {
-                    tmux: tmux.then(|| delete_tmux_copies(&self.hasher, fingerprint)),
+                if tmux {
+                    return Err(TmuxCopies {
+                        hasher: self.hasher.clone(),
+                        fingerprint,
+                    });
                 }
+                Ok(ClearOutcome::Osc52Asked { tmux: None })
             }
         }
     }
 
     pub fn pending(&self) -> Option<u64> {
         self.ours
+    }
+}
+
+/// What a clear did, or (inside tmux) what is left to do: tmux's copies to delete.
+pub enum Clearing {
+    Done(ClearOutcome),
+    Tmux(TmuxCopies),
+}
+
+/// tmux's copies of a value copied through OSC 52, to be deleted (it runs `tmux`: a blocking job).
+pub struct TmuxCopies {
+    hasher: RandomState,
+    fingerprint: u64,
+}
+
+impl TmuxCopies {
+    /// Deletes them; the terminal was already asked to clear its clipboard.
+    pub fn delete(self) -> ClearOutcome {
+        ClearOutcome::Osc52Asked {
+            tmux: Some(delete_tmux_copies(&self.hasher, self.fingerprint)),
+        }
+    }
+}
+
+impl Clearing {
+    /// The outcome, doing what is left here and now (on exit).
+    pub fn finish(self) -> ClearOutcome {
+        match self {
+            Clearing::Done(outcome) => outcome,
+            Clearing::Tmux(copies) => copies.delete(),
+        }
     }
 }
 
@@ -285,11 +332,11 @@ mod tests {
         let first = clipboard.copy("one", &mut out).unwrap();
         let second = clipboard.copy("two", &mut out).unwrap();
         assert_eq!(
-            clipboard.clear_if_ours(first, &mut out),
+            clipboard.clear_if_ours(first, &mut out).finish(),
             ClearOutcome::Superseded
         );
         assert!(matches!(
-            clipboard.clear_if_ours(second, &mut out),
+            clipboard.clear_if_ours(second, &mut out).finish(),
             ClearOutcome::Osc52Asked { .. }
         ));
         assert!(clipboard.pending().is_none());

@@ -161,15 +161,26 @@ impl EffectRunner {
     }
 
     pub fn clear_clipboard(&mut self, fingerprint: u64, terminal: &mut dyn std::io::Write) {
-        let outcome = self.clipboard.clear_if_ours(fingerprint, terminal);
-        let _ = self.actions.send(Action::ClipboardCleared { outcome });
+        match self.clipboard.clear_if_ours(fingerprint, terminal) {
+            crate::clipboard::Clearing::Done(outcome) => {
+                let _ = self.actions.send(Action::ClipboardCleared { outcome });
+            }
+            // tmux commands block: off the event loop.
+            crate::clipboard::Clearing::Tmux(copies) => {
+                let actions = self.actions.clone();
+                tokio::task::spawn_blocking(move || {
+                    let outcome = copies.delete();
+                    let _ = actions.send(Action::ClipboardCleared { outcome });
+                });
+            }
+        }
     }
 
     /// On exit, a value we copied is not left behind on the clipboard; what could not be cleared
     /// is returned, to be said once the terminal is back.
     pub fn clear_pending(&mut self, terminal: &mut dyn std::io::Write) -> Option<String> {
         let fingerprint = self.clipboard.pending()?;
-        match self.clipboard.clear_if_ours(fingerprint, terminal) {
+        match self.clipboard.clear_if_ours(fingerprint, terminal).finish() {
             outcome @ (crate::clipboard::ClearOutcome::SystemFailed(_)
             | crate::clipboard::ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }) => {
                 Some(outcome.describe())

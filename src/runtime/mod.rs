@@ -72,10 +72,18 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes = profiles.nodes_of(&profiles.current);
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
-    if let Some(config) = &options.config
-        && !config.warnings.is_empty()
-    {
-        app.set_status(crate::app::StatusKind::Warning, config.warnings.join(" · "));
+    let mut warnings = Vec::new();
+    if let Some(config) = &options.config {
+        warnings.extend(config.warnings.iter().cloned());
+        let (keymap, key_warnings) = crate::app::keymap::Keymap::with_overrides(&config.file.keys);
+        app.keymap = keymap;
+        for warning in &key_warnings {
+            tracing::warn!(%warning, "config keys");
+        }
+        warnings.extend(key_warnings);
+    }
+    if !warnings.is_empty() {
+        app.set_status(crate::app::StatusKind::Warning, warnings.join(" · "));
     }
     let mut runner = EffectRunner {
         client,

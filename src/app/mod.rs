@@ -3,6 +3,7 @@
 pub mod action;
 pub mod approle_browser;
 pub mod component;
+pub mod confirm;
 pub mod connectivity;
 mod copy;
 pub mod diff;

@@ -2,6 +2,7 @@
 //! touched), never by the size of the tree.
 
 mod approle;
+pub mod confirm;
 mod dialog;
 mod diff;
 mod finder;

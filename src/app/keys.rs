@@ -264,8 +264,6 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match modal {
-        Modal::Confirm(_) => history::on_confirm_key(app, &key),
-        Modal::MetadataForm(_) => metadata_form::on_key(app, &key),
         Modal::SecretForm(_) => write_flow::on_form_key(app, &key),
         Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
         Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
@@ -275,7 +273,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Seal(_) => super::seal::on_key(app, &key),
         Modal::Finder(_) => super::finder::on_key(app, &key),
-        Modal::Help(_) | Modal::Jump(_) => Vec::new(),
+        Modal::Help(_) | Modal::Jump(_) | Modal::Confirm(_) | Modal::MetadataForm(_) => Vec::new(),
     }
 }
 

@@ -24,7 +24,7 @@ pub enum Modal {
     Help(super::help::HelpOverlay),
     Jump(super::jump::JumpPrompt),
     /// A version operation waiting for the user's yes (or the typed path).
-    Confirm(super::history::Confirm),
+    Confirm(super::history::VersionConfirm),
     MetadataForm(super::metadata_form::MetadataForm),
     SecretForm(super::write_flow::SecretForm),
     ConfirmWrite(super::write_flow::ConfirmWrite),
@@ -45,6 +45,8 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Confirm(confirm) => Some(confirm),
+            Modal::MetadataForm(form) => Some(form),
             _ => None,
         }
     }
@@ -53,6 +55,8 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Confirm(confirm) => Some(confirm),
+            Modal::MetadataForm(form) => Some(form),
             _ => None,
         }
     }

@@ -213,18 +213,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             ("y".into(), "copy"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
-            vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]
-        }
-        (Some(Modal::Confirm(_)), _) => vec![("y".into(), "yes"), ("n/Esc".into(), "cancel")],
-        (Some(Modal::MetadataForm(_)), _) => vec![
-            ("Enter".into(), "save"),
-            ("Tab".into(), "next field"),
-            ("Space".into(), "toggle"),
-            ("Ctrl-n".into(), "add row"),
-            ("Ctrl-d".into(), "remove row"),
-            ("Esc".into(), "cancel"),
-        ],
         (Some(Modal::SecretForm(_)), _) => vec![
             ("Enter".into(), "save"),
             ("Tab".into(), "next field"),

@@ -4,6 +4,7 @@
 use super::{text, theme, time};
 use crate::app::App;
 use crate::app::history::capabilities;
+use crate::app::keymap::{Command, Scope};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -106,7 +107,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     lines.push(Line::raw(""));
     if capabilities(app).edit_metadata() {
-        lines.push(Line::styled("m edits these settings", theme::dim()));
+        lines.push(Line::styled(
+            format!(
+                "{} edits these settings",
+                app.keymap.key(Scope::Main, Command::EditMetadata)
+            ),
+            theme::dim(),
+        ));
     } else {
         lines.push(Line::styled(
             "your token may not edit the metadata",

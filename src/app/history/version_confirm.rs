@@ -92,3 +92,84 @@ impl Component for VersionConfirm {
         self.question.hints(&app.keymap)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::component::Next;
+    use crate::app::state::ConnectionView;
+    use crate::vault::{KvVersion, MountInfo, SecretEngine};
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn location() -> Location {
+        Location {
+            mount: MountInfo {
+                path: "secret/".into(),
+                engine: SecretEngine::Kv(KvVersion::V2),
+                description: String::new(),
+            },
+            path: "a".into(),
+        }
+    }
+
+    fn press(confirm: &mut VersionConfirm, app: &mut App, code: KeyCode) -> Outcome {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        let command = app.keymap.command(confirm.scope(), &key);
+        confirm.on_key(app, &key, command)
+    }
+
+    fn sends(outcome: &Outcome, operation: &VersionOperation) -> bool {
+        matches!(outcome.next, Next::Close)
+            && matches!(outcome.effects.as_slice(),
+                [Effect::ChangeVersions { operation: sent, .. }] if sent == operation)
+    }
+
+    #[test]
+    fn a_yes_sends_the_operation_and_a_no_sends_nothing() {
+        let mut app = App::new(ConnectionView::default(), (80, 24));
+        let operation = VersionOperation::Undelete { versions: vec![3] };
+        let mut confirm = VersionConfirm::yes_no(
+            location(),
+            operation.clone(),
+            "Undelete",
+            vec!["Undelete version 3 of secret/a?".into()],
+            "undelete",
+        );
+        assert!(!confirm.irreversible());
+        let outcome = press(&mut confirm, &mut app, KeyCode::Char('x'));
+        assert!(matches!(outcome.next, Next::Stay) && outcome.effects.is_empty());
+        let outcome = press(&mut confirm, &mut app, KeyCode::Char('n'));
+        assert!(matches!(outcome.next, Next::Close) && outcome.effects.is_empty());
+        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        assert!(sends(&outcome, &operation), "{outcome:?}");
+        assert_eq!(
+            confirm.hints(&app),
+            [
+                ("y".to_string(), "undelete".to_string()),
+                ("n/Esc".to_string(), "cancel".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_irreversible_operation_takes_the_path_or_destroy_typed_or_pasted() {
+        let mut app = App::new(ConnectionView::default(), (80, 24));
+        let operation = VersionOperation::DeleteAll;
+        let mut confirm = VersionConfirm::typed(
+            location(),
+            operation.clone(),
+            "Delete every version",
+            Vec::new(),
+            "delete all",
+        );
+        assert!(confirm.irreversible());
+        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        assert!(matches!(outcome.next, Next::Stay), "y is typed");
+        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        assert!(matches!(outcome.next, Next::Stay) && outcome.effects.is_empty());
+        let _ = press(&mut confirm, &mut app, KeyCode::Backspace);
+        let _ = confirm.on_paste(&mut app, "secret/a\n");
+        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        assert!(sends(&outcome, &operation), "{outcome:?}");
+    }
+}

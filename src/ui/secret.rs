@@ -351,7 +351,14 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     } else {
         detail.push(Line::from(vec![
             Span::styled(theme::MASK, theme::masked()),
-            Span::styled("   s reveals · y copies", theme::dim()),
+            Span::styled(
+                format!(
+                    "   {} reveals · {} copies",
+                    app.keymap.key(Scope::Main, Command::Reveal),
+                    app.keymap.key(Scope::Main, Command::CopyValue)
+                ),
+                theme::dim(),
+            ),
         ]));
     }
     frame.render_widget(Paragraph::new(detail).style(Style::new()), parts.detail);

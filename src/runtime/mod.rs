@@ -32,6 +32,9 @@ pub struct UiOptions {
     /// The config file (profiles) and the profile in use, when any.
     pub config: Option<crate::config::profiles::LoadedConfig>,
     pub profile: Option<String>,
+    /// The theme and `NO_COLOR`; why the config's `theme` was not used, for the start.
+    pub appearance: crate::config::appearance::Appearance,
+    pub theme_warning: Option<String>,
 }
 
 fn action_for(event: Event) -> Option<Action> {
@@ -72,10 +75,14 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes = profiles.nodes_of(&profiles.current);
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
-    if let Some(config) = &options.config
-        && !config.warnings.is_empty()
-    {
-        app.set_status(crate::app::StatusKind::Warning, config.warnings.join(" · "));
+    app.appearance = options.appearance;
+    let warnings: Vec<&str> = (options.config.iter())
+        .flat_map(|config| &config.warnings)
+        .chain(&options.theme_warning)
+        .map(String::as_str)
+        .collect();
+    if !warnings.is_empty() {
+        app.set_status(crate::app::StatusKind::Warning, warnings.join(" · "));
     }
     let mut runner = EffectRunner {
         client,

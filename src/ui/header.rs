@@ -6,7 +6,7 @@ use crate::app::session::RenewalState;
 use crate::app::state::Loadable;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -26,13 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let mut first = vec![
-        Span::styled(
-            " tresor ",
-            Style::new()
-                .bg(Color::Cyan)
-                .fg(Color::Black)
-                .add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(" tresor ", theme::badge()),
         Span::raw(" "),
         Span::styled(sanitize(&app.connection.addr).into_owned(), theme::title()),
     ];

@@ -1,56 +1,333 @@
-//! Colours and styles in one place.
+//! Colours and styles in one place: a `Theme` is one style per role (a masked value, a
+//! warning, a key, …), and the drawing code asks for a role, never for a colour:
+//! `theme::warning()`, `theme::selected(focused)`.
+//!
+//! Which theme those calls answer with is `App::appearance`: `ui::draw` puts the app's theme in
+//! place for the frame it draws (`Theme::drawing`) and takes it away afterwards. It is kept per
+//! thread, so drawing stays a function of `&App` alone: two apps drawn on two threads (tests run
+//! in parallel) never see each other's theme, and no drawing function needs a theme parameter.
+//!
+//! Colour never carries a meaning alone: every state a colour marks also has a word or symbol
+//! on screen (`MASK` and "masked", "(low)", "SEALED", "destroyed", "✗ " before an error), so the
+//! screen reads the same with `NO_COLOR` or on a terminal that shows no colour.
 
+use crate::config::appearance::{Appearance, ThemeName};
 use ratatui::style::{Color, Modifier, Style};
+use std::cell::Cell;
 
 pub const MASK: &str = "••••••";
 
+/// One style per role. Colours only in the palettes below; drawing code uses the role functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub title: Style,
+    pub border: Style,
+    pub border_focused: Style,
+    /// The selected row where the keys go, and elsewhere (a pane without focus, a dialog's list).
+    pub selected_focused: Style,
+    pub selected: Style,
+    pub masked: Style,
+    pub revealed: Style,
+    pub dim: Style,
+    pub error: Style,
+    pub warning: Style,
+    pub ok: Style,
+    pub key: Style,
+    pub folder: Style,
+    pub mount: Style,
+    /// The " tresor " badge at the top left.
+    pub badge: Style,
+    /// The characters a search matched (drawn over a row's own style).
+    pub matched: Style,
+}
+
+const BOLD: Modifier = Modifier::BOLD;
+
+impl Theme {
+    /// For a dark terminal background: the default.
+    pub const DARK: Theme = Theme {
+        title: Style::new().add_modifier(BOLD),
+        border: Style::new().fg(Color::DarkGray),
+        border_focused: Style::new().fg(Color::Cyan),
+        selected_focused: Style::new()
+            .bg(Color::Blue)
+            .fg(Color::White)
+            .add_modifier(BOLD),
+        selected: Style::new().bg(Color::DarkGray).fg(Color::White),
+        masked: Style::new().fg(Color::DarkGray),
+        revealed: Style::new().fg(Color::Yellow),
+        dim: Style::new().fg(Color::DarkGray),
+        error: Style::new().fg(Color::Red).add_modifier(BOLD),
+        warning: Style::new()
+            .fg(Color::Black)
+            .bg(Color::Yellow)
+            .add_modifier(BOLD),
+        ok: Style::new().fg(Color::Green),
+        key: Style::new().fg(Color::Cyan).add_modifier(BOLD),
+        folder: Style::new().fg(Color::Blue).add_modifier(BOLD),
+        mount: Style::new().fg(Color::Magenta).add_modifier(BOLD),
+        badge: Style::new()
+            .bg(Color::Cyan)
+            .fg(Color::Black)
+            .add_modifier(BOLD),
+        matched: Style::new().fg(Color::Yellow).add_modifier(BOLD),
+    };
+
+    /// For a light background: no yellow or cyan text (unreadable on white), darker accents.
+    pub const LIGHT: Theme = Theme {
+        title: Style::new().add_modifier(BOLD),
+        border: Style::new().fg(Color::Gray),
+        border_focused: Style::new().fg(Color::Blue),
+        selected_focused: Style::new()
+            .bg(Color::Blue)
+            .fg(Color::White)
+            .add_modifier(BOLD),
+        selected: Style::new().bg(Color::Gray).fg(Color::Black),
+        masked: Style::new().fg(Color::DarkGray),
+        revealed: Style::new().fg(Color::Magenta),
+        dim: Style::new().fg(Color::DarkGray),
+        error: Style::new().fg(Color::Red).add_modifier(BOLD),
+        warning: Style::new()
+            .fg(Color::Black)
+            .bg(Color::LightYellow)
+            .add_modifier(BOLD),
+        ok: Style::new().fg(Color::Green),
+        key: Style::new().fg(Color::Blue).add_modifier(BOLD),
+        folder: Style::new().fg(Color::Blue).add_modifier(BOLD),
+        mount: Style::new().fg(Color::Magenta).add_modifier(BOLD),
+        badge: Style::new()
+            .bg(Color::Blue)
+            .fg(Color::White)
+            .add_modifier(BOLD),
+        matched: Style::new()
+            .fg(Color::Magenta)
+            .add_modifier(BOLD.union(Modifier::UNDERLINED)),
+    };
+
+    /// For a dark background, as plain as can be read: bright colours, no dark grey text,
+    /// black on a bright background for the selection and warnings.
+    pub const HIGH_CONTRAST: Theme = Theme {
+        title: Style::new().fg(Color::White).add_modifier(BOLD),
+        border: Style::new().fg(Color::Gray),
+        border_focused: Style::new().fg(Color::White).add_modifier(BOLD),
+        selected_focused: Style::new()
+            .bg(Color::White)
+            .fg(Color::Black)
+            .add_modifier(BOLD),
+        selected: Style::new().bg(Color::Gray).fg(Color::Black),
+        masked: Style::new().fg(Color::Gray),
+        revealed: Style::new().fg(Color::LightYellow).add_modifier(BOLD),
+        dim: Style::new().fg(Color::Gray),
+        error: Style::new().fg(Color::LightRed).add_modifier(BOLD),
+        warning: Style::new()
+            .fg(Color::Black)
+            .bg(Color::LightYellow)
+            .add_modifier(BOLD),
+        ok: Style::new().fg(Color::LightGreen).add_modifier(BOLD),
+        key: Style::new().fg(Color::LightCyan).add_modifier(BOLD),
+        folder: Style::new().fg(Color::LightBlue).add_modifier(BOLD),
+        mount: Style::new().fg(Color::LightMagenta).add_modifier(BOLD),
+        badge: Style::new()
+            .bg(Color::White)
+            .fg(Color::Black)
+            .add_modifier(BOLD),
+        matched: Style::new()
+            .fg(Color::LightYellow)
+            .add_modifier(BOLD.union(Modifier::UNDERLINED)),
+    };
+
+    pub fn named(name: ThemeName) -> Theme {
+        match name {
+            ThemeName::Dark => Theme::DARK,
+            ThemeName::Light => Theme::LIGHT,
+            ThemeName::HighContrast => Theme::HIGH_CONTRAST,
+        }
+    }
+
+    /// The theme the app is drawn with: the named one, without colour under `NO_COLOR`.
+    pub fn of(appearance: Appearance) -> Theme {
+        let theme = Theme::named(appearance.theme);
+        if appearance.colour {
+            theme
+        } else {
+            theme.without_colour()
+        }
+    }
+
+    /// Every colour dropped, the modifiers kept. A role that stood out by its background (the
+    /// selection, a warning, the badge) is drawn reversed instead, so it still stands out.
+    pub fn without_colour(self) -> Theme {
+        let plain = |style: Style| {
+            let reversed = style.bg.is_some_and(|bg| bg != Color::Reset);
+            let style = Style {
+                fg: None,
+                bg: None,
+                ..style
+            };
+            if reversed {
+                style.add_modifier(Modifier::REVERSED)
+            } else {
+                style
+            }
+        };
+        Theme {
+            title: plain(self.title),
+            border: plain(self.border),
+            // Without colour the focused pane's border is bold (the selection is bold too).
+            border_focused: plain(self.border_focused).add_modifier(BOLD),
+            selected_focused: plain(self.selected_focused),
+            selected: plain(self.selected),
+            masked: plain(self.masked),
+            revealed: plain(self.revealed),
+            dim: plain(self.dim),
+            error: plain(self.error),
+            warning: plain(self.warning),
+            ok: plain(self.ok),
+            key: plain(self.key),
+            folder: plain(self.folder),
+            mount: plain(self.mount),
+            badge: plain(self.badge),
+            matched: plain(self.matched),
+        }
+    }
+
+    /// Runs `draw` with this theme answering the role functions on this thread, and puts the
+    /// one before back afterwards (also when `draw` panics).
+    pub fn drawing<R>(self, draw: impl FnOnce() -> R) -> R {
+        struct Restore(Theme);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                IN_USE.with(|theme| theme.set(self.0));
+            }
+        }
+        let _restore = Restore(IN_USE.with(|theme| theme.replace(self)));
+        draw()
+    }
+}
+
+thread_local! {
+    /// The theme of the frame being drawn on this thread (set by `Theme::drawing`).
+    static IN_USE: Cell<Theme> = const { Cell::new(Theme::DARK) };
+}
+
+fn in_use() -> Theme {
+    IN_USE.with(Cell::get)
+}
+
 pub fn title() -> Style {
-    Style::new().add_modifier(Modifier::BOLD)
+    in_use().title
 }
 pub fn border(focused: bool) -> Style {
+    let theme = in_use();
     if focused {
-        Style::new().fg(Color::Cyan)
+        theme.border_focused
     } else {
-        Style::new().fg(Color::DarkGray)
+        theme.border
     }
 }
 pub fn selected(focused: bool) -> Style {
+    let theme = in_use();
     if focused {
-        Style::new()
-            .bg(Color::Blue)
-            .fg(Color::White)
-            .add_modifier(Modifier::BOLD)
+        theme.selected_focused
     } else {
-        Style::new().bg(Color::DarkGray).fg(Color::White)
+        theme.selected
     }
 }
 pub fn masked() -> Style {
-    Style::new().fg(Color::DarkGray)
+    in_use().masked
 }
 pub fn revealed() -> Style {
-    Style::new().fg(Color::Yellow)
+    in_use().revealed
 }
 pub fn dim() -> Style {
-    Style::new().fg(Color::DarkGray)
+    in_use().dim
 }
 pub fn error() -> Style {
-    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    in_use().error
 }
 pub fn warning() -> Style {
-    Style::new()
-        .fg(Color::Black)
-        .bg(Color::Yellow)
-        .add_modifier(Modifier::BOLD)
+    in_use().warning
 }
 pub fn ok() -> Style {
-    Style::new().fg(Color::Green)
+    in_use().ok
 }
 pub fn key() -> Style {
-    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    in_use().key
 }
 pub fn folder() -> Style {
-    Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD)
+    in_use().folder
 }
 pub fn mount() -> Style {
-    Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    in_use().mount
+}
+pub fn badge() -> Style {
+    in_use().badge
+}
+pub fn matched() -> Style {
+    in_use().matched
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(theme: &Theme) -> [Style; 16] {
+        [
+            theme.title,
+            theme.border,
+            theme.border_focused,
+            theme.selected_focused,
+            theme.selected,
+            theme.masked,
+            theme.revealed,
+            theme.dim,
+            theme.error,
+            theme.warning,
+            theme.ok,
+            theme.key,
+            theme.folder,
+            theme.mount,
+            theme.badge,
+            theme.matched,
+        ]
+    }
+
+    #[test]
+    fn without_colour_no_role_has_a_colour_and_the_selection_and_warnings_are_reversed() {
+        for name in ThemeName::ALL {
+            let theme = Theme::of(Appearance {
+                theme: name,
+                colour: false,
+            });
+            for style in roles(&theme) {
+                assert_eq!((style.fg, style.bg), (None, None), "{name:?}: {style:?}");
+            }
+            for style in [
+                theme.selected_focused,
+                theme.selected,
+                theme.warning,
+                theme.badge,
+            ] {
+                assert!(style.add_modifier.contains(Modifier::REVERSED), "{name:?}");
+            }
+            assert!(theme.error.add_modifier.contains(BOLD), "modifiers stay");
+            assert_ne!(theme.border, theme.border_focused, "focus still shows");
+        }
+    }
+
+    #[test]
+    fn a_theme_is_in_use_only_while_drawing_with_it_and_only_on_its_thread() {
+        assert_eq!(revealed(), Theme::DARK.revealed);
+        Theme::LIGHT.drawing(|| {
+            assert_eq!(revealed(), Theme::LIGHT.revealed);
+            std::thread::spawn(|| assert_eq!(revealed(), Theme::DARK.revealed))
+                .join()
+                .unwrap();
+            Theme::HIGH_CONTRAST.drawing(|| assert_eq!(dim(), Theme::HIGH_CONTRAST.dim));
+            assert_eq!(dim(), Theme::LIGHT.dim, "the outer one is back");
+        });
+        assert_eq!(revealed(), Theme::DARK.revealed);
+        let _ = std::panic::catch_unwind(|| Theme::LIGHT.drawing(|| panic!("drawing failed")));
+        assert_eq!(revealed(), Theme::DARK.revealed, "restored after a panic");
+    }
 }

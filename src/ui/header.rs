@@ -138,6 +138,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     };
                     let label = if left == 0 {
                         "expired".to_string()
+                    } else if low {
+                        format!("{}{}", format_ttl(left), theme::LOW)
                     } else {
                         format_ttl(left)
                     };
@@ -167,14 +169,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             // At most: requests this session did not count (the finder's walk) spend uses too.
             match view.uses_left {
                 Some(0) => second.push(Span::styled("  no uses left", theme::error())),
-                Some(left) => second.push(Span::styled(
-                    format!("  ≤{left} uses left"),
-                    if left <= 2 {
-                        theme::warning()
-                    } else {
-                        Style::new()
-                    },
+                Some(left) if left <= 2 => second.push(Span::styled(
+                    format!("  ≤{left} uses left{}", theme::LOW),
+                    theme::warning(),
                 )),
+                Some(left) => second.push(Span::raw(format!("  ≤{left} uses left"))),
                 None => {}
             }
         }

@@ -11,6 +11,7 @@
 //! on screen (`MASK` and "masked", "(low)", "SEALED", "destroyed", "✗ " before an error), so the
 //! screen reads the same with `NO_COLOR` or on a terminal that shows no colour.
 
+use crate::app::StatusKind;
 use crate::config::appearance::{Appearance, ThemeName};
 use ratatui::style::{Color, Modifier, Style};
 use std::cell::Cell;
@@ -70,7 +71,9 @@ impl Theme {
             .bg(Color::Cyan)
             .fg(Color::Black)
             .add_modifier(BOLD),
-        matched: Style::new().fg(Color::Yellow).add_modifier(BOLD),
+        matched: Style::new()
+            .fg(Color::Yellow)
+            .add_modifier(BOLD.union(Modifier::UNDERLINED)),
     };
 
     /// For a light background: no yellow or cyan text (unreadable on white), darker accents.
@@ -267,6 +270,20 @@ pub fn matched() -> Style {
     in_use().matched
 }
 
+/// A status message's style and the symbol before it: an error or a warning says what it is
+/// without its colour.
+pub fn status(kind: StatusKind) -> (&'static str, Style) {
+    let theme = in_use();
+    match kind {
+        StatusKind::Info => ("", theme.ok),
+        StatusKind::Warning => ("! ", theme.warning),
+        StatusKind::Error => ("✗ ", theme.error),
+    }
+}
+
+/// Said after a TTL or a count of uses that is running low (shown in the warning style too).
+pub const LOW: &str = " (low)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +329,25 @@ mod tests {
             }
             assert!(theme.error.add_modifier.contains(BOLD), "modifiers stay");
             assert_ne!(theme.border, theme.border_focused, "focus still shows");
+        }
+    }
+
+    #[test]
+    fn matched_characters_stand_out_on_the_selected_row_in_every_theme_with_or_without_colour() {
+        for name in ThemeName::ALL {
+            for colour in [true, false] {
+                let theme = Theme::of(Appearance {
+                    theme: name,
+                    colour,
+                });
+                let row = theme.selected_focused;
+                let matched = row.patch(theme.matched);
+                assert!(
+                    matched.add_modifier.contains(Modifier::UNDERLINED),
+                    "{name:?} colour {colour}: not by colour alone"
+                );
+                assert_ne!(matched, row);
+            }
         }
     }
 

@@ -208,3 +208,19 @@ fn a_low_count_of_uses_says_low_too() {
     let screen = screen_at(&app, SIZE);
     assert!(screen.contains("≤2 uses left (low)"), "{screen}");
 }
+
+#[test]
+fn the_focused_toggle_of_the_metadata_form_shows_without_colour() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    app.appearance = appearance(ThemeName::Dark, Some("1"));
+    press(&mut app, KeyCode::Char('m'));
+    let toggle = |app: &App| cell_at(&render_at(app, SIZE), "[ ] required", 0);
+    assert!(!toggle(&app).modifier.contains(Modifier::REVERSED));
+    // max versions, then check-and-set.
+    press(&mut app, KeyCode::Tab);
+    assert!(
+        toggle(&app).modifier.contains(Modifier::REVERSED),
+        "focused, it is not told apart by colour alone: {:?}",
+        toggle(&app)
+    );
+}

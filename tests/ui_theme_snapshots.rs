@@ -224,3 +224,59 @@ fn the_focused_toggle_of_the_metadata_form_shows_without_colour() {
         toggle(&app)
     );
 }
+
+/// Too alike to read: the same colour, or two light ones (yellow on white).
+fn illegible(fg: Color, bg: Color) -> bool {
+    use Color::*;
+    let light = |c: Color| {
+        matches!(
+            c,
+            White
+                | Gray
+                | Yellow
+                | LightYellow
+                | Cyan
+                | LightCyan
+                | LightGreen
+                | LightBlue
+                | LightMagenta
+                | LightRed
+        )
+    };
+    bg != Reset && (fg == bg || (light(fg) && light(bg)))
+}
+
+#[test]
+fn every_theme_keeps_text_readable_on_the_selected_row() {
+    for theme in ThemeName::ALL {
+        let mut app = main_screen();
+        app.appearance = appearance(theme, None);
+        let check = |app: &App, what: &str| {
+            let terminal = render_at(app, SIZE);
+            let buffer = terminal.backend().buffer();
+            for y in 0..buffer.area.height {
+                for x in 0..buffer.area.width {
+                    let cell = &buffer[(x, y)];
+                    assert!(
+                        cell.symbol() == " " || !illegible(cell.fg, cell.bg),
+                        "{theme:?}, {what}: {:?} in {:?} on {:?} at ({x}, {y})",
+                        cell.symbol(),
+                        cell.fg,
+                        cell.bg
+                    );
+                }
+            }
+        };
+        check(&app, "the tree");
+        press(&mut app, KeyCode::Tab);
+        check(&app, "the secret pane, masked");
+        press(&mut app, KeyCode::Char('s'));
+        check(&app, "the secret pane, revealed");
+        press(&mut app, KeyCode::Char('2'));
+        check(&app, "the versions");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('F'));
+        support::fixtures::type_text(&mut app, "rot");
+        check(&app, "the finder");
+    }
+}

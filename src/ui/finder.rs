@@ -53,7 +53,11 @@ fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
     } else {
         Style::new()
     };
-    let marked = base.patch(theme::matched());
+    let marked = if selected {
+        theme::on_selected(theme::matched(), true)
+    } else {
+        theme::matched()
+    };
     let mut spans = vec![Span::styled(if selected { "› " } else { "  " }, base)];
     // Runs of matched and unmatched characters; positions index the path's own characters, so
     // each character is made safe on its own (an escaped control character stays one position).

@@ -282,7 +282,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             value,
         ]);
         if index == pane.selected {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }

@@ -14,6 +14,7 @@
 use crate::app::StatusKind;
 use crate::config::appearance::{Appearance, ThemeName};
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
 use std::cell::Cell;
 
 pub const MASK: &str = "••••••";
@@ -24,9 +25,9 @@ pub struct Theme {
     pub title: Style,
     pub border: Style,
     pub border_focused: Style,
-    /// The selected row where the keys go, and elsewhere (a pane without focus, a dialog's list).
-    pub selected_focused: Style,
-    pub selected: Style,
+    /// The selected row where the keys go, and elsewhere (a pane without focus).
+    pub selected_focused: Selection,
+    pub selected: Selection,
     pub masked: Style,
     pub revealed: Style,
     pub dim: Style,
@@ -42,6 +43,16 @@ pub struct Theme {
     pub matched: Style,
 }
 
+/// How a selected row is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    pub style: Style,
+    /// The row's own colours (a key, a revealed value, "current") stay on the selection; else
+    /// the row takes the selection's colours (its bold, underline stay), for a selection that
+    /// would hide some of them (grey on grey, yellow on white).
+    pub keeps_colours: bool,
+}
+
 const BOLD: Modifier = Modifier::BOLD;
 
 impl Theme {
@@ -50,11 +61,18 @@ impl Theme {
         title: Style::new().add_modifier(BOLD),
         border: Style::new().fg(Color::DarkGray),
         border_focused: Style::new().fg(Color::Cyan),
-        selected_focused: Style::new()
-            .bg(Color::Blue)
-            .fg(Color::White)
-            .add_modifier(BOLD),
-        selected: Style::new().bg(Color::DarkGray).fg(Color::White),
+        selected_focused: Selection {
+            style: Style::new()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(BOLD),
+            keeps_colours: true,
+        },
+        // Grey: the masked dots and dim words, grey too, would vanish on it.
+        selected: Selection {
+            style: Style::new().bg(Color::DarkGray).fg(Color::White),
+            keeps_colours: false,
+        },
         masked: Style::new().fg(Color::DarkGray),
         revealed: Style::new().fg(Color::Yellow),
         dim: Style::new().fg(Color::DarkGray),
@@ -81,11 +99,18 @@ impl Theme {
         title: Style::new().add_modifier(BOLD),
         border: Style::new().fg(Color::Gray),
         border_focused: Style::new().fg(Color::Blue),
-        selected_focused: Style::new()
-            .bg(Color::Blue)
-            .fg(Color::White)
-            .add_modifier(BOLD),
-        selected: Style::new().bg(Color::Gray).fg(Color::Black),
+        // Blue: the keys and folders, blue too, would vanish on it.
+        selected_focused: Selection {
+            style: Style::new()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(BOLD),
+            keeps_colours: false,
+        },
+        selected: Selection {
+            style: Style::new().bg(Color::Gray).fg(Color::Black),
+            keeps_colours: true,
+        },
         masked: Style::new().fg(Color::DarkGray),
         revealed: Style::new().fg(Color::Magenta),
         dim: Style::new().fg(Color::DarkGray),
@@ -113,11 +138,18 @@ impl Theme {
         title: Style::new().fg(Color::White).add_modifier(BOLD),
         border: Style::new().fg(Color::Gray),
         border_focused: Style::new().fg(Color::White).add_modifier(BOLD),
-        selected_focused: Style::new()
-            .bg(Color::White)
-            .fg(Color::Black)
-            .add_modifier(BOLD),
-        selected: Style::new().bg(Color::Gray).fg(Color::Black),
+        // Black on white: no bright colour of this theme is readable on it.
+        selected_focused: Selection {
+            style: Style::new()
+                .bg(Color::White)
+                .fg(Color::Black)
+                .add_modifier(BOLD),
+            keeps_colours: false,
+        },
+        selected: Selection {
+            style: Style::new().bg(Color::Gray).fg(Color::Black),
+            keeps_colours: false,
+        },
         masked: Style::new().fg(Color::Gray),
         revealed: Style::new().fg(Color::LightYellow).add_modifier(BOLD),
         dim: Style::new().fg(Color::Gray),
@@ -173,13 +205,17 @@ impl Theme {
                 style
             }
         };
+        let selection = |selection: Selection| Selection {
+            style: plain(selection.style),
+            ..selection
+        };
         Theme {
             title: plain(self.title),
             border: plain(self.border),
             // Without colour the focused pane's border is bold (the selection is bold too).
             border_focused: plain(self.border_focused).add_modifier(BOLD),
-            selected_focused: plain(self.selected_focused),
-            selected: plain(self.selected),
+            selected_focused: selection(self.selected_focused),
+            selected: selection(self.selected),
             masked: plain(self.masked),
             revealed: plain(self.revealed),
             dim: plain(self.dim),
@@ -228,13 +264,37 @@ pub fn border(focused: bool) -> Style {
         theme.border
     }
 }
-pub fn selected(focused: bool) -> Style {
+fn selection(focused: bool) -> Selection {
     let theme = in_use();
     if focused {
         theme.selected_focused
     } else {
         theme.selected
     }
+}
+/// The selection's own style (a selected row built from it alone, a chosen tab).
+pub fn selected(focused: bool) -> Style {
+    selection(focused).style
+}
+/// What a part of a selected row styled `style` is drawn with.
+pub fn on_selected(style: Style, focused: bool) -> Style {
+    let selection = selection(focused);
+    if selection.keeps_colours {
+        selection.style.patch(style)
+    } else {
+        selection.style.patch(Style {
+            fg: None,
+            bg: None,
+            ..style
+        })
+    }
+}
+/// `line` as the selected row.
+pub fn select(mut line: Line<'_>, focused: bool) -> Line<'_> {
+    for span in &mut line.spans {
+        span.style = on_selected(span.style, focused);
+    }
+    line.style(selected(focused))
 }
 pub fn masked() -> Style {
     in_use().masked
@@ -293,8 +353,8 @@ mod tests {
             theme.title,
             theme.border,
             theme.border_focused,
-            theme.selected_focused,
-            theme.selected,
+            theme.selected_focused.style,
+            theme.selected.style,
             theme.masked,
             theme.revealed,
             theme.dim,
@@ -320,8 +380,8 @@ mod tests {
                 assert_eq!((style.fg, style.bg), (None, None), "{name:?}: {style:?}");
             }
             for style in [
-                theme.selected_focused,
-                theme.selected,
+                theme.selected_focused.style,
+                theme.selected.style,
                 theme.warning,
                 theme.badge,
             ] {
@@ -340,8 +400,8 @@ mod tests {
                     theme: name,
                     colour,
                 });
-                let row = theme.selected_focused;
-                let matched = row.patch(theme.matched);
+                let (row, matched) =
+                    theme.drawing(|| (selected(true), on_selected(matched(), true)));
                 assert!(
                     matched.add_modifier.contains(Modifier::UNDERLINED),
                     "{name:?} colour {colour}: not by colour alone"

@@ -87,7 +87,6 @@ fn no_color_main_screen_with_a_masked_value_a_low_ttl_and_a_sealed_server() {
         ("SEALED", 0),
         ("2m 00s", 0),
         ("›          rotating", 11),
-        ("›stable", 1),
         (" tresor ", 0),
     ] {
         let cell = cell_at(&terminal, needle, offset);
@@ -96,6 +95,13 @@ fn no_color_main_screen_with_a_masked_value_a_low_ttl_and_a_sealed_server() {
             "{needle} is reversed: {cell:?}"
         );
     }
+    // The selection in the pane without the keys is underlined: focus shows without colour.
+    let elsewhere = cell_at(&terminal, "›stable", 1);
+    assert!(
+        elsewhere.modifier.contains(Modifier::UNDERLINED)
+            && !elsewhere.modifier.contains(Modifier::REVERSED),
+        "{elsewhere:?}"
+    );
 }
 
 #[test]

@@ -215,7 +215,13 @@ impl Theme {
             // Without colour the focused pane's border is bold (the selection is bold too).
             border_focused: plain(self.border_focused).add_modifier(BOLD),
             selected_focused: selection(self.selected_focused),
-            selected: selection(self.selected),
+            // Underlined, not reversed: which pane has the keys shows without colour too.
+            selected: Selection {
+                style: plain(self.selected.style)
+                    .remove_modifier(Modifier::REVERSED)
+                    .add_modifier(Modifier::UNDERLINED),
+                ..self.selected
+            },
             masked: plain(self.masked),
             revealed: plain(self.revealed),
             dim: plain(self.dim),
@@ -379,14 +385,15 @@ mod tests {
             for style in roles(&theme) {
                 assert_eq!((style.fg, style.bg), (None, None), "{name:?}: {style:?}");
             }
-            for style in [
-                theme.selected_focused.style,
-                theme.selected.style,
-                theme.warning,
-                theme.badge,
-            ] {
+            for style in [theme.selected_focused.style, theme.warning, theme.badge] {
                 assert!(style.add_modifier.contains(Modifier::REVERSED), "{name:?}");
             }
+            let elsewhere = theme.selected.style;
+            assert!(
+                elsewhere.add_modifier.contains(Modifier::UNDERLINED)
+                    && !elsewhere.add_modifier.contains(Modifier::REVERSED),
+                "{name:?}: the selection without focus looks other than the one with it"
+            );
             assert!(theme.error.add_modifier.contains(BOLD), "modifiers stay");
             assert_ne!(theme.border, theme.border_focused, "focus still shows");
         }

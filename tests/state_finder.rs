@@ -296,8 +296,8 @@ fn ctrl_r_in_the_finder_crawls_again_and_the_screen_says_so() {
         other => panic!("{other:?}"),
     }
     // The help lists the finder's keys.
-    let rows = tresor::app::keymap::section_rows(tresor::app::keymap::Section::Finder);
-    assert!(rows.iter().any(|(keys, _)| *keys == "Ctrl-r"), "{rows:?}");
+    let rows = app.keymap.rows(tresor::app::keymap::Section::FinderKeys);
+    assert!(rows.iter().any(|(keys, _, _)| keys == "Ctrl-r"), "{rows:?}");
 }
 
 #[test]

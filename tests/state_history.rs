@@ -617,7 +617,11 @@ fn space_marks_and_moves_down_as_its_help_says() {
     let marked: Vec<u64> = app.secret.marked.iter().copied().collect();
     assert_eq!(marked, vec![26, 27], "two in a row");
     assert_eq!(app.secret.cursor_version(), Some(25), "the cursor moved on");
-    let help = tresor::app::keymap::binding(tresor::app::keymap::Command::MarkVersion).help;
+    let rows = app.keymap.rows(tresor::app::keymap::Section::VersionsTab);
+    let (_, _, help) = rows
+        .iter()
+        .find(|(_, name, _)| *name == "mark")
+        .expect("the mark command is in the help");
     assert!(
         help.contains("move to the next"),
         "undocumented move: {help}"

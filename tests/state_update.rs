@@ -373,9 +373,9 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
     clear_line(&mut app);
     chars(&mut app, "nope/x");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    let Some(Modal::Jump {
+    let Some(Modal::Jump(tresor::app::jump::JumpPrompt {
         error: Some(error), ..
-    }) = &app.modal
+    })) = &app.modal
     else {
         panic!("unknown mount keeps the prompt open with an error");
     };
@@ -384,7 +384,9 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
     clear_line(&mut app);
     chars(&mut app, "secret/x/../y");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    assert!(matches!(&app.modal, Some(Modal::Jump { error: Some(e), .. }) if e.contains("..")));
+    assert!(
+        matches!(&app.modal, Some(Modal::Jump(tresor::app::jump::JumpPrompt { error: Some(e), .. })) if e.contains(".."))
+    );
 
     clear_line(&mut app);
     chars(&mut app, "secret/deep/leaf");
@@ -448,7 +450,7 @@ fn the_jump_prefill_is_replaced_by_typing_and_kept_by_moving() {
     assert_eq!(selected_name(&app), "a/");
     key(&mut app, KeyCode::Char(':'));
     chars(&mut app, "kv1/x");
-    let Some(Modal::Jump { input, .. }) = &app.modal else {
+    let Some(Modal::Jump(tresor::app::jump::JumpPrompt { input, .. })) = &app.modal else {
         panic!("prompt open");
     };
     assert_eq!(input.text, "kv1/x", "typing a path replaces the prefill");
@@ -456,7 +458,7 @@ fn the_jump_prefill_is_replaced_by_typing_and_kept_by_moving() {
     key(&mut app, KeyCode::Char(':'));
     key(&mut app, KeyCode::End);
     chars(&mut app, "db");
-    let Some(Modal::Jump { input, .. }) = &app.modal else {
+    let Some(Modal::Jump(tresor::app::jump::JumpPrompt { input, .. })) = &app.modal else {
         panic!("prompt open");
     };
     assert_eq!(input.text, "secret/a/db", "a movement key keeps it");
@@ -469,9 +471,9 @@ fn jump_completes_from_loaded_paths() {
     clear_line(&mut app);
     chars(&mut app, "sec");
     key(&mut app, KeyCode::Tab);
-    let Some(Modal::Jump {
+    let Some(Modal::Jump(tresor::app::jump::JumpPrompt {
         input, completions, ..
-    }) = &app.modal
+    })) = &app.modal
     else {
         panic!("prompt open");
     };

@@ -426,14 +426,14 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
         }
         _ => {
             let Some(targets) = target_versions(app) else {
-                use super::keymap::{Command, short_key};
+                use super::keymap::{Command, Scope};
                 app.set_status(
                     StatusKind::Info,
                     format!(
                         "Choose versions in the Versions tab (2): move with {}/{}, mark with {}.",
-                        short_key(Command::Down),
-                        short_key(Command::Up),
-                        short_key(Command::MarkVersion)
+                        app.keymap.key(Scope::Main, Command::Down),
+                        app.keymap.key(Scope::Main, Command::Up),
+                        app.keymap.key(Scope::Versions, Command::MarkVersion)
                     ),
                 );
                 return Vec::new();

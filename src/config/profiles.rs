@@ -48,6 +48,9 @@ pub struct Profile {
 pub struct ConfigFile {
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// The `[keys]` tables: key bindings over the defaults.
+    #[serde(skip)]
+    pub keys: Vec<KeyOverride>,
 }
 
 /// A config file read from disk, with what the user should know about it.
@@ -116,6 +119,8 @@ struct RawConfig {
     profiles: BTreeMap<String, BTreeMap<String, toml::Spanned<toml::Value>>>,
     /// Any value: one that names no theme is a warning, not a file that cannot be read.
     theme: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    keys: BTreeMap<String, toml::Spanned<toml::Value>>,
 }
 
 /// The theme the file chooses, or the default and why.
@@ -142,6 +147,63 @@ fn read_theme(
             )),
         ),
     }
+}
+
+/// One `command = "key"` (or `= ["k1", "k2"]`) line of the config file's `[keys]` tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    /// `None` for the top-level `[keys]` table (the main view and its tabs), else the scope name
+    /// of `[keys.<scope>]`.
+    pub scope: Option<String>,
+    pub command: String,
+    pub keys: Vec<String>,
+    /// Where it was written (for the warning), when known.
+    pub line: Option<usize>,
+}
+
+/// `[keys]` (`command = "key"` or `= ["k1", "k2"]`) and `[keys.<scope>]` tables as written; what
+/// cannot be read is a warning (the default keys stay), never an error.
+fn read_keys(
+    text: &str,
+    keys: &BTreeMap<String, toml::Spanned<toml::Value>>,
+    warnings: &mut Vec<String>,
+) -> Vec<crate::app::keymap::KeyOverride> {
+    let mut out = Vec::new();
+    let mut read = |scope: Option<&str>, name: &str, value: &toml::Spanned<toml::Value>| {
+        let line = line_of(text, value.span().start);
+        let keys: Option<Vec<String>> = match value.get_ref() {
+            toml::Value::String(key) => Some(vec![key.clone()]),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_string))
+                .collect(),
+            _ => None,
+        };
+        match keys {
+            Some(keys) => out.push(KeyOverride {
+                scope: scope.map(str::to_string),
+                command: name.to_string(),
+                keys,
+                line: Some(line),
+            }),
+            None => warnings.push(format!(
+                "keys: line {line}: {name} takes a key (\"v\") or a list of keys ([\"v\", \"F2\"])"
+            )),
+        }
+    };
+    for (name, value) in keys {
+        match value.get_ref() {
+            toml::Value::Table(table) => {
+                // `[keys.<scope>]`: spans inside a nested table are not kept; the table's is.
+                for (command, inner) in table {
+                    let spanned = toml::Spanned::new(value.span(), inner.clone());
+                    read(Some(name), command, &spanned);
+                }
+            }
+            _ => read(None, name, value),
+        }
+    }
+    out
 }
 
 /// The 1-based line of a byte offset.
@@ -221,6 +283,7 @@ pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, 
         }
     }
     let mut warnings = Vec::new();
+    file.keys = read_keys(text, &raw.keys, &mut warnings);
     if mode & 0o077 != 0 {
         let secrets = file.profiles.values().any(|p| p.token.is_some());
         warnings.push(format!(

@@ -76,11 +76,17 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
     app.appearance = options.appearance;
-    let warnings: Vec<&str> = (options.config.iter())
-        .flat_map(|config| &config.warnings)
-        .chain(&options.theme_warning)
-        .map(String::as_str)
-        .collect();
+    let mut warnings = Vec::new();
+    if let Some(config) = &options.config {
+        warnings.extend(config.warnings.iter().cloned());
+        let (keymap, key_warnings) = crate::app::keymap::Keymap::with_overrides(&config.file.keys);
+        app.keymap = keymap;
+        for warning in &key_warnings {
+            tracing::warn!(%warning, "config keys");
+        }
+        warnings.extend(key_warnings);
+    }
+    warnings.extend(options.theme_warning.iter().cloned());
     if !warnings.is_empty() {
         app.set_status(crate::app::StatusKind::Warning, warnings.join(" · "));
     }

@@ -6,7 +6,7 @@ use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::finder::{CrawlState, Finder, FinderMatch};
-use crate::app::keymap::{self, FinderCommand};
+use crate::app::keymap::{Command, Scope};
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -43,7 +43,7 @@ fn progress_line(app: &App) -> Line<'static> {
             theme::error(),
         ),
     };
-    let recrawl = keymap::finder_key(FinderCommand::Recrawl);
+    let recrawl = app.keymap.key(Scope::Finder, Command::Recrawl);
     Line::styled(format!("{state}{counts} · {recrawl} crawls again"), style)
 }
 
@@ -94,10 +94,10 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
         .title(Span::styled(
             format!(
                 " Find ({} jumps · {}/{} move · {} closes) ",
-                keymap::finder_key(FinderCommand::Jump),
-                keymap::finder_key(FinderCommand::Up),
-                keymap::finder_key(FinderCommand::Down),
-                keymap::finder_key(FinderCommand::Close),
+                app.keymap.key(Scope::Finder, Command::Submit),
+                app.keymap.key(Scope::Finder, Command::Up),
+                app.keymap.key(Scope::Finder, Command::Down),
+                app.keymap.key(Scope::Finder, Command::Close),
             ),
             theme::title(),
         ));

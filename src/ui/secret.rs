@@ -3,7 +3,7 @@
 //! unless the pane is in revealed state.
 
 use super::{spinner, text, theme, time};
-use crate::app::keymap::{self, Command};
+use crate::app::keymap::{Command, Scope};
 use crate::app::layout::secret_areas;
 use crate::app::secret_pane::{SecretContent, SecretTab, detail_body_rows};
 use crate::app::state::Loadable;
@@ -57,8 +57,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match pane.content() {
         SecretContent::Empty => {
             let hint = Paragraph::new(vec![
-                Line::styled("Select a secret and press Enter to open it.", theme::dim()),
-                Line::styled("Values stay masked until you press s.", theme::dim()),
+                Line::styled(
+                    format!(
+                        "Select a secret and press {} to open it.",
+                        app.keymap.key(Scope::Main, Command::Open)
+                    ),
+                    theme::dim(),
+                ),
+                Line::styled(
+                    format!(
+                        "Values stay masked until you press {}.",
+                        app.keymap.key(Scope::Main, Command::Reveal)
+                    ),
+                    theme::dim(),
+                ),
             ]);
             frame.render_widget(hint, inner);
         }
@@ -75,7 +87,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let mut lines = vec![
                 Line::styled("Cannot read this secret:", theme::error()),
                 Line::raw(text::sanitize(reason).into_owned()),
-                Line::styled("R retries", theme::dim()),
+                Line::styled(
+                    format!("{} retries", app.keymap.key(Scope::Main, Command::Refresh)),
+                    theme::dim(),
+                ),
             ];
             if pane.loaded_metadata().is_some() {
                 lines.push(Line::styled(
@@ -335,8 +350,8 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
                 format!(
                     "rows {}-{last} of {total} ({}/{})",
                     first + 1,
-                    keymap::short_key(Command::PageUp),
-                    keymap::short_key(Command::PageDown)
+                    app.keymap.key(Scope::Main, Command::PageUp),
+                    app.keymap.key(Scope::Main, Command::PageDown)
                 ),
                 theme::dim(),
             ));

@@ -48,7 +48,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::styled(
                 format!(
                     "What the old token saw is gone. {} logs in.",
-                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                    app.keymap.key(
+                        crate::app::keymap::Scope::Main,
+                        crate::app::keymap::Command::Login
+                    )
                 ),
                 theme::dim(),
             ));
@@ -63,7 +66,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::styled(
                 format!(
                     "No token: nothing to show. {} logs in.",
-                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                    app.keymap.key(
+                        crate::app::keymap::Scope::Main,
+                        crate::app::keymap::Command::Login
+                    )
                 ),
                 theme::dim(),
             ));

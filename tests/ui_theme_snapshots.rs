@@ -284,5 +284,12 @@ fn every_theme_keeps_text_readable_on_the_selected_row() {
         press(&mut app, KeyCode::Char('F'));
         support::fixtures::type_text(&mut app, "rot");
         check(&app, "the finder");
+        press(&mut app, KeyCode::Esc);
+        for (key, what) in [('S', "the Seal screen"), ('?', "the help")] {
+            press(&mut app, KeyCode::Char(key));
+            assert!(app.modal.is_some(), "{what} is open");
+            check(&app, what);
+            press(&mut app, KeyCode::Esc);
+        }
     }
 }

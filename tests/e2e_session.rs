@@ -2,7 +2,8 @@
 //! A 6 s token (max 20 s) is kept alive by renewal past its TTL until the max, then the re-login
 //! dialog opens over an unsaved edit, which is saved after the login; a revoked token's failed
 //! request is sent again after an AppRole login (saved as the default token, 0600); logout
-//! revokes; a bad password is refused in words.
+//! revokes; a bad password is refused in words. The config file's theme is used, an unknown one
+//! is a warning, and under NO_COLOR no colour is written while the selection shows reversed.
 
 mod support;
 
@@ -319,4 +320,75 @@ fn profiles_keep_their_own_sessions_and_namespaces_switch_the_tree() {
     assert!(!screen.contains("ns: team-a"), "{screen}");
     app.keys(&["q"]);
     app.wait_exit();
+}
+
+/// The SGR parameters (`ESC [ … m`) the program wrote.
+fn sgr_parameters(raw: &[u8]) -> Vec<Vec<u16>> {
+    let text = String::from_utf8_lossy(raw);
+    let mut found = Vec::new();
+    for part in text.split("\x1b[").skip(1) {
+        let end = part
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(part.len());
+        if part[end..].starts_with('m') {
+            found.push(
+                part[..end]
+                    .split(';')
+                    .map(|n| n.parse().unwrap_or(0))
+                    .collect(),
+            );
+        }
+    }
+    found
+}
+
+#[test]
+fn the_theme_comes_from_the_config_file_and_no_color_keeps_the_selection_visible() {
+    let server = support::dev_server();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    let start = |no_color: &[(&'static str, &'static str)]| {
+        let mut env = vec![
+            ("HOME", home.path().to_str().unwrap()),
+            ("TRESOR_CONFIG", config.to_str().unwrap()),
+            ("BAO_ADDR", server.addr.as_str()),
+            ("BAO_TOKEN", server.root_token.expose()),
+        ];
+        env.extend_from_slice(no_color);
+        PtyApp::spawn(&[], &env)
+    };
+
+    // The light theme's badge is blue (the dark one's is cyan).
+    std::fs::write(&config, "theme = \"light\"\n").unwrap();
+    let mut app = start(&[]);
+    app.wait_for("policies root");
+    app.keys(&["q"]);
+    app.wait_exit();
+    let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    let badge = raw.find(" tresor ").expect("the badge");
+    let before = &raw[badge.saturating_sub(40)..badge];
+    assert!(before.contains("48;5;4m"), "a blue badge: {before:?}");
+
+    // An unknown theme is a warning; NO_COLOR leaves not one colour in the output.
+    std::fs::write(&config, "\ntheme = \"solarized\"\n").unwrap();
+    let mut app = start(&[("NO_COLOR", "1")]);
+    let screen = app.wait_for("is not a theme");
+    assert!(screen.contains("line 2"), "{screen}");
+    app.wait_for("policies root");
+    app.keys(&["q"]);
+    app.wait_exit();
+    let parameters = sgr_parameters(&app.raw_output());
+    // crossterm writes no colour under NO_COLOR by itself; the selection and the badge must then
+    // be reversed, or they vanish (as they did before themes knew NO_COLOR).
+    assert!(
+        parameters.iter().any(|sgr| sgr.contains(&7)),
+        "reversed: {parameters:?}"
+    );
+    for sgr in parameters {
+        assert!(
+            !sgr.iter()
+                .any(|&n| matches!(n, 30..=38 | 40..=48 | 90..=97 | 100..=107)),
+            "a colour under NO_COLOR: {sgr:?}"
+        );
+    }
 }

@@ -162,7 +162,12 @@ fn secret_open_and_masked() {
         !screen.contains("Tr0ub4dor"),
         "a masked value reached the screen"
     );
-    assert_eq!(cell_of(&terminal, "••••••").fg, Color::DarkGray);
+    // A masked value is grey; on the selected row of the pane without focus, itself grey, it
+    // takes the selection's white (it was grey on grey there: invisible).
+    let masked = support::fixtures::cell_at(&terminal, "note      ••••••", 10);
+    assert_eq!(masked.fg, Color::DarkGray);
+    let selected = support::fixtures::cell_at(&terminal, "›config    ••••••", 11);
+    assert_eq!((selected.fg, selected.bg), (Color::White, Color::DarkGray));
 }
 
 #[test]

@@ -32,6 +32,9 @@ pub struct UiOptions {
     /// The config file (profiles) and the profile in use, when any.
     pub config: Option<crate::config::profiles::LoadedConfig>,
     pub profile: Option<String>,
+    /// The theme and `NO_COLOR`; why the config's `theme` was not used, for the start.
+    pub appearance: crate::config::appearance::Appearance,
+    pub theme_warning: Option<String>,
 }
 
 fn action_for(event: Event) -> Option<Action> {
@@ -72,6 +75,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes = profiles.nodes_of(&profiles.current);
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
+    app.appearance = options.appearance;
     let mut warnings = Vec::new();
     if let Some(config) = &options.config {
         warnings.extend(config.warnings.iter().cloned());
@@ -82,6 +86,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         }
         warnings.extend(key_warnings);
     }
+    warnings.extend(options.theme_warning.iter().cloned());
     if !warnings.is_empty() {
         app.set_status(crate::app::StatusKind::Warning, warnings.join(" · "));
     }

@@ -243,7 +243,15 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     let header = match &pane.key_filter_input {
         None if pane.key_filter().is_empty() => Line::from(vec![
             Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
-            Span::styled("VALUE", theme::dim()),
+            // The dots alone could be a value: say they are a mask.
+            Span::styled(
+                if pane.revealed {
+                    "VALUE"
+                } else {
+                    "VALUE (masked)"
+                },
+                theme::dim(),
+            ),
         ]),
         typing => Line::from(vec![
             Span::styled(" /", theme::key()),
@@ -289,7 +297,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             value,
         ]);
         if index == pane.selected {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }

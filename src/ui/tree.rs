@@ -136,7 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         let mut line = Line::from(spans);
         if row == tree.selected {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }

@@ -38,9 +38,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     if pane.location.is_none() {
+        let key = |command| app.keymap.key(Scope::Main, command);
         let hint = Paragraph::new(vec![
-            Line::styled("Select a secret and press Enter to open it.", theme::dim()),
-            Line::styled("Values stay masked until you press s.", theme::dim()),
+            Line::styled(
+                format!(
+                    "Select a secret and press {} to open it.",
+                    app.keymap
+                        .key_preferring(Scope::Main, Command::Open, "Enter")
+                ),
+                theme::dim(),
+            ),
+            Line::styled(
+                format!(
+                    "Values stay masked until you press {}.",
+                    key(Command::Reveal)
+                ),
+                theme::dim(),
+            ),
         ]);
         frame.render_widget(hint, inner);
         return;
@@ -60,7 +74,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Line::styled(
                     format!(
                         "Select a secret and press {} to open it.",
-                        app.keymap.key(Scope::Main, Command::Open)
+                        app.keymap
+                            .key_preferring(Scope::Main, Command::Open, "Enter")
                     ),
                     theme::dim(),
                 ),

@@ -1,0 +1,322 @@
+//! End to end: sessions through the real binary in a pseudo-terminal against a real OpenBao.
+//! A 6 s token (max 20 s) is kept alive by renewal past its TTL until the max, then the re-login
+//! dialog opens over an unsaved edit, which is saved after the login; a revoked token's failed
+//! request is sent again after an AppRole login (saved as the default token, 0600); logout
+//! revokes; a bad password is refused in words.
+
+use crate::support;
+
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use support::pty::PtyApp;
+use support::{bao_json, seeded_server_blocking};
+use tresor::devserver::DevServer;
+
+const UP: &str = "\x1b[A";
+const RIGHT: &str = "\x1b[C";
+
+fn start(server: &DevServer, home: &std::path::Path, token: &str) -> PtyApp {
+    let token_path = home.join("token-file");
+    let env = [
+        ("HOME", home.to_str().unwrap()),
+        ("BAO_ADDR", server.addr.as_str()),
+        ("BAO_TOKEN", token),
+        ("BAO_TOKEN_PATH", token_path.to_str().unwrap()),
+        ("TRESOR_CLIPBOARD", "osc52"),
+    ];
+    PtyApp::spawn(&[], &env)
+}
+
+fn create_token(server: &DevServer, args: &[&str]) -> String {
+    let mut all = vec!["token", "create", "-format=json"];
+    all.extend_from_slice(args);
+    bao_json(server, &all)["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `bao token lookup` of another token: its data, or None when the server refuses it.
+fn lookup(server: &DevServer, token: &str) -> Option<Value> {
+    server
+        .bao(&["token", "lookup", "-format=json", token], None)
+        .ok()
+        .map(|out| serde_json::from_str::<Value>(&out).unwrap()["data"].clone())
+}
+
+#[test]
+fn renewal_outlives_the_ttl_then_relogin_keeps_the_unsaved_edit() {
+    let (server, _) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let token = create_token(&server, &["-ttl=6s", "-explicit-max-ttl=20s"]);
+    let started = Instant::now();
+    let mut app = start(&server, home.path(), &token);
+    app.wait_for("team/platform/ kv v2");
+    app.keys(&[":", "\x15", "secret/app/database", "\r"]);
+    app.wait_for("version 3 of 3");
+    // An unsaved edit: the first value gets a suffix.
+    app.keys(&["e"]);
+    app.wait_for("Edit secret/app/database");
+    app.keys(&["\t", "-edited"]);
+
+    // Past the token's first TTL it still works: tresor renewed it.
+    let at = started + Duration::from_secs(11);
+    std::thread::sleep(at.saturating_duration_since(Instant::now()));
+    let alive = lookup(&server, &token).expect("the 6 s token is alive after 11 s");
+    assert!(alive["ttl"].as_u64().unwrap() > 0, "{alive}");
+    assert!(app.screen().contains("(auto-renew)"), "{}", app.screen());
+
+    // Near max TTL the re-login dialog opens on top of the form.
+    let screen = app.wait_until_within("the re-login dialog", Duration::from_secs(20), |s| {
+        s.contains("cannot be renewed further")
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "asked before the token ended"
+    );
+    assert!(
+        screen.contains("Ctrl-o $EDITOR"),
+        "the form shows under the dialog: {screen}"
+    );
+    app.keys(&[server.root_token.expose(), "\r"]);
+    app.wait_for("ttl never expires");
+    // The form is still there with the edit: save it.
+    app.keys(&["\r"]);
+    app.wait_for("Write secret/app/database as version 4");
+    app.keys(&["y"]);
+    app.wait_for("Saved secret/app/database as version 4");
+    let data = bao_json(
+        &server,
+        &["kv", "get", "-format=json", "-mount=secret", "app/database"],
+    );
+    assert_eq!(data["data"]["data"]["host"], "db-primary.internal-edited");
+    let end = started + Duration::from_secs(21);
+    std::thread::sleep(end.saturating_duration_since(Instant::now()));
+    assert!(
+        lookup(&server, &token).is_none(),
+        "the short token ended at its max TTL"
+    );
+    app.keys(&["q"]);
+    app.wait_exit();
+}
+
+#[test]
+fn a_revoked_token_request_is_sent_again_after_an_approle_login_saved_as_default() {
+    let (server, report) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let limited = report.limited_token.clone().unwrap();
+    let mut app = start(&server, home.path(), limited.expose());
+    app.wait_for("secret/ kv v2");
+    server
+        .bao(&["token", "revoke", limited.expose()], None)
+        .expect("revoke");
+    app.keys(&[":", "\x15", "secret/app/database", "\r"]);
+    app.wait_for("no longer accepts the token");
+    let demo = report.role("demo-app").unwrap();
+    // AppRole, role-id + secret-id, save as default.
+    app.keys(&[UP, RIGHT, "\t", "\t", "\t", &demo.role_id, "\t"]);
+    app.keys(&[demo.secret_id.as_ref().unwrap().expose(), "\t", " "]);
+    let screen = app.wait_for("[x] write it to");
+    assert!(
+        !screen.contains(demo.secret_id.as_ref().unwrap().expose()),
+        "the secret-id is masked"
+    );
+    app.keys(&["\r"]);
+    let screen = app.wait_for("sent again");
+    assert!(screen.contains("Logged in as approle"), "{screen}");
+    app.wait_for("version 3 of 3");
+
+    let token_file = home.path().join("token-file");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&token_file).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    let saved = std::fs::read_to_string(&token_file).unwrap();
+    let info = lookup(&server, &saved).expect("the saved token is the new one");
+    assert!(info["policies"].to_string().contains("app-readonly"));
+    app.keys(&["q"]);
+    app.wait_exit();
+}
+
+#[test]
+fn logout_revokes_and_a_wrong_password_is_refused_in_words() {
+    let (server, _) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let token = create_token(&server, &["-policy=default"]);
+    let mut app = start(&server, home.path(), &token);
+    app.wait_for("(auto-renew)");
+    app.keys(&["L", "\x18"]);
+    app.wait_for("Logged out");
+    assert!(lookup(&server, &token).is_none(), "revoked on the server");
+    // Userpass with a wrong password, then the right one.
+    app.keys(&[UP, RIGHT, RIGHT, "\t", "\t", "demo", "\t", "wrong", "\r"]);
+    app.wait_for("invalid username or password");
+    app.keys(&["\x15", "demo-password", "\r"]);
+    app.wait_for("Logged in as userpass-demo");
+    assert!(
+        !home.path().join("token-file").exists(),
+        "not saved unless asked"
+    );
+    app.keys(&["q"]);
+    app.wait_exit();
+}
+
+/// The value after `label` on the screen, up to the next space.
+fn value_after(screen: &str, label: &str) -> String {
+    let start = screen
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} in {screen}"))
+        + label.len();
+    screen[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_approle_browser_hands_out_a_wrapped_secret_id_that_logs_in_once_and_destroys_accessors() {
+    let (server, report) = seeded_server_blocking();
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start(&server, home.path(), server.root_token.expose());
+    app.wait_for("secret/ kv v2");
+    app.keys(&["A"]);
+    // ci-runner is the first role.
+    let screen = app.wait_for("Role ci-runner");
+    let runner = report.role("ci-runner").unwrap();
+    app.wait_for(&runner.role_id);
+    assert!(screen.contains("demo-app"));
+    // A plain secret-id adds an accessor, which the CLI sees; destroying it removes it.
+    app.keys(&["g"]);
+    app.wait_for("Secret-id accessors (1)");
+    let listed = bao_json(
+        &server,
+        &[
+            "list",
+            "-format=json",
+            "auth/approle/role/ci-runner/secret-id",
+        ],
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    app.keys(&["\t", "x"]);
+    app.wait_for("stops working at once");
+    app.keys(&["y"]);
+    app.wait_for("Secret-id accessors (0)");
+    assert!(
+        server
+            .bao(&["list", "auth/approle/role/ci-runner/secret-id"], None)
+            .is_err(),
+        "no secret-ids left"
+    );
+    // A wrapped one, revealed to be handed over.
+    app.keys(&["\t", "w", "\r"]);
+    let screen = app.wait_for("Wrapping token for ci-runner");
+    assert!(screen.contains("ttl 5m"), "{screen}");
+    app.keys(&["s"]);
+    let screen = app.wait_for("(shown once): s.");
+    let wrapping = value_after(&screen, "(shown once):");
+    app.keys(&["\x1b"]);
+    // Log in as the runner with it: L, AppRole, wrapped secret-id.
+    let login = |app: &mut PtyApp| {
+        app.keys(&[
+            "L",
+            UP,
+            RIGHT,
+            "\t",
+            RIGHT,
+            "\t",
+            "\t",
+            &runner.role_id,
+            "\t",
+        ]);
+        app.keys(&[&wrapping, "\r"]);
+    };
+    login(&mut app);
+    app.wait_for("policies app-readonly");
+    // The same wrapping token a second time: refused, in words. L now starts on AppRole, the
+    // method that last worked, on its first empty field (Role-id): up twice to the way.
+    app.keys(&["L"]);
+    app.wait_for("[AppRole]");
+    app.keys(&[UP, UP, RIGHT, "\t", "\t", &runner.role_id, "\t"]);
+    app.keys(&[&wrapping, "\r"]);
+    app.wait_for("works once");
+    app.keys(&["\x1b", "q"]);
+    app.wait_exit();
+}
+
+#[test]
+fn profiles_keep_their_own_sessions_and_namespaces_switch_the_tree() {
+    let (server, _) = seeded_server_blocking();
+    server
+        .bao(&["namespace", "create", "team-a"], None)
+        .expect("namespace");
+    server
+        .bao(
+            &["secrets", "enable", "-ns=team-a", "-path=team-kv", "kv-v2"],
+            None,
+        )
+        .expect("mount in the namespace");
+    let home = tempfile::tempdir().unwrap();
+    let root_file = home.path().join("root-token");
+    std::fs::write(&root_file, server.root_token.expose()).unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.ops]\naddress = \"{addr}\"\ntoken_file = \"{file}\"\n\n\
+             [profiles.reader]\naddress = \"{addr}\"\nauth_method = \"userpass\"\n",
+            addr = server.addr,
+            file = root_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let env = [
+        ("HOME", home.path().to_str().unwrap()),
+        ("TRESOR_CONFIG", config.to_str().unwrap()),
+        // Never used with a profile: a token meant for another server.
+        ("BAO_TOKEN", "s.from-the-environment"),
+        ("TRESOR_CLIPBOARD", "osc52"),
+    ];
+    let mut app = PtyApp::spawn(&["--profile", "ops"], &env);
+    app.wait_for("profile: ops");
+    app.wait_for("can be read by other users (mode 644)");
+    app.wait_for("policies root");
+
+    // reader: no token, so the login dialog opens on userpass.
+    app.keys(&["P", "j", "\r"]);
+    app.wait_for("profile: reader");
+    let screen = app.wait_for("[Userpass]");
+    assert!(
+        screen.contains("No token found"),
+        "the environment's token is not used: {screen}"
+    );
+    app.keys(&["demo", "\t", "demo-password", "\r"]);
+    app.wait_for("policies app-readonly");
+    // Back to ops: its session is still there, no login.
+    app.keys(&["P", "k", "\r"]);
+    app.wait_for("profile: ops");
+    let screen = app.wait_for("policies root");
+    assert!(!screen.contains("Log in"), "{screen}");
+    // And reader kept its login too.
+    app.keys(&["P", "j", "\r"]);
+    app.wait_for("profile: reader");
+    let screen = app.wait_for("policies app-readonly");
+    assert!(!screen.contains("Log in"), "{screen}");
+
+    // Namespaces, as ops (root may list them).
+    app.keys(&["P", "k", "\r"]);
+    app.wait_for("policies root");
+    app.keys(&["N"]);
+    app.wait_for("team-a/");
+    app.keys(&["j", "\r"]);
+    app.wait_for("ns: team-a");
+    app.wait_for("team-kv/ kv v2");
+    app.keys(&["N"]);
+    app.wait_for("team-a/  (current)");
+    app.keys(&["k", "\r"]);
+    let screen = app.wait_for("secret/ kv v2");
+    assert!(!screen.contains("ns: team-a"), "{screen}");
+    app.keys(&["q"]);
+    app.wait_exit();
+}

@@ -13,5 +13,6 @@ mod kv;
 mod redirect;
 mod seal;
 mod tls;
+mod tls_trust;
 mod versions;
 mod write;

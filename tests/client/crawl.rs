@@ -5,19 +5,12 @@
 use crate::support;
 
 use std::collections::BTreeSet;
+use support::fixtures::mount;
 use support::{root_client, seeded_server, settings};
 use tresor::devserver::DevServer;
 use tresor::secret::Token;
 use tresor::vault::crawl::{CrawlEvent, CrawlMethod, CrawlOptions, CrawlSummary};
 use tresor::vault::{KvVersion, MountInfo, SecretEngine, VaultClient};
-
-fn mount(path: &str, version: KvVersion) -> MountInfo {
-    MountInfo {
-        path: path.into(),
-        engine: SecretEngine::Kv(version),
-        description: String::new(),
-    }
-}
 
 /// What `bao kv list` says, walked recursively the slow way.
 fn cli_walk(server: &DevServer, mount: &str, folder: &str, out: &mut BTreeSet<String>) {
@@ -79,7 +72,7 @@ async fn scan_and_list_find_what_bao_kv_list_finds_in_v1_and_v2() {
         let walker = &server;
         tokio::task::block_in_place(|| cli_walk(walker, path, "", &mut expected));
         assert!(expected.len() >= 2, "{path}: {expected:?}");
-        let mount = mount(&format!("{path}/"), version);
+        let mount = mount(&format!("{path}/"), SecretEngine::Kv(version));
         let (listed, summary) = crawl(&client, &mount, "", CrawlMethod::List).await;
         assert_eq!(listed, expected, "{path} by LIST");
         assert!(!summary.scanned && summary.skipped.is_empty());
@@ -90,7 +83,7 @@ async fn scan_and_list_find_what_bao_kv_list_finds_in_v1_and_v2() {
         assert_eq!(auto, expected);
     }
     // A prefix: paths stay relative to the mount, odd names intact.
-    let v2 = mount("secret/", KvVersion::V2);
+    let v2 = mount("secret/", SecretEngine::Kv(KvVersion::V2));
     let (scanned, _) = crawl(&client, &v2, "app/", CrawlMethod::Scan).await;
     let (listed, _) = crawl(&client, &v2, "app", CrawlMethod::List).await;
     assert_eq!(scanned, listed);
@@ -128,7 +121,7 @@ async fn folders_the_token_may_not_list_are_counted_and_scan_falls_back_to_list(
         .unwrap();
     let token = Token::new(created["auth"]["client_token"].as_str().unwrap());
     let client = VaultClient::new(&settings(&server, Some(&token))).unwrap();
-    let v2 = mount("secret/", KvVersion::V2);
+    let v2 = mount("secret/", SecretEngine::Kv(KvVersion::V2));
     // No scan capability: auto falls back to LIST and counts the folder it may not list.
     let (found, summary) = crawl(&client, &v2, "", CrawlMethod::Auto).await;
     assert!(!summary.scanned);

@@ -9,19 +9,12 @@ use crate::support;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
+use support::fixtures::kv2;
 use support::proxy::{Fault, FaultProxy, huge, status};
 use support::{dev_server, root_client, settings};
 use tresor::devserver::DevServer;
 use tresor::vault::crawl::{CrawlMethod, CrawlOptions};
-use tresor::vault::{KvVersion, MountInfo, SecretEngine, VaultClient, VaultError};
-
-fn kv2(path: &str) -> MountInfo {
-    MountInfo {
-        path: path.into(),
-        engine: SecretEngine::Kv(KvVersion::V2),
-        description: String::new(),
-    }
-}
+use tresor::vault::{VaultClient, VaultError};
 
 fn client_via(proxy: &FaultProxy, server: &DevServer, timeout: Duration) -> VaultClient {
     let mut settings = settings(server, Some(&server.root_token));

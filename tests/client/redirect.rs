@@ -4,32 +4,11 @@
 
 use crate::support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use support::proxy::{Fault, FaultProxy};
-use support::recorder::RecordingProxy;
+use support::recorder::{RecordingProxy, redirector};
 use support::{dev_server, settings};
 use tresor::vault::{VaultClient, VaultError};
-
-/// Answers every request on `bind_ip` with a 307 to the same path on `target`.
-fn redirector(bind_ip: &str, target: String) -> String {
-    let listener = TcpListener::bind((bind_ip, 0)).expect("bind redirector");
-    let addr = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut buffer = [0u8; 8192];
-            let read = stream.read(&mut buffer).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buffer[..read]);
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let answer = format!(
-                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    addr
-}
 
 #[tokio::test]
 async fn a_redirect_to_another_origin_never_carries_the_token_or_a_body() {
@@ -37,7 +16,7 @@ async fn a_redirect_to_another_origin_never_carries_the_token_or_a_body() {
     // The other origin: the same host, another port (another server as far as anyone can tell),
     // behind a proxy that records every token it is sent.
     let other = RecordingProxy::start(&server.addr);
-    let redirecting = redirector("127.0.0.1", other.addr.clone());
+    let redirecting = redirector("127.0.0.1", other.addr.clone()).0;
     let mut config = settings(&server, Some(&server.root_token));
     config.addr = redirecting;
     let client = VaultClient::new(&config).unwrap();
@@ -117,8 +96,8 @@ async fn routes_that_need_no_token_are_sent_without_one() {
 #[tokio::test]
 async fn a_second_redirect_is_refused() {
     let server = tokio::task::spawn_blocking(dev_server).await.unwrap();
-    let inner = redirector("127.0.0.1", server.addr.clone());
-    let outer = redirector("127.0.0.1", inner);
+    let inner = redirector("127.0.0.1", server.addr.clone()).0;
+    let outer = redirector("127.0.0.1", inner).0;
     let mut config = settings(&server, Some(&server.root_token));
     config.addr = outer;
     let error = VaultClient::new(&config)

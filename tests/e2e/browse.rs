@@ -5,13 +5,14 @@ use crate::support;
 
 use base64::Engine;
 use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 use support::seeded_server_blocking;
 
 const PASSWORD: &str = "Tr0ub4dor&3";
 
 struct Session {
     _server: tresor::devserver::DevServer,
-    home: tempfile::TempDir,
+    sandbox: Sandbox,
     app: PtyApp,
     token: String,
 }
@@ -21,21 +22,11 @@ fn start(
 ) -> Session {
     let (server, report) = seeded_server_blocking();
     let token = token_choice(&report, &server);
-    let home = tempfile::tempdir().unwrap();
-    let log = home.path().join("state/tresor.log");
-    let app = PtyApp::spawn(
-        &["--log-file", log.to_str().unwrap()],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("BAO_ADDR", &server.addr),
-            ("BAO_TOKEN", &token),
-            ("TRESOR_CLIPBOARD", "osc52"),
-            ("TRESOR_LOG", "debug"),
-        ],
-    );
+    let sandbox = Sandbox::new().addr(&server.addr).token(&token).log("debug");
+    let app = sandbox.spawn();
     Session {
         _server: server,
-        home,
+        sandbox,
         app,
         token,
     }
@@ -113,7 +104,7 @@ fn browse_open_reveal_copy_and_quit_cleanly() {
     );
 
     // The log exists, is private, and holds neither the value nor the token.
-    let log_path = session.home.path().join("state/tresor.log");
+    let log_path = session.sandbox.log_file();
     let log = std::fs::read_to_string(&log_path).expect("log written");
     assert!(log.contains("first frame drawn"), "log has content:\n{log}");
     assert!(!log.contains(PASSWORD) && !log.contains(&session.token));

@@ -1,6 +1,9 @@
 //! The command line: --help documents the settings; `tresor demo` without bao says how to get it.
 
+use crate::support;
+
 use std::process::Command;
+use support::sandbox::Sandbox;
 
 #[test]
 fn help_documents_flags_and_environment() {
@@ -54,9 +57,9 @@ fn demo_without_bao_says_exactly_how_to_get_it() {
 
 #[test]
 fn a_bad_address_is_a_clear_error_not_a_crash() {
-    let output = Command::new(env!("CARGO_BIN_EXE_tresor"))
+    let output = Sandbox::new()
+        .command()
         .args(["--addr", "ftp://example"])
-        .env("HOME", std::env::temp_dir())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3), "a usage error");
@@ -67,15 +70,12 @@ fn a_bad_address_is_a_clear_error_not_a_crash() {
     );
 }
 
-/// The binary with a clean environment: a private HOME and config, nothing from the caller.
-fn tresor(home: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tresor"));
-    command
-        .env_clear()
-        .env("HOME", home)
-        .env("TRESOR_CONFIG", home.join("config.toml"))
-        .env("BAO_ADDR", "http://127.0.0.1:1");
-    command
+/// A sandbox for the binary as a command: a private HOME, config file `home/config.toml` (not
+/// written yet) and an address where nothing answers; nothing from the caller's environment.
+fn sandbox() -> Sandbox {
+    let sandbox = Sandbox::new().addr("http://127.0.0.1:1");
+    let config = sandbox.config_file();
+    sandbox.env("TRESOR_CONFIG", config.to_str().unwrap())
 }
 
 fn run(command: &mut Command) -> (i32, String, String) {
@@ -89,15 +89,16 @@ fn run(command: &mut Command) -> (i32, String, String) {
 
 #[test]
 fn ls_without_a_token_names_the_token_file_it_looked_for() {
-    let home = tempfile::tempdir().unwrap();
-    let (_, _, stderr) = run(tresor(home.path()).args(["ls"]));
-    let default = home.path().join(".vault-token");
+    let sandbox = sandbox();
+    let (_, _, stderr) = run(sandbox.command().args(["ls"]));
+    let default = sandbox.home().join(".vault-token");
     assert!(
         stderr.contains(&format!("found no token in {}", default.display())),
         "{stderr}"
     );
-    let elsewhere = home.path().join("tokens/bao");
-    let (_, _, stderr) = run(tresor(home.path())
+    let elsewhere = sandbox.home().join("tokens/bao");
+    let (_, _, stderr) = run(sandbox
+        .command()
         .env("BAO_TOKEN_PATH", &elsewhere)
         .args(["ls"]));
     assert!(
@@ -108,13 +109,13 @@ fn ls_without_a_token_names_the_token_file_it_looked_for() {
 
 #[test]
 fn ls_without_any_token_is_an_error_that_says_so() {
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox();
     for args in [
         &["ls", "-r", "--json"][..],
         &["ls"][..],
         &["ls", "secret/"][..],
     ] {
-        let (code, stdout, stderr) = run(tresor(home.path()).args(args));
+        let (code, stdout, stderr) = run(sandbox.command().args(args));
         assert_eq!(code, 1, "{args:?}: {stdout}{stderr}");
         assert!(stdout.is_empty(), "{args:?} printed {stdout}");
         assert!(stderr.contains("no token"), "{args:?}: {stderr}");
@@ -123,8 +124,8 @@ fn ls_without_any_token_is_an_error_that_says_so() {
 
 #[test]
 fn connection_flags_work_after_the_subcommand_too() {
-    let home = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run(tresor(home.path()).args([
+    let sandbox = sandbox();
+    let (code, _, stderr) = run(sandbox.command().args([
         "ls",
         "--addr",
         "http://127.0.0.1:1",
@@ -135,10 +136,10 @@ fn connection_flags_work_after_the_subcommand_too() {
     ]));
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("cannot reach"), "{stderr}");
-    let (code, _, stderr) = run(tresor(home.path()).args(["status", "--timeout", "2s"]));
+    let (code, _, stderr) = run(sandbox.command().args(["status", "--timeout", "2s"]));
     assert_eq!(code, 1, "{stderr}");
     // --node too: `tresor status --node URL` as the README shows it.
-    let (code, stdout, stderr) = run(tresor(home.path()).args([
+    let (code, stdout, stderr) = run(sandbox.command().args([
         "status",
         "--addr",
         "http://127.0.0.1:1",
@@ -153,47 +154,48 @@ fn connection_flags_work_after_the_subcommand_too() {
 
 #[test]
 fn exit_code_two_means_sealed_and_nothing_else() {
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox();
     // A usage error.
-    let (code, _, stderr) = run(tresor(home.path()).args(["ls", "--no-such-flag"]));
+    let (code, _, stderr) = run(sandbox.command().args(["ls", "--no-such-flag"]));
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("--no-such-flag"), "{stderr}");
     // A config file with a typo, with that profile in use.
     std::fs::write(
-        home.path().join("config.toml"),
+        sandbox.config_file(),
         "[profiles.good]\naddress = \"http://127.0.0.1:1\"\n\n[profiles.bad]\nadress = \"typo\"\n",
     )
     .unwrap();
-    let (code, _, stderr) = run(tresor(home.path()).args(["-p", "bad", "status"]));
+    let (code, _, stderr) = run(sandbox.command().args(["-p", "bad", "status"]));
     assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("line 5") && stderr.contains("adress"),
         "{stderr}"
     );
     // Another profile is not stopped by it, nor is a command without a profile.
-    let (code, stdout, stderr) = run(tresor(home.path()).args(["-p", "good", "status"]));
+    let (code, stdout, stderr) = run(sandbox.command().args(["-p", "good", "status"]));
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("UNREACHABLE"), "{stdout}{stderr}");
-    let (code, stdout, stderr) = run(tresor(home.path()).args(["status"]));
+    let (code, stdout, stderr) = run(sandbox.command().args(["status"]));
     assert_eq!(code, 1, "{stdout}{stderr}");
     // A file that is not TOML at all: the line is named, and only a profile needs it.
     std::fs::write(
-        home.path().join("config.toml"),
+        sandbox.config_file(),
         "[profiles.good]\naddress = \"http://127.0.0.1:1\"\n[profiles.bad\n",
     )
     .unwrap();
-    let (code, _, stderr) = run(tresor(home.path()).args(["-p", "good", "status"]));
+    let (code, _, stderr) = run(sandbox.command().args(["-p", "good", "status"]));
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("line 3"), "{stderr}");
-    let (code, stdout, stderr) = run(tresor(home.path()).args(["status"]));
+    let (code, stdout, stderr) = run(sandbox.command().args(["status"]));
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stderr.contains("line 3"), "a warning: {stderr}");
 }
 
 #[test]
 fn a_bad_timeout_from_the_environment_or_a_profile_is_an_error_naming_it() {
-    let home = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run(tresor(home.path())
+    let sandbox = sandbox();
+    let (code, _, stderr) = run(sandbox
+        .command()
         .env("BAO_CLIENT_TIMEOUT", "banana")
         .args(["status"]));
     assert_eq!(code, 3, "{stderr}");
@@ -201,16 +203,17 @@ fn a_bad_timeout_from_the_environment_or_a_profile_is_an_error_naming_it() {
         stderr.contains("BAO_CLIENT_TIMEOUT") && stderr.contains("banana"),
         "{stderr}"
     );
-    let (code, _, stderr) = run(tresor(home.path())
+    let (code, _, stderr) = run(sandbox
+        .command()
         .env("VAULT_CLIENT_TIMEOUT", "1m30s")
         .args(["status"]));
     assert_eq!(code, 1, "a Go duration works: {stderr}");
     std::fs::write(
-        home.path().join("config.toml"),
+        sandbox.config_file(),
         "[profiles.slow]\naddress = \"http://127.0.0.1:1\"\ntimeout = \"soon\"\n",
     )
     .unwrap();
-    let (code, _, stderr) = run(tresor(home.path()).args(["-p", "slow", "status"]));
+    let (code, _, stderr) = run(sandbox.command().args(["-p", "slow", "status"]));
     assert_eq!(code, 3, "{stderr}");
     assert!(
         stderr.contains("timeout") && stderr.contains("line 3"),
@@ -230,8 +233,8 @@ fn https_to_a_plain_http_server_suggests_http() {
             let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
         }
     });
-    let home = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run(tresor(home.path()).args([
+    let sandbox = sandbox();
+    let (code, _, stderr) = run(sandbox.command().args([
         "ls",
         "--token",
         "s.x",
@@ -247,9 +250,9 @@ fn https_to_a_plain_http_server_suggests_http() {
 
 #[test]
 fn status_into_a_closed_pipe_ends_quietly_with_its_own_exit_code() {
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox();
     for json in [false, true] {
-        let mut command = tresor(home.path());
+        let mut command = sandbox.command();
         command.arg("status");
         if json {
             command.arg("--json");

@@ -7,6 +7,7 @@ use crate::support;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
+use support::sandbox::Sandbox;
 use support::seeded_server_blocking;
 
 struct Tmux {
@@ -63,16 +64,20 @@ impl Drop for Tmux {
 #[test]
 fn a_copied_value_is_removed_from_tmux_and_the_status_says_what_was_cleared() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new()
+        .server(&server)
+        .env("TRESOR_CLIPBOARD_CLEAR", "2");
     let tmux = Tmux {
         socket: format!("tresor-test-{}", std::process::id()),
     };
     let command = format!(
-        "env -i PATH=\"$PATH\" TERM=xterm-256color TMUX=\"$TMUX\" HOME={home} BAO_ADDR={addr} \
-         BAO_TOKEN={token} TRESOR_CLIPBOARD=osc52 TRESOR_CLIPBOARD_CLEAR=2 {bin}; sleep 30",
-        home = home.path().display(),
-        addr = server.addr,
-        token = server.root_token.expose(),
+        "env -i PATH=\"$PATH\" TERM=xterm-256color TMUX=\"$TMUX\" {vars} {bin}; sleep 30",
+        vars = sandbox
+            .vars()
+            .iter()
+            .map(|(name, value)| format!("{name}='{value}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
         bin = env!("CARGO_BIN_EXE_tresor"),
     );
     tmux.run(&[

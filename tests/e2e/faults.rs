@@ -8,22 +8,16 @@ use crate::support;
 
 use std::time::Duration;
 use support::proxy::{Fault, FaultProxy, status};
-use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 use support::{bao_json, seeded_server_blocking};
 use tresor::devserver::DevServer;
 
-fn start(server: &DevServer, addr: &str, home: &std::path::Path, extra: &[&str]) -> PtyApp {
-    let app = PtyApp::spawn(
-        extra,
-        &[
-            ("HOME", home.to_str().unwrap()),
-            ("BAO_ADDR", addr),
-            ("BAO_TOKEN", server.root_token.expose()),
-            ("TRESOR_CLIPBOARD", "osc52"),
-        ],
-    );
-    app.wait_for("team/platform/ kv v2");
-    app
+/// A sandbox for tresor on `server` reached at `addr`, started once the tree is up.
+fn sandbox_at(server: &DevServer, addr: &str) -> Sandbox {
+    Sandbox::new()
+        .server(server)
+        .addr(addr)
+        .wait_for("team/platform/ kv v2")
 }
 
 /// The dev server prints its one unseal key in its banner.
@@ -45,19 +39,15 @@ fn dev_unseal_key(server: &DevServer) -> String {
     }
 }
 
-fn open(app: &mut PtyApp, path: &str) {
-    app.keys(&[":", "\x15", path, "\r"]);
-}
-
 #[test]
 fn a_stopped_server_is_reported_the_app_keeps_working_and_recovers() {
     let (server, _) = seeded_server_blocking();
     let proxy = FaultProxy::start(&server.addr);
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, &proxy.addr, home.path(), &[]);
+    let sandbox = sandbox_at(&server, &proxy.addr);
+    let mut app = sandbox.spawn();
 
     proxy.set(Fault::Drop);
-    open(&mut app, "secret/app/database");
+    app.open("secret/app/database");
     app.wait_for("cannot reach the server");
     app.wait_for("● unreachable, asking every 2 s");
     // Still answering keys: the help opens and closes.
@@ -79,11 +69,11 @@ fn a_stopped_server_is_reported_the_app_keeps_working_and_recovers() {
 fn a_hanging_server_times_out_esc_cancels_and_keys_are_answered_meanwhile() {
     let (server, _) = seeded_server_blocking();
     let proxy = FaultProxy::start(&server.addr);
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, &proxy.addr, home.path(), &["--timeout", "3s"]);
+    let sandbox = sandbox_at(&server, &proxy.addr).args(&["--timeout", "3s"]);
+    let mut app = sandbox.spawn();
 
     proxy.set(Fault::Hang);
-    open(&mut app, "secret/app/database");
+    app.open("secret/app/database");
     app.wait_for("┌ secret/app/database");
     // The read hangs; the UI does not: the help overlay opens and closes.
     app.keys(&["?"]);
@@ -95,7 +85,7 @@ fn a_hanging_server_times_out_esc_cancels_and_keys_are_answered_meanwhile() {
     app.wait_for("cancelled (Esc)");
 
     // Left alone, a hanging read ends at the timeout with a message.
-    open(&mut app, "secret/app/api");
+    app.open("secret/app/api");
     app.wait_within_for("request timed out after 3s", Duration::from_secs(10));
     app.wait_for("● unreachable, asking every 2 s");
 
@@ -111,22 +101,22 @@ fn a_hanging_server_times_out_esc_cancels_and_keys_are_answered_meanwhile() {
 fn rate_limited_reads_are_asked_again_with_a_message() {
     let (server, _) = seeded_server_blocking();
     let proxy = FaultProxy::start(&server.addr);
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, &proxy.addr, home.path(), &[]);
+    let sandbox = sandbox_at(&server, &proxy.addr);
+    let mut app = sandbox.spawn();
 
     let limited =
         r#"{"errors":["request path \"secret/data/app/database\": rate limit quota exceeded"]}"#;
     // Six 429s shared by the secret's reads (data, metadata, capabilities): one of them is
     // refused at least twice.
     proxy.set_next(status(429, limited), 6);
-    open(&mut app, "secret/app/database");
+    app.open("secret/app/database");
     app.wait_for("rate limited by the server (429)");
     app.wait_for("(2 of 4)");
     app.wait_for("version 3 of 3");
 
     // A server error keeps being one after the retries: said, and the app goes on.
     proxy.set(status(500, r#"{"errors":["internal error"]}"#));
-    open(&mut app, "secret/app/api");
+    app.open("secret/app/api");
     app.wait_within_for("(4 of 4)", Duration::from_secs(10));
     app.wait_within_for("server error 500", Duration::from_secs(15));
     proxy.set(Fault::Pass);
@@ -140,9 +130,9 @@ fn rate_limited_reads_are_asked_again_with_a_message() {
 fn a_failed_save_keeps_the_text_and_saves_on_retry() {
     let (server, _) = seeded_server_blocking();
     let proxy = FaultProxy::start(&server.addr);
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, &proxy.addr, home.path(), &[]);
-    open(&mut app, "secret/app/database");
+    let sandbox = sandbox_at(&server, &proxy.addr);
+    let mut app = sandbox.spawn();
+    app.open("secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["e"]);
     app.wait_for("Edit secret/app/database");
@@ -175,16 +165,16 @@ fn a_failed_save_keeps_the_text_and_saves_on_retry() {
 fn sealed_mid_session_shows_the_seal_screen_and_unsealing_brings_the_tree_back() {
     let (server, _) = seeded_server_blocking();
     let unseal_key = dev_unseal_key(&server);
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, &server.addr, home.path(), &[]);
-    open(&mut app, "secret/app/database");
+    let sandbox = sandbox_at(&server, &server.addr);
+    let mut app = sandbox.spawn();
+    app.open("secret/app/database");
     app.wait_for("version 3 of 3");
 
     server
         .bao(&["operator", "seal"], None)
         .expect("bao operator seal");
     // The next read finds the server sealed: the Seal screen opens by itself.
-    open(&mut app, "secret/app/api");
+    app.open("secret/app/api");
     app.wait_for("Seal status");
     app.wait_for("SEALED");
 
@@ -195,7 +185,7 @@ fn sealed_mid_session_shows_the_seal_screen_and_unsealing_brings_the_tree_back()
     app.keys(&["\x1b"]);
     app.keys(&["R"]);
     app.wait_for("team/platform/ kv v2");
-    open(&mut app, "secret/app/api");
+    app.open("secret/app/api");
     app.wait_for("created 20");
     app.keys(&["q"]);
     assert_eq!(app.wait_exit(), 0);
@@ -223,18 +213,10 @@ path "secret/metadata/*" { capabilities = ["read", "list"] }"#,
             None,
         )
         .unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::spawn(
-        &[],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("BAO_ADDR", &server.addr),
-            ("BAO_TOKEN", token.trim()),
-            ("TRESOR_CLIPBOARD", "osc52"),
-        ],
-    );
+    let sandbox = Sandbox::new().addr(&server.addr).token(token.trim());
+    let mut app = sandbox.spawn();
     app.wait_for("policies default, read-only");
-    open(&mut app, "secret/app/database");
+    app.open("secret/app/database");
     app.wait_for("version 3 of 3");
     // e says at once that this token may not write (its capabilities are known): no form whose
     // save could only fail.
@@ -302,18 +284,11 @@ fn the_finder_keeps_walking_under_a_rate_limit_quota_and_finishes() {
             .unwrap()
             .to_string()
     });
-    let home = tempfile::tempdir().unwrap();
-    let log = home.path().join("tresor.log");
-    let mut app = PtyApp::spawn(
-        &["--log-file", log.to_str().unwrap()],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("BAO_ADDR", &server.addr),
-            ("BAO_TOKEN", &token),
-            ("TRESOR_CLIPBOARD", "osc52"),
-            ("TRESOR_LOG", "tresor=debug"),
-        ],
-    );
+    let sandbox = Sandbox::new()
+        .addr(&server.addr)
+        .token(&token)
+        .log("tresor=debug");
+    let mut app = sandbox.spawn();
     app.wait_for("bulk/ kv v2");
     app.keys(&["F"]);
     let screen = app.wait_within_for("done · 120 paths", Duration::from_secs(60));
@@ -322,7 +297,7 @@ fn the_finder_keeps_walking_under_a_rate_limit_quota_and_finishes() {
     app.wait_for("bulk/f0/g42/s1");
     app.keys(&["\x1b", "q"]);
     assert_eq!(app.wait_exit(), 0);
-    let log = std::fs::read_to_string(&log).unwrap();
+    let log = std::fs::read_to_string(sandbox.log_file()).unwrap();
     assert!(
         log.contains("rate limited by the server (429)")
             && log.contains("listing again after a pause"),

@@ -6,7 +6,7 @@
 use crate::support;
 
 use serde_json::Value;
-use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 use support::{bao_json, bao_kv_metadata, seeded_server_blocking};
 use tresor::devserver::DevServer;
 
@@ -29,15 +29,8 @@ fn data_of(server: &DevServer, version: Option<u64>) -> Value {
 #[test]
 fn history_operations_round_trip_and_agree_with_the_bao_cli() {
     let (server, _report) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::spawn(
-        &[],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("BAO_ADDR", &server.addr),
-            ("BAO_TOKEN", server.root_token.expose()),
-        ],
-    );
+    let sandbox = Sandbox::new().server(&server);
+    let mut app = sandbox.spawn();
     app.wait_for("team/platform/ kv v2");
     app.keys(&[":", "\x15", "secret/app/signing-key", "\r"]);
     app.wait_for("version 27 of 27");
@@ -150,15 +143,8 @@ fn a_read_only_token_sees_the_history_with_operations_struck_out() {
     let token = report
         .limited_token
         .expect("the seed makes a limited token");
-    let home = tempfile::tempdir().unwrap();
-    let mut app = PtyApp::spawn(
-        &[],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("BAO_ADDR", &server.addr),
-            ("BAO_TOKEN", token.expose()),
-        ],
-    );
+    let sandbox = Sandbox::new().addr(&server.addr).token(token.expose());
+    let mut app = sandbox.spawn();
     app.wait_for("policies");
     app.keys(&[":", "\x15", "secret/app/signing-key", "\r"]);
     app.wait_for("version 27 of 27");

@@ -7,7 +7,8 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use support::pty::{COLS, PtyApp, ROWS};
+use support::pty::{COLS, ROWS};
+use support::sandbox::Sandbox;
 use support::seeded_server_blocking;
 use tresor::devserver::DevServer;
 
@@ -52,70 +53,43 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|window| window == needle.as_bytes())
 }
 
-struct Sandbox {
-    root: tempfile::TempDir,
-    log: PathBuf,
+/// A sandbox for tresor on `server`, logging at its most verbose, started once the tree is up.
+fn sandbox(server: &DevServer) -> Sandbox {
+    Sandbox::new()
+        .server(server)
+        .log("trace")
+        .wait_for("team/platform/ kv v2")
 }
 
-impl Sandbox {
-    fn new() -> Self {
-        let root = tempfile::tempdir().unwrap();
-        for dir in ["home", "run", "tmp", "config", "state"] {
-            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+/// No file anywhere in the sandbox holds any of `secrets`; the log exists and has content.
+fn assert_clean(sandbox: &Sandbox, secrets: &[&str]) {
+    let mut files = Vec::new();
+    files_under(sandbox.root(), &mut files);
+    assert!(
+        files.contains(&sandbox.log_file()),
+        "the log was written: {files:?}"
+    );
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for secret in secrets {
+            assert!(
+                !contains(&bytes, secret),
+                "{} holds a secret ({} bytes)",
+                file.display(),
+                secret.len()
+            );
         }
-        let log = root.path().join("state/tresor.log");
-        Self { root, log }
     }
-
-    /// Starts tresor on `server` with every directory it may write to inside the sandbox, logging
-    /// at its most verbose, plus `extra` variables.
-    fn spawn(&self, server: &DevServer, extra: &[(&str, &str)]) -> PtyApp {
-        let at = |dir: &str| self.root.path().join(dir).to_str().unwrap().to_string();
-        let mut env: Vec<(String, String)> = vec![
-            ("HOME".into(), at("home")),
-            ("XDG_RUNTIME_DIR".into(), at("run")),
-            ("XDG_CONFIG_HOME".into(), at("config")),
-            ("XDG_STATE_HOME".into(), at("state")),
-            ("TMPDIR".into(), at("tmp")),
-            ("TRESOR_CLIPBOARD".into(), "osc52".into()),
-            ("TRESOR_LOG".into(), "trace".into()),
-            ("BAO_ADDR".into(), server.addr.clone()),
-            ("BAO_TOKEN".into(), server.root_token.expose().to_string()),
-        ];
-        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let app = PtyApp::spawn(&["--log-file", self.log.to_str().unwrap()], &env);
-        app.wait_for("team/platform/ kv v2");
-        app
-    }
-
-    /// No file anywhere in the sandbox holds any of `secrets`; the log exists and has content.
-    fn assert_clean(&self, secrets: &[&str]) {
-        let mut files = Vec::new();
-        files_under(self.root.path(), &mut files);
-        assert!(files.contains(&self.log), "the log was written: {files:?}");
-        for file in &files {
-            let bytes = std::fs::read(file).unwrap();
-            for secret in secrets {
-                assert!(
-                    !contains(&bytes, secret),
-                    "{} holds a secret ({} bytes)",
-                    file.display(),
-                    secret.len()
-                );
-            }
-        }
-        let log = std::fs::read_to_string(&self.log).unwrap();
-        assert!(log.lines().count() > 20, "a verbose log:\n{log}");
-        assert!(log.contains("TRACE") || log.contains("DEBUG"), "{log}");
-    }
+    let log = std::fs::read_to_string(sandbox.log_file()).unwrap();
+    assert!(log.lines().count() > 20, "a verbose log:\n{log}");
+    assert!(log.contains("TRACE") || log.contains("DEBUG"), "{log}");
 }
 
 #[test]
 fn reveal_copy_and_edit_leave_no_secret_in_logs_screen_or_files() {
     let (server, _) = seeded_server_blocking();
     let token = server.root_token.expose().to_string();
-    let sandbox = Sandbox::new();
+    let sandbox = sandbox(&server);
     // The editor lives outside the sandbox: its text names the new value.
     let scratch = tempfile::tempdir().unwrap();
     let editor = scratch.path().join("editor");
@@ -125,7 +99,7 @@ fn reveal_copy_and_edit_leave_no_secret_in_logs_screen_or_files() {
     )
     .unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let mut app = sandbox.spawn(&server, &[("EDITOR", editor.to_str().unwrap())]);
+    let mut app = sandbox.spawn_with(&[("EDITOR", editor.to_str().unwrap())]);
 
     // Reveal and copy the password.
     app.keys(&[":", "\x15", "secret/app/database", "\r"]);
@@ -152,7 +126,7 @@ fn reveal_copy_and_edit_leave_no_secret_in_logs_screen_or_files() {
             "a secret on the normal screen:\n{after}"
         );
     }
-    sandbox.assert_clean(&[PASSWORD, NEW_PASSWORD, &token]);
+    assert_clean(&sandbox, &[PASSWORD, NEW_PASSWORD, &token]);
     let written = support::bao_json(
         &server,
         &["kv", "get", "-format=json", "-mount=secret", "app/database"],
@@ -164,8 +138,8 @@ fn reveal_copy_and_edit_leave_no_secret_in_logs_screen_or_files() {
 fn a_panic_restores_the_terminal_and_shows_no_secret() {
     let (server, _) = seeded_server_blocking();
     let token = server.root_token.expose().to_string();
-    let sandbox = Sandbox::new();
-    let mut app = sandbox.spawn(&server, &[("TRESOR_TEST_PANIC", "1")]);
+    let sandbox = sandbox(&server);
+    let mut app = sandbox.spawn_with(&[("TRESOR_TEST_PANIC", "1")]);
     app.keys(&[":", "\x15", "secret/app/database", "\r"]);
     app.wait_for("version 3 of 3");
     app.keys(&["s"]);
@@ -190,7 +164,7 @@ fn a_panic_restores_the_terminal_and_shows_no_secret() {
     let tail = &raw[raw.len().saturating_sub(512)..];
     assert!(contains(tail, "\x1b[?1049l"), "left the alternate screen");
     assert!(contains(tail, "\x1b[?25h"), "cursor shown again");
-    sandbox.assert_clean(&[PASSWORD, &token]);
+    assert_clean(&sandbox, &[PASSWORD, &token]);
 }
 
 #[test]
@@ -206,8 +180,8 @@ fn control_characters_in_keys_and_values_are_shown_escaped_never_sent_raw() {
             }}),
         ))
         .unwrap();
-    let sandbox = Sandbox::new();
-    let mut app = sandbox.spawn(&server, &[]);
+    let sandbox = sandbox(&server);
+    let mut app = sandbox.spawn();
     // (The server refuses control characters in paths: 400.)
     app.keys(&[":", "\x15", "secret/app/esc", "\r"]);
     app.wait_for("version 1 of 1");

@@ -3,7 +3,7 @@
 use crate::support;
 
 use support::bao_json;
-use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 use support::seeded_server_blocking;
 
 const UP: &str = "\x1b[A";
@@ -12,7 +12,6 @@ const RIGHT: &str = "\x1b[C";
 #[test]
 fn logout_clears_the_old_tokens_view_and_the_next_login_starts_on_the_method_that_worked() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
     let token = bao_json(
         &server,
         &["token", "create", "-format=json", "-policy=app-readonly"],
@@ -20,13 +19,8 @@ fn logout_clears_the_old_tokens_view_and_the_next_login_starts_on_the_method_tha
         .as_str()
         .unwrap()
         .to_string();
-    let env = [
-        ("HOME", home.path().to_str().unwrap()),
-        ("BAO_ADDR", server.addr.as_str()),
-        ("BAO_TOKEN", token.as_str()),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
-    let mut app = PtyApp::spawn(&[], &env);
+    let sandbox = Sandbox::new().addr(&server.addr).token(&token);
+    let mut app = sandbox.spawn();
     app.wait_for("secret/ kv v2");
     app.keys(&[":", "\x15", "secret/app/database", "\r"]);
     app.wait_for("┌ secret/app/database ");

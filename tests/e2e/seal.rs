@@ -5,27 +5,22 @@
 
 use crate::support;
 
-use std::process::Command;
 use std::time::Duration;
 use support::cluster::RaftCluster;
 use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 
 /// `tresor status` on the cluster: (exit code, stdout).
 fn status(cluster: &RaftCluster, json: bool) -> (i32, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tresor"));
-    command.arg("status");
-    for index in 0..cluster.nodes.len() {
-        command.args(["--addr", &cluster.addr(index)]);
+    let addrs: Vec<String> = (0..cluster.nodes.len()).map(|i| cluster.addr(i)).collect();
+    let mut args = vec!["status"];
+    for addr in &addrs {
+        args.extend(["--addr", addr.as_str()]);
     }
     if json {
-        command.arg("--json");
+        args.push("--json");
     }
-    let output = command
-        .env_clear()
-        .env("HOME", cluster.dir.path())
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
+    let output = Sandbox::new().args(&args).command().output().unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -53,15 +48,12 @@ fn unseal_a_raft_cluster_node_by_node_in_the_tui() {
     assert_eq!(nodes[0]["threshold"], 2);
     assert_eq!(nodes[0]["storage_type"], "raft");
 
-    let home = tempfile::tempdir().unwrap();
-    let env = [
-        ("HOME", home.path().to_str().unwrap()),
-        ("BAO_ADDR", &cluster.addr(0)),
-        ("BAO_TOKEN", &cluster.root_token),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
     let (n2, n3) = (cluster.addr(1), cluster.addr(2));
-    let mut app = PtyApp::spawn(&["--node", &n2, "--node", &n3], &env);
+    let sandbox = Sandbox::new()
+        .addr(&cluster.addr(0))
+        .token(&cluster.root_token)
+        .args(&["--node", &n2, "--node", &n3]);
+    let mut app = sandbox.spawn();
     // Sealed: the Seal screen opens by itself, with every node.
     app.wait_for("Seal status · 3 nodes");
     app.wait_for("▱▱ 0/2");

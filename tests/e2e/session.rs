@@ -9,31 +9,18 @@ use crate::support;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use support::pty::PtyApp;
-use support::{bao_json, seeded_server_blocking};
+use support::sandbox::Sandbox;
+use support::{bao_json, create_token, seeded_server_blocking};
 use tresor::devserver::DevServer;
 
 const UP: &str = "\x1b[A";
 const RIGHT: &str = "\x1b[C";
 
-fn start(server: &DevServer, home: &std::path::Path, token: &str) -> PtyApp {
-    let token_path = home.join("token-file");
-    let env = [
-        ("HOME", home.to_str().unwrap()),
-        ("BAO_ADDR", server.addr.as_str()),
-        ("BAO_TOKEN", token),
-        ("BAO_TOKEN_PATH", token_path.to_str().unwrap()),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
-    PtyApp::spawn(&[], &env)
-}
-
-fn create_token(server: &DevServer, args: &[&str]) -> String {
-    let mut all = vec!["token", "create", "-format=json"];
-    all.extend_from_slice(args);
-    bao_json(server, &all)["auth"]["client_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+/// A sandbox for tresor on `server` with `token`; a saved token goes to `home/token-file`.
+fn sandbox_for(server: &DevServer, token: &str) -> Sandbox {
+    let sandbox = Sandbox::new().addr(&server.addr).token(token);
+    let token_file = sandbox.home().join("token-file");
+    sandbox.env("BAO_TOKEN_PATH", token_file.to_str().unwrap())
 }
 
 /// `bao token lookup` of another token: its data, or None when the server refuses it.
@@ -47,10 +34,10 @@ fn lookup(server: &DevServer, token: &str) -> Option<Value> {
 #[test]
 fn renewal_outlives_the_ttl_then_relogin_keeps_the_unsaved_edit() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
     let token = create_token(&server, &["-ttl=6s", "-explicit-max-ttl=20s"]);
     let started = Instant::now();
-    let mut app = start(&server, home.path(), &token);
+    let sandbox = sandbox_for(&server, &token);
+    let mut app = sandbox.spawn();
     app.wait_for("team/platform/ kv v2");
     app.keys(&[":", "\x15", "secret/app/database", "\r"]);
     app.wait_for("version 3 of 3");
@@ -103,9 +90,9 @@ fn renewal_outlives_the_ttl_then_relogin_keeps_the_unsaved_edit() {
 #[test]
 fn a_revoked_token_request_is_sent_again_after_an_approle_login_saved_as_default() {
     let (server, report) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
     let limited = report.limited_token.clone().unwrap();
-    let mut app = start(&server, home.path(), limited.expose());
+    let sandbox = sandbox_for(&server, limited.expose());
+    let mut app = sandbox.spawn();
     app.wait_for("secret/ kv v2");
     server
         .bao(&["token", "revoke", limited.expose()], None)
@@ -126,7 +113,7 @@ fn a_revoked_token_request_is_sent_again_after_an_approle_login_saved_as_default
     assert!(screen.contains("Logged in as approle"), "{screen}");
     app.wait_for("version 3 of 3");
 
-    let token_file = home.path().join("token-file");
+    let token_file = sandbox.home().join("token-file");
     let mode = std::os::unix::fs::PermissionsExt::mode(
         &std::fs::metadata(&token_file).unwrap().permissions(),
     );
@@ -141,9 +128,9 @@ fn a_revoked_token_request_is_sent_again_after_an_approle_login_saved_as_default
 #[test]
 fn logout_revokes_and_a_wrong_password_is_refused_in_words() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
     let token = create_token(&server, &["-policy=default"]);
-    let mut app = start(&server, home.path(), &token);
+    let sandbox = sandbox_for(&server, &token);
+    let mut app = sandbox.spawn();
     app.wait_for("(auto-renew)");
     app.keys(&["L", "\x18"]);
     app.wait_for("Logged out");
@@ -154,7 +141,7 @@ fn logout_revokes_and_a_wrong_password_is_refused_in_words() {
     app.keys(&["\x15", "demo-password", "\r"]);
     app.wait_for("Logged in as userpass-demo");
     assert!(
-        !home.path().join("token-file").exists(),
+        !sandbox.home().join("token-file").exists(),
         "not saved unless asked"
     );
     app.keys(&["q"]);
@@ -177,8 +164,8 @@ fn value_after(screen: &str, label: &str) -> String {
 #[test]
 fn the_approle_browser_hands_out_a_wrapped_secret_id_that_logs_in_once_and_destroys_accessors() {
     let (server, report) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, home.path(), server.root_token.expose());
+    let sandbox = sandbox_for(&server, server.root_token.expose());
+    let mut app = sandbox.spawn();
     app.wait_for("secret/ kv v2");
     app.keys(&["A"]);
     // ci-runner is the first role.
@@ -256,29 +243,23 @@ fn profiles_keep_their_own_sessions_and_namespaces_switch_the_tree() {
             None,
         )
         .expect("mount in the namespace");
-    let home = tempfile::tempdir().unwrap();
-    let root_file = home.path().join("root-token");
+    let sandbox = Sandbox::new();
+    let root_file = sandbox.home().join("root-token");
     std::fs::write(&root_file, server.root_token.expose()).unwrap();
-    let config = home.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[profiles.ops]\naddress = \"{addr}\"\ntoken_file = \"{file}\"\n\n\
-             [profiles.reader]\naddress = \"{addr}\"\nauth_method = \"userpass\"\n",
-            addr = server.addr,
-            file = root_file.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
-    let env = [
-        ("HOME", home.path().to_str().unwrap()),
-        ("TRESOR_CONFIG", config.to_str().unwrap()),
+    let sandbox = sandbox
+        .config(
+            &format!(
+                "[profiles.ops]\naddress = \"{addr}\"\ntoken_file = \"{file}\"\n\n\
+                 [profiles.reader]\naddress = \"{addr}\"\nauth_method = \"userpass\"\n",
+                addr = server.addr,
+                file = root_file.display()
+            ),
+            0o644,
+        )
+        .args(&["--profile", "ops"])
         // Never used with a profile: a token meant for another server.
-        ("BAO_TOKEN", "s.from-the-environment"),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
-    let mut app = PtyApp::spawn(&["--profile", "ops"], &env);
+        .token("s.from-the-environment");
+    let mut app = sandbox.spawn();
     app.wait_for("profile: ops");
     app.wait_for("can be read by other users (mode 644)");
     app.wait_for("policies root");

@@ -6,36 +6,22 @@
 use crate::support;
 
 use std::time::{Duration, Instant};
-use support::pty::PtyApp;
-use support::{bao_json, dev_server};
+use support::sandbox::Sandbox;
+use support::{bao_json, create_token, dev_server};
 use tresor::devserver::DevServer;
 
-fn start(server: &DevServer, home: &std::path::Path, token: &str) -> PtyApp {
-    let token_path = home.join("token-file");
-    let env = [
-        ("HOME", home.to_str().unwrap()),
-        ("BAO_ADDR", server.addr.as_str()),
-        ("BAO_TOKEN", token),
-        ("BAO_TOKEN_PATH", token_path.to_str().unwrap()),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
-    PtyApp::spawn(&[], &env)
-}
-
-fn create_token(server: &DevServer, args: &[&str]) -> String {
-    let mut all = vec!["token", "create", "-format=json"];
-    all.extend_from_slice(args);
-    bao_json(server, &all)["auth"]["client_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+/// A sandbox for tresor on `server` with `token`; a saved token goes to `home/token-file`.
+fn sandbox_for(server: &DevServer, token: &str) -> Sandbox {
+    let sandbox = Sandbox::new().addr(&server.addr).token(token);
+    let token_file = sandbox.home().join("token-file");
+    sandbox.env("BAO_TOKEN_PATH", token_file.to_str().unwrap())
 }
 
 #[test]
 fn a_bad_token_at_start_is_said_never_to_have_been_accepted() {
     let server = dev_server();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, home.path(), "s.not-a-real-token");
+    let sandbox = sandbox_for(&server, "s.not-a-real-token");
+    let mut app = sandbox.spawn();
     let screen = app.wait_for("does not accept this token");
     assert!(!screen.contains("no longer"), "{screen}");
     // The mount list's refusal may reopen the dialog after an Esc: Ctrl-c quits from anywhere.
@@ -46,9 +32,9 @@ fn a_bad_token_at_start_is_said_never_to_have_been_accepted() {
 #[test]
 fn a_token_at_its_max_ttl_counts_down_and_then_says_expired() {
     let server = dev_server();
-    let home = tempfile::tempdir().unwrap();
     let token = create_token(&server, &["-ttl=4s", "-explicit-max-ttl=8s"]);
-    let mut app = start(&server, home.path(), &token);
+    let sandbox = sandbox_for(&server, &token);
+    let mut app = sandbox.spawn();
     app.wait_for("(auto-renew)");
     app.wait_within_for("cannot be renewed further", Duration::from_secs(10));
     let screen = app.wait_within_for("The token has expired", Duration::from_secs(10));
@@ -61,9 +47,9 @@ fn a_token_at_its_max_ttl_counts_down_and_then_says_expired() {
 #[test]
 fn a_use_limited_token_shows_its_uses_and_none_are_spent_in_the_background() {
     let server = dev_server();
-    let home = tempfile::tempdir().unwrap();
     let token = create_token(&server, &["-use-limit=5"]);
-    let mut app = start(&server, home.path(), &token);
+    let sandbox = sandbox_for(&server, &token);
+    let mut app = sandbox.spawn();
     app.wait_for("uses left");
     // Let the screen settle (mounts, lookup), then read the server's count with root.
     std::thread::sleep(Duration::from_secs(2));
@@ -88,8 +74,8 @@ fn a_use_limited_token_shows_its_uses_and_none_are_spent_in_the_background() {
 #[test]
 fn a_seal_from_a_shell_shows_in_the_header_within_the_refresh() {
     let server = dev_server();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, home.path(), server.root_token.expose());
+    let sandbox = sandbox_for(&server, server.root_token.expose());
+    let mut app = sandbox.spawn();
     app.wait_for("● unsealed");
     // Past the first refreshes, so the next one is at most 3 s away.
     std::thread::sleep(Duration::from_secs(4));

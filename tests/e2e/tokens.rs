@@ -5,38 +5,9 @@
 
 use crate::support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use support::dev_server;
-use support::pty::PtyApp;
-use support::recorder::RecordingProxy;
-
-/// Answers every request with a 307 to the same path on `target`, recording the tokens it saw.
-fn redirector(target: String) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind redirector");
-    let addr = format!("http://{}", listener.local_addr().unwrap());
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let record = seen.clone();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut buffer = [0u8; 8192];
-            let read = stream.read(&mut buffer).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buffer[..read]).to_string();
-            for line in head.lines() {
-                if let Some(token) = line.to_ascii_lowercase().strip_prefix("x-vault-token:") {
-                    record.lock().unwrap().push(token.trim().to_string());
-                }
-            }
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let answer = format!(
-                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}{path}\r\n\
-                 Content-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    (addr, seen)
-}
+use support::recorder::{RecordingProxy, redirector};
+use support::sandbox::Sandbox;
 
 #[test]
 fn every_token_reaches_only_its_own_server() {
@@ -53,11 +24,11 @@ fn every_token_reaches_only_its_own_server() {
     let proxy_one = RecordingProxy::start(&one.addr);
     let proxy_two = RecordingProxy::start(&two.addr);
     // An address of its own that sends everything on to server two.
-    let (redirecting, redirector_saw) = redirector(proxy_two.addr.clone());
+    let (redirecting, redirector_saw) = redirector("127.0.0.1", proxy_two.addr.clone());
 
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new();
     let file = |name: &str, text: &str| {
-        let path = home.path().join(name);
+        let path = sandbox.home().join(name);
         std::fs::write(&path, text).unwrap();
         path.display().to_string()
     };
@@ -67,31 +38,25 @@ fn every_token_reaches_only_its_own_server() {
         // The redirecting address's own token: server one's, so it must never reach server two.
         file("three.token", &token_one),
     );
-    let missing = home.path().join("four.token");
-    let config = home.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[profiles.a-one]\naddress = \"{}\"\ntoken_file = \"{file_one}\"\n\n\
-             [profiles.b-two]\naddress = \"{}\"\ntoken_file = \"{file_two}\"\n\n\
-             [profiles.c-redirect]\naddress = \"{redirecting}\"\ntoken_file = \"{file_three}\"\n\n\
-             [profiles.d-new]\naddress = \"{}\"\ntoken_file = \"{}\"\n",
-            proxy_one.addr,
-            proxy_two.addr,
-            proxy_two.addr,
-            missing.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-    let default_token_file = home.path().join(".vault-token");
-    let env = [
-        ("HOME", home.path().to_str().unwrap()),
-        ("TRESOR_CONFIG", config.to_str().unwrap()),
-        ("BAO_TOKEN", "s.from-the-environment"),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
-    let mut app = PtyApp::spawn(&["--profile", "a-one"], &env);
+    let missing = sandbox.home().join("four.token");
+    let default_token_file = sandbox.home().join(".vault-token");
+    let sandbox = sandbox
+        .config(
+            &format!(
+                "[profiles.a-one]\naddress = \"{}\"\ntoken_file = \"{file_one}\"\n\n\
+                 [profiles.b-two]\naddress = \"{}\"\ntoken_file = \"{file_two}\"\n\n\
+                 [profiles.c-redirect]\naddress = \"{redirecting}\"\ntoken_file = \"{file_three}\"\n\n\
+                 [profiles.d-new]\naddress = \"{}\"\ntoken_file = \"{}\"\n",
+                proxy_one.addr,
+                proxy_two.addr,
+                proxy_two.addr,
+                missing.display()
+            ),
+            0o600,
+        )
+        .args(&["--profile", "a-one"])
+        .token("s.from-the-environment");
+    let mut app = sandbox.spawn();
     app.wait_for("profile: a-one");
     app.wait_for("secret/ kv v2");
 

@@ -7,6 +7,7 @@ use crate::support;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 use support::{bao_json, bao_kv_metadata, seeded_server_blocking};
 use tresor::devserver::DevServer;
 
@@ -47,34 +48,30 @@ cat "$dir/step-$n" > "$file"
     script
 }
 
-fn start(server: &DevServer, home: &Path, editor: Option<&Path>) -> PtyApp {
-    let runtime_dir = home.join("run");
-    std::fs::create_dir_all(&runtime_dir).unwrap();
-    let mut env = vec![
-        ("HOME", home.to_str().unwrap().to_string()),
-        ("BAO_ADDR", server.addr.clone()),
-        ("BAO_TOKEN", server.root_token.expose().to_string()),
-        ("XDG_RUNTIME_DIR", runtime_dir.to_str().unwrap().to_string()),
-        ("TRESOR_CLIPBOARD", "osc52".to_string()),
-    ];
-    if let Some(editor) = editor {
-        env.push(("EDITOR", editor.to_str().unwrap().to_string()));
+/// A sandbox for tresor on `server` as root, started once the tree is up.
+fn sandbox(server: &DevServer) -> Sandbox {
+    Sandbox::new()
+        .server(server)
+        .wait_for("team/platform/ kv v2")
+}
+
+/// Starts tresor in `sandbox` with `editor` as $EDITOR.
+fn start(sandbox: &Sandbox, editor: Option<&Path>) -> PtyApp {
+    match editor {
+        Some(editor) => sandbox.spawn_with(&[("EDITOR", editor.to_str().unwrap())]),
+        None => sandbox.spawn(),
     }
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = PtyApp::spawn(&[], &env);
-    app.wait_for("team/platform/ kv v2");
-    app
 }
 
 fn open(app: &mut PtyApp, path: &str) {
-    app.keys(&[":", "\x15", path, "\r"]);
+    app.open(path);
     app.wait_for(&format!("┌ {path} "));
 }
 
 #[test]
 fn editor_with_invalid_then_valid_json_makes_one_correct_write_and_leaves_no_file() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox(&server);
     let scratch = tempfile::tempdir().unwrap();
     let valid = r#"{
   "host": "db-primary.internal",
@@ -85,7 +82,7 @@ fn editor_with_invalid_then_valid_json_makes_one_correct_write_and_leaves_no_fil
   "pool": {"max": 20}
 }"#;
     let editor = editor_script(scratch.path(), &["{ \"password\": oops }", valid]);
-    let mut app = start(&server, home.path(), Some(&editor));
+    let mut app = start(&sandbox, Some(&editor));
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["E"]);
@@ -116,7 +113,7 @@ fn editor_with_invalid_then_valid_json_makes_one_correct_write_and_leaves_no_fil
         let fields: Vec<&str> = run.split(' ').collect();
         let path = Path::new(fields[0]);
         assert!(
-            path.starts_with(home.path().join("run")),
+            path.starts_with(sandbox.root().join("run")),
             "under XDG_RUNTIME_DIR: {run}"
         );
         assert_eq!(fields[1], "700", "private dir: {run}");
@@ -138,7 +135,9 @@ fn editor_with_invalid_then_valid_json_makes_one_correct_write_and_leaves_no_fil
         "the user's own text comes back: {retry}"
     );
     assert_eq!(
-        std::fs::read_dir(home.path().join("run")).unwrap().count(),
+        std::fs::read_dir(sandbox.root().join("run"))
+            .unwrap()
+            .count(),
         0,
         "nothing left in the runtime dir"
     );
@@ -149,10 +148,10 @@ fn editor_with_invalid_then_valid_json_makes_one_correct_write_and_leaves_no_fil
 #[test]
 fn a_failing_editor_writes_nothing_and_leaves_no_file() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox(&server);
     let scratch = tempfile::tempdir().unwrap();
     let editor = editor_script(scratch.path(), &["FAIL"]);
-    let mut app = start(&server, home.path(), Some(&editor));
+    let mut app = start(&sandbox, Some(&editor));
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["E"]);
@@ -162,7 +161,9 @@ fn a_failing_editor_writes_nothing_and_leaves_no_file() {
     let path = PathBuf::from(log.split(' ').next().unwrap());
     assert!(!path.exists() && !path.parent().unwrap().exists());
     assert_eq!(
-        std::fs::read_dir(home.path().join("run")).unwrap().count(),
+        std::fs::read_dir(sandbox.root().join("run"))
+            .unwrap()
+            .count(),
         0
     );
     assert!(app.in_alternate_screen(), "the TUI is back");
@@ -173,8 +174,8 @@ fn a_failing_editor_writes_nothing_and_leaves_no_file() {
 #[test]
 fn a_concurrent_write_opens_the_conflict_view_and_reapplying_keeps_both() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, home.path(), None);
+    let sandbox = sandbox(&server);
+    let mut app = start(&sandbox, None);
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["e"]);
@@ -214,8 +215,8 @@ fn a_concurrent_write_opens_the_conflict_view_and_reapplying_keeps_both() {
 #[test]
 fn new_and_copy_write_where_asked_and_refuse_bad_input_first() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start(&server, home.path(), None);
+    let sandbox = sandbox(&server);
+    let mut app = start(&sandbox, None);
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
 
@@ -262,10 +263,10 @@ fn new_and_copy_write_where_asked_and_refuse_bad_input_first() {
 #[test]
 fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox(&server);
     let scratch = tempfile::tempdir().unwrap();
     let editor = editor_script(scratch.path(), &["SLOW"]);
-    let mut app = start(&server, home.path(), Some(&editor));
+    let mut app = start(&sandbox, Some(&editor));
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["E"]);
@@ -284,7 +285,9 @@ fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
     let path = PathBuf::from(log.split(' ').next().unwrap());
     assert!(!path.exists() && !path.parent().unwrap().exists());
     assert_eq!(
-        std::fs::read_dir(home.path().join("run")).unwrap().count(),
+        std::fs::read_dir(sandbox.root().join("run"))
+            .unwrap()
+            .count(),
         0
     );
     assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
@@ -293,11 +296,11 @@ fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
 #[test]
 fn keys_typed_while_the_editor_runs_never_answer_the_confirmation() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox(&server);
     let scratch = tempfile::tempdir().unwrap();
     let changed = "SLOW-WRITE\n{\"host\": \"elsewhere\"}";
     let editor = editor_script(scratch.path(), &[changed]);
-    let mut app = start(&server, home.path(), Some(&editor));
+    let mut app = start(&sandbox, Some(&editor));
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["E"]);
@@ -341,14 +344,14 @@ fn keys_typed_while_the_editor_runs_never_answer_the_confirmation() {
 #[test]
 fn an_editor_that_gives_back_refused_text_is_never_relaunched_in_a_loop() {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
+    let sandbox = sandbox(&server);
     let scratch = tempfile::tempdir().unwrap();
     // An editor script that always writes the same invalid text, as a broken $EDITOR would.
     let editor = editor_script(
         scratch.path(),
         &["[1,2,3]", "[1,2,3]", "[1,2,3]", "[1,2,3]"],
     );
-    let mut app = start(&server, home.path(), Some(&editor));
+    let mut app = start(&sandbox, Some(&editor));
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["E"]);
@@ -365,7 +368,7 @@ fn an_editor_that_gives_back_refused_text_is_never_relaunched_in_a_loop() {
     let scratch = tempfile::tempdir().unwrap();
     let editor = editor_script(scratch.path(), &["{ oops }", "{ oops again }"]);
     drop(app);
-    let mut app = start(&server, home.path(), Some(&editor));
+    let mut app = start(&sandbox, Some(&editor));
     open(&mut app, "secret/app/database");
     app.wait_for("version 3 of 3");
     app.keys(&["E"]);
@@ -397,21 +400,6 @@ fn write_only_token(server: &DevServer) -> String {
         .to_string()
 }
 
-fn start_with_token(server: &DevServer, home: &Path, token: &str) -> PtyApp {
-    let runtime_dir = home.join("run");
-    std::fs::create_dir_all(&runtime_dir).unwrap();
-    let env = [
-        ("HOME", home.to_str().unwrap()),
-        ("BAO_ADDR", server.addr.as_str()),
-        ("BAO_TOKEN", token),
-        ("XDG_RUNTIME_DIR", runtime_dir.to_str().unwrap()),
-        ("TRESOR_CLIPBOARD", "osc52"),
-    ];
-    let app = PtyApp::spawn(&[], &env);
-    app.wait_for("secret/");
-    app
-}
-
 /// `n`, a path, one key and value, Enter: the confirmation.
 fn new_secret(app: &mut PtyApp, path: &str, key: &str, value: &str) {
     app.keys(&["n", "\x15", path, "\r"]);
@@ -424,8 +412,11 @@ fn new_secret(app: &mut PtyApp, path: &str, key: &str, value: &str) {
 fn a_write_only_token_is_told_the_secret_exists_and_overwrites_only_after_typing_the_path() {
     let (server, _) = seeded_server_blocking();
     let token = write_only_token(&server);
-    let home = tempfile::tempdir().unwrap();
-    let mut app = start_with_token(&server, home.path(), &token);
+    let sandbox = Sandbox::new()
+        .addr(&server.addr)
+        .token(&token)
+        .wait_for("secret/");
+    let mut app = sandbox.spawn();
 
     // KV v2: check-and-set 0 refuses; the token may not read what is there.
     new_secret(&mut app, "secret/app/database", "password", "mine");

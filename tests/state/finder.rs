@@ -5,7 +5,7 @@
 use crate::support;
 
 use crossterm::event::KeyCode;
-use support::fixtures::{connected_app, press, render_at, screen_at, type_text};
+use support::fixtures::{connected_app, ctrl, press, render_at, screen_at, type_text};
 use tresor::app::finder::CrawlState;
 use tresor::app::{Action, App, Effect, Modal, update};
 
@@ -148,14 +148,6 @@ fn a_profile_switch_forgets_the_other_servers_paths() {
     assert!(app.paths.paths.is_empty());
     let effects = press(&mut app, KeyCode::Char('F'));
     assert_eq!(effects, vec![Effect::CrawlAll { generation: 1 }]);
-}
-
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    update(
-        app,
-        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
 }
 
 fn best(pattern: &str, paths: &[&str]) -> Vec<String> {

@@ -5,8 +5,8 @@ use crate::support;
 
 use crossterm::event::KeyCode;
 use support::fixtures::{
-    answer, connected_app, history_app, open, open_with_data_denied, press, rotating_data,
-    type_text,
+    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, root,
+    rotating_data, status, type_text,
 };
 use tresor::app::history::VersionOperation;
 use tresor::app::secret_pane::{SecretContent, SecretTab};
@@ -14,17 +14,6 @@ use tresor::app::{Action, Effect, Focus, Modal, StatusKind, update};
 use tresor::vault::{SecretCapabilities, VaultError};
 
 const SIZE: (u16, u16) = (120, 40);
-
-fn root() -> SecretCapabilities {
-    SecretCapabilities::unknown()
-}
-
-fn status(app: &tresor::app::App) -> String {
-    app.status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
 
 #[test]
 fn opening_a_kv2_secret_asks_data_metadata_and_capabilities_once() {
@@ -622,14 +611,6 @@ fn space_marks_and_moves_down_as_its_help_says() {
         help.contains("move to the next"),
         "undocumented move: {help}"
     );
-}
-
-fn ctrl(app: &mut tresor::app::App, c: char) -> Vec<Effect> {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    update(
-        app,
-        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
 }
 
 #[test]

@@ -3,21 +3,14 @@
 
 use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use support::fixtures::{history_app, press, screen_at, type_text};
+use crossterm::event::KeyCode;
+use support::fixtures::{ctrl, history_app, press, screen_at, type_text};
 use tresor::app::login::Field;
 use tresor::app::state::Loadable;
 use tresor::app::{Action, App, Effect, LoginOutcome, update};
 use tresor::vault::{AuthMethod, SecretCapabilities, TokenInfo};
 
 const SIZE: (u16, u16) = (120, 30);
-
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(
-        app,
-        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
-}
 
 fn info(name: &str) -> TokenInfo {
     TokenInfo {

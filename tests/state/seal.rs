@@ -5,8 +5,7 @@
 use crate::support;
 
 use crossterm::event::KeyCode;
-use std::time::Duration;
-use support::fixtures::{connected_app, press, screen_at, type_text, unsealed};
+use support::fixtures::{connected_app, press, screen_at, tick, type_text, unsealed};
 use tresor::app::seal::{NodeReport, SealMode, SealOverview, ShareEntry};
 use tresor::app::{Action, App, Effect, Modal, update};
 use tresor::vault::seal::{Health, LeaderInfo};
@@ -60,10 +59,6 @@ fn header(app: &App) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
-}
-
-fn tick(app: &mut App, seconds: f64) -> Vec<Effect> {
-    update(app, Action::Tick(Duration::from_secs_f64(seconds)))
 }
 
 /// A sealed two-node cluster at progress 1 of 2, the Seal screen open (it opens by itself).

@@ -4,9 +4,9 @@
 
 use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use std::time::Duration;
-use support::fixtures::{connected_app, history_app, press, type_text};
+use support::fixtures::{connected_app, ctrl, history_app, press, type_text};
 use tresor::app::login::{AppRoleWay, Field, LoginReason, Rejection};
 use tresor::app::session::RenewalState;
 use tresor::app::state::Loadable;
@@ -46,13 +46,6 @@ fn renewed(app: &mut App, lease: u64) -> Vec<Effect> {
                 warnings: vec![],
             }),
         },
-    )
-}
-
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(
-        app,
-        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
     )
 }
 

@@ -5,7 +5,7 @@
 use crate::support;
 
 use std::time::Duration;
-use support::fixtures::{connected_app, screen_at};
+use support::fixtures::{connected_app, screen_at, tick};
 use tresor::app::state::ConnectionView;
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::sys::parse_token_info;
@@ -32,10 +32,6 @@ fn use_limited_token() -> TokenInfo {
         "display_name": "token", "policies": ["default"], "ttl": 0, "creation_ttl": 0,
         "renewable": false, "num_uses": 2, "expire_time": null
     }))
-}
-
-fn tick(app: &mut App, seconds: f64) -> Vec<Effect> {
-    update(app, Action::Tick(Duration::from_secs_f64(seconds)))
 }
 
 fn denied() -> VaultError {

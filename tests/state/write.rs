@@ -4,10 +4,10 @@
 
 use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use support::fixtures::{
-    answer, connected_app, history_app, open, open_with_data_denied, press, rotating_data,
-    type_text,
+    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, root,
+    rotating_data, status, type_text,
 };
 use tresor::app::edit::DraftBase;
 use tresor::app::{Action, App, Effect, Modal, StatusKind, update};
@@ -15,24 +15,6 @@ use tresor::secret::SecretText;
 use tresor::vault::{SecretCapabilities, VaultError};
 
 const SIZE: (u16, u16) = (120, 40);
-
-fn root() -> SecretCapabilities {
-    SecretCapabilities::unknown()
-}
-
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(
-        app,
-        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
-}
-
-fn status(app: &App) -> String {
-    app.status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
 
 fn form_error(app: &App) -> String {
     match &app.modal {

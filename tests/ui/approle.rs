@@ -7,7 +7,7 @@ use crate::support;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::fixtures::{connected_app, press, type_text};
+use support::fixtures::{connected_app, ctrl, press, type_text};
 use tresor::app::approle_browser::BrowserFocus;
 use tresor::app::{Action, App, Effect, Modal, update};
 use tresor::secret::{SecretText, Token};
@@ -168,13 +168,7 @@ fn a_generated_secret_id_is_shown_once_masked_then_revealed_and_copied() {
 fn a_wrapped_secret_id_asks_for_its_ttl() {
     let mut app = browser_app();
     press(&mut app, KeyCode::Char('w'));
-    update(
-        &mut app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char('u'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
+    ctrl(&mut app, 'u');
     type_text(&mut app, "abc");
     press(&mut app, KeyCode::Enter);
     let Some(Modal::AppRole(browser)) = &app.modal else {
@@ -334,13 +328,7 @@ fn the_wrap_ttl_takes_durations_as_the_bao_cli_does() {
     for (typed, seconds) in [("5m", 300), ("1h30m", 5400), ("90s", 90), ("90", 90)] {
         let mut app = browser_app();
         press(&mut app, KeyCode::Char('w'));
-        update(
-            &mut app,
-            Action::Key(crossterm::event::KeyEvent::new(
-                KeyCode::Char('u'),
-                crossterm::event::KeyModifiers::CONTROL,
-            )),
-        );
+        ctrl(&mut app, 'u');
         type_text(&mut app, typed);
         let effects = press(&mut app, KeyCode::Enter);
         assert_eq!(

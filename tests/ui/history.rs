@@ -9,17 +9,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use support::fixtures::{
-    answer, connected_app, history_app, open, open_with_data_denied, press, rotating_data,
-    type_text,
+    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, root,
+    rotating_data, type_text,
 };
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::{SecretCapabilities, VaultError};
 
 const SIZE: (u16, u16) = (110, 34);
-
-fn root() -> SecretCapabilities {
-    SecretCapabilities::unknown()
-}
 
 fn render(app: &App) -> Terminal<TestBackend> {
     support::fixtures::render_at(app, SIZE)
@@ -221,13 +217,7 @@ fn destroy_confirmation_wants_the_path_typed() {
 fn metadata_form_with_a_server_error() {
     let mut app = history_app(SIZE, &root());
     press(&mut app, KeyCode::Char('m'));
-    update(
-        &mut app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char('n'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
+    ctrl(&mut app, 'n');
     type_text(&mut app, "team");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "platform");
@@ -266,13 +256,7 @@ fn secret_form_masked() {
 fn secret_form_revealed_with_a_multiline_value() {
     let mut app = history_app(SIZE, &root());
     press(&mut app, KeyCode::Char('e'));
-    update(
-        &mut app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char('r'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
+    ctrl(&mut app, 'r');
     press(&mut app, KeyCode::Tab);
     update(&mut app, Action::Paste("\nsecond line".into()));
     let terminal = render(&app);
@@ -286,13 +270,7 @@ fn write_confirmation_summarizes_keys_only() {
     press(&mut app, KeyCode::Char('e'));
     press(&mut app, KeyCode::Tab); // value of the first row
     type_text(&mut app, "-changed");
-    update(
-        &mut app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char('n'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
+    ctrl(&mut app, 'n');
     type_text(&mut app, "added_key");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "new-value");
@@ -350,16 +328,6 @@ fn conflict_view_shows_their_change_and_mine() {
     assert!(text.contains("Nothing was overwritten"));
     assert!(text.contains("changed on both sides: if you re-apply, yours wins for this key"));
     assert!(text.contains("Their version 28"));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    update(
-        app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char(c),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
 }
 
 #[test]

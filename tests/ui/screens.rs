@@ -4,46 +4,19 @@
 
 use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use serde_json::json;
 use std::time::Duration;
-use tresor::app::state::ConnectionView;
+use support::fixtures::{connection, mount, press, type_text};
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::kv::parse_v2_secret;
-use tresor::vault::{KvVersion, MountInfo, SecretEngine, TokenInfo, VaultError};
+use tresor::vault::{KvVersion, SecretEngine, VaultError};
 
 const WIDTH: u16 = 100;
 const HEIGHT: u16 = 24;
-
-fn mount(path: &str, engine: SecretEngine) -> MountInfo {
-    MountInfo {
-        path: path.into(),
-        engine,
-        description: String::new(),
-    }
-}
-
-fn connection() -> ConnectionView {
-    ConnectionView {
-        addr: "https://vault.example.com:8200".into(),
-        namespace: None,
-        skip_verify: false,
-        has_token: true,
-    }
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
 
 /// An app connected, with mounts loaded, `secret/` and `secret/app/` expanded.
 fn browsing_app() -> App {
@@ -55,16 +28,7 @@ fn browsing_app() -> App {
     );
     update(
         &mut app,
-        Action::TokenLookedUp(Ok(TokenInfo {
-            namespace: None,
-            display_name: "userpass-ana".into(),
-            policies: vec!["default".into(), "app-readonly".into()],
-            ttl_seconds: 3600,
-            renewable: true,
-            creation_ttl: 3600,
-            expires: true,
-            uses_left: None,
-        })),
+        Action::TokenLookedUp(Ok(support::fixtures::token(3600, 3600, true))),
     );
     let generation = app.tree.generation;
     update(
@@ -129,9 +93,7 @@ fn open_database(app: &mut App) {
 }
 
 fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
-    terminal.draw(|frame| tresor::ui::draw(frame, app)).unwrap();
-    terminal
+    support::fixtures::render_at(app, (WIDTH, HEIGHT))
 }
 
 fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> ratatui::buffer::Cell {

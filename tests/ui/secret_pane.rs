@@ -5,7 +5,7 @@ use crate::support;
 
 use crossterm::event::KeyCode;
 use serde_json::{Value, json};
-use support::fixtures::{answer, connected_app, open, press, render_at, screen_at};
+use support::fixtures::{answer, connected_app, ctrl, open, press, render_at, screen_at};
 use tresor::app::{Action, App, update};
 use tresor::vault::SecretCapabilities;
 
@@ -310,11 +310,9 @@ fn why_the_selected_folder_failed_is_shown_in_full_in_the_tree() {
 
 #[test]
 fn the_form_shows_a_window_of_a_large_value_around_the_cursor() {
-    use crossterm::event::{KeyEvent, KeyModifiers};
     let mut app = app_with((100, 40), json!({"k": "v"}));
     press(&mut app, KeyCode::Char('e'));
-    let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
-    update(&mut app, Action::Key(ctrl_r));
+    ctrl(&mut app, 'r');
     press(&mut app, KeyCode::Tab);
     // 2 000 lines, one of them 1 MB long, pasted after "v": the cursor ends on the last line.
     let mut value: Vec<String> = (1..=2000).map(|n| format!("line {n}")).collect();
@@ -333,13 +331,7 @@ fn the_form_shows_a_window_of_a_large_value_around_the_cursor() {
 fn the_jump_prompt_draws_its_cursor_where_it_is() {
     let mut app = connected_app(SIZE);
     press(&mut app, KeyCode::Char(':'));
-    update(
-        &mut app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char('u'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
+    ctrl(&mut app, 'u');
     support::fixtures::type_text(&mut app, "秘/x");
     press(&mut app, KeyCode::Left);
     let screen = screen_at(&app, SIZE);

@@ -7,9 +7,9 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
-use support::fixtures::{connected_app, history_app, press, type_text};
+use support::fixtures::{connected_app, ctrl, history_app, press, token, type_text};
 use tresor::app::{Action, App, update};
-use tresor::vault::{Renewal, SecretCapabilities, TokenInfo, VaultError};
+use tresor::vault::{Renewal, SecretCapabilities, VaultError};
 
 const SIZE: (u16, u16) = (110, 30);
 
@@ -25,19 +25,6 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
 fn header(app: &App) -> String {
     let text = screen(&render(app));
     text.lines().take(3).collect::<Vec<_>>().join("\n")
-}
-
-fn token(ttl: u64, creation: u64, renewable: bool) -> TokenInfo {
-    TokenInfo {
-        namespace: None,
-        display_name: "userpass-ana".into(),
-        policies: vec!["default".into(), "app-readonly".into()],
-        ttl_seconds: ttl,
-        renewable,
-        creation_ttl: creation,
-        expires: ttl > 0,
-        uses_left: None,
-    }
 }
 
 /// The login dialog on AppRole worker -> runner with the worker's secret-id typed.
@@ -71,13 +58,7 @@ fn login_dialog_approle_pull_with_the_secret_masked() {
 #[test]
 fn login_dialog_revealed_and_refused_by_the_server() {
     let mut app = approle_pull_dialog();
-    update(
-        &mut app,
-        Action::Key(crossterm::event::KeyEvent::new(
-            KeyCode::Char('r'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )),
-    );
+    ctrl(&mut app, 'r');
     press(&mut app, KeyCode::Enter);
     update(
         &mut app,

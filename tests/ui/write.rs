@@ -3,8 +3,8 @@
 
 use crate::support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use support::fixtures::{connected_app, press, render_at, type_text};
+use crossterm::event::KeyCode;
+use support::fixtures::{connected_app, ctrl, press, render_at, type_text};
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::VaultError;
 
@@ -14,10 +14,7 @@ const SIZE: (u16, u16) = (100, 24);
 fn exists_unreadable() -> App {
     let mut app = connected_app(SIZE);
     press(&mut app, KeyCode::Char('n'));
-    update(
-        &mut app,
-        Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-    );
+    ctrl(&mut app, 'u');
     type_text(&mut app, "secret/app/db");
     press(&mut app, KeyCode::Enter);
     type_text(&mut app, "password");

@@ -200,11 +200,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 ("Esc".into(), "back to editing"),
             ]
         }
-        (Some(Modal::PathPrompt(_)), _) => vec![
-            ("Enter".into(), "go on"),
-            ("Tab".into(), "options"),
-            ("Esc".into(), "cancel"),
-        ],
+        (Some(Modal::PathPrompt(prompt)), _) => {
+            // Only a copy has options (the metadata checkbox) for Tab to reach.
+            let copy = matches!(
+                prompt.purpose,
+                crate::app::write_flow::PromptPurpose::Copy { .. }
+            );
+            let mut hints = vec![("Enter".into(), "go on")];
+            if copy {
+                hints.push(("Tab".into(), "options"));
+            }
+            hints.push(("Esc".into(), "cancel"));
+            hints
+        }
         (Some(Modal::Jump { .. }), _) => vec![
             ("Enter".into(), "go"),
             ("Tab".into(), "complete"),

@@ -7,6 +7,7 @@ mod support;
 mod approle;
 mod history;
 mod picker;
+mod prompts;
 mod screens;
 mod seal;
 mod secret_pane;

@@ -5,7 +5,7 @@ use crate::support;
 
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use serde_json::json;
-use support::fixtures::{ctrl, mount, press, type_text};
+use support::fixtures::{ctrl, mount, press as key, type_text as chars};
 use tresor::app::state::ConnectionView;
 use tresor::app::tree::{Listing, Location};
 use tresor::app::{Action, App, Effect, Focus, Modal, bao_command, update};
@@ -75,18 +75,18 @@ fn app() -> App {
             ]),
         },
     );
-    press(&mut app, KeyCode::Char('j'));
-    let effects = press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('j'));
+    let effects = key(&mut app, KeyCode::Enter);
     listed(&mut app, effects, &["b", "a/", "a"]);
     app
 }
 
 fn open_secret_a(app: &mut App) -> u64 {
-    press(app, KeyCode::Char('g'));
-    press(app, KeyCode::Char('j'));
-    press(app, KeyCode::Char('j'));
+    key(app, KeyCode::Char('g'));
+    key(app, KeyCode::Char('j'));
+    key(app, KeyCode::Char('j'));
     assert_eq!(selected_name(app), "a");
-    let effects = press(app, KeyCode::Enter);
+    let effects = key(app, KeyCode::Enter);
     match effects.as_slice() {
         [
             Effect::ReadSecret {
@@ -131,44 +131,44 @@ fn navigation_moves_expands_collapses_and_stays_in_bounds() {
         .map(|&id| app.tree.nodes[id].name.clone())
         .collect();
     assert_eq!(names, vec!["kv1/", "secret/", "a", "a/", "b"]);
-    press(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('G'));
     assert_eq!(selected_name(&app), "b");
-    press(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
     assert_eq!(
         selected_name(&app),
         "b",
         "moving past the end stays on the last row"
     );
-    press(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('h'));
     assert_eq!(
         selected_name(&app),
         "secret/",
         "h on a leaf goes to the parent"
     );
-    press(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('h'));
     assert_eq!(
         app.tree.visible.len(),
         2,
         "h on an expanded folder collapses it"
     );
-    let effects = press(&mut app, KeyCode::Char('l'));
+    let effects = key(&mut app, KeyCode::Char('l'));
     assert!(
         effects.is_empty(),
         "re-expanding a loaded folder does not list again"
     );
     assert_eq!(app.tree.visible.len(), 5);
-    press(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char('g'));
     assert_eq!(selected_name(&app), "kv1/");
 }
 
 #[test]
 fn expanding_twice_while_loading_sends_one_request() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('g'));
-    let first = press(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('g'));
+    let first = key(&mut app, KeyCode::Char('l'));
     assert_eq!(first.len(), 1);
-    press(&mut app, KeyCode::Char('h'));
-    let second = press(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('h'));
+    let second = key(&mut app, KeyCode::Char('l'));
     assert!(
         second.is_empty(),
         "a listing already in flight is not repeated: {second:?}"
@@ -181,10 +181,10 @@ fn values_are_masked_until_revealed_and_masked_again_for_another_secret() {
     let request = open_secret_a(&mut app);
     secret_answer(&mut app, request, "hunter2");
     assert!(!app.secret.revealed);
-    press(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('s'));
     assert!(app.secret.revealed);
-    press(&mut app, KeyCode::Char('G'));
-    let effects = press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('G'));
+    let effects = key(&mut app, KeyCode::Enter);
     assert!(matches!(
         effects.as_slice(),
         [Effect::ReadSecret { .. }, ..]
@@ -209,7 +209,7 @@ fn stale_answers_are_dropped() {
 
     // A listing for a tree that has since been refreshed is ignored too.
     let before = app.tree.visible.len();
-    press(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Char('R'));
     update(
         &mut app,
         Action::FolderListed {
@@ -226,9 +226,9 @@ fn copy_value_is_sensitive_and_described_without_the_value() {
     let mut app = app();
     let request = open_secret_a(&mut app);
     secret_answer(&mut app, request, "hunter2");
-    press(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, Focus::Secret);
-    let effects = press(&mut app, KeyCode::Char('y'));
+    let effects = key(&mut app, KeyCode::Char('y'));
     match effects.as_slice() {
         [
             Effect::Copy {
@@ -250,8 +250,8 @@ fn copy_value_is_sensitive_and_described_without_the_value() {
 fn copy_path_then_bao_command_on_a_second_press() {
     let mut app = app();
     open_secret_a(&mut app);
-    let first = press(&mut app, KeyCode::Char('Y'));
-    let second = press(&mut app, KeyCode::Char('Y'));
+    let first = key(&mut app, KeyCode::Char('Y'));
+    let second = key(&mut app, KeyCode::Char('Y'));
     let texts: Vec<(String, bool)> = first
         .iter()
         .chain(second.iter())
@@ -270,16 +270,16 @@ fn copy_path_then_bao_command_on_a_second_press() {
         ]
     );
     // Another key in between starts over with the path.
-    press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('k'));
-    let again = press(&mut app, KeyCode::Char('Y'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('k'));
+    let again = key(&mut app, KeyCode::Char('Y'));
     assert!(matches!(&again[..], [Effect::Copy { text, .. }] if text.expose() == "secret/a"));
 }
 
 #[test]
 fn copy_value_without_an_open_secret_explains_instead() {
     let mut app = app();
-    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
     assert!(
         app.status
             .as_ref()
@@ -329,8 +329,8 @@ fn bao_commands_are_shell_quoted() {
 #[test]
 fn filter_narrows_incrementally_and_escape_clears_it() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('/'));
-    type_text(&mut app, "b");
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "b");
     let names: Vec<String> = app
         .tree
         .visible
@@ -338,12 +338,12 @@ fn filter_narrows_incrementally_and_escape_clears_it() {
         .map(|&id| app.tree.nodes[id].name.clone())
         .collect();
     assert_eq!(names, vec!["secret/", "b"]);
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     assert!(
         app.filter_input.is_none() && app.tree.filter == "b",
         "Enter keeps the filter"
     );
-    press(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
     assert!(app.tree.filter.is_empty());
     assert_eq!(app.tree.visible.len(), 5);
 }
@@ -351,10 +351,10 @@ fn filter_narrows_incrementally_and_escape_clears_it() {
 #[test]
 fn jump_validates_then_creates_the_path_and_opens_it() {
     let mut app = app();
-    press(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::Char(':'));
     clear_line(&mut app);
-    type_text(&mut app, "nope/x");
-    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    chars(&mut app, "nope/x");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
     let Some(Modal::Jump {
         error: Some(error), ..
     }) = &app.modal
@@ -364,13 +364,13 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
     assert!(error.contains("No mount matches"), "{error}");
 
     clear_line(&mut app);
-    type_text(&mut app, "secret/x/../y");
-    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    chars(&mut app, "secret/x/../y");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(matches!(&app.modal, Some(Modal::Jump { error: Some(e), .. }) if e.contains("..")));
 
     clear_line(&mut app);
-    type_text(&mut app, "secret/deep/leaf");
-    let effects = press(&mut app, KeyCode::Enter);
+    chars(&mut app, "secret/deep/leaf");
+    let effects = key(&mut app, KeyCode::Enter);
     assert!(app.modal.is_none());
     assert!(
         effects.iter().any(|e| matches!(e, Effect::ReadSecret { location, .. } if location.display() == "secret/deep/leaf")),
@@ -391,10 +391,10 @@ fn jump_validates_then_creates_the_path_and_opens_it() {
 #[test]
 fn a_jump_shows_the_real_siblings_and_leaves_no_made_up_node() {
     let mut app = app();
-    press(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::Char(':'));
     clear_line(&mut app);
-    type_text(&mut app, "secret/a/doesnotexist");
-    let effects = press(&mut app, KeyCode::Enter);
+    chars(&mut app, "secret/a/doesnotexist");
+    let effects = key(&mut app, KeyCode::Enter);
     let folder_a = effects
         .into_iter()
         .find(|e| {
@@ -425,19 +425,19 @@ fn a_jump_shows_the_real_siblings_and_leaves_no_made_up_node() {
 fn the_jump_prefill_is_replaced_by_typing_and_kept_by_moving() {
     let mut app = app();
     // The cursor on secret/'s folder a/: the prompt opens with it, selected.
-    press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
     assert_eq!(selected_name(&app), "a/");
-    press(&mut app, KeyCode::Char(':'));
-    type_text(&mut app, "kv1/x");
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "kv1/x");
     let Some(Modal::Jump { input, .. }) = &app.modal else {
         panic!("prompt open");
     };
     assert_eq!(input.text, "kv1/x", "typing a path replaces the prefill");
-    press(&mut app, KeyCode::Esc);
-    press(&mut app, KeyCode::Char(':'));
-    press(&mut app, KeyCode::End);
-    type_text(&mut app, "db");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::End);
+    chars(&mut app, "db");
     let Some(Modal::Jump { input, .. }) = &app.modal else {
         panic!("prompt open");
     };
@@ -447,10 +447,10 @@ fn the_jump_prefill_is_replaced_by_typing_and_kept_by_moving() {
 #[test]
 fn jump_completes_from_loaded_paths() {
     let mut app = app();
-    press(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::Char(':'));
     clear_line(&mut app);
-    type_text(&mut app, "sec");
-    press(&mut app, KeyCode::Tab);
+    chars(&mut app, "sec");
+    key(&mut app, KeyCode::Tab);
     let Some(Modal::Jump {
         input, completions, ..
     }) = &app.modal
@@ -464,8 +464,8 @@ fn jump_completes_from_loaded_paths() {
 #[test]
 fn permission_denied_marks_only_that_folder_without_a_global_error() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('g'));
-    let effects = press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('g'));
+    let effects = key(&mut app, KeyCode::Enter);
     let node = answer_listing(
         &mut app,
         effects,
@@ -484,8 +484,8 @@ fn permission_denied_marks_only_that_folder_without_a_global_error() {
 #[test]
 fn refresh_reexpands_what_was_open_and_keeps_the_selection() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('G'));
-    let effects = press(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Char('G'));
+    let effects = key(&mut app, KeyCode::Char('R'));
     let Some(generation) = effects.iter().find_map(|e| match e {
         Effect::LoadMounts { generation } => Some(*generation),
         _ => None,
@@ -542,8 +542,8 @@ fn mouse_click_selects_and_opens_and_wheel_moves() {
 #[test]
 fn ctrl_c_and_q_quit_but_q_types_in_the_filter() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('/'));
-    press(&mut app, KeyCode::Char('q'));
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('q'));
     assert!(!app.should_quit);
     assert_eq!(app.tree.filter, "q");
     let effects = ctrl(&mut app, 'c');
@@ -612,7 +612,7 @@ fn a_token_from_a_namespace_starts_there_once() {
 #[test]
 fn a_namespace_can_be_typed_in_the_picker() {
     let mut app = app();
-    let effects = press(&mut app, KeyCode::Char('N'));
+    let effects = key(&mut app, KeyCode::Char('N'));
     assert_eq!(effects, vec![Effect::LoadNamespaces]);
     update(
         &mut app,
@@ -621,9 +621,9 @@ fn a_namespace_can_be_typed_in_the_picker() {
             operation: "list".into(),
         })),
     );
-    press(&mut app, KeyCode::Tab);
-    type_text(&mut app, "team-a/apps");
-    let effects = press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "team-a/apps");
+    let effects = key(&mut app, KeyCode::Enter);
     assert!(
         effects.iter().any(|e| matches!(
             e,

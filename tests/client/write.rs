@@ -5,11 +5,15 @@
 use crate::support;
 
 use serde_json::{Value, json};
-use support::fixtures::{kv2, mount};
+use support::fixtures::mount;
 use support::{bao_json, root_client, seeded_server, settings};
 use tresor::secret::Token;
 use tresor::vault::write::{WriteEntry, data_bytes, object_bytes};
-use tresor::vault::{KvVersion, SecretEngine, VaultClient, VaultError};
+use tresor::vault::{KvVersion, MountInfo, SecretEngine, VaultClient, VaultError};
+
+fn kv2() -> MountInfo {
+    mount("secret/", SecretEngine::Kv(KvVersion::V2))
+}
 
 fn entry<'a>(key: &'a str, value: &'a str) -> WriteEntry<'a> {
     WriteEntry {
@@ -38,7 +42,7 @@ async fn create_then_edit_with_check_and_set() {
     ])
     .unwrap();
     let version = client
-        .write_secret(&kv2("secret/"), "new/one", &data, Some(0))
+        .write_secret(&kv2(), "new/one", &data, Some(0))
         .await
         .expect("create");
     assert_eq!(version, Some(1));
@@ -49,9 +53,7 @@ async fn create_then_edit_with_check_and_set() {
     );
 
     // cas:0 again: it exists now, so nothing is overwritten.
-    let again = client
-        .write_secret(&kv2("secret/"), "new/one", &data, Some(0))
-        .await;
+    let again = client.write_secret(&kv2(), "new/one", &data, Some(0)).await;
     assert!(
         matches!(again, Err(VaultError::CasMismatch { .. })),
         "{again:?}"
@@ -60,7 +62,7 @@ async fn create_then_edit_with_check_and_set() {
     let edited = data_bytes(&[entry("user", "svc2")]).unwrap();
     assert_eq!(
         client
-            .write_secret(&kv2("secret/"), "new/one", &edited, Some(1))
+            .write_secret(&kv2(), "new/one", &edited, Some(1))
             .await
             .unwrap(),
         Some(2)
@@ -73,7 +75,7 @@ async fn create_then_edit_with_check_and_set() {
         )
         .unwrap();
     let stale = client
-        .write_secret(&kv2("secret/"), "new/one", &edited, Some(2))
+        .write_secret(&kv2(), "new/one", &edited, Some(2))
         .await;
     assert!(
         matches!(stale, Err(VaultError::CasMismatch { .. })),
@@ -89,9 +91,7 @@ async fn bad_paths_are_refused_before_any_request() {
     let client = root_client(&server);
     let data = data_bytes(&[entry("k", "v")]).unwrap();
     for path in ["folder/", "a/../b", "./a", "a//b", ""] {
-        let result = client
-            .write_secret(&kv2("secret/"), path, &data, Some(0))
-            .await;
+        let result = client.write_secret(&kv2(), path, &data, Some(0)).await;
         assert!(
             matches!(result, Err(VaultError::InvalidPath(_))),
             "{path:?}: {result:?}"
@@ -117,9 +117,7 @@ async fn a_write_only_token_patches_named_keys_without_reading() {
     let token = Token::new(created["auth"]["client_token"].as_str().unwrap());
     let writer = VaultClient::new(&settings(&server, Some(&token))).unwrap();
     assert!(matches!(
-        writer
-            .read_secret(&kv2("secret/"), "app/database", None)
-            .await,
+        writer.read_secret(&kv2(), "app/database", None).await,
         Err(VaultError::PermissionDenied { .. })
     ));
     let patch = object_bytes(vec![
@@ -128,7 +126,7 @@ async fn a_write_only_token_patches_named_keys_without_reading() {
     ])
     .unwrap();
     let version = writer
-        .patch_secret(&kv2("secret/"), "app/database", &patch)
+        .patch_secret(&kv2(), "app/database", &patch)
         .await
         .expect("patch");
     assert_eq!(version, Some(4));
@@ -183,13 +181,10 @@ async fn a_one_mib_unicode_value_with_newlines_round_trips_byte_for_byte() {
     }
     let data = data_bytes(&[entry("blob", &big), entry("trailing", "x\n\n")]).unwrap();
     client
-        .write_secret(&kv2("secret/"), "big/blob", &data, Some(0))
+        .write_secret(&kv2(), "big/blob", &data, Some(0))
         .await
         .expect("1 MiB write");
-    let back = client
-        .read_secret(&kv2("secret/"), "big/blob", None)
-        .await
-        .unwrap();
+    let back = client.read_secret(&kv2(), "big/blob", None).await.unwrap();
     let blob = back.entries.iter().find(|e| e.key == "blob").unwrap();
     assert_eq!(blob.value.expose().as_bytes(), big.as_bytes());
     let trailing = back.entries.iter().find(|e| e.key == "trailing").unwrap();

@@ -6,6 +6,7 @@ use crate::support;
 
 use std::collections::BTreeSet;
 use support::fixtures::mount;
+use support::sandbox::Sandbox;
 use support::{root_client, seeded_server, settings};
 use tresor::devserver::DevServer;
 use tresor::secret::Token;
@@ -134,12 +135,10 @@ async fn folders_the_token_may_not_list_are_counted_and_scan_falls_back_to_list(
 async fn tresor_ls_prints_the_walk_for_scripts() {
     let (server, _) = seeded_server().await;
     let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tresor"))
+        let output = Sandbox::new()
+            .server(&server)
             .args(args)
-            .env_clear()
-            .env("BAO_ADDR", &server.addr)
-            .env("BAO_TOKEN", server.root_token.expose())
-            .env("HOME", "/nonexistent")
+            .command()
             .output()
             .unwrap();
         assert!(
@@ -176,17 +175,11 @@ async fn tresor_ls_prints_the_walk_for_scripts() {
 
 /// `tresor ls` with a clean environment: (exit code, stdout, stderr).
 fn tresor_ls(server: &DevServer, token: Option<&str>, args: &[&str]) -> (i32, String, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tresor"));
-    command
-        .arg("ls")
-        .args(args)
-        .env_clear()
-        .env("BAO_ADDR", &server.addr)
-        .env("HOME", "/nonexistent");
+    let mut sandbox = Sandbox::new().addr(&server.addr).args(&["ls"]).args(args);
     if let Some(token) = token {
-        command.env("BAO_TOKEN", token);
+        sandbox = sandbox.token(token);
     }
-    let output = command.output().unwrap();
+    let output = sandbox.command().output().unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -249,12 +242,9 @@ async fn tresor_ls_fails_loudly_on_a_bad_token_or_a_missing_path() {
 async fn tresor_ls_into_a_closed_pipe_ends_quietly() {
     let (server, _) = seeded_server().await;
     tokio::task::block_in_place(|| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tresor"))
-            .args(["ls", "-r", "--json"])
-            .env_clear()
-            .env("BAO_ADDR", &server.addr)
-            .env("BAO_TOKEN", server.root_token.expose())
-            .env("HOME", "/nonexistent")
+        let sandbox = Sandbox::new().server(&server).args(&["ls", "-r", "--json"]);
+        let mut child = sandbox
+            .command()
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use support::fixtures::kv2;
 use support::proxy::{Fault, FaultProxy, huge, status};
+use support::sandbox::Sandbox;
 use support::{dev_server, root_client, settings};
 use tresor::devserver::DevServer;
 use tresor::vault::crawl::{CrawlMethod, CrawlOptions};
@@ -295,12 +296,10 @@ fn tresor_ls_under_the_quota_prints_every_path() {
         .unwrap();
         expected
     });
-    let home = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tresor"))
-        .args(["ls", "-r", "--method", "list", "lsq/"])
-        .env("BAO_ADDR", &server.addr)
-        .env("BAO_TOKEN", server.root_token.expose())
-        .env("HOME", home.path())
+    let output = Sandbox::new()
+        .server(&server)
+        .args(&["ls", "-r", "--method", "list", "lsq/"])
+        .command()
         .output()
         .unwrap();
     assert!(

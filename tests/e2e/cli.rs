@@ -7,10 +7,7 @@ use support::sandbox::Sandbox;
 
 #[test]
 fn help_documents_flags_and_environment() {
-    let output = Command::new(env!("CARGO_BIN_EXE_tresor"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let output = Sandbox::new().args(&["--help"]).command().output().unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
     for needle in [
@@ -38,15 +35,9 @@ fn help_documents_flags_and_environment() {
 #[test]
 fn demo_without_bao_says_exactly_how_to_get_it() {
     // A copy of the binary outside the project, so no project-local .venv is found either.
-    let dir = tempfile::tempdir().unwrap();
-    let binary = dir.path().join("tresor");
-    std::fs::copy(env!("CARGO_BIN_EXE_tresor"), &binary).unwrap();
-    let output = Command::new(&binary)
-        .arg("demo")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", dir.path().join("empty-bin"))
-        .env("HOME", dir.path())
+    let output = Sandbox::new()
+        .args(&["demo"])
+        .outside_command()
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -274,18 +265,12 @@ fn status_into_a_closed_pipe_ends_quietly_with_its_own_exit_code() {
 fn the_demo_is_not_stopped_by_settings_it_does_not_use() {
     // The demo runs on its own server: a bad BAO_CLIENT_TIMEOUT or a profile is not its
     // business. Without bao it gets as far as saying how to get it.
-    let dir = tempfile::tempdir().unwrap();
-    let binary = dir.path().join("tresor");
-    std::fs::copy(env!("CARGO_BIN_EXE_tresor"), &binary).unwrap();
-    let output = Command::new(&binary)
-        .arg("demo")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", dir.path().join("empty-bin"))
-        .env("HOME", dir.path())
+    let output = Sandbox::new()
         .env("BAO_CLIENT_TIMEOUT", "banana")
         .env("VAULT_SKIP_VERIFY", "maybe")
         .env("TRESOR_PROFILE", "prod")
+        .args(&["demo"])
+        .outside_command()
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -176,4 +176,21 @@ impl Sandbox {
             .envs(self.vars());
         command
     }
+
+    /// `command`, but of a copy of the binary inside the sandbox, run from there with an empty
+    /// PATH: neither the project's `.venv` nor anything installed on the machine (bao) is found.
+    pub fn outside_command(&self) -> Command {
+        let bin = self.root.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("sandbox bin directory");
+        let binary = bin.join("tresor");
+        std::fs::copy(env!("CARGO_BIN_EXE_tresor"), &binary).expect("copy the binary");
+        let mut command = Command::new(&binary);
+        command
+            .args(&self.args)
+            .current_dir(self.root.path())
+            .env_clear()
+            .env("PATH", self.root.path().join("empty-bin"))
+            .envs(self.vars());
+        command
+    }
 }

@@ -7,6 +7,7 @@ mod support;
 mod faults;
 mod finder;
 mod history;
+mod layout;
 mod login;
 mod readme;
 mod seal;

@@ -1,12 +1,13 @@
 //! Snapshots of the small dialogs: the namespace picker (`N`) and the path prompt, for a new
-//! secret (`n`, the current folder filled in) and for a copy (`c`, with its metadata checkbox), and
-//! the prompt refusing a path it cannot write.
+//! secret (`n`, the current folder filled in) and for a copy (`c`, with its metadata checkbox), the
+//! prompt refusing a path it cannot write, and the question before the editor opens a third time.
 
 use crate::support;
 
 use crossterm::event::KeyCode;
 use support::fixtures::{connected_app, ctrl, history_app, press, render_at, root, type_text};
-use tresor::app::{Action, update};
+use tresor::app::{Action, Effect, update};
+use tresor::secret::SecretText;
 
 const SIZE: (u16, u16) = (100, 24);
 
@@ -67,6 +68,30 @@ fn the_path_prompt_refuses_a_folder_and_keeps_the_text() {
     ctrl(&mut app, 'u');
     type_text(&mut app, "secret/app/");
     press(&mut app, KeyCode::Enter);
+    let terminal = render_at(&app, SIZE);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn an_editor_text_refused_twice_asks_before_the_editor_opens_again() {
+    let mut app = history_app(SIZE, &root());
+    let effects = press(&mut app, KeyCode::Char('E'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::EditInEditor { .. }]),
+        "{effects:?}"
+    );
+    let again = update(
+        &mut app,
+        Action::EditorClosed(Ok(SecretText::new("{ oops }".to_string()))),
+    );
+    assert!(
+        matches!(again.as_slice(), [Effect::EditInEditor { .. }]),
+        "the first refusal reopens the editor with the reason: {again:?}"
+    );
+    update(
+        &mut app,
+        Action::EditorClosed(Ok(SecretText::new("{ oops again }".to_string()))),
+    );
     let terminal = render_at(&app, SIZE);
     insta::assert_snapshot!(terminal.backend());
 }

@@ -135,6 +135,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("Esc".into(), "close"),
         ],
         (Some(Modal::Finder(_)), _) => keymap::finder_hints(),
+        // A namespace being typed: j and k are letters of it, Esc goes back to the list.
+        (Some(Modal::Picker(picker)), _) if picker.typed.is_some() => vec![
+            ("Enter".into(), "switch"),
+            ("Esc".into(), "back to the list"),
+        ],
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),

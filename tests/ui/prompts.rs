@@ -95,3 +95,25 @@ fn an_editor_text_refused_twice_asks_before_the_editor_opens_again() {
     let terminal = render_at(&app, SIZE);
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn a_namespace_the_token_may_not_list_can_be_typed() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('N'));
+    update(
+        &mut app,
+        Action::NamespacesLoaded(Ok(vec!["team-a/".into()])),
+    );
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "team-c/ops");
+    let terminal = render_at(&app, SIZE);
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("namespace: team-c/ops"), "{text}");
+    // j and k are letters of the name here, and Esc goes back to the list.
+    let footer = text.lines().last().unwrap_or_default();
+    assert!(
+        !footer.contains("j/k") && !footer.contains("close"),
+        "the footer offers what the typing does not do: {footer}"
+    );
+    insta::assert_snapshot!(terminal.backend());
+}

@@ -196,6 +196,11 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             );
             return hints;
         }
+        // A namespace being typed: j and k are letters of it, Esc goes back to the list.
+        (Some(Modal::Picker(picker)), _) if picker.typed.is_some() => vec![
+            ("Enter".into(), "switch"),
+            ("Esc".into(), "back to the list"),
+        ],
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),
@@ -259,11 +264,19 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
                 ("Esc".into(), "back to editing"),
             ]
         }
-        (Some(Modal::PathPrompt(_)), _) => vec![
-            ("Enter".into(), "go on"),
-            ("Tab".into(), "options"),
-            ("Esc".into(), "cancel"),
-        ],
+        (Some(Modal::PathPrompt(prompt)), _) => {
+            // Only a copy has options (the metadata checkbox) for Tab to reach.
+            let copy = matches!(
+                prompt.purpose,
+                crate::app::write_flow::PromptPurpose::Copy { .. }
+            );
+            let mut hints = vec![("Enter".into(), "go on")];
+            if copy {
+                hints.push(("Tab".into(), "options"));
+            }
+            hints.push(("Esc".into(), "cancel"));
+            hints
+        }
         _ => Vec::new(),
     };
     pairs

@@ -4,29 +4,19 @@
 use crate::support;
 
 use support::pty::PtyApp;
+use support::sandbox::Sandbox;
 use support::seeded_server_blocking;
 
 const PASSWORD: &str = "Tr0ub4dor&3";
 
-fn start_with_config(config: &str) -> (tresor::devserver::DevServer, tempfile::TempDir, PtyApp) {
+fn start_with_config(config: &str) -> (tresor::devserver::DevServer, Sandbox, PtyApp) {
     let (server, _) = seeded_server_blocking();
-    let home = tempfile::tempdir().unwrap();
-    let config_path = home.path().join("config.toml");
-    std::fs::write(&config_path, config).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&config_path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let log = home.path().join("state/tresor.log");
-    let app = PtyApp::spawn(
-        &["--log-file", log.to_str().unwrap()],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("BAO_ADDR", &server.addr),
-            ("BAO_TOKEN", server.root_token.expose()),
-            ("TRESOR_CONFIG", config_path.to_str().unwrap()),
-            ("TRESOR_CLIPBOARD", "osc52"),
-        ],
-    );
-    (server, home, app)
+    let sandbox = Sandbox::new()
+        .server(&server)
+        .config(config, 0o600)
+        .env("TRESOR_CLIPBOARD", "osc52");
+    let app = sandbox.spawn();
+    (server, sandbox, app)
 }
 
 /// Opens secret/app/database (its values masked).

@@ -167,7 +167,7 @@ fn read_keys(
     text: &str,
     keys: &BTreeMap<String, toml::Spanned<toml::Value>>,
     warnings: &mut Vec<String>,
-) -> Vec<crate::app::keymap::KeyOverride> {
+) -> Vec<KeyOverride> {
     let mut out = Vec::new();
     let mut read = |scope: Option<&str>, name: &str, value: &toml::Spanned<toml::Value>| {
         let line = line_of(text, value.span().start);

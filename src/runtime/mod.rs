@@ -118,6 +118,9 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut sigint = signal(SignalKind::interrupt())?;
 
     let mut drawn_second = u64::MAX;
+    // Only for `scripts/bench-idle`: the baseline it measures against (a frame on every tick, as
+    // before redraw-on-change).
+    let draw_every_tick = std::env::var_os("TRESOR_BENCH_DRAW_EVERY_TICK").is_some();
     loop {
         let action = tokio::select! {
             event = events.next() => match event {
@@ -180,7 +183,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         // A tick that changed nothing on screen is not drawn: only spinners move faster than
         // the second, which countdowns and "10s ago" follow.
         let second = app.clock.as_secs();
-        if !tick_only || crate::ui::animated(&app) || second != drawn_second {
+        if draw_every_tick || !tick_only || crate::ui::animated(&app) || second != drawn_second {
             tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
             drawn_second = second;
         }

@@ -18,8 +18,8 @@ pub use capabilities::{capabilities, capability_key};
 pub use compare::{compare, compare_selected, route_secret_answer, step_diff};
 pub use operations::{OperationKind, operation_done, request_operation};
 pub use tabs::{
-    cycle_tab, history_requests, metadata_loaded, open_key, open_version, reload_open_secret,
-    select_tab, toggle_mark, versioned_secret,
+    cycle_tab, history_requests, metadata_loaded, open_version, reload_open_secret, select_tab,
+    toggle_mark, versioned_secret,
 };
 pub use version_confirm::VersionConfirm;
 

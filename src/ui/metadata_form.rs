@@ -63,7 +63,7 @@ fn check_row(
     note: String,
 ) -> Line<'static> {
     let style: Style = if form.focus == field {
-        theme::revealed()
+        theme::selected(true)
     } else {
         theme::dim()
     };

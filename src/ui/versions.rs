@@ -3,7 +3,7 @@
 
 use super::{text, theme, time};
 use crate::app::App;
-use crate::app::history::{OperationKind, capabilities, open_key};
+use crate::app::history::{OperationKind, capabilities};
 use crate::app::keymap::{Command, Scope};
 use crate::vault::VersionInfo;
 use ratatui::Frame;
@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Span::styled(state, state_style),
         ]);
         if index == pane.version_cursor {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }
@@ -123,17 +123,20 @@ fn state_word(version: &VersionInfo, current: u64, now: i64) -> (String, Style) 
 /// "version 9: soft-deleted 2026-11-23 02:15:23Z (5s ago); u undeletes" (keys from the keymap).
 fn detail_line(version: &VersionInfo, current: u64, now: i64, app: &App) -> Line<'static> {
     let key = |command| app.keymap.key(Scope::Main, command);
+    let open = app
+        .keymap
+        .key_preferring(Scope::Main, Command::Open, "Enter");
     let mut line = format!("version {}", version.version);
     if version.version == current {
         line.push_str(" (current)");
     }
     // Rolling back is offered for an older version only: the current one is already current.
     let readable = if version.version == current {
-        format!("{} views its data", open_key(&app.keymap))
+        format!("{} views its data", open)
     } else {
         format!(
             "{} views its data, {} rolls back to it",
-            open_key(&app.keymap),
+            open,
             key(Command::Rollback)
         )
     };

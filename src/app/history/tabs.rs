@@ -2,7 +2,7 @@
 //! tab, marking versions, and the requests and answers of the history (metadata) they show.
 
 use super::super::action::{Effect, RequestId};
-use super::super::keymap::{Command, Key, Keymap, Scope};
+use super::super::keymap::{Command, Scope};
 use super::super::secret_pane::{SecretContent, SecretTab};
 use super::super::state::{App, Focus, Loadable, StatusKind};
 use super::super::tree::Location;
@@ -10,22 +10,12 @@ use super::capabilities::capability_request;
 use super::compare::{compare, default_diff};
 use crate::vault::SecretMetadata;
 
-/// The key messages name for opening: Enter while it opens (the key everyone knows; the
-/// keymap lists `l` first), else the first key bound to open.
-pub fn open_key(keymap: &Keymap) -> String {
-    let keys = keymap.keys(Scope::Main, Command::Open);
-    let enter = Key::parse("Enter").ok();
-    keys.iter()
-        .find(|key| Some(**key) == enter)
-        .or(keys.first())
-        .map_or_else(|| "(unbound)".to_string(), Key::label)
-}
-
 /// "Open a secret first (Enter on a secret).", with the key that opens.
 fn open_a_secret_first(app: &App) -> String {
     format!(
         "Open a secret first ({} on a secret).",
-        open_key(&app.keymap)
+        app.keymap
+            .key_preferring(Scope::Main, Command::Open, "Enter")
     )
 }
 

@@ -45,6 +45,7 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Seal(screen) => Some(screen.as_mut()),
             _ => None,
         }
     }
@@ -53,6 +54,7 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Seal(screen) => Some(screen.as_ref()),
             _ => None,
         }
     }

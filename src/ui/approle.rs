@@ -240,7 +240,7 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
     }
     hint_if_empty(
         &mut lines,
-        "g generates a secret-id, w a wrapped one; Tab goes to the accessors (x destroys one); ? lists every key",
+        "g generates a secret-id, w a wrapped one; Tab goes to the accessors (x destroys one); ? lists every key".into(),
     );
     lines
 }

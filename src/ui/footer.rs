@@ -178,16 +178,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             }
             pairs
         }
-        (Some(Modal::Seal(screen)), _) if screen.share().is_some() => {
-            vec![("Enter".into(), "send share"), ("Esc".into(), "stop")]
-        }
-        (Some(Modal::Seal(_)), _) => vec![
-            ("u".into(), "unseal"),
-            ("U".into(), "each in turn"),
-            ("r".into(), "reset"),
-            ("S".into(), "seal"),
-            ("Esc".into(), "close"),
-        ],
         (Some(Modal::Finder(_)), _) => {
             let mut hints = app.keymap.hints(Scope::Finder, &[Command::Submit]);
             hints.push((

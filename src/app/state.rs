@@ -46,6 +46,7 @@ impl Modal {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
             Modal::Seal(screen) => Some(screen.as_mut()),
+            Modal::AppRole(browser) => Some(browser.as_mut()),
             _ => None,
         }
     }
@@ -55,6 +56,7 @@ impl Modal {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
             Modal::Seal(screen) => Some(screen.as_ref()),
+            Modal::AppRole(browser) => Some(browser.as_ref()),
             _ => None,
         }
     }

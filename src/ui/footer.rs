@@ -195,14 +195,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             ("j/k".into(), "move"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::AppRole(_)), _) => vec![
-            ("g".into(), "secret-id"),
-            ("w".into(), "wrapped"),
-            ("Tab".into(), "accessors"),
-            ("x".into(), "destroy"),
-            ("y".into(), "copy"),
-            ("Esc".into(), "close"),
-        ],
         (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
             vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]
         }

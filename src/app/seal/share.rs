@@ -294,7 +294,7 @@ fn what_the_answer_says(addr: &str, reset: bool, before: Option<u32>, status: &S
     } else {
         (
             StatusKind::Info,
-            format!("Share accepted: {progress} of {threshold}. Enter the next share."),
+            format!("Share accepted: {progress} of {threshold}. Type or paste the next share."),
         )
     };
     Said {

@@ -448,3 +448,14 @@ fn the_wrapping_ttl_question() {
     insta::assert_snapshot!(render(&app).backend());
     assert!(screen(&app).contains("Enter generates · Esc cancels"));
 }
+
+/// The hint line names only keys that work in the browser: `?` does nothing here.
+#[test]
+fn the_hint_line_offers_no_key_that_does_nothing_here() {
+    let mut app = browser_app();
+    let text = screen(&app);
+    press(&mut app, KeyCode::Char('?'));
+    let works = matches!(app.modal, Some(Modal::Help(_)));
+    assert!(works || !text.contains("? lists every key"), "{text}");
+    assert!(text.contains("(x destroys one) · Esc closes"), "{text}");
+}

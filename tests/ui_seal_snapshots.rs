@@ -363,3 +363,15 @@ fn rebound_keys_show_everywhere_on_the_seal_screen() {
     let text = screen_at(&app, SIZE);
     assert!(text.contains("Ctrl-q cancel"), "{text}");
 }
+
+/// The hint line names only keys that work on the screen: `?` does nothing here (the help
+/// overlay opens from the main view), so it is not offered.
+#[test]
+fn the_hint_line_offers_no_key_that_does_nothing_here() {
+    let mut app = sealed_app();
+    let text = screen_at(&app, SIZE);
+    press(&mut app, KeyCode::Char('?'));
+    let works = matches!(app.modal, Some(Modal::Help(_)));
+    assert!(works || !text.contains("? lists every key"), "{text}");
+    assert!(text.contains("S seals · Esc closes"), "{text}");
+}

@@ -259,12 +259,12 @@ fn bottom_lines(browser: &AppRoleBrowser, keymap: &Keymap) -> Vec<Line<'static>>
     hint_if_empty(
         &mut lines,
         format!(
-            "{} generates a secret-id, {} a wrapped one; {} goes to the accessors ({} destroys one); {} lists every key",
+            "{} generates a secret-id, {} a wrapped one; {} goes to the accessors ({} destroys one) · {} closes",
             key(Command::Generate),
             key(Command::GenerateWrapped),
             key(Command::SwitchList),
             key(Command::Destroy),
-            keymap.key(Scope::Main, Command::Help)
+            key(Command::Close)
         ),
     );
     lines

@@ -248,12 +248,12 @@ fn bottom_lines(screen: &SealScreen, keymap: &Keymap) -> Vec<Line<'static>> {
     hint_if_empty(
         &mut lines,
         format!(
-            "{} unseals the selected node, {} each sealed node in turn · {} resets progress · {} seals · {} lists every key",
+            "{} unseals the selected node, {} each sealed node in turn · {} resets progress · {} seals · {} closes",
             key(Command::Unseal),
             key(Command::UnsealEach),
             key(Command::ResetProgress),
             key(Command::Seal),
-            keymap.key(Scope::Main, Command::Help)
+            key(Command::Close)
         ),
     );
     lines

@@ -629,3 +629,106 @@ impl Component for AppRoleBrowser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::component::Next;
+    use crate::app::state::ConnectionView;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    /// A browser on `approle/` with role `ci` loaded and one accessor.
+    fn fixture() -> (App, AppRoleBrowser) {
+        let app = App::new(ConnectionView::default(), (100, 30));
+        let mut browser = AppRoleBrowser::new();
+        browser.mounts = Loadable::Ready(vec!["approle/".into()]);
+        browser.roles = Loadable::Ready(vec!["ci".into()]);
+        browser.detail = Some(RoleDetail {
+            role: "ci".into(),
+            settings: Loadable::Ready(Vec::new()),
+            role_id: Loadable::Ready("role-id".into()),
+            accessors: Loadable::Ready(vec![SecretIdAccessor {
+                accessor: "acc-1".into(),
+                creation_time: String::new(),
+                expiration_time: String::new(),
+                secret_id_num_uses: 0,
+            }]),
+        });
+        (app, browser)
+    }
+
+    fn key(app: &mut App, browser: &mut AppRoleBrowser, code: KeyCode) -> Vec<Effect> {
+        let event = KeyEvent::new(code, KeyModifiers::NONE);
+        let command = app.keymap.command(browser.scope(), &event);
+        let outcome = browser.on_key(app, &event, command);
+        assert!(matches!(outcome.next, Next::Stay), "{outcome:?}");
+        outcome.effects
+    }
+
+    #[test]
+    fn the_wrap_ttl_prompt_takes_its_keys_and_one_question_at_a_time() {
+        let (mut app, mut browser) = fixture();
+        assert!(key(&mut app, &mut browser, KeyCode::Char('w')).is_empty());
+        assert_eq!(browser.scope(), Scope::WrapTtl);
+        assert_eq!(browser.wrap_ttl().map(|i| i.text.as_str()), Some("5m"));
+        // x is typed into the TTL, not a destroy question.
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        assert_eq!(browser.wrap_ttl().map(|i| i.text.as_str()), Some("5mx"));
+        assert!(key(&mut app, &mut browser, KeyCode::Enter).is_empty());
+        assert!(browser.error.is_some(), "5mx is no duration");
+        assert!(
+            browser.wrap_ttl().is_some(),
+            "the prompt stays for correction"
+        );
+        key(&mut app, &mut browser, KeyCode::Backspace);
+        let effects = key(&mut app, &mut browser, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::GenerateSecretId {
+                mount: "approle/".into(),
+                role: "ci".into(),
+                wrap_ttl: Some(300)
+            }]
+        );
+        assert_eq!(browser.prompt, None);
+        assert!(browser.busy);
+        // Esc leaves it without generating.
+        key(&mut app, &mut browser, KeyCode::Char('w'));
+        assert!(key(&mut app, &mut browser, KeyCode::Esc).is_empty());
+        assert_eq!(browser.prompt, None);
+        assert_eq!(browser.scope(), Scope::AppRole);
+    }
+
+    #[test]
+    fn the_destroy_question_is_the_one_confirmation() {
+        let (mut app, mut browser) = fixture();
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        assert_eq!(browser.prompt, None, "not on the roles list");
+        key(&mut app, &mut browser, KeyCode::Tab);
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        assert!(matches!(
+            &browser.prompt,
+            Some(Prompt::Destroy { accessor, .. }) if accessor == "acc-1"
+        ));
+        assert_eq!(browser.scope(), Scope::Confirm);
+        assert!(key(&mut app, &mut browser, KeyCode::Char('z')).is_empty());
+        assert!(
+            browser.prompt.is_some(),
+            "a key that means nothing decides nothing"
+        );
+        assert!(key(&mut app, &mut browser, KeyCode::Esc).is_empty());
+        assert_eq!(browser.prompt, None);
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        let effects = key(&mut app, &mut browser, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::DestroySecretId {
+                mount: "approle/".into(),
+                role: "ci".into(),
+                accessor: "acc-1".into()
+            }]
+        );
+        assert_eq!(browser.prompt, None);
+        assert!(browser.busy);
+    }
+}

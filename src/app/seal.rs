@@ -125,7 +125,7 @@ pub struct SealScreen {
 }
 
 impl SealScreen {
-    pub fn new(addresses: Vec<String>) -> Self {
+    fn new(addresses: Vec<String>) -> Self {
         Self {
             nodes: addresses.into_iter().map(NodeView::asking).collect(),
             cursor: 0,

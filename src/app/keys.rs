@@ -286,11 +286,14 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
-        Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
         Modal::Picker(_) => super::picker::on_key(app, &key),
-        Modal::Seal(_) => super::seal::on_key(app, &key),
         Modal::Finder(_) => super::finder::on_key(app, &key),
-        Modal::Help(_) | Modal::Jump(_) | Modal::Confirm(_) | Modal::MetadataForm(_) => Vec::new(),
+        Modal::Help(_)
+        | Modal::Jump(_)
+        | Modal::Confirm(_)
+        | Modal::MetadataForm(_)
+        | Modal::Seal(_)
+        | Modal::AppRole(_) => Vec::new(),
     }
 }
 

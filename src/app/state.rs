@@ -47,6 +47,8 @@ impl Modal {
             Modal::Jump(jump) => Some(jump),
             Modal::Confirm(confirm) => Some(confirm),
             Modal::MetadataForm(form) => Some(form),
+            Modal::Seal(screen) => Some(screen.as_mut()),
+            Modal::AppRole(browser) => Some(browser.as_mut()),
             _ => None,
         }
     }
@@ -57,6 +59,8 @@ impl Modal {
             Modal::Jump(jump) => Some(jump),
             Modal::Confirm(confirm) => Some(confirm),
             Modal::MetadataForm(form) => Some(form),
+            Modal::Seal(screen) => Some(screen.as_ref()),
+            Modal::AppRole(browser) => Some(browser.as_ref()),
             _ => None,
         }
     }

@@ -189,7 +189,7 @@ pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
 }
 
 /// A panel's hint line, shown when nothing else is at its bottom.
-pub(super) fn hint_if_empty(lines: &mut Vec<Line<'static>>, hint: &'static str) {
+pub(super) fn hint_if_empty(lines: &mut Vec<Line<'static>>, hint: String) {
     if lines.is_empty() {
         lines.push(Line::styled(hint, theme::dim()));
     }

@@ -174,16 +174,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             }
             pairs
         }
-        (Some(Modal::Seal(screen)), _) if screen.share().is_some() => {
-            vec![("Enter".into(), "send share"), ("Esc".into(), "stop")]
-        }
-        (Some(Modal::Seal(_)), _) => vec![
-            ("u".into(), "unseal"),
-            ("U".into(), "each in turn"),
-            ("r".into(), "reset"),
-            ("S".into(), "seal"),
-            ("Esc".into(), "close"),
-        ],
         (Some(Modal::Finder(_)), _) => {
             let mut hints = app.keymap.hints(Scope::Finder, &[Command::Submit]);
             hints.push((
@@ -204,14 +194,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),
-            ("Esc".into(), "close"),
-        ],
-        (Some(Modal::AppRole(_)), _) => vec![
-            ("g".into(), "secret-id"),
-            ("w".into(), "wrapped"),
-            ("Tab".into(), "accessors"),
-            ("x".into(), "destroy"),
-            ("y".into(), "copy"),
             ("Esc".into(), "close"),
         ],
         (Some(Modal::SecretForm(_)), _) => vec![

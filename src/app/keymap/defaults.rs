@@ -918,6 +918,22 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         "close the browser",
         Some("close"),
     ),
+    b(
+        WrapTtl,
+        S::WrapTtlKeys,
+        C::Submit,
+        &[ENTER],
+        "generate the wrapped secret-id with the typed TTL",
+        Some("generate"),
+    ),
+    b(
+        WrapTtl,
+        S::WrapTtlKeys,
+        C::Cancel,
+        &[ESC],
+        "cancel: nothing is generated",
+        Some("cancel"),
+    ),
     // The Seal screen.
     b(
         Seal,

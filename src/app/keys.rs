@@ -274,8 +274,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
         Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Seal(_) => super::seal::on_key(app, &key),
-        Modal::Finder(_) => super::finder::on_key(app, &key),
-        Modal::Help(_) | Modal::Jump(_) => Vec::new(),
+        Modal::Help(_) | Modal::Jump(_) | Modal::Finder(_) => Vec::new(),
     }
 }
 

@@ -45,6 +45,7 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Finder(finder) => Some(finder),
             _ => None,
         }
     }
@@ -53,6 +54,7 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Finder(finder) => Some(finder),
             _ => None,
         }
     }

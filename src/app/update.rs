@@ -303,8 +303,6 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         login::on_paste(form, text);
     } else if let Some(Modal::Seal(screen)) = &mut app.modal {
         seal::on_paste(screen, text);
-    } else if matches!(app.modal, Some(Modal::Finder(_))) {
-        finder::on_paste(app, text);
     } else if matches!(app.modal, Some(Modal::SecretForm(_))) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {

@@ -188,18 +188,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             ("S".into(), "seal"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::Finder(_)), _) => {
-            let mut hints = app.keymap.hints(Scope::Finder, &[Command::Submit]);
-            hints.push((
-                app.keymap.pair(Scope::Finder, Command::Up, Command::Down),
-                "move".into(),
-            ));
-            hints.extend(
-                app.keymap
-                    .hints(Scope::Finder, &[Command::Recrawl, Command::Close]),
-            );
-            return hints;
-        }
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),

@@ -272,9 +272,8 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
-        Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Seal(_) => super::seal::on_key(app, &key),
-        Modal::Help(_) | Modal::Jump(_) | Modal::Finder(_) => Vec::new(),
+        Modal::Help(_) | Modal::Jump(_) | Modal::Finder(_) | Modal::Picker(_) => Vec::new(),
     }
 }
 

@@ -46,6 +46,7 @@ impl Modal {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
             Modal::Finder(finder) => Some(finder),
+            Modal::Picker(picker) => Some(picker),
             _ => None,
         }
     }
@@ -55,6 +56,7 @@ impl Modal {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
             Modal::Finder(finder) => Some(finder),
+            Modal::Picker(picker) => Some(picker),
             _ => None,
         }
     }

@@ -188,11 +188,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             ("S".into(), "seal"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::Picker(_)), _) => vec![
-            ("Enter".into(), "switch"),
-            ("j/k".into(), "move"),
-            ("Esc".into(), "close"),
-        ],
         (Some(Modal::AppRole(_)), _) => vec![
             ("g".into(), "secret-id"),
             ("w".into(), "wrapped"),

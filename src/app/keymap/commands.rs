@@ -129,6 +129,7 @@ named_enum! {
         Conflict => "conflict",
         Login => "login",
         Picker => "picker",
+        NamespaceName => "namespace_name",
         AppRole => "approle",
         Seal => "seal",
         UnsealShare => "unseal_share",

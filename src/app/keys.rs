@@ -17,8 +17,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if keymap::is_interrupt(&key) {
         return quit(app);
     }
-    if app.login.is_some() {
-        return super::login::on_key(app, &key);
+    if let Some(effects) = super::component::dispatch_login_key(app, &key) {
+        return effects;
     }
     if app.modal.is_some() {
         return on_modal_key(app, key);

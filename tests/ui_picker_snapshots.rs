@@ -113,3 +113,40 @@ fn q_closes_a_picker_and_rebound_keys_show_in_it() {
     press(&mut app, KeyCode::Char('q'));
     assert!(app.modal.is_none(), "q closes the picker");
 }
+
+/// A token of a namespace takes tresor there, and the status names the key that changes it as
+/// the keymap has it.
+#[test]
+fn entering_the_tokens_namespace_names_the_namespace_key() {
+    let mut app = connected_app(SIZE);
+    let overrides = [tresor::app::keymap::KeyOverride {
+        scope: None,
+        command: "switch_namespace".into(),
+        keys: vec!["M".into()],
+        line: None,
+    }];
+    let (keymap, warnings) = tresor::app::keymap::Keymap::with_overrides(&overrides);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    app.keymap = keymap;
+    app.token_namespace_entered = false;
+    let info = tresor::vault::TokenInfo {
+        namespace: Some("team".into()),
+        display_name: "ana".into(),
+        policies: vec!["default".into()],
+        ttl_seconds: 3600,
+        renewable: true,
+        creation_ttl: 3600,
+        expires: true,
+        uses_left: None,
+    };
+    tresor::app::update(&mut app, tresor::app::Action::TokenLookedUp(Ok(info)));
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        status,
+        "Namespace team: the token belongs there (M changes it)"
+    );
+}

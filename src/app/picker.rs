@@ -401,4 +401,84 @@ mod tests {
         assert!(root[0].current && root[0].value.is_none());
         assert_eq!(root[1].value.as_deref(), Some("team"));
     }
+
+    use crate::app::Action;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+        crate::app::update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn picker(app: &App) -> &Picker {
+        match &app.modal {
+            Some(Modal::Picker(picker)) => picker,
+            other => panic!("expected a picker, got {other:?}"),
+        }
+    }
+
+    fn with_profiles() -> App {
+        let mut app = App::new(ConnectionView::default(), (100, 30));
+        app.profiles.push(ProfileEntry {
+            name: "prod".into(),
+            ..ProfileEntry::default()
+        });
+        app
+    }
+
+    #[test]
+    fn the_profile_picker_switches_to_the_chosen_one_and_has_no_typed_mode() {
+        let mut app = with_profiles();
+        let _ = open_profiles(&mut app);
+        assert_eq!(picker(&app).cursor, 0, "on the current one");
+        press(&mut app, KeyCode::Tab);
+        assert!(picker(&app).typed.is_none(), "profiles are not typed");
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Down);
+        assert_eq!(picker(&app).cursor, 1, "stops at the last");
+        let effects = press(&mut app, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::SwitchProfile {
+                name: "prod".into()
+            }]
+        );
+        assert!(app.modal.is_none());
+        // The current one: just closes.
+        let _ = open_profiles(&mut app);
+        assert!(press(&mut app, KeyCode::Enter).is_empty());
+        assert!(app.modal.is_none());
+    }
+
+    #[test]
+    fn a_typed_namespace_is_switched_to_and_the_current_one_just_closes() {
+        let mut app = App::new(ConnectionView::default(), (100, 30));
+        app.connection.namespace = Some("team".into());
+        let effects = open_namespaces(&mut app);
+        assert_eq!(effects, vec![Effect::LoadNamespaces]);
+        // Enter while loading does nothing.
+        assert!(press(&mut app, KeyCode::Enter).is_empty());
+        assert!(app.modal.is_some());
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(picker(&app).scope(), Scope::NamespaceName);
+        for c in "/team/".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        assert!(press(&mut app, KeyCode::Enter).is_empty(), "already there");
+        assert!(app.modal.is_none());
+        let _ = open_namespaces(&mut app);
+        press(&mut app, KeyCode::Tab);
+        for c in "jk".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!(picker(&app).cursor, 0, "j and k are typed, not moves");
+        let effects = press(&mut app, KeyCode::Enter);
+        assert!(
+            effects.contains(&Effect::SwitchNamespace {
+                namespace: Some("jk".into())
+            }),
+            "{effects:?}"
+        );
+        assert_eq!(app.connection.namespace.as_deref(), Some("jk"));
+        assert!(app.modal.is_none());
+    }
 }

@@ -56,57 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
         lines.push(Line::raw(""));
     }
     for field in form.fields() {
-        let focused = form.focus == field;
-        let marker = if focused { "▸ " } else { "  " };
-        let mut spans = vec![Span::styled(
-            format!("{marker}{:<LABEL_WIDTH$}", field.label()),
-            if focused { theme::key() } else { theme::dim() },
-        )];
-        match field {
-            Field::Method => spans.extend(choice_spans(
-                &AuthMethod::ALL,
-                form.method,
-                AuthMethod::label,
-                focused,
-                keymap,
-            )),
-            Field::Way => spans.extend(choice_spans(
-                &[AppRoleWay::Push, AppRoleWay::Wrapped, AppRoleWay::Pull],
-                form.way,
-                AppRoleWay::label,
-                focused,
-                keymap,
-            )),
-            Field::SaveDefault => spans.push(Span::styled(
-                format!(
-                    "[{}] write it to {} (0600), as `bao login` does",
-                    if form.save_default { "x" } else { " " },
-                    form.save_to
-                        .as_deref()
-                        .map_or_else(String::new, |p| p.display().to_string())
-                ),
-                if focused {
-                    theme::selected(true)
-                } else {
-                    theme::dim()
-                },
-            )),
-            field => {
-                let input = form.input(field).cloned().unwrap_or_default();
-                if field.masked() && !form.revealed {
-                    spans.extend(masked_spans(input.text.chars().count(), focused));
-                } else {
-                    spans.extend(input_spans(&input, focused));
-                }
-                if field == Field::RunnerRoleId && input.text.is_empty() && !focused {
-                    spans.push(Span::styled(
-                        "(empty: read with the worker's token)",
-                        theme::dim(),
-                    ));
-                }
-            }
-        }
-        lines.push(Line::from(spans));
+        lines.push(field_line(form, field, keymap));
     }
     if let Some(error) = &form.error {
         lines.push(Line::raw(""));
@@ -131,6 +81,61 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(keys_line(keymap), theme::dim()));
     frame_dialog(frame, "Log in", lines, 100, false);
+}
+
+/// One field: its label (marked when focused) and its value, choice or check box.
+fn field_line(form: &LoginForm, field: Field, keymap: &Keymap) -> Line<'static> {
+    let focused = form.focus == field;
+    let marker = if focused { "▸ " } else { "  " };
+    let mut spans = vec![Span::styled(
+        format!("{marker}{:<LABEL_WIDTH$}", field.label()),
+        if focused { theme::key() } else { theme::dim() },
+    )];
+    match field {
+        Field::Method => spans.extend(choice_spans(
+            &AuthMethod::ALL,
+            form.method,
+            AuthMethod::label,
+            focused,
+            keymap,
+        )),
+        Field::Way => spans.extend(choice_spans(
+            &[AppRoleWay::Push, AppRoleWay::Wrapped, AppRoleWay::Pull],
+            form.way,
+            AppRoleWay::label,
+            focused,
+            keymap,
+        )),
+        Field::SaveDefault => spans.push(Span::styled(
+            format!(
+                "[{}] write it to {} (0600), as `bao login` does",
+                if form.save_default { "x" } else { " " },
+                form.save_to
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ),
+            if focused {
+                theme::selected(true)
+            } else {
+                theme::dim()
+            },
+        )),
+        field => {
+            let input = form.input(field).cloned().unwrap_or_default();
+            if field.masked() && !form.revealed {
+                spans.extend(masked_spans(input.text.chars().count(), focused));
+            } else {
+                spans.extend(input_spans(&input, focused));
+            }
+            if field == Field::RunnerRoleId && input.text.is_empty() && !focused {
+                spans.push(Span::styled(
+                    "(empty: read with the worker's token)",
+                    theme::dim(),
+                ));
+            }
+        }
+    }
+    Line::from(spans)
 }
 
 /// The closing line: every key of the dialog, named from the keymap.

@@ -37,13 +37,17 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         on_filter_key(app, key);
         return Vec::new();
     }
-    let Some((_, command)) = app.keymap.command_in(&app.main_view_scopes(), &key) else {
-        return Vec::new();
-    };
+    match app.keymap.command_in(&app.main_view_scopes(), &key) {
+        Some((_, command)) => on_main_view_command(app, command),
+        None => Vec::new(),
+    }
+}
+
+/// A command of the main view (the tree, the secret pane and its tabs).
+fn on_main_view_command(app: &mut App, command: Command) -> Vec<Effect> {
     if command != Command::CopyPath {
         app.copied_path = None;
     }
-    let page = app.tree_rows().max(1) as isize;
     match command {
         Command::Up
         | Command::Down
@@ -51,6 +55,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         | Command::PageDown
         | Command::Top
         | Command::Bottom => {
+            let page = app.tree_rows().max(1) as isize;
             let delta = match command {
                 Command::Up => -1,
                 Command::Down => 1,
@@ -77,36 +82,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Filter
-            if app.focus == Focus::Secret
-                && app.secret.tab == SecretTab::Data
-                && app.secret.entry_count() > 0 =>
-        {
-            app.secret.key_filter_input = Some(TextInput::with_text(app.secret.key_filter()));
-            Vec::new()
-        }
         Command::Filter => {
-            app.focus = Focus::Tree;
-            app.filter_input = Some(TextInput::with_text(&app.tree.filter));
+            open_filter(app);
             Vec::new()
         }
         Command::Jump => {
-            let prefill = app
-                .tree
-                .selected_id()
-                .and_then(|id| {
-                    let node = app.tree.node(id)?;
-                    let target = if node.is_container() {
-                        id
-                    } else {
-                        node.parent?
-                    };
-                    app.tree.full_path(target)
-                })
-                .unwrap_or_default();
-            app.modal = Some(Modal::Jump(super::jump::JumpPrompt::new(
-                &prefill, &app.tree,
-            )));
+            open_jump(app);
             Vec::new()
         }
         Command::SwitchPane => {
@@ -158,29 +139,65 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.modal = Some(Modal::Help(Default::default()));
             Vec::new()
         }
-        Command::Back => {
-            if super::connectivity::reads_in_flight(app) {
-                return super::connectivity::cancel_reads(app);
-            }
-            if app.focus == Focus::Secret && !app.secret.key_filter().is_empty() {
-                app.secret.set_key_filter(String::new());
-            } else if !app.tree.filter.is_empty() {
-                app.tree.set_filter(String::new());
-            } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
-                let current = app.secret.loaded_metadata().map(|m| m.current_version);
-                if let Some(current) = current {
-                    return history::open_version(app, current);
-                }
-            } else if app.focus == Focus::Secret {
-                app.focus = Focus::Tree;
-            } else {
-                app.status = None;
-            }
-            Vec::new()
-        }
+        Command::Back => back(app),
         Command::Quit => quit(app),
         _ => Vec::new(),
     }
+}
+
+/// `/`: the tree's filter, or the open secret's key filter when the secret pane has focus.
+fn open_filter(app: &mut App) {
+    if app.focus == Focus::Secret
+        && app.secret.tab == SecretTab::Data
+        && app.secret.entry_count() > 0
+    {
+        app.secret.key_filter_input = Some(TextInput::with_text(app.secret.key_filter()));
+        return;
+    }
+    app.focus = Focus::Tree;
+    app.filter_input = Some(TextInput::with_text(&app.tree.filter));
+}
+
+/// `:`: the jump prompt, the selected folder filled in.
+fn open_jump(app: &mut App) {
+    let prefill = app
+        .tree
+        .selected_id()
+        .and_then(|id| {
+            let node = app.tree.node(id)?;
+            let target = if node.is_container() {
+                id
+            } else {
+                node.parent?
+            };
+            app.tree.full_path(target)
+        })
+        .unwrap_or_default();
+    app.modal = Some(Modal::Jump(super::jump::JumpPrompt::new(
+        &prefill, &app.tree,
+    )));
+}
+
+/// Esc on the main view: the most recent thing to undo, one at a time.
+fn back(app: &mut App) -> Vec<Effect> {
+    if super::connectivity::reads_in_flight(app) {
+        return super::connectivity::cancel_reads(app);
+    }
+    if app.focus == Focus::Secret && !app.secret.key_filter().is_empty() {
+        app.secret.set_key_filter(String::new());
+    } else if !app.tree.filter.is_empty() {
+        app.tree.set_filter(String::new());
+    } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
+        let current = app.secret.loaded_metadata().map(|m| m.current_version);
+        if let Some(current) = current {
+            return history::open_version(app, current);
+        }
+    } else if app.focus == Focus::Secret {
+        app.focus = Focus::Tree;
+    } else {
+        app.status = None;
+    }
+    Vec::new()
 }
 
 pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {

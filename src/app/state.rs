@@ -223,6 +223,8 @@ pub struct App {
     /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
     pub login: Option<super::login::LoginForm>,
     pub login_defaults: crate::config::LoginDefaults,
+    /// The theme and whether colour is drawn (`config.toml`'s `theme`, `NO_COLOR`).
+    pub appearance: crate::config::appearance::Appearance,
     pub session: super::session::Session,
     /// The profile in use, and every profile `P` offers (the command-line session included).
     pub profile: String,
@@ -273,6 +275,7 @@ impl App {
             pending_edit: None,
             login: None,
             login_defaults: crate::config::LoginDefaults::default(),
+            appearance: crate::config::appearance::Appearance::default(),
             session: super::session::Session::default(),
             profile: super::picker::COMMAND_LINE.to_string(),
             profiles,

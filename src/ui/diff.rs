@@ -125,7 +125,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             value_span(row.new, pane.revealed, value_width, row.change),
         ]);
         if index == selected && focused {
-            line = line.style(theme::selected(true));
+            line = theme::select(line, true);
         }
         lines.push(line);
     }

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::app::finder::{CrawlState, Finder, FinderMatch};
 use crate::app::keymap::{Command, Scope};
 use ratatui::Frame;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -53,9 +53,11 @@ fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
     } else {
         Style::new()
     };
-    let marked = base
-        .add_modifier(Modifier::BOLD)
-        .fg(ratatui::style::Color::Yellow);
+    let marked = if selected {
+        theme::on_selected(theme::matched(), true)
+    } else {
+        theme::matched()
+    };
     let mut spans = vec![Span::styled(if selected { "› " } else { "  " }, base)];
     // Runs of matched and unmatched characters; positions index the path's own characters, so
     // each character is made safe on its own (an escaped control character stays one position).
@@ -130,6 +132,7 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::Modifier;
 
     #[test]
     fn marks_follow_the_path_characters_even_after_an_escaped_one() {

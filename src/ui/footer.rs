@@ -4,7 +4,7 @@ use super::{text::sanitize, theme};
 use crate::app::component::Component;
 use crate::app::keymap::{Command, Scope};
 use crate::app::secret_pane::SecretTab;
-use crate::app::{App, Focus, Modal, StatusKind};
+use crate::app::{App, Focus, Modal};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -90,14 +90,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     if let Some(status) = &app.status {
-        let style = match status.kind {
-            StatusKind::Info => theme::ok(),
-            StatusKind::Warning => theme::warning(),
-            StatusKind::Error => theme::error(),
-        };
+        let (symbol, style) = theme::status(status.kind);
         // A message wider than the screen grows upwards over the panes (at most a third of the
         // screen), wrapped, so its cause is not cut off at the edge.
-        let text = format!(" {}", sanitize(&status.shown(app.clock)));
+        let text = format!(" {symbol}{}", sanitize(&status.shown(app.clock)));
         let rows = crate::app::width::wrap_rows(&text, area.width.max(1) as usize);
         let height = (rows.len() as u16).clamp(1, (frame.area().height / 3).max(1));
         let top = (area.y + area.height).saturating_sub(height);
@@ -233,11 +229,19 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
                 ("Esc".into(), "back to editing"),
             ]
         }
-        (Some(Modal::PathPrompt(_)), _) => vec![
-            ("Enter".into(), "go on"),
-            ("Tab".into(), "options"),
-            ("Esc".into(), "cancel"),
-        ],
+        (Some(Modal::PathPrompt(prompt)), _) => {
+            // Only a copy has options (the metadata checkbox) for Tab to reach.
+            let copy = matches!(
+                prompt.purpose,
+                crate::app::write_flow::PromptPurpose::Copy { .. }
+            );
+            let mut hints = vec![("Enter".into(), "go on")];
+            if copy {
+                hints.push(("Tab".into(), "options"));
+            }
+            hints.push(("Esc".into(), "cancel"));
+            hints
+        }
         _ => Vec::new(),
     };
     pairs

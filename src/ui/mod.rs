@@ -26,6 +26,10 @@ use crate::app::{App, Modal};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    theme::Theme::of(app.appearance).drawing(|| draw_screen(frame, app));
+}
+
+fn draw_screen(frame: &mut Frame, app: &App) {
     let areas = crate::app::layout::areas(frame.area().width, frame.area().height);
     header::draw(frame, areas.header, app);
     tree::draw(frame, areas.tree, app);

@@ -59,7 +59,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Loadable::Failed(reason) if tree.visible.is_empty() => {
             lines.push(Line::styled("Cannot list mounts:", theme::error()));
             lines.push(Line::raw(sanitize(reason).into_owned()));
-            lines.push(Line::styled("R retries", theme::dim()));
+            lines.push(Line::styled(
+                format!(
+                    "{} retries",
+                    app.keymap.key(
+                        crate::app::keymap::Scope::Main,
+                        crate::app::keymap::Command::Refresh
+                    )
+                ),
+                theme::dim(),
+            ));
         }
         // Without a token the server shows only its "unauth" mounts: say why the tree is empty.
         Loadable::Ready(()) if tree.roots.is_empty() && !app.connection.has_token => {
@@ -127,7 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         let mut line = Line::from(spans);
         if row == tree.selected {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }

@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Span::styled(state, state_style),
         ]);
         if index == pane.version_cursor {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }

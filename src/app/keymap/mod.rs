@@ -98,6 +98,16 @@ impl Keymap {
             .map_or_else(|| "(unbound)".to_string(), Key::label)
     }
 
+    /// The key named `preferred` (e.g. "Enter") when it is one of the command's keys, else its
+    /// first key: prose reads better with the key most people press.
+    pub fn key_preferring(&self, scope: Scope, command: Command, preferred: &str) -> String {
+        let keys = self.keys(scope, command);
+        match keys.iter().map(Key::label).find(|label| label == preferred) {
+            Some(label) => label,
+            None => self.key(scope, command),
+        }
+    }
+
     /// Every key of a command, as the help and README write them (`j / ↓`).
     pub fn label(&self, scope: Scope, command: Command) -> String {
         let keys = self.keys(scope, command);

@@ -34,66 +34,8 @@ pub(super) fn apply(mut keymap: Keymap, overrides: &[KeyOverride]) -> (Keymap, V
     let defaults = keymap.clone();
     let mut warnings = Vec::new();
     for entry in overrides {
-        let scopes: Vec<Scope> = match &entry.scope {
-            None => Scope::MAIN_VIEW.to_vec(),
-            Some(name) => match Scope::from_name(name) {
-                Some(scope) => vec![scope],
-                None => {
-                    let known: Vec<&str> = Scope::ALL.iter().map(|s| s.name()).collect();
-                    warnings.push(format!(
-                        "keys: {}: there is no screen {name:?} (screens: {})",
-                        entry.place(),
-                        known.join(", ")
-                    ));
-                    continue;
-                }
-            },
-        };
-        let command = Command::from_name(&entry.command);
-        let targets: Vec<usize> = keymap
-            .bindings
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| scopes.contains(&b.scope) && Some(b.command) == command)
-            .map(|(index, _)| index)
-            .collect();
-        if targets.is_empty() {
-            let known: Vec<&str> = keymap
-                .bindings
-                .iter()
-                .filter(|b| scopes.contains(&b.scope))
-                .map(|b| b.command.name())
-                .collect();
-            warnings.push(format!(
-                "keys: {}: unknown command {:?} (commands there: {})",
-                entry.place(),
-                entry.command,
-                known.join(", ")
-            ));
-            continue;
-        }
-        let mut keys = Vec::new();
-        let mut unreadable = None;
-        for text in &entry.keys {
-            match Key::parse(text) {
-                Ok(key) if is_interrupt(&KeyEvent::new(key.code, key.modifiers)) => {
-                    unreadable = Some("Ctrl-c always quits and cannot be bound".to_string());
-                }
-                Ok(key) => keys.push(key),
-                Err(error) => unreadable = Some(error),
-            }
-        }
-        if let Some(error) = unreadable {
-            warnings.push(format!(
-                "keys: {}: {} = {:?}: {error}; the default key is kept",
-                entry.place(),
-                entry.command,
-                entry.keys
-            ));
-            continue;
-        }
-        for index in targets {
-            keymap.bindings[index].keys = keys.clone();
+        if let Err(warning) = apply_entry(&mut keymap, entry) {
+            warnings.push(warning);
         }
     }
     // A scope with two commands on one key keeps its defaults, all of them: the user sees the
@@ -115,6 +57,69 @@ pub(super) fn apply(mut keymap: Keymap, overrides: &[KeyOverride]) -> (Keymap, V
         }
     }
     (keymap, warnings)
+}
+
+/// One `command = keys` line; `Err` is the warning when it cannot be used.
+fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<(), String> {
+    let scopes: Vec<Scope> = match &entry.scope {
+        None => Scope::MAIN_VIEW.to_vec(),
+        Some(name) => match Scope::from_name(name) {
+            Some(scope) => vec![scope],
+            None => {
+                let known: Vec<&str> = Scope::ALL.iter().map(|s| s.name()).collect();
+                return Err(format!(
+                    "keys: {}: there is no screen {name:?} (screens: {})",
+                    entry.place(),
+                    known.join(", ")
+                ));
+            }
+        },
+    };
+    let command = Command::from_name(&entry.command);
+    let targets: Vec<usize> = keymap
+        .bindings
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| scopes.contains(&b.scope) && Some(b.command) == command)
+        .map(|(index, _)| index)
+        .collect();
+    if targets.is_empty() {
+        let known: Vec<&str> = keymap
+            .bindings
+            .iter()
+            .filter(|b| scopes.contains(&b.scope))
+            .map(|b| b.command.name())
+            .collect();
+        return Err(format!(
+            "keys: {}: unknown command {:?} (commands there: {})",
+            entry.place(),
+            entry.command,
+            known.join(", ")
+        ));
+    }
+    let mut keys = Vec::new();
+    for text in &entry.keys {
+        let problem = match Key::parse(text) {
+            Ok(key) if is_interrupt(&KeyEvent::new(key.code, key.modifiers)) => {
+                "Ctrl-c always quits and cannot be bound".to_string()
+            }
+            Ok(key) => {
+                keys.push(key);
+                continue;
+            }
+            Err(error) => error,
+        };
+        return Err(format!(
+            "keys: {}: {} = {:?}: {problem}; the default key is kept",
+            entry.place(),
+            entry.command,
+            entry.keys
+        ));
+    }
+    for index in targets {
+        keymap.bindings[index].keys = keys.clone();
+    }
+    Ok(())
 }
 
 /// Every key bound to two commands within one scope, said in words.

@@ -17,8 +17,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if keymap::is_interrupt(&key) {
         return quit(app);
     }
-    if app.login.is_some() {
-        return super::login::on_key(app, &key);
+    if let Some(effects) = super::component::dispatch_login_key(app, &key) {
+        return effects;
     }
     if app.modal.is_some() {
         return on_modal_key(app, key);
@@ -286,14 +286,14 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
-        Modal::Picker(_) => super::picker::on_key(app, &key),
-        Modal::Finder(_) => super::finder::on_key(app, &key),
         Modal::Help(_)
         | Modal::Jump(_)
         | Modal::Confirm(_)
         | Modal::MetadataForm(_)
         | Modal::Seal(_)
-        | Modal::AppRole(_) => Vec::new(),
+        | Modal::AppRole(_)
+        | Modal::Finder(_)
+        | Modal::Picker(_) => Vec::new(),
     }
 }
 

@@ -49,6 +49,8 @@ impl Modal {
             Modal::MetadataForm(form) => Some(form),
             Modal::Seal(screen) => Some(screen.as_mut()),
             Modal::AppRole(browser) => Some(browser.as_mut()),
+            Modal::Finder(finder) => Some(finder),
+            Modal::Picker(picker) => Some(picker),
             _ => None,
         }
     }
@@ -61,6 +63,8 @@ impl Modal {
             Modal::MetadataForm(form) => Some(form),
             Modal::Seal(screen) => Some(screen.as_ref()),
             Modal::AppRole(browser) => Some(browser.as_ref()),
+            Modal::Finder(finder) => Some(finder),
+            Modal::Picker(picker) => Some(picker),
             _ => None,
         }
     }

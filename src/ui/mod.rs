@@ -56,8 +56,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         None => {}
     }
     if let Some(form) = &app.login {
-        let profile = app.profile != crate::app::picker::COMMAND_LINE;
-        login::draw(frame, form, profile, app.clock);
+        login::draw(frame, app, form);
     }
 }
 

@@ -129,6 +129,7 @@ named_enum! {
         Conflict => "conflict",
         Login => "login",
         Picker => "picker",
+        NamespaceName => "namespace_name",
         AppRole => "approle",
         WrapTtl => "wrap_ttl",
         Seal => "seal",

@@ -825,9 +825,25 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         Picker,
         S::PickerKeys,
         C::Close,
-        &[ESC],
+        &[ESC, ch('q')],
         "close",
         Some("close"),
+    ),
+    b(
+        NamespaceName,
+        S::PickerKeys,
+        C::Submit,
+        &[ENTER],
+        "typing a namespace: switch to it (empty: root)",
+        Some("switch"),
+    ),
+    b(
+        NamespaceName,
+        S::PickerKeys,
+        C::Cancel,
+        &[ESC],
+        "typing a namespace: back to the list",
+        Some("back to the list"),
     ),
     // The AppRole browser.
     b(

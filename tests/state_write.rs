@@ -582,11 +582,11 @@ fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_sinc
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the overwrite confirmation: {:?}", app.modal);
     };
-    assert!(confirm.typed.is_some());
+    assert!(confirm.question.typed.is_some());
     assert!(confirm.lines()[0].contains("Overwrite secret/app/db without reading it"));
     assert!(press(&mut app, KeyCode::Char('y')).is_empty(), "y is typed");
     assert!(press(&mut app, KeyCode::Enter).is_empty(), "a wrong path");
-    assert!(screen(&app).contains("Type secret/app/db exactly"));
+    assert!(screen(&app).contains("Type \"secret/app/db\" exactly"));
     ctrl(&mut app, 'u');
     type_text(&mut app, "secret/app/db");
     let effects = press(&mut app, KeyCode::Enter);
@@ -637,7 +637,7 @@ fn a_kv1_create_that_cannot_check_says_so_and_offers_the_typed_overwrite() {
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the overwrite confirmation");
     };
-    assert!(confirm.typed.is_some());
+    assert!(confirm.question.typed.is_some());
     // Esc goes back to the form; saving from there asks for the path again.
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.modal, Some(Modal::SecretForm(_))));
@@ -645,7 +645,7 @@ fn a_kv1_create_that_cannot_check_says_so_and_offers_the_typed_overwrite() {
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the overwrite confirmation again");
     };
-    assert!(confirm.typed.is_some());
+    assert!(confirm.question.typed.is_some());
 }
 
 #[test]
@@ -696,7 +696,7 @@ fn e_with_a_token_that_may_update_but_neither_read_nor_patch_offers_the_typed_ov
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the confirmation");
     };
-    assert!(confirm.typed.is_some(), "the path must be typed");
+    assert!(confirm.question.typed.is_some(), "the path must be typed");
     assert!(press(&mut app, KeyCode::Char('y')).is_empty());
     // c cannot copy what cannot be read.
     press(&mut app, KeyCode::Esc);
@@ -749,7 +749,7 @@ fn a_create_where_a_readable_secret_exists_shows_it_and_reapplies_on_it() {
     };
     assert_eq!(confirm.draft.cas(), Some(4));
     assert!(
-        confirm.typed.is_none(),
+        confirm.question.typed.is_none(),
         "a readable secret needs no typed path"
     );
 }

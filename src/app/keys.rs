@@ -10,7 +10,7 @@ use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal, StatusKind};
 use super::tree::{Listing, NodeId, NodeKind};
 use super::update::{quit, refresh};
-use super::write_flow;
+use super::write;
 use crossterm::event::KeyEvent;
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -141,16 +141,16 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::Rollback => history::request_operation(app, OperationKind::Rollback),
         Command::DeleteAll => history::request_operation(app, OperationKind::DeleteAll),
         Command::EditMetadata => metadata_form::open(app),
-        Command::EditSecret => write_flow::edit_in_form(app),
+        Command::EditSecret => write::edit_in_form(app),
         Command::Login => super::login::open(app),
         Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::SealScreen => super::seal::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
-        Command::EditInEditor => write_flow::edit_in_editor(app),
-        Command::NewSecret => write_flow::new_secret(app),
-        Command::CopySecret => write_flow::copy_secret(app),
+        Command::EditInEditor => write::edit_in_editor(app),
+        Command::NewSecret => write::new_secret(app),
+        Command::CopySecret => write::copy_secret(app),
         Command::CopyValue => copy_value(app),
         Command::CopyPath => copy_path(app),
         Command::Refresh => refresh(app),
@@ -266,16 +266,17 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match modal {
         Modal::Confirm(_) => history::on_confirm_key(app, &key),
         Modal::MetadataForm(_) => metadata_form::on_key(app, &key),
-        Modal::SecretForm(_) => write_flow::on_form_key(app, &key),
-        Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
-        Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
-        Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
-        Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
         Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
         Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Seal(_) => super::seal::on_key(app, &key),
         Modal::Finder(_) => super::finder::on_key(app, &key),
         Modal::Help(_) | Modal::Jump(_) => Vec::new(),
+        // The write flows are components (app/write/).
+        Modal::SecretForm(_)
+        | Modal::ConfirmWrite(_)
+        | Modal::EditorRetry(_)
+        | Modal::Conflict(_)
+        | Modal::PathPrompt(_) => Vec::new(),
     }
 }
 

@@ -26,12 +26,12 @@ pub enum Modal {
     /// A version operation waiting for the user's yes (or the typed path).
     Confirm(super::history::Confirm),
     MetadataForm(super::metadata_form::MetadataForm),
-    SecretForm(super::write_flow::SecretForm),
-    ConfirmWrite(super::write_flow::ConfirmWrite),
+    SecretForm(super::write::SecretForm),
+    ConfirmWrite(super::write::ConfirmWrite),
     /// The editor's text was refused again: reopen it or discard, the user's choice.
-    EditorRetry(super::write_flow::EditorRetry),
-    Conflict(super::write_flow::Conflict),
-    PathPrompt(super::write_flow::PathPrompt),
+    EditorRetry(super::write::EditorRetry),
+    Conflict(super::write::Conflict),
+    PathPrompt(super::write::PathPrompt),
     AppRole(Box<super::approle_browser::AppRoleBrowser>),
     Picker(super::picker::Picker),
     Seal(Box<super::seal::SealScreen>),
@@ -45,6 +45,11 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::SecretForm(form) => Some(form),
+            Modal::ConfirmWrite(confirm) => Some(confirm),
+            Modal::EditorRetry(retry) => Some(retry),
+            Modal::Conflict(conflict) => Some(conflict),
+            Modal::PathPrompt(prompt) => Some(prompt),
             _ => None,
         }
     }
@@ -53,6 +58,11 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::SecretForm(form) => Some(form),
+            Modal::ConfirmWrite(confirm) => Some(confirm),
+            Modal::EditorRetry(retry) => Some(retry),
+            Modal::Conflict(conflict) => Some(conflict),
+            Modal::PathPrompt(prompt) => Some(prompt),
             _ => None,
         }
     }
@@ -215,7 +225,7 @@ pub struct App {
     /// The token's own namespace was looked at (once per token: N may leave it afterwards).
     pub token_namespace_entered: bool,
     /// `e`/`E` pressed on a secret that was still being opened: the edit starts when it arrives.
-    pub pending_edit: Option<super::write_flow::PendingEdit>,
+    pub pending_edit: Option<super::write::PendingEdit>,
     /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
     pub login: Option<super::login::LoginForm>,
     pub login_defaults: crate::config::LoginDefaults,

@@ -225,49 +225,6 @@ fn legacy_pairs(app: &App) -> Vec<(String, String)> {
             ("Ctrl-d".into(), "remove row"),
             ("Esc".into(), "cancel"),
         ],
-        (Some(Modal::SecretForm(_)), _) => vec![
-            ("Enter".into(), "save"),
-            ("Tab".into(), "next field"),
-            ("Ctrl-n".into(), "add row"),
-            ("Ctrl-d".into(), "remove row"),
-            ("Ctrl-r".into(), "reveal"),
-            ("Ctrl-t".into(), "JSON/text"),
-            ("Ctrl-o".into(), "$EDITOR"),
-            ("Esc".into(), "cancel"),
-        ],
-        (Some(Modal::ConfirmWrite(confirm)), _) if confirm.typed.is_some() => {
-            vec![
-                ("Enter".into(), "overwrite"),
-                ("Esc".into(), "back to editing"),
-            ]
-        }
-        (Some(Modal::ConfirmWrite(_)), _) => {
-            vec![("y".into(), "save"), ("n/Esc".into(), "back to editing")]
-        }
-        (Some(Modal::EditorRetry(_)), _) => {
-            vec![
-                ("y/Enter".into(), "back to the editor"),
-                ("n/Esc".into(), "discard"),
-            ]
-        }
-        (Some(Modal::Conflict(conflict)), _) => {
-            let key = |command| app.keymap.key(Scope::Conflict, command);
-            vec![
-                if conflict.unreadable() {
-                    (key(Command::Overwrite), "overwrite (type the path)")
-                } else {
-                    (key(Command::Reapply), "re-apply on theirs")
-                },
-                (key(Command::CopyDraft), "copy yours"),
-                (key(Command::Discard), "discard yours"),
-                ("Esc".into(), "back to editing"),
-            ]
-        }
-        (Some(Modal::PathPrompt(_)), _) => vec![
-            ("Enter".into(), "go on"),
-            ("Tab".into(), "options"),
-            ("Esc".into(), "cancel"),
-        ],
         _ => Vec::new(),
     };
     pairs

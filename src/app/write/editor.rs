@@ -84,7 +84,7 @@ pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<E
     };
     let checked = draft
         .from_editor_text(text.expose())
-        .and_then(|edited| edited.validate().map(|_| edited));
+        .and_then(|edited| edited.validate(&app.keymap).map(|_| edited));
     match checked {
         Ok(edited) if edited.is_unchanged() => {
             app.set_status(StatusKind::Info, "No changes: nothing was written.");

@@ -111,7 +111,7 @@ impl SecretForm {
 
     /// Submit: refused here if invalid; closed if nothing changed; else the confirmation.
     fn submit(&mut self, app: &mut App) -> Outcome {
-        if let Err(reason) = self.draft.validate() {
+        if let Err(reason) = self.draft.validate(&app.keymap) {
             self.error = Some(reason);
             return Outcome::stay();
         }

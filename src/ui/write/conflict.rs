@@ -14,8 +14,22 @@ use ratatui::text::{Line, Span};
 
 /// Their change (against the version the edit started from) and mine, key by key.
 pub fn draw(frame: &mut Frame, conflict: &Conflict, revealed: bool, keymap: &Keymap) {
+    let mut lines = vec![Line::styled(headline(conflict), theme::warning())];
+    comparison(&mut lines, conflict, revealed);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(choices(conflict, keymap), theme::dim()));
+    let title = match conflict.kind {
+        ConflictKind::Changed => "Conflict",
+        ConflictKind::Exists => "Already exists",
+        ConflictKind::MayExist => "Cannot check",
+    };
+    frame_dialog(frame, title, lines, 96, true);
+}
+
+/// Why nothing was written.
+fn headline(conflict: &Conflict) -> String {
     let path = sanitize(&conflict.draft.location.display()).into_owned();
-    let headline = match (conflict.kind, conflict.theirs_denied) {
+    match (conflict.kind, conflict.theirs_denied) {
         (ConflictKind::Changed, _) => {
             format!("Someone wrote {path} after you opened it. Nothing was overwritten.")
         }
@@ -30,8 +44,11 @@ pub fn draw(frame: &mut Frame, conflict: &Conflict, revealed: bool, keymap: &Key
             "tresor cannot check whether a secret exists at {path}: this token may not read it, \
              and this engine has no check-and-set. Nothing was written."
         ),
-    };
-    let mut lines = vec![Line::styled(headline, theme::warning())];
+    }
+}
+
+/// Theirs against the base and yours, a line per key that differs (values when revealed).
+fn comparison(lines: &mut Vec<Line<'static>>, conflict: &Conflict, revealed: bool) {
     let base: Vec<crate::vault::SecretEntry> = match &conflict.draft.base {
         DraftBase::Existing { entries, .. } => entries.clone(),
         _ => Vec::new(),
@@ -123,30 +140,24 @@ pub fn draw(frame: &mut Frame, conflict: &Conflict, revealed: bool, keymap: &Key
         SecretContent::Empty => {}
         SecretContent::Loading => lines.push(Line::styled("Reading their version…", theme::dim())),
     }
-    lines.push(Line::raw(""));
+}
+
+/// What can be done now, keys from the keymap.
+fn choices(conflict: &Conflict, keymap: &Keymap) -> String {
     let key = |command| keymap.key(Scope::Conflict, command);
     let (copy, discard) = (key(Command::CopyDraft), key(Command::Discard));
     let edit = key(Command::Cancel);
-    lines.push(Line::styled(
-        if conflict.unreadable() {
-            format!(
-                "{} overwrites it with yours without reading it (asks you to type the path) · \
-                 {copy} copies yours · {discard} discards yours · {edit} edits",
-                key(Command::Overwrite)
-            )
-        } else {
-            format!(
-                "{} re-applies yours on theirs (asks again) · {copy} copies yours · {discard} \
-                 discards yours · {edit} edits",
-                key(Command::Reapply)
-            )
-        },
-        theme::dim(),
-    ));
-    let title = match conflict.kind {
-        ConflictKind::Changed => "Conflict",
-        ConflictKind::Exists => "Already exists",
-        ConflictKind::MayExist => "Cannot check",
-    };
-    frame_dialog(frame, title, lines, 96, true);
+    if conflict.unreadable() {
+        format!(
+            "{} overwrites it with yours without reading it (asks you to type the path) · \
+             {copy} copies yours · {discard} discards yours · {edit} edits",
+            key(Command::Overwrite)
+        )
+    } else {
+        format!(
+            "{} re-applies yours on theirs (asks again) · {copy} copies yours · {discard} \
+             discards yours · {edit} edits",
+            key(Command::Reapply)
+        )
+    }
 }

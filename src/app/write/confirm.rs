@@ -139,3 +139,75 @@ impl Component for ConfirmWrite {
         self.question.hints(&app.keymap)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::component::Next;
+    use crate::app::edit::DraftRow;
+    use crate::app::write::testing::{app, press, v2};
+    use crossterm::event::KeyCode;
+
+    fn draft(base: DraftBase) -> Draft {
+        Draft {
+            location: v2("app/db"),
+            base,
+            rows: vec![DraftRow::new("user", "me", false)],
+        }
+    }
+
+    #[test]
+    fn a_yes_sends_the_write_once_and_waits_for_its_answer() {
+        let mut app = app();
+        let mut confirm = ConfirmWrite::new(draft(DraftBase::New), None);
+        assert!(confirm.question.typed.is_none());
+        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        assert!(matches!(outcome.next, Next::Stay));
+        let [Effect::WriteSecret { cas, create, .. }] = outcome.effects.as_slice() else {
+            panic!("{outcome:?}");
+        };
+        assert_eq!((*cas, *create), (Some(0), true));
+        assert!(confirm.saving());
+        let again = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        assert!(again.effects.is_empty(), "keys wait for the answer");
+        assert!(confirm.hints(&app).is_empty());
+    }
+
+    #[test]
+    fn no_goes_back_to_the_form_with_the_rows() {
+        let mut app = app();
+        let mut confirm = ConfirmWrite::new(draft(DraftBase::New), None);
+        let outcome = press(&mut confirm, &mut app, KeyCode::Char('n'));
+        let Next::Open(modal) = outcome.next else {
+            panic!("{outcome:?}");
+        };
+        let Modal::SecretForm(form) = *modal else {
+            panic!("{modal:?}");
+        };
+        assert_eq!(form.draft, draft(DraftBase::New));
+    }
+
+    #[test]
+    fn an_overwrite_wants_the_path_typed() {
+        let mut app = app();
+        let mut confirm = ConfirmWrite::new(draft(DraftBase::Overwrite), None);
+        assert!(confirm.question.typed.is_some());
+        assert!(
+            press(&mut confirm, &mut app, KeyCode::Char('y'))
+                .effects
+                .is_empty()
+        );
+        assert!(
+            press(&mut confirm, &mut app, KeyCode::Enter)
+                .effects
+                .is_empty()
+        );
+        assert!(confirm.question.error.is_some(), "a wrong path is refused");
+        let _ = press(&mut confirm, &mut app, KeyCode::Backspace);
+        let _ = confirm.on_paste(&mut app, "secret/app/db");
+        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        let [Effect::WriteSecret { cas: None, .. }] = outcome.effects.as_slice() else {
+            panic!("{outcome:?}");
+        };
+    }
+}

@@ -153,3 +153,44 @@ pub fn route_conflict_answer(
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::component::Next;
+    use crate::app::write::testing::{app, press, v2};
+    use crossterm::event::KeyCode;
+
+    fn conflict(kind: ConflictKind, theirs: SecretContent) -> Conflict {
+        Conflict {
+            draft: Draft::new_secret(v2("app/db")),
+            kind,
+            theirs,
+            theirs_denied: false,
+            request: None,
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_read_offers_the_overwrite_not_the_reapply() {
+        let mut app = app();
+        let mut blind = conflict(ConflictKind::MayExist, SecretContent::Empty);
+        assert_eq!(blind.hints(&app)[0].0, "o");
+        let outcome = press(&mut blind, &mut app, KeyCode::Char('a'));
+        assert!(matches!(outcome.next, Next::Stay));
+        let outcome = press(&mut blind, &mut app, KeyCode::Char('o'));
+        let Next::Open(modal) = outcome.next else {
+            panic!("{outcome:?}");
+        };
+        assert!(
+            matches!(&*modal, Modal::ConfirmWrite(c) if c.question.typed.is_some()),
+            "{modal:?}"
+        );
+        let mut reading = conflict(ConflictKind::Changed, SecretContent::Loading);
+        assert_eq!(reading.hints(&app)[0].0, "a");
+        let outcome = press(&mut reading, &mut app, KeyCode::Char('o'));
+        assert!(matches!(outcome.next, Next::Stay), "theirs can be read");
+        let outcome = press(&mut reading, &mut app, KeyCode::Char('a'));
+        assert!(matches!(outcome.next, Next::Stay), "still reading");
+    }
+}

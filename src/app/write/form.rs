@@ -219,7 +219,78 @@ impl Component for SecretForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::component::Next;
+    use crate::app::write::testing::{app, press, v2};
     use crate::config::profiles::KeyOverride;
+    use crossterm::event::KeyCode;
+
+    fn form() -> SecretForm {
+        SecretForm::new(Draft {
+            location: v2("app/db"),
+            base: DraftBase::New,
+            rows: vec![
+                DraftRow::new("a", "1", false),
+                DraftRow::new("b", "2", false),
+            ],
+        })
+    }
+
+    #[test]
+    fn next_field_walks_key_value_next_key_and_wraps() {
+        let mut app = app();
+        let mut form = form();
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            let _ = press(&mut form, &mut app, KeyCode::Tab);
+            seen.push((form.row, form.on_value));
+        }
+        assert_eq!(
+            seen,
+            [(0, true), (1, false), (1, true), (0, false), (0, true)]
+        );
+        let _ = press(&mut form, &mut app, KeyCode::Down);
+        assert_eq!((form.row, form.on_value), (1, true), "the same field below");
+    }
+
+    #[test]
+    fn removing_the_last_row_leaves_one_blank_row() {
+        let mut form = form();
+        form.delete_row();
+        form.delete_row();
+        assert_eq!(form.draft.rows, vec![DraftRow::new("", "", false)]);
+        form.add_row();
+        assert_eq!((form.row, form.on_value), (1, false));
+    }
+
+    #[test]
+    fn cancel_with_changes_warns_once_then_closes() {
+        let mut app = app();
+        let mut form = form();
+        let first = press(&mut form, &mut app, KeyCode::Esc);
+        assert!(matches!(first.next, Next::Stay));
+        assert!(form.discard_armed);
+        let second = press(&mut form, &mut app, KeyCode::Esc);
+        assert!(matches!(second.next, Next::Close));
+        let mut empty = SecretForm::new(Draft::new_secret(v2("app/db")));
+        let outcome = press(&mut empty, &mut app, KeyCode::Esc);
+        assert!(matches!(outcome.next, Next::Close), "nothing to lose");
+    }
+
+    #[test]
+    fn submit_refuses_bad_input_in_place_and_asks_before_saving() {
+        let mut app = app();
+        let mut form = form();
+        form.draft.rows[1].key = TextInput::with_text("a");
+        let outcome = press(&mut form, &mut app, KeyCode::Enter);
+        assert!(matches!(outcome.next, Next::Stay));
+        assert!(form.error.as_deref().is_some_and(|e| e.contains("twice")));
+        form.draft.rows[1].key = TextInput::with_text("b");
+        let outcome = press(&mut form, &mut app, KeyCode::Enter);
+        assert!(
+            matches!(outcome.next, Next::Open(ref m) if matches!(**m, Modal::ConfirmWrite(_))),
+            "{outcome:?}"
+        );
+    }
 
     #[test]
     fn the_discard_warning_names_the_keys_of_the_keymap() {

@@ -22,3 +22,39 @@ pub use prompt::{PathPrompt, PromptPurpose, copy_secret, new_secret};
 pub use written::written;
 
 use open::draft_of_open_secret;
+
+/// What the components' unit tests share: an app, a location, a key pressed on a component.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::app::component::{Component, Outcome};
+    use crate::app::state::{App, ConnectionView};
+    use crate::app::tree::Location;
+    use crate::vault::{KvVersion, MountInfo, SecretEngine};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    pub fn app() -> App {
+        App::new(ConnectionView::default(), (100, 30))
+    }
+
+    pub fn location(engine: SecretEngine, path: &str) -> Location {
+        Location {
+            mount: MountInfo {
+                path: "secret/".into(),
+                engine,
+                description: String::new(),
+            },
+            path: path.into(),
+        }
+    }
+
+    pub fn v2(path: &str) -> Location {
+        location(SecretEngine::Kv(KvVersion::V2), path)
+    }
+
+    /// The key as the dispatch gives it: looked up in the component's scope.
+    pub fn press(component: &mut dyn Component, app: &mut App, code: KeyCode) -> Outcome {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        let command = app.keymap.command(component.scope(), &key);
+        component.on_key(app, &key, command)
+    }
+}

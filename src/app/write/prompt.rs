@@ -190,3 +190,44 @@ fn location_for(app: &App, text: &str) -> Result<Location, String> {
     crate::vault::path::validate_secret_path(&rest).map_err(|e| e.to_string())?;
     Ok(Location { mount, path: rest })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::write::testing::{app, press};
+    use crossterm::event::KeyCode;
+
+    #[test]
+    fn the_checkbox_is_a_copy_s_and_space_toggles_it_only_when_focused() {
+        let mut app = app();
+        let mut new = PathPrompt::new(PromptPurpose::New, "secret/");
+        let _ = press(&mut new, &mut app, KeyCode::Tab);
+        assert!(!new.on_checkbox, "a new secret has no options");
+        let _ = press(&mut new, &mut app, KeyCode::Char(' '));
+        assert_eq!(new.input.text, "secret/ ", "space is typed");
+        let copy = PromptPurpose::Copy {
+            rows: Vec::new(),
+            custom_metadata: BTreeMap::new(),
+        };
+        let mut copy = PathPrompt::new(copy, "secret/a-copy");
+        let _ = press(&mut copy, &mut app, KeyCode::Tab);
+        assert!(copy.on_checkbox);
+        let _ = press(&mut copy, &mut app, KeyCode::Char(' '));
+        assert!(copy.with_metadata);
+        assert_eq!(copy.input.text, "secret/a-copy", "nothing typed meanwhile");
+    }
+
+    #[test]
+    fn a_path_without_a_mount_stays_in_the_prompt_with_why() {
+        let mut app = app();
+        let mut prompt = PathPrompt::new(PromptPurpose::New, "nowhere/x");
+        let outcome = press(&mut prompt, &mut app, KeyCode::Enter);
+        assert!(matches!(outcome.next, crate::app::component::Next::Stay));
+        assert!(
+            prompt
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("No mount"))
+        );
+    }
+}

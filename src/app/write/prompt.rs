@@ -107,11 +107,14 @@ impl Component for PathPrompt {
         Outcome::stay()
     }
 
+    /// The options key only where there are options (a copy's checkbox).
     fn hints(&self, app: &App) -> Vec<(String, String)> {
-        app.keymap.hints(
-            Scope::PathPrompt,
-            &[Command::Submit, Command::NextField, Command::Cancel],
-        )
+        let commands: &[Command] = if self.is_copy() {
+            &[Command::Submit, Command::NextField, Command::Cancel]
+        } else {
+            &[Command::Submit, Command::Cancel]
+        };
+        app.keymap.hints(Scope::PathPrompt, commands)
     }
 }
 
@@ -203,6 +206,10 @@ mod tests {
         let mut new = PathPrompt::new(PromptPurpose::New, "secret/");
         let _ = press(&mut new, &mut app, KeyCode::Tab);
         assert!(!new.on_checkbox, "a new secret has no options");
+        assert!(
+            new.hints(&app).iter().all(|(_, what)| what != "options"),
+            "nor does its footer offer them"
+        );
         let _ = press(&mut new, &mut app, KeyCode::Char(' '));
         assert_eq!(new.input.text, "secret/ ", "space is typed");
         let copy = PromptPurpose::Copy {
@@ -210,6 +217,7 @@ mod tests {
             custom_metadata: BTreeMap::new(),
         };
         let mut copy = PathPrompt::new(copy, "secret/a-copy");
+        assert!(copy.hints(&app).iter().any(|(_, what)| what == "options"));
         let _ = press(&mut copy, &mut app, KeyCode::Tab);
         assert!(copy.on_checkbox);
         let _ = press(&mut copy, &mut app, KeyCode::Char(' '));

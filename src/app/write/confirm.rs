@@ -146,7 +146,6 @@ mod tests {
     use crate::app::component::Next;
     use crate::app::edit::DraftRow;
     use crate::app::write::testing::{app, press, v2};
-    use crossterm::event::KeyCode;
 
     fn draft(base: DraftBase) -> Draft {
         Draft {
@@ -161,14 +160,14 @@ mod tests {
         let mut app = app();
         let mut confirm = ConfirmWrite::new(draft(DraftBase::New), None);
         assert!(confirm.question.typed.is_none());
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        let outcome = press(&mut confirm, &mut app, "y");
         assert!(matches!(outcome.next, Next::Stay));
         let [Effect::WriteSecret { cas, create, .. }] = outcome.effects.as_slice() else {
             panic!("{outcome:?}");
         };
         assert_eq!((*cas, *create), (Some(0), true));
         assert!(confirm.saving());
-        let again = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        let again = press(&mut confirm, &mut app, "y");
         assert!(again.effects.is_empty(), "keys wait for the answer");
         assert!(confirm.hints(&app).is_empty());
     }
@@ -177,7 +176,7 @@ mod tests {
     fn no_goes_back_to_the_form_with_the_rows() {
         let mut app = app();
         let mut confirm = ConfirmWrite::new(draft(DraftBase::New), None);
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('n'));
+        let outcome = press(&mut confirm, &mut app, "n");
         let Next::Open(modal) = outcome.next else {
             panic!("{outcome:?}");
         };
@@ -192,20 +191,12 @@ mod tests {
         let mut app = app();
         let mut confirm = ConfirmWrite::new(draft(DraftBase::Overwrite), None);
         assert!(confirm.question.typed.is_some());
-        assert!(
-            press(&mut confirm, &mut app, KeyCode::Char('y'))
-                .effects
-                .is_empty()
-        );
-        assert!(
-            press(&mut confirm, &mut app, KeyCode::Enter)
-                .effects
-                .is_empty()
-        );
+        assert!(press(&mut confirm, &mut app, "y").effects.is_empty());
+        assert!(press(&mut confirm, &mut app, "Enter").effects.is_empty());
         assert!(confirm.question.error.is_some(), "a wrong path is refused");
-        let _ = press(&mut confirm, &mut app, KeyCode::Backspace);
+        let _ = press(&mut confirm, &mut app, "Backspace");
         let _ = confirm.on_paste(&mut app, "secret/app/db");
-        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        let outcome = press(&mut confirm, &mut app, "Enter");
         let [Effect::WriteSecret { cas: None, .. }] = outcome.effects.as_slice() else {
             panic!("{outcome:?}");
         };

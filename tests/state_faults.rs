@@ -235,9 +235,7 @@ fn only_reads_are_retried_or_cancelled() {
     let write = Effect::WriteSecret {
         location,
         body: tresor::secret::SecretBytes::new(zeroize::Zeroizing::new(b"{}".to_vec())),
-        cas: Some(1),
-        patch: false,
-        create: false,
+        mode: tresor::vault::write::WriteMode::Replace { cas: Some(1) },
     };
     assert!(!write.is_read() && !write.is_cancellable());
     // Background checks are retried but not cancelled by Esc.

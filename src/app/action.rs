@@ -1,11 +1,13 @@
 //! What happens (actions, in) and what should be done about it (effects, out).
 
-use super::history::VersionOperation;
-use super::tree::{Location, NodeId};
+use super::tree::NodeId;
 use crate::secret::{SecretBytes, SecretText};
+use crate::vault::Location;
 use crate::vault::MetadataChange;
 use crate::vault::approle::{AuthMount, RoleSetting, SecretIdAccessor};
 use crate::vault::auth::GeneratedSecretId;
+use crate::vault::versions::VersionOperation;
+use crate::vault::write::WriteMode;
 use crate::vault::{
     Credentials, KvSecret, MountInfo, Renewal, SealStatus, SecretCapabilities, SecretMetadata,
     TokenInfo, VaultError,
@@ -180,12 +182,8 @@ pub enum Effect {
     WriteSecret {
         location: Location,
         body: SecretBytes,
-        /// KV v2 check-and-set.
-        cas: Option<u64>,
-        /// Merge-patch instead of a whole write.
-        patch: bool,
-        /// A new secret: for engines without check-and-set, refused if it exists.
-        create: bool,
+        /// Create (never replacing), replace (KV v2 check-and-set) or merge-patch.
+        mode: WriteMode,
     },
     SaveMetadata {
         location: Location,

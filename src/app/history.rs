@@ -10,48 +10,27 @@ use super::state::{App, Focus, Loadable, Modal, StatusKind};
 use super::tree::Location;
 use crate::vault::{SecretCapabilities, SecretMetadata};
 
-/// What a confirmed operation does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VersionOperation {
-    SoftDelete {
-        versions: Vec<u64>,
-        /// Through `DELETE data/` (the token has `delete` on data but not `update` on delete/).
-        latest_via_data: bool,
-    },
-    Undelete {
-        versions: Vec<u64>,
-    },
-    Destroy {
-        versions: Vec<u64>,
-    },
-    Rollback {
-        version: u64,
-        /// Check-and-set: only if this is still the current version.
-        current: u64,
-    },
-    DeleteAll,
-}
+/// Defined beside the client (effects carry it to the runtime); named here for the app's code.
+pub use crate::vault::versions::VersionOperation;
 
-impl VersionOperation {
-    /// Past tense, for the status line: "Destroyed versions 3, 5 of secret/x".
-    pub fn done_message(&self, path: &str, new_version: Option<u64>) -> String {
-        match self {
-            VersionOperation::SoftDelete { versions, .. } => {
-                format!("Soft-deleted {} of {path}", versions_text(versions))
-            }
-            VersionOperation::Undelete { versions } => {
-                format!("Undeleted {} of {path}", versions_text(versions))
-            }
-            VersionOperation::Destroy { versions } => {
-                format!("Destroyed {} of {path}", versions_text(versions))
-            }
-            VersionOperation::Rollback { version, .. } => match new_version {
-                Some(new) => format!("Rolled {path} back to version {version}: now version {new}"),
-                None => format!("Rolled {path} back to version {version}"),
-            },
-            VersionOperation::DeleteAll => {
-                format!("Deleted every version and the metadata of {path}")
-            }
+/// Past tense, for the status line: "Destroyed versions 3, 5 of secret/x".
+pub fn done_message(operation: &VersionOperation, path: &str, new_version: Option<u64>) -> String {
+    match operation {
+        VersionOperation::SoftDelete { versions, .. } => {
+            format!("Soft-deleted {} of {path}", versions_text(versions))
+        }
+        VersionOperation::Undelete { versions } => {
+            format!("Undeleted {} of {path}", versions_text(versions))
+        }
+        VersionOperation::Destroy { versions } => {
+            format!("Destroyed {} of {path}", versions_text(versions))
+        }
+        VersionOperation::Rollback { version, .. } => match new_version {
+            Some(new) => format!("Rolled {path} back to version {version}: now version {new}"),
+            None => format!("Rolled {path} back to version {version}"),
+        },
+        VersionOperation::DeleteAll => {
+            format!("Deleted every version and the metadata of {path}")
         }
     }
 }
@@ -668,7 +647,10 @@ pub fn operation_done(
     let still_open = app.secret.location.as_ref() == Some(&location);
     match result {
         Ok(new_version) => {
-            app.set_status(StatusKind::Info, operation.done_message(&path, new_version));
+            app.set_status(
+                StatusKind::Info,
+                done_message(&operation, &path, new_version),
+            );
             if operation == VersionOperation::DeleteAll {
                 return deleted_everything(app, &location, still_open);
             }

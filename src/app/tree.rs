@@ -57,20 +57,8 @@ impl Node {
 /// Why the mounts are not there after a logout (`App::mounts`), so the tree says so.
 pub const LOGGED_OUT: &str = "logged out";
 
-/// Where a secret or folder lives: the mount and the path below it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub mount: MountInfo,
-    /// Below the mount; folders end in `/`, the mount root is `""`.
-    pub path: String,
-}
-
-impl Location {
-    /// `mount/path` as users type it (`secret/app/db`).
-    pub fn display(&self) -> String {
-        format!("{}{}", self.mount.path, self.path)
-    }
-}
+/// Defined beside the client (effects carry it to the runtime); named here for the app's code.
+pub use crate::vault::location::Location;
 
 #[derive(Debug, Clone, Default)]
 pub struct Tree {

@@ -672,9 +672,7 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             let effect = Effect::WriteSecret {
                 location: confirm.draft.location.clone(),
                 body,
-                cas: confirm.draft.cas(),
-                patch: confirm.draft.base == DraftBase::Patch,
-                create: confirm.draft.base == DraftBase::New,
+                mode: confirm.draft.write_mode(),
             };
             app.set_status(StatusKind::Info, "Saving…");
             vec![effect]
@@ -831,10 +829,6 @@ pub fn written(
             effects.extend(super::update::reload_parent_folder(app, &location));
             effects.extend(super::jump::jump_to(app, &path));
             effects
-        }
-        // A create refused by check-and-set 0 found a secret there; nobody changed it "since".
-        Err(VaultError::CasMismatch { .. }) if confirm.draft.base == DraftBase::New => {
-            already_exists(app, confirm.draft, location)
         }
         Err(VaultError::AlreadyExists { .. }) => already_exists(app, confirm.draft, location),
         Err(VaultError::CasMismatch { .. }) => {

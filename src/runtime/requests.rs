@@ -3,14 +3,12 @@
 //! existence check, version operations, the seal overview of every node, the finder's walk of every
 //! mount, logins).
 
-use crate::app::history::VersionOperation;
 use crate::app::login::login_error_message;
 use crate::app::seal::{NodeReport, SealOverview};
-use crate::app::tree::Location;
 use crate::app::{Action, Effect, LoginOutcome};
 use crate::secret::Token;
 use crate::vault::Credentials;
-use crate::vault::{VaultClient, VaultError};
+use crate::vault::VaultClient;
 use std::time::Duration;
 
 /// How often a read that met a 429 or a 5xx is asked again, and the first pause (doubling).
@@ -43,77 +41,6 @@ pub(super) async fn perform_with_retries(
             }
             _ => return Some(action),
         }
-    }
-}
-
-/// Writes a secret. A create never replaces a secret that is there: KV v2 sends check-and-set 0
-/// (a refusal becomes `AlreadyExists`), other engines get an existence check first (a secret
-/// read: `AlreadyExists`; a read the token may not do: `ExistenceUnknown`).
-async fn write_secret(
-    client: &VaultClient,
-    location: &Location,
-    body: &crate::secret::SecretBytes,
-    cas: Option<u64>,
-    patch: bool,
-    create: bool,
-) -> Result<Option<u64>, VaultError> {
-    let (mount, path) = (&location.mount, location.path.as_str());
-    if patch {
-        return client.patch_secret(mount, path, body.expose()).await;
-    }
-    if create && cas.is_none() {
-        match client.read_secret(mount, path, None).await {
-            Err(VaultError::NotFound { .. }) => {}
-            Ok(_) => {
-                return Err(VaultError::AlreadyExists {
-                    path: location.display(),
-                });
-            }
-            Err(VaultError::PermissionDenied { .. }) => {
-                return Err(VaultError::ExistenceUnknown {
-                    path: location.display(),
-                });
-            }
-            Err(other) => return Err(other),
-        }
-    }
-    match client.write_secret(mount, path, body.expose(), cas).await {
-        Err(VaultError::CasMismatch { .. }) if create => Err(VaultError::AlreadyExists {
-            path: location.display(),
-        }),
-        other => other,
-    }
-}
-
-/// Carries out a confirmed version operation; a rollback answers with its new version.
-async fn change_versions(
-    client: &VaultClient,
-    location: &Location,
-    operation: &VersionOperation,
-) -> Result<Option<u64>, VaultError> {
-    let (mount, path) = (&location.mount, location.path.as_str());
-    match operation {
-        VersionOperation::SoftDelete {
-            latest_via_data: true,
-            ..
-        } => client.delete_latest(mount, path).await.map(|_| None),
-        VersionOperation::SoftDelete { versions, .. } => client
-            .change_versions(mount, path, "delete", versions)
-            .await
-            .map(|_| None),
-        VersionOperation::Undelete { versions } => client
-            .change_versions(mount, path, "undelete", versions)
-            .await
-            .map(|_| None),
-        VersionOperation::Destroy { versions } => client
-            .change_versions(mount, path, "destroy", versions)
-            .await
-            .map(|_| None),
-        VersionOperation::Rollback { version, current } => client
-            .rollback(mount, path, *version, *current)
-            .await
-            .map(Some),
-        VersionOperation::DeleteAll => client.delete_all_versions(mount, path).await.map(|_| None),
     }
 }
 
@@ -159,17 +86,15 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         } => Action::VersionsChanged {
             location: location.clone(),
             operation: operation.clone(),
-            result: change_versions(client, location, operation).await,
+            result: client.apply_version_operation(location, operation).await,
         },
         Effect::WriteSecret {
             location,
             body,
-            cas,
-            patch,
-            create,
+            mode,
         } => Action::SecretWritten {
             location: location.clone(),
-            result: write_secret(client, location, body, *cas, *patch, *create).await,
+            result: client.save_secret(location, body.expose(), *mode).await,
         },
         Effect::SaveMetadata {
             location,

@@ -104,12 +104,13 @@ pub enum Action {
         folders: usize,
         skipped: usize,
     },
-    /// The crawl ended: `Ok(true)` when every mount was scanned server-side.
+    /// The crawl ended: `Ok(true)` when every mount was scanned server-side; an error when the
+    /// mounts could not be listed.
     CrawlFinished {
         generation: u64,
-        result: Result<bool, String>,
+        result: Result<bool, VaultError>,
     },
-    SealOverviewLoaded(Box<super::seal::SealOverview>),
+    SealOverviewLoaded(Box<crate::vault::seal::SealOverview>),
     UnsealAnswered {
         addr: String,
         reset: bool,

@@ -197,13 +197,13 @@ pub fn progress(app: &mut App, generation: u64, folders: usize, skipped: usize) 
     }
 }
 
-pub fn finished(app: &mut App, generation: u64, result: Result<bool, String>) {
+pub fn finished(app: &mut App, generation: u64, result: Result<bool, crate::vault::VaultError>) {
     if generation != app.paths.generation {
         return;
     }
     app.paths.state = match result {
         Ok(scanned) => CrawlState::Done { scanned },
-        Err(reason) => CrawlState::Failed(reason),
+        Err(error) => CrawlState::Failed(format!("listing the mounts: {error}")),
     };
 }
 

@@ -28,22 +28,8 @@ pub struct NodeView {
     pub ha: Option<HaNode>,
 }
 
-/// One node's answers in an overview.
-#[derive(Debug, Clone)]
-pub struct NodeReport {
-    pub addr: String,
-    pub status: Result<SealStatus, VaultError>,
-    pub health: Option<Health>,
-}
-
-/// Everything one refresh found out.
-#[derive(Debug, Clone)]
-pub struct SealOverview {
-    pub leader: Result<LeaderInfo, VaultError>,
-    /// `None`: not asked (no token).
-    pub ha: Option<Result<Vec<HaNode>, VaultError>>,
-    pub nodes: Vec<NodeReport>,
-}
+/// Defined beside the client, which gathers them; named here for the app's code.
+pub use crate::vault::seal::{NodeReport, SealOverview};
 
 /// What the screen is doing: one mode at a time, so a share field and the seal question can never
 /// be open together.

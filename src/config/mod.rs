@@ -130,6 +130,22 @@ pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> 
     non_empty(env("HOME")).map(|home| Path::new(&home).join(".vault-token"))
 }
 
+/// Writes the token file as `bao login` does: the token alone, mode 0600 (also when the file was
+/// there before with wider permissions).
+pub fn save_token_file(path: &Path, token: &crate::secret::Token) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(token.expose().as_bytes())?;
+    file.sync_all()
+}
+
 /// The name of the variable `lookup_twin` took `name` from (for error messages).
 fn twin_name(env: &dyn Fn(&str) -> Option<String>, name: &str) -> String {
     if env(&format!("BAO_{name}")).is_some() {
@@ -220,6 +236,20 @@ pub fn resolve_from_process(overrides: Overrides) -> Result<ConnectionSettings, 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_token_file_holds_the_token_alone_and_only_its_owner_may_read_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".vault-token");
+        std::fs::write(&path, "an older, longer token").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        save_token_file(&path, &crate::secret::Token::new("s.new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "s.new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -4,11 +4,9 @@
 //! mount, logins).
 
 use crate::app::login::login_error_message;
-use crate::app::seal::{NodeReport, SealOverview};
 use crate::app::{Action, Effect, LoginOutcome};
-use crate::secret::Token;
 use crate::vault::Credentials;
-use crate::vault::VaultClient;
+use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
 
 /// How often a read that met a 429 or a 5xx is asked again, and the first pause (doubling).
@@ -114,7 +112,7 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         },
         Effect::Logout => Action::LoggedOut(client.revoke_self().await),
         Effect::LoadSealOverview { nodes, ask_cluster } => {
-            Action::SealOverviewLoaded(Box::new(seal_overview(client, nodes, *ask_cluster).await))
+            Action::SealOverviewLoaded(Box::new(client.seal_overview(nodes, *ask_cluster).await))
         }
         Effect::Unseal { addr, share } => Action::UnsealAnswered {
             addr: addr.clone(),
@@ -189,109 +187,25 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
     })
 }
 
-/// Asks every node for its own seal status and health, and the cluster for its leader and nodes.
-async fn seal_overview(client: &VaultClient, nodes: &[String], ask_cluster: bool) -> SealOverview {
-    let ha = async {
-        if client.has_token() && ask_cluster {
-            Some(client.ha_status().await)
-        } else {
-            None
-        }
-    };
-    let (leader, ha) = tokio::join!(client.leader(), ha);
-    let mut addresses: Vec<String> = nodes.to_vec();
-    if let Some(Ok(ha_nodes)) = &ha {
-        for node in ha_nodes {
-            let addr = node.api_address.trim_end_matches('/').to_string();
-            if !addr.is_empty() && !addresses.contains(&addr) {
-                addresses.push(addr);
-            }
-        }
-    }
-    let reports = addresses.into_iter().map(|addr| async move {
-        let (status, health) = match client.for_node(&addr) {
-            Ok(node) => {
-                let (status, health) = tokio::join!(node.seal_status(), node.health());
-                (status, health.ok())
-            }
-            Err(error) => (Err(error), None),
-        };
-        NodeReport {
-            addr,
-            status,
-            health,
-        }
-    });
-    SealOverview {
-        leader,
-        ha,
-        nodes: futures::future::join_all(reports).await,
-    }
-}
-
 /// Walks every browsable mount at once for the finder, streaming full paths back.
 pub(super) async fn crawl_all(
     client: &VaultClient,
     generation: u64,
     actions: &super::effects::ActionSender,
-) -> Result<bool, String> {
-    use crate::vault::crawl::{CrawlEvent, CrawlOptions};
-    let mounts = client
-        .secret_mounts()
+) -> Result<bool, VaultError> {
+    use crate::vault::crawl::AllMountsEvent;
+    client
+        .crawl_every_mount(&|event| {
+            let _ = actions.send(match event {
+                AllMountsEvent::Found(paths) => Action::CrawlFound { generation, paths },
+                AllMountsEvent::Progress { folders, skipped } => Action::CrawlProgress {
+                    generation,
+                    folders,
+                    skipped,
+                },
+            });
+        })
         .await
-        .map_err(|e| format!("listing the mounts: {e}"))?;
-    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-    let totals = &(AtomicUsize::new(0), AtomicUsize::new(0));
-    let walks = mounts
-        .into_iter()
-        .filter(|m| m.engine.is_browsable())
-        .map(|mount| async move {
-            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-            let forward = async {
-                // This mount's running totals, added into the totals of every mount.
-                let (mut folders, mut skipped) = (0, 0);
-                while let Some(event) = receiver.recv().await {
-                    match event {
-                        CrawlEvent::Found(paths) => {
-                            let paths = paths
-                                .into_iter()
-                                .map(|p| format!("{}{p}", mount.path))
-                                .collect();
-                            let _ = actions.send(Action::CrawlFound { generation, paths });
-                        }
-                        CrawlEvent::Progress {
-                            folders: f,
-                            skipped: s,
-                        } => {
-                            let all_folders =
-                                totals.0.fetch_add(f - folders, Relaxed) + f - folders;
-                            let all_skipped =
-                                totals.1.fetch_add(s - skipped, Relaxed) + s - skipped;
-                            (folders, skipped) = (f, s);
-                            let _ = actions.send(Action::CrawlProgress {
-                                generation,
-                                folders: all_folders,
-                                skipped: all_skipped,
-                            });
-                        }
-                    }
-                }
-            };
-            let walk = async {
-                let summary = client
-                    .crawl(&mount, "", CrawlOptions::default(), &sender)
-                    .await;
-                drop(sender);
-                summary
-            };
-            let (summary, _) = tokio::join!(walk, forward);
-            summary
-        });
-    let summaries = futures::future::join_all(walks).await;
-    let scanned = summaries
-        .iter()
-        .all(|s| s.as_ref().is_ok_and(|s| s.scanned));
-    Ok(scanned)
 }
 
 /// Logs in, reads the new token's details, and saves it as the default token when asked.
@@ -311,7 +225,7 @@ pub(super) async fn login(
         .map_err(|error| format!("Logged in, but the new token cannot be looked up: {error}"))?;
     let saved_to = match save_to {
         Some(path) => {
-            save_token_file(path, &login.token).map_err(|error| {
+            crate::config::save_token_file(path, &login.token).map_err(|error| {
                 format!(
                     "Logged in, but saving the token to {} failed: {error}",
                     path.display()
@@ -326,19 +240,4 @@ pub(super) async fn login(
         info,
         saved_to,
     })
-}
-
-/// Writes the token file as `bao login` does: the token alone, mode 0600.
-pub fn save_token_file(path: &std::path::Path, token: &Token) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    file.write_all(token.expose().as_bytes())?;
-    file.sync_all()
 }

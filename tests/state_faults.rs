@@ -134,7 +134,7 @@ fn a_timeout_counts_as_unreachable_but_a_denial_does_not() {
             request,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/app".into(),
-                operation: "read".into(),
+                operation: tresor::vault::Operation::Read,
             }),
         },
     );

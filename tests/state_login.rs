@@ -101,7 +101,14 @@ fn l_starts_on_the_method_of_the_last_successful_login() {
     press(&mut app, KeyCode::Enter);
     update(
         &mut app,
-        Action::LoggedIn(Err("LDAP login failed: invalid credentials".into())),
+        Action::LoggedIn(Err(tresor::vault::auth::LoginFailure::Refused {
+            kind: tresor::vault::auth::CredentialKind::Ldap,
+            error: tresor::vault::VaultError::Server {
+                status: 400,
+                path: "auth/ldap/login/bob".into(),
+                errors: vec!["invalid credentials".into()],
+            },
+        })),
     );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('L'));

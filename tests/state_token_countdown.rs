@@ -41,7 +41,7 @@ fn tick(app: &mut App, seconds: f64) -> Vec<Effect> {
 fn denied() -> VaultError {
     VaultError::PermissionDenied {
         path: "auth/token/lookup-self".into(),
-        operation: "read".into(),
+        operation: tresor::vault::Operation::Read,
     }
 }
 

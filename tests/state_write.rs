@@ -108,7 +108,7 @@ fn a_failed_write_returns_to_the_form_with_the_input() {
             location,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/history/rotating".into(),
-                operation: "create/update".into(),
+                operation: tresor::vault::Operation::Write,
             }),
         },
     );
@@ -558,7 +558,7 @@ fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_sinc
             request: *request,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/app/db".into(),
-                operation: "read".into(),
+                operation: tresor::vault::Operation::Read,
             }),
         },
     );

@@ -277,7 +277,7 @@ fn one_node_down_and_sealing_wants_the_word() {
             addr: N2.into(),
             result: Err(VaultError::PermissionDenied {
                 path: "sys/seal".into(),
-                operation: "create/update".into(),
+                operation: tresor::vault::Operation::Write,
             }),
         },
     );

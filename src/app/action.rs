@@ -68,7 +68,7 @@ pub enum Action {
     },
     TokenLookedUp(Result<TokenInfo, VaultError>),
     /// A login finished. The runtime takes the token out (for its client) before `update` sees it.
-    LoggedIn(Result<LoginOutcome, String>),
+    LoggedIn(Result<LoginOutcome, LoginFailure>),
     LoggedOut(Result<(), VaultError>),
     TokenRenewed {
         increment: u64,
@@ -346,12 +346,5 @@ impl Effect {
     }
 }
 
-/// A successful login as the runtime reports it.
-#[derive(Debug)]
-pub struct LoginOutcome {
-    /// Taken by the runtime for its client; `None` by the time `update` sees it.
-    pub token: Option<crate::secret::Token>,
-    pub info: TokenInfo,
-    /// Where the token was saved, when asked to.
-    pub saved_to: Option<String>,
-}
+/// Defined beside the client, which logs in; named here for the app's code.
+pub use crate::vault::auth::{LoginFailure, LoginOutcome};

@@ -542,7 +542,7 @@ mod tests {
             0,
             Err(VaultError::PermissionDenied {
                 path: "kv/metadata/".into(),
-                operation: "list".into(),
+                operation: crate::vault::Operation::List,
             }),
         );
         assert_eq!(tree.nodes[0].listing, Listing::Denied);

@@ -155,7 +155,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             effects.extend(super::picker::enter_token_namespace(app, namespace));
             effects
         }
-        Action::LoggedIn(Err(message)) => login::login_failed(app, message),
+        Action::LoggedIn(Err(failure)) => {
+            login::login_failed(app, login::login_failure_message(&failure))
+        }
         Action::LoggedOut(result) => {
             forget_what_the_token_saw(app);
             session::logged_out(app, result)

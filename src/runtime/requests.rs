@@ -3,9 +3,9 @@
 //! existence check, version operations, the seal overview of every node, the finder's walk of every
 //! mount, logins).
 
-use crate::app::login::login_error_message;
-use crate::app::{Action, Effect, LoginOutcome};
+use crate::app::{Action, Effect};
 use crate::vault::Credentials;
+use crate::vault::auth::{LoginFailure, LoginOutcome};
 use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
 
@@ -208,36 +208,19 @@ pub(super) async fn crawl_all(
         .await
 }
 
-/// Logs in, reads the new token's details, and saves it as the default token when asked.
+/// Logs in, and saves the new token as the default token when asked.
 pub(super) async fn login(
     client: &VaultClient,
     credentials: &Credentials,
     save_to: Option<&std::path::Path>,
-) -> Result<LoginOutcome, String> {
-    let login = client
-        .login(credentials)
-        .await
-        .map_err(|error| login_error_message(credentials, &error))?;
-    let info = client
-        .with_token(Some(login.token.clone()))
-        .lookup_self()
-        .await
-        .map_err(|error| format!("Logged in, but the new token cannot be looked up: {error}"))?;
-    let saved_to = match save_to {
-        Some(path) => {
-            crate::config::save_token_file(path, &login.token).map_err(|error| {
-                format!(
-                    "Logged in, but saving the token to {} failed: {error}",
-                    path.display()
-                )
-            })?;
-            Some(path.display().to_string())
-        }
-        None => None,
-    };
-    Ok(LoginOutcome {
-        token: Some(login.token),
-        info,
-        saved_to,
-    })
+) -> Result<LoginOutcome, LoginFailure> {
+    let mut outcome = client.log_in(credentials).await?;
+    if let (Some(path), Some(token)) = (save_to, &outcome.token) {
+        crate::config::save_token_file(path, token).map_err(|error| LoginFailure::Save {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        })?;
+        outcome.saved_to = Some(path.display().to_string());
+    }
+    Ok(outcome)
 }

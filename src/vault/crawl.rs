@@ -243,7 +243,7 @@ impl VaultClient {
                     // Scanning needs its own capability: name it, not `list`.
                     VaultError::PermissionDenied { path, .. } => VaultError::PermissionDenied {
                         path,
-                        operation: "scan".into(),
+                        operation: crate::vault::Operation::Scan,
                     },
                     other => other,
                 },
@@ -385,7 +385,7 @@ mod tests {
         }));
         assert!(!retryable(&VaultError::PermissionDenied {
             path: "x".into(),
-            operation: "list".into()
+            operation: crate::vault::Operation::List
         }));
     }
 

@@ -9,7 +9,10 @@ pub enum VaultError {
     #[error("namespace {namespace:?} not found: it does not exist, or this token may not see it")]
     NamespaceNotFound { namespace: String },
     #[error("permission denied: {operation} on {path}")]
-    PermissionDenied { path: String, operation: String },
+    PermissionDenied {
+        path: String,
+        operation: super::client::Operation,
+    },
     #[error("the server is sealed")]
     Sealed,
     /// The server refused the token itself (not a policy denial) and no new one was given.

@@ -3,13 +3,13 @@
 
 use super::action::Effect;
 use super::login::LoginReason;
-use super::state::{App, ConnectionView, Loadable, Modal, StatusKind};
-use crate::config::LoginDefaults;
+use super::state::{App, Loadable, Modal, StatusKind};
 use crate::vault::VaultError;
 use crossterm::event::{KeyCode, KeyEvent};
 
-/// The name of the session started from the command line and environment (no `--profile`).
-pub const COMMAND_LINE: &str = "(command line)";
+/// Defined with the profiles (the runtime keeps their sessions); named here for the app's code.
+pub use crate::config::profiles::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
+
 /// The root namespace in the namespace list.
 pub const ROOT_NAMESPACE: &str = "(root)";
 
@@ -17,15 +17,6 @@ pub const ROOT_NAMESPACE: &str = "(root)";
 pub enum PickerKind {
     Profile,
     Namespace,
-}
-
-/// A profile `P` offers, with where it connects (shown beside its name).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ProfileEntry {
-    pub name: String,
-    /// The address it connects to; empty when it comes from the environment at switch time.
-    pub address: String,
-    pub namespace: Option<String>,
 }
 
 impl ProfileEntry {
@@ -60,17 +51,6 @@ pub struct Picker {
     pub cursor: usize,
     /// A namespace being typed (Tab): one the token may not list, or one deeper down.
     pub typed: Option<super::input::TextInput>,
-}
-
-/// A profile switch as the runtime reports it.
-#[derive(Debug, Clone)]
-pub struct ProfileSwitch {
-    pub name: String,
-    pub connection: ConnectionView,
-    pub login: LoginDefaults,
-    pub warnings: Vec<String>,
-    /// The profile's nodes to watch on the Seal screen.
-    pub nodes: Vec<String>,
 }
 
 /// `P`: the profiles of the config file (and the command-line session).

@@ -5,7 +5,8 @@ use super::input::TextInput;
 use super::layout::{self, Areas};
 use super::secret_pane::SecretPane;
 use super::tree::Tree;
-use crate::config::ConnectionSettings;
+/// Defined with the settings it is made from; named here for the app's code.
+pub use crate::config::ConnectionView;
 use crate::vault::{SealStatus, SecretCapabilities, TokenInfo};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -91,26 +92,6 @@ impl Countdown {
             format!("{} s", seconds_until(self.to, clock))
         };
         format!("{}{left}{}", self.before, self.after)
-    }
-}
-
-/// What the header says about the connection (never the token).
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionView {
-    pub addr: String,
-    pub namespace: Option<String>,
-    pub skip_verify: bool,
-    pub has_token: bool,
-}
-
-impl ConnectionView {
-    pub fn from_settings(settings: &ConnectionSettings) -> Self {
-        Self {
-            addr: settings.addr.clone(),
-            namespace: settings.namespace.clone(),
-            skip_verify: settings.skip_verify,
-            has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
-        }
     }
 }
 
@@ -296,6 +277,13 @@ impl App {
         let id = self.next_request;
         self.next_request += 1;
         id
+    }
+
+    /// What was wrong in the config file, said once at start (the session starts anyway).
+    pub fn warn_at_start(&mut self, warnings: &[String]) {
+        if !warnings.is_empty() {
+            self.set_status(StatusKind::Warning, warnings.join(" · "));
+        }
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {

@@ -122,6 +122,26 @@ pub fn bad_value(setting: &str, value: &str, expected: &str) -> String {
 
 pub const DURATION_EXAMPLES: &str = "a duration such as 30s, 1m30s, 1.5s, 500ms or 30 (seconds)";
 
+/// What the header says about the connection (never the token).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionView {
+    pub addr: String,
+    pub namespace: Option<String>,
+    pub skip_verify: bool,
+    pub has_token: bool,
+}
+
+impl ConnectionView {
+    pub fn from_settings(settings: &ConnectionSettings) -> Self {
+        Self {
+            addr: settings.addr.clone(),
+            namespace: settings.namespace.clone(),
+            skip_verify: settings.skip_verify,
+            has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
+        }
+    }
+}
+
 /// The token file: `BAO_TOKEN_PATH` if set and non-empty, else `$HOME/.vault-token`.
 pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     if let Some(path) = non_empty(env("BAO_TOKEN_PATH")) {

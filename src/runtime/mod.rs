@@ -7,10 +7,10 @@ pub mod profiles;
 pub mod requests;
 pub mod terminal;
 
-use crate::app::state::ConnectionView;
-use crate::app::{Action, App, update};
+use crate::app::{Action, App, Effect, update};
 use crate::clipboard::{Clipboard, ClipboardChoice};
 use crate::config::ConnectionSettings;
+use crate::config::ConnectionView;
 use crate::vault::VaultClient;
 use crossterm::event::{Event, EventStream};
 use effects::EffectRunner;
@@ -64,7 +64,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         options
             .profile
             .clone()
-            .unwrap_or_else(|| crate::app::picker::COMMAND_LINE.to_string()),
+            .unwrap_or_else(|| crate::config::profiles::COMMAND_LINE.to_string()),
         ConnectionView::from_settings(&settings),
         options.login.clone(),
     );
@@ -72,10 +72,8 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes = profiles.nodes_of(&profiles.current);
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
-    if let Some(config) = &options.config
-        && !config.warnings.is_empty()
-    {
-        app.set_status(crate::app::StatusKind::Warning, config.warnings.join(" · "));
+    if let Some(config) = &options.config {
+        app.warn_at_start(&config.warnings);
     }
     let mut runner = EffectRunner {
         client,
@@ -139,7 +137,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
             }
             runner.follow_session(&mut action);
             for effect in update(&mut app, action) {
-                if let crate::app::Effect::EditInEditor { text } = effect {
+                if let Effect::EditInEditor { text } = effect {
                     // The editor gets the terminal: stop reading keys, leave the alternate screen,
                     // wait for it, then take everything back.
                     drop(events);

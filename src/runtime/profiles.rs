@@ -1,8 +1,8 @@
 //! The sessions of the profiles used so far: switching away keeps a profile's client (and its
 //! token); switching back takes it up again without a new login.
 
-use crate::app::picker::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
-use crate::app::state::ConnectionView;
+use crate::config::ConnectionView;
+use crate::config::profiles::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
 use crate::config::profiles::{LoadedConfig, profile_login, profile_settings};
 use crate::config::{LoginDefaults, LoginOverrides, Overrides, resolve_login};
 use crate::vault::VaultClient;

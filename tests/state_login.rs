@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::fixtures::{history_app, press, screen_at, type_text};
 use tresor::app::login::Field;
 use tresor::app::state::Loadable;
+use tresor::app::tree::NoMounts;
 use tresor::app::{Action, App, Effect, LoginOutcome, update};
 use tresor::vault::{AuthMethod, SecretCapabilities, TokenInfo};
 
@@ -145,7 +146,7 @@ fn closing_the_login_dialog_fails_what_waited_for_it_instead_of_loading_forever(
     press(&mut app, KeyCode::Esc);
     assert!(app.login.is_none());
     assert!(
-        matches!(&app.mounts, Loadable::Failed(reason) if reason.contains("does not accept the token")),
+        matches!(&app.mounts, Loadable::Failed(NoMounts::Error(error)) if error.to_string().contains("does not accept the token")),
         "{:?}",
         app.mounts
     );

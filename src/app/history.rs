@@ -751,7 +751,7 @@ pub fn metadata_loaded(
             if matches!(error, crate::vault::VaultError::Sealed) {
                 super::seal::sealed_answer(app);
             }
-            app.secret.metadata = Some(Loadable::Failed(error.to_string()));
+            app.secret.metadata = Some(Loadable::Failed(super::errors::error_text(&error)));
         }
     }
     Vec::new()

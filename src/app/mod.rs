@@ -6,6 +6,7 @@ pub mod connectivity;
 mod copy;
 pub mod diff;
 pub mod edit;
+pub mod errors;
 pub mod finder;
 pub mod history;
 pub mod input;

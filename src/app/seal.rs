@@ -22,7 +22,7 @@ pub const SEAL_WORD: &str = "seal";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeView {
     pub addr: String,
-    pub status: Loadable<SealStatus>,
+    pub status: Loadable<SealStatus, VaultError>,
     pub health: Option<Health>,
     /// From `sys/ha-status`, when the token may read it.
     pub ha: Option<HaNode>,
@@ -187,7 +187,7 @@ const ASK_TIMEOUT: Duration = Duration::from_secs(30);
 /// here, so the two never disagree. When the server comes back from sealed, the rest of the app
 /// reloads (the effects returned).
 #[must_use]
-fn record_main(app: &mut App, status: Loadable<SealStatus>) -> Vec<Effect> {
+fn record_main(app: &mut App, status: Loadable<SealStatus, VaultError>) -> Vec<Effect> {
     let was_sealed = is_sealed(&app.seal);
     let unsealed = matches!(&status, Loadable::Ready(s) if !s.sealed);
     if let Loadable::Ready(s) = &status
@@ -217,9 +217,42 @@ fn record_main(app: &mut App, status: Loadable<SealStatus>) -> Vec<Effect> {
     effects
 }
 
-fn is_sealed(seal: &Loadable<SealStatus>) -> bool {
-    matches!(seal, Loadable::Ready(SealStatus { sealed: true, .. }))
-        || matches!(seal, Loadable::Failed(reason) if reason == "sealed")
+/// What is known of a node's seal, as the header and the Seal screen show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealState {
+    Checking,
+    Unsealed,
+    /// Its seal-status says so, or a request was refused with "sealed" (503).
+    Sealed,
+    NotInitialized,
+    /// Its certificate was refused: it answered, but is not trusted.
+    TlsRefused,
+    /// It answered with a redirect that was not followed.
+    Redirected,
+    /// No answer (connection refused, timed out).
+    Unreachable,
+    /// Some other error.
+    Unknown,
+}
+
+impl SealState {
+    pub fn of(status: &Loadable<SealStatus, VaultError>) -> Self {
+        match status {
+            Loadable::Loading => SealState::Checking,
+            Loadable::Ready(s) if !s.initialized => SealState::NotInitialized,
+            Loadable::Ready(s) if s.sealed => SealState::Sealed,
+            Loadable::Ready(_) => SealState::Unsealed,
+            Loadable::Failed(VaultError::Sealed) => SealState::Sealed,
+            Loadable::Failed(VaultError::Tls(_)) => SealState::TlsRefused,
+            Loadable::Failed(VaultError::Redirect(_)) => SealState::Redirected,
+            Loadable::Failed(error) if error.is_unreachable() => SealState::Unreachable,
+            Loadable::Failed(_) => SealState::Unknown,
+        }
+    }
+}
+
+fn is_sealed(seal: &Loadable<SealStatus, VaultError>) -> bool {
+    SealState::of(seal) == SealState::Sealed
 }
 
 fn main_addr(app: &App) -> String {
@@ -229,7 +262,7 @@ fn main_addr(app: &App) -> String {
 /// A request came back "sealed" (503): that is the server's word on its seal too.
 pub fn sealed_answer(app: &mut App) {
     // From sealed to sealed: nothing to reload.
-    let _ = record_main(app, Loadable::Failed("sealed".into()));
+    let _ = record_main(app, Loadable::Failed(VaultError::Sealed));
 }
 
 /// A `sys/seal-status` answer for the server.
@@ -237,7 +270,7 @@ pub fn status_loaded(app: &mut App, result: Result<SealStatus, VaultError>) -> V
     app.seal_watch.asked_at = None;
     let status = match result {
         Ok(status) => Loadable::Ready(status),
-        Err(error) => Loadable::Failed(error.to_string()),
+        Err(error) => Loadable::Failed(error),
     };
     record_main(app, status)
 }
@@ -375,7 +408,7 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
     if let Some(report) = overview.nodes.iter().find(|r| r.addr == main_addr) {
         let status = match &report.status {
             Ok(status) => Loadable::Ready(status.clone()),
-            Err(error) => Loadable::Failed(error.to_string()),
+            Err(error) => Loadable::Failed(error.clone()),
         };
         back = record_main(app, status);
     }
@@ -422,7 +455,7 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
         let node = &mut screen.nodes[index];
         node.status = match report.status {
             Ok(status) => Loadable::Ready(status),
-            Err(error) => Loadable::Failed(error.to_string()),
+            Err(error) => Loadable::Failed(error),
         };
         node.health = report.health;
     }

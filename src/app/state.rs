@@ -7,7 +7,7 @@ use super::secret_pane::SecretPane;
 use super::tree::Tree;
 /// Defined with the settings it is made from; named here for the app's code.
 pub use crate::config::ConnectionView;
-use crate::vault::{SealStatus, SecretCapabilities, TokenInfo};
+use crate::vault::{SealStatus, SecretCapabilities, TokenInfo, VaultError};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -95,11 +95,13 @@ impl Countdown {
     }
 }
 
+/// Something asked of the server: waiting, there, or why not (`E`: words for the user, or the
+/// typed error where the UI tells failures apart, as for the seal).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Loadable<T> {
+pub enum Loadable<T, E = String> {
     Loading,
     Ready(T),
-    Failed(String),
+    Failed(E),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,9 +151,9 @@ pub struct App {
     pub token: Loadable<TokenView>,
     /// The server's seal state: the header shows it, and the Seal screen's row for the server
     /// is written with it (`seal::record_main`).
-    pub seal: Loadable<SealStatus>,
+    pub seal: Loadable<SealStatus, VaultError>,
     pub seal_watch: super::seal::SealWatch,
-    pub mounts: Loadable<()>,
+    pub mounts: Loadable<(), super::tree::NoMounts>,
     pub tree: Tree,
     pub secret: super::secret_pane::SecretPane,
     pub focus: Focus,

@@ -54,8 +54,14 @@ impl Node {
     }
 }
 
-/// Why the mounts are not there after a logout (`App::mounts`), so the tree says so.
-pub const LOGGED_OUT: &str = "logged out";
+/// Why the mounts are not there (`App::mounts`), so the tree says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoMounts {
+    /// The token was given up: what it saw is gone.
+    LoggedOut,
+    /// The server refused or could not be asked.
+    Error(VaultError),
+}
 
 /// Defined beside the client (effects carry it to the runtime); named here for the app's code.
 pub use crate::vault::location::Location;
@@ -197,7 +203,7 @@ impl Tree {
                 self.nodes[id].listing = if error.is_permission_denied() {
                     Listing::Denied
                 } else {
-                    Listing::Failed(error.to_string())
+                    Listing::Failed(super::errors::error_text(&error))
                 };
             }
         }

@@ -60,7 +60,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     restore_after_refresh(app, &roots)
                 }
                 Err(error) => {
-                    app.mounts = Loadable::Failed(error.to_string());
+                    app.mounts = Loadable::Failed(super::tree::NoMounts::Error(error.clone()));
                     report_error(app, &error);
                     Vec::new()
                 }
@@ -95,7 +95,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
                 let content = match result {
                     Ok(secret) => SecretContent::Loaded(secret),
-                    Err(error) => SecretContent::Failed(error.to_string()),
+                    Err(error) => SecretContent::Failed(super::errors::error_text(&error)),
                 };
                 // One side of a diff, their version in a conflict, or an answer for a secret
                 // the user has left.
@@ -117,7 +117,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     if matches!(error, VaultError::Sealed) {
                         seal::sealed_answer(app);
                     }
-                    SecretContent::Failed(error.to_string())
+                    SecretContent::Failed(super::errors::error_text(&error))
                 }
             };
             app.secret.set_content(content);
@@ -268,7 +268,7 @@ pub(super) fn report_error(app: &mut App, error: &VaultError) {
     if matches!(error, VaultError::Sealed) {
         seal::sealed_answer(app);
     }
-    app.set_status(StatusKind::Error, error.to_string());
+    app.set_status(StatusKind::Error, super::errors::error_text(error));
 }
 
 pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
@@ -280,8 +280,7 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
         app.status = None;
     }
     let mut effects = session::on_tick(app);
-    let sealed = matches!(&app.seal, Loadable::Ready(status) if status.sealed)
-        || matches!(&app.seal, Loadable::Failed(reason) if reason == "sealed");
+    let sealed = seal::SealState::of(&app.seal) == seal::SealState::Sealed;
     if sealed && !app.seal_screen_offered {
         app.seal_screen_offered = true;
         effects.extend(seal::server_sealed(app));
@@ -338,7 +337,7 @@ fn forget_what_the_token_saw(app: &mut App) {
         generation: app.tree.generation + 1,
         ..Default::default()
     };
-    app.mounts = Loadable::Failed(super::tree::LOGGED_OUT.into());
+    app.mounts = Loadable::Failed(super::tree::NoMounts::LoggedOut);
     app.secret = Default::default();
     app.focus = super::state::Focus::Tree;
     app.filter_input = None;

@@ -5,8 +5,10 @@ use super::dialog::{hint_if_empty, masked_spans, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
+use crate::app::seal::SealState;
 use crate::app::seal::{NodeView, SEAL_WORD, SealMode, SealScreen};
 use crate::app::state::{Loadable, StatusKind};
+use crate::vault::VaultError;
 use crate::vault::seal::Health;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -28,6 +30,9 @@ pub fn progress_bar(progress: u32, threshold: u32) -> String {
 fn state_span(node: &NodeView) -> Span<'static> {
     match &node.status {
         Loadable::Loading => Span::styled("…", theme::dim()),
+        Loadable::Failed(_) if SealState::of(&node.status) == SealState::Sealed => {
+            Span::styled("SEALED", theme::warning())
+        }
         Loadable::Failed(_) => Span::styled("UNREACHABLE", theme::error()),
         Loadable::Ready(status) if !status.initialized => {
             Span::styled("NOT INITIALIZED", theme::warning())
@@ -38,7 +43,10 @@ fn state_span(node: &NodeView) -> Span<'static> {
 }
 
 fn role(node: &NodeView) -> String {
-    if matches!(&node.status, Loadable::Ready(s) if s.sealed || !s.initialized) {
+    if matches!(
+        SealState::of(&node.status),
+        SealState::Sealed | SealState::NotInitialized
+    ) {
         return "—".to_string();
     }
     if let Some(ha) = &node.ha {
@@ -107,8 +115,12 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
     )];
     match &node.status {
         Loadable::Loading => lines.push(Line::styled("  asking…", theme::dim())),
+        Loadable::Failed(VaultError::Sealed) => lines.push(Line::styled(
+            "  sealed: it refused a request (503); its progress shows on the next refresh",
+            theme::warning(),
+        )),
         Loadable::Failed(reason) => lines.push(Line::styled(
-            format!("  unreachable: {}", sanitize(reason)),
+            format!("  unreachable: {}", sanitize(&reason.to_string())),
             theme::error(),
         )),
         Loadable::Ready(status) => {
@@ -249,7 +261,13 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
     let sealed = screen
         .nodes
         .iter()
-        .filter(|n| matches!(&n.status, Loadable::Ready(s) if s.sealed))
+        // A node not initialized yet is sealed too.
+        .filter(|n| {
+            matches!(
+                SealState::of(&n.status),
+                SealState::Sealed | SealState::NotInitialized
+            )
+        })
         .count();
     let refreshing = if screen.refreshing {
         format!(" {}", spinner(app))

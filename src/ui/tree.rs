@@ -2,6 +2,7 @@
 
 use super::{spinner, text::sanitize, theme};
 use crate::app::state::Loadable;
+use crate::app::tree::NoMounts;
 use crate::app::tree::{Listing, NodeKind};
 use crate::app::{App, Focus};
 use ratatui::Frame;
@@ -41,9 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
         }
-        Loadable::Failed(reason)
-            if reason == crate::app::tree::LOGGED_OUT && tree.visible.is_empty() =>
-        {
+        Loadable::Failed(NoMounts::LoggedOut) if tree.visible.is_empty() => {
             lines.push(Line::styled("Logged out.", theme::warning()));
             lines.push(Line::styled(
                 format!(
@@ -53,9 +52,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
         }
-        Loadable::Failed(reason) if tree.visible.is_empty() => {
+        Loadable::Failed(NoMounts::Error(error)) if tree.visible.is_empty() => {
             lines.push(Line::styled("Cannot list mounts:", theme::error()));
-            lines.push(Line::raw(sanitize(reason).into_owned()));
+            lines.push(Line::raw(
+                sanitize(&crate::app::errors::error_text(error)).into_owned(),
+            ));
             lines.push(Line::styled("R retries", theme::dim()));
         }
         // Without a token the server shows only its "unauth" mounts: say why the tree is empty.

@@ -52,7 +52,8 @@ pub enum VaultError {
     Decode { path: String, reason: String },
     #[error("configuration error: {0}")]
     Config(String),
-    #[error("cancelled (Esc); ask again with R or by opening it again")]
+    /// The user gave up waiting (the app words it, with the keys to ask again).
+    #[error("cancelled before the server answered")]
     Cancelled,
 }
 

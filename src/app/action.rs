@@ -265,27 +265,68 @@ pub enum Effect {
     Quit,
 }
 
+/// What answering an action's request did to a use-limited token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cost {
+    /// One use less, when it succeeded (refusals spend one too: the count stays an upper bound).
+    Use,
+    /// None: `sys/internal/ui/mounts`, the seal endpoints, and lookups (which report the uses
+    /// left after themselves). Checked against OpenBao 2.7.2.
+    Free,
+}
+
+/// A server's answer carried by an action.
+struct ServerAnswer<'a> {
+    result: Result<(), &'a VaultError>,
+    cost: Cost,
+    /// Watched by the runtime and the connectivity sign: a refusal may mean the session is lost
+    /// (asked again after a login), a read is asked again after 429/5xx, an error says whether
+    /// the server is reachable. Answers their own screen handles entirely are not.
+    watched: bool,
+}
+
 impl Action {
-    /// How a server answer came back (`None`: the action is not one).
+    /// Every server answer, in one table: how it came back, what it cost, whether it is watched
+    /// (`None`: the action is not a server answer).
+    fn server_answer(&self) -> Option<ServerAnswer<'_>> {
+        fn answer<T>(
+            result: &Result<T, VaultError>,
+            cost: Cost,
+            watched: bool,
+        ) -> ServerAnswer<'_> {
+            ServerAnswer {
+                result: result.as_ref().map(|_| ()),
+                cost,
+                watched,
+            }
+        }
+        use Cost::{Free, Use};
+        Some(match self {
+            Action::MountsLoaded { result, .. } => answer(result, Free, true),
+            Action::FolderListed { result, .. } => answer(result, Use, true),
+            Action::SecretLoaded { result, .. } => answer(result, Use, true),
+            Action::MetadataLoaded { result, .. } => answer(result, Use, true),
+            Action::CapabilitiesLoaded { result, .. } => answer(result, Use, true),
+            Action::VersionsChanged { result, .. } => answer(result, Use, true),
+            Action::MetadataSaved { result, .. } => answer(result, Use, true),
+            Action::SecretWritten { result, .. } => answer(result, Use, true),
+            Action::TokenLookedUp(result) => answer(result, Free, true),
+            Action::SealStatusLoaded(result) => answer(result, Free, true),
+            Action::NamespacesLoaded(result) => answer(result, Use, true),
+            Action::AppRoleMountsLoaded(result) => answer(result, Use, true),
+            Action::TokenRenewed { result, .. } => answer(result, Use, false),
+            Action::AppRolesLoaded { result, .. } => answer(result, Use, false),
+            Action::SecretIdGenerated { result, .. } => answer(result, Use, false),
+            Action::SecretIdDestroyed { result, .. } => answer(result, Use, false),
+            _ => return None,
+        })
+    }
+
+    /// How a watched server answer came back (`None`: the action is not one).
     fn server_result(&self) -> Option<Result<(), &VaultError>> {
-        fn of<T>(result: &Result<T, VaultError>) -> Option<Result<(), &VaultError>> {
-            Some(result.as_ref().map(|_| ()))
-        }
-        match self {
-            Action::MountsLoaded { result, .. } => of(result),
-            Action::FolderListed { result, .. } => of(result),
-            Action::SecretLoaded { result, .. } => of(result),
-            Action::MetadataLoaded { result, .. } => of(result),
-            Action::CapabilitiesLoaded { result, .. } => of(result),
-            Action::VersionsChanged { result, .. } => of(result),
-            Action::MetadataSaved { result, .. } => of(result),
-            Action::SecretWritten { result, .. } => of(result),
-            Action::TokenLookedUp(result) => of(result),
-            Action::SealStatusLoaded(result) => of(result),
-            Action::NamespacesLoaded(result) => of(result),
-            Action::AppRoleMountsLoaded(result) => of(result),
-            _ => None,
-        }
+        self.server_answer()
+            .filter(|answer| answer.watched)
+            .map(|answer| answer.result)
     }
 
     /// The error a server answer carries, if any.
@@ -296,6 +337,13 @@ impl Action {
     /// A server answer that came back fine (the server is reachable).
     pub fn is_answer_from_server(&self) -> bool {
         matches!(self.server_result(), Some(Ok(())))
+    }
+
+    /// A successful answer to a request made with the token: a use-limited token has one use
+    /// less.
+    pub fn spends_a_use(&self) -> bool {
+        self.server_answer()
+            .is_some_and(|answer| answer.cost == Cost::Use && answer.result.is_ok())
     }
 }
 
@@ -348,3 +396,43 @@ impl Effect {
 
 /// Defined beside the client, which logs in; named here for the app's code.
 pub use crate::vault::auth::{LoginFailure, LoginOutcome};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_table_says_what_each_answer_costs_and_whether_it_is_watched() {
+        let listed = |result| Action::FolderListed {
+            generation: 0,
+            node: 0,
+            result,
+        };
+        assert!(listed(Ok(vec![])).spends_a_use());
+        assert!(!listed(Err(VaultError::Sealed)).spends_a_use());
+        assert_eq!(
+            listed(Err(VaultError::Sealed)).error(),
+            Some(&VaultError::Sealed)
+        );
+        let mounts = Action::MountsLoaded {
+            generation: 0,
+            result: Ok(vec![]),
+        };
+        assert!(!mounts.spends_a_use() && mounts.is_answer_from_server());
+        // Renewals spend a use, and their own flow handles their errors.
+        let renewed = |result| Action::TokenRenewed {
+            increment: 60,
+            result,
+        };
+        assert!(
+            renewed(Ok(Renewal {
+                lease_duration: 60,
+                renewable: true,
+                warnings: vec![],
+            }))
+            .spends_a_use()
+        );
+        assert_eq!(renewed(Err(VaultError::Sealed)).error(), None);
+        assert!(!Action::Quit.spends_a_use() && Action::Quit.error().is_none());
+    }
+}

@@ -19,7 +19,7 @@ use crossterm::event::KeyEventKind;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let sign = connectivity::sign_of(&action);
-    let spent = session::spends_a_use(&action);
+    let spent = action.spends_a_use();
     let mut effects = apply(app, action);
     if spent {
         session::use_spent(app);

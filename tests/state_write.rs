@@ -351,10 +351,17 @@ fn invalid_editor_text_reopens_the_editor_with_the_users_text_and_the_error() {
     press(&mut app, KeyCode::Char('E'));
     let nothing = update(
         &mut app,
-        Action::EditorClosed(Err("the editor (vi) exited with exit status: 1".into())),
+        Action::EditorClosed(Err(tresor::editor::EditorError::Failed {
+            command: "vi".into(),
+            status: "exit status: 1".into(),
+        })),
     );
     assert!(nothing.is_empty());
-    assert!(status(&app).contains("nothing was written"));
+    assert!(
+        status(&app).contains("the editor (vi) exited with exit status: 1: nothing was written"),
+        "{}",
+        status(&app)
+    );
     assert!(app.editing.is_none());
 }
 

@@ -60,7 +60,7 @@ pub enum Action {
         result: Result<(), VaultError>,
     },
     /// `$EDITOR` closed: the file's text, or why the editing failed (nothing to write then).
-    EditorClosed(Result<SecretText, String>),
+    EditorClosed(Result<SecretText, crate::editor::EditorError>),
     SecretWritten {
         location: Location,
         /// The new version (KV v2).

@@ -903,7 +903,10 @@ fn already_exists(app: &mut App, draft: Draft, location: Location) -> Vec<Effect
 }
 
 /// The editor returned: read its text back into the draft, or reopen it with what is wrong.
-pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<Effect> {
+pub fn editor_closed(
+    app: &mut App,
+    result: Result<SecretText, crate::editor::EditorError>,
+) -> Vec<Effect> {
     let Some(draft) = app.editing.take() else {
         return Vec::new();
     };

@@ -1,7 +1,6 @@
 //! The event loop: terminal events, action results, a tick and signals in one `select!`; each
 //! becomes an `Action` for `update`, whose effects the runner carries out; then one frame is drawn.
 
-pub mod editor;
 pub mod effects;
 pub mod profiles;
 pub mod requests;
@@ -142,8 +141,8 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
                     // wait for it, then take everything back.
                     drop(events);
                     tui.suspend()?;
-                    let command = editor::editor_command(|name| std::env::var(name).ok());
-                    let result = editor::edit(&text, &command).await;
+                    let command = crate::editor::editor_command(|name| std::env::var(name).ok());
+                    let result = crate::editor::edit(&text, &command).await;
                     drop(text);
                     tui.resume()?;
                     // Keys typed while the editor had the terminal were meant for it (or for

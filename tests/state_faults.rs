@@ -211,7 +211,9 @@ fn a_retry_is_announced_with_its_pause_and_count() {
             attempt: 2,
             of: 4,
             after: Duration::from_secs(1),
-            reason: "rate limited by the server (429) on secret/data/app".into(),
+            reason: VaultError::RateLimited {
+                path: "secret/data/app".into(),
+            },
         },
     );
     let status = app.status.clone().unwrap();

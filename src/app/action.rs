@@ -133,7 +133,8 @@ pub enum Action {
         attempt: u32,
         of: u32,
         after: Duration,
-        reason: String,
+        /// The answer that is waited out (a 429 or a 5xx).
+        reason: VaultError,
     },
     /// The runtime copied something (or failed to); `description` never holds the value.
     Copied {

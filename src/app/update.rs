@@ -217,7 +217,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             app.set_status_counting(
                 StatusKind::Warning,
-                format!("{reason}: asking again in "),
+                format!("{}: asking again in ", super::errors::error_text(&reason)),
                 app.clock + after,
                 format!(" ({attempt} of {of}) for {what}."),
             );

@@ -33,7 +33,7 @@ pub(super) async fn perform_with_retries(
                     attempt,
                     of: READ_RETRIES,
                     after,
-                    reason: error.to_string(),
+                    reason: error.clone(),
                 });
                 client.pause(after).await;
             }

@@ -117,25 +117,16 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         Effect::Unseal { addr, share } => Action::UnsealAnswered {
             addr: addr.clone(),
             reset: false,
-            result: match client.for_node(addr) {
-                Ok(node) => node.unseal(share).await,
-                Err(error) => Err(error),
-            },
+            result: client.unseal_node(addr, share).await,
         },
         Effect::UnsealReset { addr } => Action::UnsealAnswered {
             addr: addr.clone(),
             reset: true,
-            result: match client.for_node(addr) {
-                Ok(node) => node.unseal_reset().await,
-                Err(error) => Err(error),
-            },
+            result: client.reset_unseal_node(addr).await,
         },
         Effect::SealNode { addr } => Action::SealAnswered {
             addr: addr.clone(),
-            result: match client.for_node(addr) {
-                Ok(node) => node.seal().await,
-                Err(error) => Err(error),
-            },
+            result: client.seal_node(addr).await,
         },
         Effect::CrawlAll { .. } => return None,
         Effect::LoadNamespaces => Action::NamespacesLoaded(client.namespaces().await),
@@ -145,16 +136,12 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             result: client.approle_roles(mount).await,
         },
         Effect::LoadAppRole { mount, role } => {
-            let (settings, role_id, accessors) = tokio::join!(
-                client.approle_role(mount, role),
-                client.approle_role_id(mount, role),
-                client.approle_secret_id_accessors(mount, role)
-            );
+            let details = client.approle_role_details(mount, role).await;
             Action::AppRoleLoaded {
                 role: role.clone(),
-                settings,
-                role_id,
-                accessors,
+                settings: details.settings,
+                role_id: details.role_id,
+                accessors: details.accessors,
             }
         }
         Effect::GenerateSecretId {

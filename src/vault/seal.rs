@@ -163,6 +163,25 @@ pub struct SealOverview {
 }
 
 impl VaultClient {
+    /// Sends a key share to the node at `addr` (not necessarily this client's server).
+    pub async fn unseal_node(
+        &self,
+        addr: &str,
+        share: &SecretText,
+    ) -> Result<SealStatus, VaultError> {
+        self.for_node(addr)?.unseal(share).await
+    }
+
+    /// Forgets the shares the node at `addr` was given so far.
+    pub async fn reset_unseal_node(&self, addr: &str) -> Result<SealStatus, VaultError> {
+        self.for_node(addr)?.unseal_reset().await
+    }
+
+    /// Seals the node at `addr`.
+    pub async fn seal_node(&self, addr: &str) -> Result<(), VaultError> {
+        self.for_node(addr)?.seal().await
+    }
+
     /// Asks every node (at its own address) for its seal status and health, and the cluster for
     /// its leader and, when `ask_cluster`, its nodes (`sys/ha-status`, which needs a token; nodes
     /// it names that were not given are asked too).

@@ -39,6 +39,26 @@ pub enum VersionOperation {
     DeleteAll,
 }
 
+/// What `change_versions` does to the versions it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionChange {
+    /// Soft-delete (`delete/`): the data stays until destroyed and can be undeleted.
+    Delete,
+    Undelete,
+    /// Remove the data for good (`destroy/`).
+    Destroy,
+}
+
+impl VersionChange {
+    fn endpoint(self) -> &'static str {
+        match self {
+            VersionChange::Delete => "delete",
+            VersionChange::Undelete => "undelete",
+            VersionChange::Destroy => "destroy",
+        }
+    }
+}
+
 /// One version as the metadata lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionInfo {
@@ -267,15 +287,15 @@ impl VaultClient {
                 ..
             } => self.delete_latest(mount, path).await.map(|_| None),
             VersionOperation::SoftDelete { versions, .. } => self
-                .change_versions(mount, path, "delete", versions)
+                .change_versions(mount, path, VersionChange::Delete, versions)
                 .await
                 .map(|_| None),
             VersionOperation::Undelete { versions } => self
-                .change_versions(mount, path, "undelete", versions)
+                .change_versions(mount, path, VersionChange::Undelete, versions)
                 .await
                 .map(|_| None),
             VersionOperation::Destroy { versions } => self
-                .change_versions(mount, path, "destroy", versions)
+                .change_versions(mount, path, VersionChange::Destroy, versions)
                 .await
                 .map(|_| None),
             VersionOperation::Rollback { version, current } => self
@@ -343,13 +363,12 @@ impl VaultClient {
         })
     }
 
-    /// Soft-deletes, undeletes or destroys the given versions (`operation` is `delete`,
-    /// `undelete` or `destroy`).
+    /// Soft-deletes, undeletes or destroys the given versions.
     pub async fn change_versions(
         &self,
         mount: &MountInfo,
         secret: &str,
-        operation: &str,
+        change: VersionChange,
         versions: &[u64],
     ) -> Result<(), VaultError> {
         if versions.is_empty() {
@@ -358,7 +377,7 @@ impl VaultClient {
                 mount.path
             )));
         }
-        let path = operation_path(mount, operation, secret);
+        let path = operation_path(mount, change.endpoint(), secret);
         self.send(
             Operation::Write,
             &path,

@@ -1,7 +1,7 @@
-//! The requests behind effects: each network effect as one async call that answers with the
-//! `Action` to report (reads asked again after 429/5xx), and the multi-step ones (writes with an
-//! existence check, version operations, the seal overview of every node, the finder's walk of every
-//! mount, logins).
+//! The requests behind effects: each network effect is one call of the client, answered with the
+//! `Action` to report (reads asked again after 429/5xx). Multi-step requests (create-if-absent,
+//! version operations, the seal overview, the walk of every mount, a login with its look-up) are
+//! the client's own functions in `vault/`; the token file is written by `config/`.
 
 use crate::app::{Action, Effect};
 use crate::vault::Credentials;

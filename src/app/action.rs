@@ -120,7 +120,7 @@ pub enum Action {
         addr: String,
         result: Result<(), VaultError>,
     },
-    ProfileSwitched(Result<super::picker::ProfileSwitch, String>),
+    ProfileSwitched(Result<super::picker::ProfileSwitch, crate::config::profiles::SwitchError>),
     /// A request was refused and the token no longer works: `retry` goes out again after a login.
     SessionLost {
         retry: Box<Effect>,

@@ -260,11 +260,14 @@ fn switch_namespace(app: &mut App, namespace: Option<String>) -> Vec<Effect> {
 }
 
 /// After a profile switch: a fresh screen on the other server, its own session.
-pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) -> Vec<Effect> {
+pub fn profile_switched(
+    app: &mut App,
+    result: Result<ProfileSwitch, crate::config::profiles::SwitchError>,
+) -> Vec<Effect> {
     let switch = match result {
         Ok(switch) => switch,
-        Err(message) => {
-            app.set_status(StatusKind::Error, message);
+        Err(error) => {
+            app.set_status(StatusKind::Error, error.to_string());
             return Vec::new();
         }
     };

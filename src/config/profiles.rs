@@ -24,6 +24,19 @@ pub struct ProfileEntry {
     pub namespace: Option<String>,
 }
 
+/// Why a profile could not be switched to. The words are the config file's own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SwitchError {
+    #[error("no config file with profiles")]
+    NoConfig,
+    /// No such profile, or its entry in the file is broken.
+    #[error("{0}")]
+    Unknown(String),
+    /// Its settings, its login or its client could not be made.
+    #[error("profile {name}: {reason}")]
+    Invalid { name: String, reason: String },
+}
+
 /// A profile switch as the runtime reports it.
 #[derive(Debug, Clone)]
 pub struct ProfileSwitch {

@@ -296,7 +296,10 @@ async fn a_refusal_is_a_lost_session_only_when_the_token_itself_is_refused() {
     let (server, report) = seeded_server().await;
     let limited = report.limited_token.expect("seed creates a limited token");
     let client = VaultClient::new(&settings(&server, Some(&limited))).unwrap();
-    assert!(!client.token_refused().await, "the limited token still works");
+    assert!(
+        !client.token_refused().await,
+        "the limited token still works"
+    );
     client.revoke_self().await.expect("revoke");
     assert!(client.token_refused().await, "a revoked token is refused");
     assert!(!anonymous(&server).token_refused().await);

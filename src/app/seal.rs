@@ -142,8 +142,12 @@ impl SealScreen {
         self.share().is_some_and(|entry| entry.each_in_turn)
     }
 
+    /// Sealed by its own seal-status, or by its answer to a request (503 "sealed").
     fn is_sealed(node: &NodeView) -> bool {
-        matches!(&node.status, Loadable::Ready(s) if s.sealed)
+        matches!(
+            &node.status,
+            Loadable::Ready(SealStatus { sealed: true, .. }) | Loadable::Failed(VaultError::Sealed)
+        )
     }
 
     fn next_sealed(&self) -> Option<usize> {
@@ -778,10 +782,15 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 match screen.next_sealed().filter(|_| each) {
                     Some(next) => screen.cursor = next,
                     None => {
+                        let asking = screen
+                            .selected()
+                            .is_some_and(|n| matches!(n.status, Loadable::Loading));
                         screen.message = Some((
                             StatusKind::Info,
                             if each {
                                 "No node is sealed.".to_string()
+                            } else if asking {
+                                "Still asking this node for its seal state.".to_string()
                             } else {
                                 "This node is not sealed.".to_string()
                             },

@@ -91,7 +91,18 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         ),
     };
     let login = config::resolve_login(&login_overrides, &env, &read)?;
+    // The demo leaves the profiles out but looks the way the user chose.
+    let demo_config = match &config_path {
+        Some(path) if demo => profiles::load_config(path).ok().flatten(),
+        _ => None,
+    };
+    let chosen = loaded.as_ref().or(demo_config.as_ref());
     let ui = UiOptions {
+        appearance: config::appearance::Appearance::new(
+            chosen.map(|c| c.theme).unwrap_or_default(),
+            &env,
+        ),
+        theme_warning: chosen.and_then(|c| c.theme_warning.clone()),
         clipboard: cli.ui.clipboard,
         clipboard_clear_after: Duration::from_secs(cli.ui.clipboard_clear),
         login,

@@ -4,7 +4,7 @@
 
 use super::action::Effect;
 use super::input::TextInput;
-use super::keymap::{self, AppRoleCommand};
+use super::keymap::{Command, Scope};
 use super::state::{App, Loadable, StatusKind};
 use crate::secret::SecretText;
 use crate::vault::VaultError;
@@ -328,7 +328,7 @@ fn move_cursor(browser: &mut AppRoleBrowser, down: bool) -> Vec<Effect> {
 }
 
 /// Why there is no role to generate a secret-id for, when there is none.
-fn no_role_reason(browser: &AppRoleBrowser) -> Option<String> {
+fn no_role_reason(browser: &AppRoleBrowser, keymap: &super::keymap::Keymap) -> Option<String> {
     if browser.selected_role().is_some() {
         return None;
     }
@@ -345,8 +345,8 @@ fn no_role_reason(browser: &AppRoleBrowser) -> Option<String> {
         ),
         Loadable::Ready(_) => format!(
             "Select a role first ({}/{}).",
-            keymap::approle_key(AppRoleCommand::Down),
-            keymap::approle_key(AppRoleCommand::Up)
+            keymap.key(Scope::AppRole, Command::Down),
+            keymap.key(Scope::AppRole, Command::Up)
         ),
         Loadable::Loading => format!("The roles of auth/{mount} are still loading: wait a moment."),
         Loadable::Failed(error) => {
@@ -355,8 +355,12 @@ fn no_role_reason(browser: &AppRoleBrowser) -> Option<String> {
     })
 }
 
-fn generate(browser: &mut AppRoleBrowser, wrap_ttl: Option<u64>) -> Vec<Effect> {
-    if let Some(reason) = no_role_reason(browser) {
+fn generate(
+    browser: &mut AppRoleBrowser,
+    wrap_ttl: Option<u64>,
+    keymap: &super::keymap::Keymap,
+) -> Vec<Effect> {
+    if let Some(reason) = no_role_reason(browser, keymap) {
         browser.error = Some(reason);
         return Vec::new();
     }
@@ -377,6 +381,7 @@ fn generate(browser: &mut AppRoleBrowser, wrap_ttl: Option<u64>) -> Vec<Effect> 
 
 /// Keys while the browser is open.
 pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let keymap = app.keymap.clone();
     let Some(browser) = browser(app) else {
         return Vec::new();
     };
@@ -390,7 +395,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 match crate::config::parse_duration(&text).map(|d| d.as_secs()) {
                     Some(ttl) if ttl > 0 => {
                         browser.wrap_ttl = None;
-                        return generate(browser, Some(ttl));
+                        return generate(browser, Some(ttl), &keymap);
                     }
                     _ => {
                         browser.error = Some(format!(
@@ -422,24 +427,24 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    let Some(command) = keymap::approle_command_for(key) else {
+    let Some(command) = keymap.command(Scope::AppRole, key) else {
         return Vec::new();
     };
     match command {
-        AppRoleCommand::Close => {
+        Command::Close => {
             app.modal = None;
             Vec::new()
         }
-        AppRoleCommand::Down => move_cursor(browser, true),
-        AppRoleCommand::Up => move_cursor(browser, false),
-        AppRoleCommand::SwitchList => {
+        Command::Down => move_cursor(browser, true),
+        Command::Up => move_cursor(browser, false),
+        Command::SwitchList => {
             browser.focus = match browser.focus {
                 BrowserFocus::Roles => BrowserFocus::Accessors,
                 BrowserFocus::Accessors => BrowserFocus::Roles,
             };
             Vec::new()
         }
-        AppRoleCommand::NextMount => {
+        Command::NextMount => {
             if let Loadable::Ready(mounts) = &browser.mounts
                 && mounts.len() > 1
             {
@@ -448,9 +453,9 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        AppRoleCommand::Generate => generate(browser, None),
-        AppRoleCommand::GenerateWrapped => {
-            if let Some(reason) = no_role_reason(browser) {
+        Command::Generate => generate(browser, None, &keymap),
+        Command::GenerateWrapped => {
+            if let Some(reason) = no_role_reason(browser, &keymap) {
                 browser.error = Some(reason);
             } else {
                 browser.error = None;
@@ -459,13 +464,13 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        AppRoleCommand::Reveal => {
+        Command::Reveal => {
             if let Some(generated) = &mut browser.generated {
                 generated.revealed = !generated.revealed;
             }
             Vec::new()
         }
-        AppRoleCommand::Copy => {
+        Command::Copy => {
             if let Some(generated) = &browser.generated {
                 let what = if generated.wrapped {
                     "the wrapping token"
@@ -492,7 +497,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        AppRoleCommand::Destroy => {
+        Command::Destroy => {
             match browser.selected_accessor() {
                 Some(accessor) if browser.focus == BrowserFocus::Accessors => {
                     browser.confirm_destroy = Some(accessor.accessor.clone());
@@ -504,9 +509,10 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        AppRoleCommand::Reload => {
+        Command::Refresh => {
             browser.generated = None;
             load_roles(browser)
         }
+        _ => Vec::new(),
     }
 }

@@ -1,16 +1,22 @@
 //! `y` and `Y`: what gets copied, and the `bao` command form of a path.
 
 use super::action::Effect;
+use super::keymap::{Command, Scope};
 use super::state::{App, Focus, StatusKind};
 use super::tree::Location;
 use crate::vault::{KvVersion, SecretEngine};
 
 pub(super) fn copy_value(app: &mut App) -> Vec<Effect> {
     let (Some(entry), Some(location)) = (app.secret.selected_entry(), &app.secret.location) else {
-        app.set_status(
-            StatusKind::Warning,
-            "Open a secret first (Enter), then pick a key (Tab, j/k).",
+        let key = |command| app.keymap.key(Scope::Main, command);
+        let message = format!(
+            "Open a secret first ({}), then pick a key ({}, {}).",
+            app.keymap
+                .key_preferring(Scope::Main, Command::Open, "Enter"),
+            key(Command::SwitchPane),
+            app.keymap.pair(Scope::Main, Command::Down, Command::Up)
         );
+        app.set_status(StatusKind::Warning, message);
         return Vec::new();
     };
     vec![Effect::Copy {
@@ -47,7 +53,10 @@ pub(super) fn copy_path(app: &mut App) -> Vec<Effect> {
         app.copied_path = Some(path.clone());
         (
             path.clone(),
-            format!("the path {path} (Y again: as a bao command)"),
+            format!(
+                "the path {path} ({} again: as a bao command)",
+                app.keymap.key(Scope::Main, Command::CopyPath)
+            ),
         )
     };
     vec![Effect::Copy {

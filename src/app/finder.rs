@@ -5,7 +5,7 @@
 
 use super::action::Effect;
 use super::input::TextInput;
-use super::keymap::{FinderCommand, finder_command_for};
+use super::keymap::{Command, Scope};
 use super::state::{App, Modal};
 use crossterm::event::KeyEvent;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -216,23 +216,33 @@ fn refilter(app: &mut App) {
 }
 
 pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let command = app.keymap.command(Scope::Finder, key);
     let Some(finder) = finder(app) else {
         return Vec::new();
     };
-    match finder_command_for(key) {
-        Some(FinderCommand::Close) => app.modal = None,
-        Some(FinderCommand::Jump) => {
+    match command {
+        Some(Command::Close) => app.modal = None,
+        Some(Command::Submit) => {
             if let Some(found) = finder.results.get(finder.cursor) {
                 let path = found.path.clone();
-                return super::jump::jump_to(app, &path);
+                return match super::jump::jump_to(app, &path) {
+                    Ok(effects) => {
+                        app.modal = None;
+                        effects
+                    }
+                    Err(message) => {
+                        app.set_status(super::state::StatusKind::Warning, message);
+                        Vec::new()
+                    }
+                };
             }
         }
-        Some(FinderCommand::Down) => {
+        Some(Command::Down) => {
             finder.cursor = (finder.cursor + 1).min(finder.results.len().saturating_sub(1));
         }
-        Some(FinderCommand::Up) => finder.cursor = finder.cursor.saturating_sub(1),
-        Some(FinderCommand::Recrawl) => return recrawl(app),
-        None => {
+        Some(Command::Up) => finder.cursor = finder.cursor.saturating_sub(1),
+        Some(Command::Recrawl) => return recrawl(app),
+        _ => {
             if finder.input.handle_key(key) {
                 refilter(app);
             }

@@ -405,14 +405,14 @@ pub fn request_operation(app: &mut App, kind: OperationKind) -> Vec<Effect> {
         }
         _ => {
             let Some(targets) = target_versions(app) else {
-                use super::keymap::{Command, short_key};
+                use super::keymap::{Command, Scope};
                 app.set_status(
                     StatusKind::Info,
                     format!(
                         "Choose versions in the Versions tab (2): move with {}/{}, mark with {}.",
-                        short_key(Command::Down),
-                        short_key(Command::Up),
-                        short_key(Command::MarkVersion)
+                        app.keymap.key(Scope::Main, Command::Down),
+                        app.keymap.key(Scope::Main, Command::Up),
+                        app.keymap.key(Scope::Versions, Command::MarkVersion)
                     ),
                 );
                 return Vec::new();
@@ -751,7 +751,10 @@ pub fn metadata_loaded(
             if matches!(error, crate::vault::VaultError::Sealed) {
                 super::seal::sealed_answer(app);
             }
-            app.secret.metadata = Some(Loadable::Failed(super::errors::error_text(&error)));
+            app.secret.metadata = Some(Loadable::Failed(super::errors::error_text(
+                &app.keymap,
+                &error,
+            )));
         }
     }
     Vec::new()

@@ -1,34 +1,118 @@
 //! The `:` prompt: completion from loaded paths and jumping to a typed path.
 
 use super::action::Effect;
+use super::component::{Component, Outcome};
+use super::input::TextInput;
+use super::keymap::{self, Command, Scope};
 use super::keys::open_selected;
-use super::state::{App, Focus, Modal};
-use super::tree::Listing;
+use super::state::{App, Focus};
+use super::tree::{Listing, Tree};
+use crossterm::event::KeyEvent;
 
 pub(super) const MAX_COMPLETIONS: usize = 8;
 
-pub(super) fn refresh_completions(app: &mut App) {
-    let Some(Modal::Jump {
-        input,
-        completions,
-        error,
-        ..
-    }) = &mut app.modal
-    else {
-        return;
-    };
-    *error = None;
-    let typed = input.text.trim_start_matches('/');
-    let mut matches: Vec<String> = app
-        .tree
-        .known_paths()
-        .into_iter()
-        .filter(|path| path.starts_with(typed) && path != typed)
-        .collect();
-    // Closest first: fewest extra segments, then alphabetical.
-    matches.sort_by_key(|path| (path.matches('/').count(), path.clone()));
-    matches.truncate(MAX_COMPLETIONS);
-    *completions = matches;
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JumpPrompt {
+    pub input: TextInput,
+    /// Loaded paths that start with the input, best first (computed on each edit).
+    pub completions: Vec<String>,
+    pub error: Option<String>,
+    /// The text is the selected folder, selected as in an address bar: typing replaces it,
+    /// a movement key keeps it.
+    pub prefilled: bool,
+}
+
+impl JumpPrompt {
+    /// A prompt holding `prefill` (selected: typing replaces it).
+    pub fn new(prefill: &str, tree: &Tree) -> Self {
+        let mut prompt = Self {
+            prefilled: !prefill.is_empty(),
+            input: TextInput::with_text(prefill),
+            ..Self::default()
+        };
+        prompt.refresh_completions(tree);
+        prompt
+    }
+
+    pub fn refresh_completions(&mut self, tree: &Tree) {
+        self.error = None;
+        let typed = self.input.text.trim_start_matches('/');
+        let mut matches: Vec<String> = tree
+            .known_paths()
+            .into_iter()
+            .filter(|path| path.starts_with(typed) && path != typed)
+            .collect();
+        // Closest first: fewest extra segments, then alphabetical.
+        matches.sort_by_key(|path| (path.matches('/').count(), path.clone()));
+        matches.truncate(MAX_COMPLETIONS);
+        self.completions = matches;
+    }
+}
+
+impl Component for JumpPrompt {
+    fn scope(&self) -> Scope {
+        Scope::Jump
+    }
+
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        match command {
+            Some(Command::Cancel) => Outcome::close(),
+            Some(Command::Complete) => {
+                self.prefilled = false;
+                if let Some(prefix) = common_prefix(&self.completions)
+                    && prefix.len() > self.input.text.len()
+                {
+                    self.input = TextInput::with_text(&prefix);
+                }
+                self.refresh_completions(&app.tree);
+                Outcome::stay()
+            }
+            Some(Command::Submit) => {
+                let text = self.input.text.trim().trim_start_matches('/').to_string();
+                match jump_to(app, &text) {
+                    Ok(effects) => Outcome::close().with(effects),
+                    Err(message) => {
+                        self.error = Some(message);
+                        Outcome::stay()
+                    }
+                }
+            }
+            _ => {
+                if std::mem::take(&mut self.prefilled) {
+                    // Typing (or deleting) replaces the selected prefill; moving keeps it.
+                    let typed = keymap::typed_char(key);
+                    if typed.is_some() || keymap::is_deletion(key) {
+                        self.input = TextInput::default();
+                        if typed.is_some() {
+                            self.input.handle_key(key);
+                        }
+                        self.refresh_completions(&app.tree);
+                        return Outcome::stay();
+                    }
+                }
+                if self.input.handle_key(key) {
+                    self.refresh_completions(&app.tree);
+                }
+                Outcome::stay()
+            }
+        }
+    }
+
+    fn on_paste(&mut self, app: &mut App, text: &str) -> Outcome {
+        if std::mem::take(&mut self.prefilled) {
+            self.input = TextInput::default();
+        }
+        self.input.insert_str(text.trim());
+        self.refresh_completions(&app.tree);
+        Outcome::stay()
+    }
+
+    fn hints(&self, app: &App) -> Vec<(String, String)> {
+        app.keymap.hints(
+            Scope::Jump,
+            &[Command::Submit, Command::Complete, Command::Cancel],
+        )
+    }
 }
 
 pub(super) fn common_prefix(candidates: &[String]) -> Option<String> {
@@ -47,19 +131,13 @@ pub(super) fn common_prefix(candidates: &[String]) -> Option<String> {
     Some(first[..end].to_string())
 }
 
-pub(crate) fn jump_to(app: &mut App, text: &str) -> Vec<Effect> {
-    let set_error = |app: &mut App, message: String| {
-        if let Some(Modal::Jump { error, .. }) = &mut app.modal {
-            *error = Some(message);
-        }
-    };
+/// Goes to a typed path (the prompt is closed by the caller); `Err` says why it cannot.
+pub(crate) fn jump_to(app: &mut App, text: &str) -> Result<Vec<Effect>, String> {
     if text.is_empty() {
-        set_error(app, "Type a path such as secret/app/config".into());
-        return Vec::new();
+        return Err("Type a path such as secret/app/config".into());
     }
     if let Err(error) = crate::vault::path::encode_path(text) {
-        set_error(app, error.to_string());
-        return Vec::new();
+        return Err(error.to_string());
     }
     let Some((mount_id, rest)) = app.tree.mount_node_for(text) else {
         let mounts: Vec<String> = app
@@ -68,13 +146,11 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Vec<Effect> {
             .iter()
             .filter_map(|&id| app.tree.node(id).map(|n| n.name.clone()))
             .collect();
-        set_error(
-            app,
-            format!("No mount matches {text:?}. Mounts: {}", mounts.join(" ")),
-        );
-        return Vec::new();
+        return Err(format!(
+            "No mount matches {text:?}. Mounts: {}",
+            mounts.join(" ")
+        ));
     };
-    app.modal = None;
     app.focus = Focus::Tree;
     if !app.tree.filter.is_empty() {
         app.tree.set_filter(String::new());
@@ -106,5 +182,5 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Vec<Effect> {
         child = id;
     }
     effects.extend(open_selected(app));
-    effects
+    Ok(effects)
 }

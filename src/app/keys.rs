@@ -4,18 +4,17 @@ use super::action::Effect;
 use super::copy::{copy_path, copy_value};
 use super::history::{self, OperationKind};
 use super::input::TextInput;
-use super::jump::{common_prefix, jump_to, refresh_completions};
-use super::keymap::{self, Command};
+use super::keymap::{self, Command, Scope};
 use super::metadata_form;
 use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal, StatusKind};
 use super::tree::{Listing, NodeId, NodeKind};
 use super::update::{quit, refresh};
 use super::write_flow;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+    if keymap::is_interrupt(&key) {
         return quit(app);
     }
     if app.login.is_some() {
@@ -25,25 +24,30 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return on_modal_key(app, key);
     }
     if app.secret.key_filter_input.is_some() {
-        app.secret.on_key_filter_key(&key);
+        let command = app.keymap.command(Scope::Filter, &key);
+        app.secret.on_key_filter_key(&key, command);
         return Vec::new();
     }
     if let Some(input) = &app.filter_input {
-        // `//`: a second slash on an empty filter opens the global finder.
-        if input.text.is_empty() && key.code == KeyCode::Char('/') && key.modifiers.is_empty() {
+        // `//`: the filter key again on an empty filter opens the global finder.
+        if input.text.is_empty() && app.keymap.is(Scope::Main, Command::Filter, &key) {
             app.filter_input = None;
             return super::finder::open(app);
         }
         on_filter_key(app, key);
         return Vec::new();
     }
-    let Some(command) = keymap::command_for(&key) else {
-        return Vec::new();
-    };
+    match app.keymap.command_in(&app.main_view_scopes(), &key) {
+        Some((_, command)) => on_main_view_command(app, command),
+        None => Vec::new(),
+    }
+}
+
+/// A command of the main view (the tree, the secret pane and its tabs).
+fn on_main_view_command(app: &mut App, command: Command) -> Vec<Effect> {
     if command != Command::CopyPath {
         app.copied_path = None;
     }
-    let page = app.tree_rows().max(1) as isize;
     match command {
         Command::Up
         | Command::Down
@@ -51,6 +55,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         | Command::PageDown
         | Command::Top
         | Command::Bottom => {
+            let page = app.tree_rows().max(1) as isize;
             let delta = match command {
                 Command::Up => -1,
                 Command::Down => 1,
@@ -70,47 +75,19 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             },
             (Focus::Secret, _) => Vec::new(),
         },
-        Command::Close => {
+        Command::Collapse => {
             match app.focus {
                 Focus::Tree => close_selected(app),
                 Focus::Secret => app.focus = Focus::Tree,
             }
             Vec::new()
         }
-        Command::Filter
-            if app.focus == Focus::Secret
-                && app.secret.tab == SecretTab::Data
-                && app.secret.entry_count() > 0 =>
-        {
-            app.secret.key_filter_input = Some(TextInput::with_text(app.secret.key_filter()));
-            Vec::new()
-        }
         Command::Filter => {
-            app.focus = Focus::Tree;
-            app.filter_input = Some(TextInput::with_text(&app.tree.filter));
+            open_filter(app);
             Vec::new()
         }
         Command::Jump => {
-            let prefill = app
-                .tree
-                .selected_id()
-                .and_then(|id| {
-                    let node = app.tree.node(id)?;
-                    let target = if node.is_container() {
-                        id
-                    } else {
-                        node.parent?
-                    };
-                    app.tree.full_path(target)
-                })
-                .unwrap_or_default();
-            app.modal = Some(Modal::Jump {
-                prefilled: !prefill.is_empty(),
-                input: TextInput::with_text(&prefill),
-                completions: Vec::new(),
-                error: None,
-            });
-            refresh_completions(app);
+            open_jump(app);
             Vec::new()
         }
         Command::SwitchPane => {
@@ -124,39 +101,20 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.secret.revealed = !app.secret.revealed;
             Vec::new()
         }
-        Command::CycleTab => {
-            let forward = key.code == KeyCode::Char(']');
-            history::cycle_tab(app, if forward { 1 } else { -1 })
-        }
-        Command::GoToTab => {
-            let index = match key.code {
-                KeyCode::Char(c) => c.to_digit(10).unwrap_or(1) as usize,
-                _ => 1,
-            };
-            match SecretTab::ALL.get(index.saturating_sub(1)) {
-                Some(tab) => history::select_tab(app, *tab),
-                None => Vec::new(),
-            }
-        }
+        Command::NextTab => history::cycle_tab(app, 1),
+        Command::PreviousTab => history::cycle_tab(app, -1),
+        Command::DataTab => history::select_tab(app, SecretTab::Data),
+        Command::VersionsTab => history::select_tab(app, SecretTab::Versions),
+        Command::MetadataTab => history::select_tab(app, SecretTab::Metadata),
+        Command::DiffTab => history::select_tab(app, SecretTab::Diff),
+        // Found only in the Versions and Diff tabs' scopes, which are active only there.
         Command::MarkVersion => {
-            if app.secret.tab == SecretTab::Versions {
-                history::toggle_mark(app);
-            }
+            history::toggle_mark(app);
             Vec::new()
         }
-        Command::CompareVersions => {
-            if app.secret.tab == SecretTab::Versions {
-                history::compare_selected(app)
-            } else {
-                Vec::new()
-            }
-        }
+        Command::CompareVersions => history::compare_selected(app),
         Command::OlderPair | Command::NewerPair => {
-            if app.secret.tab == SecretTab::Diff {
-                history::step_diff(app, command == Command::NewerPair)
-            } else {
-                Vec::new()
-            }
+            history::step_diff(app, command == Command::NewerPair)
         }
         Command::SoftDelete => history::request_operation(app, OperationKind::SoftDelete),
         Command::Undelete => history::request_operation(app, OperationKind::Undelete),
@@ -169,7 +127,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
-        Command::Seal => super::seal::open(app),
+        Command::SealScreen => super::seal::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
         Command::EditInEditor => write_flow::edit_in_editor(app),
         Command::NewSecret => write_flow::new_secret(app),
@@ -178,31 +136,68 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Command::CopyPath => copy_path(app),
         Command::Refresh => refresh(app),
         Command::Help => {
-            app.modal = Some(Modal::Help { scroll: 0 });
+            app.modal = Some(Modal::Help(Default::default()));
             Vec::new()
         }
-        Command::Back => {
-            if super::connectivity::reads_in_flight(app) {
-                return super::connectivity::cancel_reads(app);
-            }
-            if app.focus == Focus::Secret && !app.secret.key_filter().is_empty() {
-                app.secret.set_key_filter(String::new());
-            } else if !app.tree.filter.is_empty() {
-                app.tree.set_filter(String::new());
-            } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
-                let current = app.secret.loaded_metadata().map(|m| m.current_version);
-                if let Some(current) = current {
-                    return history::open_version(app, current);
-                }
-            } else if app.focus == Focus::Secret {
-                app.focus = Focus::Tree;
-            } else {
-                app.status = None;
-            }
-            Vec::new()
-        }
+        Command::Back => back(app),
         Command::Quit => quit(app),
+        _ => Vec::new(),
     }
+}
+
+/// `/`: the tree's filter, or the open secret's key filter when the secret pane has focus.
+fn open_filter(app: &mut App) {
+    if app.focus == Focus::Secret
+        && app.secret.tab == SecretTab::Data
+        && app.secret.entry_count() > 0
+    {
+        app.secret.key_filter_input = Some(TextInput::with_text(app.secret.key_filter()));
+        return;
+    }
+    app.focus = Focus::Tree;
+    app.filter_input = Some(TextInput::with_text(&app.tree.filter));
+}
+
+/// `:`: the jump prompt, the selected folder filled in.
+fn open_jump(app: &mut App) {
+    let prefill = app
+        .tree
+        .selected_id()
+        .and_then(|id| {
+            let node = app.tree.node(id)?;
+            let target = if node.is_container() {
+                id
+            } else {
+                node.parent?
+            };
+            app.tree.full_path(target)
+        })
+        .unwrap_or_default();
+    app.modal = Some(Modal::Jump(super::jump::JumpPrompt::new(
+        &prefill, &app.tree,
+    )));
+}
+
+/// Esc on the main view: the most recent thing to undo, one at a time.
+fn back(app: &mut App) -> Vec<Effect> {
+    if super::connectivity::reads_in_flight(app) {
+        return super::connectivity::cancel_reads(app);
+    }
+    if app.focus == Focus::Secret && !app.secret.key_filter().is_empty() {
+        app.secret.set_key_filter(String::new());
+    } else if !app.tree.filter.is_empty() {
+        app.tree.set_filter(String::new());
+    } else if app.focus == Focus::Secret && app.secret.viewing.is_some() {
+        let current = app.secret.loaded_metadata().map(|m| m.current_version);
+        if let Some(current) = current {
+            return history::open_version(app, current);
+        }
+    } else if app.focus == Focus::Secret {
+        app.focus = Focus::Tree;
+    } else {
+        app.status = None;
+    }
+    Vec::new()
 }
 
 pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
@@ -255,17 +250,18 @@ pub(super) fn move_in_focus(app: &mut App, command: Command, delta: isize) {
 }
 
 pub(super) fn on_filter_key(app: &mut App, key: KeyEvent) {
+    let command = app.keymap.command(Scope::Filter, &key);
     let Some(input) = &mut app.filter_input else {
         return;
     };
-    match key.code {
-        KeyCode::Esc => {
+    match command {
+        Some(Command::Cancel) => {
             app.filter_input = None;
             app.tree.set_filter(String::new());
         }
-        KeyCode::Enter => app.filter_input = None,
-        KeyCode::Up => app.tree.move_selection(-1),
-        KeyCode::Down => app.tree.move_selection(1),
+        Some(Command::Submit) => app.filter_input = None,
+        Some(Command::Up) => app.tree.move_selection(-1),
+        Some(Command::Down) => app.tree.move_selection(1),
         _ => {
             if input.handle_key(&key) {
                 let filter = input.text.clone();
@@ -278,6 +274,9 @@ pub(super) fn on_filter_key(app: &mut App, key: KeyEvent) {
 }
 
 pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(effects) = super::component::dispatch_key(app, &key) {
+        return effects;
+    }
     let Some(modal) = &mut app.modal else {
         return Vec::new();
     };
@@ -293,61 +292,7 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Picker(_) => super::picker::on_key(app, &key),
         Modal::Seal(_) => super::seal::on_key(app, &key),
         Modal::Finder(_) => super::finder::on_key(app, &key),
-        Modal::Help { scroll } => {
-            match keymap::command_for(&key) {
-                Some(Command::Down) => *scroll = scroll.saturating_add(1),
-                Some(Command::Up) => *scroll = scroll.saturating_sub(1),
-                Some(Command::Back | Command::Help | Command::Quit) => app.modal = None,
-                _ => {}
-            }
-            Vec::new()
-        }
-        Modal::Jump {
-            input,
-            completions,
-            prefilled,
-            ..
-        } => match key.code {
-            KeyCode::Esc => {
-                app.modal = None;
-                Vec::new()
-            }
-            KeyCode::Tab => {
-                *prefilled = false;
-                if let Some(prefix) = common_prefix(completions)
-                    && prefix.len() > input.text.len()
-                {
-                    *input = TextInput::with_text(&prefix);
-                }
-                refresh_completions(app);
-                Vec::new()
-            }
-            KeyCode::Enter => {
-                let text = input.text.trim().trim_start_matches('/').to_string();
-                jump_to(app, &text)
-            }
-            _ => {
-                if std::mem::take(prefilled) {
-                    // Typing (or deleting) replaces the selected prefill; moving keeps it.
-                    let typed = matches!(key.code, KeyCode::Char(_))
-                        && !key
-                            .modifiers
-                            .contains(crossterm::event::KeyModifiers::CONTROL);
-                    if typed || matches!(key.code, KeyCode::Backspace | KeyCode::Delete) {
-                        *input = TextInput::default();
-                        if typed {
-                            input.handle_key(&key);
-                        }
-                        refresh_completions(app);
-                        return Vec::new();
-                    }
-                }
-                if input.handle_key(&key) {
-                    refresh_completions(app);
-                }
-                Vec::new()
-            }
-        },
+        Modal::Help(_) | Modal::Jump(_) => Vec::new(),
     }
 }
 

@@ -5,13 +5,13 @@
 
 use super::action::Effect;
 use super::input::TextInput;
-use super::keymap::{self, DialogCommand};
+use super::keymap::{Command, Scope};
 use super::state::{App, Loadable, StatusKind};
 use crate::config::LoginDefaults;
 use crate::secret::{SecretText, Token};
 use crate::vault::auth::{CredentialKind, LoginFailure};
 use crate::vault::{AuthMethod, Credentials};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// Why the dialog opened, shown at its top.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -422,15 +422,15 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     if form.busy {
-        if keymap::dialog_command_for(key) == Some(DialogCommand::Cancel) {
+        if app.keymap.command(Scope::Login, key) == Some(Command::Cancel) {
             form.busy = false;
             form.error = Some("Stopped waiting; the server may still answer.".into());
         }
         return Vec::new();
     }
     let on_choice = !form.focus.is_text();
-    match keymap::dialog_command_for(key) {
-        Some(DialogCommand::Cancel) => {
+    match app.keymap.command(Scope::Login, key) {
+        Some(Command::Cancel) => {
             app.login = None;
             let waited = !app.session.parked.is_empty();
             let effects = super::session::login_given_up(app);
@@ -442,7 +442,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
             return effects;
         }
-        Some(DialogCommand::Submit) => {
+        Some(Command::Submit) => {
             return match form.credentials() {
                 Ok(credentials) => {
                     form.busy = true;
@@ -458,22 +458,19 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 }
             };
         }
-        Some(DialogCommand::Next) => form.step(true),
-        Some(DialogCommand::Previous) => form.step(false),
-        Some(DialogCommand::Reveal) => form.revealed = !form.revealed,
-        Some(DialogCommand::Logout) => {
+        Some(Command::NextField) => form.step(true),
+        Some(Command::PreviousField) => form.step(false),
+        Some(Command::Reveal) => form.revealed = !form.revealed,
+        Some(Command::Logout) => {
             if has_token {
                 form.busy = true;
                 return vec![Effect::Logout];
             }
             form.error = Some("There is no token to log out of.".into());
         }
-        Some(DialogCommand::Toggle) if on_choice => form.cycle(true),
-        _ if on_choice => match key.code {
-            KeyCode::Right => form.cycle(true),
-            KeyCode::Left => form.cycle(false),
-            _ => {}
-        },
+        Some(Command::NextChoice) if on_choice => form.cycle(true),
+        Some(Command::PreviousChoice) if on_choice => form.cycle(false),
+        _ if on_choice => {}
         _ => {
             let focus = form.focus;
             if let Some(input) = form.input_mut(focus) {

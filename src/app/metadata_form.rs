@@ -4,7 +4,7 @@
 
 use super::action::Effect;
 use super::input::TextInput;
-use super::keymap::{self, DialogCommand};
+use super::keymap::{Command, Scope};
 use super::state::{App, Modal, StatusKind};
 use super::tree::Location;
 use crate::vault::{MetadataChange, SecretMetadata};
@@ -187,7 +187,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     if form.saving {
-        if keymap::dialog_command_for(key) == Some(DialogCommand::Cancel) {
+        if app.keymap.command(Scope::MetadataForm, key) == Some(Command::Cancel) {
             app.modal = None;
             app.set_status(
                 StatusKind::Warning,
@@ -196,29 +196,29 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    match keymap::dialog_command_for(key) {
-        Some(DialogCommand::Cancel) => {
+    match app.keymap.command(Scope::MetadataForm, key) {
+        Some(Command::Cancel) => {
             app.modal = None;
             app.set_status(StatusKind::Info, "Cancelled: the metadata was not changed.");
         }
-        Some(DialogCommand::Next) => form.move_focus(1),
-        Some(DialogCommand::Previous) => form.move_focus(-1),
-        Some(DialogCommand::Toggle) if form.focus == Field::CasRequired => {
+        Some(Command::NextField) => form.move_focus(1),
+        Some(Command::PreviousField) => form.move_focus(-1),
+        Some(Command::Toggle) if form.focus == Field::CasRequired => {
             form.cas_required = !form.cas_required;
         }
-        Some(DialogCommand::Toggle) if form.focus == Field::MetadataCasRequired => {
+        Some(Command::Toggle) if form.focus == Field::MetadataCasRequired => {
             if let Some(required) = &mut form.metadata_cas_required {
                 *required = !*required;
             }
         }
-        Some(DialogCommand::AddRow) => {
+        Some(Command::AddRow) => {
             form.rows.push(CustomRow {
                 key: TextInput::default(),
                 value: TextInput::default(),
             });
             form.focus = Field::Key(form.rows.len() - 1);
         }
-        Some(DialogCommand::DeleteRow) => {
+        Some(Command::DeleteRow) => {
             if let Field::Key(i) | Field::Value(i) = form.focus {
                 form.rows.remove(i);
                 form.focus = match form.rows.len() {
@@ -231,7 +231,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 }
             }
         }
-        Some(DialogCommand::Submit) => return submit(app),
+        Some(Command::Submit) => return submit(app),
         _ => {
             if let Some(input) = form.focused_input()
                 && input.handle_key(key)
@@ -296,7 +296,7 @@ pub fn saved(
                     "The metadata of {} changed since this form opened (metadata check-and-set): \
                      nothing was saved. Close the form and press {} again to see the new settings.",
                     location.display(),
-                    keymap::short_key(keymap::Command::EditMetadata)
+                    app.keymap.key(Scope::Main, Command::EditMetadata)
                 ),
                 crate::vault::VaultError::Server { errors, .. } if !errors.is_empty() => {
                     let lines = crate::vault::error::server_lines(errors);

@@ -2,15 +2,18 @@
 
 pub mod action;
 pub mod approle_browser;
+pub mod component;
+pub mod confirm;
 pub mod connectivity;
 mod copy;
 pub mod diff;
 pub mod edit;
 pub mod errors;
 pub mod finder;
+pub mod help;
 pub mod history;
 pub mod input;
-mod jump;
+pub mod jump;
 pub mod keymap;
 mod keys;
 pub mod layout;

@@ -5,7 +5,7 @@
 use super::action::Effect;
 use super::connectivity::Reachability;
 use super::input::TextInput;
-use super::keymap::{self, SealCommand};
+use super::keymap::{Command, Scope};
 use super::login::LoginReason;
 use super::state::{App, Loadable, Modal, StatusKind};
 use crate::secret::SecretText;
@@ -709,6 +709,7 @@ fn send_share(screen: &mut SealScreen) -> Vec<Effect> {
 
 /// Keys while the Seal screen is open.
 pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let command = app.keymap.command(Scope::Seal, key);
     let Some(screen) = screen(app) else {
         return Vec::new();
     };
@@ -759,24 +760,24 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         }
         SealMode::Browse => {}
     }
-    let Some(command) = keymap::seal_command_for(key) else {
+    let Some(command) = command else {
         return Vec::new();
     };
     match command {
-        SealCommand::Close => {
+        Command::Close => {
             app.modal = None;
             Vec::new()
         }
-        SealCommand::Down => {
+        Command::Down => {
             screen.cursor = (screen.cursor + 1).min(screen.nodes.len().saturating_sub(1));
             Vec::new()
         }
-        SealCommand::Up => {
+        Command::Up => {
             screen.cursor = screen.cursor.saturating_sub(1);
             Vec::new()
         }
-        SealCommand::Unseal | SealCommand::UnsealEach => {
-            let each = command == SealCommand::UnsealEach;
+        Command::Unseal | Command::UnsealEach => {
+            let each = command == Command::UnsealEach;
             let sealed_here = screen.selected().is_some_and(SealScreen::is_sealed);
             if !sealed_here {
                 match screen.next_sealed().filter(|_| each) {
@@ -803,7 +804,7 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             screen.message = None;
             Vec::new()
         }
-        SealCommand::Reset => match screen.selected() {
+        Command::ResetProgress => match screen.selected() {
             Some(node) if SealScreen::is_sealed(node) && !screen.busy() => {
                 let addr = node.addr.clone();
                 screen.waiting = Some(Waiting::Reset { addr: addr.clone() });
@@ -815,14 +816,15 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        SealCommand::Seal => {
+        Command::Seal => {
             screen.mode = SealMode::ConfirmSeal(TextInput::default());
             Vec::new()
         }
-        SealCommand::Refresh => {
+        Command::Refresh => {
             screen.refreshing = false;
             refresh(app)
         }
+        _ => Vec::new(),
     }
 }
 

@@ -3,10 +3,11 @@
 
 use super::action::RequestId;
 use super::input::TextInput;
+use super::keymap::Command;
 use super::state::Loadable;
 use super::tree::Location;
 use crate::vault::{KvSecret, SecretEngine, SecretMetadata};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -356,18 +357,19 @@ impl SecretPane {
     }
 
     /// A key while the key filter is typed: Enter keeps the filter, Esc clears it, ↑/↓ move.
-    pub fn on_key_filter_key(&mut self, key: &KeyEvent) {
+    /// A key while the key filter is typed; `command` is its meaning in the filter line's scope.
+    pub fn on_key_filter_key(&mut self, key: &KeyEvent, command: Option<Command>) {
         let Some(input) = &mut self.key_filter_input else {
             return;
         };
-        match key.code {
-            KeyCode::Esc => {
+        match command {
+            Some(Command::Cancel) => {
                 self.key_filter_input = None;
                 self.set_key_filter(String::new());
             }
-            KeyCode::Enter => self.key_filter_input = None,
-            KeyCode::Up => self.move_selection(-1),
-            KeyCode::Down => self.move_selection(1),
+            Some(Command::Submit) => self.key_filter_input = None,
+            Some(Command::Up) => self.move_selection(-1),
+            Some(Command::Down) => self.move_selection(1),
             _ => {
                 if input.handle_key(key) {
                     let filter = input.text.clone();

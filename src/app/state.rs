@@ -1,7 +1,9 @@
 //! The whole application state. Plain data: drawing reads it, `update` changes it.
 
 use super::action::{Effect, RequestId};
+use super::component::Component;
 use super::input::TextInput;
+use super::keymap::Scope;
 use super::layout::{self, Areas};
 use super::secret_pane::SecretPane;
 use super::tree::Tree;
@@ -20,18 +22,8 @@ pub enum Focus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
-    Help {
-        scroll: u16,
-    },
-    Jump {
-        input: TextInput,
-        /// Loaded paths that start with the input, best first (computed on each edit).
-        completions: Vec<String>,
-        error: Option<String>,
-        /// The text is the selected folder, selected as in an address bar: typing replaces it,
-        /// a movement key keeps it.
-        prefilled: bool,
-    },
+    Help(super::help::HelpOverlay),
+    Jump(super::jump::JumpPrompt),
     /// A version operation waiting for the user's yes (or the typed path).
     Confirm(super::history::Confirm),
     MetadataForm(super::metadata_form::MetadataForm),
@@ -45,6 +37,31 @@ pub enum Modal {
     Picker(super::picker::Picker),
     Seal(Box<super::seal::SealScreen>),
     Finder(super::finder::Finder),
+}
+
+impl Modal {
+    /// The component behind the modal; `None` while a dialog still has its old handler (in
+    /// `keys::on_modal_key`).
+    pub fn component_mut(&mut self) -> Option<&mut dyn Component> {
+        match self {
+            Modal::Help(help) => Some(help),
+            Modal::Jump(jump) => Some(jump),
+            _ => None,
+        }
+    }
+
+    pub fn component(&self) -> Option<&dyn Component> {
+        match self {
+            Modal::Help(help) => Some(help),
+            Modal::Jump(jump) => Some(jump),
+            _ => None,
+        }
+    }
+
+    /// The keymap scope of the modal's keys.
+    pub fn scope(&self) -> Option<Scope> {
+        self.component().map(Component::scope)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +202,8 @@ pub struct App {
     /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
     pub login: Option<super::login::LoginForm>,
     pub login_defaults: crate::config::LoginDefaults,
+    /// The theme and whether colour is drawn (`config.toml`'s `theme`, `NO_COLOR`).
+    pub appearance: crate::config::appearance::Appearance,
     pub session: super::session::Session,
     /// The profile in use, and every profile `P` offers (the command-line session included).
     pub profile: String,
@@ -196,6 +215,8 @@ pub struct App {
     /// The Seal screen was opened by itself for the current sealing (not again until unsealed).
     pub seal_screen_offered: bool,
     pub reachability: super::connectivity::Reachability,
+    /// Every key binding: the defaults with the user's `[keys]` overrides.
+    pub keymap: super::keymap::Keymap,
     pub should_quit: bool,
 }
 
@@ -233,6 +254,7 @@ impl App {
             pending_edit: None,
             login: None,
             login_defaults: crate::config::LoginDefaults::default(),
+            appearance: crate::config::appearance::Appearance::default(),
             session: super::session::Session::default(),
             profile: super::picker::COMMAND_LINE.to_string(),
             profiles,
@@ -240,6 +262,7 @@ impl App {
             watch_nodes: Vec::new(),
             seal_screen_offered: false,
             reachability: super::connectivity::Reachability::Reachable,
+            keymap: super::keymap::Keymap::default(),
             should_quit: false,
         }
     }
@@ -256,6 +279,18 @@ impl App {
                 generation: self.tree.generation,
             },
         ]
+    }
+
+    /// The scopes keys are looked up in on the main view: the shown tab's own keys first.
+    pub fn main_view_scopes(&self) -> Vec<Scope> {
+        use super::secret_pane::SecretTab;
+        let tab = match self.secret.tab {
+            _ if self.secret.location.is_none() => None,
+            SecretTab::Versions => Some(Scope::Versions),
+            SecretTab::Diff => Some(Scope::Diff),
+            SecretTab::Data | SecretTab::Metadata => None,
+        };
+        tab.into_iter().chain([Scope::Main]).collect()
     }
 
     pub fn areas(&self) -> Areas {

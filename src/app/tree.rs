@@ -21,7 +21,8 @@ pub enum Listing {
     Loading,
     Loaded,
     Denied,
-    Failed(String),
+    /// Worded where it is drawn (`app::errors::error_text`).
+    Failed(VaultError),
 }
 
 #[derive(Debug, Clone)]
@@ -203,7 +204,7 @@ impl Tree {
                 self.nodes[id].listing = if error.is_permission_denied() {
                     Listing::Denied
                 } else {
-                    Listing::Failed(super::errors::error_text(&error))
+                    Listing::Failed(error)
                 };
             }
         }

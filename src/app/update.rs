@@ -3,7 +3,6 @@
 
 use super::action::{Action, Effect};
 use super::history;
-use super::jump::refresh_completions;
 use super::keys::{expand, on_key};
 use super::metadata_form;
 use super::mouse::on_mouse;
@@ -37,10 +36,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Action::Key(_) => Vec::new(),
         Action::Mouse(mouse) => on_mouse(app, mouse),
-        Action::Paste(text) => {
-            on_paste(app, &text);
-            Vec::new()
-        }
+        Action::Paste(text) => on_paste(app, &text),
         Action::Resize(width, height) => {
             app.size = (width, height);
             let rows = app.tree_rows();
@@ -95,7 +91,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
                 let content = match result {
                     Ok(secret) => SecretContent::Loaded(secret),
-                    Err(error) => SecretContent::Failed(super::errors::error_text(&error)),
+                    Err(error) => {
+                        SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
+                    }
                 };
                 // One side of a diff, their version in a conflict, or an answer for a secret
                 // the user has left.
@@ -117,7 +115,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     if matches!(error, VaultError::Sealed) {
                         seal::sealed_answer(app);
                     }
-                    SecretContent::Failed(super::errors::error_text(&error))
+                    SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
                 }
             };
             app.secret.set_content(content);
@@ -217,7 +215,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             app.set_status_counting(
                 StatusKind::Warning,
-                format!("{}: asking again in ", super::errors::error_text(&reason)),
+                format!(
+                    "{}: asking again in ",
+                    super::errors::error_text(&app.keymap, &reason)
+                ),
                 app.clock + after,
                 format!(" ({attempt} of {of}) for {what}."),
             );
@@ -268,7 +269,10 @@ pub(super) fn report_error(app: &mut App, error: &VaultError) {
     if matches!(error, VaultError::Sealed) {
         seal::sealed_answer(app);
     }
-    app.set_status(StatusKind::Error, super::errors::error_text(error));
+    app.set_status(
+        StatusKind::Error,
+        super::errors::error_text(&app.keymap, error),
+    );
 }
 
 pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
@@ -298,7 +302,12 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn on_paste(app: &mut App, text: &str) {
+pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    if app.login.is_none()
+        && let Some(effects) = super::component::dispatch_paste(app, text)
+    {
+        return effects;
+    }
     if let Some(form) = &mut app.login {
         login::on_paste(form, text);
     } else if let Some(Modal::Seal(screen)) = &mut app.modal {
@@ -309,15 +318,6 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
         prompt.input.insert_str(text.trim());
-    } else if let Some(Modal::Jump {
-        input, prefilled, ..
-    }) = &mut app.modal
-    {
-        if std::mem::take(prefilled) {
-            *input = crate::app::input::TextInput::default();
-        }
-        input.insert_str(text.trim());
-        refresh_completions(app);
     } else if let Some(input) = &mut app.secret.key_filter_input {
         input.insert_str(text);
         let filter = input.text.clone();
@@ -327,6 +327,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         let filter = input.text.clone();
         app.tree.set_filter(filter);
     }
+    Vec::new()
 }
 
 /// After a logout nothing the old token saw stays on screen or in memory: the tree (a new

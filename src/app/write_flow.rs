@@ -7,7 +7,7 @@ use super::action::{Effect, RequestId};
 use super::edit::{Draft, DraftBase, DraftRow, EDITOR_NOTE};
 use super::history::capabilities;
 use super::input::TextInput;
-use super::keymap::{self, DialogCommand};
+use super::keymap::{Command, Scope};
 use super::secret_pane::SecretContent;
 use super::state::{App, Modal, StatusKind};
 use super::tree::{Location, NodeKind};
@@ -221,7 +221,7 @@ fn draft_of_open_secret(app: &mut App) -> Option<Draft> {
                 );
                 Some(Draft::patch(location))
             } else if app.secret.is_versioned() && !caps.read_data() && caps.write_data() {
-                let overwrite = keymap::dialog_label(DialogCommand::Submit);
+                let overwrite = app.keymap.key(Scope::Confirm, Command::Submit);
                 app.set_status(
                     StatusKind::Info,
                     format!(
@@ -450,20 +450,20 @@ pub fn on_prompt_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     let is_copy = matches!(prompt.purpose, PromptPurpose::Copy { .. });
-    match keymap::dialog_command_for(key) {
-        Some(DialogCommand::Cancel) => {
+    match app.keymap.command(Scope::PathPrompt, key) {
+        Some(Command::Cancel) => {
             app.modal = None;
             return Vec::new();
         }
-        Some(DialogCommand::Next | DialogCommand::Previous) if is_copy => {
+        Some(Command::NextField | Command::PreviousField) if is_copy => {
             prompt.on_checkbox = !prompt.on_checkbox;
             return Vec::new();
         }
-        Some(DialogCommand::Toggle) if prompt.on_checkbox => {
+        Some(Command::Toggle) if prompt.on_checkbox => {
             prompt.with_metadata = !prompt.with_metadata;
             return Vec::new();
         }
-        Some(DialogCommand::Submit) => {}
+        Some(Command::Submit) => {}
         _ => {
             if !prompt.on_checkbox && prompt.input.handle_key(key) {
                 prompt.error = None;
@@ -511,24 +511,24 @@ pub fn on_form_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     let Some(Modal::SecretForm(form)) = &mut app.modal else {
         return Vec::new();
     };
-    let command = keymap::dialog_command_for(key);
-    if command != Some(DialogCommand::Cancel) {
+    let command = app.keymap.command(Scope::SecretForm, key);
+    if command != Some(Command::Cancel) {
         form.discard_armed = false;
     }
     // ↑/↓ move to the same field of the row above/below; Tab walks key, value, next key...
-    match key.code {
-        crossterm::event::KeyCode::Down if key.modifiers.is_empty() => {
+    match command {
+        Some(Command::Down) => {
             form.row = (form.row + 1).min(form.draft.rows.len().saturating_sub(1));
             return Vec::new();
         }
-        crossterm::event::KeyCode::Up if key.modifiers.is_empty() => {
+        Some(Command::Up) => {
             form.row = form.row.saturating_sub(1);
             return Vec::new();
         }
         _ => {}
     }
     match command {
-        Some(DialogCommand::Cancel) => {
+        Some(Command::Cancel) => {
             let changed = match &form.draft.base {
                 DraftBase::Existing { .. } => !form.draft.is_unchanged(),
                 _ => !form.draft.entries().is_empty(),
@@ -549,14 +549,14 @@ pub fn on_form_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 }
             }
         }
-        Some(DialogCommand::Next) => form.step(true),
-        Some(DialogCommand::Previous) => form.step(false),
-        Some(DialogCommand::AddRow) => {
+        Some(Command::NextField) => form.step(true),
+        Some(Command::PreviousField) => form.step(false),
+        Some(Command::AddRow) => {
             form.draft.rows.push(DraftRow::new("", "", false));
             form.row = form.draft.rows.len() - 1;
             form.on_value = false;
         }
-        Some(DialogCommand::DeleteRow) => {
+        Some(Command::DeleteRow) => {
             if form.draft.rows.len() > 1 {
                 form.draft.rows.remove(form.row);
                 form.row = form.row.min(form.draft.rows.len() - 1);
@@ -565,26 +565,26 @@ pub fn on_form_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
             form.on_value = false;
         }
-        Some(DialogCommand::Reveal) => form.revealed = !form.revealed,
-        Some(DialogCommand::ToggleJson) => {
+        Some(Command::Reveal) => form.revealed = !form.revealed,
+        Some(Command::ToggleJson) => {
             if let Some(row) = form.draft.rows.get_mut(form.row) {
                 row.json = !row.json;
             }
         }
-        Some(DialogCommand::Newline) => {
+        Some(Command::Newline) => {
             if form.on_value
                 && let Some(input) = form.focused()
             {
                 input.insert_multiline("\n");
             }
         }
-        Some(DialogCommand::OpenEditor) => {
+        Some(Command::OpenEditor) => {
             let Some(Modal::SecretForm(form)) = app.modal.take() else {
                 return Vec::new();
             };
             return open_editor(app, form.draft, &[]);
         }
-        Some(DialogCommand::Submit) => return submit_form(app),
+        Some(Command::Submit) => return submit_form(app),
         _ => {
             if let Some(input) = form.focused()
                 && input.handle_key(key)
@@ -631,7 +631,7 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
 }
 
 pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    use crossterm::event::KeyCode;
+    let command = app.keymap.command(Scope::Confirm, key);
     let Some(Modal::ConfirmWrite(confirm)) = &mut app.modal else {
         return Vec::new();
     };
@@ -640,15 +640,16 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     }
     if confirm.typed.is_some() {
         let matches = confirm.typed_matches();
-        match key.code {
-            KeyCode::Enter if !matches => {
+        match command {
+            Some(Command::Submit) if !matches => {
                 confirm.error = Some(format!(
-                    "Type {} exactly to overwrite it; Esc goes back to editing.",
-                    confirm.draft.location.display()
+                    "Type {} exactly to overwrite it; {} goes back to editing.",
+                    confirm.draft.location.display(),
+                    app.keymap.key(Scope::Confirm, Command::Cancel)
                 ));
                 return Vec::new();
             }
-            KeyCode::Enter | KeyCode::Esc => {}
+            Some(Command::Submit | Command::Cancel) => {}
             _ => {
                 if let Some(input) = &mut confirm.typed
                     && input.handle_key(key)
@@ -659,8 +660,8 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             }
         }
     }
-    match key.code {
-        KeyCode::Char('y') | KeyCode::Enter => {
+    match command {
+        Some(Command::Yes | Command::Submit) => {
             let body = match confirm.draft.body() {
                 Ok(body) => body,
                 Err(reason) => {
@@ -677,7 +678,7 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             app.set_status(StatusKind::Info, "Saving…");
             vec![effect]
         }
-        KeyCode::Char('n') | KeyCode::Esc => {
+        Some(Command::No | Command::Cancel) => {
             let Some(Modal::ConfirmWrite(confirm)) = app.modal.take() else {
                 return Vec::new();
             };
@@ -691,16 +692,15 @@ pub fn on_confirm_write_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 
 /// Keys of the "still refused" question: back into the editor with the text, or discard.
 pub fn on_editor_retry_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    use crossterm::event::KeyCode;
-    match key.code {
-        KeyCode::Char('y') | KeyCode::Enter => {
+    match app.keymap.command(Scope::Confirm, key) {
+        Some(Command::Yes | Command::Submit) => {
             let Some(Modal::EditorRetry(retry)) = app.modal.take() else {
                 return Vec::new();
             };
             app.editing = Some(retry.draft);
             vec![Effect::EditInEditor { text: retry.text }]
         }
-        KeyCode::Char('n') | KeyCode::Esc => {
+        Some(Command::No | Command::Cancel) => {
             app.modal = None;
             app.editor_refused = None;
             app.set_status(StatusKind::Info, "Edit discarded: nothing was written.");
@@ -721,10 +721,10 @@ pub fn on_conflict_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     let Some(Modal::Conflict(conflict)) = &mut app.modal else {
         return Vec::new();
     };
-    match keymap::dialog_command_for(key) {
-        Some(DialogCommand::Reapply) => {
+    match app.keymap.command(Scope::Conflict, key) {
+        Some(Command::Reapply) => {
             if conflict.unreadable() {
-                let overwrite = keymap::dialog_label(DialogCommand::Overwrite);
+                let overwrite = app.keymap.key(Scope::Conflict, Command::Overwrite);
                 let path = conflict.draft.location.display();
                 let why = if conflict.theirs_denied {
                     format!("this token may not read {path}")
@@ -748,9 +748,9 @@ pub fn on_conflict_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(draft, None)));
             Vec::new()
         }
-        Some(DialogCommand::Overwrite) => {
+        Some(Command::Overwrite) => {
             if !conflict.unreadable() {
-                let reapply = keymap::dialog_label(DialogCommand::Reapply);
+                let reapply = app.keymap.key(Scope::Conflict, Command::Reapply);
                 app.set_status(
                     StatusKind::Info,
                     format!("Their version can be read: {reapply} re-applies yours on it."),
@@ -762,7 +762,7 @@ pub fn on_conflict_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             app.modal = Some(Modal::ConfirmWrite(ConfirmWrite::new(draft, None)));
             Vec::new()
         }
-        Some(DialogCommand::CopyDraft) => {
+        Some(Command::CopyDraft) => {
             let text = conflict.draft.editor_text(&[]);
             let path = conflict.draft.location.display();
             vec![Effect::Copy {
@@ -771,7 +771,7 @@ pub fn on_conflict_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 sensitive: true,
             }]
         }
-        Some(DialogCommand::Discard) => {
+        Some(Command::Discard) => {
             app.modal = None;
             app.set_status(
                 StatusKind::Info,
@@ -779,7 +779,7 @@ pub fn on_conflict_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             );
             super::history::reload_open_secret(app)
         }
-        Some(DialogCommand::Cancel) => {
+        Some(Command::Cancel) => {
             let draft = conflict.draft.clone();
             back_to_form(
                 app,
@@ -827,7 +827,11 @@ pub fn written(
                 });
             }
             effects.extend(super::update::reload_parent_folder(app, &location));
-            effects.extend(super::jump::jump_to(app, &path));
+            // The path was just written: its mount is in the tree.
+            if let Ok(jump) = super::jump::jump_to(app, &path) {
+                app.modal = None;
+                effects.extend(jump);
+            }
             effects
         }
         Err(VaultError::AlreadyExists { .. }) => already_exists(app, confirm.draft, location),

@@ -4,6 +4,7 @@
 //! `VAULT_X`, then the default. The token falls back to the token file (`BAO_TOKEN_PATH`, else
 //! `~/.vault-token`). Resolution is a pure function of an environment lookup so it can be tested.
 
+pub mod appearance;
 mod login;
 pub mod profiles;
 pub use login::{LoginDefaults, LoginOverrides, resolve_login};

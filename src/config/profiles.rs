@@ -7,6 +7,7 @@
 //! meant for one server is never sent to another. The profile's `token` or `token_file` is,
 //! else the login dialog opens with the profile's auth method filled in.
 
+use super::appearance::ThemeName;
 use super::{ConnectionSettings, LoginOverrides, Overrides, TokenSource, resolve};
 use crate::secret::Token;
 use serde::Deserialize;
@@ -82,6 +83,9 @@ pub struct Profile {
 pub struct ConfigFile {
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// The `[keys]` tables: key bindings over the defaults.
+    #[serde(skip)]
+    pub keys: Vec<KeyOverride>,
 }
 
 /// A config file read from disk, with what the user should know about it.
@@ -94,6 +98,12 @@ pub struct LoadedConfig {
     /// Profiles that could not be read, with why (and on which line): using one of them is an
     /// error, the others work.
     pub broken: BTreeMap<String, String>,
+    /// The top-level `theme` (every profile uses it); the default when it is not set or names
+    /// no theme.
+    pub theme: ThemeName,
+    /// Why the `theme` setting was not used, with its line: shown once at start (not again on
+    /// every profile switch, as `warnings` are).
+    pub theme_warning: Option<String>,
 }
 
 impl LoadedConfig {
@@ -142,6 +152,93 @@ pub fn config_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
 struct RawConfig {
     #[serde(default)]
     profiles: BTreeMap<String, BTreeMap<String, toml::Spanned<toml::Value>>>,
+    /// Any value: one that names no theme is a warning, not a file that cannot be read.
+    theme: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    keys: BTreeMap<String, toml::Spanned<toml::Value>>,
+}
+
+/// The theme the file chooses, or the default and why.
+fn read_theme(
+    path: &Path,
+    text: &str,
+    setting: Option<&toml::Spanned<toml::Value>>,
+) -> (ThemeName, Option<String>) {
+    let Some(setting) = setting else {
+        return (ThemeName::default(), None);
+    };
+    let chosen = match setting.get_ref() {
+        toml::Value::String(name) => ThemeName::from_setting(name),
+        other => Err(super::appearance::unknown(&other.to_string())),
+    };
+    match chosen {
+        Ok(theme) => (theme, None),
+        Err(warning) => (
+            ThemeName::default(),
+            Some(format!(
+                "{} line {}: {warning}",
+                path.display(),
+                line_of(text, setting.span().start)
+            )),
+        ),
+    }
+}
+
+/// One `command = "key"` (or `= ["k1", "k2"]`) line of the config file's `[keys]` tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    /// `None` for the top-level `[keys]` table (the main view and its tabs), else the scope name
+    /// of `[keys.<scope>]`.
+    pub scope: Option<String>,
+    pub command: String,
+    pub keys: Vec<String>,
+    /// Where it was written (for the warning), when known.
+    pub line: Option<usize>,
+}
+
+/// `[keys]` (`command = "key"` or `= ["k1", "k2"]`) and `[keys.<scope>]` tables as written; what
+/// cannot be read is a warning (the default keys stay), never an error.
+fn read_keys(
+    text: &str,
+    keys: &BTreeMap<String, toml::Spanned<toml::Value>>,
+    warnings: &mut Vec<String>,
+) -> Vec<KeyOverride> {
+    let mut out = Vec::new();
+    let mut read = |scope: Option<&str>, name: &str, value: &toml::Spanned<toml::Value>| {
+        let line = line_of(text, value.span().start);
+        let keys: Option<Vec<String>> = match value.get_ref() {
+            toml::Value::String(key) => Some(vec![key.clone()]),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_string))
+                .collect(),
+            _ => None,
+        };
+        match keys {
+            Some(keys) => out.push(KeyOverride {
+                scope: scope.map(str::to_string),
+                command: name.to_string(),
+                keys,
+                line: Some(line),
+            }),
+            None => warnings.push(format!(
+                "keys: line {line}: {name} takes a key (\"v\") or a list of keys ([\"v\", \"F2\"])"
+            )),
+        }
+    };
+    for (name, value) in keys {
+        match value.get_ref() {
+            toml::Value::Table(table) => {
+                // `[keys.<scope>]`: spans inside a nested table are not kept; the table's is.
+                for (command, inner) in table {
+                    let spanned = toml::Spanned::new(value.span(), inner.clone());
+                    read(Some(name), command, &spanned);
+                }
+            }
+            _ => read(None, name, value),
+        }
+    }
+    out
 }
 
 /// The 1-based line of a byte offset.
@@ -221,6 +318,7 @@ pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, 
         }
     }
     let mut warnings = Vec::new();
+    file.keys = read_keys(text, &raw.keys, &mut warnings);
     if mode & 0o077 != 0 {
         let secrets = file.profiles.values().any(|p| p.token.is_some());
         warnings.push(format!(
@@ -231,11 +329,14 @@ pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, 
             path.display()
         ));
     }
+    let (theme, theme_warning) = read_theme(path, text, raw.theme.as_ref());
     Ok(LoadedConfig {
         path: path.to_path_buf(),
         file,
         warnings,
         broken,
+        theme,
+        theme_warning,
     })
 }
 
@@ -467,6 +568,34 @@ token = "s.dev-token-in-file"
         let login = profile_login(config.profile("prod").unwrap(), &LoginOverrides::default());
         assert_eq!(login.method.as_deref(), Some("approle"));
         assert_eq!(login.mount.as_deref(), Some("ci-approle"));
+    }
+
+    #[test]
+    fn the_theme_is_a_top_level_setting_and_a_bad_one_is_a_warning_with_its_line() {
+        let read = |text: &str| parse_config(Path::new("/c/config.toml"), text, 0o600).unwrap();
+        let none = read(TEXT);
+        assert_eq!((none.theme, none.theme_warning), (ThemeName::Dark, None));
+        let light = read(&format!("theme = \"light\"\n{TEXT}"));
+        assert_eq!(light.theme, ThemeName::Light);
+        assert_eq!(light.theme_warning, None);
+        assert_eq!(
+            light.names(),
+            vec!["dev", "prod"],
+            "the profiles still read"
+        );
+        for (value, shown) in [("\"solarized\"", "\"solarized\""), ("3", "3")] {
+            let bad = read(&format!("\ntheme = {value}\n{TEXT}"));
+            assert_eq!(bad.theme, ThemeName::Dark, "the default is kept");
+            let warning = bad.theme_warning.clone().unwrap();
+            assert!(
+                warning.starts_with("/c/config.toml line 2: theme ")
+                    && warning.contains(shown)
+                    && warning.contains("\"high-contrast\""),
+                "{warning}"
+            );
+            assert!(bad.warnings.is_empty(), "said once, at start");
+            assert_eq!(bad.names(), vec!["dev", "prod"]);
+        }
     }
 
     #[test]

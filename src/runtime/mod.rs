@@ -31,6 +31,9 @@ pub struct UiOptions {
     /// The config file (profiles) and the profile in use, when any.
     pub config: Option<crate::config::profiles::LoadedConfig>,
     pub profile: Option<String>,
+    /// The theme and `NO_COLOR`; why the config's `theme` was not used, for the start.
+    pub appearance: crate::config::appearance::Appearance,
+    pub theme_warning: Option<String>,
 }
 
 fn action_for(event: Event) -> Option<Action> {
@@ -71,9 +74,19 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes = profiles.nodes_of(&profiles.current);
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
+    app.appearance = options.appearance;
+    let mut warnings = Vec::new();
     if let Some(config) = &options.config {
-        app.warn_at_start(&config.warnings);
+        warnings.extend(config.warnings.iter().cloned());
+        let (keymap, key_warnings) = crate::app::keymap::Keymap::with_overrides(&config.file.keys);
+        app.keymap = keymap;
+        for warning in &key_warnings {
+            tracing::warn!(%warning, "config keys");
+        }
+        warnings.extend(key_warnings);
     }
+    warnings.extend(options.theme_warning.iter().cloned());
+    app.warn_at_start(&warnings);
     let mut runner = EffectRunner {
         client,
         profiles,
@@ -102,6 +115,9 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut sigint = signal(SignalKind::interrupt())?;
 
     let mut drawn_second = u64::MAX;
+    // Only for `scripts/bench-idle`: the baseline it measures against (a frame on every tick, as
+    // before redraw-on-change).
+    let draw_every_tick = std::env::var_os("TRESOR_BENCH_DRAW_EVERY_TICK").is_some();
     loop {
         let action = tokio::select! {
             event = events.next() => match event {
@@ -164,7 +180,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         // A tick that changed nothing on screen is not drawn: only spinners move faster than
         // the second, which countdowns and "10s ago" follow.
         let second = app.clock.as_secs();
-        if !tick_only || crate::ui::animated(&app) || second != drawn_second {
+        if draw_every_tick || !tick_only || crate::ui::animated(&app) || second != drawn_second {
             tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
             drawn_second = second;
         }

@@ -146,7 +146,7 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
                 "[ ] required"
             },
             if form.focus == Field::CasRequired {
-                theme::revealed()
+                theme::selected(true)
             } else {
                 theme::dim()
             },
@@ -164,7 +164,7 @@ pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
                     "[ ] required"
                 },
                 if focused {
-                    theme::revealed()
+                    theme::selected(true)
                 } else {
                     theme::dim()
                 },

@@ -4,7 +4,7 @@
 use super::{spinner, text, theme};
 use crate::app::App;
 use crate::app::diff::{Change, diff_entries, summarize};
-use crate::app::keymap::{self, Command};
+use crate::app::keymap::{Command, Scope};
 use crate::app::secret_pane::SecretContent;
 use crate::vault::{KvSecret, SecretEntry, VersionState};
 use ratatui::Frame;
@@ -40,9 +40,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         Span::styled(
             format!(
                 "   {} older · {} newer · {} {}",
-                keymap::short_key(Command::OlderPair),
-                keymap::short_key(Command::NewerPair),
-                keymap::short_key(Command::Reveal),
+                app.keymap.key(Scope::Diff, Command::OlderPair),
+                app.keymap.key(Scope::Diff, Command::NewerPair),
+                app.keymap.key(Scope::Main, Command::Reveal),
                 if pane.revealed { "masks" } else { "reveals" }
             ),
             theme::dim(),
@@ -125,7 +125,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             value_span(row.new, pane.revealed, value_width, row.change),
         ]);
         if index == selected && focused {
-            line = line.style(theme::selected(true));
+            line = theme::select(line, true);
         }
         lines.push(line);
     }

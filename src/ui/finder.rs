@@ -6,9 +6,9 @@ use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::finder::{CrawlState, Finder, FinderMatch};
-use crate::app::keymap::{self, FinderCommand};
+use crate::app::keymap::{Command, Scope};
 use ratatui::Frame;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -43,7 +43,7 @@ fn progress_line(app: &App) -> Line<'static> {
             theme::error(),
         ),
     };
-    let recrawl = keymap::finder_key(FinderCommand::Recrawl);
+    let recrawl = app.keymap.key(Scope::Finder, Command::Recrawl);
     Line::styled(format!("{state}{counts} · {recrawl} crawls again"), style)
 }
 
@@ -53,9 +53,11 @@ fn result_line(found: &FinderMatch, selected: bool) -> Line<'static> {
     } else {
         Style::new()
     };
-    let marked = base
-        .add_modifier(Modifier::BOLD)
-        .fg(ratatui::style::Color::Yellow);
+    let marked = if selected {
+        theme::on_selected(theme::matched(), true)
+    } else {
+        theme::matched()
+    };
     let mut spans = vec![Span::styled(if selected { "› " } else { "  " }, base)];
     // Runs of matched and unmatched characters; positions index the path's own characters, so
     // each character is made safe on its own (an escaped control character stays one position).
@@ -92,10 +94,10 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
         .title(Span::styled(
             format!(
                 " Find ({} jumps · {}/{} move · {} closes) ",
-                keymap::finder_key(FinderCommand::Jump),
-                keymap::finder_key(FinderCommand::Up),
-                keymap::finder_key(FinderCommand::Down),
-                keymap::finder_key(FinderCommand::Close),
+                app.keymap.key(Scope::Finder, Command::Submit),
+                app.keymap.key(Scope::Finder, Command::Up),
+                app.keymap.key(Scope::Finder, Command::Down),
+                app.keymap.key(Scope::Finder, Command::Close),
             ),
             theme::title(),
         ));
@@ -130,6 +132,7 @@ pub fn draw(frame: &mut Frame, app: &App, finder: &Finder) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::Modifier;
 
     #[test]
     fn marks_follow_the_path_characters_even_after_an_escaped_one() {

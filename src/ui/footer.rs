@@ -1,9 +1,9 @@
 //! The bottom line: the latest status message, else the keys that work right now (from the keymap).
 
 use super::{text::sanitize, theme};
-use crate::app::keymap::{self, Command};
+use crate::app::keymap::{Command, Scope};
 use crate::app::secret_pane::SecretTab;
-use crate::app::{App, Focus, Modal, StatusKind};
+use crate::app::{App, Focus, Modal};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -13,7 +13,7 @@ use ratatui::widgets::{Clear, Paragraph};
 pub fn hint_commands(app: &App) -> Vec<Command> {
     let tree = [
         Command::Open,
-        Command::Close,
+        Command::Collapse,
         Command::Filter,
         Command::Jump,
         Command::SwitchPane,
@@ -26,7 +26,7 @@ pub fn hint_commands(app: &App) -> Vec<Command> {
         Command::Reveal,
         Command::CopyValue,
         Command::CopyPath,
-        Command::CycleTab,
+        Command::NextTab,
         Command::SwitchPane,
         Command::Refresh,
         Command::Help,
@@ -40,12 +40,12 @@ pub fn hint_commands(app: &App) -> Vec<Command> {
         Command::Undelete,
         Command::Destroy,
         Command::Rollback,
-        Command::CycleTab,
+        Command::NextTab,
         Command::Help,
     ];
     let metadata = [
         Command::EditMetadata,
-        Command::CycleTab,
+        Command::NextTab,
         Command::SwitchPane,
         Command::Refresh,
         Command::Help,
@@ -55,7 +55,7 @@ pub fn hint_commands(app: &App) -> Vec<Command> {
         Command::Reveal,
         Command::OlderPair,
         Command::NewerPair,
-        Command::CycleTab,
+        Command::NextTab,
         Command::SwitchPane,
         Command::Help,
         Command::Quit,
@@ -63,7 +63,7 @@ pub fn hint_commands(app: &App) -> Vec<Command> {
     let list: &[Command] = match app.focus {
         Focus::Tree if app.secret.location.is_some() => &[
             Command::Open,
-            Command::Close,
+            Command::Collapse,
             Command::Filter,
             Command::Jump,
             Command::Reveal,
@@ -89,14 +89,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     if let Some(status) = &app.status {
-        let style = match status.kind {
-            StatusKind::Info => theme::ok(),
-            StatusKind::Warning => theme::warning(),
-            StatusKind::Error => theme::error(),
-        };
+        let (symbol, style) = theme::status(status.kind);
         // A message wider than the screen grows upwards over the panes (at most a third of the
         // screen), wrapped, so its cause is not cut off at the edge.
-        let text = format!(" {}", sanitize(&status.shown(app.clock)));
+        let text = format!(" {symbol}{}", sanitize(&status.shown(app.clock)));
         let rows = crate::app::width::wrap_rows(&text, area.width.max(1) as usize);
         let height = (rows.len() as u16).clamp(1, (frame.area().height / 3).max(1));
         let top = (area.y + area.height).saturating_sub(height);
@@ -109,6 +105,60 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
+    let typing_filter = app.filter_input.is_some() || app.secret.key_filter_input.is_some();
+    let pairs: Vec<(String, String)> = match &app.modal {
+        _ if app.login.is_some() => legacy_pairs(app),
+        Some(modal) => match modal.component() {
+            Some(component) => component.hints(app),
+            None => legacy_pairs(app),
+        },
+        None if typing_filter => {
+            let mut pairs = app
+                .keymap
+                .hints(Scope::Filter, &[Command::Submit, Command::Cancel]);
+            pairs.push((
+                app.keymap.pair(Scope::Filter, Command::Up, Command::Down),
+                "move".into(),
+            ));
+            pairs
+        }
+        None => main_hints(app),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (key, hint) in pairs {
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::styled(format!(" {hint}  "), theme::dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The main view's footer: the commands that make sense now, with their keys.
+fn main_hints(app: &App) -> Vec<(String, String)> {
+    let scopes = app.main_view_scopes();
+    hint_commands(app)
+        .into_iter()
+        .filter_map(|command| {
+            let scope = scopes
+                .iter()
+                .copied()
+                .find(|scope| app.keymap.hint(*scope, command).is_some())?;
+            // A toggle says what pressing it does now.
+            let hint = match command {
+                Command::Reveal if app.secret.revealed => "mask",
+                _ => app.keymap.hint(scope, command)?,
+            };
+            let key = match command {
+                // One hint for both directions: `[/] tabs`.
+                Command::NextTab => app.keymap.pair(scope, Command::PreviousTab, command),
+                _ => app.keymap.keys(scope, command).first()?.label(),
+            };
+            Some((key, hint.to_string()))
+        })
+        .collect()
+}
+
+/// Footers of the dialogs that are not components yet.
+fn legacy_pairs(app: &App) -> Vec<(String, String)> {
     let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
         _ if app.login.is_some() => {
             let mut pairs = vec![
@@ -134,7 +184,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("S".into(), "seal"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::Finder(_)), _) => keymap::finder_hints(),
+        (Some(Modal::Finder(_)), _) => {
+            let mut hints = app.keymap.hints(Scope::Finder, &[Command::Submit]);
+            hints.push((
+                app.keymap.pair(Scope::Finder, Command::Up, Command::Down),
+                "move".into(),
+            ));
+            hints.extend(
+                app.keymap
+                    .hints(Scope::Finder, &[Command::Recrawl, Command::Close]),
+            );
+            return hints;
+        }
+        // A namespace being typed: j and k are letters of it, Esc goes back to the list.
+        (Some(Modal::Picker(picker)), _) if picker.typed.is_some() => vec![
+            ("Enter".into(), "switch"),
+            ("Esc".into(), "back to the list"),
+        ],
         (Some(Modal::Picker(_)), _) => vec![
             ("Enter".into(), "switch"),
             ("j/k".into(), "move"),
@@ -148,7 +214,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ("y".into(), "copy"),
             ("Esc".into(), "close"),
         ],
-        (Some(Modal::Help { .. }), _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
         (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
             vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]
         }
@@ -187,51 +252,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ]
         }
         (Some(Modal::Conflict(conflict)), _) => {
-            let key = |command| crate::app::keymap::dialog_label(command).to_string();
-            use crate::app::keymap::DialogCommand;
+            let key = |command| app.keymap.key(Scope::Conflict, command);
             vec![
                 if conflict.unreadable() {
-                    (key(DialogCommand::Overwrite), "overwrite (type the path)")
+                    (key(Command::Overwrite), "overwrite (type the path)")
                 } else {
-                    (key(DialogCommand::Reapply), "re-apply on theirs")
+                    (key(Command::Reapply), "re-apply on theirs")
                 },
-                (key(DialogCommand::CopyDraft), "copy yours"),
-                (key(DialogCommand::Discard), "discard yours"),
+                (key(Command::CopyDraft), "copy yours"),
+                (key(Command::Discard), "discard yours"),
                 ("Esc".into(), "back to editing"),
             ]
         }
-        (Some(Modal::PathPrompt(_)), _) => vec![
-            ("Enter".into(), "go on"),
-            ("Tab".into(), "options"),
-            ("Esc".into(), "cancel"),
-        ],
-        (Some(Modal::Jump { .. }), _) => vec![
-            ("Enter".into(), "go"),
-            ("Tab".into(), "complete"),
-            ("Esc".into(), "cancel"),
-        ],
-        (None, Some(_)) => vec![
-            ("Enter".into(), "keep filter"),
-            ("Esc".into(), "clear"),
-            ("↑/↓".into(), "move"),
-        ],
-        (None, None) => hint_commands(app)
-            .into_iter()
-            .filter_map(|command| {
-                let binding = keymap::binding(command);
-                // A toggle says what pressing it does now.
-                let hint = match command {
-                    Command::Reveal if app.secret.revealed => Some("mask"),
-                    _ => binding.hint,
-                };
-                hint.map(|hint| (keymap::short_key(command).to_string(), hint))
-            })
-            .collect(),
+        (Some(Modal::PathPrompt(prompt)), _) => {
+            // Only a copy has options (the metadata checkbox) for Tab to reach.
+            let copy = matches!(
+                prompt.purpose,
+                crate::app::write_flow::PromptPurpose::Copy { .. }
+            );
+            let mut hints = vec![("Enter".into(), "go on")];
+            if copy {
+                hints.push(("Tab".into(), "options"));
+            }
+            hints.push(("Esc".into(), "cancel"));
+            hints
+        }
+        _ => Vec::new(),
     };
-    let mut spans = vec![Span::raw(" ")];
-    for (key, hint) in pairs {
-        spans.push(Span::styled(key, theme::key()));
-        spans.push(Span::styled(format!(" {hint}  "), theme::dim()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    pairs
+        .into_iter()
+        .map(|(key, hint)| (key, hint.to_string()))
+        .collect()
 }

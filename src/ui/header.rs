@@ -7,7 +7,7 @@ use crate::app::session::RenewalState;
 use crate::app::state::Loadable;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -27,13 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let mut first = vec![
-        Span::styled(
-            " tresor ",
-            Style::new()
-                .bg(Color::Cyan)
-                .fg(Color::Black)
-                .add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(" tresor ", theme::badge()),
         Span::raw(" "),
         Span::styled(sanitize(&app.connection.addr).into_owned(), theme::title()),
     ];
@@ -137,6 +131,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     };
                     let label = if left == 0 {
                         "expired".to_string()
+                    } else if low {
+                        format!("{}{}", format_ttl(left), theme::LOW)
                     } else {
                         format_ttl(left)
                     };
@@ -166,14 +162,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             // At most: requests this session did not count (the finder's walk) spend uses too.
             match view.uses_left {
                 Some(0) => second.push(Span::styled("  no uses left", theme::error())),
-                Some(left) => second.push(Span::styled(
-                    format!("  ≤{left} uses left"),
-                    if left <= 2 {
-                        theme::warning()
-                    } else {
-                        Style::new()
-                    },
+                Some(left) if left <= 2 => second.push(Span::styled(
+                    format!("  ≤{left} uses left{}", theme::LOW),
+                    theme::warning(),
                 )),
+                Some(left) => second.push(Span::raw(format!("  ≤{left} uses left"))),
                 None => {}
             }
         }

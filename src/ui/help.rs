@@ -1,7 +1,8 @@
 //! The `?` overlay, generated from the keymap table.
 
 use super::theme;
-use crate::app::keymap::{Section, section_rows};
+use crate::app::App;
+use crate::app::keymap::{Command, Scope, Section};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,40 +19,56 @@ pub fn centered(outer: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-pub fn draw(frame: &mut Frame, scroll: u16) {
-    let label_width = Section::ALL
+pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
+    let keymap = &app.keymap;
+    type Rows = Vec<(String, &'static str, &'static str)>;
+    let rows: Vec<(Section, Rows)> = Section::ALL
         .iter()
-        .flat_map(|s| section_rows(*s))
-        .map(|(label, _)| super::text::width(label))
+        .map(|s| (*s, keymap.rows(*s)))
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect();
+    let all = || rows.iter().flat_map(|(_, rows)| rows.iter());
+    let label_width = all()
+        .map(|(label, _, _)| super::text::width(label))
         .max()
         .unwrap_or(8);
-    let indent = label_width + 4;
+    let name_width = all()
+        .map(|(_, name, _)| super::text::width(name))
+        .max()
+        .unwrap_or(8);
+    let indent = label_width + name_width + 6;
     // Help text wraps under itself when the terminal is narrower than the longest line.
-    let widest = Section::ALL
-        .iter()
-        .flat_map(|s| section_rows(*s))
-        .map(|(_, help)| indent + super::text::width(help))
+    let widest = all()
+        .map(|(_, _, help)| indent + super::text::width(help))
         .max()
         .unwrap_or(40);
     let inner_width = widest.min(usize::from(frame.area().width.saturating_sub(2)));
     let text_width = inner_width.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
-    for section in Section::ALL {
+    for (section, rows) in &rows {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(section.title(), theme::title()));
-        for (label, help) in section_rows(section) {
+        for (label, name, help) in rows {
             for (index, part) in wrap(help, text_width).into_iter().enumerate() {
                 let lead = if index == 0 {
-                    format!("  {label:<label_width$}  ")
+                    vec![
+                        Span::styled(
+                            format!("  {}  ", super::text::pad(label, label_width)),
+                            theme::key(),
+                        ),
+                        Span::styled(
+                            format!("{}  ", super::text::pad(name, name_width)),
+                            theme::dim(),
+                        ),
+                    ]
                 } else {
-                    " ".repeat(indent)
+                    vec![Span::raw(" ".repeat(indent))]
                 };
-                lines.push(Line::from(vec![
-                    Span::styled(lead, theme::key()),
-                    Span::raw(part),
-                ]));
+                let mut spans = lead;
+                spans.push(Span::raw(part));
+                lines.push(Line::from(spans));
             }
         }
     }
@@ -68,10 +85,12 @@ pub fn draw(frame: &mut Frame, scroll: u16) {
     }
     let area = centered(frame.area(), width, lines.len() as u16 + 2);
     let overflow = (lines.len() as u16 + 2).saturating_sub(area.height);
+    let close = keymap.key(Scope::Help, Command::Close);
     let title = if overflow > 0 {
-        " Keys (j/k scroll, Esc closes) "
+        let scroll = keymap.pair(Scope::Help, Command::Down, Command::Up);
+        format!(" Keys ({scroll} scroll, {close} closes) ")
     } else {
-        " Keys (Esc closes) "
+        format!(" Keys ({close} closes) ")
     };
     let block = Block::default()
         .borders(Borders::ALL)

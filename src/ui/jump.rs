@@ -1,17 +1,18 @@
 //! The `:` prompt: type a path, Tab completes from what is loaded.
 
 use super::{text::sanitize, theme};
-use crate::app::input::TextInput;
+use crate::app::jump::JumpPrompt;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-pub fn draw(
-    frame: &mut Frame,
-    input: &TextInput,
-    completions: &[String],
-    error: Option<&str>,
-    prefilled: bool,
-) {
+pub fn draw(frame: &mut Frame, prompt: &JumpPrompt) {
+    let JumpPrompt {
+        input,
+        completions,
+        error,
+        prefilled,
+    } = prompt;
+    let (prefilled, error) = (*prefilled, error.as_deref());
     let mut lines = vec![Line::from(vec![
         Span::styled(": ", theme::key()),
         if prefilled {

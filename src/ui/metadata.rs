@@ -106,7 +106,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     lines.push(Line::raw(""));
     if capabilities(app).edit_metadata() {
-        lines.push(Line::styled("m edits these settings", theme::dim()));
+        lines.push(Line::styled(
+            format!(
+                "{} edits these settings",
+                app.keymap.key(
+                    crate::app::keymap::Scope::Main,
+                    crate::app::keymap::Command::EditMetadata
+                )
+            ),
+            theme::dim(),
+        ));
     } else {
         lines.push(Line::styled(
             "your token may not edit the metadata",

@@ -2,6 +2,7 @@
 //! touched), never by the size of the tree.
 
 mod approle;
+pub mod confirm;
 mod dialog;
 mod diff;
 mod finder;
@@ -25,26 +26,25 @@ use crate::app::{App, Modal};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    theme::Theme::of(app.appearance).drawing(|| draw_screen(frame, app));
+}
+
+fn draw_screen(frame: &mut Frame, app: &App) {
     let areas = crate::app::layout::areas(frame.area().width, frame.area().height);
     header::draw(frame, areas.header, app);
     tree::draw(frame, areas.tree, app);
     secret::draw(frame, areas.secret, app);
     footer::draw(frame, areas.footer, app);
     match &app.modal {
-        Some(Modal::Help { scroll }) => help::draw(frame, *scroll),
-        Some(Modal::Jump {
-            input,
-            completions,
-            error,
-            prefilled,
-        }) => jump::draw(frame, input, completions, error.as_deref(), *prefilled),
+        Some(Modal::Help(help)) => help::draw(frame, app, help.scroll),
+        Some(Modal::Jump(jump)) => jump::draw(frame, jump),
         Some(Modal::Confirm(confirm)) => dialog::draw_confirm(frame, confirm),
         Some(Modal::MetadataForm(form)) => dialog::draw_metadata_form(frame, form),
         Some(Modal::SecretForm(form)) => write::draw_secret_form(frame, form),
         Some(Modal::ConfirmWrite(confirm)) => write::draw_confirm_write(frame, confirm),
         Some(Modal::EditorRetry(retry)) => write::draw_editor_retry(frame, retry),
         Some(Modal::Conflict(conflict)) => {
-            write::draw_conflict(frame, conflict, app.secret.revealed)
+            write::draw_conflict(frame, conflict, app.secret.revealed, &app.keymap)
         }
         Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
         Some(Modal::AppRole(browser)) => approle::draw(frame, app, browser),

@@ -7,7 +7,7 @@ use super::{spinner, theme};
 use crate::app::App;
 use crate::app::seal::SealState;
 use crate::app::seal::{NodeView, SEAL_WORD, SealMode, SealScreen};
-use crate::app::state::{Loadable, StatusKind};
+use crate::app::state::Loadable;
 use crate::vault::VaultError;
 use crate::vault::seal::Health;
 use ratatui::Frame;
@@ -242,12 +242,8 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
         lines.push(Line::styled("Sending…", theme::dim()));
     }
     if let Some((kind, text)) = &screen.message {
-        let style = match kind {
-            StatusKind::Info => theme::ok(),
-            StatusKind::Warning => theme::warning(),
-            StatusKind::Error => theme::error(),
-        };
-        lines.push(Line::styled(sanitize(text).into_owned(), style));
+        let (symbol, style) = theme::status(*kind);
+        lines.push(Line::styled(format!("{symbol}{}", sanitize(text)), style));
     }
     hint_if_empty(
         &mut lines,

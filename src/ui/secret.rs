@@ -3,7 +3,7 @@
 //! unless the pane is in revealed state.
 
 use super::{spinner, text, theme, time};
-use crate::app::keymap::{self, Command};
+use crate::app::keymap::{Command, Scope};
 use crate::app::layout::secret_areas;
 use crate::app::secret_pane::{SecretContent, SecretTab, detail_body_rows};
 use crate::app::state::Loadable;
@@ -38,9 +38,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     if pane.location.is_none() {
+        let key = |command| app.keymap.key(Scope::Main, command);
         let hint = Paragraph::new(vec![
-            Line::styled("Select a secret and press Enter to open it.", theme::dim()),
-            Line::styled("Values stay masked until you press s.", theme::dim()),
+            Line::styled(
+                format!(
+                    "Select a secret and press {} to open it.",
+                    app.keymap
+                        .key_preferring(Scope::Main, Command::Open, "Enter")
+                ),
+                theme::dim(),
+            ),
+            Line::styled(
+                format!(
+                    "Values stay masked until you press {}.",
+                    key(Command::Reveal)
+                ),
+                theme::dim(),
+            ),
         ]);
         frame.render_widget(hint, inner);
         return;
@@ -57,8 +71,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match pane.content() {
         SecretContent::Empty => {
             let hint = Paragraph::new(vec![
-                Line::styled("Select a secret and press Enter to open it.", theme::dim()),
-                Line::styled("Values stay masked until you press s.", theme::dim()),
+                Line::styled(
+                    format!(
+                        "Select a secret and press {} to open it.",
+                        app.keymap
+                            .key_preferring(Scope::Main, Command::Open, "Enter")
+                    ),
+                    theme::dim(),
+                ),
+                Line::styled(
+                    format!(
+                        "Values stay masked until you press {}.",
+                        app.keymap.key(Scope::Main, Command::Reveal)
+                    ),
+                    theme::dim(),
+                ),
             ]);
             frame.render_widget(hint, inner);
         }
@@ -75,7 +102,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let mut lines = vec![
                 Line::styled("Cannot read this secret:", theme::error()),
                 Line::raw(text::sanitize(reason).into_owned()),
-                Line::styled("R retries", theme::dim()),
+                Line::styled(
+                    format!("{} retries", app.keymap.key(Scope::Main, Command::Refresh)),
+                    theme::dim(),
+                ),
             ];
             if pane.loaded_metadata().is_some() {
                 lines.push(Line::styled(
@@ -228,7 +258,15 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     let header = match &pane.key_filter_input {
         None if pane.key_filter().is_empty() => Line::from(vec![
             Span::styled(format!(" {}  ", text::pad("KEY", key_width)), theme::dim()),
-            Span::styled("VALUE", theme::dim()),
+            // The dots alone could be a value: say they are a mask.
+            Span::styled(
+                if pane.revealed {
+                    "VALUE"
+                } else {
+                    "VALUE (masked)"
+                },
+                theme::dim(),
+            ),
         ]),
         typing => Line::from(vec![
             Span::styled(" /", theme::key()),
@@ -274,7 +312,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             value,
         ]);
         if index == pane.selected {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }
@@ -327,8 +365,8 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
                 format!(
                     "rows {}-{last} of {total} ({}/{})",
                     first + 1,
-                    keymap::short_key(Command::PageUp),
-                    keymap::short_key(Command::PageDown)
+                    app.keymap.key(Scope::Main, Command::PageUp),
+                    app.keymap.key(Scope::Main, Command::PageDown)
                 ),
                 theme::dim(),
             ));
@@ -336,7 +374,14 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     } else {
         detail.push(Line::from(vec![
             Span::styled(theme::MASK, theme::masked()),
-            Span::styled("   s reveals · y copies", theme::dim()),
+            Span::styled(
+                format!(
+                    "   {} reveals · {} copies",
+                    app.keymap.key(Scope::Main, Command::Reveal),
+                    app.keymap.key(Scope::Main, Command::CopyValue)
+                ),
+                theme::dim(),
+            ),
         ]));
     }
     frame.render_widget(Paragraph::new(detail).style(Style::new()), parts.detail);

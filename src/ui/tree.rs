@@ -47,7 +47,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::styled(
                 format!(
                     "What the old token saw is gone. {} logs in.",
-                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                    app.keymap.key(
+                        crate::app::keymap::Scope::Main,
+                        crate::app::keymap::Command::Login
+                    )
                 ),
                 theme::dim(),
             ));
@@ -55,16 +58,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Loadable::Failed(NoMounts::Error(error)) if tree.visible.is_empty() => {
             lines.push(Line::styled("Cannot list mounts:", theme::error()));
             lines.push(Line::raw(
-                sanitize(&crate::app::errors::error_text(error)).into_owned(),
+                sanitize(&crate::app::errors::error_text(&app.keymap, error)).into_owned(),
             ));
-            lines.push(Line::styled("R retries", theme::dim()));
+            lines.push(Line::styled(
+                format!(
+                    "{} retries",
+                    app.keymap.key(
+                        crate::app::keymap::Scope::Main,
+                        crate::app::keymap::Command::Refresh
+                    )
+                ),
+                theme::dim(),
+            ));
         }
         // Without a token the server shows only its "unauth" mounts: say why the tree is empty.
         Loadable::Ready(()) if tree.roots.is_empty() && !app.connection.has_token => {
             lines.push(Line::styled(
                 format!(
                     "No token: nothing to show. {} logs in.",
-                    crate::app::keymap::short_key(crate::app::keymap::Command::Login)
+                    app.keymap.key(
+                        crate::app::keymap::Scope::Main,
+                        crate::app::keymap::Command::Login
+                    )
                 ),
                 theme::dim(),
             ));
@@ -111,8 +126,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 spans.push(Span::styled(format!(" {}", spinner(app)), theme::dim()))
             }
             Listing::Denied => spans.push(Span::styled(" permission denied", theme::error())),
-            Listing::Failed(reason) => spans.push(Span::styled(
-                format!(" {}", sanitize(reason)),
+            Listing::Failed(error) => spans.push(Span::styled(
+                format!(
+                    " {}",
+                    sanitize(&crate::app::errors::error_text(&app.keymap, error))
+                ),
                 theme::error(),
             )),
             Listing::Loaded if node.expanded && node.children.is_empty() => {
@@ -122,7 +140,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         let mut line = Line::from(spans);
         if row == tree.selected {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }
@@ -172,7 +190,7 @@ fn draw_failure_of_selected(frame: &mut Frame, inner: Rect, app: &App, rows: usi
     let Some(node) = tree.selected_id().and_then(|id| tree.node(id)) else {
         return;
     };
-    let Listing::Failed(reason) = &node.listing else {
+    let Listing::Failed(error) = &node.listing else {
         return;
     };
     let width = inner.width as usize;
@@ -180,7 +198,8 @@ fn draw_failure_of_selected(frame: &mut Frame, inner: Rect, app: &App, rows: usi
     if width == 0 || list_height < 4 {
         return;
     }
-    let text = format!("{}: {}", sanitize(&node.name), sanitize(reason));
+    let reason = crate::app::errors::error_text(&app.keymap, error);
+    let text = format!("{}: {}", sanitize(&node.name), sanitize(&reason));
     let wrapped = crate::app::width::wrap_rows(&text, width);
     let height = (wrapped.len() + 1).min(list_height / 2).max(2);
     let mut lines = vec![Line::styled("─".repeat(width), theme::dim())];

@@ -4,7 +4,7 @@
 use super::{text, theme, time};
 use crate::app::App;
 use crate::app::history::{OperationKind, capabilities};
-use crate::app::keymap::{self, Command};
+use crate::app::keymap::{Command, Scope};
 use crate::vault::VersionInfo;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -72,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
             Span::styled(state, state_style),
         ]);
         if index == pane.version_cursor {
-            line = line.style(theme::selected(focused));
+            line = theme::select(line, focused);
         }
         lines.push(line);
     }
@@ -167,8 +167,12 @@ fn action_line(app: &App) -> Line<'static> {
         (Command::Rollback, Some(OperationKind::Rollback)),
         (Command::DeleteAll, Some(OperationKind::DeleteAll)),
     ] {
-        let key = keymap::short_key(command);
-        let label = keymap::binding(command).hint.unwrap_or_default();
+        let scope = match command {
+            Command::MarkVersion | Command::CompareVersions => Scope::Versions,
+            _ => Scope::Main,
+        };
+        let key = app.keymap.key(scope, command);
+        let label = app.keymap.hint(scope, command).unwrap_or_default();
         if kind.is_none_or(|kind| kind.allowed(&caps, only_latest)) {
             spans.push(Span::styled(key, theme::key()));
             spans.push(Span::styled(format!(" {label}  "), theme::dim()));

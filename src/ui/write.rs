@@ -6,7 +6,7 @@ use super::{text::sanitize, theme};
 use crate::app::diff::{Change, diff_entries};
 use crate::app::edit::{DraftBase, DraftRow};
 use crate::app::input::TextInput;
-use crate::app::keymap::{self, DialogCommand};
+use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::secret_pane::SecretContent;
 use crate::app::write_flow::{
     ConfirmWrite, Conflict, ConflictKind, EditorRetry, PathPrompt, PromptPurpose, SecretForm,
@@ -280,7 +280,7 @@ pub fn draw_editor_retry(frame: &mut Frame, retry: &EditorRetry) {
 }
 
 /// Their change (against the version the edit started from) and mine, key by key.
-pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
+pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool, keymap: &Keymap) {
     let path = sanitize(&conflict.draft.location.display()).into_owned();
     let headline = match (conflict.kind, conflict.theirs_denied) {
         (ConflictKind::Changed, _) => {
@@ -391,20 +391,21 @@ pub fn draw_conflict(frame: &mut Frame, conflict: &Conflict, revealed: bool) {
         SecretContent::Loading => lines.push(Line::styled("Reading their version…", theme::dim())),
     }
     lines.push(Line::raw(""));
-    let key = keymap::dialog_label;
-    let (copy, discard) = (key(DialogCommand::CopyDraft), key(DialogCommand::Discard));
+    let key = |command| keymap.key(Scope::Conflict, command);
+    let (copy, discard) = (key(Command::CopyDraft), key(Command::Discard));
+    let edit = key(Command::Cancel);
     lines.push(Line::styled(
         if conflict.unreadable() {
             format!(
                 "{} overwrites it with yours without reading it (asks you to type the path) · \
-                 {copy} copies yours · {discard} discards yours · Esc edits",
-                key(DialogCommand::Overwrite)
+                 {copy} copies yours · {discard} discards yours · {edit} edits",
+                key(Command::Overwrite)
             )
         } else {
             format!(
                 "{} re-applies yours on theirs (asks again) · {copy} copies yours · {discard} \
-                 discards yours · Esc edits",
-                key(DialogCommand::Reapply)
+                 discards yours · {edit} edits",
+                key(Command::Reapply)
             )
         },
         theme::dim(),

@@ -21,8 +21,66 @@ pub fn mount(path: &str, engine: SecretEngine) -> MountInfo {
     }
 }
 
+/// A KV v2 mount at `path` ("secret/").
+pub fn kv2(path: &str) -> MountInfo {
+    mount(path, SecretEngine::Kv(KvVersion::V2))
+}
+
 pub fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// Ctrl and `c`.
+pub fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+/// `seconds` pass.
+pub fn tick(app: &mut App, seconds: f64) -> Vec<Effect> {
+    update(
+        app,
+        Action::Tick(std::time::Duration::from_secs_f64(seconds)),
+    )
+}
+
+/// The status line's text ("" when there is none).
+pub fn status(app: &App) -> String {
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+/// What a root token may do on any path (capabilities are not asked for it).
+pub fn root() -> SecretCapabilities {
+    SecretCapabilities::unknown()
+}
+
+/// A token of `userpass-ana` with policies `default` and `app-readonly`: `ttl` seconds left of
+/// `creation_ttl`; `ttl` 0 never expires.
+pub fn token(ttl: u64, creation_ttl: u64, renewable: bool) -> TokenInfo {
+    TokenInfo {
+        namespace: None,
+        display_name: "userpass-ana".into(),
+        policies: vec!["default".into(), "app-readonly".into()],
+        ttl_seconds: ttl,
+        renewable,
+        creation_ttl,
+        expires: ttl > 0,
+        uses_left: None,
+    }
+}
+
+/// The connection every app fixture shows in its header: TLS verified, a token, no namespace.
+pub fn connection() -> ConnectionView {
+    ConnectionView {
+        addr: "https://vault.example.com:8200".into(),
+        has_token: true,
+        ..ConnectionView::default()
+    }
 }
 
 pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
@@ -50,14 +108,7 @@ pub fn unsealed() -> SealStatus {
 
 /// Connected, unsealed, a token, mounts `kv1/` (v1) and `secret/` (v2); nothing open.
 pub fn connected_app(size: (u16, u16)) -> App {
-    let mut app = App::new(
-        ConnectionView {
-            addr: "https://vault.example.com:8200".into(),
-            has_token: true,
-            ..ConnectionView::default()
-        },
-        size,
-    );
+    let mut app = App::new(connection(), size);
     app.epoch_unix = NOW;
     // As on the command line without a profile: a login may be saved to the default token file.
     app.login_defaults.save_token_to = Some("/home/ana/.vault-token".into());

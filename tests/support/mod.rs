@@ -48,6 +48,7 @@ pub fn seeded_server_blocking() -> (DevServer, SeedReport) {
 pub mod proxy;
 pub mod pty;
 pub mod recorder;
+pub mod sandbox;
 
 /// A dev server speaking TLS with a generated CA (not trusted by the system).
 pub fn tls_dev_server() -> DevServer {
@@ -116,4 +117,14 @@ pub async fn seed_kv2_tree(
         }
     }
     folders * per_folder
+}
+
+/// `bao token create -format=json args...`: the new token.
+pub fn create_token(server: &DevServer, args: &[&str]) -> String {
+    let mut all = vec!["token", "create", "-format=json"];
+    all.extend_from_slice(args);
+    bao_json(server, &all)["auth"]["client_token"]
+        .as_str()
+        .expect("bao token create prints the token")
+        .to_string()
 }

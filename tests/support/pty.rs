@@ -17,12 +17,18 @@ pub struct PtyApp {
 }
 
 impl PtyApp {
-    /// Starts `tresor args...` with exactly the given environment (plus PATH and TERM).
+    /// Starts `tresor args...` with exactly the given environment (plus PATH and TERM), on a
+    /// terminal of ROWS x COLS.
     pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::spawn_sized(args, env, (ROWS, COLS))
+    }
+
+    /// `spawn` on a terminal of `rows` x `cols`.
+    pub fn spawn_sized(args: &[&str], env: &[(&str, &str)], (rows, cols): (u16, u16)) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -40,8 +46,8 @@ impl PtyApp {
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            ROWS.try_into().expect("rows"),
-            COLS.try_into().expect("cols"),
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("cols"),
             0,
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
@@ -122,6 +128,11 @@ impl PtyApp {
             .write_all(bytes.as_bytes())
             .expect("write to pty");
         self.writer.flush().expect("flush pty");
+    }
+
+    /// Opens `path` through the `:` prompt (Ctrl-U clears what the prompt holds first).
+    pub fn open(&mut self, path: &str) {
+        self.keys(&[":", "\x15", path, "\r"]);
     }
 
     pub fn keys(&mut self, keys: &[&str]) {

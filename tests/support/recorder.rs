@@ -118,3 +118,34 @@ fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     client.read_exact(&mut body).ok()?;
     Some((head, body))
 }
+
+/// A listener on `bind_ip` that answers every request with a 307 to the same path on `target`;
+/// returns its address and the `X-Vault-Token` values it was sent.
+pub fn redirector(bind_ip: &str, target: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind((bind_ip, 0)).expect("bind redirector");
+    let addr = format!(
+        "http://{}",
+        listener.local_addr().expect("redirector address")
+    );
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buffer = [0u8; 8192];
+            let read = stream.read(&mut buffer).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buffer[..read]).to_string();
+            for line in head.lines() {
+                if let Some(token) = line.to_ascii_lowercase().strip_prefix("x-vault-token:") {
+                    record.lock().unwrap().push(token.trim().to_string());
+                }
+            }
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}{path}\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (addr, seen)
+}

@@ -1,0 +1,176 @@
+//! The names of everything a key can do, and the screens (scopes) keys are looked up in. The
+//! snake_case names are what the config file's `[keys]` tables use and what the help overlay shows.
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident => $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The name the config file and the help overlay use.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+
+            pub fn from_name(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|item| item.name() == text)
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// Everything a key can do. One command may be bound in several scopes (each scope has its
+    /// own keys for it: `reveal` is `s` in the main view and Ctrl-r in the secret form).
+    pub enum Command {
+        // Main view: moving.
+        Up => "up",
+        Down => "down",
+        Open => "open",
+        Collapse => "collapse",
+        Top => "top",
+        Bottom => "bottom",
+        PageUp => "page_up",
+        PageDown => "page_down",
+        Filter => "filter",
+        Find => "find",
+        Jump => "jump",
+        SwitchPane => "switch_pane",
+        // Main view: the open secret.
+        Reveal => "reveal",
+        CopyValue => "copy_value",
+        CopyPath => "copy_path",
+        EditSecret => "edit",
+        EditInEditor => "edit_in_editor",
+        NewSecret => "new_secret",
+        CopySecret => "copy_secret",
+        NextTab => "next_tab",
+        PreviousTab => "previous_tab",
+        DataTab => "data_tab",
+        VersionsTab => "versions_tab",
+        MetadataTab => "metadata_tab",
+        DiffTab => "diff_tab",
+        SoftDelete => "soft_delete",
+        Undelete => "undelete",
+        Destroy => "destroy",
+        Rollback => "rollback",
+        DeleteAll => "delete_all",
+        EditMetadata => "edit_metadata",
+        // Versions and Diff tabs.
+        MarkVersion => "mark",
+        CompareVersions => "compare",
+        OlderPair => "older",
+        NewerPair => "newer",
+        // Main view: session and general.
+        Login => "login",
+        SealScreen => "seal_screen",
+        SwitchProfile => "switch_profile",
+        SwitchNamespace => "switch_namespace",
+        AppRoleBrowser => "approle_browser",
+        Refresh => "refresh",
+        Help => "help",
+        Back => "back",
+        Quit => "quit",
+        // Dialogs and screens.
+        Submit => "submit",
+        Cancel => "cancel",
+        Close => "close",
+        Yes => "yes",
+        No => "no",
+        NextField => "next_field",
+        PreviousField => "previous_field",
+        NextChoice => "next_choice",
+        PreviousChoice => "previous_choice",
+        Toggle => "toggle",
+        Complete => "complete",
+        AddRow => "add_row",
+        DeleteRow => "delete_row",
+        ToggleJson => "toggle_json",
+        Newline => "newline",
+        OpenEditor => "open_editor",
+        Reapply => "reapply",
+        CopyDraft => "copy_draft",
+        Discard => "discard",
+        Overwrite => "overwrite",
+        Logout => "logout",
+        TypeName => "type_name",
+        Unseal => "unseal",
+        UnsealEach => "unseal_each",
+        ResetProgress => "reset",
+        Seal => "seal",
+        SwitchList => "switch_list",
+        NextMount => "next_mount",
+        Generate => "generate",
+        GenerateWrapped => "generate_wrapped",
+        Copy => "copy",
+        Recrawl => "recrawl",
+    }
+}
+
+named_enum! {
+    /// A set of keys that are active together: the main view (with the Versions or Diff tab on
+    /// top when shown), and each dialog and screen. Two commands may not share a key within one
+    /// scope. In the config file, `[keys]` names the main view's commands (its tabs included) and
+    /// `[keys.<scope>]` one scope.
+    pub enum Scope {
+        Main => "main",
+        Versions => "versions",
+        Diff => "diff",
+        Filter => "filter",
+        Jump => "jump",
+        Help => "help",
+        Confirm => "confirm",
+        MetadataForm => "metadata_form",
+        SecretForm => "secret_form",
+        PathPrompt => "path_prompt",
+        Conflict => "conflict",
+        Login => "login",
+        Picker => "picker",
+        AppRole => "approle",
+        Seal => "seal",
+        UnsealShare => "unseal_share",
+        Finder => "finder",
+    }
+}
+
+impl Scope {
+    /// The scopes `[keys]` (without a scope name) applies to: the main view and its tabs.
+    pub const MAIN_VIEW: [Scope; 3] = [Scope::Main, Scope::Versions, Scope::Diff];
+}
+
+named_enum! {
+    /// Headings of the help overlay and the README's key table, in order.
+    pub enum Section {
+        Navigate => "Navigate",
+        Secret => "Secret",
+        Write => "Write",
+        History => "Versions (KV v2)",
+        VersionsTab => "Versions tab",
+        DiffTab => "Diff tab",
+        Session => "Session",
+        General => "General",
+        FilterLine => "Filter line (/)",
+        JumpPrompt => "Jump prompt (:)",
+        Confirmations => "Confirmations",
+        MetadataFormKeys => "Metadata form (m)",
+        PathPromptKeys => "Path prompt (n, c)",
+        SecretFormKeys => "Secret form (e, n)",
+        ConflictDialog => "Write conflict",
+        LoginDialog => "Login dialog (L)",
+        PickerKeys => "Profile and namespace pickers (P, N)",
+        AppRoleKeys => "AppRole browser (A)",
+        SealKeys => "Seal screen (S)",
+        UnsealShareKeys => "Unseal: typing a key share",
+        FinderKeys => "Finder (F)",
+        HelpKeys => "This help (?)",
+    }
+}
+
+impl Section {
+    pub fn title(self) -> &'static str {
+        self.name()
+    }
+}

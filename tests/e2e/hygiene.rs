@@ -1,0 +1,207 @@
+//! Secret hygiene, end to end: the real binary in a pseudo-terminal reveals, copies and edits
+//! secrets (in $EDITOR) against a real OpenBao with logging at its most verbose; afterwards no
+//! secret value and no token is in the log, on the terminal's normal screen or its scrollback
+//! (everything was drawn on the alternate screen), or in any file the app left behind. A panic
+//! restores the terminal too, and its message holds nothing secret.
+
+use crate::support;
+
+use std::path::{Path, PathBuf};
+use support::pty::{COLS, ROWS};
+use support::sandbox::Sandbox;
+use support::seeded_server_blocking;
+use tresor::devserver::DevServer;
+
+const PASSWORD: &str = "Tr0ub4dor&3";
+const NEW_PASSWORD: &str = "N3w-S3cr3t-Value-9f2c";
+
+/// Everything the terminal keeps outside the alternate screen: the normal screen and every
+/// line of scrollback.
+fn normal_screen_and_scrollback(raw: &[u8]) -> String {
+    let mut parser = vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 10_000);
+    parser.process(raw);
+    assert!(
+        !parser.screen().alternate_screen(),
+        "the app left the alternate screen"
+    );
+    let lines = parser.screen().scrollback_len();
+    let mut all = parser.screen().contents();
+    let mut offset = 0;
+    while offset < lines {
+        offset = (offset + usize::from(ROWS)).min(lines);
+        parser.screen_mut().set_scrollback(offset);
+        all.push('\n');
+        all.push_str(&parser.screen().contents());
+    }
+    all
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+/// A sandbox for tresor on `server`, logging at its most verbose, started once the tree is up.
+fn sandbox(server: &DevServer) -> Sandbox {
+    Sandbox::new()
+        .server(server)
+        .log("trace")
+        .wait_for("team/platform/ kv v2")
+}
+
+/// No file anywhere in the sandbox holds any of `secrets`; the log exists and has content.
+fn assert_clean(sandbox: &Sandbox, secrets: &[&str]) {
+    let mut files = Vec::new();
+    files_under(sandbox.root(), &mut files);
+    assert!(
+        files.contains(&sandbox.log_file()),
+        "the log was written: {files:?}"
+    );
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for secret in secrets {
+            assert!(
+                !contains(&bytes, secret),
+                "{} holds a secret ({} bytes)",
+                file.display(),
+                secret.len()
+            );
+        }
+    }
+    let log = std::fs::read_to_string(sandbox.log_file()).unwrap();
+    assert!(log.lines().count() > 20, "a verbose log:\n{log}");
+    assert!(log.contains("TRACE") || log.contains("DEBUG"), "{log}");
+}
+
+#[test]
+fn reveal_copy_and_edit_leave_no_secret_in_logs_screen_or_files() {
+    let (server, _) = seeded_server_blocking();
+    let token = server.root_token.expose().to_string();
+    let sandbox = sandbox(&server);
+    // The editor lives outside the sandbox: its text names the new value.
+    let scratch = tempfile::tempdir().unwrap();
+    let editor = scratch.path().join("editor");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\nsed -i 's/{PASSWORD}/{NEW_PASSWORD}/' \"$1\"\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut app = sandbox.spawn_with(&[("EDITOR", editor.to_str().unwrap())]);
+
+    // Reveal and copy the password.
+    app.keys(&[":", "\x15", "secret/app/database", "\r"]);
+    app.wait_for("version 3 of 3");
+    app.keys(&["s"]);
+    app.wait_for(PASSWORD);
+    app.keys(&["\t", "j", "y"]);
+    app.wait_for("Copied the value of \"password\"");
+    // Edit it in $EDITOR and save.
+    app.keys(&["E"]);
+    app.wait_for("Write secret/app/database as version 4");
+    app.keys(&["y"]);
+    app.wait_for("Saved secret/app/database as version 4");
+    // Still revealed (the same secret): the new value is on screen.
+    app.wait_for("version 4 of 4");
+    app.wait_for(NEW_PASSWORD);
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+
+    let after = normal_screen_and_scrollback(&app.raw_output());
+    for secret in [PASSWORD, NEW_PASSWORD, token.as_str()] {
+        assert!(
+            !after.contains(secret),
+            "a secret on the normal screen:\n{after}"
+        );
+    }
+    assert_clean(&sandbox, &[PASSWORD, NEW_PASSWORD, &token]);
+    let written = support::bao_json(
+        &server,
+        &["kv", "get", "-format=json", "-mount=secret", "app/database"],
+    );
+    assert_eq!(written["data"]["data"]["password"], NEW_PASSWORD);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_shows_no_secret() {
+    let (server, _) = seeded_server_blocking();
+    let token = server.root_token.expose().to_string();
+    let sandbox = sandbox(&server);
+    let mut app = sandbox.spawn_with(&[("TRESOR_TEST_PANIC", "1")]);
+    app.keys(&[":", "\x15", "secret/app/database", "\r"]);
+    app.wait_for("version 3 of 3");
+    app.keys(&["s"]);
+    app.wait_for(PASSWORD);
+    app.send("\x1b[24~"); // F12
+    assert_eq!(app.wait_exit(), 101, "a panic exits with 101");
+
+    let after = normal_screen_and_scrollback(&app.raw_output());
+    assert!(
+        after.contains("panicked"),
+        "the panic is reported:\n{after}"
+    );
+    for secret in [PASSWORD, token.as_str()] {
+        assert!(
+            !after.contains(secret),
+            "a secret after the panic:\n{after}"
+        );
+    }
+    // Raw mode is off again: the terminal echoes what is typed (checked by the cursor being shown
+    // and the mouse reporting turned off in what was sent last).
+    let raw = app.raw_output();
+    let tail = &raw[raw.len().saturating_sub(512)..];
+    assert!(contains(tail, "\x1b[?1049l"), "left the alternate screen");
+    assert!(contains(tail, "\x1b[?25h"), "cursor shown again");
+    assert_clean(&sandbox, &[PASSWORD, &token]);
+}
+
+#[test]
+fn control_characters_in_keys_and_values_are_shown_escaped_never_sent_raw() {
+    let (server, _) = seeded_server_blocking();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime
+        .block_on(support::root_client(&server).write(
+            "secret/data/app/esc",
+            &serde_json::json!({"data": {
+                "title\u{1b}]0;pwned\u{7}": "\u{1b}[2J\u{1b}[31mred\u{9b}31m",
+                "bell": "ding\u{7}\u{7}"
+            }}),
+        ))
+        .unwrap();
+    let sandbox = sandbox(&server);
+    let mut app = sandbox.spawn();
+    // (The server refuses control characters in paths: 400.)
+    app.keys(&[":", "\x15", "secret/app/esc", "\r"]);
+    app.wait_for("version 1 of 1");
+    app.keys(&["s"]);
+    let screen = app.wait_for("\\u{1b}[2J\\u{1b}[31mred\\u{9b}31m");
+    assert!(screen.contains("title\\u{1b}]0;pwned\\u{7}"), "{screen}");
+    assert!(screen.contains("ding\\u{7}\\u{7}"), "{screen}");
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+
+    let raw = app.raw_output();
+    for sequence in [
+        "\u{1b}]0;pwned",
+        "\u{1b}[2J\u{1b}[31mred",
+        "\u{9b}31m",
+        "ding\u{7}",
+    ] {
+        assert!(
+            !contains(&raw, sequence),
+            "{sequence:?} reached the terminal raw"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! End to end: logging out and in through the real binary against a real OpenBao (issue 14).
+
+use crate::support;
+
+use support::bao_json;
+use support::sandbox::Sandbox;
+use support::seeded_server_blocking;
+
+const UP: &str = "\x1b[A";
+const RIGHT: &str = "\x1b[C";
+
+#[test]
+fn logout_clears_the_old_tokens_view_and_the_next_login_starts_on_the_method_that_worked() {
+    let (server, _) = seeded_server_blocking();
+    let token = bao_json(
+        &server,
+        &["token", "create", "-format=json", "-policy=app-readonly"],
+    )["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sandbox = Sandbox::new().addr(&server.addr).token(&token);
+    let mut app = sandbox.spawn();
+    app.wait_for("secret/ kv v2");
+    app.keys(&[":", "\x15", "secret/app/database", "\r"]);
+    app.wait_for("┌ secret/app/database ");
+    // Log out in the dialog, then close it: nothing of the old token's view is left.
+    app.keys(&["L", "\x18"]);
+    app.wait_for("Logged out. Log in to go on.");
+    app.keys(&["\x1b"]);
+    let screen = app.wait_for("What the old token saw is gone");
+    assert!(!screen.contains("database"), "{screen}");
+    assert!(!screen.contains("secret/"), "{screen}");
+    // Userpass works; the next L starts on Userpass.
+    app.keys(&["L"]);
+    app.wait_for("[Token]");
+    app.keys(&[
+        UP,
+        RIGHT,
+        RIGHT,
+        "\t",
+        "\t",
+        "demo",
+        "\t",
+        "demo-password",
+        "\r",
+    ]);
+    app.wait_for("Logged in as userpass-demo");
+    app.wait_for("secret/ kv v2");
+    app.keys(&["L"]);
+    let screen = app.wait_for("[Userpass]");
+    assert!(!screen.contains("[Token]"), "{screen}");
+    app.keys(&["\x1b", "q"]);
+    app.wait_exit();
+}

@@ -1,0 +1,149 @@
+//! Pure state tests of logging out and in: what the old token saw goes on logout, and `L`
+//! starts on the method that last worked.
+
+use crate::support;
+
+use crossterm::event::KeyCode;
+use support::fixtures::{ctrl, history_app, press, screen_at, type_text};
+use tresor::app::login::Field;
+use tresor::app::state::Loadable;
+use tresor::app::tree::NoMounts;
+use tresor::app::{Action, App, Effect, LoginOutcome, update};
+use tresor::vault::{AuthMethod, SecretCapabilities, TokenInfo};
+
+const SIZE: (u16, u16) = (120, 30);
+
+fn info(name: &str) -> TokenInfo {
+    TokenInfo {
+        namespace: None,
+        display_name: name.into(),
+        policies: vec!["default".into()],
+        ttl_seconds: 3600,
+        renewable: true,
+        creation_ttl: 3600,
+        expires: true,
+        uses_left: None,
+    }
+}
+
+#[test]
+fn logging_out_forgets_what_the_old_token_saw_and_says_so() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    app.paths.paths = vec!["secret/history/rotating".into()];
+    assert!(screen_at(&app, SIZE).contains("rotating"));
+    press(&mut app, KeyCode::Char('L'));
+    let effects = ctrl(&mut app, 'x');
+    assert_eq!(effects, vec![Effect::Logout]);
+    update(&mut app, Action::LoggedOut(Ok(())));
+    assert!(app.tree.roots.is_empty(), "no mounts of the old token");
+    assert!(app.tree.visible.is_empty());
+    assert!(app.secret.location.is_none(), "no open secret");
+    assert!(app.capabilities.is_empty() && app.capabilities_pending.is_empty());
+    assert!(app.paths.paths.is_empty(), "no finder paths");
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("Logged out"), "{screen}");
+    // Closing the dialog: the screen still says so, and shows nothing of the old token.
+    press(&mut app, KeyCode::Esc);
+    let screen = screen_at(&app, SIZE);
+    assert!(!screen.contains("rotating"), "{screen}");
+    assert!(!screen.contains("secret/"), "{screen}");
+    assert!(screen.contains("Logged out"), "{screen}");
+    assert!(!screen.contains("loading mounts"), "{screen}");
+}
+
+#[test]
+fn l_starts_on_the_method_of_the_last_successful_login() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    press(&mut app, KeyCode::Char('L'));
+    let form = app.login.as_mut().expect("the login dialog");
+    assert_eq!(form.method, AuthMethod::Token, "nothing remembered yet");
+    form.method = AuthMethod::Userpass;
+    form.focus = Field::Username;
+    type_text(&mut app, "ana");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "pw");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Login { .. }]),
+        "{effects:?}"
+    );
+    update(
+        &mut app,
+        Action::LoggedIn(Ok(LoginOutcome {
+            token: None,
+            info: info("userpass-ana"),
+            saved_to: None,
+        })),
+    );
+    assert!(app.login.is_none());
+    press(&mut app, KeyCode::Char('L'));
+    let form = app.login.as_ref().expect("the login dialog");
+    assert_eq!(form.method, AuthMethod::Userpass, "the method that worked");
+    assert_eq!(form.focus, Field::Username, "on its first empty field");
+    assert!(
+        form.input(Field::Password)
+            .is_some_and(|p| p.text.is_empty()),
+        "no password kept"
+    );
+    // A failed login remembers nothing.
+    let form = app.login.as_mut().unwrap();
+    form.method = AuthMethod::Ldap;
+    form.focus = Field::Username;
+    type_text(&mut app, "bob");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "bad");
+    press(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::LoggedIn(Err(tresor::vault::auth::LoginFailure::Refused {
+            kind: tresor::vault::auth::CredentialKind::Ldap,
+            error: tresor::vault::VaultError::Server {
+                status: 400,
+                path: "auth/ldap/login/bob".into(),
+                errors: vec!["invalid credentials".into()],
+            },
+        })),
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('L'));
+    assert_eq!(app.login.as_ref().unwrap().method, AuthMethod::Userpass);
+    assert!(matches!(app.token, Loadable::Ready(_)));
+}
+
+/// A token the server does not accept at start: the mount list is parked for after a login. Esc
+/// on the login dialog must not leave "loading mounts" on screen forever: the tree says why it is
+/// empty, and a later login still sends the parked request.
+#[test]
+fn closing_the_login_dialog_fails_what_waited_for_it_instead_of_loading_forever() {
+    let mut app = App::new(
+        tresor::app::state::ConnectionView {
+            addr: "http://127.0.0.1:8200".into(),
+            has_token: true,
+            ..Default::default()
+        },
+        SIZE,
+    );
+    let start = app.start();
+    let load = start
+        .into_iter()
+        .find(|e| matches!(e, Effect::LoadMounts { .. }))
+        .expect("mounts asked");
+    update(
+        &mut app,
+        Action::SessionLost {
+            retry: Box::new(load),
+        },
+    );
+    assert!(app.login.is_some(), "the login dialog opened");
+    assert_eq!(app.mounts, Loadable::Loading);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.login.is_none());
+    assert!(
+        matches!(&app.mounts, Loadable::Failed(NoMounts::Error(error)) if error.to_string().contains("does not accept the token")),
+        "{:?}",
+        app.mounts
+    );
+    let screen = screen_at(&app, SIZE);
+    assert!(!screen.contains("loading mounts"), "{screen}");
+    assert_eq!(app.session.parked.len(), 1, "kept for a later login");
+}

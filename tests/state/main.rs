@@ -1,0 +1,18 @@
+//! Pure state tests: `update` is called with actions and keys; the resulting state, effects and screen text are checked. No server, no terminal.
+//! One test binary per layer (one link instead of one per file); each file is a module.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod faults;
+mod finder;
+mod history;
+mod layout;
+mod login;
+mod readme;
+mod seal;
+mod session;
+mod token_countdown;
+mod tree;
+mod update;
+mod write;

@@ -1,0 +1,392 @@
+//! Snapshots of the secret pane's history tabs and dialogs (insta + ratatui TestBackend): each
+//! tab, deleted and destroyed versions, an old version open, a permission-limited token, the
+//! confirmations and the metadata form. Plus the checks a text snapshot cannot make (styles).
+
+use crate::support;
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use support::fixtures::{
+    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, root,
+    rotating_data, type_text,
+};
+use tresor::app::{Action, App, Effect, update};
+use tresor::vault::{SecretCapabilities, VaultError};
+
+const SIZE: (u16, u16) = (110, 34);
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    support::fixtures::render_at(app, SIZE)
+}
+
+fn screen(terminal: &Terminal<TestBackend>) -> String {
+    format!("{}", terminal.backend())
+}
+
+fn cell_of(terminal: &Terminal<TestBackend>, needle: &str) -> ratatui::buffer::Cell {
+    support::fixtures::cell_at(terminal, needle, 0)
+}
+
+#[test]
+fn data_tab_of_the_current_version() {
+    let app = history_app(SIZE, &root());
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen(&terminal).contains("version 27 of 27"));
+    assert!(!screen(&terminal).contains("tok-27"), "values stay masked");
+}
+
+#[test]
+fn versions_tab_with_deleted_and_destroyed_versions() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    // Scroll down to the soft-deleted and destroyed versions near the oldest end.
+    for _ in 0..22 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char(' ')); // marks version 5
+    press(&mut app, KeyCode::Char('j')); // version 3
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen(&terminal);
+    assert!(text.contains("soft-deleted 1h ago"));
+    assert!(text.contains("version 3: destroyed, its data is gone for good"));
+    assert!(text.contains("destroyed"));
+    assert!(text.contains("27 versions · current 27 · oldest 1"));
+}
+
+#[test]
+fn versions_tab_top_shows_the_current_version() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert_eq!(
+        support::fixtures::cell_at(&terminal, "ago     current", 9).fg,
+        Color::Green
+    );
+}
+
+#[test]
+fn an_old_version_open_in_the_data_tab() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    let effects = press(&mut app, KeyCode::Enter);
+    answer(&mut app, effects, &root(), &rotating_data);
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen(&terminal).contains("version 26 of 27 · not current"));
+    assert_eq!(cell_of(&terminal, "not current").bg, Color::Yellow);
+}
+
+#[test]
+fn metadata_tab() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('3'));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn diff_tab_masked_and_revealed() {
+    let mut app = history_app(SIZE, &root());
+    let effects = press(&mut app, KeyCode::Char('4'));
+    answer(&mut app, effects, &root(), &rotating_data);
+    let masked = render(&app);
+    insta::assert_snapshot!("diff_masked", masked.backend());
+    let text = screen(&masked);
+    assert!(
+        !text.contains("tok-2"),
+        "masked values stay masked in the diff"
+    );
+    assert!(
+        text.contains("~ token"),
+        "a changed masked value shows as changed"
+    );
+    assert!(text.contains("- even"));
+    press(&mut app, KeyCode::Char('s'));
+    let revealed = render(&app);
+    insta::assert_snapshot!("diff_revealed", revealed.backend());
+    assert!(screen(&revealed).contains("tok-26"));
+    assert!(screen(&revealed).contains("tok-27"));
+}
+
+#[test]
+fn diff_with_a_destroyed_side_says_so() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    for _ in 0..23 {
+        press(&mut app, KeyCode::Char('j')); // version 4
+    }
+    let effects = press(&mut app, KeyCode::Char('v')); // 3 vs 4
+    for effect in effects {
+        if let Effect::ReadSecret {
+            request, version, ..
+        } = effect
+        {
+            let body = if version == Some(3) {
+                serde_json::json!({"data": {"data": null, "metadata": {"version": 3,
+                    "created_time": "2026-11-22T00:00:00Z", "deletion_time": "", "destroyed": true}}})
+            } else {
+                support::fixtures::version_body(4, rotating_data(4))
+            };
+            update(
+                &mut app,
+                Action::SecretLoaded {
+                    request,
+                    result: tresor::vault::kv::parse_v2_secret(&body, "p"),
+                },
+            );
+        }
+    }
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen(&terminal).contains("Version 3 is destroyed"));
+}
+
+#[test]
+fn a_limited_token_sees_versions_but_not_data_and_no_operations() {
+    let metadata_only = SecretCapabilities {
+        metadata: vec!["read".into(), "list".into()],
+        ..Default::default()
+    };
+    let mut app = connected_app(SIZE);
+    open_with_data_denied(&mut app, &metadata_only);
+    let data = render(&app);
+    insta::assert_snapshot!("limited_data", data.backend());
+    assert!(screen(&data).contains("permission denied: read on secret/data/history/rotating"));
+    press(&mut app, KeyCode::Char('2'));
+    let versions = render(&app);
+    insta::assert_snapshot!("limited_versions", versions.backend());
+    let destroy = cell_of(&versions, "D destroy");
+    assert!(destroy.modifier.contains(Modifier::CROSSED_OUT));
+    assert!(
+        !cell_of(&versions, "v compare")
+            .modifier
+            .contains(Modifier::CROSSED_OUT)
+    );
+}
+
+#[test]
+fn kv1_secret_has_only_data_with_a_note() {
+    let mut app = connected_app(SIZE);
+    let effects = open(&mut app, "kv1/legacy/ldap");
+    let Some(Effect::ReadSecret { request, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let body = serde_json::json!({"data": {"bind_dn": "cn=svc", "bind_password": "x"}});
+    let request = *request;
+    update(
+        &mut app,
+        Action::SecretLoaded {
+            request,
+            result: tresor::vault::kv::parse_v1_secret(&body, "kv1/legacy/ldap"),
+        },
+    );
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen(&terminal).contains("kv v1 keeps no versions"));
+}
+
+#[test]
+fn soft_delete_confirmation() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn destroy_confirmation_wants_the_path_typed() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('D'));
+    type_text(&mut app, "secret/history/rot");
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    // An irreversible operation's dialog has a red border.
+    assert_eq!(cell_of(&terminal, "┌ Destroy").fg, Color::Red);
+}
+
+#[test]
+fn metadata_form_with_a_server_error() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    ctrl(&mut app, 'n');
+    type_text(&mut app, "team");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "platform");
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::SaveMetadata { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    update(
+        &mut app,
+        Action::MetadataSaved {
+            location,
+            result: Err(VaultError::Server {
+                status: 400,
+                path: "secret/metadata/history/rotating".into(),
+                errors: vec![
+                    "1 error occurred:\n\t* custom_metadata validation failed: too many keys\n\n"
+                        .into(),
+                ],
+            }),
+        },
+    );
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn secret_form_masked() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(!screen(&terminal).contains("tok-27"), "masked in the form");
+}
+
+#[test]
+fn secret_form_revealed_with_a_multiline_value() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    ctrl(&mut app, 'r');
+    press(&mut app, KeyCode::Tab);
+    update(&mut app, Action::Paste("\nsecond line".into()));
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen(&terminal).contains("second line"));
+}
+
+#[test]
+fn write_confirmation_summarizes_keys_only() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab); // value of the first row
+    type_text(&mut app, "-changed");
+    ctrl(&mut app, 'n');
+    type_text(&mut app, "added_key");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "new-value");
+    press(&mut app, KeyCode::Enter);
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen(&terminal);
+    assert!(text.contains("check-and-set: only if version 27"));
+    assert!(
+        !text.contains("new-value"),
+        "values stay out of the summary"
+    );
+}
+
+#[test]
+fn conflict_view_shows_their_change_and_mine() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "-mine");
+    press(&mut app, KeyCode::Enter);
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let Some(Effect::WriteSecret { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    let effects = update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::CasMismatch {
+                path: "secret/data/history/rotating".into(),
+            }),
+        },
+    );
+    // Their version 28 changed "stable" and "token" and added "even".
+    for effect in effects {
+        if let Effect::ReadSecret { request, .. } = effect {
+            let body = support::fixtures::version_body(
+                28,
+                serde_json::json!({"even": "28", "stable": "theirs", "token": "tok-28"}),
+            );
+            update(
+                &mut app,
+                Action::SecretLoaded {
+                    request,
+                    result: tresor::vault::kv::parse_v2_secret(&body, "p"),
+                },
+            );
+        }
+    }
+    let terminal = render(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen(&terminal);
+    assert!(text.contains("Nothing was overwritten"));
+    assert!(text.contains("changed on both sides: if you re-apply, yours wins for this key"));
+    assert!(text.contains("Their version 28"));
+}
+
+#[test]
+fn a_long_metadata_form_scrolls_to_the_focused_row_and_keeps_the_error_on_screen() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    for n in 0..63 {
+        ctrl(&mut app, 'n');
+        type_text(&mut app, &format!("key{n:02}"));
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, &format!("value{n:02}"));
+        let text = screen(&render(&app));
+        assert!(text.contains(&format!("value{n:02}▏")), "row {n}:\n{text}");
+    }
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::SaveMetadata { location, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let location = location.clone();
+    update(
+        &mut app,
+        Action::MetadataSaved {
+            location,
+            result: Err(VaultError::Server {
+                status: 400,
+                path: "secret/metadata/history/rotating".into(),
+                errors: vec![
+                    "1 error occurred:\n\t* custom_metadata validation failed: too many keys\n\n"
+                        .into(),
+                ],
+            }),
+        },
+    );
+    let terminal = render(&app);
+    let text = screen(&terminal);
+    assert!(text.contains("too many keys"), "{text}");
+    assert!(text.contains("value62▏"), "{text}");
+    assert!(text.contains("more rows above"), "{text}");
+    insta::assert_snapshot!(terminal.backend());
+    // Back up through the rows: the focus stays in view all the way, the error too.
+    press(&mut app, KeyCode::BackTab);
+    for n in (0..63).rev() {
+        let text = screen(&render(&app));
+        assert!(text.contains(&format!("key{n:02}▏")), "row {n}:\n{text}");
+        assert!(text.contains("too many keys"), "row {n}:\n{text}");
+        press(&mut app, KeyCode::BackTab);
+        press(&mut app, KeyCode::BackTab);
+    }
+    // Wrapping round to the first field shows the top of the form again.
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..140 {
+        press(&mut app, KeyCode::Tab);
+        if matches!(&app.modal, Some(tresor::app::Modal::MetadataForm(f)) if f.focus == tresor::app::metadata_form::Field::MaxVersions)
+        {
+            break;
+        }
+    }
+    let text = screen(&render(&app));
+    assert!(text.contains("max versions"), "{text}");
+    assert!(text.contains("more rows below"), "{text}");
+    assert!(text.contains("too many keys"), "{text}");
+}

@@ -1,0 +1,16 @@
+//! Render snapshot tests: app states drawn into a ratatui TestBackend and compared with insta snapshots in `snapshots/`.
+//! One test binary per layer (one link instead of one per file); each file is a module.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod approle;
+mod history;
+mod picker;
+mod prompts;
+mod screens;
+mod seal;
+mod secret_pane;
+mod session;
+mod theme;
+mod write;

@@ -316,6 +316,14 @@ impl App {
         id
     }
 
+    /// The keys: the defaults with the user's `[keys]` overrides. What could not be used is
+    /// returned, to be said at start (the defaults stay for it).
+    pub fn use_keys(&mut self, overrides: &[crate::config::profiles::KeyOverride]) -> Vec<String> {
+        let (keymap, warnings) = super::keymap::Keymap::with_overrides(overrides);
+        self.keymap = keymap;
+        warnings
+    }
+
     /// What was wrong in the config file, said once at start (the session starts anyway).
     pub fn warn_at_start(&mut self, warnings: &[String]) {
         if !warnings.is_empty() {

@@ -78,8 +78,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut warnings = Vec::new();
     if let Some(config) = &options.config {
         warnings.extend(config.warnings.iter().cloned());
-        let (keymap, key_warnings) = crate::app::keymap::Keymap::with_overrides(&config.file.keys);
-        app.keymap = keymap;
+        let key_warnings = app.use_keys(&config.file.keys);
         for warning in &key_warnings {
             tracing::warn!(%warning, "config keys");
         }

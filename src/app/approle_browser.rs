@@ -1,16 +1,20 @@
 //! The AppRole browser (`A`): the AppRole auth mounts, their roles, a role's settings and
 //! role-id, its secret-id accessors (destroy one, after a yes), and secret-ids generated on
-//! request, plain or response-wrapped, shown once and masked until revealed.
+//! request, plain or response-wrapped, shown once and masked until revealed. A component: its
+//! keys are the `approle` scope's, the wrapping TTL prompt's the `wrap_ttl` scope's, and the
+//! destroy question is the one confirmation ([`Question`]).
 
 use super::action::Effect;
+use super::component::{Component, Outcome};
+use super::confirm::{Answer, Question};
 use super::input::TextInput;
-use super::keymap::{Command, Scope};
+use super::keymap::{Command, Keymap, Scope};
 use super::state::{App, Loadable, StatusKind};
 use crate::secret::SecretText;
 use crate::vault::VaultError;
 use crate::vault::approle::{AuthMount, RoleSetting, SecretIdAccessor};
 use crate::vault::auth::GeneratedSecretId;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// The wrapping TTL offered by default (seconds).
 pub const DEFAULT_WRAP_TTL: u64 = 300;
@@ -43,6 +47,18 @@ pub struct Generated {
     pub revealed: bool,
 }
 
+/// A question at the bottom of the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// `w` asks for the wrapping TTL first.
+    WrapTtl(TextInput),
+    /// `x` asks before destroying this accessor's secret-id.
+    Destroy {
+        accessor: String,
+        question: Question,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppRoleBrowser {
     pub mounts: Loadable<Vec<String>>,
@@ -53,10 +69,8 @@ pub struct AppRoleBrowser {
     pub accessor_cursor: usize,
     pub focus: BrowserFocus,
     pub generated: Option<Generated>,
-    /// `w` asks for the wrapping TTL first.
-    pub wrap_ttl: Option<TextInput>,
-    /// `x` asks before destroying this accessor.
-    pub confirm_destroy: Option<String>,
+    /// What the bottom line asks, one thing at a time.
+    pub prompt: Option<Prompt>,
     pub busy: bool,
     pub error: Option<String>,
 }
@@ -72,10 +86,17 @@ impl AppRoleBrowser {
             accessor_cursor: 0,
             focus: BrowserFocus::Roles,
             generated: None,
-            wrap_ttl: None,
-            confirm_destroy: None,
+            prompt: None,
             busy: false,
             error: None,
+        }
+    }
+
+    /// The wrapping TTL being typed, if asked.
+    pub fn wrap_ttl(&self) -> Option<&TextInput> {
+        match &self.prompt {
+            Some(Prompt::WrapTtl(input)) => Some(input),
+            _ => None,
         }
     }
 
@@ -328,7 +349,7 @@ fn move_cursor(browser: &mut AppRoleBrowser, down: bool) -> Vec<Effect> {
 }
 
 /// Why there is no role to generate a secret-id for, when there is none.
-fn no_role_reason(browser: &AppRoleBrowser, keymap: &super::keymap::Keymap) -> Option<String> {
+fn no_role_reason(browser: &AppRoleBrowser, keymap: &Keymap) -> Option<String> {
     if browser.selected_role().is_some() {
         return None;
     }
@@ -355,11 +376,7 @@ fn no_role_reason(browser: &AppRoleBrowser, keymap: &super::keymap::Keymap) -> O
     })
 }
 
-fn generate(
-    browser: &mut AppRoleBrowser,
-    wrap_ttl: Option<u64>,
-    keymap: &super::keymap::Keymap,
-) -> Vec<Effect> {
+fn generate(browser: &mut AppRoleBrowser, wrap_ttl: Option<u64>, keymap: &Keymap) -> Vec<Effect> {
     if let Some(reason) = no_role_reason(browser, keymap) {
         browser.error = Some(reason);
         return Vec::new();
@@ -379,26 +396,29 @@ fn generate(
     }]
 }
 
-/// Keys while the browser is open.
-pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let keymap = app.keymap.clone();
-    let Some(browser) = browser(app) else {
-        return Vec::new();
-    };
-    // The wrapping TTL prompt.
-    if let Some(input) = &mut browser.wrap_ttl {
-        match key.code {
-            KeyCode::Esc => browser.wrap_ttl = None,
-            KeyCode::Enter => {
+impl AppRoleBrowser {
+    /// Keys while the wrapping TTL is asked.
+    fn on_wrap_ttl_key(
+        &mut self,
+        keymap: &Keymap,
+        key: &KeyEvent,
+        command: Option<Command>,
+    ) -> Vec<Effect> {
+        let Some(Prompt::WrapTtl(input)) = &mut self.prompt else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Cancel) => self.prompt = None,
+            Some(Command::Submit) => {
                 let text = input.text.trim().to_string();
                 // As the bao CLI reads -wrap-ttl: 90, 90s, 5m, 1h30m.
                 match crate::config::parse_duration(&text).map(|d| d.as_secs()) {
                     Some(ttl) if ttl > 0 => {
-                        browser.wrap_ttl = None;
-                        return generate(browser, Some(ttl), &keymap);
+                        self.prompt = None;
+                        return generate(self, Some(ttl), keymap);
                     }
                     _ => {
-                        browser.error = Some(format!(
+                        self.error = Some(format!(
                             "A wrapping TTL of at least a second, such as 5m, 1h30m, 90s or 90 \
                              (seconds), not {text:?}."
                         ))
@@ -409,110 +429,306 @@ pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 input.handle_key(key);
             }
         }
-        return Vec::new();
+        Vec::new()
     }
-    // The destroy question.
-    if let Some(accessor) = browser.confirm_destroy.clone() {
-        browser.confirm_destroy = None;
-        if matches!(key.code, KeyCode::Char('y') | KeyCode::Enter)
-            && let (Some(mount), Some(detail)) =
-                (browser.mount().map(str::to_string), browser.detail.as_ref())
+
+    /// Keys while the destroy question is open.
+    fn on_destroy_key(
+        &mut self,
+        keymap: &Keymap,
+        key: &KeyEvent,
+        command: Option<Command>,
+    ) -> Vec<Effect> {
+        let Some(Prompt::Destroy { accessor, question }) = &mut self.prompt else {
+            return Vec::new();
+        };
+        match question.answer(key, command, keymap) {
+            Answer::Undecided => Vec::new(),
+            Answer::No => {
+                self.prompt = None;
+                Vec::new()
+            }
+            Answer::Yes => {
+                let accessor = accessor.clone();
+                self.prompt = None;
+                let (Some(mount), Some(detail)) =
+                    (self.mount().map(str::to_string), self.detail.as_ref())
+                else {
+                    return Vec::new();
+                };
+                self.busy = true;
+                vec![Effect::DestroySecretId {
+                    mount,
+                    role: detail.role.clone(),
+                    accessor,
+                }]
+            }
+        }
+    }
+
+    /// Keys while no question is asked.
+    fn on_browse_key(&mut self, keymap: &Keymap, command: Option<Command>) -> Outcome {
+        let Some(command) = command else {
+            return Outcome::stay();
+        };
+        let effects = match command {
+            Command::Close => return Outcome::close(),
+            Command::Down => move_cursor(self, true),
+            Command::Up => move_cursor(self, false),
+            Command::SwitchList => {
+                self.focus = match self.focus {
+                    BrowserFocus::Roles => BrowserFocus::Accessors,
+                    BrowserFocus::Accessors => BrowserFocus::Roles,
+                };
+                Vec::new()
+            }
+            Command::NextMount => self.next_mount(),
+            Command::Generate => generate(self, None, keymap),
+            Command::GenerateWrapped => {
+                self.ask_wrap_ttl(keymap);
+                Vec::new()
+            }
+            Command::Reveal => {
+                if let Some(generated) = &mut self.generated {
+                    generated.revealed = !generated.revealed;
+                }
+                Vec::new()
+            }
+            Command::Copy => self.copy(),
+            Command::Destroy => {
+                self.ask_destroy(keymap);
+                Vec::new()
+            }
+            Command::Refresh => {
+                self.generated = None;
+                load_roles(self)
+            }
+            _ => Vec::new(),
+        };
+        Outcome::stay().with(effects)
+    }
+
+    fn next_mount(&mut self) -> Vec<Effect> {
+        if let Loadable::Ready(mounts) = &self.mounts
+            && mounts.len() > 1
         {
-            browser.busy = true;
-            return vec![Effect::DestroySecretId {
-                mount,
-                role: detail.role.clone(),
-                accessor,
+            self.mount = (self.mount + 1) % mounts.len();
+            return load_roles(self);
+        }
+        Vec::new()
+    }
+
+    fn ask_wrap_ttl(&mut self, keymap: &Keymap) {
+        if let Some(reason) = no_role_reason(self, keymap) {
+            self.error = Some(reason);
+        } else {
+            self.error = None;
+            self.prompt = Some(Prompt::WrapTtl(TextInput::with_text(&format!(
+                "{}m",
+                DEFAULT_WRAP_TTL / 60
+            ))));
+        }
+    }
+
+    fn ask_destroy(&mut self, keymap: &Keymap) {
+        match self.selected_accessor() {
+            Some(accessor) if self.focus == BrowserFocus::Accessors => {
+                self.prompt = Some(Prompt::Destroy {
+                    accessor: accessor.accessor.clone(),
+                    question: Question::yes_no("destroy", "keep it"),
+                });
+            }
+            _ => {
+                self.error = Some(format!(
+                    "{} to the secret-id accessors and select one to destroy.",
+                    keymap.key(Scope::AppRole, Command::SwitchList)
+                ));
+            }
+        }
+    }
+
+    /// The generated secret-id (or wrapping token), else the role-id.
+    fn copy(&self) -> Vec<Effect> {
+        if let Some(generated) = &self.generated {
+            let what = if generated.wrapped {
+                "the wrapping token"
+            } else {
+                "the secret-id"
+            };
+            return vec![Effect::Copy {
+                text: generated.secret.clone(),
+                description: format!("{what} of {}", generated.role),
+                sensitive: true,
             }];
         }
-        return Vec::new();
+        if let Some(RoleDetail {
+            role,
+            role_id: Loadable::Ready(role_id),
+            ..
+        }) = &self.detail
+        {
+            return vec![Effect::Copy {
+                text: SecretText::new(role_id.as_str()),
+                description: format!("the role-id of {role}"),
+                sensitive: false,
+            }];
+        }
+        Vec::new()
     }
-    let Some(command) = keymap.command(Scope::AppRole, key) else {
-        return Vec::new();
-    };
-    match command {
-        Command::Close => {
-            app.modal = None;
-            Vec::new()
+}
+
+impl Component for AppRoleBrowser {
+    fn scope(&self) -> Scope {
+        match &self.prompt {
+            None => Scope::AppRole,
+            Some(Prompt::WrapTtl(_)) => Scope::WrapTtl,
+            Some(Prompt::Destroy { .. }) => Scope::Confirm,
         }
-        Command::Down => move_cursor(browser, true),
-        Command::Up => move_cursor(browser, false),
-        Command::SwitchList => {
-            browser.focus = match browser.focus {
-                BrowserFocus::Roles => BrowserFocus::Accessors,
-                BrowserFocus::Accessors => BrowserFocus::Roles,
-            };
-            Vec::new()
-        }
-        Command::NextMount => {
-            if let Loadable::Ready(mounts) = &browser.mounts
-                && mounts.len() > 1
-            {
-                browser.mount = (browser.mount + 1) % mounts.len();
-                return load_roles(browser);
+    }
+
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        let keymap = &app.keymap;
+        match &self.prompt {
+            Some(Prompt::WrapTtl(_)) => {
+                Outcome::stay().with(self.on_wrap_ttl_key(keymap, key, command))
             }
-            Vec::new()
-        }
-        Command::Generate => generate(browser, None, &keymap),
-        Command::GenerateWrapped => {
-            if let Some(reason) = no_role_reason(browser, &keymap) {
-                browser.error = Some(reason);
-            } else {
-                browser.error = None;
-                browser.wrap_ttl =
-                    Some(TextInput::with_text(&format!("{}m", DEFAULT_WRAP_TTL / 60)));
+            Some(Prompt::Destroy { .. }) => {
+                Outcome::stay().with(self.on_destroy_key(keymap, key, command))
             }
-            Vec::new()
+            None => self.on_browse_key(keymap, command),
         }
-        Command::Reveal => {
-            if let Some(generated) = &mut browser.generated {
-                generated.revealed = !generated.revealed;
-            }
-            Vec::new()
+    }
+
+    /// Pasted text goes into the TTL or the question's field.
+    fn on_paste(&mut self, _app: &mut App, text: &str) -> Outcome {
+        match &mut self.prompt {
+            Some(Prompt::WrapTtl(input)) => input.insert_str(text.trim()),
+            Some(Prompt::Destroy { question, .. }) => question.paste(text),
+            None => {}
         }
-        Command::Copy => {
-            if let Some(generated) = &browser.generated {
-                let what = if generated.wrapped {
-                    "the wrapping token"
-                } else {
-                    "the secret-id"
-                };
-                return vec![Effect::Copy {
-                    text: generated.secret.clone(),
-                    description: format!("{what} of {}", generated.role),
-                    sensitive: true,
-                }];
-            }
-            if let Some(RoleDetail {
-                role,
-                role_id: Loadable::Ready(role_id),
-                ..
-            }) = &browser.detail
-            {
-                return vec![Effect::Copy {
-                    text: SecretText::new(role_id.as_str()),
-                    description: format!("the role-id of {role}"),
-                    sensitive: false,
-                }];
-            }
-            Vec::new()
+        Outcome::stay()
+    }
+
+    fn hints(&self, app: &App) -> Vec<(String, String)> {
+        match &self.prompt {
+            Some(Prompt::WrapTtl(_)) => app
+                .keymap
+                .hints(Scope::WrapTtl, &[Command::Submit, Command::Cancel]),
+            Some(Prompt::Destroy { question, .. }) => question.hints(&app.keymap),
+            None => app.keymap.hints(
+                Scope::AppRole,
+                &[
+                    Command::Generate,
+                    Command::GenerateWrapped,
+                    Command::SwitchList,
+                    Command::Destroy,
+                    Command::Copy,
+                    Command::Close,
+                ],
+            ),
         }
-        Command::Destroy => {
-            match browser.selected_accessor() {
-                Some(accessor) if browser.focus == BrowserFocus::Accessors => {
-                    browser.confirm_destroy = Some(accessor.accessor.clone());
-                }
-                _ => {
-                    browser.error =
-                        Some("Tab to the secret-id accessors and select one to destroy.".into());
-                }
-            }
-            Vec::new()
-        }
-        Command::Refresh => {
-            browser.generated = None;
-            load_roles(browser)
-        }
-        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::component::Next;
+    use crate::app::state::ConnectionView;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    /// A browser on `approle/` with role `ci` loaded and one accessor.
+    fn fixture() -> (App, AppRoleBrowser) {
+        let app = App::new(ConnectionView::default(), (100, 30));
+        let mut browser = AppRoleBrowser::new();
+        browser.mounts = Loadable::Ready(vec!["approle/".into()]);
+        browser.roles = Loadable::Ready(vec!["ci".into()]);
+        browser.detail = Some(RoleDetail {
+            role: "ci".into(),
+            settings: Loadable::Ready(Vec::new()),
+            role_id: Loadable::Ready("role-id".into()),
+            accessors: Loadable::Ready(vec![SecretIdAccessor {
+                accessor: "acc-1".into(),
+                creation_time: String::new(),
+                expiration_time: String::new(),
+                secret_id_num_uses: 0,
+            }]),
+        });
+        (app, browser)
+    }
+
+    fn key(app: &mut App, browser: &mut AppRoleBrowser, code: KeyCode) -> Vec<Effect> {
+        let event = KeyEvent::new(code, KeyModifiers::NONE);
+        let command = app.keymap.command(browser.scope(), &event);
+        let outcome = browser.on_key(app, &event, command);
+        assert!(matches!(outcome.next, Next::Stay), "{outcome:?}");
+        outcome.effects
+    }
+
+    #[test]
+    fn the_wrap_ttl_prompt_takes_its_keys_and_one_question_at_a_time() {
+        let (mut app, mut browser) = fixture();
+        assert!(key(&mut app, &mut browser, KeyCode::Char('w')).is_empty());
+        assert_eq!(browser.scope(), Scope::WrapTtl);
+        assert_eq!(browser.wrap_ttl().map(|i| i.text.as_str()), Some("5m"));
+        // x is typed into the TTL, not a destroy question.
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        assert_eq!(browser.wrap_ttl().map(|i| i.text.as_str()), Some("5mx"));
+        assert!(key(&mut app, &mut browser, KeyCode::Enter).is_empty());
+        assert!(browser.error.is_some(), "5mx is no duration");
+        assert!(
+            browser.wrap_ttl().is_some(),
+            "the prompt stays for correction"
+        );
+        key(&mut app, &mut browser, KeyCode::Backspace);
+        let effects = key(&mut app, &mut browser, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::GenerateSecretId {
+                mount: "approle/".into(),
+                role: "ci".into(),
+                wrap_ttl: Some(300)
+            }]
+        );
+        assert_eq!(browser.prompt, None);
+        assert!(browser.busy);
+        // Esc leaves it without generating.
+        key(&mut app, &mut browser, KeyCode::Char('w'));
+        assert!(key(&mut app, &mut browser, KeyCode::Esc).is_empty());
+        assert_eq!(browser.prompt, None);
+        assert_eq!(browser.scope(), Scope::AppRole);
+    }
+
+    #[test]
+    fn the_destroy_question_is_the_one_confirmation() {
+        let (mut app, mut browser) = fixture();
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        assert_eq!(browser.prompt, None, "not on the roles list");
+        key(&mut app, &mut browser, KeyCode::Tab);
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        assert!(matches!(
+            &browser.prompt,
+            Some(Prompt::Destroy { accessor, .. }) if accessor == "acc-1"
+        ));
+        assert_eq!(browser.scope(), Scope::Confirm);
+        assert!(key(&mut app, &mut browser, KeyCode::Char('z')).is_empty());
+        assert!(
+            browser.prompt.is_some(),
+            "a key that means nothing decides nothing"
+        );
+        assert!(key(&mut app, &mut browser, KeyCode::Esc).is_empty());
+        assert_eq!(browser.prompt, None);
+        key(&mut app, &mut browser, KeyCode::Char('x'));
+        let effects = key(&mut app, &mut browser, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::DestroySecretId {
+                mount: "approle/".into(),
+                role: "ci".into(),
+                accessor: "acc-1".into()
+            }]
+        );
+        assert_eq!(browser.prompt, None);
+        assert!(browser.busy);
     }
 }

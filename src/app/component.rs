@@ -7,6 +7,7 @@
 
 use super::action::Effect;
 use super::keymap::{Command, Scope};
+use super::login::LoginForm;
 use super::state::{App, Modal};
 use crossterm::event::KeyEvent;
 
@@ -92,6 +93,37 @@ pub(super) fn dispatch_paste(app: &mut App, text: &str) -> Option<Vec<Effect>> {
     };
     let outcome = component.on_paste(app, text);
     Some(settle(app, modal, outcome))
+}
+
+/// A key for the login dialog, which lies above any modal (`App::login`) and takes every key while
+/// open: taken out, handled, and its outcome applied like a modal's. `None` when it is not open.
+pub(super) fn dispatch_login_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
+    let mut form = app.login.take()?;
+    let command = app.keymap.command(form.scope(), key);
+    let outcome = form.on_key(app, key, command);
+    Some(settle_login(app, form, outcome))
+}
+
+/// Pasted text for the login dialog (`None` when it is not open).
+pub(super) fn dispatch_login_paste(app: &mut App, text: &str) -> Option<Vec<Effect>> {
+    let mut form = app.login.take()?;
+    let outcome = form.on_paste(app, text);
+    Some(settle_login(app, form, outcome))
+}
+
+/// The login dialog's outcome. It opens nothing of its own: a dialog it asks for goes underneath
+/// it (where the modals are), and it closes.
+fn settle_login(app: &mut App, form: LoginForm, outcome: Outcome) -> Vec<Effect> {
+    debug_assert!(
+        app.login.is_none(),
+        "the login dialog closes through its Outcome, not by setting App::login"
+    );
+    match outcome.next {
+        Next::Stay => app.login = Some(form),
+        Next::Close => {}
+        Next::Open(next) => app.modal = Some(*next),
+    }
+    outcome.effects
 }
 
 fn settle(app: &mut App, modal: Modal, outcome: Outcome) -> Vec<Effect> {

@@ -4,9 +4,10 @@
 //! Ctrl-r in the finder), so results appear while the crawl is still running.
 
 use super::action::Effect;
+use super::component::{Component, Outcome};
 use super::input::TextInput;
 use super::keymap::{Command, Scope};
-use super::state::{App, Modal};
+use super::state::{App, Modal, StatusKind};
 use crossterm::event::KeyEvent;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -129,13 +130,6 @@ pub fn best_matches<'a>(
         .collect()
 }
 
-fn finder(app: &mut App) -> Option<&mut Finder> {
-    match &mut app.modal {
-        Some(Modal::Finder(finder)) => Some(finder),
-        _ => None,
-    }
-}
-
 /// `F` / `//`: the finder, and a crawl if none ran yet this session.
 pub fn open(app: &mut App) -> Vec<Effect> {
     let results = best_matches("", app.paths.paths.iter());
@@ -207,64 +201,76 @@ pub fn finished(app: &mut App, generation: u64, result: Result<bool, crate::vaul
     };
 }
 
-fn refilter(app: &mut App) {
-    let Some(Modal::Finder(finder)) = &mut app.modal else {
-        return;
-    };
-    finder.results = best_matches(&finder.input.text, app.paths.paths.iter());
-    finder.cursor = 0;
-}
+impl Finder {
+    /// The results for the pattern as typed now, over every path found so far.
+    fn refilter(&mut self, paths: &PathCache) {
+        self.results = best_matches(&self.input.text, paths.paths.iter());
+        self.cursor = 0;
+    }
 
-pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let command = app.keymap.command(Scope::Finder, key);
-    let Some(finder) = finder(app) else {
-        return Vec::new();
-    };
-    match command {
-        Some(Command::Close) => app.modal = None,
-        Some(Command::Submit) => {
-            if let Some(found) = finder.results.get(finder.cursor) {
-                let path = found.path.clone();
-                return match super::jump::jump_to(app, &path) {
-                    Ok(effects) => {
-                        app.modal = None;
-                        effects
-                    }
-                    Err(message) => {
-                        app.set_status(super::state::StatusKind::Warning, message);
-                        Vec::new()
-                    }
-                };
-            }
-        }
-        Some(Command::Down) => {
-            finder.cursor = (finder.cursor + 1).min(finder.results.len().saturating_sub(1));
-        }
-        Some(Command::Up) => finder.cursor = finder.cursor.saturating_sub(1),
-        Some(Command::Recrawl) => return recrawl(app),
-        _ => {
-            if finder.input.handle_key(key) {
-                refilter(app);
+    /// Ctrl-r in the finder: the paths found so far go, a new crawl starts; the pattern stays.
+    fn recrawl(&mut self, app: &mut App) -> Vec<Effect> {
+        forget(app);
+        self.results.clear();
+        self.cursor = 0;
+        start_crawl(app)
+    }
+
+    /// Enter: the selected path in the tree (the finder stays open when it cannot be gone to).
+    fn jump(&mut self, app: &mut App) -> Outcome {
+        let Some(found) = self.results.get(self.cursor) else {
+            return Outcome::stay();
+        };
+        match super::jump::jump_to(app, &found.path) {
+            Ok(effects) => Outcome::close().with(effects),
+            Err(message) => {
+                app.set_status(StatusKind::Warning, message);
+                Outcome::stay()
             }
         }
     }
-    Vec::new()
 }
 
-/// Ctrl-r in the finder: the paths found so far go, a new crawl starts; the pattern stays.
-fn recrawl(app: &mut App) -> Vec<Effect> {
-    forget(app);
-    if let Some(finder) = finder(app) {
-        finder.results.clear();
-        finder.cursor = 0;
+impl Component for Finder {
+    fn scope(&self) -> Scope {
+        Scope::Finder
     }
-    start_crawl(app)
-}
 
-pub fn on_paste(app: &mut App, text: &str) {
-    if let Some(finder) = finder(app) {
-        finder.input.insert_str(text.trim());
-        refilter(app);
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        match command {
+            Some(Command::Close) => return Outcome::close(),
+            Some(Command::Submit) => return self.jump(app),
+            Some(Command::Down) => {
+                self.cursor = (self.cursor + 1).min(self.results.len().saturating_sub(1));
+            }
+            Some(Command::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Command::Recrawl) => return Outcome::stay().with(self.recrawl(app)),
+            _ => {
+                if self.input.handle_key(key) {
+                    self.refilter(&app.paths);
+                }
+            }
+        }
+        Outcome::stay()
+    }
+
+    fn on_paste(&mut self, app: &mut App, text: &str) -> Outcome {
+        self.input.insert_str(text.trim());
+        self.refilter(&app.paths);
+        Outcome::stay()
+    }
+
+    fn hints(&self, app: &App) -> Vec<(String, String)> {
+        let mut hints = app.keymap.hints(Scope::Finder, &[Command::Submit]);
+        hints.push((
+            app.keymap.pair(Scope::Finder, Command::Up, Command::Down),
+            "move".into(),
+        ));
+        hints.extend(
+            app.keymap
+                .hints(Scope::Finder, &[Command::Recrawl, Command::Close]),
+        );
+        hints
     }
 }
 

@@ -17,8 +17,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if keymap::is_interrupt(&key) {
         return quit(app);
     }
-    if app.login.is_some() {
-        return super::login::on_key(app, &key);
+    if let Some(effects) = super::component::dispatch_login_key(app, &key) {
+        return effects;
     }
     if app.modal.is_some() {
         return on_modal_key(app, key);
@@ -281,18 +281,19 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match modal {
-        Modal::Confirm(_) => history::on_confirm_key(app, &key),
-        Modal::MetadataForm(_) => metadata_form::on_key(app, &key),
         Modal::SecretForm(_) => write_flow::on_form_key(app, &key),
         Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
         Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
         Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
         Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
-        Modal::AppRole(_) => super::approle_browser::on_key(app, &key),
-        Modal::Picker(_) => super::picker::on_key(app, &key),
-        Modal::Seal(_) => super::seal::on_key(app, &key),
-        Modal::Finder(_) => super::finder::on_key(app, &key),
-        Modal::Help(_) | Modal::Jump(_) => Vec::new(),
+        Modal::Help(_)
+        | Modal::Jump(_)
+        | Modal::Confirm(_)
+        | Modal::MetadataForm(_)
+        | Modal::Seal(_)
+        | Modal::AppRole(_)
+        | Modal::Finder(_)
+        | Modal::Picker(_) => Vec::new(),
     }
 }
 

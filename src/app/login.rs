@@ -4,6 +4,7 @@
 //! disturbs a form or dialog underneath.
 
 use super::action::Effect;
+use super::component::{Component, Outcome};
 use super::input::TextInput;
 use super::keymap::{Command, Scope};
 use super::state::{App, Loadable, StatusKind};
@@ -415,78 +416,116 @@ pub fn remember_method(app: &mut App) {
     }
 }
 
-/// Keys while the login dialog is open (it takes every key before anything underneath).
-pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let has_token = app.connection.has_token && matches!(app.token, Loadable::Ready(_));
-    let Some(form) = &mut app.login else {
-        return Vec::new();
-    };
-    if form.busy {
-        if app.keymap.command(Scope::Login, key) == Some(Command::Cancel) {
-            form.busy = false;
-            form.error = Some("Stopped waiting; the server may still answer.".into());
+impl LoginForm {
+    /// Esc: the dialog closes without a login; what waited for it fails (the requests stay
+    /// parked for a later login).
+    fn give_up(&self, app: &mut App) -> Outcome {
+        let has_token = app.connection.has_token && matches!(app.token, Loadable::Ready(_));
+        let waited = !app.session.parked.is_empty();
+        let effects = super::session::login_given_up(app);
+        if !has_token || waited {
+            let login = app.keymap.key(Scope::Main, Command::Login);
+            app.set_status(
+                StatusKind::Warning,
+                format!("Not logged in: requests will fail until you log in ({login})."),
+            );
         }
-        return Vec::new();
+        Outcome::close().with(effects)
     }
-    let on_choice = !form.focus.is_text();
-    match app.keymap.command(Scope::Login, key) {
-        Some(Command::Cancel) => {
-            app.login = None;
-            let waited = !app.session.parked.is_empty();
-            let effects = super::session::login_given_up(app);
-            if !has_token || waited {
-                app.set_status(
-                    StatusKind::Warning,
-                    "Not logged in: requests will fail until you log in (L).",
-                );
+
+    /// Enter: the credentials go to the server, or the dialog says what is missing.
+    fn submit(&mut self) -> Outcome {
+        match self.credentials() {
+            Ok(credentials) => {
+                self.busy = true;
+                self.error = None;
+                Outcome::stay().with(vec![Effect::Login {
+                    credentials,
+                    save_to: self.save_to.clone().filter(|_| self.save_default),
+                }])
             }
-            return effects;
-        }
-        Some(Command::Submit) => {
-            return match form.credentials() {
-                Ok(credentials) => {
-                    form.busy = true;
-                    form.error = None;
-                    vec![Effect::Login {
-                        credentials,
-                        save_to: form.save_to.clone().filter(|_| form.save_default),
-                    }]
-                }
-                Err(message) => {
-                    form.error = Some(message);
-                    Vec::new()
-                }
-            };
-        }
-        Some(Command::NextField) => form.step(true),
-        Some(Command::PreviousField) => form.step(false),
-        Some(Command::Reveal) => form.revealed = !form.revealed,
-        Some(Command::Logout) => {
-            if has_token {
-                form.busy = true;
-                return vec![Effect::Logout];
-            }
-            form.error = Some("There is no token to log out of.".into());
-        }
-        Some(Command::NextChoice) if on_choice => form.cycle(true),
-        Some(Command::PreviousChoice) if on_choice => form.cycle(false),
-        _ if on_choice => {}
-        _ => {
-            let focus = form.focus;
-            if let Some(input) = form.input_mut(focus) {
-                input.handle_key(key);
-                form.error = None;
+            Err(message) => {
+                self.error = Some(message);
+                Outcome::stay()
             }
         }
     }
-    Vec::new()
+
+    fn logout(&mut self, app: &App) -> Outcome {
+        if app.connection.has_token && matches!(app.token, Loadable::Ready(_)) {
+            self.busy = true;
+            return Outcome::stay().with(vec![Effect::Logout]);
+        }
+        self.error = Some("There is no token to log out of.".into());
+        Outcome::stay()
+    }
 }
 
-/// Pasted text goes into the focused field (a token or secret-id is usually pasted).
-pub fn on_paste(form: &mut LoginForm, text: &str) {
-    let focus = form.focus;
-    if let Some(input) = form.input_mut(focus) {
-        input.insert_str(text.trim());
+/// The dialog lies above any modal: it is dispatched before it (`component::dispatch_login_key`)
+/// and takes every key.
+impl Component for LoginForm {
+    fn scope(&self) -> Scope {
+        Scope::Login
+    }
+
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        if self.busy {
+            if command == Some(Command::Cancel) {
+                self.busy = false;
+                self.error = Some("Stopped waiting; the server may still answer.".into());
+            }
+            return Outcome::stay();
+        }
+        let on_choice = !self.focus.is_text();
+        match command {
+            Some(Command::Cancel) => return self.give_up(app),
+            Some(Command::Submit) => return self.submit(),
+            Some(Command::Logout) => return self.logout(app),
+            Some(Command::NextField) => self.step(true),
+            Some(Command::PreviousField) => self.step(false),
+            Some(Command::Reveal) => self.revealed = !self.revealed,
+            Some(Command::NextChoice) if on_choice => self.cycle(true),
+            Some(Command::PreviousChoice) if on_choice => self.cycle(false),
+            _ if on_choice => {}
+            _ => {
+                let focus = self.focus;
+                if let Some(input) = self.input_mut(focus) {
+                    input.handle_key(key);
+                    self.error = None;
+                }
+            }
+        }
+        Outcome::stay()
+    }
+
+    /// Pasted text goes into the focused field (a token or secret-id is usually pasted).
+    fn on_paste(&mut self, _app: &mut App, text: &str) -> Outcome {
+        let focus = self.focus;
+        if let Some(input) = self.input_mut(focus) {
+            input.insert_str(text.trim());
+        }
+        Outcome::stay()
+    }
+
+    fn hints(&self, app: &App) -> Vec<(String, String)> {
+        let keymap = &app.keymap;
+        let cancel = keymap.key(Scope::Login, Command::Cancel);
+        if self.busy {
+            return vec![(cancel, "stop waiting".into())];
+        }
+        let mut hints = keymap.hints(Scope::Login, &[Command::Submit, Command::NextField]);
+        hints.push((
+            keymap.pair(Scope::Login, Command::PreviousChoice, Command::NextChoice),
+            "choose".into(),
+        ));
+        hints.extend(keymap.hints(Scope::Login, &[Command::Reveal]));
+        let close = if app.modal.is_some() {
+            "close (your dialog underneath stays)"
+        } else {
+            "close"
+        };
+        hints.push((cancel, close.into()));
+        hints
     }
 }
 
@@ -550,7 +589,78 @@ pub fn login_error_message(kind: CredentialKind, error: &crate::vault::VaultErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::Action;
+    use crate::app::state::ConnectionView;
     use crate::vault::VaultError;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+        crate::app::update(app, Action::Key(KeyEvent::new(code, modifiers)))
+    }
+
+    /// An app without a token: the login dialog is open on the Token field.
+    fn without_token() -> App {
+        let mut app = App::new(ConnectionView::default(), (100, 30));
+        let _ = app.start();
+        app
+    }
+
+    #[test]
+    fn enter_says_what_is_missing_and_sends_nothing() {
+        let mut app = without_token();
+        let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(effects.is_empty(), "{effects:?}");
+        let form = app.login.as_ref().expect("still open");
+        assert_eq!(form.error.as_deref(), Some("Fill in: Token."));
+        assert!(!form.busy);
+    }
+
+    #[test]
+    fn while_waiting_only_cancel_works_and_it_keeps_the_dialog() {
+        let mut app = without_token();
+        let paste = crate::app::update(&mut app, Action::Paste(" s.abc \n".into()));
+        assert!(paste.is_empty());
+        let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Login { credentials: Credentials::Token(token), save_to: None }] if token.expose() == "s.abc"),
+            "{effects:?}"
+        );
+        // Enter again, typing, reveal: nothing while the server is asked.
+        for (code, modifiers) in [
+            (KeyCode::Enter, KeyModifiers::NONE),
+            (KeyCode::Char('x'), KeyModifiers::NONE),
+            (KeyCode::Char('r'), KeyModifiers::CONTROL),
+        ] {
+            assert!(press(&mut app, code, modifiers).is_empty());
+        }
+        let form = app.login.as_ref().expect("open");
+        assert!(form.busy && !form.revealed);
+        assert_eq!(form.text(Field::Token), "s.abc");
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        let form = app
+            .login
+            .as_ref()
+            .expect("still open after stopping the wait");
+        assert!(!form.busy);
+        assert_eq!(
+            form.error.as_deref(),
+            Some("Stopped waiting; the server may still answer.")
+        );
+        // Without a token there is nothing to log out of.
+        press(&mut app, KeyCode::Char('x'), KeyModifiers::CONTROL);
+        let form = app.login.as_ref().expect("open");
+        assert_eq!(
+            form.error.as_deref(),
+            Some("There is no token to log out of.")
+        );
+        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        assert!(app.login.is_none());
+        let status = app.status.as_ref().map(|s| s.text.as_str());
+        assert_eq!(
+            status,
+            Some("Not logged in: requests will fail until you log in (L).")
+        );
+    }
 
     #[test]
     fn login_failures_are_worded_here_from_typed_errors() {

@@ -3,6 +3,7 @@
 //! the server accepts the change; the server's validation errors are shown as it wrote them.
 
 use super::action::Effect;
+use super::component::{Component, Outcome};
 use super::input::TextInput;
 use super::keymap::{Command, Scope};
 use super::state::{App, Modal, StatusKind};
@@ -162,7 +163,7 @@ impl MetadataForm {
     }
 }
 
-/// `m`: open the form for the open KV v2 secret.
+/// Edit metadata: open the form for the open KV v2 secret.
 pub fn open(app: &mut App) -> Vec<Effect> {
     let Some((location, metadata)) = super::history::versioned_secret(app, "edit") else {
         return Vec::new();
@@ -182,90 +183,126 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
-pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let Some(Modal::MetadataForm(form)) = &mut app.modal else {
-        return Vec::new();
-    };
-    if form.saving {
-        if app.keymap.command(Scope::MetadataForm, key) == Some(Command::Cancel) {
-            app.modal = None;
-            app.set_status(
-                StatusKind::Warning,
-                "Closed the form; the save already sent may still apply (R shows the result).",
-            );
-        }
-        return Vec::new();
+impl MetadataForm {
+    /// Closed while a save is on its way: the warning names the key that shows what it did.
+    fn closed_while_saving(app: &mut App) -> Outcome {
+        let refresh = app.keymap.key(Scope::Main, Command::Refresh);
+        app.set_status(
+            StatusKind::Warning,
+            format!(
+                "Closed the form; the save already sent may still apply ({refresh} shows the result)."
+            ),
+        );
+        Outcome::close()
     }
-    match app.keymap.command(Scope::MetadataForm, key) {
-        Some(Command::Cancel) => {
-            app.modal = None;
-            app.set_status(StatusKind::Info, "Cancelled: the metadata was not changed.");
-        }
-        Some(Command::NextField) => form.move_focus(1),
-        Some(Command::PreviousField) => form.move_focus(-1),
-        Some(Command::Toggle) if form.focus == Field::CasRequired => {
-            form.cas_required = !form.cas_required;
-        }
-        Some(Command::Toggle) if form.focus == Field::MetadataCasRequired => {
-            if let Some(required) = &mut form.metadata_cas_required {
-                *required = !*required;
+
+    fn remove_row(&mut self) {
+        if let Field::Key(i) | Field::Value(i) = self.focus {
+            self.rows.remove(i);
+            self.focus = match self.rows.len() {
+                0 => Field::DeleteVersionAfter,
+                len => Field::Key(i.min(len - 1)),
+            };
+            // An error may have been about the removed row: what is left is checked again.
+            if self.error.is_some() {
+                self.error = self.change().err();
             }
         }
-        Some(Command::AddRow) => {
-            form.rows.push(CustomRow {
-                key: TextInput::default(),
-                value: TextInput::default(),
-            });
-            form.focus = Field::Key(form.rows.len() - 1);
+    }
+
+    fn submit(&mut self, app: &mut App) -> Outcome {
+        match self.change() {
+            Err(reason) => {
+                self.error = Some(reason);
+                Outcome::stay()
+            }
+            Ok(change) if change.is_empty() => {
+                app.set_status(StatusKind::Info, "Nothing changed.");
+                Outcome::close()
+            }
+            Ok(change) => {
+                self.saving = true;
+                self.error = None;
+                Outcome::stay().with(vec![Effect::SaveMetadata {
+                    location: self.location.clone(),
+                    change,
+                    current_custom: self.original.custom_metadata.clone(),
+                }])
+            }
         }
-        Some(Command::DeleteRow) => {
-            if let Field::Key(i) | Field::Value(i) = form.focus {
-                form.rows.remove(i);
-                form.focus = match form.rows.len() {
-                    0 => Field::DeleteVersionAfter,
-                    len => Field::Key(i.min(len - 1)),
-                };
-                // An error may have been about the removed row: what is left is checked again.
-                if form.error.is_some() {
-                    form.error = form.change().err();
+    }
+}
+
+impl Component for MetadataForm {
+    fn scope(&self) -> Scope {
+        Scope::MetadataForm
+    }
+
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        if self.saving {
+            return match command {
+                Some(Command::Cancel) => Self::closed_while_saving(app),
+                _ => Outcome::stay(),
+            };
+        }
+        match command {
+            Some(Command::Cancel) => {
+                app.set_status(StatusKind::Info, "Cancelled: the metadata was not changed.");
+                return Outcome::close();
+            }
+            Some(Command::Submit) => return self.submit(app),
+            Some(Command::NextField) => self.move_focus(1),
+            Some(Command::PreviousField) => self.move_focus(-1),
+            Some(Command::Toggle) if self.focus == Field::CasRequired => {
+                self.cas_required = !self.cas_required;
+            }
+            Some(Command::Toggle) if self.focus == Field::MetadataCasRequired => {
+                if let Some(required) = &mut self.metadata_cas_required {
+                    *required = !*required;
+                }
+            }
+            Some(Command::AddRow) => {
+                self.rows.push(CustomRow {
+                    key: TextInput::default(),
+                    value: TextInput::default(),
+                });
+                self.focus = Field::Key(self.rows.len() - 1);
+            }
+            Some(Command::DeleteRow) => self.remove_row(),
+            _ => {
+                if let Some(input) = self.focused_input()
+                    && input.handle_key(key)
+                {
+                    self.error = None;
                 }
             }
         }
-        Some(Command::Submit) => return submit(app),
-        _ => {
-            if let Some(input) = form.focused_input()
-                && input.handle_key(key)
-            {
-                form.error = None;
-            }
-        }
+        Outcome::stay()
     }
-    Vec::new()
-}
 
-fn submit(app: &mut App) -> Vec<Effect> {
-    let Some(Modal::MetadataForm(form)) = &mut app.modal else {
-        return Vec::new();
-    };
-    match form.change() {
-        Err(reason) => {
-            form.error = Some(reason);
-            Vec::new()
+    /// Pasted text goes into the focused text field (one line: control characters are dropped).
+    fn on_paste(&mut self, _app: &mut App, text: &str) -> Outcome {
+        if !self.saving
+            && let Some(input) = self.focused_input()
+        {
+            input.insert_str(text);
+            self.error = None;
         }
-        Ok(change) if change.is_empty() => {
-            app.modal = None;
-            app.set_status(StatusKind::Info, "Nothing changed.");
-            Vec::new()
-        }
-        Ok(change) => {
-            form.saving = true;
-            form.error = None;
-            vec![Effect::SaveMetadata {
-                location: form.location.clone(),
-                change,
-                current_custom: form.original.custom_metadata.clone(),
-            }]
-        }
+        Outcome::stay()
+    }
+
+    fn hints(&self, app: &App) -> Vec<(String, String)> {
+        app.keymap.hints(
+            Scope::MetadataForm,
+            &[
+                Command::Submit,
+                Command::NextField,
+                Command::Toggle,
+                Command::AddRow,
+                Command::DeleteRow,
+                Command::Cancel,
+            ],
+        )
     }
 }
 

@@ -2,10 +2,13 @@
 //! new login), `N` switches namespace (children from `LIST sys/namespaces`, the parent, root).
 
 use super::action::Effect;
+use super::component::{Component, Outcome};
+use super::input::TextInput;
+use super::keymap::{Command, Scope};
 use super::login::LoginReason;
 use super::state::{App, Loadable, Modal, StatusKind};
 use crate::vault::VaultError;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 /// Defined with the profiles (the runtime keeps their sessions); named here for the app's code.
 pub use crate::config::profiles::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
@@ -158,63 +161,106 @@ pub fn namespaces_loaded(app: &mut App, result: Result<Vec<String>, VaultError>)
     Vec::new()
 }
 
-pub fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let Some(Modal::Picker(picker)) = &mut app.modal else {
-        return Vec::new();
-    };
-    let len = match &picker.items {
-        Loadable::Ready(items) => items.len(),
-        _ => 0,
-    };
-    if let Some(input) = &mut picker.typed {
-        match key.code {
-            KeyCode::Esc => picker.typed = None,
-            KeyCode::Enter => {
+impl Picker {
+    fn len(&self) -> usize {
+        match &self.items {
+            Loadable::Ready(items) => items.len(),
+            _ => 0,
+        }
+    }
+
+    /// Enter on the list: switch to the selected entry (the current one: just close).
+    fn choose(&self, app: &mut App) -> Outcome {
+        let Loadable::Ready(items) = &self.items else {
+            return Outcome::stay();
+        };
+        let Some(item) = items.get(self.cursor) else {
+            return Outcome::stay();
+        };
+        if item.current {
+            return Outcome::close();
+        }
+        let effects = match self.kind {
+            PickerKind::Profile => vec![Effect::SwitchProfile {
+                name: item.value.clone().unwrap_or_default(),
+            }],
+            PickerKind::Namespace => switch_namespace(app, item.value.clone()),
+        };
+        Outcome::close().with(effects)
+    }
+
+    /// Keys while a namespace is typed (Tab): the text field takes every key but the two of
+    /// [`Scope::NamespaceName`].
+    fn on_typed_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        let Some(input) = &mut self.typed else {
+            return Outcome::stay();
+        };
+        match command {
+            Some(Command::Cancel) => self.typed = None,
+            Some(Command::Submit) => {
                 let path = input.text.trim().trim_matches('/').to_string();
-                app.modal = None;
                 let target = (!path.is_empty()).then_some(path);
                 if target.as_deref() == app.connection.namespace.as_deref() {
-                    return Vec::new();
+                    return Outcome::close();
                 }
-                return switch_namespace(app, target);
+                return Outcome::close().with(switch_namespace(app, target));
             }
             _ => {
                 input.handle_key(key);
             }
         }
-        return Vec::new();
+        Outcome::stay()
     }
-    match key.code {
-        KeyCode::Tab if picker.kind == PickerKind::Namespace => {
-            picker.typed = Some(super::input::TextInput::default());
+}
+
+impl Component for Picker {
+    fn scope(&self) -> Scope {
+        if self.typed.is_some() {
+            Scope::NamespaceName
+        } else {
+            Scope::Picker
         }
-        KeyCode::Esc | KeyCode::Char('q') => app.modal = None,
-        KeyCode::Down | KeyCode::Char('j') if len > 0 => {
-            picker.cursor = (picker.cursor + 1).min(len - 1);
+    }
+
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        if self.typed.is_some() {
+            return self.on_typed_key(app, key, command);
         }
-        KeyCode::Up | KeyCode::Char('k') => picker.cursor = picker.cursor.saturating_sub(1),
-        KeyCode::Enter => {
-            let Loadable::Ready(items) = &picker.items else {
-                return Vec::new();
-            };
-            let Some(item) = items.get(picker.cursor).cloned() else {
-                return Vec::new();
-            };
-            let kind = picker.kind;
-            app.modal = None;
-            if item.current {
-                return Vec::new();
+        let len = self.len();
+        match command {
+            Some(Command::TypeName) if self.kind == PickerKind::Namespace => {
+                self.typed = Some(TextInput::default());
             }
-            return match kind {
-                PickerKind::Profile => vec![Effect::SwitchProfile {
-                    name: item.value.unwrap_or_default(),
-                }],
-                PickerKind::Namespace => switch_namespace(app, item.value),
-            };
+            Some(Command::Close) => return Outcome::close(),
+            Some(Command::Down) if len > 0 => self.cursor = (self.cursor + 1).min(len - 1),
+            Some(Command::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Command::Submit) => return self.choose(app),
+            _ => {}
         }
-        _ => {}
+        Outcome::stay()
     }
-    Vec::new()
+
+    /// A namespace being typed takes pasted text; the list has nothing to paste into.
+    fn on_paste(&mut self, _app: &mut App, text: &str) -> Outcome {
+        if let Some(input) = &mut self.typed {
+            input.insert_str(text.trim());
+        }
+        Outcome::stay()
+    }
+
+    fn hints(&self, app: &App) -> Vec<(String, String)> {
+        let keymap = &app.keymap;
+        if self.typed.is_some() {
+            return keymap.hints(Scope::NamespaceName, &[Command::Submit, Command::Cancel]);
+        }
+        let mut hints = keymap.hints(Scope::Picker, &[Command::Submit]);
+        hints.push((
+            keymap.pair(Scope::Picker, Command::Down, Command::Up),
+            "move".into(),
+        ));
+        hints.extend(keymap.hints(Scope::Picker, &[Command::Close]));
+        hints
+    }
 }
 
 /// A token made inside a namespace sees nothing at the root: the first time such a token is looked
@@ -229,7 +275,10 @@ pub fn enter_token_namespace(app: &mut App, namespace: Option<String>) -> Vec<Ef
             let effects = switch_namespace(app, Some(namespace.clone()));
             app.set_status(
                 StatusKind::Info,
-                format!("Namespace {namespace}: the token belongs there (N changes it)"),
+                format!(
+                    "Namespace {namespace}: the token belongs there ({} changes it)",
+                    app.keymap.key(Scope::Main, Command::SwitchNamespace)
+                ),
             );
             effects
         }
@@ -314,6 +363,7 @@ pub fn profile_switched(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ConnectionView;
 
     #[test]
     fn namespace_choices_are_root_parent_current_and_children() {
@@ -334,5 +384,85 @@ mod tests {
         let root = namespace_items(None, &["team/".into()]);
         assert!(root[0].current && root[0].value.is_none());
         assert_eq!(root[1].value.as_deref(), Some("team"));
+    }
+
+    use crate::app::Action;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+        crate::app::update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn picker(app: &App) -> &Picker {
+        match &app.modal {
+            Some(Modal::Picker(picker)) => picker,
+            other => panic!("expected a picker, got {other:?}"),
+        }
+    }
+
+    fn with_profiles() -> App {
+        let mut app = App::new(ConnectionView::default(), (100, 30));
+        app.profiles.push(ProfileEntry {
+            name: "prod".into(),
+            ..ProfileEntry::default()
+        });
+        app
+    }
+
+    #[test]
+    fn the_profile_picker_switches_to_the_chosen_one_and_has_no_typed_mode() {
+        let mut app = with_profiles();
+        let _ = open_profiles(&mut app);
+        assert_eq!(picker(&app).cursor, 0, "on the current one");
+        press(&mut app, KeyCode::Tab);
+        assert!(picker(&app).typed.is_none(), "profiles are not typed");
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Down);
+        assert_eq!(picker(&app).cursor, 1, "stops at the last");
+        let effects = press(&mut app, KeyCode::Enter);
+        assert_eq!(
+            effects,
+            vec![Effect::SwitchProfile {
+                name: "prod".into()
+            }]
+        );
+        assert!(app.modal.is_none());
+        // The current one: just closes.
+        let _ = open_profiles(&mut app);
+        assert!(press(&mut app, KeyCode::Enter).is_empty());
+        assert!(app.modal.is_none());
+    }
+
+    #[test]
+    fn a_typed_namespace_is_switched_to_and_the_current_one_just_closes() {
+        let mut app = App::new(ConnectionView::default(), (100, 30));
+        app.connection.namespace = Some("team".into());
+        let effects = open_namespaces(&mut app);
+        assert_eq!(effects, vec![Effect::LoadNamespaces]);
+        // Enter while loading does nothing.
+        assert!(press(&mut app, KeyCode::Enter).is_empty());
+        assert!(app.modal.is_some());
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(picker(&app).scope(), Scope::NamespaceName);
+        for c in "/team/".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        assert!(press(&mut app, KeyCode::Enter).is_empty(), "already there");
+        assert!(app.modal.is_none());
+        let _ = open_namespaces(&mut app);
+        press(&mut app, KeyCode::Tab);
+        for c in "jk".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!(picker(&app).cursor, 0, "j and k are typed, not moves");
+        let effects = press(&mut app, KeyCode::Enter);
+        assert!(
+            effects.contains(&Effect::SwitchNamespace {
+                namespace: Some("jk".into())
+            }),
+            "{effects:?}"
+        );
+        assert_eq!(app.connection.namespace.as_deref(), Some("jk"));
+        assert!(app.modal.is_none());
     }
 }

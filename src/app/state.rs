@@ -25,7 +25,7 @@ pub enum Modal {
     Help(super::help::HelpOverlay),
     Jump(super::jump::JumpPrompt),
     /// A version operation waiting for the user's yes (or the typed path).
-    Confirm(super::history::Confirm),
+    Confirm(super::history::VersionConfirm),
     MetadataForm(super::metadata_form::MetadataForm),
     SecretForm(super::write_flow::SecretForm),
     ConfirmWrite(super::write_flow::ConfirmWrite),
@@ -46,6 +46,12 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Confirm(confirm) => Some(confirm),
+            Modal::MetadataForm(form) => Some(form),
+            Modal::Seal(screen) => Some(screen.as_mut()),
+            Modal::AppRole(browser) => Some(browser.as_mut()),
+            Modal::Finder(finder) => Some(finder),
+            Modal::Picker(picker) => Some(picker),
             _ => None,
         }
     }
@@ -54,6 +60,12 @@ impl Modal {
         match self {
             Modal::Help(help) => Some(help),
             Modal::Jump(jump) => Some(jump),
+            Modal::Confirm(confirm) => Some(confirm),
+            Modal::MetadataForm(form) => Some(form),
+            Modal::Seal(screen) => Some(screen.as_ref()),
+            Modal::AppRole(browser) => Some(browser.as_ref()),
+            Modal::Finder(finder) => Some(finder),
+            Modal::Picker(picker) => Some(picker),
             _ => None,
         }
     }

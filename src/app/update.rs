@@ -303,18 +303,12 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
-    if app.login.is_none()
-        && let Some(effects) = super::component::dispatch_paste(app, text)
+    if let Some(effects) = super::component::dispatch_login_paste(app, text)
+        .or_else(|| super::component::dispatch_paste(app, text))
     {
         return effects;
     }
-    if let Some(form) = &mut app.login {
-        login::on_paste(form, text);
-    } else if let Some(Modal::Seal(screen)) = &mut app.modal {
-        seal::on_paste(screen, text);
-    } else if matches!(app.modal, Some(Modal::Finder(_))) {
-        finder::on_paste(app, text);
-    } else if matches!(app.modal, Some(Modal::SecretForm(_))) {
+    if matches!(app.modal, Some(Modal::SecretForm(_))) {
         write_flow::on_form_paste(app, text);
     } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
         prompt.input.insert_str(text.trim());

@@ -6,7 +6,8 @@ use super::dialog::{hint_if_empty, input_spans, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
-use crate::app::approle_browser::{AppRoleBrowser, BrowserFocus};
+use crate::app::approle_browser::{AppRoleBrowser, BrowserFocus, Prompt};
+use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::state::Loadable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -170,7 +171,8 @@ fn short_time(text: &str) -> String {
     trimmed.replace('T', " ")
 }
 
-fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
+fn bottom_lines(browser: &AppRoleBrowser, keymap: &Keymap) -> Vec<Line<'static>> {
+    let key = |command| keymap.key(Scope::AppRole, command);
     let mut lines = Vec::new();
     if let Some(generated) = &browser.generated {
         let what = if generated.wrapped {
@@ -204,33 +206,49 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
             facts.push(format!("ttl {}", super::time::duration(generated.ttl)));
         }
         if generated.wrapped {
-            facts.push("works once: L, AppRole, wrapped secret-id".into());
+            facts.push(format!(
+                "works once: {}, AppRole, wrapped secret-id",
+                keymap.key(Scope::Main, Command::Login)
+            ));
         }
-        facts.push("s reveals · y copies".into());
+        facts.push(format!(
+            "{} reveals · {} copies",
+            key(Command::Reveal),
+            key(Command::Copy)
+        ));
         lines.push(Line::styled(
             format!("  {}", facts.join(" · ")),
             theme::dim(),
         ));
     }
-    if let Some(input) = &browser.wrap_ttl {
-        let mut spans = vec![Span::styled(
-            "Wrap the secret-id for how long (5m, 1h30m, 90s)? ",
-            theme::key(),
-        )];
-        spans.extend(input_spans(input, true));
-        spans.push(Span::styled(
-            "  Enter generates · Esc cancels",
-            theme::dim(),
-        ));
-        lines.push(Line::from(spans));
-    }
-    if let Some(accessor) = &browser.confirm_destroy {
-        lines.push(Line::styled(
-            format!(
-                "Destroy the secret-id of accessor {accessor}? It stops working at once. y destroys, any other key keeps it."
-            ),
-            theme::error(),
-        ));
+    match &browser.prompt {
+        Some(Prompt::WrapTtl(input)) => {
+            let mut spans = vec![Span::styled(
+                "Wrap the secret-id for how long (5m, 1h30m, 90s)? ",
+                theme::key(),
+            )];
+            spans.extend(input_spans(input, true));
+            spans.push(Span::styled(
+                format!(
+                    "  {} generates · {} cancels",
+                    keymap.key(Scope::WrapTtl, Command::Submit),
+                    keymap.key(Scope::WrapTtl, Command::Cancel)
+                ),
+                theme::dim(),
+            ));
+            lines.push(Line::from(spans));
+        }
+        Some(Prompt::Destroy { accessor, question }) => {
+            lines.push(Line::styled(
+                format!(
+                    "Destroy the secret-id of accessor {}? It stops working at once.",
+                    sanitize(accessor)
+                ),
+                theme::error(),
+            ));
+            lines.extend(super::confirm::question_lines(question, keymap));
+        }
+        None => {}
     }
     if browser.busy {
         lines.push(Line::styled("Working…", theme::dim()));
@@ -240,7 +258,14 @@ fn bottom_lines(browser: &AppRoleBrowser) -> Vec<Line<'static>> {
     }
     hint_if_empty(
         &mut lines,
-        "g generates a secret-id, w a wrapped one; Tab goes to the accessors (x destroys one); ? lists every key",
+        format!(
+            "{} generates a secret-id, {} a wrapped one; {} goes to the accessors ({} destroys one) · {} closes",
+            key(Command::Generate),
+            key(Command::GenerateWrapped),
+            key(Command::SwitchList),
+            key(Command::Destroy),
+            key(Command::Close)
+        ),
     );
     lines
 }
@@ -250,7 +275,12 @@ pub fn draw(frame: &mut Frame, app: &App, browser: &AppRoleBrowser) {
     let mount = browser.mount().unwrap_or("…").to_string();
     let mounts = match &browser.mounts {
         Loadable::Ready(list) if list.len() > 1 => {
-            format!(" ({} of {}, ] next)", browser.mount + 1, list.len())
+            format!(
+                " ({} of {}, {} next)",
+                browser.mount + 1,
+                list.len(),
+                app.keymap.key(Scope::AppRole, Command::NextMount)
+            )
         }
         _ => String::new(),
     };
@@ -267,7 +297,7 @@ pub fn draw(frame: &mut Frame, app: &App, browser: &AppRoleBrowser) {
     frame.render_widget(Clear, area);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let bottom = bottom_lines(browser);
+    let bottom = bottom_lines(browser, &app.keymap);
     let bottom_rows = wrapped_height(&bottom, inner.width);
     let [top, bottom_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(bottom_rows + 1)]).areas(inner);

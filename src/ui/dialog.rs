@@ -1,10 +1,9 @@
-//! Dialogs over the screen: the confirmation in front of a version operation, and the metadata form.
+//! What every dialog over the screen is drawn with: the frame, text fields, fitting rows to the
+//! screen; and the full-screen panels' area. Each dialog has its own file.
 
 use super::help::centered;
 use super::{text::sanitize, theme};
-use crate::app::history::Confirm;
 use crate::app::input::TextInput;
-use crate::app::metadata_form::{Field, MetadataForm};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -87,152 +86,6 @@ fn wrapped_rows(line: &Line, width: usize) -> usize {
     }
     rows
 }
-
-pub fn draw_confirm(frame: &mut Frame, confirm: &Confirm) {
-    let mut lines: Vec<Line> = confirm
-        .lines
-        .iter()
-        .map(|line| Line::raw(sanitize(line).into_owned()))
-        .collect();
-    if let Some(input) = &confirm.typed {
-        let mut spans = vec![Span::styled("> ", theme::key())];
-        spans.extend(input_spans(input, true));
-        lines.push(Line::from(spans));
-        if confirm.typed_matches() {
-            lines.push(Line::styled("Enter confirms", theme::warning()));
-        }
-    }
-    if let Some(error) = &confirm.error {
-        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
-    }
-    let danger = confirm.typed.is_some();
-    frame_dialog(frame, &confirm.title, lines, 76, danger);
-}
-
-pub fn draw_metadata_form(frame: &mut Frame, form: &MetadataForm) {
-    let label = |text: &str, field: Field| {
-        let style = if form.focus == field {
-            theme::key()
-        } else {
-            theme::dim()
-        };
-        Span::styled(format!("{text:<22}"), style)
-    };
-    let mut lines = vec![
-        Line::styled(
-            format!("Metadata of {}", sanitize(&form.location.display())),
-            theme::title(),
-        ),
-        Line::raw(""),
-    ];
-    let row = |text: &str, field: Field, input: &TextInput, note: &str| {
-        let mut spans = vec![label(text, field)];
-        spans.extend(input_spans(input, form.focus == field));
-        spans.push(Span::styled(format!("  {note}"), theme::dim()));
-        Line::from(spans)
-    };
-    lines.push(row(
-        "max versions",
-        Field::MaxVersions,
-        &form.max_versions,
-        "0 = the mount's setting",
-    ));
-    lines.push(Line::from(vec![
-        label("check-and-set", Field::CasRequired),
-        Span::styled(
-            if form.cas_required {
-                "[x] required"
-            } else {
-                "[ ] required"
-            },
-            if form.focus == Field::CasRequired {
-                theme::selected(true)
-            } else {
-                theme::dim()
-            },
-        ),
-        Span::styled("  Space toggles", theme::dim()),
-    ]));
-    if let Some(required) = form.metadata_cas_required {
-        let focused = form.focus == Field::MetadataCasRequired;
-        lines.push(Line::from(vec![
-            label("metadata cas", Field::MetadataCasRequired),
-            Span::styled(
-                if required {
-                    "[x] required"
-                } else {
-                    "[ ] required"
-                },
-                if focused {
-                    theme::selected(true)
-                } else {
-                    theme::dim()
-                },
-            ),
-            Span::styled(
-                "  Space toggles · the mount may require it too",
-                theme::dim(),
-            ),
-        ]));
-    }
-    lines.push(row(
-        "delete versions after",
-        Field::DeleteVersionAfter,
-        &form.delete_version_after,
-        "0s = never; e.g. 720h",
-    ));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Custom metadata (up to 64 keys; key ≤ 128 bytes, value ≤ 512 bytes)",
-        theme::title(),
-    ));
-    if form.rows.is_empty() {
-        lines.push(Line::styled("  none · Ctrl-n adds a row", theme::dim()));
-    }
-    let mut rows = Vec::with_capacity(form.rows.len());
-    for (index, custom) in form.rows.iter().enumerate() {
-        let mut spans = vec![Span::styled("  ", theme::dim())];
-        spans.extend(input_spans(&custom.key, form.focus == Field::Key(index)));
-        if custom.key.text.is_empty() && form.focus != Field::Key(index) {
-            spans.push(Span::styled("(key)", theme::dim()));
-        }
-        spans.push(Span::styled(" = ", theme::dim()));
-        spans.extend(input_spans(
-            &custom.value,
-            form.focus == Field::Value(index),
-        ));
-        rows.push(Line::from(spans));
-    }
-    let mut tail = vec![Line::raw("")];
-    if form.saving {
-        tail.push(Line::styled("Saving…", theme::dim()));
-    } else if let Some(error) = &form.error {
-        tail.extend(
-            super::text::sanitized_lines(error)
-                .map(|line| Line::styled(line.into_owned(), theme::error())),
-        );
-    }
-    tail.push(Line::styled(
-        "Enter saves · Tab next field · Ctrl-n add row · Ctrl-d remove row · Esc cancels",
-        theme::dim(),
-    ));
-    let focused_row = match form.focus {
-        Field::Key(index) | Field::Value(index) => Some(index),
-        _ => None,
-    };
-    let width = DIALOG_WIDTH.min(frame.area().width);
-    let fitted = fit_rows(
-        lines,
-        rows,
-        focused_row,
-        tail,
-        wrap_width(width),
-        frame.area().height.saturating_sub(2) as usize,
-    );
-    frame_dialog(frame, "Edit metadata", fitted, DIALOG_WIDTH, false);
-}
-
-const DIALOG_WIDTH: u16 = 84;
 
 /// The width `frame_dialog` wraps at, for a dialog `width` wide.
 pub(super) fn wrap_width(width: u16) -> usize {
@@ -336,7 +189,7 @@ pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
 }
 
 /// A panel's hint line, shown when nothing else is at its bottom.
-pub(super) fn hint_if_empty(lines: &mut Vec<Line<'static>>, hint: &'static str) {
+pub(super) fn hint_if_empty(lines: &mut Vec<Line<'static>>, hint: String) {
     if lines.is_empty() {
         lines.push(Line::styled(hint, theme::dim()));
     }

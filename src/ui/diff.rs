@@ -22,8 +22,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         {
             frame.render_widget(
                 Paragraph::new(Line::styled(
-                    "Only one version: nothing to compare. In the Versions tab, mark two \
-                     versions (Space) and press v.",
+                    format!(
+                        "Only one version: nothing to compare. In the Versions tab, mark two \
+                         versions ({}) and press {}.",
+                        app.keymap.key(Scope::Versions, Command::MarkVersion),
+                        app.keymap.key(Scope::Versions, Command::CompareVersions)
+                    ),
                     theme::dim(),
                 ))
                 .wrap(Wrap { trim: false }),
@@ -66,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
         }
     };
     for (version, side) in [(diff.old, old), (diff.new, new)] {
-        if let Some(note) = no_data_note(version, side) {
+        if let Some(note) = no_data_note(version, side, app) {
             lines.push(Line::styled(note, theme::warning()));
         }
     }
@@ -132,11 +136,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn no_data_note(version: u64, secret: &KvSecret) -> Option<String> {
+fn no_data_note(version: u64, secret: &KvSecret, app: &App) -> Option<String> {
     match secret.state {
         VersionState::Live => None,
         VersionState::Deleted { .. } => Some(format!(
-            "Version {version} is soft-deleted: no data to compare (undelete it with u)."
+            "Version {version} is soft-deleted: no data to compare (undelete it with {}).",
+            app.keymap.key(Scope::Main, Command::Undelete)
         )),
         VersionState::Destroyed => Some(format!(
             "Version {version} is destroyed: its data is gone for good."

@@ -1,6 +1,7 @@
 //! The bottom line: the latest status message, else the keys that work right now (from the keymap).
 
 use super::{text::sanitize, theme};
+use crate::app::component::Component;
 use crate::app::keymap::{Command, Scope};
 use crate::app::secret_pane::SecretTab;
 use crate::app::{App, Focus, Modal};
@@ -107,7 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let typing_filter = app.filter_input.is_some() || app.secret.key_filter_input.is_some();
     let pairs: Vec<(String, String)> = match &app.modal {
-        _ if app.login.is_some() => legacy_pairs(app),
+        _ if let Some(form) = &app.login => form.hints(app),
         Some(modal) => match modal.component() {
             Some(component) => component.hints(app),
             None => legacy_pairs(app),
@@ -160,72 +161,6 @@ fn main_hints(app: &App) -> Vec<(String, String)> {
 /// Footers of the dialogs that are not components yet.
 fn legacy_pairs(app: &App) -> Vec<(String, String)> {
     let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
-        _ if app.login.is_some() => {
-            let mut pairs = vec![
-                ("Enter".into(), "log in"),
-                ("Tab".into(), "next field"),
-                ("←/→".into(), "choose"),
-                ("Ctrl-r".into(), "reveal"),
-            ];
-            if app.modal.is_some() {
-                pairs.push(("Esc".into(), "close (your dialog underneath stays)"));
-            } else {
-                pairs.push(("Esc".into(), "close"));
-            }
-            pairs
-        }
-        (Some(Modal::Seal(screen)), _) if screen.share().is_some() => {
-            vec![("Enter".into(), "send share"), ("Esc".into(), "stop")]
-        }
-        (Some(Modal::Seal(_)), _) => vec![
-            ("u".into(), "unseal"),
-            ("U".into(), "each in turn"),
-            ("r".into(), "reset"),
-            ("S".into(), "seal"),
-            ("Esc".into(), "close"),
-        ],
-        (Some(Modal::Finder(_)), _) => {
-            let mut hints = app.keymap.hints(Scope::Finder, &[Command::Submit]);
-            hints.push((
-                app.keymap.pair(Scope::Finder, Command::Up, Command::Down),
-                "move".into(),
-            ));
-            hints.extend(
-                app.keymap
-                    .hints(Scope::Finder, &[Command::Recrawl, Command::Close]),
-            );
-            return hints;
-        }
-        // A namespace being typed: j and k are letters of it, Esc goes back to the list.
-        (Some(Modal::Picker(picker)), _) if picker.typed.is_some() => vec![
-            ("Enter".into(), "switch"),
-            ("Esc".into(), "back to the list"),
-        ],
-        (Some(Modal::Picker(_)), _) => vec![
-            ("Enter".into(), "switch"),
-            ("j/k".into(), "move"),
-            ("Esc".into(), "close"),
-        ],
-        (Some(Modal::AppRole(_)), _) => vec![
-            ("g".into(), "secret-id"),
-            ("w".into(), "wrapped"),
-            ("Tab".into(), "accessors"),
-            ("x".into(), "destroy"),
-            ("y".into(), "copy"),
-            ("Esc".into(), "close"),
-        ],
-        (Some(Modal::Confirm(confirm)), _) if confirm.typed.is_some() => {
-            vec![("Enter".into(), "confirm"), ("Esc".into(), "cancel")]
-        }
-        (Some(Modal::Confirm(_)), _) => vec![("y".into(), "yes"), ("n/Esc".into(), "cancel")],
-        (Some(Modal::MetadataForm(_)), _) => vec![
-            ("Enter".into(), "save"),
-            ("Tab".into(), "next field"),
-            ("Space".into(), "toggle"),
-            ("Ctrl-n".into(), "add row"),
-            ("Ctrl-d".into(), "remove row"),
-            ("Esc".into(), "cancel"),
-        ],
         (Some(Modal::SecretForm(_)), _) => vec![
             ("Enter".into(), "save"),
             ("Tab".into(), "next field"),

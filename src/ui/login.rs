@@ -4,6 +4,8 @@
 use super::dialog::{frame_dialog, input_spans, masked_spans};
 use super::text::sanitize;
 use super::theme;
+use crate::app::App;
+use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::login::{AppRoleWay, Field, LoginForm};
 use crate::vault::AuthMethod;
 use ratatui::Frame;
@@ -16,6 +18,7 @@ fn choice_spans<T: Copy + PartialEq>(
     current: T,
     label: fn(T) -> &'static str,
     focused: bool,
+    keymap: &Keymap,
 ) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for (index, item) in all.iter().enumerate() {
@@ -30,68 +33,30 @@ fn choice_spans<T: Copy + PartialEq>(
         }
     }
     if focused {
-        spans.push(Span::styled("   ← →", theme::dim()));
+        let key = |command| keymap.key(Scope::Login, command);
+        spans.push(Span::styled(
+            format!(
+                "   {} {}",
+                key(Command::PreviousChoice),
+                key(Command::NextChoice)
+            ),
+            theme::dim(),
+        ));
     }
     spans
 }
 
-pub fn draw(frame: &mut Frame, form: &LoginForm, profile: bool, clock: std::time::Duration) {
+pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
+    let keymap = &app.keymap;
+    let profile = app.profile != crate::app::picker::COMMAND_LINE;
     let mut lines = Vec::new();
     if let Some(reason) = &form.reason {
-        let text = reason.text_naming(form.save_to.as_deref(), profile, clock);
+        let text = reason.text_naming(form.save_to.as_deref(), profile, app.clock);
         lines.push(Line::styled(sanitize(&text).into_owned(), theme::warning()));
         lines.push(Line::raw(""));
     }
     for field in form.fields() {
-        let focused = form.focus == field;
-        let marker = if focused { "▸ " } else { "  " };
-        let mut spans = vec![Span::styled(
-            format!("{marker}{:<LABEL_WIDTH$}", field.label()),
-            if focused { theme::key() } else { theme::dim() },
-        )];
-        match field {
-            Field::Method => spans.extend(choice_spans(
-                &AuthMethod::ALL,
-                form.method,
-                AuthMethod::label,
-                focused,
-            )),
-            Field::Way => spans.extend(choice_spans(
-                &[AppRoleWay::Push, AppRoleWay::Wrapped, AppRoleWay::Pull],
-                form.way,
-                AppRoleWay::label,
-                focused,
-            )),
-            Field::SaveDefault => spans.push(Span::styled(
-                format!(
-                    "[{}] write it to {} (0600), as `bao login` does",
-                    if form.save_default { "x" } else { " " },
-                    form.save_to
-                        .as_deref()
-                        .map_or_else(String::new, |p| p.display().to_string())
-                ),
-                if focused {
-                    theme::selected(true)
-                } else {
-                    theme::dim()
-                },
-            )),
-            field => {
-                let input = form.input(field).cloned().unwrap_or_default();
-                if field.masked() && !form.revealed {
-                    spans.extend(masked_spans(input.text.chars().count(), focused));
-                } else {
-                    spans.extend(input_spans(&input, focused));
-                }
-                if field == Field::RunnerRoleId && input.text.is_empty() && !focused {
-                    spans.push(Span::styled(
-                        "(empty: read with the worker's token)",
-                        theme::dim(),
-                    ));
-                }
-            }
-        }
-        lines.push(Line::from(spans));
+        lines.push(field_line(form, field, keymap));
     }
     if let Some(error) = &form.error {
         lines.push(Line::raw(""));
@@ -100,7 +65,10 @@ pub fn draw(frame: &mut Frame, form: &LoginForm, profile: bool, clock: std::time
     if form.busy {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            "Logging in…  (Esc stops waiting)",
+            format!(
+                "Logging in…  ({} stops waiting)",
+                keymap.key(Scope::Login, Command::Cancel)
+            ),
             theme::dim(),
         ));
     }
@@ -111,9 +79,75 @@ pub fn draw(frame: &mut Frame, form: &LoginForm, profile: bool, clock: std::time
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Enter logs in · Tab/↑↓ fields · ←/→ choices · Ctrl-r reveal · Ctrl-x log out · Esc closes",
-        theme::dim(),
-    ));
+    lines.push(Line::styled(keys_line(keymap), theme::dim()));
     frame_dialog(frame, "Log in", lines, 100, false);
+}
+
+/// One field: its label (marked when focused) and its value, choice or check box.
+fn field_line(form: &LoginForm, field: Field, keymap: &Keymap) -> Line<'static> {
+    let focused = form.focus == field;
+    let marker = if focused { "▸ " } else { "  " };
+    let mut spans = vec![Span::styled(
+        format!("{marker}{:<LABEL_WIDTH$}", field.label()),
+        if focused { theme::key() } else { theme::dim() },
+    )];
+    match field {
+        Field::Method => spans.extend(choice_spans(
+            &AuthMethod::ALL,
+            form.method,
+            AuthMethod::label,
+            focused,
+            keymap,
+        )),
+        Field::Way => spans.extend(choice_spans(
+            &[AppRoleWay::Push, AppRoleWay::Wrapped, AppRoleWay::Pull],
+            form.way,
+            AppRoleWay::label,
+            focused,
+            keymap,
+        )),
+        Field::SaveDefault => spans.push(Span::styled(
+            format!(
+                "[{}] write it to {} (0600), as `bao login` does",
+                if form.save_default { "x" } else { " " },
+                form.save_to
+                    .as_deref()
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ),
+            if focused {
+                theme::selected(true)
+            } else {
+                theme::dim()
+            },
+        )),
+        field => {
+            let input = form.input(field).cloned().unwrap_or_default();
+            if field.masked() && !form.revealed {
+                spans.extend(masked_spans(input.text.chars().count(), focused));
+            } else {
+                spans.extend(input_spans(&input, focused));
+            }
+            if field == Field::RunnerRoleId && input.text.is_empty() && !focused {
+                spans.push(Span::styled(
+                    "(empty: read with the worker's token)",
+                    theme::dim(),
+                ));
+            }
+        }
+    }
+    Line::from(spans)
+}
+
+/// The closing line: every key of the dialog, named from the keymap.
+fn keys_line(keymap: &Keymap) -> String {
+    let key = |command| keymap.key(Scope::Login, command);
+    format!(
+        "{} logs in · {} fields · {} choices · {} reveal · {} log out · {} closes",
+        key(Command::Submit),
+        keymap.pair(Scope::Login, Command::NextField, Command::PreviousField),
+        keymap.pair(Scope::Login, Command::PreviousChoice, Command::NextChoice),
+        key(Command::Reveal),
+        key(Command::Logout),
+        key(Command::Cancel),
+    )
 }

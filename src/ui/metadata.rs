@@ -4,6 +4,7 @@
 use super::{text, theme, time};
 use crate::app::App;
 use crate::app::history::capabilities;
+use crate::app::keymap::{Command, Scope};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -109,10 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::styled(
             format!(
                 "{} edits these settings",
-                app.keymap.key(
-                    crate::app::keymap::Scope::Main,
-                    crate::app::keymap::Command::EditMetadata
-                )
+                app.keymap.key(Scope::Main, Command::EditMetadata)
             ),
             theme::dim(),
         ));

@@ -12,6 +12,7 @@ mod help;
 mod jump;
 mod login;
 mod metadata;
+mod metadata_form;
 mod picker;
 mod seal;
 mod secret;
@@ -19,6 +20,7 @@ pub mod text;
 pub mod theme;
 pub mod time;
 mod tree;
+mod version_confirm;
 mod versions;
 mod write;
 
@@ -38,8 +40,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     match &app.modal {
         Some(Modal::Help(help)) => help::draw(frame, app, help.scroll),
         Some(Modal::Jump(jump)) => jump::draw(frame, jump),
-        Some(Modal::Confirm(confirm)) => dialog::draw_confirm(frame, confirm),
-        Some(Modal::MetadataForm(form)) => dialog::draw_metadata_form(frame, form),
+        Some(Modal::Confirm(confirm)) => version_confirm::draw(frame, confirm, &app.keymap),
+        Some(Modal::MetadataForm(form)) => metadata_form::draw(frame, form, &app.keymap),
         Some(Modal::SecretForm(form)) => write::draw_secret_form(frame, form),
         Some(Modal::ConfirmWrite(confirm)) => write::draw_confirm_write(frame, confirm),
         Some(Modal::EditorRetry(retry)) => write::draw_editor_retry(frame, retry),
@@ -54,8 +56,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         None => {}
     }
     if let Some(form) = &app.login {
-        let profile = app.profile != crate::app::picker::COMMAND_LINE;
-        login::draw(frame, form, profile, app.clock);
+        login::draw(frame, app, form);
     }
 }
 

@@ -4,6 +4,7 @@ use super::dialog::{fit_rows, frame_dialog, wrap_width};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
+use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::picker::{Picker, PickerKind};
 use crate::app::state::Loadable;
 use ratatui::Frame;
@@ -57,26 +58,13 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &Picker) {
     let mut tail = vec![Line::raw("")];
     if let Some(input) = &picker.typed {
         tail.push(Line::from(vec![
-            ratatui::text::Span::styled("namespace: ", theme::key()),
-            ratatui::text::Span::raw(sanitize(input.before_cursor()).into_owned()),
-            ratatui::text::Span::styled("▏", theme::dim()),
-            ratatui::text::Span::raw(sanitize(input.after_cursor()).into_owned()),
+            Span::styled("namespace: ", theme::key()),
+            Span::raw(sanitize(input.before_cursor()).into_owned()),
+            Span::styled("▏", theme::dim()),
+            Span::raw(sanitize(input.after_cursor()).into_owned()),
         ]));
-        tail.push(Line::styled(
-            "Enter switches to it (empty: root) · Esc back to the list",
-            theme::dim(),
-        ));
-    } else if picker.kind == PickerKind::Namespace {
-        tail.push(Line::styled(
-            "Enter switches · j/k move · Tab types a namespace · Esc closes",
-            theme::dim(),
-        ));
-    } else {
-        tail.push(Line::styled(
-            "Enter switches · j/k move · Esc closes",
-            theme::dim(),
-        ));
     }
+    tail.push(Line::styled(keys_line(&app.keymap, picker), theme::dim()));
     // Profiles carry their addresses beside their names.
     let width = match picker.kind {
         PickerKind::Profile => 90,
@@ -92,4 +80,27 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &Picker) {
         frame.area().height.saturating_sub(2) as usize,
     );
     frame_dialog(frame, title, lines, width, false);
+}
+
+/// The closing line: what the keys do in the picker's current mode, named from the keymap.
+fn keys_line(keymap: &Keymap, picker: &Picker) -> String {
+    if picker.typed.is_some() {
+        let key = |command| keymap.key(Scope::NamespaceName, command);
+        return format!(
+            "{} switches to it (empty: root) · {} back to the list",
+            key(Command::Submit),
+            key(Command::Cancel)
+        );
+    }
+    let key = |command| keymap.key(Scope::Picker, command);
+    let moves = keymap.pair(Scope::Picker, Command::Down, Command::Up);
+    let type_name = match picker.kind {
+        PickerKind::Namespace => format!(" · {} types a namespace", key(Command::TypeName)),
+        PickerKind::Profile => String::new(),
+    };
+    format!(
+        "{} switches · {moves} move{type_name} · {} closes",
+        key(Command::Submit),
+        key(Command::Close)
+    )
 }

@@ -5,8 +5,9 @@ use super::dialog::{hint_if_empty, masked_spans, panel_area, wrapped_height};
 use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
+use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::seal::SealState;
-use crate::app::seal::{NodeView, SEAL_WORD, SealMode, SealScreen};
+use crate::app::seal::{NodeView, SealMode, SealScreen};
 use crate::app::state::Loadable;
 use crate::vault::VaultError;
 use crate::vault::seal::Health;
@@ -203,40 +204,46 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
     lines
 }
 
-fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
+fn bottom_lines(screen: &SealScreen, keymap: &Keymap) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let target = screen
         .selected()
         .map(|n| sanitize(&n.addr).into_owned())
         .unwrap_or_default();
-    if let SealMode::Share(entry) = &screen.mode {
-        let mut spans = vec![Span::styled(
-            format!("Key share for {target} (hex or base64): "),
-            theme::key(),
-        )];
-        spans.extend(masked_spans(entry.input.text.chars().count(), true));
-        lines.push(Line::from(spans));
-        lines.push(Line::styled(
-            if entry.each_in_turn {
-                "Enter sends it · each sealed node in turn · Esc stops"
+    match &screen.mode {
+        SealMode::Share(entry) => {
+            let mut spans = vec![Span::styled(
+                format!("Key share for {target} (hex or base64): "),
+                theme::key(),
+            )];
+            spans.extend(masked_spans(entry.input.text.chars().count(), true));
+            lines.push(Line::from(spans));
+            let key = |command| keymap.key(Scope::UnsealShare, command);
+            let each = if entry.each_in_turn {
+                " · each sealed node in turn"
             } else {
-                "Enter sends it · Esc stops"
-            },
-            theme::dim(),
-        ));
-    }
-    if let SealMode::ConfirmSeal(input) = &screen.mode {
-        lines.push(Line::from(vec![
-            Span::styled(
+                ""
+            };
+            lines.push(Line::styled(
                 format!(
-                    "Seal {target}? Every request to it fails until it is unsealed again. Type {SEAL_WORD:?} and Enter: "
+                    "{} sends it{each} · {} stops",
+                    key(Command::Submit),
+                    key(Command::Cancel)
+                ),
+                theme::dim(),
+            ));
+        }
+        SealMode::ConfirmSeal { addr, question } => {
+            lines.push(Line::styled(
+                format!(
+                    "Seal {}? Every request to it fails until it is unsealed again.",
+                    sanitize(addr)
                 ),
                 theme::error(),
-            ),
-            Span::raw(sanitize(input.before_cursor()).into_owned()),
-            Span::styled("▏", theme::key()),
-            Span::raw(sanitize(input.after_cursor()).into_owned()),
-        ]));
+            ));
+            lines.extend(super::confirm::question_lines(question, keymap));
+        }
+        SealMode::Browse | SealMode::Waiting(_) => {}
     }
     if screen.busy() {
         lines.push(Line::styled("Sending…", theme::dim()));
@@ -245,9 +252,17 @@ fn bottom_lines(screen: &SealScreen) -> Vec<Line<'static>> {
         let (symbol, style) = theme::status(*kind);
         lines.push(Line::styled(format!("{symbol}{}", sanitize(text)), style));
     }
+    let key = |command| keymap.key(Scope::Seal, command);
     hint_if_empty(
         &mut lines,
-        "u unseals the selected node, U each sealed node in turn · r resets progress · S seals · ? lists every key",
+        format!(
+            "{} unseals the selected node, {} each sealed node in turn · {} resets progress · {} seals · {} closes",
+            key(Command::Unseal),
+            key(Command::UnsealEach),
+            key(Command::ResetProgress),
+            key(Command::Seal),
+            key(Command::Close)
+        ),
     );
     lines
 }
@@ -265,13 +280,14 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
             )
         })
         .count();
-    let refreshing = if screen.refreshing {
+    let refreshing = if screen.refresh.in_flight {
         format!(" {}", spinner(app))
     } else {
         String::new()
     };
     // Rows not confirmed for a while say how old they are.
     let age = screen
+        .refresh
         .answered_at
         .and_then(|at| crate::app::seal::stale_age(at, app.clock))
         .map(|age| format!(" · as of {} ago", super::header::format_ttl(age.as_secs())))
@@ -305,7 +321,7 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
     if let Some(note) = &screen.ha_note {
         table.push(Line::styled(sanitize(note).into_owned(), theme::dim()));
     }
-    let bottom = bottom_lines(screen);
+    let bottom = bottom_lines(screen, &app.keymap);
     let bottom_rows = wrapped_height(&bottom, inner.width);
     let [table_area, detail_area, bottom_area] = Layout::vertical([
         Constraint::Length(table.len() as u16 + 1),

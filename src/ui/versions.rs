@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) {
     );
     let mut below = vec![Line::raw("")];
     if let Some(version) = metadata.versions.get(pane.version_cursor) {
-        below.push(detail_line(version, metadata.current_version, now));
+        below.push(detail_line(version, metadata.current_version, now, app));
     }
     below.push(action_line(app));
     let rest = Rect::new(
@@ -123,24 +123,33 @@ fn state_word(version: &VersionInfo, current: u64, now: i64) -> (String, Style) 
     (words.join(", "), style)
 }
 
-/// "version 9: soft-deleted 2026-11-23 02:15:23Z (5s ago); u undeletes".
-fn detail_line(version: &VersionInfo, current: u64, now: i64) -> Line<'static> {
+/// "version 9: soft-deleted 2026-11-23 02:15:23Z (5s ago); u undeletes" (keys from the keymap).
+fn detail_line(version: &VersionInfo, current: u64, now: i64, app: &App) -> Line<'static> {
+    let key = |command| app.keymap.key(Scope::Main, command);
+    let open = app
+        .keymap
+        .key_preferring(Scope::Main, Command::Open, "Enter");
     let mut line = format!("version {}", version.version);
     if version.version == current {
         line.push_str(" (current)");
     }
     // Rolling back is offered for an older version only: the current one is already current.
     let readable = if version.version == current {
-        "Enter views its data"
+        format!("{} views its data", open)
     } else {
-        "Enter views its data, r rolls back to it"
+        format!(
+            "{} views its data, {} rolls back to it",
+            open,
+            key(Command::Rollback)
+        )
     };
     match &version.deletion_time {
         _ if version.destroyed => line.push_str(": destroyed, its data is gone for good"),
         Some(deleted) if version.is_deleted(now) => line.push_str(&format!(
-            ": soft-deleted {} ({}); u undeletes",
+            ": soft-deleted {} ({}); {} undeletes",
             time::absolute(&text::sanitize(deleted)),
-            time::relative(deleted, now)
+            time::relative(deleted, now),
+            key(Command::Undelete)
         )),
         Some(deleted) => line.push_str(&format!(
             ": deletes itself at {} ({}); {readable}",

@@ -61,9 +61,9 @@ fn history_operations_round_trip_and_agree_with_the_bao_cli() {
 
     // Destroy version 25: y is not enough, the path must be typed.
     app.keys(&["j", "D"]);
-    app.wait_for("Type secret/app/signing-key or destroy, then Enter.");
+    app.wait_for("Type secret/app/signing-key or destroy, then Enter");
     app.keys(&["y", "\r"]);
-    app.wait_for("exactly to confirm");
+    app.wait_for("exactly, then Enter");
     assert_eq!(metadata(&server)["versions"]["25"]["destroyed"], false);
     app.keys(&["\x7f", "secret/app/signing-key", "\r"]);
     app.wait_for("Destroyed version 25 of secret/app/signing-key");
@@ -118,7 +118,7 @@ fn history_operations_round_trip_and_agree_with_the_bao_cli() {
     app.keys(&["X"]);
     app.wait_for("Delete all 29 versions and the metadata of secret/app/signing-key?");
     // What to type is said up front, as for D.
-    app.wait_for("Type secret/app/signing-key or destroy, then Enter.");
+    app.wait_for("Type secret/app/signing-key or destroy, then Enter");
     app.keys(&["destroy", "\r"]);
     app.wait_for("Deleted every version and the metadata of secret/app/signing-key");
     // Out of the tree and the pane at once, without R: only the status line names it.

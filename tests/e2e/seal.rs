@@ -101,8 +101,9 @@ fn unseal_a_raft_cluster_node_by_node_in_the_tui() {
 
     // Seal node 3 again: the word must be typed.
     app.keys(&["k", "k", "j", "j", "S", "nope", "\r"]);
-    app.wait_for("Not sealed");
-    app.keys(&["S", "seal", "\r"]);
+    // Another word is refused, and the question stays until Esc.
+    app.wait_for("Type \"seal\" exactly");
+    app.keys(&["\x1b", "S", "seal", "\r"]);
     app.wait_for("is sealed.");
     let (code, out) = status(&cluster, false);
     assert_eq!(code, 2, "{out}");

@@ -328,3 +328,22 @@ fn a_finished_walk_that_found_nothing_says_so() {
     assert!(screen.contains("no paths found"), "{screen}");
     assert!(!screen.contains("no paths yet"), "{screen}");
 }
+
+/// A pasted pattern (trimmed) filters like a typed one; Esc closes and the paths stay.
+#[test]
+fn a_pasted_pattern_filters_and_esc_keeps_the_paths() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    found(&mut app, 0, &["secret/app/db-password", "secret/app/api"]);
+    assert_eq!(results(&app).len(), 2);
+    update(&mut app, Action::Paste("  dbpass\n".into()));
+    assert_eq!(results(&app), vec!["secret/app/db-password"]);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+    assert_eq!(app.paths.paths.len(), 2);
+    // Opened again: no second crawl, every path found so far listed.
+    let effects = press(&mut app, KeyCode::Char('F'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(results(&app).len(), 2);
+}

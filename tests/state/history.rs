@@ -5,7 +5,7 @@ use crate::support;
 
 use crossterm::event::KeyCode;
 use support::fixtures::{
-    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, root,
+    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, rebind, root,
     rotating_data, status, type_text,
 };
 use tresor::app::history::VersionOperation;
@@ -160,7 +160,7 @@ fn soft_delete_asks_first_names_path_and_versions_and_sends_on_yes() {
         panic!("a confirmation");
     };
     assert!(confirm.lines[0].contains("version 26 of secret/history/rotating"));
-    assert!(confirm.typed.is_none());
+    assert!(confirm.question.typed.is_none());
     // n cancels without a request.
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
     assert!(app.modal.is_none());
@@ -214,7 +214,7 @@ fn destroy_and_delete_all_need_the_path_typed() {
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('D'));
-    assert!(matches!(&app.modal, Some(Modal::Confirm(c)) if c.typed.is_some()));
+    assert!(matches!(&app.modal, Some(Modal::Confirm(c)) if c.question.typed.is_some()));
     // y is just a letter here, Enter with the wrong text is refused.
     assert!(type_text(&mut app, "y").is_empty());
     assert!(press(&mut app, KeyCode::Enter).is_empty());
@@ -223,6 +223,7 @@ fn destroy_and_delete_all_need_the_path_typed() {
     };
     assert!(
         confirm
+            .question
             .error
             .as_deref()
             .unwrap()
@@ -583,15 +584,12 @@ fn every_typed_confirmation_says_what_to_type_up_front() {
         let Some(Modal::Confirm(confirm)) = &app.modal else {
             panic!("{key} asks");
         };
-        assert!(confirm.typed.is_some(), "{key} needs typing");
-        assert!(confirm.error.is_none(), "{key}: nothing typed yet");
+        assert!(confirm.question.typed.is_some(), "{key} needs typing");
+        assert!(confirm.question.error.is_none(), "{key}: nothing typed yet");
+        let hint = confirm.question.hint_line(&app.keymap).unwrap_or_default();
         assert!(
-            confirm
-                .lines
-                .iter()
-                .any(|l| l.contains("Type secret/history/rotating or destroy")),
-            "{key}: {:?}",
-            confirm.lines
+            hint.contains("Type secret/history/rotating or destroy"),
+            "{key}: {hint:?}"
         );
         press(&mut app, KeyCode::Esc);
     }
@@ -794,4 +792,146 @@ fn a_metadata_save_refused_by_metadata_check_and_set_says_what_happened() {
     let error = form.error.as_deref().unwrap();
     assert!(error.contains("changed since this form opened"), "{error}");
     assert!(!error.contains("someone else wrote it first"), "{error}");
+}
+
+/// Keys a user rebound in config.toml, for the tests below: each is free in its scope.
+const REBOUND: &[(&str, &str, &str)] = &[
+    ("main", "open", "b"),
+    ("main", "refresh", "B"),
+    ("main", "versions_tab", "t"),
+    ("main", "undelete", "z"),
+    ("main", "rollback", "p"),
+    ("versions", "mark", "i"),
+    ("confirm", "yes", "Y"),
+    ("confirm", "submit", "Ctrl-s"),
+    ("confirm", "cancel", "Ctrl-q"),
+];
+
+#[test]
+fn history_messages_name_the_keys_the_user_bound() {
+    // Nothing open: the tab key says how to open a secret.
+    let mut app = connected_app(SIZE);
+    rebind(&mut app, REBOUND);
+    press(&mut app, KeyCode::Char('t'));
+    assert!(status(&app).contains("(b on a secret)"), "{}", status(&app));
+    // Open, but the history has not come yet.
+    let mut app = connected_app(SIZE);
+    open(&mut app, "secret/history/rotating");
+    rebind(&mut app, REBOUND);
+    press(&mut app, KeyCode::Char('d'));
+    assert!(status(&app).contains("press B"), "{}", status(&app));
+
+    let fresh = || {
+        let mut app = history_app(SIZE, &root());
+        rebind(&mut app, REBOUND);
+        app
+    };
+    // No version chosen: where and how to choose.
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('d'));
+    assert!(
+        status(&app).contains("Versions tab (t)"),
+        "{}",
+        status(&app)
+    );
+    // A soft-deleted version cannot be rolled back to: undelete it first.
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('t'));
+    for _ in 0..18 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('p'));
+    assert!(status(&app).contains("undelete it (z)"), "{}", status(&app));
+    // Two marked: roll back to one.
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('p'));
+    assert!(
+        status(&app).contains("unmark all but one (i)"),
+        "{}",
+        status(&app)
+    );
+    // The soft-delete dialog names undelete's key, and takes the rebound yes.
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('d'));
+    let text = support::fixtures::screen_at(&app, SIZE);
+    assert!(text.contains("undelete (z)"), "{text}");
+    assert!(text.contains("Y soft-delete"), "{text}");
+    assert!(
+        press(&mut app, KeyCode::Char('y')).is_empty(),
+        "y is not yes"
+    );
+    let effects = press(&mut app, KeyCode::Char('Y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::ChangeVersions { .. }]),
+        "{effects:?}"
+    );
+    // A typed confirmation names the rebound submit and cancel keys, and takes them.
+    press(&mut app, KeyCode::Char('D'));
+    let text = support::fixtures::screen_at(&app, SIZE);
+    assert!(text.contains("then Ctrl-s · Ctrl-q cancel"), "{text}");
+    type_text(&mut app, "destroy");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "Enter is not submit"
+    );
+    let effects = ctrl(&mut app, 's');
+    assert!(
+        matches!(effects.as_slice(), [Effect::ChangeVersions { .. }]),
+        "{effects:?}"
+    );
+    press(&mut app, KeyCode::Char('X'));
+    assert!(app.modal.is_some());
+    ctrl(&mut app, 'q');
+    assert!(app.modal.is_none(), "the rebound cancel closes it");
+}
+
+#[test]
+fn a_metadata_form_closed_while_saving_names_the_refresh_key() {
+    let mut app = history_app(SIZE, &root());
+    rebind(&mut app, REBOUND);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Backspace);
+    assert!(!press(&mut app, KeyCode::Enter).is_empty(), "saving");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+    assert!(
+        status(&app).contains("B shows the result"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn text_pasted_into_a_typed_confirmation_counts_as_typed() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('D'));
+    update(&mut app, Action::Paste("secret/history/rotating".into()));
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ChangeVersions { .. }]),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn text_pasted_into_the_metadata_form_goes_into_the_focused_field() {
+    let mut app = history_app(SIZE, &root());
+    press(&mut app, KeyCode::Char('m'));
+    ctrl(&mut app, 'n');
+    update(&mut app, Action::Paste("team".into()));
+    press(&mut app, KeyCode::Tab);
+    update(&mut app, Action::Paste("platform\n".into()));
+    let Some(Modal::MetadataForm(form)) = &app.modal else {
+        panic!("the form is open");
+    };
+    let row = form.rows.last().expect("the new row");
+    assert_eq!(
+        (row.key.text.as_str(), row.value.text.as_str()),
+        ("team", "platform")
+    );
 }

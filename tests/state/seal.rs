@@ -368,7 +368,7 @@ fn one_mode_at_a_time_and_esc_goes_back_to_browsing() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(mode(&app), SealMode::Browse);
     press(&mut app, KeyCode::Char('S'));
-    assert!(matches!(mode(&app), SealMode::ConfirmSeal(_)));
+    assert!(matches!(mode(&app), SealMode::ConfirmSeal { .. }));
     press(&mut app, KeyCode::Esc);
     assert_eq!(mode(&app), SealMode::Browse);
     // Esc while browsing closes the screen.
@@ -402,7 +402,7 @@ fn each_in_turn_moves_to_the_next_sealed_node_once_one_is_unsealed() {
         &screen.mode,
         SealMode::Share(ShareEntry { each_in_turn: true, input, .. }) if input.text.is_empty()
     ));
-    assert!(screen.waiting.is_none());
+    assert!(!screen.busy(), "nothing is waited for");
     assert!(screen_at(&app, SIZE).contains("Next: https://10.0.0.2:8200"));
 }
 

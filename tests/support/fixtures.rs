@@ -338,3 +338,20 @@ pub fn render_at(app: &App, size: (u16, u16)) -> ratatui::Terminal<ratatui::back
 pub fn screen_at(app: &App, size: (u16, u16)) -> String {
     format!("{}", render_at(app, size).backend())
 }
+
+/// The user's `[keys.<scope>]` lines, as (scope, command, key): applied over the defaults, and
+/// they must be usable (no warning).
+pub fn rebind(app: &mut App, bindings: &[(&str, &str, &str)]) {
+    let overrides: Vec<tresor::app::keymap::KeyOverride> = bindings
+        .iter()
+        .map(|(scope, command, key)| tresor::app::keymap::KeyOverride {
+            scope: Some((*scope).into()),
+            command: (*command).into(),
+            keys: vec![(*key).into()],
+            line: None,
+        })
+        .collect();
+    let (keymap, warnings) = tresor::app::keymap::Keymap::with_overrides(&overrides);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    app.keymap = keymap;
+}

@@ -230,8 +230,12 @@ fn destroying_an_accessor_asks_first() {
     assert_eq!(browser.focus, BrowserFocus::Accessors);
     assert!(press(&mut app, KeyCode::Char('x')).is_empty());
     insta::assert_snapshot!(render(&app).backend());
-    // Any key but y keeps it.
+    // The one confirmation: a key that means nothing leaves the question open, n keeps it.
+    assert!(press(&mut app, KeyCode::Char('z')).is_empty());
+    let asked = |app: &App| matches!(&app.modal, Some(Modal::AppRole(b)) if b.prompt.is_some());
+    assert!(asked(&app), "still asked");
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(!asked(&app), "kept");
     press(&mut app, KeyCode::Char('x'));
     let effects = press(&mut app, KeyCode::Char('y'));
     assert_eq!(
@@ -318,7 +322,7 @@ fn generating_on_a_mount_without_roles_says_why() {
         let Some(Modal::AppRole(browser)) = &app.modal else {
             panic!()
         };
-        assert!(browser.wrap_ttl.is_none(), "no TTL asked for nothing");
+        assert!(browser.wrap_ttl().is_none(), "no TTL asked for nothing");
     }
     assert!(screen(&app).contains("No roles on auth/approle/"));
 }
@@ -361,4 +365,85 @@ fn the_reason_for_an_empty_mount_goes_with_the_mount() {
     press(&mut app, KeyCode::Char(']'));
     let text = screen(&app);
     assert!(!text.contains("No roles on auth/approle/"), "{text}");
+}
+
+/// Every key the browser names comes from the keymap: the hint line, the title's next-mount key,
+/// the wrapping TTL prompt (its own `wrap_ttl` scope) and the destroy question.
+#[test]
+fn rebound_keys_show_everywhere_in_the_browser() {
+    let mut app = browser_app();
+    let rebind = |scope: &str, command: &str, key: &str| tresor::config::profiles::KeyOverride {
+        scope: Some(scope.into()),
+        command: command.into(),
+        keys: vec![key.into()],
+        line: None,
+    };
+    let (keymap, warnings) = tresor::app::keymap::Keymap::with_overrides(&[
+        rebind("approle", "generate", "o"),
+        rebind("approle", "generate_wrapped", "W"),
+        rebind("approle", "switch_list", "a"),
+        rebind("approle", "destroy", "X"),
+        rebind("wrap_ttl", "submit", "Ctrl-s"),
+        rebind("wrap_ttl", "cancel", "Ctrl-g"),
+        rebind("confirm", "yes", "J"),
+    ]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    app.keymap = keymap;
+    let text = screen(&app);
+    assert!(
+        text.contains(
+            "o generates a secret-id, W a wrapped one; a goes to the accessors (X destroys one)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("o secret-id"), "footer: {text}");
+    press(&mut app, KeyCode::Char('W'));
+    let text = screen(&app);
+    assert!(text.contains("Ctrl-s generates · Ctrl-g cancels"), "{text}");
+    assert!(text.contains("Ctrl-s generate"), "footer: {text}");
+    // Enter is no longer the key that generates; Ctrl-s is.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let ctrl = |c| {
+        crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL)
+    };
+    let effects = update(&mut app, Action::Key(ctrl('s')));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::GenerateSecretId {
+                wrap_ttl: Some(300),
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+    press(&mut app, KeyCode::Char('X'));
+    assert!(
+        screen(&app).contains("a to the secret-id accessors"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('X'));
+    let text = screen(&app);
+    assert!(text.contains("J destroy · n or Esc keep it"), "{text}");
+}
+
+#[test]
+fn the_wrapping_ttl_question() {
+    let mut app = browser_app();
+    press(&mut app, KeyCode::Char('w'));
+    insta::assert_snapshot!(render(&app).backend());
+    assert!(screen(&app).contains("Enter generates · Esc cancels"));
+}
+
+/// The hint line names only keys that work in the browser: `?` does nothing here.
+#[test]
+fn the_hint_line_offers_no_key_that_does_nothing_here() {
+    let mut app = browser_app();
+    let text = screen(&app);
+    press(&mut app, KeyCode::Char('?'));
+    let works = matches!(app.modal, Some(Modal::Help(_)));
+    assert!(works || !text.contains("? lists every key"), "{text}");
+    assert!(text.contains("(x destroys one) · Esc closes"), "{text}");
 }

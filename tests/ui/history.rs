@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use support::fixtures::{
-    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, root,
+    answer, connected_app, ctrl, history_app, open, open_with_data_denied, press, rebind, root,
     rotating_data, type_text,
 };
 use tresor::app::{Action, App, Effect, update};
@@ -389,4 +389,109 @@ fn a_long_metadata_form_scrolls_to_the_focused_row_and_keeps_the_error_on_screen
     assert!(text.contains("max versions"), "{text}");
     assert!(text.contains("more rows below"), "{text}");
     assert!(text.contains("too many keys"), "{text}");
+}
+
+#[test]
+fn the_history_tabs_and_dialogs_name_the_keys_the_user_bound() {
+    let mut app = history_app(SIZE, &root());
+    rebind(
+        &mut app,
+        &[
+            ("main", "open", "b"),
+            ("main", "undelete", "z"),
+            ("main", "rollback", "p"),
+            ("main", "edit_metadata", "M"),
+            ("versions", "mark", "i"),
+            ("versions", "compare", "C"),
+            ("metadata_form", "submit", "Ctrl-s"),
+            ("metadata_form", "cancel", "Ctrl-q"),
+            ("metadata_form", "next_field", "Ctrl-j"),
+            ("metadata_form", "toggle", "Ctrl-t"),
+            ("metadata_form", "add_row", "Ctrl-a"),
+            ("metadata_form", "delete_row", "Ctrl-x"),
+        ],
+    );
+    // The Versions tab's line about the version under the cursor.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    let text = screen(&render(&app));
+    assert!(
+        text.contains("b views its data, p rolls back to it"),
+        "{text}"
+    );
+    for _ in 0..17 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    assert_eq!(app.secret.cursor_version(), Some(9));
+    let text = screen(&render(&app));
+    assert!(
+        text.contains("(1h ago); z"),
+        "wrapped before 'undeletes': {text}"
+    );
+    // The Diff tab with nothing to compare says how to choose two.
+    app.secret.diff = None;
+    app.secret.tab = tresor::app::secret_pane::SecretTab::Diff;
+    let text = screen(&render(&app));
+    assert!(text.contains("versions (i) and press C"), "{text}");
+    // The Metadata tab says how to edit.
+    press(&mut app, KeyCode::Char('3'));
+    let text = screen(&render(&app));
+    assert!(text.contains("M edits these settings"), "{text}");
+    // The metadata form's notes, hint line and footer.
+    press(&mut app, KeyCode::Char('M'));
+    let text = screen(&render(&app));
+    assert!(text.contains("Ctrl-t toggles"), "{text}");
+    assert!(
+        text.contains(
+            "Ctrl-s saves · Ctrl-j next field · Ctrl-a add row · Ctrl-x remove row · Ctrl-q"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Ctrl-s save  Ctrl-j next field"), "{text}");
+    // To the first custom row and remove both: the note says how to add one.
+    for _ in 0..3 {
+        ctrl(&mut app, 'j');
+    }
+    ctrl(&mut app, 'x');
+    ctrl(&mut app, 'x');
+    let text = screen(&render(&app));
+    assert!(text.contains("none · Ctrl-a adds a row"), "{text}");
+    ctrl(&mut app, 'q');
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn a_soft_deleted_side_of_the_diff_names_the_undelete_key() {
+    let mut app = history_app(SIZE, &root());
+    rebind(&mut app, &[("main", "undelete", "z")]);
+    press(&mut app, KeyCode::Char('2'));
+    for _ in 0..18 {
+        press(&mut app, KeyCode::Char('j')); // version 9, soft-deleted
+    }
+    let effects = press(&mut app, KeyCode::Char('v')); // 8 vs 9
+    for effect in effects {
+        if let Effect::ReadSecret {
+            request, version, ..
+        } = effect
+        {
+            let body = if version == Some(9) {
+                serde_json::json!({"data": {"data": null, "metadata": {"version": 9,
+                    "created_time": "2026-11-22T00:00:00Z",
+                    "deletion_time": "2026-11-23T00:55:48Z", "destroyed": false}}})
+            } else {
+                support::fixtures::version_body(8, rotating_data(8))
+            };
+            update(
+                &mut app,
+                Action::SecretLoaded {
+                    request,
+                    result: tresor::vault::kv::parse_v2_secret(&body, "p"),
+                },
+            );
+        }
+    }
+    let text = screen(&render(&app));
+    // Wrapped after "with".
+    assert!(text.contains("(undelete it with"), "{text}");
+    assert!(text.contains("z)."), "{text}");
 }

@@ -265,6 +265,13 @@ fn one_node_down_and_sealing_wants_the_word() {
         press(&mut app, KeyCode::Enter).is_empty(),
         "only the word seals"
     );
+    // The question stays open and says what it wants; Esc leaves it.
+    assert!(
+        screen_at(&app, SIZE).contains("Type \"seal\" exactly"),
+        "{}",
+        screen_at(&app, SIZE)
+    );
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('S'));
     type_text(&mut app, "seal");
     assert_eq!(
@@ -286,6 +293,87 @@ fn one_node_down_and_sealing_wants_the_word() {
         panic!()
     };
     assert!(matches!(screen.nodes[2].status, Loadable::Failed(_)));
+}
+
+fn rebind(scope: Option<&str>, command: &str, key: &str) -> tresor::config::profiles::KeyOverride {
+    tresor::config::profiles::KeyOverride {
+        scope: scope.map(str::to_string),
+        command: command.into(),
+        keys: vec![key.into()],
+        line: None,
+    }
+}
+
+#[test]
+fn the_seal_question() {
+    let mut app = sealed_app();
+    overview(
+        &mut app,
+        vec![
+            report(N1, Ok(open_cluster()), Some(Health::Active)),
+            report(N2, Ok(open_cluster()), Some(Health::Standby)),
+            report(N3, Ok(open_cluster()), Some(Health::Standby)),
+        ],
+        None,
+    );
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('S'));
+    type_text(&mut app, "sea");
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+    let text = screen_at(&app, SIZE);
+    assert!(text.contains(&format!("Seal {N2}?")), "{text}");
+    assert!(
+        text.contains("Type seal, then Enter · Esc cancel"),
+        "{text}"
+    );
+}
+
+/// Every key the Seal screen names comes from the keymap: rebound keys show where the defaults
+/// did (the hint line, the share field's line, the seal question, the footer).
+#[test]
+fn rebound_keys_show_everywhere_on_the_seal_screen() {
+    let mut app = sealed_app();
+    let (keymap, warnings) = tresor::app::keymap::Keymap::with_overrides(&[
+        rebind(Some("seal"), "unseal", "o"),
+        rebind(Some("seal"), "seal", "Z"),
+        rebind(Some("unseal_share"), "submit", "Ctrl-s"),
+        rebind(Some("unseal_share"), "cancel", "Ctrl-g"),
+        rebind(Some("confirm"), "cancel", "Ctrl-q"),
+    ]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    app.keymap = keymap;
+    // The footer shows keys when no status message is up.
+    app.status = None;
+    let text = screen_at(&app, SIZE);
+    assert!(text.contains("o unseals the selected node"), "{text}");
+    assert!(text.contains("Z seals"), "{text}");
+    assert!(text.contains("o unseal"), "footer: {text}");
+    press(&mut app, KeyCode::Char('o'));
+    let text = screen_at(&app, SIZE);
+    assert!(text.contains("Ctrl-s sends it · Ctrl-g stops"), "{text}");
+    assert!(text.contains("Ctrl-s send share"), "footer: {text}");
+    update(
+        &mut app,
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('g'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+    );
+    press(&mut app, KeyCode::Char('Z'));
+    let text = screen_at(&app, SIZE);
+    assert!(text.contains("Ctrl-q cancel"), "{text}");
+}
+
+/// The hint line names only keys that work on the screen: `?` does nothing here (the help
+/// overlay opens from the main view), so it is not offered.
+#[test]
+fn the_hint_line_offers_no_key_that_does_nothing_here() {
+    let mut app = sealed_app();
+    let text = screen_at(&app, SIZE);
+    press(&mut app, KeyCode::Char('?'));
+    let works = matches!(app.modal, Some(Modal::Help(_)));
+    assert!(works || !text.contains("? lists every key"), "{text}");
+    assert!(text.contains("S seals · Esc closes"), "{text}");
 }
 
 /// A request answered "sealed" (503) while the Seal screen is open: the server's row says what

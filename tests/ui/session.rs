@@ -171,3 +171,79 @@ fn header_states_of_the_session() {
     assert!(states[2].contains("max TTL reached"));
     assert!(states[3].contains("not renewable"));
 }
+
+fn keymap_with(overrides: &[(Option<&str>, &str, &str)]) -> tresor::app::keymap::Keymap {
+    let overrides: Vec<_> = overrides
+        .iter()
+        .map(|(scope, command, key)| tresor::app::keymap::KeyOverride {
+            scope: scope.map(str::to_string),
+            command: command.to_string(),
+            keys: vec![key.to_string()],
+            line: None,
+        })
+        .collect();
+    let (keymap, warnings) = tresor::app::keymap::Keymap::with_overrides(&overrides);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    keymap
+}
+
+/// The login dialog's keys come from the keymap everywhere it names them: its footer, its closing
+/// line, the choice arrows, "stops waiting", and the status after closing it.
+#[test]
+fn the_login_dialog_names_its_rebound_keys() {
+    let mut app = connected_app(SIZE);
+    app.keymap = keymap_with(&[
+        (Some("login"), "reveal", "ctrl-t"),
+        (Some("login"), "cancel", "ctrl-q"),
+        (Some("login"), "previous_choice", "h"),
+        (Some("login"), "next_choice", "l"),
+        (None, "login", "I"),
+    ]);
+    press(&mut app, KeyCode::Char('I'));
+    press(&mut app, KeyCode::Up);
+    let text = screen(&render(&app));
+    let footer = text.lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("Ctrl-t reveal"), "{footer}");
+    assert!(footer.contains("h/l choose"), "{footer}");
+    assert!(footer.contains("Ctrl-q close"), "{footer}");
+    assert!(
+        text.contains("h/l choices · Ctrl-t reveal · Ctrl-x log out · Ctrl-q"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[Token]") && text.contains("   h l"),
+        "{text}"
+    );
+    // Waiting for the server: only stopping the wait works, and only that is offered.
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "s.typed");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&render(&app));
+    assert!(
+        text.contains("Logging in…  (Ctrl-q stops waiting)"),
+        "{text}"
+    );
+    let footer = text.lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("Ctrl-q stop waiting"), "{footer}");
+    assert!(
+        !footer.contains("log in") && !footer.contains("reveal"),
+        "{footer}"
+    );
+    let ctrl_q = || {
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('q'),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
+    update(&mut app, ctrl_q());
+    assert!(app.login.as_ref().is_some_and(|form| !form.busy));
+    app.connection.has_token = false;
+    update(&mut app, ctrl_q());
+    assert!(app.login.is_none());
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.contains("until you log in (I)"), "{status}");
+}

@@ -825,9 +825,25 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         Picker,
         S::PickerKeys,
         C::Close,
-        &[ESC],
+        &[ESC, ch('q')],
         "close",
         Some("close"),
+    ),
+    b(
+        NamespaceName,
+        S::PickerKeys,
+        C::Submit,
+        &[ENTER],
+        "typing a namespace: switch to it (empty: root)",
+        Some("switch"),
+    ),
+    b(
+        NamespaceName,
+        S::PickerKeys,
+        C::Cancel,
+        &[ESC],
+        "typing a namespace: back to the list",
+        Some("back to the list"),
     ),
     // The AppRole browser.
     b(
@@ -917,6 +933,22 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         &[ESC, ch('q')],
         "close the browser",
         Some("close"),
+    ),
+    b(
+        WrapTtl,
+        S::WrapTtlKeys,
+        C::Submit,
+        &[ENTER],
+        "generate the wrapped secret-id with the typed TTL",
+        Some("generate"),
+    ),
+    b(
+        WrapTtl,
+        S::WrapTtlKeys,
+        C::Cancel,
+        &[ESC],
+        "cancel: nothing is generated",
+        Some("cancel"),
     ),
     // The Seal screen.
     b(

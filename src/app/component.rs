@@ -72,25 +72,19 @@ pub trait Component {
 }
 
 /// A key for the open modal: looked up in its scope, handled, and its outcome applied. `None`
-/// when no modal is open or it has no component yet.
+/// when no modal is open.
 pub(super) fn dispatch_key(app: &mut App, key: &KeyEvent) -> Option<Vec<Effect>> {
     let mut modal = app.modal.take()?;
-    let Some(component) = modal.component_mut() else {
-        app.modal = Some(modal);
-        return None;
-    };
+    let component = modal.component_mut();
     let command = app.keymap.command(component.scope(), key);
     let outcome = component.on_key(app, key, command);
     Some(settle(app, modal, outcome))
 }
 
-/// Pasted text for the open modal (`None` as for keys).
+/// Pasted text for the open modal (`None` when none is open).
 pub(super) fn dispatch_paste(app: &mut App, text: &str) -> Option<Vec<Effect>> {
     let mut modal = app.modal.take()?;
-    let Some(component) = modal.component_mut() else {
-        app.modal = Some(modal);
-        return None;
-    };
+    let component = modal.component_mut();
     let outcome = component.on_paste(app, text);
     Some(settle(app, modal, outcome))
 }

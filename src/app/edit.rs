@@ -3,6 +3,7 @@
 
 use super::diff::{Change, diff_entries};
 use super::input::TextInput;
+use super::keymap::{Command, Keymap, Scope};
 use super::tree::Location;
 use crate::secret::{SecretBytes, SecretText};
 use crate::vault::write::{WriteEntry, data_bytes, object_bytes};
@@ -126,8 +127,9 @@ impl Draft {
     }
 
     /// Refuses what must never be sent: a bad path, no keys, an empty or repeated key, a value
-    /// marked JSON that is not JSON. Names the key, never the value.
-    pub fn validate(&self) -> Result<(), String> {
+    /// marked JSON that is not JSON (with the form's key that makes it text, from `keymap`).
+    /// Names the key, never the value.
+    pub fn validate(&self, keymap: &Keymap) -> Result<(), String> {
         crate::vault::path::validate_secret_path(&self.location.path)
             .map_err(|e| format!("{}: {e}", self.location.display()))?;
         let rows: Vec<&DraftRow> = self.filled_rows().collect();
@@ -144,8 +146,10 @@ impl Draft {
                 return Err(format!("The key {key:?} appears twice."));
             }
             if row.json && serde_json::from_str::<serde::de::IgnoredAny>(&row.value.text).is_err() {
+                let toggle = keymap.key(Scope::SecretForm, Command::ToggleJson);
                 return Err(format!(
-                    "The value of {key:?} is marked JSON but is not valid JSON (Ctrl-t makes it text)."
+                    "The value of {key:?} is marked JSON but is not valid JSON ({toggle} makes it \
+                     text)."
                 ));
             }
         }
@@ -450,22 +454,37 @@ mod tests {
     #[test]
     fn validation_refuses_before_any_request() {
         let mut draft = Draft::new_secret(location("a"));
-        assert!(draft.validate().unwrap_err().contains("empty"));
+        assert!(
+            draft
+                .validate(&Keymap::default())
+                .unwrap_err()
+                .contains("empty")
+        );
         draft.rows = vec![
             DraftRow::new("k", "v", false),
             DraftRow::new("k", "w", false),
         ];
-        assert!(draft.validate().unwrap_err().contains("twice"));
+        assert!(
+            draft
+                .validate(&Keymap::default())
+                .unwrap_err()
+                .contains("twice")
+        );
         draft.rows = vec![DraftRow::new("", "orphan", false)];
-        assert!(draft.validate().unwrap_err().contains("key is empty"));
+        assert!(
+            draft
+                .validate(&Keymap::default())
+                .unwrap_err()
+                .contains("key is empty")
+        );
         draft.rows = vec![DraftRow::new("cfg", "{nope", true)];
-        let error = draft.validate().unwrap_err();
+        let error = draft.validate(&Keymap::default()).unwrap_err();
         assert!(error.contains("not valid JSON") && !error.contains("nope"));
         draft.rows = vec![DraftRow::new("k", "v", false)];
-        assert!(draft.validate().is_ok());
+        assert!(draft.validate(&Keymap::default()).is_ok());
         for bad in ["folder/", "a/../b", "./a", ""] {
             draft.location = location(bad);
-            assert!(draft.validate().is_err(), "{bad:?}");
+            assert!(draft.validate(&Keymap::default()).is_err(), "{bad:?}");
         }
     }
 

@@ -10,7 +10,7 @@ use super::secret_pane::SecretTab;
 use super::state::{App, Focus, Modal, StatusKind};
 use super::tree::{Listing, NodeId, NodeKind};
 use super::update::{quit, refresh};
-use super::write_flow;
+use super::write;
 use crossterm::event::KeyEvent;
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -20,8 +20,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if let Some(effects) = super::component::dispatch_login_key(app, &key) {
         return effects;
     }
-    if app.modal.is_some() {
-        return on_modal_key(app, key);
+    if let Some(effects) = super::component::dispatch_key(app, &key) {
+        return effects;
     }
     if app.secret.key_filter_input.is_some() {
         let command = app.keymap.command(Scope::Filter, &key);
@@ -122,16 +122,16 @@ fn on_main_view_command(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Rollback => history::request_operation(app, OperationKind::Rollback),
         Command::DeleteAll => history::request_operation(app, OperationKind::DeleteAll),
         Command::EditMetadata => metadata_form::open(app),
-        Command::EditSecret => write_flow::edit_in_form(app),
+        Command::EditSecret => write::edit_in_form(app),
         Command::Login => super::login::open(app),
         Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::SealScreen => super::seal::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
-        Command::EditInEditor => write_flow::edit_in_editor(app),
-        Command::NewSecret => write_flow::new_secret(app),
-        Command::CopySecret => write_flow::copy_secret(app),
+        Command::EditInEditor => write::edit_in_editor(app),
+        Command::NewSecret => write::new_secret(app),
+        Command::CopySecret => write::copy_secret(app),
         Command::CopyValue => copy_value(app),
         Command::CopyPath => copy_path(app),
         Command::Refresh => refresh(app),
@@ -271,30 +271,6 @@ pub(super) fn on_filter_key(app: &mut App, key: KeyEvent) {
     }
     let rows = app.tree_rows();
     app.tree.scroll_into_view(rows);
-}
-
-pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if let Some(effects) = super::component::dispatch_key(app, &key) {
-        return effects;
-    }
-    let Some(modal) = &mut app.modal else {
-        return Vec::new();
-    };
-    match modal {
-        Modal::SecretForm(_) => write_flow::on_form_key(app, &key),
-        Modal::ConfirmWrite(_) => write_flow::on_confirm_write_key(app, &key),
-        Modal::EditorRetry(_) => write_flow::on_editor_retry_key(app, &key),
-        Modal::Conflict(_) => write_flow::on_conflict_key(app, &key),
-        Modal::PathPrompt(_) => write_flow::on_prompt_key(app, &key),
-        Modal::Help(_)
-        | Modal::Jump(_)
-        | Modal::Confirm(_)
-        | Modal::MetadataForm(_)
-        | Modal::Seal(_)
-        | Modal::AppRole(_)
-        | Modal::Finder(_)
-        | Modal::Picker(_) => Vec::new(),
-    }
 }
 
 /// Enter/l on the selection: expand (and list) a container, or open a secret.

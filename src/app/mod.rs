@@ -28,7 +28,7 @@ pub mod state;
 pub mod tree;
 pub mod update;
 pub mod width;
-pub mod write_flow;
+pub mod write;
 
 pub use action::{Action, Effect, LoginOutcome, RequestId};
 pub use copy::bao_command;

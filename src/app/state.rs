@@ -27,12 +27,12 @@ pub enum Modal {
     /// A version operation waiting for the user's yes (or the typed path).
     Confirm(super::history::VersionConfirm),
     MetadataForm(super::metadata_form::MetadataForm),
-    SecretForm(super::write_flow::SecretForm),
-    ConfirmWrite(super::write_flow::ConfirmWrite),
+    SecretForm(super::write::SecretForm),
+    ConfirmWrite(super::write::ConfirmWrite),
     /// The editor's text was refused again: reopen it or discard, the user's choice.
-    EditorRetry(super::write_flow::EditorRetry),
-    Conflict(super::write_flow::Conflict),
-    PathPrompt(super::write_flow::PathPrompt),
+    EditorRetry(super::write::EditorRetry),
+    Conflict(super::write::Conflict),
+    PathPrompt(super::write::PathPrompt),
     AppRole(Box<super::approle_browser::AppRoleBrowser>),
     Picker(super::picker::Picker),
     Seal(Box<super::seal::SealScreen>),
@@ -40,39 +40,46 @@ pub enum Modal {
 }
 
 impl Modal {
-    /// The component behind the modal; `None` while a dialog still has its old handler (in
-    /// `keys::on_modal_key`).
-    pub fn component_mut(&mut self) -> Option<&mut dyn Component> {
+    /// The component behind the modal: every dialog and screen is one.
+    pub fn component_mut(&mut self) -> &mut dyn Component {
         match self {
-            Modal::Help(help) => Some(help),
-            Modal::Jump(jump) => Some(jump),
-            Modal::Confirm(confirm) => Some(confirm),
-            Modal::MetadataForm(form) => Some(form),
-            Modal::Seal(screen) => Some(screen.as_mut()),
-            Modal::AppRole(browser) => Some(browser.as_mut()),
-            Modal::Finder(finder) => Some(finder),
-            Modal::Picker(picker) => Some(picker),
-            _ => None,
+            Modal::Help(help) => help,
+            Modal::Jump(jump) => jump,
+            Modal::Confirm(confirm) => confirm,
+            Modal::MetadataForm(form) => form,
+            Modal::Seal(screen) => screen.as_mut(),
+            Modal::AppRole(browser) => browser.as_mut(),
+            Modal::Finder(finder) => finder,
+            Modal::Picker(picker) => picker,
+            Modal::SecretForm(form) => form,
+            Modal::ConfirmWrite(confirm) => confirm,
+            Modal::EditorRetry(retry) => retry,
+            Modal::Conflict(conflict) => conflict,
+            Modal::PathPrompt(prompt) => prompt,
         }
     }
 
-    pub fn component(&self) -> Option<&dyn Component> {
+    pub fn component(&self) -> &dyn Component {
         match self {
-            Modal::Help(help) => Some(help),
-            Modal::Jump(jump) => Some(jump),
-            Modal::Confirm(confirm) => Some(confirm),
-            Modal::MetadataForm(form) => Some(form),
-            Modal::Seal(screen) => Some(screen.as_ref()),
-            Modal::AppRole(browser) => Some(browser.as_ref()),
-            Modal::Finder(finder) => Some(finder),
-            Modal::Picker(picker) => Some(picker),
-            _ => None,
+            Modal::Help(help) => help,
+            Modal::Jump(jump) => jump,
+            Modal::Confirm(confirm) => confirm,
+            Modal::MetadataForm(form) => form,
+            Modal::Seal(screen) => screen.as_ref(),
+            Modal::AppRole(browser) => browser.as_ref(),
+            Modal::Finder(finder) => finder,
+            Modal::Picker(picker) => picker,
+            Modal::SecretForm(form) => form,
+            Modal::ConfirmWrite(confirm) => confirm,
+            Modal::EditorRetry(retry) => retry,
+            Modal::Conflict(conflict) => conflict,
+            Modal::PathPrompt(prompt) => prompt,
         }
     }
 
     /// The keymap scope of the modal's keys.
-    pub fn scope(&self) -> Option<Scope> {
-        self.component().map(Component::scope)
+    pub fn scope(&self) -> Scope {
+        self.component().scope()
     }
 }
 
@@ -210,7 +217,7 @@ pub struct App {
     /// The token's own namespace was looked at (once per token: N may leave it afterwards).
     pub token_namespace_entered: bool,
     /// `e`/`E` pressed on a secret that was still being opened: the edit starts when it arrives.
-    pub pending_edit: Option<super::write_flow::PendingEdit>,
+    pub pending_edit: Option<super::write::PendingEdit>,
     /// The login dialog, above any modal (a re-login leaves the modal underneath untouched).
     pub login: Option<super::login::LoginForm>,
     pub login_defaults: crate::config::LoginDefaults,

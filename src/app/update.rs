@@ -7,10 +7,10 @@ use super::keys::{expand, on_key};
 use super::metadata_form;
 use super::mouse::on_mouse;
 use super::secret_pane::SecretContent;
-use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, StatusKind};
+use super::state::{App, BACKGROUND_REFRESH, Loadable, STATUS_TIMEOUT, StatusKind};
 use super::tree::Location;
 use super::tree::NodeId;
-use super::write_flow;
+use super::write;
 use super::{approle_browser, connectivity, finder, login, picker, seal, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
@@ -97,7 +97,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 };
                 // One side of a diff, their version in a conflict, or an answer for a secret
                 // the user has left.
-                if !write_flow::route_conflict_answer(app, request, content.clone(), denied) {
+                if !write::route_conflict_answer(app, request, content.clone(), denied) {
                     history::route_secret_answer(app, request, content);
                 }
                 return Vec::new();
@@ -119,7 +119,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             };
             app.secret.set_content(content);
-            write_flow::resume_pending_edit(app)
+            write::resume_pending_edit(app)
         }
         Action::MetadataLoaded { request, result } => {
             history::metadata_loaded(app, request, result)
@@ -129,7 +129,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             // A token that may not ask is treated as "may do anything": the server still decides.
             let capabilities = result.unwrap_or_else(|_| SecretCapabilities::unknown());
             app.capabilities.insert(key, capabilities);
-            write_flow::resume_pending_edit(app)
+            write::resume_pending_edit(app)
         }
         Action::VersionsChanged {
             location,
@@ -137,8 +137,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             result,
         } => history::operation_done(app, location, operation, result),
         Action::MetadataSaved { location, result } => metadata_form::saved(app, location, result),
-        Action::EditorClosed(result) => write_flow::editor_closed(app, result),
-        Action::SecretWritten { location, result } => write_flow::written(app, location, result),
+        Action::EditorClosed(result) => write::editor_closed(app, result),
+        Action::SecretWritten { location, result } => write::written(app, location, result),
         Action::TokenLookedUp(result) => {
             let namespace = result.as_ref().ok().and_then(|info| info.namespace.clone());
             let mut effects = session::token_looked_up(app, result);
@@ -308,11 +308,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     {
         return effects;
     }
-    if matches!(app.modal, Some(Modal::SecretForm(_))) {
-        write_flow::on_form_paste(app, text);
-    } else if let Some(Modal::PathPrompt(prompt)) = &mut app.modal {
-        prompt.input.insert_str(text.trim());
-    } else if let Some(input) = &mut app.secret.key_filter_input {
+    if let Some(input) = &mut app.secret.key_filter_input {
         input.insert_str(text);
         let filter = input.text.clone();
         app.secret.set_key_filter(filter);

@@ -4,7 +4,7 @@ use super::{text::sanitize, theme};
 use crate::app::component::Component;
 use crate::app::keymap::{Command, Scope};
 use crate::app::secret_pane::SecretTab;
-use crate::app::{App, Focus, Modal};
+use crate::app::{App, Focus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -109,10 +109,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let typing_filter = app.filter_input.is_some() || app.secret.key_filter_input.is_some();
     let pairs: Vec<(String, String)> = match &app.modal {
         _ if let Some(form) = &app.login => form.hints(app),
-        Some(modal) => match modal.component() {
-            Some(component) => component.hints(app),
-            None => legacy_pairs(app),
-        },
+        Some(modal) => modal.component().hints(app),
         None if typing_filter => {
             let mut pairs = app
                 .keymap
@@ -155,67 +152,5 @@ fn main_hints(app: &App) -> Vec<(String, String)> {
             };
             Some((key, hint.to_string()))
         })
-        .collect()
-}
-
-/// Footers of the dialogs that are not components yet.
-fn legacy_pairs(app: &App) -> Vec<(String, String)> {
-    let pairs: Vec<(String, &str)> = match (&app.modal, &app.filter_input) {
-        (Some(Modal::SecretForm(_)), _) => vec![
-            ("Enter".into(), "save"),
-            ("Tab".into(), "next field"),
-            ("Ctrl-n".into(), "add row"),
-            ("Ctrl-d".into(), "remove row"),
-            ("Ctrl-r".into(), "reveal"),
-            ("Ctrl-t".into(), "JSON/text"),
-            ("Ctrl-o".into(), "$EDITOR"),
-            ("Esc".into(), "cancel"),
-        ],
-        (Some(Modal::ConfirmWrite(confirm)), _) if confirm.typed.is_some() => {
-            vec![
-                ("Enter".into(), "overwrite"),
-                ("Esc".into(), "back to editing"),
-            ]
-        }
-        (Some(Modal::ConfirmWrite(_)), _) => {
-            vec![("y".into(), "save"), ("n/Esc".into(), "back to editing")]
-        }
-        (Some(Modal::EditorRetry(_)), _) => {
-            vec![
-                ("y/Enter".into(), "back to the editor"),
-                ("n/Esc".into(), "discard"),
-            ]
-        }
-        (Some(Modal::Conflict(conflict)), _) => {
-            let key = |command| app.keymap.key(Scope::Conflict, command);
-            vec![
-                if conflict.unreadable() {
-                    (key(Command::Overwrite), "overwrite (type the path)")
-                } else {
-                    (key(Command::Reapply), "re-apply on theirs")
-                },
-                (key(Command::CopyDraft), "copy yours"),
-                (key(Command::Discard), "discard yours"),
-                ("Esc".into(), "back to editing"),
-            ]
-        }
-        (Some(Modal::PathPrompt(prompt)), _) => {
-            // Only a copy has options (the metadata checkbox) for Tab to reach.
-            let copy = matches!(
-                prompt.purpose,
-                crate::app::write_flow::PromptPurpose::Copy { .. }
-            );
-            let mut hints = vec![("Enter".into(), "go on")];
-            if copy {
-                hints.push(("Tab".into(), "options"));
-            }
-            hints.push(("Esc".into(), "cancel"));
-            hints
-        }
-        _ => Vec::new(),
-    };
-    pairs
-        .into_iter()
-        .map(|(key, hint)| (key, hint.to_string()))
         .collect()
 }

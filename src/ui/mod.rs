@@ -42,13 +42,15 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Jump(jump)) => jump::draw(frame, jump),
         Some(Modal::Confirm(confirm)) => version_confirm::draw(frame, confirm, &app.keymap),
         Some(Modal::MetadataForm(form)) => metadata_form::draw(frame, form, &app.keymap),
-        Some(Modal::SecretForm(form)) => write::draw_secret_form(frame, form),
-        Some(Modal::ConfirmWrite(confirm)) => write::draw_confirm_write(frame, confirm),
-        Some(Modal::EditorRetry(retry)) => write::draw_editor_retry(frame, retry),
+        Some(Modal::SecretForm(form)) => write::draw_secret_form(frame, form, &app.keymap),
+        Some(Modal::ConfirmWrite(confirm)) => {
+            write::draw_confirm_write(frame, confirm, &app.keymap)
+        }
+        Some(Modal::EditorRetry(retry)) => write::draw_editor_retry(frame, retry, &app.keymap),
         Some(Modal::Conflict(conflict)) => {
             write::draw_conflict(frame, conflict, app.secret.revealed, &app.keymap)
         }
-        Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt),
+        Some(Modal::PathPrompt(prompt)) => write::draw_path_prompt(frame, prompt, &app.keymap),
         Some(Modal::AppRole(browser)) => approle::draw(frame, app, browser),
         Some(Modal::Picker(list)) => picker::draw(frame, app, list),
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),

@@ -439,7 +439,7 @@ fn a_write_only_token_is_told_the_secret_exists_and_overwrites_only_after_typing
     app.keys(&["o"]);
     app.wait_for("Type secret/app/database");
     app.keys(&["y", "\r"]);
-    app.wait_for("Type secret/app/database exactly");
+    app.wait_for("Type \"secret/app/database\" exactly");
     assert_eq!(kv_get(&server, "app/database")["metadata"]["version"], 3);
     app.keys(&["\x15", "secret/app/database", "\r"]);
     app.wait_for("Saved secret/app/database as version 4");

@@ -567,11 +567,11 @@ fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_sinc
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the overwrite confirmation: {:?}", app.modal);
     };
-    assert!(confirm.typed.is_some());
+    assert!(confirm.question.typed.is_some());
     assert!(confirm.lines()[0].contains("Overwrite secret/app/db without reading it"));
     assert!(press(&mut app, KeyCode::Char('y')).is_empty(), "y is typed");
     assert!(press(&mut app, KeyCode::Enter).is_empty(), "a wrong path");
-    assert!(screen(&app).contains("Type secret/app/db exactly"));
+    assert!(screen(&app).contains("Type \"secret/app/db\" exactly"));
     ctrl(&mut app, 'u');
     type_text(&mut app, "secret/app/db");
     let effects = press(&mut app, KeyCode::Enter);
@@ -619,7 +619,7 @@ fn a_kv1_create_that_cannot_check_says_so_and_offers_the_typed_overwrite() {
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the overwrite confirmation");
     };
-    assert!(confirm.typed.is_some());
+    assert!(confirm.question.typed.is_some());
     // Esc goes back to the form; saving from there asks for the path again.
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.modal, Some(Modal::SecretForm(_))));
@@ -627,7 +627,7 @@ fn a_kv1_create_that_cannot_check_says_so_and_offers_the_typed_overwrite() {
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the overwrite confirmation again");
     };
-    assert!(confirm.typed.is_some());
+    assert!(confirm.question.typed.is_some());
 }
 
 #[test]
@@ -678,7 +678,7 @@ fn e_with_a_token_that_may_update_but_neither_read_nor_patch_offers_the_typed_ov
     let Some(Modal::ConfirmWrite(confirm)) = &app.modal else {
         panic!("the confirmation");
     };
-    assert!(confirm.typed.is_some(), "the path must be typed");
+    assert!(confirm.question.typed.is_some(), "the path must be typed");
     assert!(press(&mut app, KeyCode::Char('y')).is_empty());
     // c cannot copy what cannot be read.
     press(&mut app, KeyCode::Esc);
@@ -731,7 +731,111 @@ fn a_create_where_a_readable_secret_exists_shows_it_and_reapplies_on_it() {
     };
     assert_eq!(confirm.draft.cas(), Some(4));
     assert!(
-        confirm.typed.is_none(),
+        confirm.question.typed.is_none(),
         "a readable secret needs no typed path"
+    );
+}
+
+/// `[keys.<scope>]` overrides for the write dialogs.
+fn rebound(app: &mut App, lines: &[(&str, &str, &str)]) {
+    let overrides: Vec<tresor::config::profiles::KeyOverride> = lines
+        .iter()
+        .map(
+            |(scope, command, key)| tresor::config::profiles::KeyOverride {
+                scope: Some((*scope).into()),
+                command: (*command).into(),
+                keys: vec![(*key).into()],
+                line: None,
+            },
+        )
+        .collect();
+    let (keymap, warnings) = tresor::app::keymap::Keymap::with_overrides(&overrides);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    app.keymap = keymap;
+}
+
+#[test]
+fn every_write_dialog_names_the_keys_the_user_bound() {
+    let mut app = connected_app(SIZE);
+    rebound(
+        &mut app,
+        &[
+            ("path_prompt", "submit", "Ctrl-s"),
+            ("path_prompt", "cancel", "Ctrl-g"),
+            ("secret_form", "reveal", "Ctrl-e"),
+            ("secret_form", "toggle_json", "Ctrl-b"),
+            ("secret_form", "cancel", "Ctrl-q"),
+            ("secret_form", "submit", "Ctrl-s"),
+            ("confirm", "yes", "j"),
+            ("conflict", "reapply", "r"),
+            ("conflict", "cancel", "Ctrl-g"),
+        ],
+    );
+    // The path prompt.
+    press(&mut app, KeyCode::Char('n'));
+    let shown = screen(&app);
+    assert!(shown.contains("Ctrl-s goes on · Ctrl-g cancels"), "{shown}");
+    assert!(!shown.contains("Enter goes on"), "{shown}");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "secret/app/db");
+    ctrl(&mut app, 's');
+    // The form: its lines, its footer, its warnings.
+    let shown = screen(&app);
+    assert!(shown.contains("(Ctrl-e reveals them)"), "{shown}");
+    assert!(shown.contains("Ctrl-s saves"), "{shown}");
+    assert!(shown.contains("Ctrl-b JSON"), "{shown}");
+    assert!(shown.contains("Ctrl-q cancel"), "the footer: {shown}");
+    assert!(!shown.contains("Ctrl-r"), "{shown}");
+    type_text(&mut app, "cfg");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "{not json");
+    ctrl(&mut app, 'b');
+    ctrl(&mut app, 's');
+    assert!(
+        form_error(&app).contains("(Ctrl-b makes it text)"),
+        "{}",
+        form_error(&app)
+    );
+    ctrl(&mut app, 'q');
+    assert!(
+        form_error(&app).starts_with("Unsaved changes: Ctrl-q again discards them; Ctrl-s saves"),
+        "{}",
+        form_error(&app)
+    );
+    ctrl(&mut app, 'b');
+    // The confirmation: j saves, as its last line and the footer say.
+    ctrl(&mut app, 's');
+    let shown = screen(&app);
+    assert!(
+        shown.contains("j save · n or Esc back to editing"),
+        "{shown}"
+    );
+    assert!(
+        press(&mut app, KeyCode::Char('y')).is_empty(),
+        "y means nothing now"
+    );
+    let effects = press(&mut app, KeyCode::Char('j'));
+    let [Effect::WriteSecret { location, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    // The conflict view: its line, and going back to editing names the re-apply key.
+    let location = location.clone();
+    update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::AlreadyExists {
+                path: "secret/app/db".into(),
+            }),
+        },
+    );
+    let shown = screen(&app);
+    assert!(shown.contains("r re-applies yours on theirs"), "{shown}");
+    assert!(shown.contains("Ctrl-g edits"), "{shown}");
+    ctrl(&mut app, 'g');
+    assert!(
+        form_error(&app).contains("re-apply on their version (r)"),
+        "{}",
+        form_error(&app)
     );
 }

@@ -1,12 +1,13 @@
-//! Snapshots of the dialogs a write-only token meets: a create where a secret it may not read
-//! exists, and the typed overwrite confirmation.
+//! Snapshots of the dialogs a write-only token meets (a create where a secret it may not read
+//! exists, and the typed overwrite confirmation), and of the editor's retry question.
 
 use crate::support;
 
 use crossterm::event::KeyCode;
-use support::fixtures::{connected_app, ctrl, press, render_at, type_text};
+use support::fixtures::{connected_app, ctrl, history_app, press, render_at, type_text};
 use tresor::app::{Action, App, Effect, update};
-use tresor::vault::VaultError;
+use tresor::secret::SecretText;
+use tresor::vault::{SecretCapabilities, VaultError};
 
 const SIZE: (u16, u16) = (100, 24);
 
@@ -62,5 +63,19 @@ fn the_overwrite_asks_for_the_path_typed() {
     let mut app = exists_unreadable();
     press(&mut app, KeyCode::Char('o'));
     type_text(&mut app, "secret/app/db");
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn the_editor_s_text_refused_twice_asks_before_the_editor_opens_again() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    press(&mut app, KeyCode::Char('E'));
+    for text in ["{ oops }", "{ oops 2 }"] {
+        update(&mut app, Action::EditorClosed(Ok(SecretText::new(text))));
+    }
+    assert!(matches!(
+        app.modal,
+        Some(tresor::app::Modal::EditorRetry(_))
+    ));
     insta::assert_snapshot!(render_at(&app, SIZE).backend());
 }

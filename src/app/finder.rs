@@ -24,7 +24,8 @@ pub enum CrawlState {
         /// The server-side scan did it.
         scanned: bool,
     },
-    Failed(String),
+    /// The mounts could not be listed (worded where drawn).
+    Failed(crate::vault::VaultError),
 }
 
 /// Every path found this session, and how the crawl is going.
@@ -197,7 +198,7 @@ pub fn finished(app: &mut App, generation: u64, result: Result<bool, crate::vaul
     }
     app.paths.state = match result {
         Ok(scanned) => CrawlState::Done { scanned },
-        Err(error) => CrawlState::Failed(format!("listing the mounts: {error}")),
+        Err(error) => CrawlState::Failed(error),
     };
 }
 

@@ -634,8 +634,8 @@ impl Component for AppRoleBrowser {
 mod tests {
     use super::*;
     use crate::app::component::Next;
+    use crate::app::keymap::event;
     use crate::app::state::ConnectionView;
-    use crossterm::event::{KeyCode, KeyModifiers};
 
     /// A browser on `approle/` with role `ci` loaded and one accessor.
     fn fixture() -> (App, AppRoleBrowser) {
@@ -657,8 +657,8 @@ mod tests {
         (app, browser)
     }
 
-    fn key(app: &mut App, browser: &mut AppRoleBrowser, code: KeyCode) -> Vec<Effect> {
-        let event = KeyEvent::new(code, KeyModifiers::NONE);
+    fn key(app: &mut App, browser: &mut AppRoleBrowser, text: &str) -> Vec<Effect> {
+        let event = event(text);
         let command = app.keymap.command(browser.scope(), &event);
         let outcome = browser.on_key(app, &event, command);
         assert!(matches!(outcome.next, Next::Stay), "{outcome:?}");
@@ -668,20 +668,20 @@ mod tests {
     #[test]
     fn the_wrap_ttl_prompt_takes_its_keys_and_one_question_at_a_time() {
         let (mut app, mut browser) = fixture();
-        assert!(key(&mut app, &mut browser, KeyCode::Char('w')).is_empty());
+        assert!(key(&mut app, &mut browser, "w").is_empty());
         assert_eq!(browser.scope(), Scope::WrapTtl);
         assert_eq!(browser.wrap_ttl().map(|i| i.text.as_str()), Some("5m"));
         // x is typed into the TTL, not a destroy question.
-        key(&mut app, &mut browser, KeyCode::Char('x'));
+        key(&mut app, &mut browser, "x");
         assert_eq!(browser.wrap_ttl().map(|i| i.text.as_str()), Some("5mx"));
-        assert!(key(&mut app, &mut browser, KeyCode::Enter).is_empty());
+        assert!(key(&mut app, &mut browser, "Enter").is_empty());
         assert!(browser.error.is_some(), "5mx is no duration");
         assert!(
             browser.wrap_ttl().is_some(),
             "the prompt stays for correction"
         );
-        key(&mut app, &mut browser, KeyCode::Backspace);
-        let effects = key(&mut app, &mut browser, KeyCode::Enter);
+        key(&mut app, &mut browser, "Backspace");
+        let effects = key(&mut app, &mut browser, "Enter");
         assert_eq!(
             effects,
             vec![Effect::GenerateSecretId {
@@ -693,8 +693,8 @@ mod tests {
         assert_eq!(browser.prompt, None);
         assert!(browser.busy);
         // Esc leaves it without generating.
-        key(&mut app, &mut browser, KeyCode::Char('w'));
-        assert!(key(&mut app, &mut browser, KeyCode::Esc).is_empty());
+        key(&mut app, &mut browser, "w");
+        assert!(key(&mut app, &mut browser, "Esc").is_empty());
         assert_eq!(browser.prompt, None);
         assert_eq!(browser.scope(), Scope::AppRole);
     }
@@ -702,24 +702,24 @@ mod tests {
     #[test]
     fn the_destroy_question_is_the_one_confirmation() {
         let (mut app, mut browser) = fixture();
-        key(&mut app, &mut browser, KeyCode::Char('x'));
+        key(&mut app, &mut browser, "x");
         assert_eq!(browser.prompt, None, "not on the roles list");
-        key(&mut app, &mut browser, KeyCode::Tab);
-        key(&mut app, &mut browser, KeyCode::Char('x'));
+        key(&mut app, &mut browser, "Tab");
+        key(&mut app, &mut browser, "x");
         assert!(matches!(
             &browser.prompt,
             Some(Prompt::Destroy { accessor, .. }) if accessor == "acc-1"
         ));
         assert_eq!(browser.scope(), Scope::Confirm);
-        assert!(key(&mut app, &mut browser, KeyCode::Char('z')).is_empty());
+        assert!(key(&mut app, &mut browser, "z").is_empty());
         assert!(
             browser.prompt.is_some(),
             "a key that means nothing decides nothing"
         );
-        assert!(key(&mut app, &mut browser, KeyCode::Esc).is_empty());
+        assert!(key(&mut app, &mut browser, "Esc").is_empty());
         assert_eq!(browser.prompt, None);
-        key(&mut app, &mut browser, KeyCode::Char('x'));
-        let effects = key(&mut app, &mut browser, KeyCode::Enter);
+        key(&mut app, &mut browser, "x");
+        let effects = key(&mut app, &mut browser, "Enter");
         assert_eq!(
             effects,
             vec![Effect::DestroySecretId {

@@ -164,11 +164,11 @@ impl Question {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crate::app::keymap::event;
 
-    fn press(question: &mut Question, code: KeyCode) -> Answer {
+    fn press(question: &mut Question, text: &str) -> Answer {
         let keymap = Keymap::default();
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        let key = event(text);
         let command = keymap.command(Scope::Confirm, &key);
         question.answer(&key, command, &keymap)
     }
@@ -176,13 +176,13 @@ mod tests {
     #[test]
     fn a_yes_no_question_takes_y_enter_n_and_esc() {
         let mut question = Question::yes_no("save", "cancel");
-        assert_eq!(press(&mut question, KeyCode::Char('x')), Answer::Undecided);
-        assert_eq!(press(&mut question, KeyCode::Char('y')), Answer::Yes);
-        assert_eq!(press(&mut question, KeyCode::Enter), Answer::Yes);
-        assert_eq!(press(&mut question, KeyCode::Char('n')), Answer::No);
-        assert_eq!(press(&mut question, KeyCode::Esc), Answer::No);
+        assert_eq!(press(&mut question, "x"), Answer::Undecided);
+        assert_eq!(press(&mut question, "y"), Answer::Yes);
+        assert_eq!(press(&mut question, "Enter"), Answer::Yes);
+        assert_eq!(press(&mut question, "n"), Answer::No);
+        assert_eq!(press(&mut question, "Esc"), Answer::No);
         question.busy = true;
-        assert_eq!(press(&mut question, KeyCode::Char('y')), Answer::Undecided);
+        assert_eq!(press(&mut question, "y"), Answer::Undecided);
     }
 
     #[test]
@@ -192,28 +192,20 @@ mod tests {
             "cancel",
             vec!["secret/a".into(), "destroy".into()],
         );
-        assert_eq!(
-            press(&mut question, KeyCode::Char('y')),
-            Answer::Undecided,
-            "y is typed"
-        );
-        assert_eq!(press(&mut question, KeyCode::Enter), Answer::Undecided);
+        assert_eq!(press(&mut question, "y"), Answer::Undecided, "y is typed");
+        assert_eq!(press(&mut question, "Enter"), Answer::Undecided);
         assert!(
             question
                 .error
                 .as_deref()
                 .is_some_and(|e| e.contains("\"destroy\""))
         );
-        press(&mut question, KeyCode::Backspace);
+        press(&mut question, "Backspace");
         question.paste("destroy");
         assert!(question.typed_matches());
-        assert_eq!(press(&mut question, KeyCode::Enter), Answer::Yes);
-        assert_eq!(press(&mut question, KeyCode::Esc), Answer::No);
-        assert_eq!(
-            press(&mut question, KeyCode::Char('n')),
-            Answer::Undecided,
-            "n is typed"
-        );
+        assert_eq!(press(&mut question, "Enter"), Answer::Yes);
+        assert_eq!(press(&mut question, "Esc"), Answer::No);
+        assert_eq!(press(&mut question, "n"), Answer::Undecided, "n is typed");
     }
 
     #[test]

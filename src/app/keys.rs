@@ -97,6 +97,17 @@ fn on_main_view_command(app: &mut App, command: Command) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Command::Back => back(app),
+        Command::Quit => quit(app),
+        command => on_secret_command(app, command)
+            .or_else(|| on_session_command(app, command))
+            .unwrap_or_default(),
+    }
+}
+
+/// Commands on the open secret: its tabs, its values, its versions and writing it.
+fn on_secret_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
+    Some(match command {
         Command::Reveal => {
             app.secret.revealed = !app.secret.revealed;
             Vec::new()
@@ -123,26 +134,31 @@ fn on_main_view_command(app: &mut App, command: Command) -> Vec<Effect> {
         Command::DeleteAll => history::request_operation(app, OperationKind::DeleteAll),
         Command::EditMetadata => metadata_form::open(app),
         Command::EditSecret => write::edit_in_form(app),
+        Command::EditInEditor => write::edit_in_editor(app),
+        Command::NewSecret => write::new_secret(app),
+        Command::CopySecret => write::copy_secret(app),
+        Command::CopyValue => copy_value(app),
+        Command::CopyPath => copy_path(app),
+        _ => return None,
+    })
+}
+
+/// Commands that open a screen or act on the session.
+fn on_session_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
+    Some(match command {
         Command::Login => super::login::open(app),
         Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::SealScreen => super::seal::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
-        Command::EditInEditor => write::edit_in_editor(app),
-        Command::NewSecret => write::new_secret(app),
-        Command::CopySecret => write::copy_secret(app),
-        Command::CopyValue => copy_value(app),
-        Command::CopyPath => copy_path(app),
         Command::Refresh => refresh(app),
         Command::Help => {
             app.modal = Some(Modal::Help(Default::default()));
             Vec::new()
         }
-        Command::Back => back(app),
-        Command::Quit => quit(app),
-        _ => Vec::new(),
-    }
+        _ => return None,
+    })
 }
 
 /// `/`: the tree's filter, or the open secret's key filter when the secret pane has focus.

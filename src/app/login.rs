@@ -590,12 +590,12 @@ pub fn login_error_message(kind: CredentialKind, error: &crate::vault::VaultErro
 mod tests {
     use super::*;
     use crate::app::Action;
+    use crate::app::keymap::event;
     use crate::app::state::ConnectionView;
     use crate::vault::VaultError;
-    use crossterm::event::{KeyCode, KeyModifiers};
 
-    fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-        crate::app::update(app, Action::Key(KeyEvent::new(code, modifiers)))
+    fn press(app: &mut App, text: &str) -> Vec<Effect> {
+        crate::app::update(app, Action::Key(event(text)))
     }
 
     /// An app without a token: the login dialog is open on the Token field.
@@ -608,7 +608,7 @@ mod tests {
     #[test]
     fn enter_says_what_is_missing_and_sends_nothing() {
         let mut app = without_token();
-        let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let effects = press(&mut app, "Enter");
         assert!(effects.is_empty(), "{effects:?}");
         let form = app.login.as_ref().expect("still open");
         assert_eq!(form.error.as_deref(), Some("Fill in: Token."));
@@ -620,23 +620,19 @@ mod tests {
         let mut app = without_token();
         let paste = crate::app::update(&mut app, Action::Paste(" s.abc \n".into()));
         assert!(paste.is_empty());
-        let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+        let effects = press(&mut app, "Enter");
         assert!(
             matches!(effects.as_slice(), [Effect::Login { credentials: Credentials::Token(token), save_to: None }] if token.expose() == "s.abc"),
             "{effects:?}"
         );
         // Enter again, typing, reveal: nothing while the server is asked.
-        for (code, modifiers) in [
-            (KeyCode::Enter, KeyModifiers::NONE),
-            (KeyCode::Char('x'), KeyModifiers::NONE),
-            (KeyCode::Char('r'), KeyModifiers::CONTROL),
-        ] {
-            assert!(press(&mut app, code, modifiers).is_empty());
+        for text in ["Enter", "x", "Ctrl-r"] {
+            assert!(press(&mut app, text).is_empty());
         }
         let form = app.login.as_ref().expect("open");
         assert!(form.busy && !form.revealed);
         assert_eq!(form.text(Field::Token), "s.abc");
-        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        press(&mut app, "Esc");
         let form = app
             .login
             .as_ref()
@@ -647,13 +643,13 @@ mod tests {
             Some("Stopped waiting; the server may still answer.")
         );
         // Without a token there is nothing to log out of.
-        press(&mut app, KeyCode::Char('x'), KeyModifiers::CONTROL);
+        press(&mut app, "Ctrl-x");
         let form = app.login.as_ref().expect("open");
         assert_eq!(
             form.error.as_deref(),
             Some("There is no token to log out of.")
         );
-        press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+        press(&mut app, "Esc");
         assert!(app.login.is_none());
         let status = app.status.as_ref().map(|s| s.text.as_str());
         assert_eq!(

@@ -387,10 +387,10 @@ mod tests {
     }
 
     use crate::app::Action;
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crate::app::keymap::event;
 
-    fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-        crate::app::update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    fn press(app: &mut App, text: &str) -> Vec<Effect> {
+        crate::app::update(app, Action::Key(event(text)))
     }
 
     fn picker(app: &App) -> &Picker {
@@ -414,12 +414,12 @@ mod tests {
         let mut app = with_profiles();
         let _ = open_profiles(&mut app);
         assert_eq!(picker(&app).cursor, 0, "on the current one");
-        press(&mut app, KeyCode::Tab);
+        press(&mut app, "Tab");
         assert!(picker(&app).typed.is_none(), "profiles are not typed");
-        press(&mut app, KeyCode::Down);
-        press(&mut app, KeyCode::Down);
+        press(&mut app, "Down");
+        press(&mut app, "Down");
         assert_eq!(picker(&app).cursor, 1, "stops at the last");
-        let effects = press(&mut app, KeyCode::Enter);
+        let effects = press(&mut app, "Enter");
         assert_eq!(
             effects,
             vec![Effect::SwitchProfile {
@@ -429,7 +429,7 @@ mod tests {
         assert!(app.modal.is_none());
         // The current one: just closes.
         let _ = open_profiles(&mut app);
-        assert!(press(&mut app, KeyCode::Enter).is_empty());
+        assert!(press(&mut app, "Enter").is_empty());
         assert!(app.modal.is_none());
     }
 
@@ -440,22 +440,22 @@ mod tests {
         let effects = open_namespaces(&mut app);
         assert_eq!(effects, vec![Effect::LoadNamespaces]);
         // Enter while loading does nothing.
-        assert!(press(&mut app, KeyCode::Enter).is_empty());
+        assert!(press(&mut app, "Enter").is_empty());
         assert!(app.modal.is_some());
-        press(&mut app, KeyCode::Tab);
+        press(&mut app, "Tab");
         assert_eq!(picker(&app).scope(), Scope::NamespaceName);
         for c in "/team/".chars() {
-            press(&mut app, KeyCode::Char(c));
+            press(&mut app, &c.to_string());
         }
-        assert!(press(&mut app, KeyCode::Enter).is_empty(), "already there");
+        assert!(press(&mut app, "Enter").is_empty(), "already there");
         assert!(app.modal.is_none());
         let _ = open_namespaces(&mut app);
-        press(&mut app, KeyCode::Tab);
+        press(&mut app, "Tab");
         for c in "jk".chars() {
-            press(&mut app, KeyCode::Char(c));
+            press(&mut app, &c.to_string());
         }
         assert_eq!(picker(&app).cursor, 0, "j and k are typed, not moves");
-        let effects = press(&mut app, KeyCode::Enter);
+        let effects = press(&mut app, "Enter");
         assert!(
             effects.contains(&Effect::SwitchNamespace {
                 namespace: Some("jk".into())

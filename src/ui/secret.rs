@@ -188,7 +188,10 @@ fn version_line(app: &App, secret: &KvSecret) -> Line<'static> {
     let total = app.secret.loaded_metadata().map(|m| m.current_version);
     match (secret.version, app.secret.viewing, total) {
         (Some(version), Some(_), Some(current)) => spans.push(Span::styled(
-            format!("version {version} of {current} · not current (Esc: back to current)"),
+            format!(
+                "version {version} of {current} · not current ({}: back to current)",
+                app.keymap.key(Scope::Main, Command::Back)
+            ),
             theme::warning(),
         )),
         (Some(version), Some(_), None) => spans.push(Span::styled(
@@ -284,9 +287,14 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             ),
             Span::styled(
                 format!(
-                    "  {} of {} match (Esc clears)",
+                    "  {} of {} match ({} clears)",
                     listed.len(),
-                    secret.entries.len()
+                    secret.entries.len(),
+                    if typing.is_some() {
+                        app.keymap.key(Scope::Filter, Command::Cancel)
+                    } else {
+                        app.keymap.key(Scope::Main, Command::Back)
+                    }
                 ),
                 theme::dim(),
             ),

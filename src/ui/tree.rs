@@ -171,7 +171,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             None => vec![
                 Span::styled("/", theme::key()),
                 Span::raw(sanitize(&tree.filter).into_owned()),
-                Span::styled("  (Esc clears)", theme::dim()),
+                Span::styled(
+                    format!(
+                        "  ({} clears)",
+                        app.keymap.key(
+                            crate::app::keymap::Scope::Main,
+                            crate::app::keymap::Command::Back
+                        )
+                    ),
+                    theme::dim(),
+                ),
             ],
         });
         let y = inner.y + inner.height - 1;

@@ -97,9 +97,9 @@ impl Component for VersionConfirm {
 mod tests {
     use super::*;
     use crate::app::component::Next;
+    use crate::app::keymap::event;
     use crate::app::state::ConnectionView;
     use crate::vault::{KvVersion, MountInfo, SecretEngine};
-    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn location() -> Location {
         Location {
@@ -112,8 +112,8 @@ mod tests {
         }
     }
 
-    fn press(confirm: &mut VersionConfirm, app: &mut App, code: KeyCode) -> Outcome {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
+    fn press(confirm: &mut VersionConfirm, app: &mut App, text: &str) -> Outcome {
+        let key = event(text);
         let command = app.keymap.command(confirm.scope(), &key);
         confirm.on_key(app, &key, command)
     }
@@ -136,11 +136,11 @@ mod tests {
             "undelete",
         );
         assert!(!confirm.irreversible());
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('x'));
+        let outcome = press(&mut confirm, &mut app, "x");
         assert!(matches!(outcome.next, Next::Stay) && outcome.effects.is_empty());
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('n'));
+        let outcome = press(&mut confirm, &mut app, "n");
         assert!(matches!(outcome.next, Next::Close) && outcome.effects.is_empty());
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        let outcome = press(&mut confirm, &mut app, "y");
         assert!(sends(&outcome, &operation), "{outcome:?}");
         assert_eq!(
             confirm.hints(&app),
@@ -163,13 +163,13 @@ mod tests {
             "delete all",
         );
         assert!(confirm.irreversible());
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        let outcome = press(&mut confirm, &mut app, "y");
         assert!(matches!(outcome.next, Next::Stay), "y is typed");
-        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        let outcome = press(&mut confirm, &mut app, "Enter");
         assert!(matches!(outcome.next, Next::Stay) && outcome.effects.is_empty());
-        let _ = press(&mut confirm, &mut app, KeyCode::Backspace);
+        let _ = press(&mut confirm, &mut app, "Backspace");
         let _ = confirm.on_paste(&mut app, "secret/a\n");
-        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        let outcome = press(&mut confirm, &mut app, "Enter");
         assert!(sends(&outcome, &operation), "{outcome:?}");
     }
 }

@@ -151,10 +151,27 @@ impl Key {
         Ok(Key { code, modifiers })
     }
 
+    /// The key press this key is.
+    pub fn event(&self) -> KeyEvent {
+        KeyEvent::new(self.code, self.modifiers)
+    }
+
     /// Whether two keys are the same key press (as `matches` sees them).
     pub fn same_as(&self, other: &Key) -> bool {
         other.matches(&KeyEvent::new(self.code, self.modifiers))
             || self.matches(&KeyEvent::new(other.code, other.modifiers))
+    }
+}
+
+/// A key press written as the config file writes keys (`"y"`, `"Enter"`, `"Ctrl-x"`): for tests,
+/// which then name keys the way users do instead of building `KeyCode`s.
+///
+/// # Panics
+/// On text that is not a key (a test's typo).
+pub fn event(text: &str) -> KeyEvent {
+    match Key::parse(text) {
+        Ok(key) => key.event(),
+        Err(error) => panic!("not a key: {error}"),
     }
 }
 

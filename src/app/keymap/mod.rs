@@ -8,7 +8,7 @@ mod key;
 mod overrides;
 
 pub use commands::{Command, Scope, Section};
-pub use key::{Key, is_deletion, is_interrupt, typed_char};
+pub use key::{Key, event, is_deletion, is_interrupt, typed_char};
 pub use overrides::KeyOverride;
 
 use crossterm::event::KeyEvent;

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::app::component::Next;
+use crate::app::keymap::event;
 use crate::app::state::ConnectionView;
-use crossterm::event::{KeyCode, KeyModifiers};
 
 const A: &str = "https://a:8200";
 const B: &str = "https://b:8200";
@@ -38,15 +38,15 @@ fn fixture() -> (App, SealScreen) {
 }
 
 /// A key as dispatch gives it: looked up in the screen's scope of the moment.
-fn key(app: &mut App, screen: &mut SealScreen, code: KeyCode) -> Outcome {
-    let event = KeyEvent::new(code, KeyModifiers::NONE);
+fn key(app: &mut App, screen: &mut SealScreen, text: &str) -> Outcome {
+    let event = event(text);
     let command = app.keymap.command(screen.scope(), &event);
     screen.on_key(app, &event, command)
 }
 
 fn typed(app: &mut App, screen: &mut SealScreen, text: &str) {
     for c in text.chars() {
-        let _ = key(app, screen, KeyCode::Char(c));
+        let _ = key(app, screen, &c.to_string());
     }
 }
 
@@ -59,11 +59,11 @@ fn effects(outcome: Outcome) -> Vec<Effect> {
 fn browse_opens_the_share_field_only_on_a_sealed_node() {
     let (mut app, mut screen) = fixture();
     screen.cursor = 1;
-    assert!(effects(key(&mut app, &mut screen, KeyCode::Char('u'))).is_empty());
+    assert!(effects(key(&mut app, &mut screen, "u")).is_empty());
     assert_eq!(screen.mode, SealMode::Browse, "B is not sealed");
     assert!(screen.message.is_some());
     // U from an unsealed node goes to the next sealed one.
-    let _ = key(&mut app, &mut screen, KeyCode::Char('U'));
+    let _ = key(&mut app, &mut screen, "U");
     assert_eq!(screen.cursor, 0);
     assert!(matches!(
         &screen.mode,
@@ -80,9 +80,9 @@ fn browse_opens_the_share_field_only_on_a_sealed_node() {
 #[test]
 fn a_share_goes_typing_sent_typing_and_esc_while_sent_keeps_waiting() {
     let (mut app, mut screen) = fixture();
-    let _ = key(&mut app, &mut screen, KeyCode::Char('u'));
+    let _ = key(&mut app, &mut screen, "u");
     typed(&mut app, &mut screen, SHARE);
-    let sent = effects(key(&mut app, &mut screen, KeyCode::Enter));
+    let sent = effects(key(&mut app, &mut screen, "Enter"));
     assert!(matches!(sent.as_slice(), [Effect::Unseal { addr, .. }] if addr == A));
     assert!(matches!(
         screen.share().map(|e| &e.stage),
@@ -91,8 +91,8 @@ fn a_share_goes_typing_sent_typing_and_esc_while_sent_keeps_waiting() {
     assert!(screen.busy());
     // While it is out, Enter sends nothing; Esc closes the field but the answer is still awaited.
     typed(&mut app, &mut screen, SHARE);
-    assert!(effects(key(&mut app, &mut screen, KeyCode::Enter)).is_empty());
-    let _ = key(&mut app, &mut screen, KeyCode::Esc);
+    assert!(effects(key(&mut app, &mut screen, "Enter")).is_empty());
+    let _ = key(&mut app, &mut screen, "Esc");
     assert_eq!(
         screen.mode,
         SealMode::Waiting(Waiting::Unseal {
@@ -102,10 +102,10 @@ fn a_share_goes_typing_sent_typing_and_esc_while_sent_keeps_waiting() {
     );
     // Nothing new starts before the answer; moving still works.
     for starts in ['u', 'U', 'r', 'S'] {
-        assert!(effects(key(&mut app, &mut screen, KeyCode::Char(starts))).is_empty());
+        assert!(effects(key(&mut app, &mut screen, &starts.to_string())).is_empty());
         assert!(matches!(screen.mode, SealMode::Waiting(_)), "{starts}");
     }
-    let _ = key(&mut app, &mut screen, KeyCode::Char('j'));
+    let _ = key(&mut app, &mut screen, "j");
     assert_eq!(screen.cursor, 1);
     // An answer for another node does not end the wait; the one for A does.
     assert_eq!(screen.answered(B), None);
@@ -117,9 +117,9 @@ fn a_share_goes_typing_sent_typing_and_esc_while_sent_keeps_waiting() {
 #[test]
 fn an_answer_while_the_field_is_open_lets_the_next_share_be_typed() {
     let (mut app, mut screen) = fixture();
-    let _ = key(&mut app, &mut screen, KeyCode::Char('u'));
+    let _ = key(&mut app, &mut screen, "u");
     typed(&mut app, &mut screen, SHARE);
-    let _ = key(&mut app, &mut screen, KeyCode::Enter);
+    let _ = key(&mut app, &mut screen, "Enter");
     typed(&mut app, &mut screen, "ab");
     assert_eq!(screen.answered(A), Some(1));
     let entry = screen.share().expect("the field stays");
@@ -134,9 +134,9 @@ fn a_share_for_a_node_that_has_not_joined_is_held() {
         initialized: false,
         ..status(true, 0)
     });
-    let _ = key(&mut app, &mut screen, KeyCode::Char('u'));
+    let _ = key(&mut app, &mut screen, "u");
     typed(&mut app, &mut screen, SHARE);
-    assert!(effects(key(&mut app, &mut screen, KeyCode::Enter)).is_empty());
+    assert!(effects(key(&mut app, &mut screen, "Enter")).is_empty());
     assert_eq!(screen.share().map(|e| &e.stage), Some(&ShareStage::Held));
     assert!(!screen.busy());
     // Joined: the next refresh sends it.
@@ -155,7 +155,7 @@ fn a_share_for_a_node_that_has_not_joined_is_held() {
 #[test]
 fn reset_waits_for_its_answer() {
     let (mut app, mut screen) = fixture();
-    let sent = effects(key(&mut app, &mut screen, KeyCode::Char('r')));
+    let sent = effects(key(&mut app, &mut screen, "r"));
     assert_eq!(sent, vec![Effect::UnsealReset { addr: A.into() }]);
     assert_eq!(
         screen.mode,
@@ -165,7 +165,7 @@ fn reset_waits_for_its_answer() {
     assert_eq!(screen.mode, SealMode::Browse);
     // Not on an unsealed node.
     screen.cursor = 1;
-    assert!(effects(key(&mut app, &mut screen, KeyCode::Char('r'))).is_empty());
+    assert!(effects(key(&mut app, &mut screen, "r")).is_empty());
     assert_eq!(screen.mode, SealMode::Browse);
 }
 
@@ -173,22 +173,22 @@ fn reset_waits_for_its_answer() {
 fn sealing_is_a_typed_question_that_stays_until_answered() {
     let (mut app, mut screen) = fixture();
     screen.cursor = 1;
-    let _ = key(&mut app, &mut screen, KeyCode::Char('S'));
+    let _ = key(&mut app, &mut screen, "S");
     assert!(matches!(&screen.mode, SealMode::ConfirmSeal { addr, .. } if addr == B));
     assert_eq!(screen.scope(), Scope::Confirm);
     // y is typed, not a yes; a wrong word is refused and the question stays.
     typed(&mut app, &mut screen, "y");
-    assert!(effects(key(&mut app, &mut screen, KeyCode::Enter)).is_empty());
+    assert!(effects(key(&mut app, &mut screen, "Enter")).is_empty());
     assert!(matches!(
         &screen.mode,
         SealMode::ConfirmSeal { question, .. } if question.error.is_some()
     ));
-    let _ = key(&mut app, &mut screen, KeyCode::Esc);
+    let _ = key(&mut app, &mut screen, "Esc");
     assert_eq!(screen.mode, SealMode::Browse);
     // The word and Enter seal the node the question named.
-    let _ = key(&mut app, &mut screen, KeyCode::Char('S'));
+    let _ = key(&mut app, &mut screen, "S");
     let _ = screen.on_paste(&mut app, " seal ");
-    let sent = effects(key(&mut app, &mut screen, KeyCode::Enter));
+    let sent = effects(key(&mut app, &mut screen, "Enter"));
     assert_eq!(sent, vec![Effect::SealNode { addr: B.into() }]);
     assert_eq!(
         screen.mode,
@@ -220,19 +220,13 @@ fn each_in_turn_goes_on_with_the_next_sealed_node_or_stops() {
 #[test]
 fn close_only_while_browsing_or_waiting() {
     let (mut app, mut screen) = fixture();
-    let _ = key(&mut app, &mut screen, KeyCode::Char('u'));
+    let _ = key(&mut app, &mut screen, "u");
+    assert!(matches!(key(&mut app, &mut screen, "q").next, Next::Stay));
+    let _ = key(&mut app, &mut screen, "Esc");
+    assert!(matches!(key(&mut app, &mut screen, "q").next, Next::Close));
+    let _ = key(&mut app, &mut screen, "r");
     assert!(matches!(
-        key(&mut app, &mut screen, KeyCode::Char('q')).next,
-        Next::Stay
-    ));
-    let _ = key(&mut app, &mut screen, KeyCode::Esc);
-    assert!(matches!(
-        key(&mut app, &mut screen, KeyCode::Char('q')).next,
-        Next::Close
-    ));
-    let _ = key(&mut app, &mut screen, KeyCode::Char('r'));
-    assert!(matches!(
-        key(&mut app, &mut screen, KeyCode::Esc).next,
+        key(&mut app, &mut screen, "Esc").next,
         Next::Close
     ));
 }
@@ -257,9 +251,9 @@ fn hints_follow_the_mode_and_the_keymap() {
             "Esc close"
         ]
     );
-    let _ = key(&mut app, &mut screen, KeyCode::Char('u'));
+    let _ = key(&mut app, &mut screen, "u");
     assert_eq!(words(&screen, &app), ["Enter send share", "Esc stop"]);
-    let _ = key(&mut app, &mut screen, KeyCode::Esc);
-    let _ = key(&mut app, &mut screen, KeyCode::Char('S'));
+    let _ = key(&mut app, &mut screen, "Esc");
+    let _ = key(&mut app, &mut screen, "S");
     assert_eq!(words(&screen, &app), ["Enter seal", "Esc cancel"]);
 }

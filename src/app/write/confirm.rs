@@ -144,7 +144,6 @@ mod tests {
     use crate::app::component::Next;
     use crate::app::edit::DraftRow;
     use crate::app::write::testing::{app, press, v2};
-    use crossterm::event::KeyCode;
 
     fn draft(base: DraftBase) -> Draft {
         Draft {
@@ -159,7 +158,7 @@ mod tests {
         let mut app = app();
         let mut confirm = ConfirmWrite::new(draft(DraftBase::New), None);
         assert!(confirm.question.typed.is_none());
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        let outcome = press(&mut confirm, &mut app, "y");
         assert!(matches!(outcome.next, Next::Stay));
         let [Effect::WriteSecret { mode, .. }] = outcome.effects.as_slice() else {
             panic!("{outcome:?}");
@@ -167,7 +166,7 @@ mod tests {
         // A create: check-and-set 0 on KV v2 (the client sends it).
         assert_eq!(*mode, crate::vault::write::WriteMode::Create);
         assert!(confirm.saving());
-        let again = press(&mut confirm, &mut app, KeyCode::Char('y'));
+        let again = press(&mut confirm, &mut app, "y");
         assert!(again.effects.is_empty(), "keys wait for the answer");
         assert!(confirm.hints(&app).is_empty());
     }
@@ -176,7 +175,7 @@ mod tests {
     fn no_goes_back_to_the_form_with_the_rows() {
         let mut app = app();
         let mut confirm = ConfirmWrite::new(draft(DraftBase::New), None);
-        let outcome = press(&mut confirm, &mut app, KeyCode::Char('n'));
+        let outcome = press(&mut confirm, &mut app, "n");
         let Next::Open(modal) = outcome.next else {
             panic!("{outcome:?}");
         };
@@ -191,20 +190,12 @@ mod tests {
         let mut app = app();
         let mut confirm = ConfirmWrite::new(draft(DraftBase::Overwrite), None);
         assert!(confirm.question.typed.is_some());
-        assert!(
-            press(&mut confirm, &mut app, KeyCode::Char('y'))
-                .effects
-                .is_empty()
-        );
-        assert!(
-            press(&mut confirm, &mut app, KeyCode::Enter)
-                .effects
-                .is_empty()
-        );
+        assert!(press(&mut confirm, &mut app, "y").effects.is_empty());
+        assert!(press(&mut confirm, &mut app, "Enter").effects.is_empty());
         assert!(confirm.question.error.is_some(), "a wrong path is refused");
-        let _ = press(&mut confirm, &mut app, KeyCode::Backspace);
+        let _ = press(&mut confirm, &mut app, "Backspace");
         let _ = confirm.on_paste(&mut app, "secret/app/db");
-        let outcome = press(&mut confirm, &mut app, KeyCode::Enter);
+        let outcome = press(&mut confirm, &mut app, "Enter");
         let [
             Effect::WriteSecret {
                 mode: crate::vault::write::WriteMode::Replace { cas: None },

@@ -159,7 +159,6 @@ mod tests {
     use super::*;
     use crate::app::component::Next;
     use crate::app::write::testing::{app, press, v2};
-    use crossterm::event::KeyCode;
 
     fn conflict(kind: ConflictKind, theirs: SecretContent) -> Conflict {
         Conflict {
@@ -176,9 +175,9 @@ mod tests {
         let mut app = app();
         let mut blind = conflict(ConflictKind::MayExist, SecretContent::Empty);
         assert_eq!(blind.hints(&app)[0].0, "o");
-        let outcome = press(&mut blind, &mut app, KeyCode::Char('a'));
+        let outcome = press(&mut blind, &mut app, "a");
         assert!(matches!(outcome.next, Next::Stay));
-        let outcome = press(&mut blind, &mut app, KeyCode::Char('o'));
+        let outcome = press(&mut blind, &mut app, "o");
         let Next::Open(modal) = outcome.next else {
             panic!("{outcome:?}");
         };
@@ -188,9 +187,9 @@ mod tests {
         );
         let mut reading = conflict(ConflictKind::Changed, SecretContent::Loading);
         assert_eq!(reading.hints(&app)[0].0, "a");
-        let outcome = press(&mut reading, &mut app, KeyCode::Char('o'));
+        let outcome = press(&mut reading, &mut app, "o");
         assert!(matches!(outcome.next, Next::Stay), "theirs can be read");
-        let outcome = press(&mut reading, &mut app, KeyCode::Char('a'));
+        let outcome = press(&mut reading, &mut app, "a");
         assert!(matches!(outcome.next, Next::Stay), "still reading");
     }
 }

@@ -222,7 +222,6 @@ mod tests {
     use crate::app::component::Next;
     use crate::app::write::testing::{app, press, v2};
     use crate::config::profiles::KeyOverride;
-    use crossterm::event::KeyCode;
 
     fn form() -> SecretForm {
         SecretForm::new(Draft {
@@ -241,14 +240,14 @@ mod tests {
         let mut form = form();
         let mut seen = Vec::new();
         for _ in 0..5 {
-            let _ = press(&mut form, &mut app, KeyCode::Tab);
+            let _ = press(&mut form, &mut app, "Tab");
             seen.push((form.row, form.on_value));
         }
         assert_eq!(
             seen,
             [(0, true), (1, false), (1, true), (0, false), (0, true)]
         );
-        let _ = press(&mut form, &mut app, KeyCode::Down);
+        let _ = press(&mut form, &mut app, "Down");
         assert_eq!((form.row, form.on_value), (1, true), "the same field below");
     }
 
@@ -266,13 +265,13 @@ mod tests {
     fn cancel_with_changes_warns_once_then_closes() {
         let mut app = app();
         let mut form = form();
-        let first = press(&mut form, &mut app, KeyCode::Esc);
+        let first = press(&mut form, &mut app, "Esc");
         assert!(matches!(first.next, Next::Stay));
         assert!(form.discard_armed);
-        let second = press(&mut form, &mut app, KeyCode::Esc);
+        let second = press(&mut form, &mut app, "Esc");
         assert!(matches!(second.next, Next::Close));
         let mut empty = SecretForm::new(Draft::new_secret(v2("app/db")));
-        let outcome = press(&mut empty, &mut app, KeyCode::Esc);
+        let outcome = press(&mut empty, &mut app, "Esc");
         assert!(matches!(outcome.next, Next::Close), "nothing to lose");
     }
 
@@ -281,11 +280,11 @@ mod tests {
         let mut app = app();
         let mut form = form();
         form.draft.rows[1].key = TextInput::with_text("a");
-        let outcome = press(&mut form, &mut app, KeyCode::Enter);
+        let outcome = press(&mut form, &mut app, "Enter");
         assert!(matches!(outcome.next, Next::Stay));
         assert!(form.error.as_deref().is_some_and(|e| e.contains("twice")));
         form.draft.rows[1].key = TextInput::with_text("b");
-        let outcome = press(&mut form, &mut app, KeyCode::Enter);
+        let outcome = press(&mut form, &mut app, "Enter");
         assert!(
             matches!(outcome.next, Next::Open(ref m) if matches!(**m, Modal::ConfirmWrite(_))),
             "{outcome:?}"

@@ -27,10 +27,10 @@ use open::draft_of_open_secret;
 #[cfg(test)]
 pub(crate) mod testing {
     use crate::app::component::{Component, Outcome};
+    use crate::app::keymap::event;
     use crate::app::state::{App, ConnectionView};
     use crate::app::tree::Location;
     use crate::vault::{KvVersion, MountInfo, SecretEngine};
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     pub fn app() -> App {
         App::new(ConnectionView::default(), (100, 30))
@@ -52,8 +52,8 @@ pub(crate) mod testing {
     }
 
     /// The key as the dispatch gives it: looked up in the component's scope.
-    pub fn press(component: &mut dyn Component, app: &mut App, code: KeyCode) -> Outcome {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
+    pub fn press(component: &mut dyn Component, app: &mut App, text: &str) -> Outcome {
+        let key = event(text);
         let command = app.keymap.command(component.scope(), &key);
         component.on_key(app, &key, command)
     }

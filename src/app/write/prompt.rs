@@ -198,19 +198,18 @@ fn location_for(app: &App, text: &str) -> Result<Location, String> {
 mod tests {
     use super::*;
     use crate::app::write::testing::{app, press};
-    use crossterm::event::KeyCode;
 
     #[test]
     fn the_checkbox_is_a_copy_s_and_space_toggles_it_only_when_focused() {
         let mut app = app();
         let mut new = PathPrompt::new(PromptPurpose::New, "secret/");
-        let _ = press(&mut new, &mut app, KeyCode::Tab);
+        let _ = press(&mut new, &mut app, "Tab");
         assert!(!new.on_checkbox, "a new secret has no options");
         assert!(
             new.hints(&app).iter().all(|(_, what)| what != "options"),
             "nor does its footer offer them"
         );
-        let _ = press(&mut new, &mut app, KeyCode::Char(' '));
+        let _ = press(&mut new, &mut app, "Space");
         assert_eq!(new.input.text, "secret/ ", "space is typed");
         let copy = PromptPurpose::Copy {
             rows: Vec::new(),
@@ -218,9 +217,9 @@ mod tests {
         };
         let mut copy = PathPrompt::new(copy, "secret/a-copy");
         assert!(copy.hints(&app).iter().any(|(_, what)| what == "options"));
-        let _ = press(&mut copy, &mut app, KeyCode::Tab);
+        let _ = press(&mut copy, &mut app, "Tab");
         assert!(copy.on_checkbox);
-        let _ = press(&mut copy, &mut app, KeyCode::Char(' '));
+        let _ = press(&mut copy, &mut app, "Space");
         assert!(copy.with_metadata);
         assert_eq!(copy.input.text, "secret/a-copy", "nothing typed meanwhile");
     }
@@ -229,7 +228,7 @@ mod tests {
     fn a_path_without_a_mount_stays_in_the_prompt_with_why() {
         let mut app = app();
         let mut prompt = PathPrompt::new(PromptPurpose::New, "nowhere/x");
-        let outcome = press(&mut prompt, &mut app, KeyCode::Enter);
+        let outcome = press(&mut prompt, &mut app, "Enter");
         assert!(matches!(outcome.next, crate::app::component::Next::Stay));
         assert!(
             prompt

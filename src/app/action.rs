@@ -139,7 +139,7 @@ pub enum Action {
     /// The runtime copied something (or failed to); `description` never holds the value.
     Copied {
         description: String,
-        result: Result<&'static str, String>,
+        result: Result<&'static str, crate::clipboard::CopyError>,
         /// Whether a clear is scheduled.
         clears: bool,
     },

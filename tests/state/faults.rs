@@ -280,3 +280,26 @@ fn a_profile_switch_forgets_the_old_servers_outage() {
         .unwrap_or_default();
     assert!(!status.contains("answers again"), "{status}");
 }
+
+/// A copy that did not reach the clipboard says where it failed (the typed error, worded as
+/// before), never the value.
+#[test]
+fn a_failed_copy_says_where_it_failed() {
+    let mut app = connected_app(SIZE);
+    update(
+        &mut app,
+        Action::Copied {
+            description: "the value of password".into(),
+            result: Err(tresor::clipboard::CopyError::System(
+                "no display to copy to".into(),
+            )),
+            clears: false,
+        },
+    );
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert_eq!(
+        status.text,
+        "Copy failed: system clipboard: no display to copy to"
+    );
+}

@@ -31,6 +31,15 @@ enum Backend {
     Osc52 { tmux: bool },
 }
 
+/// Why a copy did not reach the clipboard (never the text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CopyError {
+    #[error("system clipboard: {0}")]
+    System(String),
+    #[error("terminal: {0}")]
+    Terminal(String),
+}
+
 /// What a clear did, said as it is: OSC 52 cannot be read back, so a clear through the terminal is
 /// a request, and tmux keeps its own copy (a paste buffer, with `set-clipboard on`) until deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,14 +146,13 @@ impl Clipboard {
 
     /// Copies `text`; OSC 52 sequences are written to `terminal`. Returns the backend used and the
     /// fingerprint to pass to [`clear_if_ours`].
-    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<u64, String> {
+    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<u64, CopyError> {
         match &mut self.backend {
             Backend::System(clipboard) => clipboard
                 .set_text(text.to_string())
-                .map_err(|e| format!("system clipboard: {e}"))?,
-            Backend::Osc52 { tmux } => {
-                write_osc52(terminal, Some(text), *tmux).map_err(|e| format!("terminal: {e}"))?
-            }
+                .map_err(|e| CopyError::System(e.to_string()))?,
+            Backend::Osc52 { tmux } => write_osc52(terminal, Some(text), *tmux)
+                .map_err(|e| CopyError::Terminal(e.to_string()))?,
         }
         let fingerprint = self.fingerprint(text);
         self.ours = Some(fingerprint);

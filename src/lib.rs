@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod devserver;
+pub mod editor;
 pub mod logging;
 pub mod ls;
 pub mod runtime;

@@ -158,7 +158,7 @@ async fn list_one(
                 rest,
                 &VaultError::PermissionDenied {
                     path: mount.list_path(&folder),
-                    operation: "list".into(),
+                    operation: crate::vault::Operation::List,
                 },
             ));
         }

@@ -1,11 +1,13 @@
 //! What happens (actions, in) and what should be done about it (effects, out).
 
-use super::history::VersionOperation;
-use super::tree::{Location, NodeId};
+use super::tree::NodeId;
 use crate::secret::{SecretBytes, SecretText};
+use crate::vault::Location;
 use crate::vault::MetadataChange;
 use crate::vault::approle::{AuthMount, RoleSetting, SecretIdAccessor};
 use crate::vault::auth::GeneratedSecretId;
+use crate::vault::versions::VersionOperation;
+use crate::vault::write::WriteMode;
 use crate::vault::{
     Credentials, KvSecret, MountInfo, Renewal, SealStatus, SecretCapabilities, SecretMetadata,
     TokenInfo, VaultError,
@@ -58,7 +60,7 @@ pub enum Action {
         result: Result<(), VaultError>,
     },
     /// `$EDITOR` closed: the file's text, or why the editing failed (nothing to write then).
-    EditorClosed(Result<SecretText, String>),
+    EditorClosed(Result<SecretText, crate::editor::EditorError>),
     SecretWritten {
         location: Location,
         /// The new version (KV v2).
@@ -66,7 +68,7 @@ pub enum Action {
     },
     TokenLookedUp(Result<TokenInfo, VaultError>),
     /// A login finished. The runtime takes the token out (for its client) before `update` sees it.
-    LoggedIn(Result<LoginOutcome, String>),
+    LoggedIn(Result<LoginOutcome, LoginFailure>),
     LoggedOut(Result<(), VaultError>),
     TokenRenewed {
         increment: u64,
@@ -102,12 +104,13 @@ pub enum Action {
         folders: usize,
         skipped: usize,
     },
-    /// The crawl ended: `Ok(true)` when every mount was scanned server-side.
+    /// The crawl ended: `Ok(true)` when every mount was scanned server-side; an error when the
+    /// mounts could not be listed.
     CrawlFinished {
         generation: u64,
-        result: Result<bool, String>,
+        result: Result<bool, VaultError>,
     },
-    SealOverviewLoaded(Box<super::seal::SealOverview>),
+    SealOverviewLoaded(Box<crate::vault::seal::SealOverview>),
     UnsealAnswered {
         addr: String,
         reset: bool,
@@ -117,7 +120,7 @@ pub enum Action {
         addr: String,
         result: Result<(), VaultError>,
     },
-    ProfileSwitched(Result<super::picker::ProfileSwitch, String>),
+    ProfileSwitched(Result<super::picker::ProfileSwitch, crate::config::profiles::SwitchError>),
     /// A request was refused and the token no longer works: `retry` goes out again after a login.
     SessionLost {
         retry: Box<Effect>,
@@ -130,12 +133,13 @@ pub enum Action {
         attempt: u32,
         of: u32,
         after: Duration,
-        reason: String,
+        /// The answer that is waited out (a 429 or a 5xx).
+        reason: VaultError,
     },
     /// The runtime copied something (or failed to); `description` never holds the value.
     Copied {
         description: String,
-        result: Result<&'static str, String>,
+        result: Result<&'static str, crate::clipboard::CopyError>,
         /// Whether a clear is scheduled.
         clears: bool,
     },
@@ -180,12 +184,8 @@ pub enum Effect {
     WriteSecret {
         location: Location,
         body: SecretBytes,
-        /// KV v2 check-and-set.
-        cas: Option<u64>,
-        /// Merge-patch instead of a whole write.
-        patch: bool,
-        /// A new secret: for engines without check-and-set, refused if it exists.
-        create: bool,
+        /// Create (never replacing), replace (KV v2 check-and-set) or merge-patch.
+        mode: WriteMode,
     },
     SaveMetadata {
         location: Location,
@@ -266,27 +266,68 @@ pub enum Effect {
     Quit,
 }
 
+/// What answering an action's request did to a use-limited token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cost {
+    /// One use less, when it succeeded (refusals spend one too: the count stays an upper bound).
+    Use,
+    /// None: `sys/internal/ui/mounts`, the seal endpoints, and lookups (which report the uses
+    /// left after themselves). Checked against OpenBao 2.7.2.
+    Free,
+}
+
+/// A server's answer carried by an action.
+struct ServerAnswer<'a> {
+    result: Result<(), &'a VaultError>,
+    cost: Cost,
+    /// Watched by the runtime and the connectivity sign: a refusal may mean the session is lost
+    /// (asked again after a login), a read is asked again after 429/5xx, an error says whether
+    /// the server is reachable. Answers their own screen handles entirely are not.
+    watched: bool,
+}
+
 impl Action {
-    /// How a server answer came back (`None`: the action is not one).
+    /// Every server answer, in one table: how it came back, what it cost, whether it is watched
+    /// (`None`: the action is not a server answer).
+    fn server_answer(&self) -> Option<ServerAnswer<'_>> {
+        fn answer<T>(
+            result: &Result<T, VaultError>,
+            cost: Cost,
+            watched: bool,
+        ) -> ServerAnswer<'_> {
+            ServerAnswer {
+                result: result.as_ref().map(|_| ()),
+                cost,
+                watched,
+            }
+        }
+        use Cost::{Free, Use};
+        Some(match self {
+            Action::MountsLoaded { result, .. } => answer(result, Free, true),
+            Action::FolderListed { result, .. } => answer(result, Use, true),
+            Action::SecretLoaded { result, .. } => answer(result, Use, true),
+            Action::MetadataLoaded { result, .. } => answer(result, Use, true),
+            Action::CapabilitiesLoaded { result, .. } => answer(result, Use, true),
+            Action::VersionsChanged { result, .. } => answer(result, Use, true),
+            Action::MetadataSaved { result, .. } => answer(result, Use, true),
+            Action::SecretWritten { result, .. } => answer(result, Use, true),
+            Action::TokenLookedUp(result) => answer(result, Free, true),
+            Action::SealStatusLoaded(result) => answer(result, Free, true),
+            Action::NamespacesLoaded(result) => answer(result, Use, true),
+            Action::AppRoleMountsLoaded(result) => answer(result, Use, true),
+            Action::TokenRenewed { result, .. } => answer(result, Use, false),
+            Action::AppRolesLoaded { result, .. } => answer(result, Use, false),
+            Action::SecretIdGenerated { result, .. } => answer(result, Use, false),
+            Action::SecretIdDestroyed { result, .. } => answer(result, Use, false),
+            _ => return None,
+        })
+    }
+
+    /// How a watched server answer came back (`None`: the action is not one).
     fn server_result(&self) -> Option<Result<(), &VaultError>> {
-        fn of<T>(result: &Result<T, VaultError>) -> Option<Result<(), &VaultError>> {
-            Some(result.as_ref().map(|_| ()))
-        }
-        match self {
-            Action::MountsLoaded { result, .. } => of(result),
-            Action::FolderListed { result, .. } => of(result),
-            Action::SecretLoaded { result, .. } => of(result),
-            Action::MetadataLoaded { result, .. } => of(result),
-            Action::CapabilitiesLoaded { result, .. } => of(result),
-            Action::VersionsChanged { result, .. } => of(result),
-            Action::MetadataSaved { result, .. } => of(result),
-            Action::SecretWritten { result, .. } => of(result),
-            Action::TokenLookedUp(result) => of(result),
-            Action::SealStatusLoaded(result) => of(result),
-            Action::NamespacesLoaded(result) => of(result),
-            Action::AppRoleMountsLoaded(result) => of(result),
-            _ => None,
-        }
+        self.server_answer()
+            .filter(|answer| answer.watched)
+            .map(|answer| answer.result)
     }
 
     /// The error a server answer carries, if any.
@@ -297,6 +338,13 @@ impl Action {
     /// A server answer that came back fine (the server is reachable).
     pub fn is_answer_from_server(&self) -> bool {
         matches!(self.server_result(), Some(Ok(())))
+    }
+
+    /// A successful answer to a request made with the token: a use-limited token has one use
+    /// less.
+    pub fn spends_a_use(&self) -> bool {
+        self.server_answer()
+            .is_some_and(|answer| answer.cost == Cost::Use && answer.result.is_ok())
     }
 }
 
@@ -347,12 +395,45 @@ impl Effect {
     }
 }
 
-/// A successful login as the runtime reports it.
-#[derive(Debug)]
-pub struct LoginOutcome {
-    /// Taken by the runtime for its client; `None` by the time `update` sees it.
-    pub token: Option<crate::secret::Token>,
-    pub info: TokenInfo,
-    /// Where the token was saved, when asked to.
-    pub saved_to: Option<String>,
+/// Defined beside the client, which logs in; named here for the app's code.
+pub use crate::vault::auth::{LoginFailure, LoginOutcome};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_table_says_what_each_answer_costs_and_whether_it_is_watched() {
+        let listed = |result| Action::FolderListed {
+            generation: 0,
+            node: 0,
+            result,
+        };
+        assert!(listed(Ok(vec![])).spends_a_use());
+        assert!(!listed(Err(VaultError::Sealed)).spends_a_use());
+        assert_eq!(
+            listed(Err(VaultError::Sealed)).error(),
+            Some(&VaultError::Sealed)
+        );
+        let mounts = Action::MountsLoaded {
+            generation: 0,
+            result: Ok(vec![]),
+        };
+        assert!(!mounts.spends_a_use() && mounts.is_answer_from_server());
+        // Renewals spend a use, and their own flow handles their errors.
+        let renewed = |result| Action::TokenRenewed {
+            increment: 60,
+            result,
+        };
+        assert!(
+            renewed(Ok(Renewal {
+                lease_duration: 60,
+                renewable: true,
+                warnings: vec![],
+            }))
+            .spends_a_use()
+        );
+        assert_eq!(renewed(Err(VaultError::Sealed)).error(), None);
+        assert!(!Action::Quit.spends_a_use() && Action::Quit.error().is_none());
+    }
 }

@@ -99,6 +99,18 @@ impl Draft {
     }
 
     /// The check-and-set version for a KV v2 write (`None` for engines without versions).
+    /// How the save treats what is at the path: a new secret never replaces one.
+    pub fn write_mode(&self) -> crate::vault::write::WriteMode {
+        use crate::vault::write::WriteMode;
+        match self.base {
+            DraftBase::New => WriteMode::Create,
+            DraftBase::Patch => WriteMode::Patch,
+            DraftBase::Existing { .. } | DraftBase::Overwrite => {
+                WriteMode::Replace { cas: self.cas() }
+            }
+        }
+    }
+
     pub fn cas(&self) -> Option<u64> {
         if !self.is_v2() {
             return None;

@@ -24,7 +24,8 @@ pub enum CrawlState {
         /// The server-side scan did it.
         scanned: bool,
     },
-    Failed(String),
+    /// The mounts could not be listed (worded where drawn).
+    Failed(crate::vault::VaultError),
 }
 
 /// Every path found this session, and how the crawl is going.
@@ -191,13 +192,13 @@ pub fn progress(app: &mut App, generation: u64, folders: usize, skipped: usize) 
     }
 }
 
-pub fn finished(app: &mut App, generation: u64, result: Result<bool, String>) {
+pub fn finished(app: &mut App, generation: u64, result: Result<bool, crate::vault::VaultError>) {
     if generation != app.paths.generation {
         return;
     }
     app.paths.state = match result {
         Ok(scanned) => CrawlState::Done { scanned },
-        Err(reason) => CrawlState::Failed(reason),
+        Err(error) => CrawlState::Failed(error),
     };
 }
 

@@ -23,27 +23,8 @@ pub use tabs::{
 };
 pub use version_confirm::VersionConfirm;
 
-/// What a confirmed operation does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VersionOperation {
-    SoftDelete {
-        versions: Vec<u64>,
-        /// Through `DELETE data/` (the token has `delete` on data but not `update` on delete/).
-        latest_via_data: bool,
-    },
-    Undelete {
-        versions: Vec<u64>,
-    },
-    Destroy {
-        versions: Vec<u64>,
-    },
-    Rollback {
-        version: u64,
-        /// Check-and-set: only if this is still the current version.
-        current: u64,
-    },
-    DeleteAll,
-}
+/// Defined beside the client (effects carry it to the runtime); named here for the app's code.
+pub use crate::vault::versions::VersionOperation;
 
 impl VersionOperation {
     /// Past tense, for the status line: "Destroyed versions 3, 5 of secret/x".

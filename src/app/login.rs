@@ -10,6 +10,7 @@ use super::keymap::{Command, Scope};
 use super::state::{App, Loadable, StatusKind};
 use crate::config::LoginDefaults;
 use crate::secret::{SecretText, Token};
+use crate::vault::auth::{CredentialKind, LoginFailure};
 use crate::vault::{AuthMethod, Credentials};
 use crossterm::event::KeyEvent;
 
@@ -539,19 +540,32 @@ pub fn login_failed(app: &mut App, message: String) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A login that did not give a usable session, in words.
+pub fn login_failure_message(failure: &LoginFailure) -> String {
+    match failure {
+        LoginFailure::Refused { kind, error } => login_error_message(*kind, error),
+        LoginFailure::LookUp(error) => {
+            format!("Logged in, but the new token cannot be looked up: {error}")
+        }
+        LoginFailure::Save { path, reason } => {
+            format!("Logged in, but saving the token to {path} failed: {reason}")
+        }
+    }
+}
+
 /// A failed login in words: the server's own reason, and for a pasted token that it was refused.
-pub fn login_error_message(credentials: &Credentials, error: &crate::vault::VaultError) -> String {
+pub fn login_error_message(kind: CredentialKind, error: &crate::vault::VaultError) -> String {
     use crate::vault::VaultError;
-    let method = match credentials {
-        Credentials::Token(_) => "Token",
-        Credentials::AppRole { .. } => "AppRole",
-        Credentials::AppRoleWrapped { .. } => "AppRole (wrapped secret-id)",
-        Credentials::AppRolePull { .. } => "AppRole (worker -> runner)",
-        Credentials::Userpass { .. } => "Userpass",
-        Credentials::Ldap { .. } => "LDAP",
+    let method = match kind {
+        CredentialKind::Token => "Token",
+        CredentialKind::AppRole => "AppRole",
+        CredentialKind::AppRoleWrapped => "AppRole (wrapped secret-id)",
+        CredentialKind::AppRolePull => "AppRole (worker -> runner)",
+        CredentialKind::Userpass => "Userpass",
+        CredentialKind::Ldap => "LDAP",
     };
     let reason = match error {
-        VaultError::PermissionDenied { .. } if matches!(credentials, Credentials::Token(_)) => {
+        VaultError::PermissionDenied { .. } if kind == CredentialKind::Token => {
             "the server does not accept this token (invalid, expired or revoked)".to_string()
         }
         VaultError::PermissionDenied { path, .. } => format!("permission denied on {path}"),
@@ -578,6 +592,7 @@ mod tests {
     use crate::app::Action;
     use crate::app::keymap::event;
     use crate::app::state::ConnectionView;
+    use crate::vault::VaultError;
 
     fn press(app: &mut App, text: &str) -> Vec<Effect> {
         crate::app::update(app, Action::Key(event(text)))
@@ -640,6 +655,34 @@ mod tests {
         assert_eq!(
             status,
             Some("Not logged in: requests will fail until you log in (L).")
+        );
+    }
+
+    #[test]
+    fn login_failures_are_worded_here_from_typed_errors() {
+        let refused = LoginFailure::Refused {
+            kind: CredentialKind::Token,
+            error: VaultError::PermissionDenied {
+                path: "auth/token/lookup-self".into(),
+                operation: crate::vault::Operation::Read,
+            },
+        };
+        assert_eq!(
+            login_failure_message(&refused),
+            "Token login failed: the server does not accept this token (invalid, expired or revoked)"
+        );
+        let save = LoginFailure::Save {
+            path: "/home/u/.vault-token".into(),
+            reason: "Permission denied (os error 13)".into(),
+        };
+        assert_eq!(
+            login_failure_message(&save),
+            "Logged in, but saving the token to /home/u/.vault-token failed: Permission denied (os error 13)"
+        );
+        let lookup = LoginFailure::LookUp(VaultError::Sealed);
+        assert_eq!(
+            login_failure_message(&lookup),
+            "Logged in, but the new token cannot be looked up: the server is sealed"
         );
     }
 }

@@ -8,6 +8,7 @@ pub mod connectivity;
 mod copy;
 pub mod diff;
 pub mod edit;
+pub mod errors;
 pub mod finder;
 pub mod help;
 pub mod history;

@@ -6,13 +6,13 @@ use super::component::{Component, Outcome};
 use super::input::TextInput;
 use super::keymap::{Command, Scope};
 use super::login::LoginReason;
-use super::state::{App, ConnectionView, Loadable, Modal, StatusKind};
-use crate::config::LoginDefaults;
+use super::state::{App, Loadable, Modal, StatusKind};
 use crate::vault::VaultError;
 use crossterm::event::KeyEvent;
 
-/// The name of the session started from the command line and environment (no `--profile`).
-pub const COMMAND_LINE: &str = "(command line)";
+/// Defined with the profiles (the runtime keeps their sessions); named here for the app's code.
+pub use crate::config::profiles::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
+
 /// The root namespace in the namespace list.
 pub const ROOT_NAMESPACE: &str = "(root)";
 
@@ -20,15 +20,6 @@ pub const ROOT_NAMESPACE: &str = "(root)";
 pub enum PickerKind {
     Profile,
     Namespace,
-}
-
-/// A profile `P` offers, with where it connects (shown beside its name).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ProfileEntry {
-    pub name: String,
-    /// The address it connects to; empty when it comes from the environment at switch time.
-    pub address: String,
-    pub namespace: Option<String>,
 }
 
 impl ProfileEntry {
@@ -63,17 +54,6 @@ pub struct Picker {
     pub cursor: usize,
     /// A namespace being typed (Tab): one the token may not list, or one deeper down.
     pub typed: Option<super::input::TextInput>,
-}
-
-/// A profile switch as the runtime reports it.
-#[derive(Debug, Clone)]
-pub struct ProfileSwitch {
-    pub name: String,
-    pub connection: ConnectionView,
-    pub login: LoginDefaults,
-    pub warnings: Vec<String>,
-    /// The profile's nodes to watch on the Seal screen.
-    pub nodes: Vec<String>,
 }
 
 /// `P`: the profiles of the config file (and the command-line session).
@@ -329,11 +309,14 @@ fn switch_namespace(app: &mut App, namespace: Option<String>) -> Vec<Effect> {
 }
 
 /// After a profile switch: a fresh screen on the other server, its own session.
-pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) -> Vec<Effect> {
+pub fn profile_switched(
+    app: &mut App,
+    result: Result<ProfileSwitch, crate::config::profiles::SwitchError>,
+) -> Vec<Effect> {
     let switch = match result {
         Ok(switch) => switch,
-        Err(message) => {
-            app.set_status(StatusKind::Error, message);
+        Err(error) => {
+            app.set_status(StatusKind::Error, error.to_string());
             return Vec::new();
         }
     };
@@ -380,6 +363,7 @@ pub fn profile_switched(app: &mut App, result: Result<ProfileSwitch, String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ConnectionView;
 
     #[test]
     fn namespace_choices_are_root_parent_current_and_children() {

@@ -32,7 +32,7 @@ pub const SEAL_WORD: &str = "seal";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeView {
     pub addr: String,
-    pub status: Loadable<SealStatus>,
+    pub status: Loadable<SealStatus, VaultError>,
     pub health: Option<Health>,
     /// From `sys/ha-status`, when the token may read it.
     pub ha: Option<HaNode>,
@@ -49,21 +49,41 @@ impl NodeView {
     }
 }
 
-/// One node's answers in an overview.
-#[derive(Debug, Clone)]
-pub struct NodeReport {
-    pub addr: String,
-    pub status: Result<SealStatus, VaultError>,
-    pub health: Option<Health>,
+/// Defined beside the client, which gathers them; named here for the app's code.
+pub use crate::vault::seal::{NodeReport, SealOverview};
+
+/// What is known of a node's seal, as the header and the Seal screen show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealState {
+    Checking,
+    Unsealed,
+    /// Its seal-status says so, or a request was refused with "sealed" (503).
+    Sealed,
+    NotInitialized,
+    /// Its certificate was refused: it answered, but is not trusted.
+    TlsRefused,
+    /// It answered with a redirect that was not followed.
+    Redirected,
+    /// No answer (connection refused, timed out).
+    Unreachable,
+    /// Some other error.
+    Unknown,
 }
 
-/// Everything one refresh found out.
-#[derive(Debug, Clone)]
-pub struct SealOverview {
-    pub leader: Result<LeaderInfo, VaultError>,
-    /// `None`: not asked (no token).
-    pub ha: Option<Result<Vec<HaNode>, VaultError>>,
-    pub nodes: Vec<NodeReport>,
+impl SealState {
+    pub fn of(status: &Loadable<SealStatus, VaultError>) -> Self {
+        match status {
+            Loadable::Loading => SealState::Checking,
+            Loadable::Ready(s) if !s.initialized => SealState::NotInitialized,
+            Loadable::Ready(s) if s.sealed => SealState::Sealed,
+            Loadable::Ready(_) => SealState::Unsealed,
+            Loadable::Failed(VaultError::Sealed) => SealState::Sealed,
+            Loadable::Failed(VaultError::Tls(_)) => SealState::TlsRefused,
+            Loadable::Failed(VaultError::Redirect(_)) => SealState::Redirected,
+            Loadable::Failed(error) if error.is_unreachable() => SealState::Unreachable,
+            Loadable::Failed(_) => SealState::Unknown,
+        }
+    }
 }
 
 /// What the screen is doing: one mode at a time, so a share field, the seal question and a
@@ -159,8 +179,12 @@ impl SealScreen {
         }
     }
 
+    /// Sealed by its own seal-status, or by its answer to a request (503 "sealed").
     fn is_sealed(node: &NodeView) -> bool {
-        matches!(&node.status, Loadable::Ready(s) if s.sealed)
+        matches!(
+            &node.status,
+            Loadable::Ready(SealStatus { sealed: true, .. }) | Loadable::Failed(VaultError::Sealed)
+        )
     }
 
     fn next_sealed(&self) -> Option<usize> {
@@ -254,8 +278,13 @@ impl SealScreen {
             match self.next_sealed().filter(|_| each) {
                 Some(next) => self.cursor = next,
                 None => {
+                    let asking = self
+                        .selected()
+                        .is_some_and(|n| matches!(n.status, Loadable::Loading));
                     self.inform(if each {
                         "No node is sealed."
+                    } else if asking {
+                        "Still asking this node for its seal state."
                     } else {
                         "This node is not sealed."
                     });

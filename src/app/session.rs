@@ -89,34 +89,8 @@ fn rejected(app: &mut App) {
     open_login(app, LoginReason::Rejected(why));
 }
 
-/// An answer to a request made with the token: a use-limited token has one use less. Only
-/// successful answers count (refusals spend a use too, so the count stays an upper bound);
-/// lookups report the uses left after themselves; `sys/internal/ui/mounts` (the mount list) and
-/// the seal endpoints spend none (checked against OpenBao 2.7.2).
-pub fn spends_a_use(action: &Action) -> bool {
-    fn ok<T, E>(result: &Result<T, E>) -> bool {
-        result.is_ok()
-    }
-    match action {
-        Action::FolderListed { result, .. } => ok(result),
-        Action::SecretLoaded { result, .. } => ok(result),
-        Action::MetadataLoaded { result, .. } => ok(result),
-        Action::CapabilitiesLoaded { result, .. } => ok(result),
-        Action::VersionsChanged { result, .. } => ok(result),
-        Action::MetadataSaved { result, .. } => ok(result),
-        Action::SecretWritten { result, .. } => ok(result),
-        Action::TokenRenewed { result, .. } => ok(result),
-        Action::NamespacesLoaded(result) => ok(result),
-        Action::AppRoleMountsLoaded(result) => ok(result),
-        Action::AppRolesLoaded { result, .. } => ok(result),
-        Action::SecretIdGenerated { result, .. } => ok(result),
-        Action::SecretIdDestroyed { result, .. } => ok(result),
-        _ => false,
-    }
-}
-
 /// The server answered a request made with the token: it accepts the token, and a
-/// use-limited token has one use less (see [`spends_a_use`]).
+/// use-limited token has one use less (see [`Action::spends_a_use`]).
 pub fn use_spent(app: &mut App) {
     app.session.accepted = true;
     if let Loadable::Ready(view) = &mut app.token

@@ -7,8 +7,9 @@ use super::keymap::Scope;
 use super::layout::{self, Areas};
 use super::secret_pane::SecretPane;
 use super::tree::Tree;
-use crate::config::ConnectionSettings;
-use crate::vault::{SealStatus, SecretCapabilities, TokenInfo};
+/// Defined with the settings it is made from; named here for the app's code.
+pub use crate::config::ConnectionView;
+use crate::vault::{SealStatus, SecretCapabilities, TokenInfo, VaultError};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -130,31 +131,13 @@ impl Countdown {
     }
 }
 
-/// What the header says about the connection (never the token).
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionView {
-    pub addr: String,
-    pub namespace: Option<String>,
-    pub skip_verify: bool,
-    pub has_token: bool,
-}
-
-impl ConnectionView {
-    pub fn from_settings(settings: &ConnectionSettings) -> Self {
-        Self {
-            addr: settings.addr.clone(),
-            namespace: settings.namespace.clone(),
-            skip_verify: settings.skip_verify,
-            has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
-        }
-    }
-}
-
+/// Something asked of the server: waiting, there, or why not (`E`: words for the user, or the
+/// typed error where the UI tells failures apart, as for the seal).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Loadable<T> {
+pub enum Loadable<T, E = String> {
     Loading,
     Ready(T),
-    Failed(String),
+    Failed(E),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,9 +187,9 @@ pub struct App {
     pub token: Loadable<TokenView>,
     /// The server's seal state: the header shows it, and the Seal screen's row for the server
     /// is written with it (`seal::record_main`).
-    pub seal: Loadable<SealStatus>,
+    pub seal: Loadable<SealStatus, VaultError>,
     pub seal_watch: super::seal::SealWatch,
-    pub mounts: Loadable<()>,
+    pub mounts: Loadable<(), super::tree::NoMounts>,
     pub tree: Tree,
     pub secret: super::secret_pane::SecretPane,
     pub focus: Focus,
@@ -350,6 +333,21 @@ impl App {
         let id = self.next_request;
         self.next_request += 1;
         id
+    }
+
+    /// The keys: the defaults with the user's `[keys]` overrides. What could not be used is
+    /// returned, to be said at start (the defaults stay for it).
+    pub fn use_keys(&mut self, overrides: &[crate::config::profiles::KeyOverride]) -> Vec<String> {
+        let (keymap, warnings) = super::keymap::Keymap::with_overrides(overrides);
+        self.keymap = keymap;
+        warnings
+    }
+
+    /// What was wrong in the config file, said once at start (the session starts anyway).
+    pub fn warn_at_start(&mut self, warnings: &[String]) {
+        if !warnings.is_empty() {
+            self.set_status(StatusKind::Warning, warnings.join(" · "));
+        }
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {

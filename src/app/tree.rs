@@ -21,7 +21,8 @@ pub enum Listing {
     Loading,
     Loaded,
     Denied,
-    Failed(String),
+    /// Worded where it is drawn (`app::errors::error_text`).
+    Failed(VaultError),
 }
 
 #[derive(Debug, Clone)]
@@ -54,23 +55,17 @@ impl Node {
     }
 }
 
-/// Why the mounts are not there after a logout (`App::mounts`), so the tree says so.
-pub const LOGGED_OUT: &str = "logged out";
-
-/// Where a secret or folder lives: the mount and the path below it.
+/// Why the mounts are not there (`App::mounts`), so the tree says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub mount: MountInfo,
-    /// Below the mount; folders end in `/`, the mount root is `""`.
-    pub path: String,
+pub enum NoMounts {
+    /// The token was given up: what it saw is gone.
+    LoggedOut,
+    /// The server refused or could not be asked.
+    Error(VaultError),
 }
 
-impl Location {
-    /// `mount/path` as users type it (`secret/app/db`).
-    pub fn display(&self) -> String {
-        format!("{}{}", self.mount.path, self.path)
-    }
-}
+/// Defined beside the client (effects carry it to the runtime); named here for the app's code.
+pub use crate::vault::location::Location;
 
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
@@ -209,7 +204,7 @@ impl Tree {
                 self.nodes[id].listing = if error.is_permission_denied() {
                     Listing::Denied
                 } else {
-                    Listing::Failed(error.to_string())
+                    Listing::Failed(error)
                 };
             }
         }
@@ -554,7 +549,7 @@ mod tests {
             0,
             Err(VaultError::PermissionDenied {
                 path: "kv/metadata/".into(),
-                operation: "list".into(),
+                operation: crate::vault::Operation::List,
             }),
         );
         assert_eq!(tree.nodes[0].listing, Listing::Denied);

@@ -18,7 +18,7 @@ use crossterm::event::KeyEventKind;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let sign = connectivity::sign_of(&action);
-    let spent = session::spends_a_use(&action);
+    let spent = action.spends_a_use();
     let mut effects = apply(app, action);
     if spent {
         session::use_spent(app);
@@ -56,7 +56,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     restore_after_refresh(app, &roots)
                 }
                 Err(error) => {
-                    app.mounts = Loadable::Failed(error.to_string());
+                    app.mounts = Loadable::Failed(super::tree::NoMounts::Error(error.clone()));
                     report_error(app, &error);
                     Vec::new()
                 }
@@ -91,7 +91,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
                 let content = match result {
                     Ok(secret) => SecretContent::Loaded(secret),
-                    Err(error) => SecretContent::Failed(error.to_string()),
+                    Err(error) => {
+                        SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
+                    }
                 };
                 // One side of a diff, their version in a conflict, or an answer for a secret
                 // the user has left.
@@ -113,7 +115,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     if matches!(error, VaultError::Sealed) {
                         seal::sealed_answer(app);
                     }
-                    SecretContent::Failed(error.to_string())
+                    SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
                 }
             };
             app.secret.set_content(content);
@@ -151,7 +153,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             effects.extend(super::picker::enter_token_namespace(app, namespace));
             effects
         }
-        Action::LoggedIn(Err(message)) => login::login_failed(app, message),
+        Action::LoggedIn(Err(failure)) => {
+            login::login_failed(app, login::login_failure_message(&failure))
+        }
         Action::LoggedOut(result) => {
             forget_what_the_token_saw(app);
             session::logged_out(app, result)
@@ -211,7 +215,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             app.set_status_counting(
                 StatusKind::Warning,
-                format!("{reason}: asking again in "),
+                format!(
+                    "{}: asking again in ",
+                    super::errors::error_text(&app.keymap, &reason)
+                ),
                 app.clock + after,
                 format!(" ({attempt} of {of}) for {what}."),
             );
@@ -262,7 +269,10 @@ pub(super) fn report_error(app: &mut App, error: &VaultError) {
     if matches!(error, VaultError::Sealed) {
         seal::sealed_answer(app);
     }
-    app.set_status(StatusKind::Error, error.to_string());
+    app.set_status(
+        StatusKind::Error,
+        super::errors::error_text(&app.keymap, error),
+    );
 }
 
 pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
@@ -274,8 +284,7 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
         app.status = None;
     }
     let mut effects = session::on_tick(app);
-    let sealed = matches!(&app.seal, Loadable::Ready(status) if status.sealed)
-        || matches!(&app.seal, Loadable::Failed(reason) if reason == "sealed");
+    let sealed = seal::SealState::of(&app.seal) == seal::SealState::Sealed;
     if sealed && !app.seal_screen_offered {
         app.seal_screen_offered = true;
         effects.extend(seal::server_sealed(app));
@@ -319,7 +328,7 @@ fn forget_what_the_token_saw(app: &mut App) {
         generation: app.tree.generation + 1,
         ..Default::default()
     };
-    app.mounts = Loadable::Failed(super::tree::LOGGED_OUT.into());
+    app.mounts = Loadable::Failed(super::tree::NoMounts::LoggedOut);
     app.secret = Default::default();
     app.focus = super::state::Focus::Tree;
     app.filter_input = None;

@@ -123,12 +123,48 @@ pub fn bad_value(setting: &str, value: &str, expected: &str) -> String {
 
 pub const DURATION_EXAMPLES: &str = "a duration such as 30s, 1m30s, 1.5s, 500ms or 30 (seconds)";
 
+/// What the header says about the connection (never the token).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionView {
+    pub addr: String,
+    pub namespace: Option<String>,
+    pub skip_verify: bool,
+    pub has_token: bool,
+}
+
+impl ConnectionView {
+    pub fn from_settings(settings: &ConnectionSettings) -> Self {
+        Self {
+            addr: settings.addr.clone(),
+            namespace: settings.namespace.clone(),
+            skip_verify: settings.skip_verify,
+            has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
+        }
+    }
+}
+
 /// The token file: `BAO_TOKEN_PATH` if set and non-empty, else `$HOME/.vault-token`.
 pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     if let Some(path) = non_empty(env("BAO_TOKEN_PATH")) {
         return Some(PathBuf::from(path));
     }
     non_empty(env("HOME")).map(|home| Path::new(&home).join(".vault-token"))
+}
+
+/// Writes the token file as `bao login` does: the token alone, mode 0600 (also when the file was
+/// there before with wider permissions).
+pub fn save_token_file(path: &Path, token: &crate::secret::Token) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(token.expose().as_bytes())?;
+    file.sync_all()
 }
 
 /// The name of the variable `lookup_twin` took `name` from (for error messages).
@@ -221,6 +257,20 @@ pub fn resolve_from_process(overrides: Overrides) -> Result<ConnectionSettings, 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_token_file_holds_the_token_alone_and_only_its_owner_may_read_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".vault-token");
+        std::fs::write(&path, "an older, longer token").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        save_token_file(&path, &crate::secret::Token::new("s.new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "s.new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -14,6 +14,41 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The name of the session started from the command line and environment (no `--profile`).
+pub const COMMAND_LINE: &str = "(command line)";
+/// A profile `P` offers, with where it connects (shown beside its name).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProfileEntry {
+    pub name: String,
+    /// The address it connects to; empty when it comes from the environment at switch time.
+    pub address: String,
+    pub namespace: Option<String>,
+}
+
+/// Why a profile could not be switched to. The words are the config file's own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SwitchError {
+    #[error("no config file with profiles")]
+    NoConfig,
+    /// No such profile, or its entry in the file is broken.
+    #[error("{0}")]
+    Unknown(String),
+    /// Its settings, its login or its client could not be made.
+    #[error("profile {name}: {reason}")]
+    Invalid { name: String, reason: String },
+}
+
+/// A profile switch as the runtime reports it.
+#[derive(Debug, Clone)]
+pub struct ProfileSwitch {
+    pub name: String,
+    pub connection: super::ConnectionView,
+    pub login: super::LoginDefaults,
+    pub warnings: Vec<String>,
+    /// The profile's nodes to watch on the Seal screen.
+    pub nodes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {

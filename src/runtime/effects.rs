@@ -129,11 +129,7 @@ impl EffectRunner {
                     // A refusal may mean the token itself stopped working: ask the server, and
                     // if so keep the request for after the login instead of failing it.
                     if action.error().is_some_and(VaultError::is_permission_denied)
-                        && client.has_token()
-                        && client
-                            .lookup_self()
-                            .await
-                            .is_err_and(|error| error.is_permission_denied())
+                        && client.token_refused().await
                     {
                         let _ = actions.send(Action::SessionLost {
                             retry: Box::new(request),

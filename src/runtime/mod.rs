@@ -1,16 +1,15 @@
 //! The event loop: terminal events, action results, a tick and signals in one `select!`; each
 //! becomes an `Action` for `update`, whose effects the runner carries out; then one frame is drawn.
 
-pub mod editor;
 pub mod effects;
 pub mod profiles;
 pub mod requests;
 pub mod terminal;
 
-use crate::app::state::ConnectionView;
-use crate::app::{Action, App, update};
+use crate::app::{Action, App, Effect, update};
 use crate::clipboard::{Clipboard, ClipboardChoice};
 use crate::config::ConnectionSettings;
+use crate::config::ConnectionView;
 use crate::vault::VaultClient;
 use crossterm::event::{Event, EventStream};
 use effects::EffectRunner;
@@ -67,7 +66,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         options
             .profile
             .clone()
-            .unwrap_or_else(|| crate::app::picker::COMMAND_LINE.to_string()),
+            .unwrap_or_else(|| crate::config::profiles::COMMAND_LINE.to_string()),
         ConnectionView::from_settings(&settings),
         options.login.clone(),
     );
@@ -79,17 +78,14 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut warnings = Vec::new();
     if let Some(config) = &options.config {
         warnings.extend(config.warnings.iter().cloned());
-        let (keymap, key_warnings) = crate::app::keymap::Keymap::with_overrides(&config.file.keys);
-        app.keymap = keymap;
+        let key_warnings = app.use_keys(&config.file.keys);
         for warning in &key_warnings {
             tracing::warn!(%warning, "config keys");
         }
         warnings.extend(key_warnings);
     }
     warnings.extend(options.theme_warning.iter().cloned());
-    if !warnings.is_empty() {
-        app.set_status(crate::app::StatusKind::Warning, warnings.join(" · "));
-    }
+    app.warn_at_start(&warnings);
     let mut runner = EffectRunner {
         client,
         profiles,
@@ -155,13 +151,13 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
             }
             runner.follow_session(&mut action);
             for effect in update(&mut app, action) {
-                if let crate::app::Effect::EditInEditor { text } = effect {
+                if let Effect::EditInEditor { text } = effect {
                     // The editor gets the terminal: stop reading keys, leave the alternate screen,
                     // wait for it, then take everything back.
                     drop(events);
                     tui.suspend()?;
-                    let command = editor::editor_command(|name| std::env::var(name).ok());
-                    let result = editor::edit(&text, &command).await;
+                    let command = crate::editor::editor_command(|name| std::env::var(name).ok());
+                    let result = crate::editor::edit(&text, &command).await;
                     drop(text);
                     tui.resume()?;
                     // Keys typed while the editor had the terminal were meant for it (or for

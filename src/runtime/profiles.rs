@@ -1,8 +1,8 @@
 //! The sessions of the profiles used so far: switching away keeps a profile's client (and its
 //! token); switching back takes it up again without a new login.
 
-use crate::app::picker::{COMMAND_LINE, ProfileEntry, ProfileSwitch};
-use crate::app::state::ConnectionView;
+use crate::config::ConnectionView;
+use crate::config::profiles::{COMMAND_LINE, ProfileEntry, ProfileSwitch, SwitchError};
 use crate::config::profiles::{LoadedConfig, profile_login, profile_settings};
 use crate::config::{LoginDefaults, LoginOverrides, Overrides, resolve_login};
 use crate::vault::VaultClient;
@@ -84,7 +84,7 @@ impl ProfileSessions {
         &mut self,
         client: &mut VaultClient,
         name: &str,
-    ) -> Result<ProfileSwitch, String> {
+    ) -> Result<ProfileSwitch, SwitchError> {
         let current_view = self.view_of_current(client);
         let current_login = self.login_of_current();
         let (next_client, view, login, warnings) = match self.kept.remove(name) {
@@ -148,21 +148,21 @@ impl ProfileSessions {
     fn open(
         &self,
         name: &str,
-    ) -> Result<(VaultClient, ConnectionView, LoginDefaults, Vec<String>), String> {
-        let config = self
-            .config
-            .as_ref()
-            .ok_or_else(|| "no config file with profiles".to_string())?;
-        let profile = config.profile(name)?;
+    ) -> Result<(VaultClient, ConnectionView, LoginDefaults, Vec<String>), SwitchError> {
+        let config = self.config.as_ref().ok_or(SwitchError::NoConfig)?;
+        let profile = config.profile(name).map_err(SwitchError::Unknown)?;
+        let invalid = |reason: String| SwitchError::Invalid {
+            name: name.to_string(),
+            reason,
+        };
         let settings = profile_settings(
             profile,
             Overrides::default(),
             &|name| std::env::var(name).ok(),
             &|path| std::fs::read_to_string(path).ok(),
         )
-        .map_err(|error| format!("profile {name}: {error}"))?;
-        let client =
-            VaultClient::new(&settings).map_err(|error| format!("profile {name}: {error}"))?;
+        .map_err(|error| invalid(error.to_string()))?;
+        let client = VaultClient::new(&settings).map_err(|error| invalid(error.to_string()))?;
         let login = resolve_login(
             &profile_login(
                 &profile.expanded(&|name| std::env::var(name).ok()),
@@ -171,7 +171,7 @@ impl ProfileSessions {
             &|name| std::env::var(name).ok(),
             &|path| std::fs::read_to_string(path).ok(),
         )
-        .map_err(|error| format!("profile {name}: {error}"))?;
+        .map_err(|error| invalid(error.to_string()))?;
         Ok((
             client,
             ConnectionView::from_settings(&settings),
@@ -215,6 +215,26 @@ mod tests {
                 ("one", "http://127.0.0.1:18310"),
                 ("two", "http://127.0.0.1:18311")
             ]
+        );
+    }
+
+    #[test]
+    fn a_profile_that_is_not_there_is_a_typed_refusal_in_the_file_s_words() {
+        let (mut sessions, mut client) = sessions();
+        let error = sessions.switch(&mut client, "three").unwrap_err();
+        assert!(
+            matches!(&error, SwitchError::Unknown(text) if text.contains("no profile \"three\"")),
+            "{error:?}"
+        );
+        assert_eq!(
+            client.base(),
+            "http://127.0.0.1:18310",
+            "still the same server"
+        );
+        let mut bare = ProfileSessions::default();
+        assert_eq!(
+            bare.switch(&mut client, "one").unwrap_err().to_string(),
+            "no config file with profiles"
         );
     }
 

@@ -1,15 +1,11 @@
-//! The requests behind effects: each network effect as one async call that answers with the
-//! `Action` to report (reads asked again after 429/5xx), and the multi-step ones (writes with an
-//! existence check, version operations, the seal overview of every node, the finder's walk of every
-//! mount, logins).
+//! The requests behind effects: each network effect is one call of the client, answered with the
+//! `Action` to report (reads asked again after 429/5xx). Multi-step requests (create-if-absent,
+//! version operations, the seal overview, the walk of every mount, a login with its look-up) are
+//! the client's own functions in `vault/`; the token file is written by `config/`.
 
-use crate::app::history::VersionOperation;
-use crate::app::login::login_error_message;
-use crate::app::seal::{NodeReport, SealOverview};
-use crate::app::tree::Location;
-use crate::app::{Action, Effect, LoginOutcome};
-use crate::secret::Token;
+use crate::app::{Action, Effect};
 use crate::vault::Credentials;
+use crate::vault::auth::{LoginFailure, LoginOutcome};
 use crate::vault::{VaultClient, VaultError};
 use std::time::Duration;
 
@@ -37,83 +33,12 @@ pub(super) async fn perform_with_retries(
                     attempt,
                     of: READ_RETRIES,
                     after,
-                    reason: error.to_string(),
+                    reason: error.clone(),
                 });
                 client.pause(after).await;
             }
             _ => return Some(action),
         }
-    }
-}
-
-/// Writes a secret. A create never replaces a secret that is there: KV v2 sends check-and-set 0
-/// (a refusal becomes `AlreadyExists`), other engines get an existence check first (a secret
-/// read: `AlreadyExists`; a read the token may not do: `ExistenceUnknown`).
-async fn write_secret(
-    client: &VaultClient,
-    location: &Location,
-    body: &crate::secret::SecretBytes,
-    cas: Option<u64>,
-    patch: bool,
-    create: bool,
-) -> Result<Option<u64>, VaultError> {
-    let (mount, path) = (&location.mount, location.path.as_str());
-    if patch {
-        return client.patch_secret(mount, path, body.expose()).await;
-    }
-    if create && cas.is_none() {
-        match client.read_secret(mount, path, None).await {
-            Err(VaultError::NotFound { .. }) => {}
-            Ok(_) => {
-                return Err(VaultError::AlreadyExists {
-                    path: location.display(),
-                });
-            }
-            Err(VaultError::PermissionDenied { .. }) => {
-                return Err(VaultError::ExistenceUnknown {
-                    path: location.display(),
-                });
-            }
-            Err(other) => return Err(other),
-        }
-    }
-    match client.write_secret(mount, path, body.expose(), cas).await {
-        Err(VaultError::CasMismatch { .. }) if create => Err(VaultError::AlreadyExists {
-            path: location.display(),
-        }),
-        other => other,
-    }
-}
-
-/// Carries out a confirmed version operation; a rollback answers with its new version.
-async fn change_versions(
-    client: &VaultClient,
-    location: &Location,
-    operation: &VersionOperation,
-) -> Result<Option<u64>, VaultError> {
-    let (mount, path) = (&location.mount, location.path.as_str());
-    match operation {
-        VersionOperation::SoftDelete {
-            latest_via_data: true,
-            ..
-        } => client.delete_latest(mount, path).await.map(|_| None),
-        VersionOperation::SoftDelete { versions, .. } => client
-            .change_versions(mount, path, "delete", versions)
-            .await
-            .map(|_| None),
-        VersionOperation::Undelete { versions } => client
-            .change_versions(mount, path, "undelete", versions)
-            .await
-            .map(|_| None),
-        VersionOperation::Destroy { versions } => client
-            .change_versions(mount, path, "destroy", versions)
-            .await
-            .map(|_| None),
-        VersionOperation::Rollback { version, current } => client
-            .rollback(mount, path, *version, *current)
-            .await
-            .map(Some),
-        VersionOperation::DeleteAll => client.delete_all_versions(mount, path).await.map(|_| None),
     }
 }
 
@@ -159,17 +84,15 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         } => Action::VersionsChanged {
             location: location.clone(),
             operation: operation.clone(),
-            result: change_versions(client, location, operation).await,
+            result: client.apply_version_operation(location, operation).await,
         },
         Effect::WriteSecret {
             location,
             body,
-            cas,
-            patch,
-            create,
+            mode,
         } => Action::SecretWritten {
             location: location.clone(),
-            result: write_secret(client, location, body, *cas, *patch, *create).await,
+            result: client.save_secret(location, body.expose(), *mode).await,
         },
         Effect::SaveMetadata {
             location,
@@ -189,30 +112,21 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         },
         Effect::Logout => Action::LoggedOut(client.revoke_self().await),
         Effect::LoadSealOverview { nodes, ask_cluster } => {
-            Action::SealOverviewLoaded(Box::new(seal_overview(client, nodes, *ask_cluster).await))
+            Action::SealOverviewLoaded(Box::new(client.seal_overview(nodes, *ask_cluster).await))
         }
         Effect::Unseal { addr, share } => Action::UnsealAnswered {
             addr: addr.clone(),
             reset: false,
-            result: match client.for_node(addr) {
-                Ok(node) => node.unseal(share).await,
-                Err(error) => Err(error),
-            },
+            result: client.unseal_node(addr, share).await,
         },
         Effect::UnsealReset { addr } => Action::UnsealAnswered {
             addr: addr.clone(),
             reset: true,
-            result: match client.for_node(addr) {
-                Ok(node) => node.unseal_reset().await,
-                Err(error) => Err(error),
-            },
+            result: client.reset_unseal_node(addr).await,
         },
         Effect::SealNode { addr } => Action::SealAnswered {
             addr: addr.clone(),
-            result: match client.for_node(addr) {
-                Ok(node) => node.seal().await,
-                Err(error) => Err(error),
-            },
+            result: client.seal_node(addr).await,
         },
         Effect::CrawlAll { .. } => return None,
         Effect::LoadNamespaces => Action::NamespacesLoaded(client.namespaces().await),
@@ -222,16 +136,12 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             result: client.approle_roles(mount).await,
         },
         Effect::LoadAppRole { mount, role } => {
-            let (settings, role_id, accessors) = tokio::join!(
-                client.approle_role(mount, role),
-                client.approle_role_id(mount, role),
-                client.approle_secret_id_accessors(mount, role)
-            );
+            let details = client.approle_role_details(mount, role).await;
             Action::AppRoleLoaded {
                 role: role.clone(),
-                settings,
-                role_id,
-                accessors,
+                settings: details.settings,
+                role_id: details.role_id,
+                accessors: details.accessors,
             }
         }
         Effect::GenerateSecretId {
@@ -264,156 +174,40 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
     })
 }
 
-/// Asks every node for its own seal status and health, and the cluster for its leader and nodes.
-async fn seal_overview(client: &VaultClient, nodes: &[String], ask_cluster: bool) -> SealOverview {
-    let ha = async {
-        if client.has_token() && ask_cluster {
-            Some(client.ha_status().await)
-        } else {
-            None
-        }
-    };
-    let (leader, ha) = tokio::join!(client.leader(), ha);
-    let mut addresses: Vec<String> = nodes.to_vec();
-    if let Some(Ok(ha_nodes)) = &ha {
-        for node in ha_nodes {
-            let addr = node.api_address.trim_end_matches('/').to_string();
-            if !addr.is_empty() && !addresses.contains(&addr) {
-                addresses.push(addr);
-            }
-        }
-    }
-    let reports = addresses.into_iter().map(|addr| async move {
-        let (status, health) = match client.for_node(&addr) {
-            Ok(node) => {
-                let (status, health) = tokio::join!(node.seal_status(), node.health());
-                (status, health.ok())
-            }
-            Err(error) => (Err(error), None),
-        };
-        NodeReport {
-            addr,
-            status,
-            health,
-        }
-    });
-    SealOverview {
-        leader,
-        ha,
-        nodes: futures::future::join_all(reports).await,
-    }
-}
-
 /// Walks every browsable mount at once for the finder, streaming full paths back.
 pub(super) async fn crawl_all(
     client: &VaultClient,
     generation: u64,
     actions: &super::effects::ActionSender,
-) -> Result<bool, String> {
-    use crate::vault::crawl::{CrawlEvent, CrawlOptions};
-    let mounts = client
-        .secret_mounts()
+) -> Result<bool, VaultError> {
+    use crate::vault::crawl::AllMountsEvent;
+    client
+        .crawl_every_mount(&|event| {
+            let _ = actions.send(match event {
+                AllMountsEvent::Found(paths) => Action::CrawlFound { generation, paths },
+                AllMountsEvent::Progress { folders, skipped } => Action::CrawlProgress {
+                    generation,
+                    folders,
+                    skipped,
+                },
+            });
+        })
         .await
-        .map_err(|e| format!("listing the mounts: {e}"))?;
-    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-    let totals = &(AtomicUsize::new(0), AtomicUsize::new(0));
-    let walks = mounts
-        .into_iter()
-        .filter(|m| m.engine.is_browsable())
-        .map(|mount| async move {
-            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-            let forward = async {
-                // This mount's running totals, added into the totals of every mount.
-                let (mut folders, mut skipped) = (0, 0);
-                while let Some(event) = receiver.recv().await {
-                    match event {
-                        CrawlEvent::Found(paths) => {
-                            let paths = paths
-                                .into_iter()
-                                .map(|p| format!("{}{p}", mount.path))
-                                .collect();
-                            let _ = actions.send(Action::CrawlFound { generation, paths });
-                        }
-                        CrawlEvent::Progress {
-                            folders: f,
-                            skipped: s,
-                        } => {
-                            let all_folders =
-                                totals.0.fetch_add(f - folders, Relaxed) + f - folders;
-                            let all_skipped =
-                                totals.1.fetch_add(s - skipped, Relaxed) + s - skipped;
-                            (folders, skipped) = (f, s);
-                            let _ = actions.send(Action::CrawlProgress {
-                                generation,
-                                folders: all_folders,
-                                skipped: all_skipped,
-                            });
-                        }
-                    }
-                }
-            };
-            let walk = async {
-                let summary = client
-                    .crawl(&mount, "", CrawlOptions::default(), &sender)
-                    .await;
-                drop(sender);
-                summary
-            };
-            let (summary, _) = tokio::join!(walk, forward);
-            summary
-        });
-    let summaries = futures::future::join_all(walks).await;
-    let scanned = summaries
-        .iter()
-        .all(|s| s.as_ref().is_ok_and(|s| s.scanned));
-    Ok(scanned)
 }
 
-/// Logs in, reads the new token's details, and saves it as the default token when asked.
+/// Logs in, and saves the new token as the default token when asked.
 pub(super) async fn login(
     client: &VaultClient,
     credentials: &Credentials,
     save_to: Option<&std::path::Path>,
-) -> Result<LoginOutcome, String> {
-    let login = client
-        .login(credentials)
-        .await
-        .map_err(|error| login_error_message(credentials, &error))?;
-    let info = client
-        .with_token(Some(login.token.clone()))
-        .lookup_self()
-        .await
-        .map_err(|error| format!("Logged in, but the new token cannot be looked up: {error}"))?;
-    let saved_to = match save_to {
-        Some(path) => {
-            save_token_file(path, &login.token).map_err(|error| {
-                format!(
-                    "Logged in, but saving the token to {} failed: {error}",
-                    path.display()
-                )
-            })?;
-            Some(path.display().to_string())
-        }
-        None => None,
-    };
-    Ok(LoginOutcome {
-        token: Some(login.token),
-        info,
-        saved_to,
-    })
-}
-
-/// Writes the token file as `bao login` does: the token alone, mode 0600.
-pub fn save_token_file(path: &std::path::Path, token: &Token) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    file.write_all(token.expose().as_bytes())?;
-    file.sync_all()
+) -> Result<LoginOutcome, LoginFailure> {
+    let mut outcome = client.log_in(credentials).await?;
+    if let (Some(path), Some(token)) = (save_to, &outcome.token) {
+        crate::config::save_token_file(path, token).map_err(|error| LoginFailure::Save {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        })?;
+        outcome.saved_to = Some(path.display().to_string());
+    }
+    Ok(outcome)
 }

@@ -38,8 +38,11 @@ fn progress_line(app: &App) -> Line<'static> {
         CrawlState::Running => (format!("{} crawling… ", spinner(app)), theme::dim()),
         CrawlState::Done { scanned: true } => ("done (server-side scan) · ".into(), theme::dim()),
         CrawlState::Done { scanned: false } => ("done · ".into(), theme::dim()),
-        CrawlState::Failed(reason) => (
-            format!("crawl failed: {} · ", sanitize(reason)),
+        CrawlState::Failed(error) => (
+            format!(
+                "crawl failed: listing the mounts: {} · ",
+                sanitize(&crate::app::errors::error_text(&app.keymap, error))
+            ),
             theme::error(),
         ),
     };

@@ -2,6 +2,7 @@
 
 use super::{spinner, text::sanitize, theme};
 use crate::app::App;
+use crate::app::seal::SealState;
 use crate::app::session::RenewalState;
 use crate::app::state::Loadable;
 use ratatui::Frame;
@@ -64,22 +65,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("● unsealed  {}", sanitize(&status.version)),
             theme::ok(),
         ),
-        Loadable::Failed(reason) if reason == "sealed" => {
-            Span::styled(" SEALED ", theme::warning())
-        }
-        // A refused certificate or a withheld redirect answered: it is not unreachable.
-        Loadable::Failed(reason) if reason.starts_with("TLS error") => {
-            Span::styled("● TLS refused (not trusted)", theme::error())
-        }
-        Loadable::Failed(reason) if reason.starts_with("refused redirect") => {
-            Span::styled("● redirected elsewhere", theme::error())
-        }
-        Loadable::Failed(reason)
-            if reason.starts_with("cannot reach") || reason.contains("timed out") =>
-        {
-            Span::styled("● unreachable", theme::error())
-        }
-        Loadable::Failed(_) => Span::styled("● seal status unknown", theme::error()),
+        Loadable::Failed(_) => match SealState::of(&app.seal) {
+            SealState::Sealed => Span::styled(" SEALED ", theme::warning()),
+            // A refused certificate or a withheld redirect answered: it is not unreachable.
+            SealState::TlsRefused => Span::styled("● TLS refused (not trusted)", theme::error()),
+            SealState::Redirected => Span::styled("● redirected elsewhere", theme::error()),
+            SealState::Unreachable => Span::styled("● unreachable", theme::error()),
+            _ => Span::styled("● seal status unknown", theme::error()),
+        },
     });
     // A state that could not be confirmed for a while says how old it is.
     if !unreachable

@@ -6,8 +6,10 @@ use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::keymap::{Command, Keymap, Scope};
+use crate::app::seal::SealState;
 use crate::app::seal::{NodeView, SealMode, SealScreen};
 use crate::app::state::Loadable;
+use crate::vault::VaultError;
 use crate::vault::seal::Health;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -29,6 +31,9 @@ pub fn progress_bar(progress: u32, threshold: u32) -> String {
 fn state_span(node: &NodeView) -> Span<'static> {
     match &node.status {
         Loadable::Loading => Span::styled("…", theme::dim()),
+        Loadable::Failed(_) if SealState::of(&node.status) == SealState::Sealed => {
+            Span::styled("SEALED", theme::warning())
+        }
         Loadable::Failed(_) => Span::styled("UNREACHABLE", theme::error()),
         Loadable::Ready(status) if !status.initialized => {
             Span::styled("NOT INITIALIZED", theme::warning())
@@ -39,7 +44,10 @@ fn state_span(node: &NodeView) -> Span<'static> {
 }
 
 fn role(node: &NodeView) -> String {
-    if matches!(&node.status, Loadable::Ready(s) if s.sealed || !s.initialized) {
+    if matches!(
+        SealState::of(&node.status),
+        SealState::Sealed | SealState::NotInitialized
+    ) {
         return "—".to_string();
     }
     if let Some(ha) = &node.ha {
@@ -108,8 +116,12 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
     )];
     match &node.status {
         Loadable::Loading => lines.push(Line::styled("  asking…", theme::dim())),
+        Loadable::Failed(VaultError::Sealed) => lines.push(Line::styled(
+            "  sealed: it refused a request (503); its progress shows on the next refresh",
+            theme::warning(),
+        )),
         Loadable::Failed(reason) => lines.push(Line::styled(
-            format!("  unreachable: {}", sanitize(reason)),
+            format!("  unreachable: {}", sanitize(&reason.to_string())),
             theme::error(),
         )),
         Loadable::Ready(status) => {
@@ -260,7 +272,13 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &SealScreen) {
     let sealed = screen
         .nodes
         .iter()
-        .filter(|n| matches!(&n.status, Loadable::Ready(s) if s.sealed))
+        // A node not initialized yet is sealed too.
+        .filter(|n| {
+            matches!(
+                SealState::of(&n.status),
+                SealState::Sealed | SealState::NotInitialized
+            )
+        })
         .count();
     let refreshing = if screen.refresh.in_flight {
         format!(" {}", spinner(app))

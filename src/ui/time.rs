@@ -57,6 +57,15 @@ pub fn relative(timestamp: &str, now_unix: i64) -> String {
     }
 }
 
+/// Like [`relative`], for something that has happened: a time a little ahead (stamped by a server
+/// whose clock runs ahead of ours) reads "just now", never "in 5s".
+pub fn relative_past(timestamp: &str, now_unix: i64) -> String {
+    match parse(timestamp) {
+        Some(then) if then.unix_timestamp() > now_unix => "just now".into(),
+        _ => relative(timestamp, now_unix),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 use super::{spinner, text::sanitize, theme};
 use crate::app::state::Loadable;
+use crate::app::tree::NoMounts;
 use crate::app::tree::{Listing, NodeKind};
 use crate::app::{App, Focus};
 use ratatui::Frame;
@@ -41,9 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
         }
-        Loadable::Failed(reason)
-            if reason == crate::app::tree::LOGGED_OUT && tree.visible.is_empty() =>
-        {
+        Loadable::Failed(NoMounts::LoggedOut) if tree.visible.is_empty() => {
             lines.push(Line::styled("Logged out.", theme::warning()));
             lines.push(Line::styled(
                 format!(
@@ -56,9 +55,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
         }
-        Loadable::Failed(reason) if tree.visible.is_empty() => {
+        Loadable::Failed(NoMounts::Error(error)) if tree.visible.is_empty() => {
             lines.push(Line::styled("Cannot list mounts:", theme::error()));
-            lines.push(Line::raw(sanitize(reason).into_owned()));
+            lines.push(Line::raw(
+                sanitize(&crate::app::errors::error_text(&app.keymap, error)).into_owned(),
+            ));
             lines.push(Line::styled(
                 format!(
                     "{} retries",
@@ -125,8 +126,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 spans.push(Span::styled(format!(" {}", spinner(app)), theme::dim()))
             }
             Listing::Denied => spans.push(Span::styled(" permission denied", theme::error())),
-            Listing::Failed(reason) => spans.push(Span::styled(
-                format!(" {}", sanitize(reason)),
+            Listing::Failed(error) => spans.push(Span::styled(
+                format!(
+                    " {}",
+                    sanitize(&crate::app::errors::error_text(&app.keymap, error))
+                ),
                 theme::error(),
             )),
             Listing::Loaded if node.expanded && node.children.is_empty() => {
@@ -195,7 +199,7 @@ fn draw_failure_of_selected(frame: &mut Frame, inner: Rect, app: &App, rows: usi
     let Some(node) = tree.selected_id().and_then(|id| tree.node(id)) else {
         return;
     };
-    let Listing::Failed(reason) = &node.listing else {
+    let Listing::Failed(error) = &node.listing else {
         return;
     };
     let width = inner.width as usize;
@@ -203,7 +207,8 @@ fn draw_failure_of_selected(frame: &mut Frame, inner: Rect, app: &App, rows: usi
     if width == 0 || list_height < 4 {
         return;
     }
-    let text = format!("{}: {}", sanitize(&node.name), sanitize(reason));
+    let reason = crate::app::errors::error_text(&app.keymap, error);
+    let text = format!("{}: {}", sanitize(&node.name), sanitize(&reason));
     let wrapped = crate::app::width::wrap_rows(&text, width);
     let height = (wrapped.len() + 1).min(list_height / 2).max(2);
     let mut lines = vec![Line::styled("─".repeat(width), theme::dim())];

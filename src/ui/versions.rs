@@ -108,13 +108,16 @@ fn state_word(version: &VersionInfo, current: u64, now: i64) -> (String, Style) 
         words.push("destroyed".into());
         style = theme::error();
     } else if let Some(deleted) = &version.deletion_time {
-        let when = time::relative(deleted, now);
-        if when.starts_with("in ") {
-            words.push(format!("deletes {when}"));
-            style = theme::warning();
-        } else {
-            words.push(format!("soft-deleted {when}"));
+        // The state decides (it allows for the server's clock running ahead), not the wording.
+        if version.is_deleted(now) {
+            words.push(format!(
+                "soft-deleted {}",
+                time::relative_past(deleted, now)
+            ));
             style = theme::error();
+        } else {
+            words.push(format!("deletes {}", time::relative(deleted, now)));
+            style = theme::warning();
         }
     }
     (words.join(", "), style)
@@ -189,4 +192,37 @@ fn action_line(app: &App) -> Line<'static> {
         }
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deleted_at(offset: i64, now: i64) -> VersionInfo {
+        let at = ::time::OffsetDateTime::from_unix_timestamp(now + offset)
+            .unwrap()
+            .format(&::time::format_description::well_known::Rfc3339)
+            .unwrap();
+        VersionInfo {
+            version: 3,
+            created_time: String::new(),
+            deletion_time: Some(at),
+            destroyed: false,
+        }
+    }
+
+    /// The word follows the state (`VersionInfo::is_deleted`, which allows for the server's clock
+    /// running ahead), not the wording of the time: a soft-delete stamped 5 s ahead is deleted.
+    #[test]
+    fn a_soft_delete_stamped_by_a_clock_a_little_ahead_reads_soft_deleted() {
+        let now = 1_800_000_000;
+        let version = deleted_at(5, now);
+        assert!(version.is_deleted(now));
+        let (word, _) = state_word(&version, 9, now);
+        assert_eq!(word, "soft-deleted just now");
+        let (word, _) = state_word(&deleted_at(3600, now), 9, now);
+        assert_eq!(word, "deletes in 1h");
+        let (word, _) = state_word(&deleted_at(-120, now), 9, now);
+        assert_eq!(word, "soft-deleted 2m ago");
+    }
 }

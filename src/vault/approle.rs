@@ -85,7 +85,30 @@ pub fn parse_auth_mounts(body: &Value) -> Vec<AuthMount> {
     mounts
 }
 
+/// What the AppRole browser shows of one role, each part asked at once and failing on its own
+/// (a token may read the settings but not the role-id).
+#[derive(Debug)]
+pub struct RoleDetails {
+    pub settings: Result<Vec<RoleSetting>, VaultError>,
+    pub role_id: Result<String, VaultError>,
+    pub accessors: Result<Vec<SecretIdAccessor>, VaultError>,
+}
+
 impl VaultClient {
+    /// A role's settings, role-id and secret-id accessors, asked at once.
+    pub async fn approle_role_details(&self, mount: &str, role: &str) -> RoleDetails {
+        let (settings, role_id, accessors) = tokio::join!(
+            self.approle_role(mount, role),
+            self.approle_role_id(mount, role),
+            self.approle_secret_id_accessors(mount, role)
+        );
+        RoleDetails {
+            settings,
+            role_id,
+            accessors,
+        }
+    }
+
     /// Enabled auth methods (`sys/auth`, needs read on it).
     pub async fn auth_mounts(&self) -> Result<Vec<AuthMount>, VaultError> {
         let path = "sys/auth";

@@ -4,6 +4,7 @@
 
 use super::client::{Operation, VaultClient, error_for_status};
 use super::error::VaultError;
+use super::sys::TokenInfo;
 use super::write::object_bytes;
 use crate::secret::{SecretText, Token};
 use serde::Deserialize;
@@ -87,6 +88,54 @@ pub enum Credentials {
         username: String,
         password: SecretText,
     },
+}
+
+/// Which kind of credentials a login used (never the credentials themselves), for its wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    Token,
+    AppRole,
+    AppRoleWrapped,
+    AppRolePull,
+    Userpass,
+    Ldap,
+}
+
+impl Credentials {
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            Credentials::Token(_) => CredentialKind::Token,
+            Credentials::AppRole { .. } => CredentialKind::AppRole,
+            Credentials::AppRoleWrapped { .. } => CredentialKind::AppRoleWrapped,
+            Credentials::AppRolePull { .. } => CredentialKind::AppRolePull,
+            Credentials::Userpass { .. } => CredentialKind::Userpass,
+            Credentials::Ldap { .. } => CredentialKind::Ldap,
+        }
+    }
+}
+
+/// A login that went through: the new token and what the server says of it.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    /// Taken by the runtime for its client; `None` by the time `update` sees it.
+    pub token: Option<Token>,
+    pub info: TokenInfo,
+    /// Where the token was saved, when asked to.
+    pub saved_to: Option<String>,
+}
+
+/// Why a login did not give a usable session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginFailure {
+    /// The server refused the credentials (or could not be asked).
+    Refused {
+        kind: CredentialKind,
+        error: VaultError,
+    },
+    /// Logged in, but the new token cannot be looked up.
+    LookUp(VaultError),
+    /// Logged in, but the token file could not be written.
+    Save { path: String, reason: String },
 }
 
 /// A token just obtained (or checked, for a pasted token).
@@ -223,6 +272,27 @@ impl VaultClient {
     }
 
     /// Logs in and returns the new token. A pasted token is checked with lookup-self.
+    /// Logs in and looks the new token up (its TTL, policies and namespace).
+    pub async fn log_in(&self, credentials: &Credentials) -> Result<LoginOutcome, LoginFailure> {
+        let login = self
+            .login(credentials)
+            .await
+            .map_err(|error| LoginFailure::Refused {
+                kind: credentials.kind(),
+                error,
+            })?;
+        let info = self
+            .with_token(Some(login.token.clone()))
+            .lookup_self()
+            .await
+            .map_err(LoginFailure::LookUp)?;
+        Ok(LoginOutcome {
+            token: Some(login.token),
+            info,
+            saved_to: None,
+        })
+    }
+
     pub async fn login(&self, credentials: &Credentials) -> Result<Login, VaultError> {
         match credentials {
             Credentials::Token(token) => {

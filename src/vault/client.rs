@@ -21,6 +21,8 @@ pub enum Operation {
     Write,
     Delete,
     Patch,
+    /// OpenBao's recursive list (`LIST ?scan=true`), which needs the `scan` capability.
+    Scan,
 }
 
 impl Operation {
@@ -31,16 +33,23 @@ impl Operation {
             Operation::Write => "create/update",
             Operation::Delete => "delete",
             Operation::Patch => "patch",
+            Operation::Scan => "scan",
         }
     }
 
     fn method(self) -> Method {
         match self {
-            Operation::Read | Operation::List => Method::GET,
+            Operation::Read | Operation::List | Operation::Scan => Method::GET,
             Operation::Write => Method::POST,
             Operation::Delete => Method::DELETE,
             Operation::Patch => Method::PATCH,
         }
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.capability())
     }
 }
 
@@ -548,7 +557,7 @@ pub fn error_for_status(
         },
         401 | 403 => VaultError::PermissionDenied {
             path: path.to_string(),
-            operation: operation.capability().to_string(),
+            operation,
         },
         429 => VaultError::RateLimited {
             path: path.to_string(),
@@ -615,7 +624,7 @@ mod tests {
             ),
             VaultError::PermissionDenied {
                 path: "secret/data/x".into(),
-                operation: "read".into()
+                operation: Operation::Read
             }
         );
         assert_eq!(

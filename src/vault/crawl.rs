@@ -136,7 +136,75 @@ where
     }
 }
 
+/// What a walk of every mount reports as it goes: paths are full (`secret/app/db`) and the
+/// counts are totals over every mount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllMountsEvent {
+    Found(Vec<String>),
+    Progress { folders: usize, skipped: usize },
+}
+
 impl VaultClient {
+    /// Walks every browsable mount at once (for the finder), telling `report` what it finds as it
+    /// goes. Answers whether every mount was scanned server-side; fails only when the mounts
+    /// cannot be listed.
+    pub async fn crawl_every_mount(
+        &self,
+        report: &(dyn Fn(AllMountsEvent) + Sync),
+    ) -> Result<bool, VaultError> {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let mounts = self.secret_mounts().await?;
+        let totals = &(AtomicUsize::new(0), AtomicUsize::new(0));
+        let walks =
+            mounts
+                .into_iter()
+                .filter(|m| m.engine.is_browsable())
+                .map(|mount| async move {
+                    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+                    let forward = async {
+                        // This mount's running totals, added into the totals of every mount.
+                        let (mut folders, mut skipped) = (0, 0);
+                        while let Some(event) = receiver.recv().await {
+                            match event {
+                                CrawlEvent::Found(paths) => report(AllMountsEvent::Found(
+                                    paths
+                                        .into_iter()
+                                        .map(|p| format!("{}{p}", mount.path))
+                                        .collect(),
+                                )),
+                                CrawlEvent::Progress {
+                                    folders: f,
+                                    skipped: s,
+                                } => {
+                                    let all_folders =
+                                        totals.0.fetch_add(f - folders, Relaxed) + f - folders;
+                                    let all_skipped =
+                                        totals.1.fetch_add(s - skipped, Relaxed) + s - skipped;
+                                    (folders, skipped) = (f, s);
+                                    report(AllMountsEvent::Progress {
+                                        folders: all_folders,
+                                        skipped: all_skipped,
+                                    });
+                                }
+                            }
+                        }
+                    };
+                    let walk = async {
+                        let summary = self
+                            .crawl(&mount, "", CrawlOptions::default(), &sender)
+                            .await;
+                        drop(sender);
+                        summary
+                    };
+                    let (summary, _) = tokio::join!(walk, forward);
+                    summary
+                });
+        let summaries = futures::future::join_all(walks).await;
+        Ok(summaries
+            .iter()
+            .all(|s| s.as_ref().is_ok_and(|s| s.scanned)))
+    }
+
     /// Every secret below `prefix` (a folder path ending in `/`, or empty) in one request, when
     /// the server supports `?scan=true` and the token may use it.
     pub async fn scan(&self, mount: &MountInfo, prefix: &str) -> Result<Vec<String>, VaultError> {
@@ -175,7 +243,7 @@ impl VaultClient {
                     // Scanning needs its own capability: name it, not `list`.
                     VaultError::PermissionDenied { path, .. } => VaultError::PermissionDenied {
                         path,
-                        operation: "scan".into(),
+                        operation: crate::vault::Operation::Scan,
                     },
                     other => other,
                 },
@@ -317,7 +385,7 @@ mod tests {
         }));
         assert!(!retryable(&VaultError::PermissionDenied {
             path: "x".into(),
-            operation: "list".into()
+            operation: crate::vault::Operation::List
         }));
     }
 

@@ -9,7 +9,10 @@ pub enum VaultError {
     #[error("namespace {namespace:?} not found: it does not exist, or this token may not see it")]
     NamespaceNotFound { namespace: String },
     #[error("permission denied: {operation} on {path}")]
-    PermissionDenied { path: String, operation: String },
+    PermissionDenied {
+        path: String,
+        operation: super::client::Operation,
+    },
     #[error("the server is sealed")]
     Sealed,
     /// The server refused the token itself (not a policy denial) and no new one was given.
@@ -49,7 +52,8 @@ pub enum VaultError {
     Decode { path: String, reason: String },
     #[error("configuration error: {0}")]
     Config(String),
-    #[error("cancelled (Esc); ask again with R or by opening it again")]
+    /// The user gave up waiting (the app words it, with the keys to ask again).
+    #[error("cancelled before the server answered")]
     Cancelled,
 }
 

@@ -145,7 +145,85 @@ fn decode<T: for<'a> Deserialize<'a>>(value: Value, path: &str) -> Result<T, Vau
     })
 }
 
+/// One node's answers in an overview.
+#[derive(Debug, Clone)]
+pub struct NodeReport {
+    pub addr: String,
+    pub status: Result<SealStatus, VaultError>,
+    pub health: Option<Health>,
+}
+
+/// Everything one refresh found out.
+#[derive(Debug, Clone)]
+pub struct SealOverview {
+    pub leader: Result<LeaderInfo, VaultError>,
+    /// `None`: not asked (no token).
+    pub ha: Option<Result<Vec<HaNode>, VaultError>>,
+    pub nodes: Vec<NodeReport>,
+}
+
 impl VaultClient {
+    /// Sends a key share to the node at `addr` (not necessarily this client's server).
+    pub async fn unseal_node(
+        &self,
+        addr: &str,
+        share: &SecretText,
+    ) -> Result<SealStatus, VaultError> {
+        self.for_node(addr)?.unseal(share).await
+    }
+
+    /// Forgets the shares the node at `addr` was given so far.
+    pub async fn reset_unseal_node(&self, addr: &str) -> Result<SealStatus, VaultError> {
+        self.for_node(addr)?.unseal_reset().await
+    }
+
+    /// Seals the node at `addr`.
+    pub async fn seal_node(&self, addr: &str) -> Result<(), VaultError> {
+        self.for_node(addr)?.seal().await
+    }
+
+    /// Asks every node (at its own address) for its seal status and health, and the cluster for
+    /// its leader and, when `ask_cluster`, its nodes (`sys/ha-status`, which needs a token; nodes
+    /// it names that were not given are asked too).
+    pub async fn seal_overview(&self, nodes: &[String], ask_cluster: bool) -> SealOverview {
+        let ha = async {
+            if self.has_token() && ask_cluster {
+                Some(self.ha_status().await)
+            } else {
+                None
+            }
+        };
+        let (leader, ha) = tokio::join!(self.leader(), ha);
+        let mut addresses: Vec<String> = nodes.to_vec();
+        if let Some(Ok(ha_nodes)) = &ha {
+            for node in ha_nodes {
+                let addr = node.api_address.trim_end_matches('/').to_string();
+                if !addr.is_empty() && !addresses.contains(&addr) {
+                    addresses.push(addr);
+                }
+            }
+        }
+        let reports = addresses.into_iter().map(|addr| async move {
+            let (status, health) = match self.for_node(&addr) {
+                Ok(node) => {
+                    let (status, health) = tokio::join!(node.seal_status(), node.health());
+                    (status, health.ok())
+                }
+                Err(error) => (Err(error), None),
+            };
+            NodeReport {
+                addr,
+                status,
+                health,
+            }
+        });
+        SealOverview {
+            leader,
+            ha,
+            nodes: futures::future::join_all(reports).await,
+        }
+    }
+
     /// `sys/leader` (no token needed).
     pub async fn leader(&self) -> Result<LeaderInfo, VaultError> {
         let path = "sys/leader";

@@ -68,6 +68,16 @@ impl VaultClient {
         })
     }
 
+    /// After a refusal: whether the token itself stopped working (the server refuses even to
+    /// look it up), rather than the policy saying no to that one request.
+    pub async fn token_refused(&self) -> bool {
+        self.has_token()
+            && self
+                .lookup_self()
+                .await
+                .is_err_and(|error| error.is_permission_denied())
+    }
+
     pub async fn lookup_self(&self) -> Result<TokenInfo, VaultError> {
         let path = "auth/token/lookup-self";
         let body = self.send(Operation::Read, path, None).await?.json(path)?;

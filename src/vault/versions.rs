@@ -4,6 +4,7 @@
 use super::client::{Operation, VaultClient};
 use super::error::VaultError;
 use super::kv::MountInfo;
+use super::location::Location;
 use super::path::join;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -15,6 +16,48 @@ use zeroize::Zeroizing;
 /// How far the server's clock may run ahead of ours before a deletion time counts as scheduled
 /// rather than done.
 pub const CLOCK_SKEW_SECONDS: i64 = 5;
+
+/// What a confirmed operation does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionOperation {
+    SoftDelete {
+        versions: Vec<u64>,
+        /// Through `DELETE data/` (the token has `delete` on data but not `update` on delete/).
+        latest_via_data: bool,
+    },
+    Undelete {
+        versions: Vec<u64>,
+    },
+    Destroy {
+        versions: Vec<u64>,
+    },
+    Rollback {
+        version: u64,
+        /// Check-and-set: only if this is still the current version.
+        current: u64,
+    },
+    DeleteAll,
+}
+
+/// What `change_versions` does to the versions it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionChange {
+    /// Soft-delete (`delete/`): the data stays until destroyed and can be undeleted.
+    Delete,
+    Undelete,
+    /// Remove the data for good (`destroy/`).
+    Destroy,
+}
+
+impl VersionChange {
+    fn endpoint(self) -> &'static str {
+        match self {
+            VersionChange::Delete => "delete",
+            VersionChange::Undelete => "undelete",
+            VersionChange::Destroy => "destroy",
+        }
+    }
+}
 
 /// One version as the metadata lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,6 +274,40 @@ pub fn operation_path(mount: &MountInfo, operation: &str, secret: &str) -> Strin
 }
 
 impl VaultClient {
+    /// Carries out a confirmed version operation; a rollback answers with its new version.
+    pub async fn apply_version_operation(
+        &self,
+        location: &Location,
+        operation: &VersionOperation,
+    ) -> Result<Option<u64>, VaultError> {
+        let (mount, path) = (&location.mount, location.path.as_str());
+        match operation {
+            VersionOperation::SoftDelete {
+                latest_via_data: true,
+                ..
+            } => self.delete_latest(mount, path).await.map(|_| None),
+            VersionOperation::SoftDelete { versions, .. } => self
+                .change_versions(mount, path, VersionChange::Delete, versions)
+                .await
+                .map(|_| None),
+            VersionOperation::Undelete { versions } => self
+                .change_versions(mount, path, VersionChange::Undelete, versions)
+                .await
+                .map(|_| None),
+            VersionOperation::Destroy { versions } => self
+                .change_versions(mount, path, VersionChange::Destroy, versions)
+                .await
+                .map(|_| None),
+            VersionOperation::Rollback { version, current } => self
+                .rollback(mount, path, *version, *current)
+                .await
+                .map(Some),
+            VersionOperation::DeleteAll => {
+                self.delete_all_versions(mount, path).await.map(|_| None)
+            }
+        }
+    }
+
     pub async fn read_metadata(
         &self,
         mount: &MountInfo,
@@ -286,13 +363,12 @@ impl VaultClient {
         })
     }
 
-    /// Soft-deletes, undeletes or destroys the given versions (`operation` is `delete`,
-    /// `undelete` or `destroy`).
+    /// Soft-deletes, undeletes or destroys the given versions.
     pub async fn change_versions(
         &self,
         mount: &MountInfo,
         secret: &str,
-        operation: &str,
+        change: VersionChange,
         versions: &[u64],
     ) -> Result<(), VaultError> {
         if versions.is_empty() {
@@ -301,7 +377,7 @@ impl VaultClient {
                 mount.path
             )));
         }
-        let path = operation_path(mount, operation, secret);
+        let path = operation_path(mount, change.endpoint(), secret);
         self.send(
             Operation::Write,
             &path,

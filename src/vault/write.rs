@@ -5,6 +5,7 @@
 use super::client::{Operation, VaultClient, error_for_status};
 use super::error::VaultError;
 use super::kv::{KvVersion, MountInfo, SecretEngine};
+use super::location::Location;
 use super::versions::operation_path;
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -68,11 +69,65 @@ pub fn data_bytes(entries: &[WriteEntry<'_>]) -> Result<Zeroizing<Vec<u8>>, Stri
     )
 }
 
+/// How a save treats a secret already at the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// A new secret, never replacing one that is there: KV v2 sends check-and-set 0, other
+    /// engines read the path first.
+    Create,
+    /// The whole secret; on KV v2 only while version `cas` is still current (`None` for engines
+    /// without versions, or a deliberate overwrite).
+    Replace { cas: Option<u64> },
+    /// A KV v2 merge-patch of some keys, without reading the secret.
+    Patch,
+}
+
 fn is_v2(mount: &MountInfo) -> bool {
     matches!(mount.engine, SecretEngine::Kv(KvVersion::V2))
 }
 
 impl VaultClient {
+    /// Saves a secret as `mode` says. A create answers `AlreadyExists` when a secret is there
+    /// (check-and-set 0 refused, or the existence read found one) and `ExistenceUnknown` when the
+    /// token may not read the path to check; nothing is written in either case.
+    pub async fn save_secret(
+        &self,
+        location: &Location,
+        body: &[u8],
+        mode: WriteMode,
+    ) -> Result<Option<u64>, VaultError> {
+        let (mount, path) = (&location.mount, location.path.as_str());
+        match mode {
+            WriteMode::Patch => self.patch_secret(mount, path, body).await,
+            WriteMode::Replace { cas } => self.write_secret(mount, path, body, cas).await,
+            WriteMode::Create if is_v2(mount) => {
+                match self.write_secret(mount, path, body, Some(0)).await {
+                    Err(VaultError::CasMismatch { .. }) => Err(VaultError::AlreadyExists {
+                        path: location.display(),
+                    }),
+                    other => other,
+                }
+            }
+            WriteMode::Create => {
+                match self.read_secret(mount, path, None).await {
+                    Err(VaultError::NotFound { .. }) => {}
+                    Ok(_) => {
+                        return Err(VaultError::AlreadyExists {
+                            path: location.display(),
+                        });
+                    }
+                    Err(VaultError::PermissionDenied { .. }) => {
+                        return Err(VaultError::ExistenceUnknown {
+                            path: location.display(),
+                        });
+                    }
+                    Err(other) => return Err(other),
+                }
+                self.write_secret(mount, path, body, None).await
+            }
+        }
+    }
+
     /// Writes a whole secret. KV v2 needs `cas` (`Some(0)`: only if it does not exist yet;
     /// `Some(n)`: only if version n is still current) and returns the new version; KV v1 and
     /// cubbyhole have no versions and take no `cas`.

@@ -288,3 +288,19 @@ async fn approle_roles_role_ids_and_secret_id_accessors_can_be_managed() {
         .await;
     assert!(refused.is_err());
 }
+
+/// After a refusal the runtime asks whether the token itself stopped working: a policy that
+/// says no is not a lost session; a revoked token is; no token is not asked about.
+#[tokio::test]
+async fn a_refusal_is_a_lost_session_only_when_the_token_itself_is_refused() {
+    let (server, report) = seeded_server().await;
+    let limited = report.limited_token.expect("seed creates a limited token");
+    let client = VaultClient::new(&settings(&server, Some(&limited))).unwrap();
+    assert!(
+        !client.token_refused().await,
+        "the limited token still works"
+    );
+    client.revoke_self().await.expect("revoke");
+    assert!(client.token_refused().await, "a revoked token is refused");
+    assert!(!anonymous(&server).token_refused().await);
+}

@@ -10,7 +10,7 @@ use support::sandbox::Sandbox;
 use support::{root_client, seeded_server, settings};
 use tresor::devserver::DevServer;
 use tresor::secret::Token;
-use tresor::vault::crawl::{CrawlEvent, CrawlMethod, CrawlOptions, CrawlSummary};
+use tresor::vault::crawl::{AllMountsEvent, CrawlEvent, CrawlMethod, CrawlOptions, CrawlSummary};
 use tresor::vault::{KvVersion, MountInfo, SecretEngine, VaultClient};
 
 /// What `bao kv list` says, walked recursively the slow way.
@@ -99,6 +99,48 @@ async fn scan_and_list_find_what_bao_kv_list_finds_in_v1_and_v2() {
     ] {
         assert!(scanned.contains(odd), "{odd} in {scanned:?}");
     }
+}
+
+/// The finder's walk of every mount: full paths (mount first), the same as each mount's own walk,
+/// and progress as totals over every mount (never going down).
+#[tokio::test]
+async fn a_walk_of_every_mount_reports_full_paths_and_totals() {
+    let (server, _) = seeded_server().await;
+    let client = root_client(&server);
+    let mut expected = BTreeSet::new();
+    for (path, version) in [("secret/", KvVersion::V2), ("kv1/", KvVersion::V1)] {
+        let (found, _) = crawl(
+            &client,
+            &mount(path, SecretEngine::Kv(version)),
+            "",
+            CrawlMethod::List,
+        )
+        .await;
+        expected.extend(found.into_iter().map(|p| format!("{path}{p}")));
+    }
+    let events = std::sync::Mutex::new(Vec::new());
+    client
+        .crawl_every_mount(&|event| events.lock().unwrap().push(event))
+        .await
+        .expect("the mounts are listed");
+    let events = events.into_inner().unwrap();
+    let found: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            AllMountsEvent::Found(paths) => Some(paths.clone()),
+            AllMountsEvent::Progress { .. } => None,
+        })
+        .flatten()
+        .collect();
+    assert!(expected.is_subset(&found), "{expected:?} in {found:?}");
+    let folders: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            AllMountsEvent::Progress { folders, .. } => Some(*folders),
+            AllMountsEvent::Found(_) => None,
+        })
+        .collect();
+    assert!(folders.windows(2).all(|w| w[0] <= w[1]), "{folders:?}");
 }
 
 #[tokio::test]

@@ -184,7 +184,8 @@ async fn limited_token_sees_what_its_policy_allows_and_typed_errors_otherwise() 
     match client.list_folder(&secret, "").await {
         Err(VaultError::PermissionDenied { path, operation }) => {
             assert_eq!(path, "secret/metadata/");
-            assert_eq!(operation, "list");
+            assert_eq!(operation, tresor::vault::Operation::List);
+            assert_eq!(operation.to_string(), "list", "as the message words it");
         }
         other => panic!("expected permission denied, got {other:?}"),
     }

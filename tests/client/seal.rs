@@ -110,6 +110,33 @@ async fn unseal_node_by_node_with_repeated_wrong_and_reset_shares_then_seal() {
     assert_eq!(leader.leader_address, cluster.addr(0));
     assert_eq!(first.health().await.unwrap(), Health::Active);
 
+    // The Seal screen's overview: given one node, a token finds the others through ha-status and
+    // asks each at its own address; without a token, only the nodes given are asked.
+    let overview = root.seal_overview(&[cluster.addr(0)], true).await;
+    let mut addresses: Vec<&str> = overview.nodes.iter().map(|n| n.addr.as_str()).collect();
+    addresses.sort_unstable();
+    let mut all = [cluster.addr(0), cluster.addr(1), cluster.addr(2)];
+    all.sort_unstable();
+    assert_eq!(
+        addresses,
+        all.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert!(overview.leader.is_ok() && matches!(overview.ha, Some(Ok(_))));
+    assert!(
+        overview
+            .nodes
+            .iter()
+            .all(|n| n.status.as_ref().is_ok_and(|status| !status.sealed))
+    );
+    let anonymous = first.seal_overview(&[cluster.addr(0)], true).await;
+    assert!(anonymous.ha.is_none() && anonymous.nodes.len() == 1);
+    assert!(
+        root.seal_overview(&[cluster.addr(0)], false)
+            .await
+            .ha
+            .is_none()
+    );
+
     // Sealing needs sudo: a default-policy token is refused; root seals node 2.
     let created: serde_json::Value = serde_json::from_str(
         &cluster.bao(0, &["token", "create", "-policy=default", "-format=json"]),

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use support::{bao_json, bao_kv_metadata, dev_server, root_client, settings};
 use tresor::devserver::DevServer;
 use tresor::secret::Token;
+use tresor::vault::versions::VersionChange;
 use tresor::vault::{
     KvVersion, MetadataChange, MountInfo, SecretEngine, VaultClient, VaultError, VersionState,
 };
@@ -46,11 +47,11 @@ async fn history_server() -> (DevServer, VaultClient) {
             .expect("write version");
     }
     client
-        .change_versions(&secret_mount(), PATH, "delete", &[5, 9])
+        .change_versions(&secret_mount(), PATH, VersionChange::Delete, &[5, 9])
         .await
         .expect("soft-delete");
     client
-        .change_versions(&secret_mount(), PATH, "destroy", &[3])
+        .change_versions(&secret_mount(), PATH, VersionChange::Destroy, &[3])
         .await
         .expect("destroy");
     (server, client)
@@ -133,7 +134,7 @@ async fn delete_undelete_destroy_and_delete_all_round_trip() {
     let (server, client) = history_server().await;
     let mount = secret_mount();
     client
-        .change_versions(&mount, PATH, "undelete", &[5])
+        .change_versions(&mount, PATH, VersionChange::Undelete, &[5])
         .await
         .expect("undelete");
     let five = client.read_secret(&mount, PATH, Some(5)).await.unwrap();
@@ -149,7 +150,7 @@ async fn delete_undelete_destroy_and_delete_all_round_trip() {
     );
 
     client
-        .change_versions(&mount, PATH, "destroy", &[20, 21])
+        .change_versions(&mount, PATH, VersionChange::Destroy, &[20, 21])
         .await
         .expect("destroy");
     let cli = bao_kv_metadata(&server, "secret", PATH);
@@ -157,7 +158,7 @@ async fn delete_undelete_destroy_and_delete_all_round_trip() {
     assert_eq!(cli["versions"]["21"]["destroyed"], json!(true));
     // Undelete cannot bring a destroyed version back.
     client
-        .change_versions(&mount, PATH, "undelete", &[20])
+        .change_versions(&mount, PATH, VersionChange::Undelete, &[20])
         .await
         .expect("undelete of a destroyed version is accepted and does nothing");
     let twenty = client.read_secret(&mount, PATH, Some(20)).await.unwrap();
@@ -171,7 +172,9 @@ async fn delete_undelete_destroy_and_delete_all_round_trip() {
     assert!(matches!(latest.state, VersionState::Deleted { .. }));
 
     assert!(matches!(
-        client.change_versions(&mount, PATH, "delete", &[]).await,
+        client
+            .change_versions(&mount, PATH, VersionChange::Delete, &[])
+            .await,
         Err(VaultError::InvalidPath(_))
     ));
 

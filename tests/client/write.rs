@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use support::fixtures::mount;
 use support::{bao_json, root_client, seeded_server, settings};
 use tresor::secret::Token;
-use tresor::vault::write::{WriteEntry, data_bytes, object_bytes};
-use tresor::vault::{KvVersion, MountInfo, SecretEngine, VaultClient, VaultError};
+use tresor::vault::write::{WriteEntry, WriteMode, data_bytes, object_bytes};
+use tresor::vault::{KvVersion, Location, MountInfo, SecretEngine, VaultClient, VaultError};
 
 fn kv2() -> MountInfo {
     mount("secret/", SecretEngine::Kv(KvVersion::V2))
@@ -191,4 +191,78 @@ async fn a_one_mib_unicode_value_with_newlines_round_trips_byte_for_byte() {
     assert_eq!(trailing.value.expose(), "x\n\n");
     let cli = cli_get(&server, "secret", "big/blob");
     assert_eq!(cli["data"]["data"]["blob"].as_str().unwrap(), big);
+}
+
+/// A create never replaces a secret: on KV v2 the refused check-and-set 0 and on KV v1 the
+/// existence read both come back as `AlreadyExists` (not a check-and-set conflict, which would
+/// say someone wrote it "since"); a token that may not read the path gets `ExistenceUnknown`.
+#[tokio::test]
+async fn a_create_never_replaces_a_secret() {
+    let (server, _) = seeded_server().await;
+    let client = root_client(&server);
+    let data = data_bytes(&[entry("user", "mine")]).unwrap();
+    let at = |mount: MountInfo, path: &str| Location {
+        mount,
+        path: path.into(),
+    };
+    let kv1 = mount("kv1/", SecretEngine::Kv(KvVersion::V1));
+    for location in [at(kv2(), "app/database"), at(kv1.clone(), "legacy/ftp")] {
+        let before = client
+            .read_secret(&location.mount, &location.path, None)
+            .await
+            .unwrap();
+        let result = client
+            .save_secret(&location, &data, WriteMode::Create)
+            .await;
+        assert_eq!(
+            result,
+            Err(VaultError::AlreadyExists {
+                path: location.display()
+            })
+        );
+        let after = client
+            .read_secret(&location.mount, &location.path, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            before.entries[0].value.expose(),
+            after.entries[0].value.expose(),
+            "nothing was written to {}",
+            location.display()
+        );
+    }
+    // Where nothing is, a create writes: version 1 on KV v2, no version on KV v1.
+    assert_eq!(
+        client
+            .save_secret(&at(kv2(), "fresh/one"), &data, WriteMode::Create)
+            .await,
+        Ok(Some(1))
+    );
+    assert_eq!(
+        client
+            .save_secret(&at(kv1.clone(), "fresh/one"), &data, WriteMode::Create)
+            .await,
+        Ok(None)
+    );
+    // A token that may write but not read cannot check on KV v1.
+    client
+        .write(
+            "sys/policies/acl/kv1-writer",
+            &json!({"policy": "path \"kv1/*\" { capabilities = [\"create\", \"update\"] }"}),
+        )
+        .await
+        .unwrap();
+    let created = client
+        .write("auth/token/create", &json!({"policies": ["kv1-writer"]}))
+        .await
+        .unwrap();
+    let token = Token::new(created["auth"]["client_token"].as_str().unwrap());
+    let writer = VaultClient::new(&settings(&server, Some(&token))).unwrap();
+    let unknown = at(kv1, "legacy/ftp");
+    assert_eq!(
+        writer.save_secret(&unknown, &data, WriteMode::Create).await,
+        Err(VaultError::ExistenceUnknown {
+            path: unknown.display()
+        })
+    );
 }

@@ -134,7 +134,7 @@ fn a_timeout_counts_as_unreachable_but_a_denial_does_not() {
             request,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/app".into(),
-                operation: "read".into(),
+                operation: tresor::vault::Operation::Read,
             }),
         },
     );
@@ -211,7 +211,9 @@ fn a_retry_is_announced_with_its_pause_and_count() {
             attempt: 2,
             of: 4,
             after: Duration::from_secs(1),
-            reason: "rate limited by the server (429) on secret/data/app".into(),
+            reason: VaultError::RateLimited {
+                path: "secret/data/app".into(),
+            },
         },
     );
     let status = app.status.clone().unwrap();
@@ -235,9 +237,7 @@ fn only_reads_are_retried_or_cancelled() {
     let write = Effect::WriteSecret {
         location,
         body: tresor::secret::SecretBytes::new(zeroize::Zeroizing::new(b"{}".to_vec())),
-        cas: Some(1),
-        patch: false,
-        create: false,
+        mode: tresor::vault::write::WriteMode::Replace { cas: Some(1) },
     };
     assert!(!write.is_read() && !write.is_cancellable());
     // Background checks are retried but not cancelled by Esc.
@@ -279,4 +279,27 @@ fn a_profile_switch_forgets_the_old_servers_outage() {
         .map(|s| s.text.clone())
         .unwrap_or_default();
     assert!(!status.contains("answers again"), "{status}");
+}
+
+/// A copy that did not reach the clipboard says where it failed (the typed error, worded as
+/// before), never the value.
+#[test]
+fn a_failed_copy_says_where_it_failed() {
+    let mut app = connected_app(SIZE);
+    update(
+        &mut app,
+        Action::Copied {
+            description: "the value of password".into(),
+            result: Err(tresor::clipboard::CopyError::System(
+                "no display to copy to".into(),
+            )),
+            clears: false,
+        },
+    );
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert_eq!(
+        status.text,
+        "Copy failed: system clipboard: no display to copy to"
+    );
 }

@@ -347,3 +347,23 @@ fn a_pasted_pattern_filters_and_esc_keeps_the_paths() {
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(results(&app).len(), 2);
 }
+
+/// A walk that could not list the mounts says so in the finder, and F crawls again.
+#[test]
+fn a_walk_that_cannot_list_the_mounts_says_why() {
+    let mut app = connected_app(SIZE);
+    press(&mut app, KeyCode::Char('F'));
+    update(
+        &mut app,
+        Action::CrawlFinished {
+            generation: 0,
+            result: Err(tresor::vault::VaultError::Sealed),
+        },
+    );
+    assert!(matches!(app.paths.state, CrawlState::Failed(_)));
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("crawl failed: listing the mounts: the server is sealed"),
+        "{screen}"
+    );
+}

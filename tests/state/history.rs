@@ -679,7 +679,7 @@ fn a_secret_deleted_with_every_version_leaves_the_tree_at_once() {
             node: relist.1,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/metadata/".into(),
-                operation: "list".into(),
+                operation: tresor::vault::Operation::List,
             }),
         },
     );

@@ -7,6 +7,7 @@ use crossterm::event::KeyCode;
 use support::fixtures::{ctrl, history_app, press, screen_at, type_text};
 use tresor::app::login::Field;
 use tresor::app::state::Loadable;
+use tresor::app::tree::NoMounts;
 use tresor::app::{Action, App, Effect, LoginOutcome, update};
 use tresor::vault::{AuthMethod, SecretCapabilities, TokenInfo};
 
@@ -94,7 +95,14 @@ fn l_starts_on_the_method_of_the_last_successful_login() {
     press(&mut app, KeyCode::Enter);
     update(
         &mut app,
-        Action::LoggedIn(Err("LDAP login failed: invalid credentials".into())),
+        Action::LoggedIn(Err(tresor::vault::auth::LoginFailure::Refused {
+            kind: tresor::vault::auth::CredentialKind::Ldap,
+            error: tresor::vault::VaultError::Server {
+                status: 400,
+                path: "auth/ldap/login/bob".into(),
+                errors: vec!["invalid credentials".into()],
+            },
+        })),
     );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('L'));
@@ -131,7 +139,7 @@ fn closing_the_login_dialog_fails_what_waited_for_it_instead_of_loading_forever(
     press(&mut app, KeyCode::Esc);
     assert!(app.login.is_none());
     assert!(
-        matches!(&app.mounts, Loadable::Failed(reason) if reason.contains("does not accept the token")),
+        matches!(&app.mounts, Loadable::Failed(NoMounts::Error(error)) if error.to_string().contains("does not accept the token")),
         "{:?}",
         app.mounts
     );

@@ -481,3 +481,40 @@ fn a_use_limited_token_spends_no_uses_on_the_seal_screen() {
         .collect();
     assert_eq!(asks, [false], "{effects:?}");
 }
+
+/// `u` says only what is known: on a row still being asked it does not claim "not sealed", and a
+/// row the server itself called sealed (a request refused with 503) takes a share.
+#[test]
+fn unseal_on_a_row_not_answered_yet_or_known_sealed_from_a_refusal() {
+    let mut app = connected_app(SIZE);
+    update(&mut app, Action::SealStatusLoaded(Ok(unsealed())));
+    press(&mut app, KeyCode::Char('S'));
+    press(&mut app, KeyCode::Char('u'));
+    let Some(Modal::Seal(screen)) = &app.modal else {
+        panic!("the Seal screen");
+    };
+    let said = screen.message.as_ref().map(|(_, text)| text.clone());
+    assert!(
+        !said.as_deref().unwrap_or("").contains("not sealed"),
+        "{said:?}"
+    );
+    // A read refused because the server is sealed: its row says SEALED, and u takes a share.
+    let generation = app.tree.generation;
+    update(
+        &mut app,
+        Action::MountsLoaded {
+            generation,
+            result: Err(VaultError::Sealed),
+        },
+    );
+    press(&mut app, KeyCode::Char('u'));
+    let Some(Modal::Seal(screen)) = &app.modal else {
+        panic!("the Seal screen");
+    };
+    assert!(
+        matches!(screen.mode, SealMode::Share(_)),
+        "{:?} {:?}",
+        screen.mode,
+        screen.message
+    );
+}

@@ -240,7 +240,7 @@ fn renewal_failures_back_off_and_a_revoked_token_asks_for_login() {
             increment: 600,
             result: Err(VaultError::PermissionDenied {
                 path: "auth/token/renew-self".into(),
-                operation: "create/update".into(),
+                operation: tresor::vault::Operation::Write,
             }),
         },
     );
@@ -316,7 +316,14 @@ fn the_dialog_builds_each_kind_of_credentials_and_refuses_missing_fields() {
     // The server refuses: the dialog keeps every field and shows why.
     update(
         &mut app,
-        Action::LoggedIn(Err("AppRole login failed: invalid role or secret ID".into())),
+        Action::LoggedIn(Err(tresor::vault::auth::LoginFailure::Refused {
+            kind: tresor::vault::auth::CredentialKind::AppRolePull,
+            error: tresor::vault::VaultError::Server {
+                status: 400,
+                path: "auth/approle/login".into(),
+                errors: vec!["invalid role or secret ID".into()],
+            },
+        })),
     );
     let form = app.login.as_ref().unwrap();
     assert!(!form.busy);

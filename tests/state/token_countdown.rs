@@ -37,7 +37,7 @@ fn use_limited_token() -> TokenInfo {
 fn denied() -> VaultError {
     VaultError::PermissionDenied {
         path: "auth/token/lookup-self".into(),
-        operation: "read".into(),
+        operation: tresor::vault::Operation::Read,
     }
 }
 
@@ -241,7 +241,9 @@ fn countdowns_in_status_lines_count() {
             attempt: 2,
             of: 4,
             after: Duration::from_secs(4),
-            reason: "rate limited by the server (429) on secret/data/app".into(),
+            reason: tresor::vault::VaultError::RateLimited {
+                path: "secret/data/app".into(),
+            },
         },
     );
     assert!(screen_at(&app, SIZE).contains("asking again in 4.0 s (2 of 4)"));

@@ -473,7 +473,7 @@ fn permission_denied_marks_only_that_folder_without_a_global_error() {
         effects,
         Err(VaultError::PermissionDenied {
             path: "kv1/".into(),
-            operation: "list".into(),
+            operation: tresor::vault::Operation::List,
         }),
     );
     assert_eq!(app.tree.nodes[node].listing, Listing::Denied);
@@ -559,7 +559,7 @@ fn a_rejected_token_opens_the_login_dialog_saying_why() {
         &mut app,
         Action::TokenLookedUp(Err(VaultError::PermissionDenied {
             path: "auth/token/lookup-self".into(),
-            operation: "read".into(),
+            operation: tresor::vault::Operation::Read,
         })),
     );
     // The login dialog opens on top and says why.
@@ -620,7 +620,7 @@ fn a_namespace_can_be_typed_in_the_picker() {
         &mut app,
         Action::NamespacesLoaded(Err(VaultError::PermissionDenied {
             path: "sys/namespaces".into(),
-            operation: "list".into(),
+            operation: tresor::vault::Operation::List,
         })),
     );
     key(&mut app, KeyCode::Tab);

@@ -12,6 +12,7 @@ use support::fixtures::{
 use tresor::app::edit::DraftBase;
 use tresor::app::{Action, App, Effect, Modal, StatusKind, update};
 use tresor::secret::SecretText;
+use tresor::vault::write::WriteMode;
 use tresor::vault::{SecretCapabilities, VaultError};
 
 const SIZE: (u16, u16) = (120, 40);
@@ -41,17 +42,14 @@ fn saving_an_edit_writes_with_check_and_set_from_the_opened_version() {
         Effect::WriteSecret {
             location,
             body,
-            cas,
-            patch,
-            create,
+            mode,
         },
     ] = effects.as_slice()
     else {
         panic!("{effects:?}");
     };
     assert_eq!(location.display(), "secret/history/rotating");
-    assert_eq!(*cas, Some(27));
-    assert!(!patch && !create);
+    assert_eq!(*mode, WriteMode::Replace { cas: Some(27) });
     let sent: serde_json::Value = serde_json::from_slice(body.expose()).unwrap();
     assert_eq!(sent["stable"], "same-x");
     assert_eq!(sent["token"], "tok-27");
@@ -92,7 +90,7 @@ fn a_failed_write_returns_to_the_form_with_the_input() {
             location,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/history/rotating".into(),
-                operation: "create/update".into(),
+                operation: tresor::vault::Operation::Write,
             }),
         },
     );
@@ -256,8 +254,7 @@ fn kv1_writes_say_there_is_no_check_and_set() {
     assert!(matches!(
         effects.as_slice(),
         [Effect::WriteSecret {
-            cas: None,
-            patch: false,
+            mode: WriteMode::Replace { cas: None },
             ..
         }]
     ));
@@ -288,8 +285,7 @@ fn a_write_only_token_gets_a_patch_of_named_keys() {
     let [
         Effect::WriteSecret {
             body,
-            patch: true,
-            cas: None,
+            mode: WriteMode::Patch,
             ..
         },
     ] = effects.as_slice()
@@ -337,10 +333,17 @@ fn invalid_editor_text_reopens_the_editor_with_the_users_text_and_the_error() {
     press(&mut app, KeyCode::Char('E'));
     let nothing = update(
         &mut app,
-        Action::EditorClosed(Err("the editor (vi) exited with exit status: 1".into())),
+        Action::EditorClosed(Err(tresor::editor::EditorError::Failed {
+            command: "vi".into(),
+            status: "exit status: 1".into(),
+        })),
     );
     assert!(nothing.is_empty());
-    assert!(status(&app).contains("nothing was written"));
+    assert!(
+        status(&app).contains("the editor (vi) exited with exit status: 1: nothing was written"),
+        "{}",
+        status(&app)
+    );
     assert!(app.editing.is_none());
 }
 
@@ -516,20 +519,20 @@ fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_sinc
     let mut app = connected_app(SIZE);
     let Effect::WriteSecret {
         location,
-        cas: Some(0),
-        create: true,
+        mode: WriteMode::Create,
         ..
     } = create(&mut app, "secret/app/db")
     else {
-        panic!("a create with check-and-set 0");
+        panic!("a create (check-and-set 0 on KV v2)");
     };
-    // What the server answers to cas 0 on an existing secret.
+    // What the client answers when the server refuses cas 0 on an existing secret
+    // (client_write: a_create_never_replaces_a_secret).
     let read = update(
         &mut app,
         Action::SecretWritten {
             location,
-            result: Err(VaultError::CasMismatch {
-                path: "secret/data/app/db".into(),
+            result: Err(VaultError::AlreadyExists {
+                path: "secret/app/db".into(),
             }),
         },
     );
@@ -544,7 +547,7 @@ fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_sinc
             request: *request,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/app/db".into(),
-                operation: "read".into(),
+                operation: tresor::vault::Operation::Read,
             }),
         },
     );
@@ -575,9 +578,7 @@ fn a_create_refused_by_cas_zero_says_a_secret_exists_not_that_someone_wrote_sinc
     let [
         Effect::WriteSecret {
             body,
-            cas: None,
-            create: false,
-            patch: false,
+            mode: WriteMode::Replace { cas: None },
             ..
         },
     ] = effects.as_slice()
@@ -592,12 +593,11 @@ fn a_kv1_create_that_cannot_check_says_so_and_offers_the_typed_overwrite() {
     let mut app = connected_app(SIZE);
     let Effect::WriteSecret {
         location,
-        cas: None,
-        create: true,
+        mode: WriteMode::Create,
         ..
     } = create(&mut app, "kv1/legacy/ftp")
     else {
-        panic!("a create without check-and-set");
+        panic!("a create (an existence check on KV v1)");
     };
     let effects = update(
         &mut app,

@@ -295,7 +295,7 @@ pub fn open_with_data_denied(app: &mut App, capabilities: &SecretCapabilities) {
                         request,
                         result: Err(tresor::vault::VaultError::PermissionDenied {
                             path: "secret/data/history/rotating".into(),
-                            operation: "read".into(),
+                            operation: tresor::vault::Operation::Read,
                         }),
                     },
                 );

@@ -169,7 +169,7 @@ fn permission_denied_folder_and_error_status() {
             node,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/metadata/app/".into(),
-                operation: "list".into(),
+                operation: tresor::vault::Operation::List,
             }),
         },
     );

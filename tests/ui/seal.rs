@@ -284,7 +284,7 @@ fn one_node_down_and_sealing_wants_the_word() {
             addr: N2.into(),
             result: Err(VaultError::PermissionDenied {
                 path: "sys/seal".into(),
-                operation: "create/update".into(),
+                operation: tresor::vault::Operation::Write,
             }),
         },
     );
@@ -374,4 +374,30 @@ fn the_hint_line_offers_no_key_that_does_nothing_here() {
     let works = matches!(app.modal, Some(Modal::Help(_)));
     assert!(works || !text.contains("? lists every key"), "{text}");
     assert!(text.contains("S seals · Esc closes"), "{text}");
+}
+
+/// A request answered "sealed" (503) while the Seal screen is open: the server's row says what
+/// the server said (SEALED), never that it could not be reached.
+#[test]
+fn a_sealed_answer_while_the_screen_is_open_shows_sealed_not_unreachable() {
+    let mut app = connected_app(SIZE);
+    update(&mut app, Action::SealStatusLoaded(Ok(open_cluster())));
+    press(&mut app, KeyCode::Char('S'));
+    overview(
+        &mut app,
+        vec![report(N1, Ok(open_cluster()), Some(Health::Active))],
+        None,
+    );
+    let generation = app.tree.generation;
+    update(
+        &mut app,
+        Action::MountsLoaded {
+            generation,
+            result: Err(VaultError::Sealed),
+        },
+    );
+    let text = screen_at(&app, SIZE);
+    assert!(!text.contains("UNREACHABLE"), "{text}");
+    assert!(!text.contains("unreachable"), "{text}");
+    assert!(text.contains("SEALED"), "{text}");
 }

@@ -62,10 +62,14 @@ fn login_dialog_revealed_and_refused_by_the_server() {
     press(&mut app, KeyCode::Enter);
     update(
         &mut app,
-        Action::LoggedIn(Err(
-            "AppRole (worker -> runner) login failed: invalid role or secret ID (auth/approle/login)"
-                .into(),
-        )),
+        Action::LoggedIn(Err(tresor::vault::auth::LoginFailure::Refused {
+            kind: tresor::vault::auth::CredentialKind::AppRolePull,
+            error: tresor::vault::VaultError::Server {
+                status: 400,
+                path: "auth/approle/login".into(),
+                errors: vec!["invalid role or secret ID".into()],
+            },
+        })),
     );
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());

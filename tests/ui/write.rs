@@ -45,7 +45,7 @@ fn exists_unreadable() -> App {
             request: *request,
             result: Err(VaultError::PermissionDenied {
                 path: "secret/data/app/db".into(),
-                operation: "read".into(),
+                operation: tresor::vault::Operation::Read,
             }),
         },
     );

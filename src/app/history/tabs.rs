@@ -182,7 +182,10 @@ pub fn metadata_loaded(
             if matches!(error, crate::vault::VaultError::Sealed) {
                 super::super::seal::sealed_answer(app);
             }
-            app.secret.metadata = Some(Loadable::Failed(error.to_string()));
+            app.secret.metadata = Some(Loadable::Failed(crate::app::errors::error_text(
+                &app.keymap,
+                &error,
+            )));
         }
     }
     Vec::new()

@@ -118,7 +118,7 @@ pub(super) fn refresh_after_answer(app: &mut App) -> Vec<Effect> {
 /// here, so the two never disagree. When the server comes back from sealed, the rest of the app
 /// reloads (the effects returned).
 #[must_use]
-pub(super) fn record_main(app: &mut App, status: Loadable<SealStatus>) -> Vec<Effect> {
+pub(super) fn record_main(app: &mut App, status: Loadable<SealStatus, VaultError>) -> Vec<Effect> {
     let was_sealed = is_sealed(&app.seal);
     let unsealed = matches!(&status, Loadable::Ready(s) if !s.sealed);
     if let Loadable::Ready(s) = &status
@@ -148,9 +148,8 @@ pub(super) fn record_main(app: &mut App, status: Loadable<SealStatus>) -> Vec<Ef
     effects
 }
 
-fn is_sealed(seal: &Loadable<SealStatus>) -> bool {
-    matches!(seal, Loadable::Ready(SealStatus { sealed: true, .. }))
-        || matches!(seal, Loadable::Failed(reason) if reason == "sealed")
+fn is_sealed(seal: &Loadable<SealStatus, VaultError>) -> bool {
+    super::SealState::of(seal) == super::SealState::Sealed
 }
 
 pub(super) fn main_addr(app: &App) -> String {
@@ -160,7 +159,7 @@ pub(super) fn main_addr(app: &App) -> String {
 /// A request came back "sealed" (503): that is the server's word on its seal too.
 pub fn sealed_answer(app: &mut App) {
     // From sealed to sealed: nothing to reload.
-    let _ = record_main(app, Loadable::Failed("sealed".into()));
+    let _ = record_main(app, Loadable::Failed(VaultError::Sealed));
 }
 
 /// A `sys/seal-status` answer for the server.
@@ -168,7 +167,7 @@ pub fn status_loaded(app: &mut App, result: Result<SealStatus, VaultError>) -> V
     app.seal_watch.asked_at = None;
     let status = match result {
         Ok(status) => Loadable::Ready(status),
-        Err(error) => Loadable::Failed(error.to_string()),
+        Err(error) => Loadable::Failed(error),
     };
     record_main(app, status)
 }
@@ -230,7 +229,7 @@ pub fn overview_loaded(app: &mut App, overview: SealOverview) -> Vec<Effect> {
     if let Some(report) = overview.nodes.iter().find(|r| r.addr == main_addr) {
         let status = match &report.status {
             Ok(status) => Loadable::Ready(status.clone()),
-            Err(error) => Loadable::Failed(error.to_string()),
+            Err(error) => Loadable::Failed(error.clone()),
         };
         back = record_main(app, status);
     }
@@ -281,7 +280,7 @@ impl SealScreen {
             let node = &mut self.nodes[index];
             node.status = match report.status {
                 Ok(status) => Loadable::Ready(status),
-                Err(error) => Loadable::Failed(error.to_string()),
+                Err(error) => Loadable::Failed(error),
             };
             node.health = report.health;
         }

@@ -73,9 +73,7 @@ impl ConfirmWrite {
         Outcome::stay().with(vec![Effect::WriteSecret {
             location: self.draft.location.clone(),
             body,
-            cas: self.draft.cas(),
-            patch: self.draft.base == DraftBase::Patch,
-            create: self.draft.base == DraftBase::New,
+            mode: self.draft.write_mode(),
         }])
     }
 }
@@ -162,10 +160,11 @@ mod tests {
         assert!(confirm.question.typed.is_none());
         let outcome = press(&mut confirm, &mut app, "y");
         assert!(matches!(outcome.next, Next::Stay));
-        let [Effect::WriteSecret { cas, create, .. }] = outcome.effects.as_slice() else {
+        let [Effect::WriteSecret { mode, .. }] = outcome.effects.as_slice() else {
             panic!("{outcome:?}");
         };
-        assert_eq!((*cas, *create), (Some(0), true));
+        // A create: check-and-set 0 on KV v2 (the client sends it).
+        assert_eq!(*mode, crate::vault::write::WriteMode::Create);
         assert!(confirm.saving());
         let again = press(&mut confirm, &mut app, "y");
         assert!(again.effects.is_empty(), "keys wait for the answer");
@@ -197,7 +196,13 @@ mod tests {
         let _ = press(&mut confirm, &mut app, "Backspace");
         let _ = confirm.on_paste(&mut app, "secret/app/db");
         let outcome = press(&mut confirm, &mut app, "Enter");
-        let [Effect::WriteSecret { cas: None, .. }] = outcome.effects.as_slice() else {
+        let [
+            Effect::WriteSecret {
+                mode: crate::vault::write::WriteMode::Replace { cas: None },
+                ..
+            },
+        ] = outcome.effects.as_slice()
+        else {
             panic!("{outcome:?}");
         };
     }

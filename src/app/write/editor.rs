@@ -70,7 +70,10 @@ pub(super) fn open_editor(app: &mut App, draft: Draft, notes: &[String]) -> Vec<
 }
 
 /// The editor returned: read its text back into the draft, or reopen it with what is wrong.
-pub fn editor_closed(app: &mut App, result: Result<SecretText, String>) -> Vec<Effect> {
+pub fn editor_closed(
+    app: &mut App,
+    result: Result<SecretText, crate::editor::EditorError>,
+) -> Vec<Effect> {
     let Some(draft) = app.editing.take() else {
         return Vec::new();
     };

@@ -4,7 +4,7 @@
 
 use super::{ConfirmWrite, Conflict, ConflictKind, SecretForm};
 use crate::app::action::Effect;
-use crate::app::edit::{Draft, DraftBase};
+use crate::app::edit::Draft;
 use crate::app::keymap::{Command, Scope};
 use crate::app::secret_pane::SecretContent;
 use crate::app::state::{App, Modal, StatusKind};
@@ -28,10 +28,6 @@ pub fn written(
     let path = location.display();
     match result {
         Ok(version) => saved(app, confirm, location, version),
-        // A create refused by check-and-set 0 found a secret there; nobody changed it "since".
-        Err(VaultError::CasMismatch { .. }) if confirm.draft.base == DraftBase::New => {
-            already_exists(app, confirm.draft, location)
-        }
         Err(VaultError::AlreadyExists { .. }) => already_exists(app, confirm.draft, location),
         Err(VaultError::CasMismatch { .. }) => {
             app.set_status(

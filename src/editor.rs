@@ -80,11 +80,27 @@ fn wipe(path: &Path) {
     }
 }
 
+/// Why an edit gave nothing to write. Says what failed, never the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditorError {
+    #[error("cannot create the private temp file: {0}")]
+    TempFile(String),
+    #[error("cannot start the editor ({command}): {reason}")]
+    Start { command: String, reason: String },
+    /// `status` as the system words it ("exit status: 1").
+    #[error("the editor ({command}) exited with {status}")]
+    Failed { command: String, status: String },
+    #[error("cannot read the edited file back: {0}")]
+    ReadBack(String),
+    #[error("the edited file is not UTF-8 text")]
+    NotText,
+}
+
 /// Opens `text` in the editor and returns what the file holds when the editor exits successfully.
 /// The terminal must be handed over (TUI suspended) by the caller.
-pub async fn edit(text: &SecretText, command: &str) -> Result<SecretText, String> {
+pub async fn edit(text: &SecretText, command: &str) -> Result<SecretText, EditorError> {
     let file = PrivateFile::create(text.expose().as_bytes())
-        .map_err(|e| format!("cannot create the private temp file: {e}"))?;
+        .map_err(|e| EditorError::TempFile(e.to_string()))?;
     tracing::info!(editor = %command, "editing in an external editor");
     let status = tokio::process::Command::new("sh")
         .arg("-c")
@@ -93,15 +109,19 @@ pub async fn edit(text: &SecretText, command: &str) -> Result<SecretText, String
         .arg(&file.path)
         .status()
         .await
-        .map_err(|e| format!("cannot start the editor ({command}): {e}"))?;
+        .map_err(|e| EditorError::Start {
+            command: command.to_string(),
+            reason: e.to_string(),
+        })?;
     if !status.success() {
-        return Err(format!("the editor ({command}) exited with {status}"));
+        return Err(EditorError::Failed {
+            command: command.to_string(),
+            status: status.to_string(),
+        });
     }
-    let bytes = Zeroizing::new(
-        fs::read(&file.path).map_err(|e| format!("cannot read the edited file back: {e}"))?,
-    );
-    let edited =
-        std::str::from_utf8(&bytes).map_err(|_| "the edited file is not UTF-8 text".to_string())?;
+    let bytes =
+        Zeroizing::new(fs::read(&file.path).map_err(|e| EditorError::ReadBack(e.to_string()))?);
+    let edited = std::str::from_utf8(&bytes).map_err(|_| EditorError::NotText)?;
     Ok(SecretText::new(edited))
 }
 

@@ -1,0 +1,37 @@
+//! Errors in words for the screen. The client's errors name no keys; where a key helps (a
+//! cancelled read can be asked again), the words are made here, from the keymap.
+
+use super::keymap::{Command, Keymap, Scope};
+use crate::vault::VaultError;
+
+/// An error as the screen says it, naming keys as `keymap` binds them.
+pub fn error_text(keymap: &Keymap, error: &VaultError) -> String {
+    match error {
+        VaultError::Cancelled => format!(
+            "cancelled ({}); ask again with {} or by opening it again",
+            keymap.key(Scope::Main, Command::Back),
+            keymap.key(Scope::Main, Command::Refresh)
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_read_says_which_keys_ask_again_and_the_client_names_none() {
+        let keymap = Keymap::default();
+        assert_eq!(
+            error_text(&keymap, &VaultError::Cancelled),
+            "cancelled (Esc); ask again with R or by opening it again"
+        );
+        let plain = VaultError::Cancelled.to_string();
+        assert!(!plain.contains("Esc") && !plain.contains(" R "), "{plain}");
+        assert_eq!(
+            error_text(&keymap, &VaultError::Sealed),
+            "the server is sealed"
+        );
+    }
+}

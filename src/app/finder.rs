@@ -167,14 +167,14 @@ pub fn forget(app: &mut App) {
 }
 
 /// New paths from the crawl: kept, and merged into the open finder's results.
-pub fn paths_found(app: &mut App, generation: u64, paths: Vec<String>) {
+pub fn paths_found(app: &mut App, generation: u64, paths: Vec<String>) -> Vec<Effect> {
     if generation != app.paths.generation {
-        return;
+        return Vec::new();
     }
     let start = app.paths.paths.len();
     app.paths.paths.extend(paths);
     let Some(Modal::Finder(finder)) = &mut app.modal else {
-        return;
+        return Vec::new();
     };
     let pattern = finder.input.text.clone();
     let mut merged = std::mem::take(&mut finder.results);
@@ -183,23 +183,29 @@ pub fn paths_found(app: &mut App, generation: u64, paths: Vec<String>) {
     merged.truncate(MAX_RESULTS);
     finder.results = merged;
     finder.cursor = finder.cursor.min(finder.results.len().saturating_sub(1));
+    Vec::new()
 }
 
-pub fn progress(app: &mut App, generation: u64, folders: usize, skipped: usize) {
+pub fn progress(app: &mut App, generation: u64, folders: usize, skipped: usize) -> Vec<Effect> {
     if generation == app.paths.generation {
         app.paths.folders = folders;
         app.paths.skipped = skipped;
     }
+    Vec::new()
 }
 
-pub fn finished(app: &mut App, generation: u64, result: Result<bool, crate::vault::VaultError>) {
-    if generation != app.paths.generation {
-        return;
+pub fn finished(
+    app: &mut App,
+    generation: u64,
+    result: Result<bool, crate::vault::VaultError>,
+) -> Vec<Effect> {
+    if generation == app.paths.generation {
+        app.paths.state = match result {
+            Ok(scanned) => CrawlState::Done { scanned },
+            Err(error) => CrawlState::Failed(error),
+        };
     }
-    app.paths.state = match result {
-        Ok(scanned) => CrawlState::Done { scanned },
-        Err(error) => CrawlState::Failed(error),
-    };
+    Vec::new()
 }
 
 impl Finder {

@@ -37,100 +37,19 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Key(_) => Vec::new(),
         Action::Mouse(mouse) => on_mouse(app, mouse),
         Action::Paste(text) => on_paste(app, &text),
-        Action::Resize(width, height) => {
-            app.size = (width, height);
-            let rows = app.tree_rows();
-            app.tree.scroll_into_view(rows);
-            Vec::new()
-        }
+        Action::Resize(width, height) => resized(app, width, height),
         Action::Tick(now) => on_tick(app, now),
-        Action::MountsLoaded { generation, result } => {
-            if generation != app.tree.generation {
-                return Vec::new();
-            }
-            match result {
-                Ok(mounts) => {
-                    app.mounts = Loadable::Ready(());
-                    app.tree.set_mounts(mounts);
-                    let roots = app.tree.roots.clone();
-                    restore_after_refresh(app, &roots)
-                }
-                Err(error) => {
-                    app.mounts = Loadable::Failed(super::tree::NoMounts::Error(error.clone()));
-                    report_error(app, &error);
-                    Vec::new()
-                }
-            }
-        }
+        Action::MountsLoaded { generation, result } => mounts_loaded(app, generation, result),
         Action::FolderListed {
             generation,
             node,
             result,
-        } => {
-            if generation != app.tree.generation {
-                return Vec::new();
-            }
-            if let Err(error) = &result
-                && !error.is_permission_denied()
-            {
-                report_error(app, error);
-            }
-            app.tree.apply_listing(node, result);
-            let children = app
-                .tree
-                .node(node)
-                .map(|n| n.children.clone())
-                .unwrap_or_default();
-            let effects = restore_after_refresh(app, &children);
-            let rows = app.tree_rows();
-            app.tree.scroll_into_view(rows);
-            effects
-        }
-        Action::SecretLoaded { request, result } => {
-            if app.secret.request != Some(request) {
-                let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
-                let content = match result {
-                    Ok(secret) => SecretContent::Loaded(secret),
-                    Err(error) => {
-                        SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
-                    }
-                };
-                // One side of a diff, their version in a conflict, or an answer for a secret
-                // the user has left.
-                if !write::route_conflict_answer(app, request, content.clone(), denied) {
-                    history::route_secret_answer(app, request, content);
-                }
-                return Vec::new();
-            }
-            app.secret.request = None;
-            let content = match result {
-                Ok(secret) => {
-                    app.secret.selected = app
-                        .secret
-                        .selected
-                        .min(secret.entries.len().saturating_sub(1));
-                    SecretContent::Loaded(secret)
-                }
-                Err(error) => {
-                    if matches!(error, VaultError::Sealed) {
-                        seal::sealed_answer(app);
-                    }
-                    SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
-                }
-            };
-            app.secret.set_content(content);
-            write::resume_pending_edit(app)
-        }
+        } => folder_listed(app, generation, node, result),
+        Action::SecretLoaded { request, result } => secret_loaded(app, request, result),
         Action::MetadataLoaded { request, result } => {
             history::metadata_loaded(app, request, result)
         }
-        Action::CapabilitiesLoaded { key, result } => {
-            app.capabilities_pending.remove(&key);
-            // A token that may not ask is treated as "may do anything": the server still decides.
-            let capabilities = result.unwrap_or_else(|_| SecretCapabilities::unknown());
-            app.capabilities.insert(key, capabilities);
-            write::resume_pending_edit(app)
-        }
+        Action::CapabilitiesLoaded { key, result } => capabilities_loaded(app, key, result),
         Action::VersionsChanged {
             location,
             operation,
@@ -139,48 +58,21 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MetadataSaved { location, result } => metadata_form::saved(app, location, result),
         Action::EditorClosed(result) => write::editor_closed(app, result),
         Action::SecretWritten { location, result } => write::written(app, location, result),
-        Action::TokenLookedUp(result) => {
-            let namespace = result.as_ref().ok().and_then(|info| info.namespace.clone());
-            let mut effects = session::token_looked_up(app, result);
-            effects.extend(super::picker::enter_token_namespace(app, namespace));
-            effects
-        }
-        Action::LoggedIn(Ok(outcome)) => {
-            login::remember_method(app);
-            let namespace = outcome.info.namespace.clone();
-            let mut effects = session::logged_in(app, outcome.info, outcome.saved_to);
-            app.token_namespace_entered = false;
-            effects.extend(super::picker::enter_token_namespace(app, namespace));
-            effects
-        }
-        Action::LoggedIn(Err(failure)) => {
-            login::login_failed(app, login::login_failure_message(&failure))
-        }
-        Action::LoggedOut(result) => {
-            forget_what_the_token_saw(app);
-            session::logged_out(app, result)
-        }
+        Action::TokenLookedUp(result) => token_looked_up(app, result),
+        Action::LoggedIn(result) => logged_in(app, result),
+        Action::LoggedOut(result) => logged_out(app, result),
         Action::TokenRenewed { increment, result } => {
             session::token_renewed(app, increment, result)
         }
         Action::SessionLost { retry } => session::session_lost(app, *retry),
         Action::NamespacesLoaded(result) => picker::namespaces_loaded(app, result),
-        Action::CrawlFound { generation, paths } => {
-            finder::paths_found(app, generation, paths);
-            Vec::new()
-        }
+        Action::CrawlFound { generation, paths } => finder::paths_found(app, generation, paths),
         Action::CrawlProgress {
             generation,
             folders,
             skipped,
-        } => {
-            finder::progress(app, generation, folders, skipped);
-            Vec::new()
-        }
-        Action::CrawlFinished { generation, result } => {
-            finder::finished(app, generation, result);
-            Vec::new()
-        }
+        } => finder::progress(app, generation, folders, skipped),
+        Action::CrawlFinished { generation, result } => finder::finished(app, generation, result),
         Action::SealOverviewLoaded(overview) => seal::overview_loaded(app, *overview),
         Action::UnsealAnswered {
             addr,
@@ -188,6 +80,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             result,
         } => seal::unseal_answered(app, addr, reset, result),
         Action::SealAnswered { addr, result } => seal::seal_answered(app, addr, result),
+        Action::SealStatusLoaded(result) => seal::status_loaded(app, result),
         Action::ProfileSwitched(result) => picker::profile_switched(app, result),
         Action::AppRoleMountsLoaded(result) => approle_browser::mounts_loaded(app, result),
         Action::AppRolesLoaded { mount, result } => {
@@ -205,59 +98,214 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SecretIdDestroyed { accessor, result } => {
             approle_browser::secret_id_destroyed(app, accessor, result)
         }
-        Action::SealStatusLoaded(result) => seal::status_loaded(app, result),
         Action::Retrying {
             what,
             attempt,
             of,
             after,
             reason,
-        } => {
-            app.set_status_counting(
-                StatusKind::Warning,
-                format!(
-                    "{}: asking again in ",
-                    super::errors::error_text(&app.keymap, &reason)
-                ),
-                app.clock + after,
-                format!(" ({attempt} of {of}) for {what}."),
-            );
-            Vec::new()
-        }
+        } => retrying(app, &what, (attempt, of), after, &reason),
         Action::Copied {
             description,
             result,
             clears,
-        } => {
-            match result {
-                Ok(backend) if clears => app.set_status_counting(
-                    StatusKind::Info,
-                    format!("Copied {description} via {backend} (clears in "),
-                    app.clock + app.clipboard_clear_after,
-                    ")",
-                ),
-                Ok(backend) => app.set_status(
-                    StatusKind::Info,
-                    format!("Copied {description} via {backend}"),
-                ),
-                Err(reason) => app.set_status(StatusKind::Error, format!("Copy failed: {reason}")),
-            }
-            Vec::new()
-        }
-        Action::ClipboardCleared { outcome } => {
-            use crate::clipboard::ClearOutcome;
-            let kind = match &outcome {
-                ClearOutcome::Superseded => return Vec::new(),
-                ClearOutcome::SystemFailed(_) | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) } => {
-                    StatusKind::Error
-                }
-                _ => StatusKind::Info,
-            };
-            app.set_status(kind, outcome.describe());
-            Vec::new()
-        }
+        } => copied(app, &description, result, clears),
+        Action::ClipboardCleared { outcome } => clipboard_cleared(app, &outcome),
         Action::Quit => quit(app),
     }
+}
+
+fn resized(app: &mut App, width: u16, height: u16) -> Vec<Effect> {
+    app.size = (width, height);
+    let rows = app.tree_rows();
+    app.tree.scroll_into_view(rows);
+    Vec::new()
+}
+
+fn mounts_loaded(
+    app: &mut App,
+    generation: u64,
+    result: Result<Vec<crate::vault::MountInfo>, VaultError>,
+) -> Vec<Effect> {
+    if generation != app.tree.generation {
+        return Vec::new();
+    }
+    match result {
+        Ok(mounts) => {
+            app.mounts = Loadable::Ready(());
+            app.tree.set_mounts(mounts);
+            let roots = app.tree.roots.clone();
+            restore_after_refresh(app, &roots)
+        }
+        Err(error) => {
+            app.mounts = Loadable::Failed(super::tree::NoMounts::Error(error.clone()));
+            report_error(app, &error);
+            Vec::new()
+        }
+    }
+}
+
+fn folder_listed(
+    app: &mut App,
+    generation: u64,
+    node: NodeId,
+    result: Result<Vec<String>, VaultError>,
+) -> Vec<Effect> {
+    if generation != app.tree.generation {
+        return Vec::new();
+    }
+    if let Err(error) = &result
+        && !error.is_permission_denied()
+    {
+        report_error(app, error);
+    }
+    app.tree.apply_listing(node, result);
+    let children = app
+        .tree
+        .node(node)
+        .map(|n| n.children.clone())
+        .unwrap_or_default();
+    let effects = restore_after_refresh(app, &children);
+    let rows = app.tree_rows();
+    app.tree.scroll_into_view(rows);
+    effects
+}
+
+fn secret_loaded(
+    app: &mut App,
+    request: super::action::RequestId,
+    result: Result<crate::vault::KvSecret, VaultError>,
+) -> Vec<Effect> {
+    if app.secret.request != Some(request) {
+        let denied = result.as_ref().is_err_and(VaultError::is_permission_denied);
+        let content = match result {
+            Ok(secret) => SecretContent::Loaded(secret),
+            Err(error) => SecretContent::Failed(super::errors::error_text(&app.keymap, &error)),
+        };
+        // One side of a diff, their version in a conflict, or an answer for a secret the user
+        // has left.
+        if !write::route_conflict_answer(app, request, content.clone(), denied) {
+            history::route_secret_answer(app, request, content);
+        }
+        return Vec::new();
+    }
+    app.secret.request = None;
+    let content = match result {
+        Ok(secret) => {
+            app.secret.selected = app
+                .secret
+                .selected
+                .min(secret.entries.len().saturating_sub(1));
+            SecretContent::Loaded(secret)
+        }
+        Err(error) => {
+            if matches!(error, VaultError::Sealed) {
+                seal::sealed_answer(app);
+            }
+            SecretContent::Failed(super::errors::error_text(&app.keymap, &error))
+        }
+    };
+    app.secret.set_content(content);
+    write::resume_pending_edit(app)
+}
+
+fn capabilities_loaded(
+    app: &mut App,
+    key: String,
+    result: Result<SecretCapabilities, VaultError>,
+) -> Vec<Effect> {
+    app.capabilities_pending.remove(&key);
+    // A token that may not ask is treated as "may do anything": the server still decides.
+    let capabilities = result.unwrap_or_else(|_| SecretCapabilities::unknown());
+    app.capabilities.insert(key, capabilities);
+    write::resume_pending_edit(app)
+}
+
+fn token_looked_up(
+    app: &mut App,
+    result: Result<crate::vault::TokenInfo, VaultError>,
+) -> Vec<Effect> {
+    let namespace = result.as_ref().ok().and_then(|info| info.namespace.clone());
+    let mut effects = session::token_looked_up(app, result);
+    effects.extend(super::picker::enter_token_namespace(app, namespace));
+    effects
+}
+
+fn logged_out(app: &mut App, result: Result<(), VaultError>) -> Vec<Effect> {
+    forget_what_the_token_saw(app);
+    session::logged_out(app, result)
+}
+
+fn logged_in(
+    app: &mut App,
+    result: Result<crate::vault::auth::LoginOutcome, crate::vault::auth::LoginFailure>,
+) -> Vec<Effect> {
+    match result {
+        Ok(outcome) => {
+            login::remember_method(app);
+            let namespace = outcome.info.namespace.clone();
+            let mut effects = session::logged_in(app, outcome.info, outcome.saved_to);
+            app.token_namespace_entered = false;
+            effects.extend(super::picker::enter_token_namespace(app, namespace));
+            effects
+        }
+        Err(failure) => login::login_failed(app, login::login_failure_message(&failure)),
+    }
+}
+
+/// A read is asked again after a pause: the status line counts the pause down.
+fn retrying(
+    app: &mut App,
+    what: &str,
+    (attempt, of): (u32, u32),
+    after: std::time::Duration,
+    reason: &VaultError,
+) -> Vec<Effect> {
+    app.set_status_counting(
+        StatusKind::Warning,
+        format!(
+            "{}: asking again in ",
+            super::errors::error_text(&app.keymap, reason)
+        ),
+        app.clock + after,
+        format!(" ({attempt} of {of}) for {what}."),
+    );
+    Vec::new()
+}
+
+fn copied(
+    app: &mut App,
+    description: &str,
+    result: Result<&'static str, crate::clipboard::CopyError>,
+    clears: bool,
+) -> Vec<Effect> {
+    match result {
+        Ok(backend) if clears => app.set_status_counting(
+            StatusKind::Info,
+            format!("Copied {description} via {backend} (clears in "),
+            app.clock + app.clipboard_clear_after,
+            ")",
+        ),
+        Ok(backend) => app.set_status(
+            StatusKind::Info,
+            format!("Copied {description} via {backend}"),
+        ),
+        Err(reason) => app.set_status(StatusKind::Error, format!("Copy failed: {reason}")),
+    }
+    Vec::new()
+}
+
+fn clipboard_cleared(app: &mut App, outcome: &crate::clipboard::ClearOutcome) -> Vec<Effect> {
+    use crate::clipboard::ClearOutcome;
+    let kind = match outcome {
+        ClearOutcome::Superseded => return Vec::new(),
+        ClearOutcome::SystemFailed(_) | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) } => {
+            StatusKind::Error
+        }
+        _ => StatusKind::Info,
+    };
+    app.set_status(kind, outcome.describe());
+    Vec::new()
 }
 
 pub(super) fn quit(app: &mut App) -> Vec<Effect> {

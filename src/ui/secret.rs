@@ -38,25 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     if pane.location.is_none() {
-        let key = |command| app.keymap.key(Scope::Main, command);
-        let hint = Paragraph::new(vec![
-            Line::styled(
-                format!(
-                    "Select a secret and press {} to open it.",
-                    app.keymap
-                        .key_preferring(Scope::Main, Command::Open, "Enter")
-                ),
-                theme::dim(),
-            ),
-            Line::styled(
-                format!(
-                    "Values stay masked until you press {}.",
-                    key(Command::Reveal)
-                ),
-                theme::dim(),
-            ),
-        ]);
-        frame.render_widget(hint, inner);
+        frame.render_widget(how_to_open(app), inner);
         return;
     }
     let parts = secret_areas(area, pane.entry_count());
@@ -69,26 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let inner = parts.body;
     match pane.content() {
-        SecretContent::Empty => {
-            let hint = Paragraph::new(vec![
-                Line::styled(
-                    format!(
-                        "Select a secret and press {} to open it.",
-                        app.keymap
-                            .key_preferring(Scope::Main, Command::Open, "Enter")
-                    ),
-                    theme::dim(),
-                ),
-                Line::styled(
-                    format!(
-                        "Values stay masked until you press {}.",
-                        app.keymap.key(Scope::Main, Command::Reveal)
-                    ),
-                    theme::dim(),
-                ),
-            ]);
-            frame.render_widget(hint, inner);
-        }
+        SecretContent::Empty => frame.render_widget(how_to_open(app), inner),
         SecretContent::Loading => {
             frame.render_widget(
                 Paragraph::new(Line::styled(
@@ -152,6 +115,24 @@ pub(super) fn loaded_or_note<'a, T>(
 
 /// `Data │ Versions │ Metadata │ Diff` with the active tab highlighted; engines without versions
 /// say why there is only the Data tab.
+/// What to press to open a secret and see its values, while none is open.
+fn how_to_open(app: &App) -> Paragraph<'static> {
+    let open = app
+        .keymap
+        .key_preferring(Scope::Main, Command::Open, "Enter");
+    let reveal = app.keymap.key(Scope::Main, Command::Reveal);
+    Paragraph::new(vec![
+        Line::styled(
+            format!("Select a secret and press {open} to open it."),
+            theme::dim(),
+        ),
+        Line::styled(
+            format!("Values stay masked until you press {reveal}."),
+            theme::dim(),
+        ),
+    ])
+}
+
 fn tab_bar(app: &App) -> Line<'static> {
     let pane = &app.secret;
     if !pane.is_versioned() {

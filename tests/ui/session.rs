@@ -193,10 +193,10 @@ fn keymap_with(overrides: &[(Option<&str>, &str, &str)]) -> tresor::app::keymap:
 fn the_login_dialog_names_its_rebound_keys() {
     let mut app = connected_app(SIZE);
     app.keymap = keymap_with(&[
-        (Some("login"), "reveal", "ctrl-t"),
-        (Some("login"), "cancel", "ctrl-q"),
-        (Some("login"), "previous_choice", "h"),
-        (Some("login"), "next_choice", "l"),
+        (Some("login_dialog"), "reveal", "ctrl-t"),
+        (Some("login_dialog"), "cancel", "ctrl-q"),
+        (Some("login_dialog"), "previous_choice", "h"),
+        (Some("login_dialog"), "next_choice", "l"),
         (None, "login", "I"),
     ]);
     press(&mut app, KeyCode::Char('I'));

@@ -241,6 +241,22 @@ mod tests {
     }
 
     #[test]
+    fn no_screen_is_named_like_a_main_view_command() {
+        // `[keys] help = "F2"` and `[keys.help]` in one file is a TOML error (a duplicate key):
+        // the file would be refused whole.
+        let map = Keymap::default();
+        for binding in map.bindings() {
+            if Scope::MAIN_VIEW.contains(&binding.scope) {
+                assert!(
+                    Scope::from_name(binding.command.name()).is_none(),
+                    "{} is both a command of [keys] and a screen",
+                    binding.command.name()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn labels_follow_the_keys() {
         let map = Keymap::default();
         assert_eq!(map.label(Scope::Main, Command::Down), "j / ↓");

@@ -49,12 +49,16 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
     let config_path = cli.config.clone().or_else(|| profiles::config_path(&env));
     // The demo runs on its own throwaway server: the user's profiles have no place there.
     let demo = matches!(cli.command, Some(Command::Demo(_)));
+    // A file that is not TOML stops only what needs a profile from it; the TUI says so too.
+    let mut config_unreadable = None;
     let loaded = match &config_path {
         Some(path) if !demo => match profiles::load_config(path) {
             Ok(loaded) => loaded,
-            // A file that is not TOML stops only what needs a profile from it.
             Err(error) if cli.profile.is_none() => {
-                eprintln!("tresor: warning: {error} (its profiles are not available)");
+                let warning =
+                    format!("{error}: the file is not used (no profiles, [keys] or theme from it)");
+                eprintln!("tresor: warning: {warning}");
+                config_unreadable = Some(warning);
                 None
             }
             Err(error) => return Err(error),
@@ -103,6 +107,7 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
             &env,
         ),
         theme_warning: chosen.and_then(|c| c.theme_warning.clone()),
+        config_unreadable,
         clipboard: cli.ui.clipboard,
         clipboard_clear_after: Duration::from_secs(cli.ui.clipboard_clear),
         login,

@@ -34,6 +34,8 @@ pub struct UiOptions {
     /// The theme and `NO_COLOR`; why the config's `theme` was not used, for the start.
     pub appearance: crate::config::appearance::Appearance,
     pub theme_warning: Option<String>,
+    /// The config file could not be read at all (not TOML): why, for the start warnings.
+    pub config_unreadable: Option<String>,
 }
 
 fn action_for(event: Event) -> Option<Action> {
@@ -75,7 +77,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     app.watch_nodes.extend(options.nodes.iter().cloned());
     app.profiles = profiles.entries();
     app.appearance = options.appearance;
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = options.config_unreadable.iter().cloned().collect();
     if let Some(config) = &options.config {
         warnings.extend(config.warnings.iter().cloned());
         let key_warnings = app.use_keys(&config.file.keys);

@@ -104,3 +104,14 @@ fn a_conflicting_binding_starts_with_the_defaults_and_says_so() {
     app.keys(&["q"]);
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn a_config_file_that_is_not_toml_is_said_on_screen_not_only_before_it() {
+    // A duplicate key: the whole file cannot be read.
+    let (_server, _sandbox, mut app) =
+        start_with_config("[keys]\nreveal = \"v\"\nreveal = \"w\"\n");
+    let screen = app.wait_for("the file is not used");
+    assert!(screen.contains("duplicate key"), "{screen}");
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+}

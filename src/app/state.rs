@@ -236,6 +236,8 @@ pub struct App {
     pub reachability: super::connectivity::Reachability,
     /// Every key binding: the defaults with the user's `[keys]` overrides.
     pub keymap: super::keymap::Keymap,
+    /// What was wrong in the config file at start (also in the `?` overlay for the session).
+    pub start_warnings: Vec<String>,
     pub should_quit: bool,
 }
 
@@ -282,6 +284,7 @@ impl App {
             seal_screen_offered: false,
             reachability: super::connectivity::Reachability::Reachable,
             keymap: super::keymap::Keymap::default(),
+            start_warnings: Vec::new(),
             should_quit: false,
         }
     }
@@ -343,11 +346,19 @@ impl App {
         warnings
     }
 
-    /// What was wrong in the config file, said once at start (the session starts anyway).
+    /// What was wrong in the config file, said at start (the session starts anyway) and kept in
+    /// the `?` overlay, since the next status line (a sealed server) may cover it.
     pub fn warn_at_start(&mut self, warnings: &[String]) {
         if !warnings.is_empty() {
-            self.set_status(StatusKind::Warning, warnings.join(" · "));
+            let help = self
+                .keymap
+                .key(super::keymap::Scope::Main, super::keymap::Command::Help);
+            self.set_status(
+                StatusKind::Warning,
+                format!("{} ({help} lists these again)", warnings.join(" · ")),
+            );
         }
+        self.start_warnings = warnings.to_vec();
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {

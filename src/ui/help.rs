@@ -45,6 +45,20 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
     let inner_width = widest.min(usize::from(frame.area().width.saturating_sub(2)));
     let text_width = inner_width.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
+    // What was wrong in the config file: a status line at start can be covered by the next one
+    // (a sealed or unreachable server), so it is kept here for the session.
+    if !app.start_warnings.is_empty() {
+        lines.push(Line::styled("Config file warnings", theme::warning()));
+        for warning in &app.start_warnings {
+            for (index, part) in wrap(warning, inner_width.saturating_sub(4).max(20))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if index == 0 { "  ! " } else { "    " };
+                lines.push(Line::styled(format!("{lead}{part}"), theme::warning()));
+            }
+        }
+    }
     for (section, rows) in &rows {
         if !lines.is_empty() {
             lines.push(Line::raw(""));

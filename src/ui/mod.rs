@@ -60,6 +60,11 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     if let Some(form) = &app.login {
         login::draw(frame, app, form);
     }
+    // A status message wraps upwards over the panes: drawn again on top, so it stays readable
+    // over any dialog or screen (the hints alone stay under them).
+    if app.status.is_some() {
+        footer::draw(frame, areas.footer, app);
+    }
 }
 
 /// Spinner frame for "loading", driven by the app clock so drawing stays pure.

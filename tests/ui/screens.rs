@@ -386,3 +386,21 @@ fn an_idle_screen_is_not_animated_and_a_loading_one_is() {
     fresh.start();
     assert!(tresor::ui::animated(&fresh), "loading mounts at start");
 }
+
+#[test]
+fn config_warnings_stay_in_the_help_overlay_after_the_status_line_moves_on() {
+    let mut app = support::fixtures::connected_app((100, 30));
+    app.warn_at_start(&[
+        "keys: conflict: y is bound to both reveal and copy_value in [keys]".into(),
+    ]);
+    // The next status line (a sealed server) covers the warning...
+    app.set_status(tresor::app::StatusKind::Error, "The server is sealed.");
+    assert!(!support::fixtures::screen_at(&app, (100, 30)).contains("conflict"));
+    // ...the help overlay still has it.
+    press(&mut app, KeyCode::Char('?'));
+    let text = support::fixtures::screen_at(&app, (100, 30));
+    assert!(
+        text.contains("Config file warnings") && text.contains("bound to both reveal"),
+        "{text}"
+    );
+}

@@ -401,3 +401,22 @@ fn a_sealed_answer_while_the_screen_is_open_shows_sealed_not_unreachable() {
     assert!(!text.contains("unreachable"), "{text}");
     assert!(text.contains("SEALED"), "{text}");
 }
+
+#[test]
+fn a_long_status_message_is_readable_in_full_over_the_seal_screen() {
+    let mut app = sealed_app();
+    let long = "keys: [keys] line 2: unknown command \"revael\" (commands there: up, down, open, \
+                collapse, top, bottom, page_up, page_down, filter, find, jump, switch_pane, \
+                reveal, copy_value, copy_path, refresh, help, back, quit)";
+    app.set_status(tresor::app::StatusKind::Warning, long);
+    let text = screen_at(&app, SIZE);
+    let flat: Vec<&str> = text
+        .lines()
+        .map(|line| line.trim_matches(|c| c == '"' || c == '│').trim())
+        .collect();
+    let flat = flat.join(" ");
+    assert!(
+        flat.contains("unknown command \"revael\"") && flat.contains("help, back, quit)"),
+        "the whole message, not its last piece:\n{text}"
+    );
+}

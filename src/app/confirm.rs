@@ -118,7 +118,7 @@ impl Question {
         match &self.typed {
             None => Some(format!(
                 "{} {} · {} or {cancel} {}",
-                key(Command::Yes),
+                yes_keys(keymap),
                 self.yes,
                 key(Command::No),
                 self.no
@@ -147,7 +147,7 @@ impl Question {
         match &self.typed {
             _ if self.busy => Vec::new(),
             None => vec![
-                (key(Command::Yes), self.yes.to_string()),
+                (yes_keys(keymap), self.yes.to_string()),
                 (
                     format!("{}/{}", key(Command::No), key(Command::Cancel)),
                     self.no.to_string(),
@@ -158,6 +158,15 @@ impl Question {
                 (key(Command::Cancel), self.no.to_string()),
             ],
         }
+    }
+}
+
+/// The keys that say yes to a yes/no question: the yes key and Enter (`y/Enter`).
+fn yes_keys(keymap: &Keymap) -> String {
+    let yes = keymap.key(Scope::Confirm, Command::Yes);
+    match keymap.keys(Scope::Confirm, Command::Submit).first() {
+        Some(submit) => format!("{yes}/{}", submit.label()),
+        None => yes,
     }
 }
 
@@ -214,7 +223,7 @@ mod tests {
         let question = Question::yes_no("save", "back to editing");
         assert_eq!(
             question.hint_line(&keymap).as_deref(),
-            Some("y save · n or Esc back to editing")
+            Some("y/Enter save · n or Esc back to editing")
         );
         let overrides = [crate::config::profiles::KeyOverride {
             scope: Some("confirm".into()),
@@ -226,7 +235,7 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(
             question.hint_line(&keymap).as_deref(),
-            Some("j save · n or Esc back to editing")
+            Some("j/Enter save · n or Esc back to editing")
         );
     }
 }

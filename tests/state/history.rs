@@ -859,7 +859,7 @@ fn history_messages_name_the_keys_the_user_bound() {
     press(&mut app, KeyCode::Char('d'));
     let text = support::fixtures::screen_at(&app, SIZE);
     assert!(text.contains("undelete (z)"), "{text}");
-    assert!(text.contains("Y soft-delete"), "{text}");
+    assert!(text.contains("Y/Ctrl-s soft-delete"), "{text}");
     assert!(
         press(&mut app, KeyCode::Char('y')).is_empty(),
         "y is not yes"

@@ -807,7 +807,7 @@ fn every_write_dialog_names_the_keys_the_user_bound() {
     ctrl(&mut app, 's');
     let shown = screen(&app);
     assert!(
-        shown.contains("j save · n or Esc back to editing"),
+        shown.contains("j/Enter save · n or Esc back to editing"),
         "{shown}"
     );
     assert!(

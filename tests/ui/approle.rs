@@ -426,7 +426,10 @@ fn rebound_keys_show_everywhere_in_the_browser() {
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('X'));
     let text = screen(&app);
-    assert!(text.contains("J destroy · n or Esc keep it"), "{text}");
+    assert!(
+        text.contains("J/Enter destroy · n or Esc keep it"),
+        "{text}"
+    );
 }
 
 #[test]

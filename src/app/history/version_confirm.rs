@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(
             confirm.hints(&app),
             [
-                ("y".to_string(), "undelete".to_string()),
+                ("y/Enter".to_string(), "undelete".to_string()),
                 ("n/Esc".to_string(), "cancel".to_string())
             ]
         );

@@ -17,6 +17,8 @@ use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let shown_before = shown_dialog(app);
+    let status_before = app.status.clone();
     let sign = connectivity::sign_of(&action);
     let spent = action.spends_a_use();
     let mut effects = apply(app, action);
@@ -24,11 +26,32 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         session::use_spent(app);
     }
     effects.extend(connectivity::follow(app, sign));
+    // A dialog that opens shows its own keys: a message from before it (not written by this
+    // action) gives way instead of covering them for its last seconds.
+    let shown_after = shown_dialog(app);
+    if shown_after.is_some() && shown_after != shown_before && app.status == status_before {
+        app.status = None;
+    }
     // The selected value's rows, for the frame drawn next (only when something they depend on
     // changed).
     let (width, _) = app.detail_size();
     app.secret.prepare_detail(width);
     effects
+}
+
+/// Which dialog is in front: the login dialog (above any other), or a modal of some kind.
+#[derive(PartialEq, Eq)]
+enum Front {
+    Login,
+    Modal(std::mem::Discriminant<super::state::Modal>),
+}
+
+fn shown_dialog(app: &App) -> Option<Front> {
+    match (&app.login, &app.modal) {
+        (Some(_), _) => Some(Front::Login),
+        (None, Some(modal)) => Some(Front::Modal(std::mem::discriminant(modal))),
+        (None, None) => None,
+    }
 }
 
 fn apply(app: &mut App, action: Action) -> Vec<Effect> {

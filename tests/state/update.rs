@@ -636,3 +636,25 @@ fn a_namespace_can_be_typed_in_the_picker() {
     assert_eq!(app.connection.namespace.as_deref(), Some("team-a/apps"));
     assert!(app.modal.is_none());
 }
+
+#[test]
+fn an_old_status_line_gives_way_to_the_dialog_that_opens_after_it() {
+    let mut app = app();
+    app.set_status(tresor::app::StatusKind::Error, "Copy failed: no clipboard");
+    key(&mut app, KeyCode::Char(':'));
+    assert!(matches!(app.modal, Some(Modal::Jump(_))));
+    assert!(
+        app.status.is_none(),
+        "the jump prompt's keys show, not a message from before it: {:?}",
+        app.status
+    );
+    key(&mut app, KeyCode::Esc);
+    app.set_status(tresor::app::StatusKind::Info, "before");
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.status.is_none(), "the help overlay too");
+    // Closing a dialog keeps what the closing said.
+    key(&mut app, KeyCode::Esc);
+    app.set_status(tresor::app::StatusKind::Info, "kept");
+    key(&mut app, KeyCode::Char('j'));
+    assert!(app.status.is_some(), "no dialog opened: the message stays");
+}

@@ -420,3 +420,32 @@ fn a_long_status_message_is_readable_in_full_over_the_seal_screen() {
         "the whole message, not its last piece:\n{text}"
     );
 }
+
+#[test]
+fn a_node_sealed_after_it_was_active_no_longer_says_the_cluster_calls_it_active() {
+    let mut app = sealed_app();
+    let active = HaNode {
+        hostname: "vault-1".into(),
+        api_address: N1.into(),
+        active_node: true,
+        last_echo: None,
+        version: "2.7.2".into(),
+    };
+    overview(
+        &mut app,
+        vec![report(N1, Ok(open_cluster()), Some(Health::Active))],
+        Some(vec![active]),
+    );
+    assert!(screen_at(&app, SIZE).contains("vault-1 active"));
+    // Sealed: the cluster's view cannot be read any more (ha-status answers "sealed").
+    overview(
+        &mut app,
+        vec![report(N1, Ok(sealed(0, true)), Some(Health::Sealed))],
+        None,
+    );
+    let text = screen_at(&app, SIZE);
+    assert!(
+        !text.contains("vault-1 active"),
+        "what the cluster said before it was sealed is not shown as current:\n{text}"
+    );
+}

@@ -284,6 +284,11 @@ impl SealScreen {
             };
             node.health = report.health;
         }
+        // The cluster's view is this answer's, or none: what it said before (a node "active"
+        // before it was sealed) is not current any more.
+        for node in &mut self.nodes {
+            node.ha = None;
+        }
         for ha in ha_nodes {
             let addr = ha.api_address.trim_end_matches('/').to_string();
             match self.nodes.iter_mut().find(|n| n.addr == addr) {

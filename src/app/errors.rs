@@ -12,6 +12,15 @@ pub fn error_text(keymap: &Keymap, error: &VaultError) -> String {
             keymap.key(Scope::Main, Command::Back),
             keymap.key(Scope::Main, Command::Refresh)
         ),
+        // Go's multi-error text ("1 error occurred:\n\t* ...") as one line of what was said.
+        VaultError::Server {
+            status,
+            path,
+            errors,
+        } => format!(
+            "server error {status} on {path}: {}",
+            crate::vault::error::server_lines(errors).join("; ")
+        ),
         other => other.to_string(),
     }
 }
@@ -19,6 +28,17 @@ pub fn error_text(keymap: &Keymap, error: &VaultError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_error_in_go_multi_error_form_reads_as_one_line() {
+        let error = VaultError::Server {
+            status: 500,
+            path: "secret/data/app".into(),
+            errors: vec!["1 error occurred:\n\t* internal error\n\n".into()],
+        };
+        let text = error_text(&Keymap::default(), &error);
+        assert_eq!(text, "server error 500 on secret/data/app: internal error");
+    }
 
     #[test]
     fn a_cancelled_read_says_which_keys_ask_again_and_the_client_names_none() {

@@ -200,19 +200,31 @@ impl Component for SecretForm {
     }
 
     fn hints(&self, app: &App) -> Vec<(String, String)> {
-        app.keymap.hints(
-            Scope::SecretForm,
-            &[
-                Command::Submit,
-                Command::NextField,
-                Command::AddRow,
-                Command::DeleteRow,
-                Command::Reveal,
-                Command::ToggleJson,
-                Command::OpenEditor,
-                Command::Cancel,
-            ],
-        )
+        let reveal = app.keymap.key(Scope::SecretForm, Command::Reveal);
+        app.keymap
+            .hints(
+                Scope::SecretForm,
+                &[
+                    Command::Submit,
+                    Command::NextField,
+                    Command::AddRow,
+                    Command::DeleteRow,
+                    Command::Reveal,
+                    Command::ToggleJson,
+                    Command::OpenEditor,
+                    Command::Cancel,
+                ],
+            )
+            .into_iter()
+            // A toggle says what pressing it does now.
+            .map(|(key, word)| {
+                if key == reveal && self.revealed {
+                    (key, "mask".to_string())
+                } else {
+                    (key, word)
+                }
+            })
+            .collect()
     }
 }
 
@@ -232,6 +244,21 @@ mod tests {
                 DraftRow::new("b", "2", false),
             ],
         })
+    }
+
+    #[test]
+    fn the_reveal_hint_says_what_pressing_it_does_now() {
+        let mut app = app();
+        let mut form = form();
+        let word = |form: &SecretForm, app: &App| {
+            form.hints(app)
+                .into_iter()
+                .find(|(key, _)| key == "Ctrl-r")
+                .map(|(_, word)| word)
+        };
+        assert_eq!(word(&form, &app).as_deref(), Some("reveal"));
+        let _ = press(&mut form, &mut app, "Ctrl-r");
+        assert_eq!(word(&form, &app).as_deref(), Some("mask"));
     }
 
     #[test]

@@ -333,6 +333,21 @@ mod tests {
     }
 
     #[test]
+    fn a_conflict_names_the_line_that_caused_it() {
+        let mut close = entry(Some("seal"), "close", &["r"]);
+        close.line = Some(5);
+        let (map, warnings) = Keymap::with_overrides(&[close]);
+        assert_eq!(map, Keymap::default());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("[keys.seal] line 5: "),
+            "{}",
+            warnings[0]
+        );
+        assert!(warnings[0].contains("Seal screen"), "{}", warnings[0]);
+    }
+
+    #[test]
     fn an_empty_list_unbinds() {
         let (map, warnings) = Keymap::with_overrides(&[entry(None, "copy_secret", &[])]);
         assert!(warnings.is_empty());

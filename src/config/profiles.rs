@@ -310,6 +310,8 @@ fn read_keys(
             KeysValue::Keys(keys) => read(None, name, keys, value.span().start),
         }
     }
+    // In the file's order, so the warnings about them are too.
+    out.sort_by_key(|entry| entry.line);
     out
 }
 
@@ -684,8 +686,8 @@ token = "s.dev-token-in-file"
             lines,
             vec![
                 (None, "reveal", Some(3)),
-                (Some("seal"), "closeee", Some(8)),
                 (Some("seal"), "unseal", Some(6)),
+                (Some("seal"), "closeee", Some(8)),
             ]
         );
         assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);

@@ -119,7 +119,7 @@ fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<Vec<usize>, S
     };
     let refuse = |problem: String| {
         format!(
-            "{}: {} = {:?}: {problem}; the default key is kept",
+            "{}: {} = {:?}: {problem}; the default is kept",
             entry.place(),
             entry.command,
             entry.keys

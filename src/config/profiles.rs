@@ -155,7 +155,76 @@ struct RawConfig {
     /// Any value: one that names no theme is a warning, not a file that cannot be read.
     theme: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
-    keys: BTreeMap<String, toml::Spanned<toml::Value>>,
+    keys: BTreeMap<String, toml::Spanned<KeysValue>>,
+}
+
+/// A value in `[keys]`: a key or list of keys, or a `[keys.<scope>]` table whose entries keep
+/// their own spans (a `toml::Value` table would drop them, and every warning would name the
+/// table's heading line).
+enum KeysValue {
+    Keys(toml::Value),
+    Table(BTreeMap<String, toml::Spanned<toml::Value>>),
+}
+
+impl<'de> Deserialize<'de> for KeysValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeysValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key, a list of keys or a table")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeysValue, A::Error> {
+                let mut table = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if name.starts_with("$__toml_private") {
+                        // A date or time: toml hands it over as a one-entry map.
+                        map.next_value::<toml::Value>()?;
+                        return Ok(KeysValue::Keys(toml::Value::Boolean(false)));
+                    }
+                    table.insert(name, map.next_value::<toml::Spanned<toml::Value>>()?);
+                }
+                Ok(KeysValue::Table(table))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<KeysValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<toml::Value>()? {
+                    items.push(item);
+                }
+                Ok(KeysValue::Keys(toml::Value::Array(items)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<KeysValue, E> {
+                Ok(KeysValue::Keys(toml::Value::String(text.to_string())))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<KeysValue, E> {
+                Ok(KeysValue::Keys(toml::Value::Integer(n)))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<KeysValue, E> {
+                Ok(KeysValue::Keys(toml::Value::Integer(n as i64)))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<KeysValue, E> {
+                Ok(KeysValue::Keys(toml::Value::Float(n)))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<KeysValue, E> {
+                Ok(KeysValue::Keys(toml::Value::Boolean(b)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// The theme the file chooses, or the default and why.
@@ -199,14 +268,15 @@ pub struct KeyOverride {
 /// `[keys]` (`command = "key"` or `= ["k1", "k2"]`) and `[keys.<scope>]` tables as written; what
 /// cannot be read is a warning (the default keys stay), never an error.
 fn read_keys(
+    path: &Path,
     text: &str,
-    keys: &BTreeMap<String, toml::Spanned<toml::Value>>,
+    keys: &BTreeMap<String, toml::Spanned<KeysValue>>,
     warnings: &mut Vec<String>,
 ) -> Vec<KeyOverride> {
     let mut out = Vec::new();
-    let mut read = |scope: Option<&str>, name: &str, value: &toml::Spanned<toml::Value>| {
-        let line = line_of(text, value.span().start);
-        let keys: Option<Vec<String>> = match value.get_ref() {
+    let mut read = |scope: Option<&str>, name: &str, value: &toml::Value, start: usize| {
+        let line = line_of(text, start);
+        let keys: Option<Vec<String>> = match value {
             toml::Value::String(key) => Some(vec![key.clone()]),
             toml::Value::Array(items) => items
                 .iter()
@@ -221,23 +291,27 @@ fn read_keys(
                 keys,
                 line: Some(line),
             }),
-            None => warnings.push(format!(
-                "keys: line {line}: {name} takes a key (\"v\") or a list of keys ([\"v\", \"F2\"])"
-            )),
+            None => {
+                let table = scope.map_or_else(|| "[keys]".to_string(), |s| format!("[keys.{s}]"));
+                warnings.push(format!(
+                    "{} {table} line {line}: {name} takes a key (\"v\") or a list of keys ([\"v\", \"F2\"])",
+                    path.display()
+                ));
+            }
         }
     };
     for (name, value) in keys {
         match value.get_ref() {
-            toml::Value::Table(table) => {
-                // `[keys.<scope>]`: spans inside a nested table are not kept; the table's is.
+            KeysValue::Table(table) => {
                 for (command, inner) in table {
-                    let spanned = toml::Spanned::new(value.span(), inner.clone());
-                    read(Some(name), command, &spanned);
+                    read(Some(name), command, inner.get_ref(), inner.span().start);
                 }
             }
-            _ => read(None, name, value),
+            KeysValue::Keys(keys) => read(None, name, keys, value.span().start),
         }
     }
+    // In the file's order, so the warnings about them are too.
+    out.sort_by_key(|entry| entry.line);
     out
 }
 
@@ -318,7 +392,7 @@ pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, 
         }
     }
     let mut warnings = Vec::new();
-    file.keys = read_keys(text, &raw.keys, &mut warnings);
+    file.keys = read_keys(path, text, &raw.keys, &mut warnings);
     if mode & 0o077 != 0 {
         let secrets = file.profiles.values().any(|p| p.token.is_some());
         warnings.push(format!(
@@ -596,6 +670,39 @@ token = "s.dev-token-in-file"
             assert!(bad.warnings.is_empty(), "said once, at start");
             assert_eq!(bad.names(), vec!["dev", "prod"]);
         }
+    }
+
+    #[test]
+    fn each_key_entry_has_its_own_line_and_a_nested_table_is_named() {
+        let text = "theme = \"dark\"\n[keys]\nreveal = \"v\"\n\n[keys.seal]\nunseal = \"u\"\n\ncloseee = \"x\"\n[keys.seal.extra]\na = \"b\"\n";
+        let config = parse_config(Path::new("/c/config.toml"), text, 0o600).unwrap();
+        let lines: Vec<(Option<&str>, &str, Option<usize>)> = config
+            .file
+            .keys
+            .iter()
+            .map(|k| (k.scope.as_deref(), k.command.as_str(), k.line))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (None, "reveal", Some(3)),
+                (Some("seal"), "unseal", Some(6)),
+                (Some("seal"), "closeee", Some(8)),
+            ]
+        );
+        assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+        let warning = &config.warnings[0];
+        assert!(
+            warning.starts_with("/c/config.toml [keys.seal] line ") && warning.contains("extra"),
+            "{warning}"
+        );
+        let dated = parse_config(Path::new("/c"), "[keys]\nquit = 1979-05-27\n", 0o600).unwrap();
+        assert!(dated.file.keys.is_empty());
+        assert!(
+            dated.warnings[0].contains("[keys] line 2: quit takes a key"),
+            "{:?}",
+            dated.warnings
+        );
     }
 
     #[test]

@@ -80,11 +80,13 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut warnings: Vec<String> = options.config_unreadable.iter().cloned().collect();
     if let Some(config) = &options.config {
         warnings.extend(config.warnings.iter().cloned());
+        // Each says its table and line; the file is named here, like the file's other warnings.
         let key_warnings = app.use_keys(&config.file.keys);
         for warning in &key_warnings {
             tracing::warn!(%warning, "config keys");
         }
-        warnings.extend(key_warnings);
+        let file = config.path.display();
+        warnings.extend(key_warnings.iter().map(|w| format!("{file} {w}")));
     }
     warnings.extend(options.theme_warning.iter().cloned());
     app.warn_at_start(&warnings);

@@ -141,6 +141,65 @@ named_enum! {
 impl Scope {
     /// The scopes `[keys]` (without a scope name) applies to: the main view and its tabs.
     pub const MAIN_VIEW: [Scope; 3] = [Scope::Main, Scope::Versions, Scope::Diff];
+
+    /// Whether text is typed here: a plain character bound to a command would be eaten by it.
+    /// (A confirmation's typed word is read by its question, which takes y and n as text.)
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Scope::Filter
+                | Scope::Jump
+                | Scope::MetadataForm
+                | Scope::SecretForm
+                | Scope::PathPrompt
+                | Scope::Login
+                | Scope::NamespaceName
+                | Scope::UnsealShare
+                | Scope::Finder
+                | Scope::WrapTtl
+        )
+    }
+
+    /// The screen in words, for warnings.
+    pub fn screen(self) -> &'static str {
+        match self {
+            Scope::Main => "the main view",
+            Scope::Versions => "the Versions tab",
+            Scope::Diff => "the Diff tab",
+            Scope::Filter => "the filter line",
+            Scope::Jump => "the jump prompt",
+            Scope::Help => "the help overlay",
+            Scope::Confirm => "a confirmation",
+            Scope::MetadataForm => "the metadata form",
+            Scope::SecretForm => "the secret form",
+            Scope::PathPrompt => "the path prompt",
+            Scope::Conflict => "the write conflict dialog",
+            Scope::Login => "the login dialog",
+            Scope::Picker => "the profile and namespace pickers",
+            Scope::NamespaceName => "typing a namespace",
+            Scope::AppRole => "the AppRole browser",
+            Scope::WrapTtl => "the wrapping TTL prompt",
+            Scope::Seal => "the Seal screen",
+            Scope::UnsealShare => "typing an unseal key share",
+            Scope::Finder => "the finder",
+        }
+    }
+}
+
+impl Command {
+    /// The commands that leave a screen: each screen keeps at least one key for them.
+    pub fn is_way_out(self) -> bool {
+        matches!(self, Command::Close | Command::Cancel)
+    }
+
+    /// Commands that act only while a choice or a checkbox has the focus (text fields take
+    /// their keys as text), so a plain character may be bound to them where text is typed.
+    pub fn acts_only_beside_text(self) -> bool {
+        matches!(
+            self,
+            Command::Toggle | Command::NextChoice | Command::PreviousChoice
+        )
+    }
 }
 
 named_enum! {
@@ -154,21 +213,21 @@ named_enum! {
         DiffTab => "Diff tab",
         Session => "Session",
         General => "General",
-        FilterLine => "Filter line (/)",
-        JumpPrompt => "Jump prompt (:)",
+        FilterLine => "Filter line (opened by filter)",
+        JumpPrompt => "Jump prompt (opened by jump)",
         Confirmations => "Confirmations",
-        MetadataFormKeys => "Metadata form (m)",
-        PathPromptKeys => "Path prompt (n, c)",
-        SecretFormKeys => "Secret form (e, n)",
+        MetadataFormKeys => "Metadata form (opened by edit_metadata)",
+        PathPromptKeys => "Path prompt (opened by new_secret, copy_secret)",
+        SecretFormKeys => "Secret form (opened by edit, new_secret)",
         ConflictDialog => "Write conflict",
-        LoginDialog => "Login dialog (L)",
-        PickerKeys => "Profile and namespace pickers (P, N)",
-        AppRoleKeys => "AppRole browser (A)",
-        WrapTtlKeys => "AppRole: the wrapping TTL (w)",
-        SealKeys => "Seal screen (S)",
+        LoginDialog => "Login dialog (opened by login)",
+        PickerKeys => "Profile and namespace pickers (opened by switch_profile, switch_namespace)",
+        AppRoleKeys => "AppRole browser (opened by approle_browser)",
+        WrapTtlKeys => "AppRole: the wrapping TTL (asked by generate_wrapped)",
+        SealKeys => "Seal screen (opened by seal_screen)",
         UnsealShareKeys => "Unseal: typing a key share",
-        FinderKeys => "Finder (F)",
-        HelpKeys => "This help (?)",
+        FinderKeys => "Finder (opened by find)",
+        HelpKeys => "This help (opened by help)",
     }
 }
 

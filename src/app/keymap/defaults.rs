@@ -109,7 +109,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Navigate,
         C::Filter,
         &[ch('/')],
-        "filter as you type (Enter keeps it, Esc clears it): the loaded tree, or the open secret's keys when the secret pane has focus; a second / on an empty filter opens the finder",
+        "filter as you type (submit keeps it, cancel clears it): the loaded tree, or the open secret's keys when the secret pane has focus; filter again on an empty filter opens the finder",
         Some("filter"),
     ),
     b(
@@ -117,7 +117,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Navigate,
         C::Find,
         &[ch('F')],
-        "find: a fuzzy pattern over every path of every mount (crawled once per session); Enter jumps there",
+        "find: a fuzzy pattern over every path of every mount (crawled once per session); submit jumps there",
         Some("find"),
     ),
     b(
@@ -125,7 +125,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Navigate,
         C::Jump,
         &[ch(':')],
-        "jump to a typed path (Tab completes from what is loaded)",
+        "jump to a typed path (complete fills it in from what is loaded)",
         Some("jump"),
     ),
     b(
@@ -173,7 +173,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Write,
         C::EditInEditor,
         &[ch('E')],
-        "edit the selected secret as JSON in $VISUAL / $EDITOR (private 0600 temp file, removed after)",
+        "edit the selected secret as JSON in $VISUAL or $EDITOR (private 0600 temp file, removed after)",
         None,
     ),
     b(
@@ -467,7 +467,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Confirmations,
         C::Yes,
         &[ch('y')],
-        "yes (a question that needs a typed word takes only Enter)",
+        "yes (a question that needs a typed word takes only submit)",
         Some("yes"),
     ),
     b(Confirm, S::Confirmations, C::No, &[ch('n')], "no", None),
@@ -679,7 +679,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::SecretFormKeys,
         C::OpenEditor,
         &[ctrl('o')],
-        "continue in $VISUAL / $EDITOR as JSON",
+        "continue in $VISUAL or $EDITOR as JSON",
         Some("$EDITOR"),
     ),
     // A write conflict.
@@ -972,7 +972,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::SealKeys,
         C::Unseal,
         &[ch('u'), ENTER],
-        "unseal the selected node: type or paste key shares (masked; hex or base64), Enter sends each",
+        "unseal the selected node: type or paste key shares (masked; hex or base64), submit sends each",
         Some("unseal"),
     ),
     b(

@@ -88,24 +88,37 @@ impl Key {
     pub fn parse(text: &str) -> Result<Key, String> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            return Err("an empty key".into());
+            return Err(if text.is_empty() {
+                "an empty key (write e.g. \"v\" or \"Space\")".into()
+            } else {
+                "a blank: write \"Space\"".into()
+            });
         }
         let mut modifiers = KeyModifiers::NONE;
+        let mut shift = false;
         let mut rest = trimmed;
         loop {
             let lower = rest.to_ascii_lowercase();
+            if lower == "shift-tab" || lower == "shift+tab" {
+                break;
+            }
             let prefix = [
-                "ctrl-", "ctrl+", "c-", "control-", "alt-", "alt+", "a-", "m-",
+                "ctrl-", "ctrl+", "c-", "control-", "alt-", "alt+", "a-", "m-", "shift-", "shift+",
             ]
             .iter()
             .find(|p| lower.starts_with(**p) && rest.len() > p.len());
             let Some(prefix) = prefix else { break };
-            if prefix.starts_with('c') {
+            if prefix.starts_with('s') {
+                shift = true;
+            } else if prefix.starts_with('c') {
                 modifiers |= KeyModifiers::CONTROL;
             } else {
                 modifiers |= KeyModifiers::ALT;
             }
             rest = &rest[prefix.len()..];
+        }
+        if shift {
+            rest = shifted(trimmed, rest, modifiers)?;
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
@@ -148,7 +161,30 @@ impl Key {
                 }
             },
         };
-        Ok(Key { code, modifiers })
+        let key = Key { code, modifiers };
+        match key.terminal_twin() {
+            Some(twin) => Err(format!(
+                "{} reaches tresor as {twin} (a terminal sends the same byte): write \"{twin}\"",
+                key.label()
+            )),
+            None => Ok(key),
+        }
+    }
+
+    /// The key a terminal sends for this one: Ctrl-m is Enter, Ctrl-i is Tab, Ctrl-[ is Esc, and
+    /// on many terminals Ctrl-h is Backspace. Binding them would show a key that does something
+    /// else when pressed.
+    fn terminal_twin(&self) -> Option<&'static str> {
+        if !self.modifiers.contains(KeyModifiers::CONTROL) {
+            return None;
+        }
+        match self.code {
+            KeyCode::Char('m') => Some("Enter"),
+            KeyCode::Char('i') => Some("Tab"),
+            KeyCode::Char('[') => Some("Esc"),
+            KeyCode::Char('h') => Some("Backspace"),
+            _ => None,
+        }
     }
 
     /// The key press this key is.
@@ -161,6 +197,31 @@ impl Key {
         other.matches(&KeyEvent::new(self.code, self.modifiers))
             || self.matches(&KeyEvent::new(other.code, other.modifiers))
     }
+}
+
+/// `Shift-r` is the capital letter `R` (what the terminal sends); Shift with anything else
+/// cannot be told apart from the key without it.
+fn shifted<'a>(written: &str, rest: &'a str, modifiers: KeyModifiers) -> Result<&'a str, String> {
+    let mut chars = rest.chars();
+    let letter = match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_alphabetic() => c.to_ascii_uppercase(),
+        _ => {
+            return Err(format!(
+                "{written:?}: Shift goes only with a letter (write the character Shift types, e.g. \"R\" or \"!\")"
+            ));
+        }
+    };
+    if modifiers.contains(KeyModifiers::CONTROL) {
+        return Err(format!(
+            "{written:?} reaches tresor as Ctrl-{}: write \"Ctrl-{}\"",
+            letter.to_ascii_lowercase(),
+            letter.to_ascii_lowercase()
+        ));
+    }
+    // The capital letter, taken from a static table so the slice outlives `rest`.
+    const CAPITALS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let at = (letter as u8 - b'A') as usize;
+    Ok(&CAPITALS[at..=at])
 }
 
 /// A key press written as the config file writes keys (`"y"`, `"Enter"`, `"Ctrl-x"`): for tests,
@@ -231,6 +292,34 @@ mod tests {
         assert!(Key::parse("Ctrl-").is_err());
         assert!(Key::parse("nokey").is_err());
         assert!(Key::parse("").is_err());
+    }
+
+    #[test]
+    fn keys_a_terminal_cannot_tell_apart_are_refused_with_the_key_they_are() {
+        for (text, is) in [
+            ("Ctrl-m", "Enter"),
+            ("ctrl+M", "Enter"),
+            ("Ctrl-i", "Tab"),
+            ("Ctrl-[", "Esc"),
+            ("Ctrl-h", "Backspace"),
+        ] {
+            let error = Key::parse(text).unwrap_err();
+            assert!(
+                error.contains(&format!("write \"{is}\"")),
+                "{text}: {error}"
+            );
+        }
+        let error = Key::parse(" ").unwrap_err();
+        assert!(error.contains("write \"Space\""), "{error}");
+        assert!(!error.contains("empty"), "{error}");
+        assert_eq!(Key::parse("Shift-r").unwrap(), ch('R'));
+        assert_eq!(Key::parse("shift+R").unwrap(), ch('R'));
+        assert_eq!(Key::parse("Alt-Shift-x").unwrap(), alt(KeyCode::Char('X')));
+        assert_eq!(Key::parse("Shift-Tab").unwrap(), plain(KeyCode::BackTab));
+        let error = Key::parse("Shift-1").unwrap_err();
+        assert!(error.contains("Shift"), "{error}");
+        let error = Key::parse("Ctrl-Shift-r").unwrap_err();
+        assert!(error.contains("write \"Ctrl-r\""), "{error}");
     }
 
     #[test]

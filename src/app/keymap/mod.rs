@@ -256,6 +256,73 @@ mod tests {
         }
     }
 
+    /// A key named in fixed text, if any: it would stay wrong after a rebind.
+    fn named_key(text: &str) -> Option<String> {
+        const KEYS: &[&str] = &[
+            "Enter",
+            "Esc",
+            "Tab",
+            "Space",
+            "Backspace",
+            "Del",
+            "PgUp",
+            "PgDn",
+            "Home",
+            "End",
+        ];
+        for token in text.split_whitespace() {
+            let word = token.trim_matches(|c: char| "()[],;:.\"'`".contains(c));
+            let function_key = word.len() > 1
+                && word.starts_with('F')
+                && word[1..].chars().all(|c| c.is_ascii_digit());
+            let modified = ["Ctrl-", "Alt-", "Shift-"]
+                .iter()
+                .any(|m| word.starts_with(m))
+                // Ctrl-c quits whatever the keymap says: naming it is always true.
+                && word != "Ctrl-c";
+            let lone_sign = token.chars().count() == 1 && !token.chars().all(char::is_alphanumeric);
+            if KEYS.contains(&word) || function_key || modified || lone_sign {
+                return Some(token.to_string());
+            }
+        }
+        // "(e, n)", "(:)": single characters in parentheses.
+        let mut rest = text;
+        while let Some(open) = rest.find('(') {
+            let Some(close) = rest[open..].find(')') else {
+                break;
+            };
+            let inside = &rest[open + 1..open + close];
+            if inside.split(", ").all(|item| item.chars().count() == 1) {
+                return Some(format!("({inside})"));
+            }
+            rest = &rest[open + close + 1..];
+        }
+        None
+    }
+
+    #[test]
+    fn no_title_or_help_text_names_a_key() {
+        assert_eq!(
+            named_key("filter as you type (Enter keeps it)"),
+            Some("(Enter".into())
+        );
+        assert_eq!(named_key("Finder (F)"), Some("(F)".into()));
+        assert_eq!(named_key("a second / opens"), Some("/".into()));
+        assert_eq!(named_key("quit (Ctrl-c quits from anywhere)"), None);
+        let mut named = Vec::new();
+        for section in Section::ALL {
+            if let Some(key) = named_key(section.title()) {
+                named.push(format!("section {:?}: {key}", section.title()));
+            }
+        }
+        for binding in Keymap::default().bindings() {
+            if let Some(key) = named_key(binding.help) {
+                named.push(format!("{}: {key}", binding.command.name()));
+            }
+        }
+        assert!(named.is_empty(), "{named:#?}");
+    }
+
     #[test]
     fn labels_follow_the_keys() {
         let map = Keymap::default();

@@ -4,7 +4,7 @@
 
 use super::Keymap;
 use super::commands::{Command, Scope};
-use super::key::{Key, is_interrupt};
+use super::key::{Key, is_interrupt, typed_char};
 use crossterm::event::KeyEvent;
 
 pub use crate::config::profiles::KeyOverride;
@@ -33,21 +33,41 @@ impl Place for KeyOverride {
 pub(super) fn apply(mut keymap: Keymap, overrides: &[KeyOverride]) -> (Keymap, Vec<String>) {
     let defaults = keymap.clone();
     let mut warnings = Vec::new();
+    // Which entry set each binding's keys, to name its line in a conflict.
+    let mut origins: Vec<Option<&KeyOverride>> = vec![None; keymap.bindings.len()];
     for entry in overrides {
-        if let Err(warning) = apply_entry(&mut keymap, entry) {
-            warnings.push(warning);
+        match apply_entry(&mut keymap, entry) {
+            Ok(targets) => {
+                for index in targets {
+                    origins[index] = Some(entry);
+                }
+            }
+            Err(warning) => warnings.push(warning),
         }
     }
     // A scope with two commands on one key keeps its defaults, all of them: the user sees the
     // warning and the keys they know.
     for scope in Scope::ALL {
-        let clashes = conflicts_in(&keymap, *scope);
+        let clashes = clashes_in(&keymap, *scope);
         if clashes.is_empty() {
             continue;
         }
-        for clash in clashes {
+        for (first, second, key) in clashes {
+            let mut places: Vec<String> = [origins[first], origins[second]]
+                .iter()
+                .flatten()
+                .map(|entry| entry.place())
+                .collect();
+            places.dedup();
+            let place = if places.is_empty() {
+                scope_table(*scope)
+            } else {
+                places.join(" and ")
+            };
             warnings.push(format!(
-                "keys: conflict: {clash}; the default keys are kept there"
+                "{place}: conflict: {}; the default keys of {} are kept",
+                say_clash(&keymap, first, second, &key),
+                scope.screen()
             ));
         }
         for (binding, default) in keymap.bindings.iter_mut().zip(&defaults.bindings) {
@@ -59,8 +79,8 @@ pub(super) fn apply(mut keymap: Keymap, overrides: &[KeyOverride]) -> (Keymap, V
     (keymap, warnings)
 }
 
-/// One `command = keys` line; `Err` is the warning when it cannot be used.
-fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<(), String> {
+/// One `command = keys` line; the bindings it set, or the warning when it cannot be used.
+fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<Vec<usize>, String> {
     let scopes: Vec<Scope> = match &entry.scope {
         None => Scope::MAIN_VIEW.to_vec(),
         Some(name) => match Scope::from_name(name) {
@@ -68,7 +88,7 @@ fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<(), String> {
             None => {
                 let known: Vec<&str> = Scope::ALL.iter().map(|s| s.name()).collect();
                 return Err(format!(
-                    "keys: {}: there is no screen {name:?} (screens: {})",
+                    "{}: there is no screen {name:?} (screens: {})",
                     entry.place(),
                     known.join(", ")
                 ));
@@ -83,7 +103,7 @@ fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<(), String> {
         .filter(|(_, b)| scopes.contains(&b.scope) && Some(b.command) == command)
         .map(|(index, _)| index)
         .collect();
-    if targets.is_empty() {
+    let Some(command) = command.filter(|_| !targets.is_empty()) else {
         let known: Vec<&str> = keymap
             .bindings
             .iter()
@@ -91,35 +111,53 @@ fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<(), String> {
             .map(|b| b.command.name())
             .collect();
         return Err(format!(
-            "keys: {}: unknown command {:?} (commands there: {})",
+            "{}: unknown command {:?} (commands there: {})",
             entry.place(),
             entry.command,
             known.join(", ")
         ));
-    }
-    let mut keys = Vec::new();
-    for text in &entry.keys {
-        let problem = match Key::parse(text) {
-            Ok(key) if is_interrupt(&KeyEvent::new(key.code, key.modifiers)) => {
-                "Ctrl-c always quits and cannot be bound".to_string()
-            }
-            Ok(key) => {
-                keys.push(key);
-                continue;
-            }
-            Err(error) => error,
-        };
-        return Err(format!(
-            "keys: {}: {} = {:?}: {problem}; the default key is kept",
+    };
+    let refuse = |problem: String| {
+        format!(
+            "{}: {} = {:?}: {problem}; the default is kept",
             entry.place(),
             entry.command,
             entry.keys
+        )
+    };
+    let mut keys = Vec::new();
+    for text in &entry.keys {
+        let key = Key::parse(text).map_err(&refuse)?;
+        if let Some(problem) = unusable(&key, &keymap.bindings[targets[0]], command) {
+            return Err(refuse(problem));
+        }
+        keys.push(key);
+    }
+    if keys.is_empty() && command.is_way_out() {
+        let screen = keymap.bindings[targets[0]].scope.screen();
+        return Err(refuse(format!("it would leave no way out of {screen}")));
+    }
+    for index in &targets {
+        keymap.bindings[*index].keys = keys.clone();
+    }
+    Ok(targets)
+}
+
+/// Why a key cannot be bound to a command in a binding's scope, if it cannot.
+fn unusable(key: &Key, binding: &super::Binding, command: Command) -> Option<String> {
+    let event = KeyEvent::new(key.code, key.modifiers);
+    if is_interrupt(&event) {
+        return Some("Ctrl-c always quits and cannot be bound".to_string());
+    }
+    let scope = binding.scope;
+    if scope.takes_text() && typed_char(&event).is_some() && !command.acts_only_beside_text() {
+        return Some(format!(
+            "{} is typed as text in {} (bind a key with Ctrl or Alt, or a named key)",
+            key.label(),
+            scope.screen()
         ));
     }
-    for index in targets {
-        keymap.bindings[index].keys = keys.clone();
-    }
-    Ok(())
+    None
 }
 
 /// Every key bound to two commands within one scope, said in words.
@@ -127,28 +165,42 @@ fn apply_entry(keymap: &mut Keymap, entry: &KeyOverride) -> Result<(), String> {
 pub(super) fn conflicts(keymap: &Keymap) -> Vec<String> {
     Scope::ALL
         .iter()
-        .flat_map(|scope| conflicts_in(keymap, *scope))
+        .flat_map(|scope| {
+            clashes_in(keymap, *scope)
+                .into_iter()
+                .map(|(first, second, key)| say_clash(keymap, first, second, &key))
+        })
         .collect()
 }
 
-fn conflicts_in(keymap: &Keymap, scope: Scope) -> Vec<String> {
-    let bindings: Vec<_> = keymap
-        .bindings
-        .iter()
-        .filter(|b| b.scope == scope)
+fn say_clash(keymap: &Keymap, first: usize, second: usize, key: &Key) -> String {
+    let first = &keymap.bindings[first];
+    let second = &keymap.bindings[second];
+    format!(
+        "{} is bound to both {} and {} in {} ({})",
+        key.label(),
+        first.command.name(),
+        second.command.name(),
+        first.scope.screen(),
+        scope_table(first.scope)
+    )
+}
+
+/// The pairs of bindings (indices into the keymap) of one scope that share a key, with the key.
+fn clashes_in(keymap: &Keymap, scope: Scope) -> Vec<(usize, usize, Key)> {
+    let bindings: Vec<usize> = (0..keymap.bindings.len())
+        .filter(|index| keymap.bindings[*index].scope == scope)
         .collect();
     let mut found = Vec::new();
-    for (index, first) in bindings.iter().enumerate() {
-        for second in &bindings[index + 1..] {
-            for key in &first.keys {
-                if second.keys.iter().any(|other| other.same_as(key)) {
-                    found.push(format!(
-                        "{} is bound to both {} and {} in {}",
-                        key.label(),
-                        first.command.name(),
-                        second.command.name(),
-                        scope_table(scope)
-                    ));
+    for (at, first) in bindings.iter().enumerate() {
+        for second in &bindings[at + 1..] {
+            for key in &keymap.bindings[*first].keys {
+                if keymap.bindings[*second]
+                    .keys
+                    .iter()
+                    .any(|other| other.same_as(key))
+                {
+                    found.push((*first, *second, *key));
                 }
             }
         }
@@ -233,6 +285,66 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_screen_keeps_a_way_out() {
+        let (map, warnings) = Keymap::with_overrides(&[
+            entry(Some("seal"), "close", &[]),
+            entry(Some("confirm"), "cancel", &[]),
+            entry(Some("help_overlay"), "close", &["F2"]),
+        ]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("no way out of the Seal screen"),
+            "{}",
+            warnings[0]
+        );
+        assert!(warnings[1].contains("no way out of"), "{}", warnings[1]);
+        assert_eq!(map.label(Scope::Seal, Command::Close), "Esc / q");
+        assert_eq!(map.label(Scope::Confirm, Command::Cancel), "Esc");
+        assert_eq!(map.label(Scope::Help, Command::Close), "F2");
+    }
+
+    #[test]
+    fn a_plain_character_cannot_be_bound_where_text_is_typed() {
+        let (map, warnings) = Keymap::with_overrides(&[
+            entry(Some("jump_prompt"), "complete", &["s"]),
+            entry(Some("secret_form"), "add_row", &["Ctrl-a", "a"]),
+            entry(Some("filter_line"), "submit", &["Space"]),
+            entry(Some("finder"), "down", &["Ctrl-j"]),
+            // A choice key acts only on the choice, so text still takes it.
+            entry(Some("login_dialog"), "next_choice", &["l"]),
+            entry(Some("metadata_form"), "toggle", &["t"]),
+            // Not a text screen.
+            entry(Some("seal"), "close", &["x"]),
+        ]);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].contains("complete") && warnings[0].contains("typed"));
+        assert!(warnings[1].contains("add_row"), "{}", warnings[1]);
+        assert!(warnings[2].contains("Space"), "{}", warnings[2]);
+        assert_eq!(map.key(Scope::Jump, Command::Complete), "Tab");
+        assert_eq!(map.key(Scope::SecretForm, Command::AddRow), "Ctrl-n");
+        assert_eq!(map.key(Scope::Filter, Command::Submit), "Enter");
+        assert_eq!(map.key(Scope::Finder, Command::Down), "Ctrl-j");
+        assert_eq!(map.key(Scope::Login, Command::NextChoice), "l");
+        assert_eq!(map.key(Scope::MetadataForm, Command::Toggle), "t");
+        assert_eq!(map.key(Scope::Seal, Command::Close), "x");
+    }
+
+    #[test]
+    fn a_conflict_names_the_line_that_caused_it() {
+        let mut close = entry(Some("seal"), "close", &["r"]);
+        close.line = Some(5);
+        let (map, warnings) = Keymap::with_overrides(&[close]);
+        assert_eq!(map, Keymap::default());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("[keys.seal] line 5: "),
+            "{}",
+            warnings[0]
+        );
+        assert!(warnings[0].contains("Seal screen"), "{}", warnings[0]);
     }
 
     #[test]

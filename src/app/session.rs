@@ -1,4 +1,4 @@
-//! The session: the token's live TTL, renewal at two thirds of it (with backoff), the stop at max
+//! The session: the token's live TTL, renewal at two thirds of it or with 5 s to spare (with backoff), the stop at max
 //! TTL, and what happens when the server stops accepting the token: requests are parked, the
 //! login dialog opens on top of whatever the user was doing, and after a login the parked
 //! requests are sent again with the new token.
@@ -56,10 +56,19 @@ pub fn relogin_margin(info: &TokenInfo) -> u64 {
     (base / 3).clamp(1, 60)
 }
 
-/// Renew when two thirds of the TTL (as last reported) have passed.
+/// Renew when two thirds of the TTL (as last reported) have passed, or earlier for a short TTL so
+/// that 5 s are left to spare (a busy machine or a slow answer must not let it end), but never
+/// before a third of it.
 fn renewal_due(view: &TokenView) -> Duration {
-    view.looked_up_at + Duration::from_secs(view.info.ttl_seconds * 2 / 3)
+    let ttl = view.info.ttl_seconds;
+    let due = (ttl * 2 / 3)
+        .min(ttl.saturating_sub(SPARE_SECONDS))
+        .max(ttl / 3);
+    view.looked_up_at + Duration::from_secs(due)
 }
+
+/// Seconds a renewal leaves to spare before the token would end, where the TTL allows.
+const SPARE_SECONDS: u64 = 5;
 
 /// What is known of why the server refused the token, from what this session saw of it.
 fn rejection(app: &App) -> Rejection {

@@ -57,36 +57,53 @@ fn app_with_short_token() -> App {
 }
 
 #[test]
-fn the_token_is_renewed_at_two_thirds_of_its_ttl_until_the_server_caps_it() {
-    let mut app = app_with_short_token();
+fn a_long_ttl_is_renewed_at_two_thirds_and_a_short_one_with_seconds_to_spare() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    update(&mut app, Action::TokenLookedUp(Ok(short_token(3600))));
     assert_eq!(
         app.session.renewal,
-        RenewalState::Due(Duration::from_secs(4))
+        RenewalState::Due(Duration::from_secs(2400))
     );
-    assert!(tick(&mut app, 3.9).is_empty());
+    // 12 s: two thirds (8 s) would leave 4 s; 5 s to spare wins (7 s).
+    update(&mut app, Action::TokenLookedUp(Ok(short_token(12))));
     assert_eq!(
-        tick(&mut app, 4.0),
+        app.session.renewal,
+        RenewalState::Due(Duration::from_secs(7))
+    );
+}
+
+#[test]
+fn the_token_is_renewed_before_its_ttl_ends_until_the_server_caps_it() {
+    let mut app = app_with_short_token();
+    // 6 s: 5 s to spare would be at 1 s; never before a third of the TTL (2 s).
+    assert_eq!(
+        app.session.renewal,
+        RenewalState::Due(Duration::from_secs(2))
+    );
+    assert!(tick(&mut app, 1.9).is_empty());
+    assert_eq!(
+        tick(&mut app, 2.0),
         vec![Effect::RenewToken { increment: 6 }]
     );
     assert!(
-        tick(&mut app, 4.1).is_empty(),
+        tick(&mut app, 2.1).is_empty(),
         "one renewal in flight at a time"
     );
     renewed(&mut app, 6);
     assert_eq!(
         app.session.renewal,
-        RenewalState::Due(Duration::from_millis(8100))
+        RenewalState::Due(Duration::from_millis(4100))
     );
     // The server gives less than asked: max TTL. No more renewals.
     assert_eq!(
-        tick(&mut app, 8.1),
+        tick(&mut app, 4.1),
         vec![Effect::RenewToken { increment: 6 }]
     );
     renewed(&mut app, 3);
     assert_eq!(app.session.renewal, RenewalState::AtMaxTtl);
     let status = app.status.as_ref().unwrap().text.clone();
     assert!(status.contains("max TTL"), "{status}");
-    assert!(tick(&mut app, 9.0).is_empty());
+    assert!(tick(&mut app, 5.0).is_empty());
     assert!(app.login.is_none(), "3 s left, the margin is 2 s");
     // A background lookup does not restart renewals of a capped token.
     update(&mut app, Action::TokenLookedUp(Ok(short_token(2))));

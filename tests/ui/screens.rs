@@ -21,6 +21,8 @@ const HEIGHT: u16 = 24;
 /// An app connected, with mounts loaded, `secret/` and `secret/app/` expanded.
 fn browsing_app() -> App {
     let mut app = App::new(connection(), (WIDTH, HEIGHT));
+    // The wall clock the fixtures share: "created … 22d ago", not a date in the future.
+    app.epoch_unix = support::fixtures::NOW;
     app.start();
     update(
         &mut app,

@@ -133,13 +133,16 @@ fn detail_line(version: &VersionInfo, current: u64, now: i64, app: &App) -> Line
     if version.version == current {
         line.push_str(" (current)");
     }
-    // Rolling back is offered for an older version only: the current one is already current.
-    let readable = if version.version == current {
-        format!("{} views its data", open)
+    // Only what the token may do is offered; rolling back for an older version only (the
+    // current one is already current).
+    let caps = capabilities(app);
+    let readable = if !caps.read_data() {
+        "this token may not read its data".to_string()
+    } else if version.version == current || !OperationKind::Rollback.allowed(&caps, false) {
+        format!("{open} views its data")
     } else {
         format!(
-            "{} views its data, {} rolls back to it",
-            open,
+            "{open} views its data, {} rolls back to it",
             key(Command::Rollback)
         )
     };

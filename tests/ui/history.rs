@@ -160,6 +160,11 @@ fn a_limited_token_sees_versions_but_not_data_and_no_operations() {
     press(&mut app, KeyCode::Char('2'));
     let versions = render(&app);
     insta::assert_snapshot!("limited_versions", versions.backend());
+    let text = screen(&versions);
+    assert!(
+        !text.contains("views its data") && text.contains("may not read its data"),
+        "nothing offered that the token may not do:\n{text}"
+    );
     let destroy = cell_of(&versions, "D destroy");
     assert!(destroy.modifier.contains(Modifier::CROSSED_OUT));
     assert!(

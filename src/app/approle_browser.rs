@@ -533,8 +533,11 @@ impl AppRoleBrowser {
     fn ask_destroy(&mut self, keymap: &Keymap) {
         match self.selected_accessor() {
             Some(accessor) if self.focus == BrowserFocus::Accessors => {
+                let accessor = accessor.accessor.clone();
+                // The refusal the question now answers is not kept under it.
+                self.error = None;
                 self.prompt = Some(Prompt::Destroy {
-                    accessor: accessor.accessor.clone(),
+                    accessor,
                     question: Question::yes_no("destroy", "keep it"),
                 });
             }

@@ -230,6 +230,11 @@ fn destroying_an_accessor_asks_first() {
     assert_eq!(browser.focus, BrowserFocus::Accessors);
     assert!(press(&mut app, KeyCode::Char('x')).is_empty());
     insta::assert_snapshot!(render(&app).backend());
+    let text = screen(&app);
+    assert!(
+        !text.contains("select one to destroy"),
+        "the question is not shown under the refusal it answers:\n{text}"
+    );
     // The one confirmation: a key that means nothing leaves the question open, n keeps it.
     assert!(press(&mut app, KeyCode::Char('z')).is_empty());
     let asked = |app: &App| matches!(&app.modal, Some(Modal::AppRole(b)) if b.prompt.is_some());

@@ -158,13 +158,52 @@ fn a_panic_restores_the_terminal_and_shows_no_secret() {
             "a secret after the panic:\n{after}"
         );
     }
-    // Raw mode is off again: the terminal echoes what is typed (checked by the cursor being shown
-    // and the mouse reporting turned off in what was sent last).
-    let raw = app.raw_output();
-    let tail = &raw[raw.len().saturating_sub(512)..];
-    assert!(contains(tail, "\x1b[?1049l"), "left the alternate screen");
-    assert!(contains(tail, "\x1b[?25h"), "cursor shown again");
+    assert_restored(&app.raw_output());
     assert_clean(&sandbox, &[PASSWORD, &token]);
+}
+
+/// What tresor sent last undoes what it set up: the alternate screen, the hidden cursor, mouse
+/// reporting and bracketed paste. (Raw mode itself is a terminal setting, not a sequence: it is
+/// not visible in the output, so it is not claimed here.)
+fn assert_restored(raw: &[u8]) {
+    let tail = &raw[raw.len().saturating_sub(512)..];
+    for (sequence, what) in [
+        ("\x1b[?1049l", "left the alternate screen"),
+        ("\x1b[?25h", "cursor shown again"),
+        ("\x1b[?1000l", "mouse reporting off"),
+        ("\x1b[?2004l", "bracketed paste off"),
+    ] {
+        assert!(
+            contains(tail, sequence),
+            "{what}: {:?}",
+            String::from_utf8_lossy(tail)
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_and_sighup_restore_the_terminal() {
+    let (server, _) = seeded_server_blocking();
+    let sandbox = sandbox(&server);
+    // Ctrl-c, from inside a dialog.
+    let mut app = sandbox.spawn();
+    app.wait_for("team/platform/ kv v2");
+    app.keys(&["?"]);
+    app.wait_for("Keys (");
+    app.keys(&["\x03"]);
+    assert_eq!(app.wait_exit(), 0, "Ctrl-c quits");
+    assert_restored(&app.raw_output());
+    // SIGHUP: the terminal went away (an SSH session closed).
+    let mut app = sandbox.spawn();
+    app.wait_for("team/platform/ kv v2");
+    let pid = app.pid().expect("a pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    assert_eq!(app.wait_exit(), 0, "SIGHUP quits cleanly");
+    assert_restored(&app.raw_output());
 }
 
 #[test]

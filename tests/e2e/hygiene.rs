@@ -244,3 +244,32 @@ fn control_characters_in_keys_and_values_are_shown_escaped_never_sent_raw() {
         );
     }
 }
+
+#[test]
+fn the_default_log_file_is_private_and_holds_no_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let (server, _) = seeded_server_blocking();
+    let token = server.root_token.expose().to_string();
+    // No --log-file: the default place, $XDG_STATE_HOME/tresor/tresor.log.
+    let sandbox = Sandbox::new()
+        .server(&server)
+        .env("TRESOR_LOG", "trace")
+        .wait_for("team/platform/ kv v2");
+    let mut app = sandbox.spawn();
+    app.keys(&[":", "\x15", "secret/app/database", "\r"]);
+    app.wait_for("version 3 of 3");
+    app.keys(&["s"]);
+    app.wait_for(PASSWORD);
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+    let dir = sandbox.root().join("state/tresor");
+    let file = dir.join("tresor.log");
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the log's directory is private");
+    assert_eq!(mode(&file), 0o600, "the log is private");
+    let log = std::fs::read_to_string(&file).unwrap();
+    assert!(log.lines().count() > 20, "a verbose log:\n{log}");
+    for secret in [PASSWORD, token.as_str()] {
+        assert!(!log.contains(secret), "the log holds a secret");
+    }
+}

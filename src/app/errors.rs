@@ -17,10 +17,14 @@ pub fn error_text(keymap: &Keymap, error: &VaultError) -> String {
             status,
             path,
             errors,
-        } => format!(
-            "server error {status} on {path}: {}",
-            crate::vault::error::server_lines(errors).join("; ")
-        ),
+        } => {
+            let lines = crate::vault::error::server_lines(errors);
+            if lines.is_empty() {
+                format!("server error {status} on {path} (no error text)")
+            } else {
+                format!("server error {status} on {path}: {}", lines.join("; "))
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -38,6 +42,16 @@ mod tests {
         };
         let text = error_text(&Keymap::default(), &error);
         assert_eq!(text, "server error 500 on secret/data/app: internal error");
+        // An answer without a body says so, not ": ." after the path.
+        let empty = VaultError::Server {
+            status: 502,
+            path: "secret/data/app".into(),
+            errors: Vec::new(),
+        };
+        assert_eq!(
+            error_text(&Keymap::default(), &empty),
+            "server error 502 on secret/data/app (no error text)"
+        );
     }
 
     #[test]

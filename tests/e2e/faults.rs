@@ -307,3 +307,52 @@ fn the_finder_keeps_walking_under_a_rate_limit_quota_and_finishes() {
         "the quota was hit and waited out:\n{log}"
     );
 }
+
+/// "Writes are never repeated": a 5xx answer to a save is counted on the wire (tresor -> a
+/// recording proxy -> a fault proxy answering 502 -> the server): one write request, while the
+/// reads under the same answers are asked again.
+#[test]
+fn a_save_answered_with_a_5xx_is_sent_once_and_never_repeated() {
+    let (server, _) = seeded_server_blocking();
+    let faults = FaultProxy::start(&server.addr);
+    let recorder = support::recorder::RecordingProxy::start(&faults.addr);
+    let sandbox = sandbox_at(&server, &recorder.addr);
+    let mut app = sandbox.spawn();
+    app.open("secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["e"]);
+    app.wait_for("Edit secret/app/database");
+    app.keys(&["\t", "-once"]);
+    app.keys(&["\r"]);
+    app.wait_for("Write secret/app/database as version 4");
+
+    faults.set(status(502, ""));
+    let from = recorder.requests().len();
+    app.keys(&["y"]);
+    app.wait_for("Could not save: server error 502");
+    // Long enough for any repeat (reads are asked again after 0.5, 1, 2 and 4 s).
+    std::thread::sleep(Duration::from_secs(8));
+    let requests = recorder.requests().split_off(from);
+    // Method and path only: the recorded token is not printed.
+    let writes: Vec<(&str, &str)> = requests
+        .iter()
+        .filter(|r| matches!(r.method.as_str(), "POST" | "PUT" | "PATCH"))
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(writes.len(), 1, "one write on the wire: {writes:?}");
+    assert!(
+        writes[0].1.ends_with("secret/data/app/database"),
+        "{writes:?}"
+    );
+    let seal_reads = requests
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("sys/seal-status"))
+        .count();
+    assert!(
+        seal_reads > 1,
+        "the seal status read was asked again meanwhile ({seal_reads}): the count sees repeats"
+    );
+    faults.set(Fault::Pass);
+    app.keys(&["\x03"]); // Ctrl-c: the form still holds the edit
+    assert_eq!(app.wait_exit(), 0);
+}

@@ -263,6 +263,7 @@ async fn a_walk_under_a_rate_limit_quota_keeps_going_and_finishes() {
     }
 
     // Injected 503s and 500s on the way are waited out too.
+    let before = proxy.accepted();
     proxy.set_next(status(503, ""), 4);
     let (sender, _receiver) = tokio::sync::mpsc::unbounded_channel();
     let summary = client
@@ -279,6 +280,9 @@ async fn a_walk_under_a_rate_limit_quota_keeps_going_and_finishes() {
         .unwrap();
     assert_eq!(summary.secrets, expected);
     assert!(summary.skipped.is_empty());
+    // The four 503s were served (and so waited out: every secret was still found).
+    assert!(!proxy.fault_pending(), "the injected 503s were answered");
+    assert!(proxy.accepted() - before > 4, "and asked again after them");
 }
 
 #[test]
@@ -307,8 +311,11 @@ fn tresor_ls_under_the_quota_prints_every_path() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).lines().count(),
-        expected
-    );
+    // Every path, by name: not a count that a wrong list of the same length would match.
+    let printed: BTreeSet<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(printed, support::kv2_tree_paths("lsq", 40, 2, 5));
+    assert_eq!(printed.len(), expected);
 }

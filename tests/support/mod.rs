@@ -110,13 +110,27 @@ pub async fn seed_kv2_tree(
         .await
         .expect("mount");
     let value = serde_json::json!({"data": {"v": 1}});
-    for folder in 0..folders {
-        for secret in 0..per_folder {
-            let path = format!("{mount}/data/f{}/g{folder}/s{secret}", folder % spread);
-            write_when_ready(client, &path, &value).await;
-        }
+    let paths = kv2_tree_paths(mount, folders, per_folder, spread);
+    for path in &paths {
+        let (mount, rest) = path.split_once('/').expect("mount/path");
+        write_when_ready(client, &format!("{mount}/data/{rest}"), &value).await;
     }
-    folders * per_folder
+    paths.len()
+}
+
+/// The full paths (`mount/f1/g6/s0`) `seed_kv2_tree` writes.
+pub fn kv2_tree_paths(
+    mount: &str,
+    folders: usize,
+    per_folder: usize,
+    spread: usize,
+) -> std::collections::BTreeSet<String> {
+    (0..folders)
+        .flat_map(|folder| {
+            (0..per_folder)
+                .map(move |secret| format!("{mount}/f{}/g{folder}/s{secret}", folder % spread))
+        })
+        .collect()
 }
 
 /// `bao token create -format=json args...`: the new token.

@@ -104,6 +104,12 @@ impl FaultProxy {
         }
     }
 
+    /// Whether a fault set for a number of connections (`set_next`) has connections left, that
+    /// is, was not served in full yet.
+    pub fn fault_pending(&self) -> bool {
+        self.state.lock().unwrap().remaining.is_some()
+    }
+
     /// Connections accepted so far.
     pub fn accepted(&self) -> usize {
         self.accepted.load(Ordering::SeqCst)

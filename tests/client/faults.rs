@@ -319,3 +319,27 @@ fn tresor_ls_under_the_quota_prints_every_path() {
     assert_eq!(printed, support::kv2_tree_paths("lsq", 40, 2, 5));
     assert_eq!(printed.len(), expected);
 }
+
+/// Without --timeout or BAO_CLIENT_TIMEOUT, a server that never answers is given up on after
+/// 30 s: the settings the command line resolves, against a proxy that accepts and never answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_default_timeout_is_thirty_seconds() {
+    let (server, proxy, _) = started().await;
+    let token = server.root_token.expose().to_string();
+    let addr = proxy.addr.clone();
+    let env = move |name: &str| match name {
+        "BAO_ADDR" => Some(addr.clone()),
+        "BAO_TOKEN" => Some(token.clone()),
+        _ => None,
+    };
+    let settings =
+        tresor::config::resolve(tresor::config::Overrides::default(), &env, &|_| None).unwrap();
+    assert_eq!(settings.timeout, Duration::from_secs(30));
+    let client = VaultClient::new(&settings).unwrap();
+    proxy.set(Fault::Hang);
+    let result = client.secret_mounts().await;
+    match result {
+        Err(VaultError::Timeout(after)) => assert_eq!(after, Duration::from_secs(30)),
+        other => panic!("a timeout after 30 s, not {other:?}"),
+    }
+}

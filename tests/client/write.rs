@@ -244,6 +244,28 @@ async fn a_create_never_replaces_a_secret() {
             .await,
         Ok(None)
     );
+    // Cubbyhole has no versions either: the existence read guards it the same way.
+    let cubbyhole = at(mount("cubbyhole/", SecretEngine::Cubbyhole), "mine");
+    assert_eq!(
+        client
+            .save_secret(&cubbyhole, &data, WriteMode::Create)
+            .await,
+        Ok(None)
+    );
+    let other = data_bytes(&[entry("user", "theirs")]).unwrap();
+    assert_eq!(
+        client
+            .save_secret(&cubbyhole, &other, WriteMode::Create)
+            .await,
+        Err(VaultError::AlreadyExists {
+            path: cubbyhole.display()
+        })
+    );
+    let kept = client
+        .read_secret(&cubbyhole.mount, &cubbyhole.path, None)
+        .await
+        .unwrap();
+    assert_eq!(kept.entries[0].value.expose(), "mine", "not replaced");
     // A token that may write but not read cannot check on KV v1.
     client
         .write(

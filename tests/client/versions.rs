@@ -406,3 +406,48 @@ async fn the_metadata_form_saves_where_metadata_check_and_set_is_required() {
     assert_eq!(cli["metadata_cas_required"], json!(false));
     assert_eq!(cli["max_versions"], json!(41));
 }
+
+/// A server without PATCH (405) gets the change as a POST, with the custom metadata sent
+/// complete (a POST replaces it): what was there and not changed stays, a removed key goes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_metadata_change_falls_back_to_post_where_patch_is_refused() {
+    let (server, client) = history_server().await;
+    let mount = secret_mount();
+    client
+        .write(
+            &format!("secret/metadata/{PATH}"),
+            &json!({"custom_metadata": {"owner": "ops", "gone": "soon"}}),
+        )
+        .await
+        .unwrap();
+    let before = client.read_metadata(&mount, PATH).await.unwrap();
+    let proxy = support::recorder::RecordingProxy::refusing(&server.addr, Some(("PATCH", 405)));
+    let mut proxied = settings(&server, Some(&server.root_token));
+    proxied.addr = proxy.addr.clone();
+    let via_proxy = VaultClient::new(&proxied).unwrap();
+    let mut change = MetadataChange {
+        max_versions: Some(12),
+        ..Default::default()
+    };
+    change.custom_metadata.insert("gone".into(), None);
+    change
+        .custom_metadata
+        .insert("team".into(), Some("platform".into()));
+    via_proxy
+        .change_metadata(&mount, PATH, &change, &before.custom_metadata)
+        .await
+        .expect("saved by POST");
+    let methods: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(&format!("secret/metadata/{PATH}")))
+        .map(|r| r.method)
+        .collect();
+    assert_eq!(methods, ["PATCH", "POST"], "refused, then posted");
+    let cli = bao_kv_metadata(&server, "secret", PATH);
+    assert_eq!(cli["max_versions"], json!(12));
+    assert_eq!(
+        cli["custom_metadata"],
+        json!({"owner": "ops", "team": "platform"})
+    );
+}

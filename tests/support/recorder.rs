@@ -25,6 +25,13 @@ pub struct RecordingProxy {
 impl RecordingProxy {
     /// Listens on a free loopback port and forwards to `target` (`http://127.0.0.1:port`).
     pub fn start(target: &str) -> Self {
+        Self::refusing(target, None)
+    }
+
+    /// The same, but a request with `refused`'s method is answered with its status (recorded,
+    /// not forwarded): a server without that method, e.g. one that answers PATCH with 405.
+    pub fn refusing(target: &str, refused: Option<(&str, u16)>) -> Self {
+        let refused = refused.map(|(method, status)| (method.to_string(), status));
         let upstream = target
             .trim_start_matches("http://")
             .trim_end_matches('/')
@@ -37,7 +44,8 @@ impl RecordingProxy {
             for client in listener.incoming().flatten() {
                 let upstream = upstream.clone();
                 let log = shared.clone();
-                std::thread::spawn(move || forward(client, &upstream, &log));
+                let refused = refused.clone();
+                std::thread::spawn(move || forward(client, &upstream, &log, refused.as_ref()));
             }
         });
         Self { addr, log }
@@ -56,7 +64,12 @@ impl RecordingProxy {
     }
 }
 
-fn forward(mut client: TcpStream, upstream: &str, log: &Mutex<Vec<Recorded>>) {
+fn forward(
+    mut client: TcpStream,
+    upstream: &str,
+    log: &Mutex<Vec<Recorded>>,
+    refused: Option<&(String, u16)>,
+) {
     let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
     let Some((head, body)) = read_request(&mut client) else {
         return;
@@ -81,11 +94,23 @@ fn forward(mut client: TcpStream, upstream: &str, log: &Mutex<Vec<Recorded>>) {
         rewritten.push_str("\r\n");
     }
     rewritten.push_str("Connection: close\r\n\r\n");
+    let refuse = refused.is_some_and(|(refused, _)| *refused == method);
     log.lock().unwrap().push(Recorded {
         method,
         path,
         token,
     });
+    if let (true, Some((_, status))) = (refuse, refused) {
+        let body = r#"{"errors":["unsupported operation"]}"#;
+        let _ = write!(
+            client,
+            "HTTP/1.1 {status} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = client.flush();
+        return;
+    }
     let Ok(mut server) = TcpStream::connect(upstream) else {
         return;
     };

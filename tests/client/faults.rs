@@ -10,7 +10,7 @@ use serde_json::json;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use support::fixtures::kv2;
-use support::proxy::{Fault, FaultProxy, huge, status};
+use support::proxy::{Fault, FaultProxy, huge_counted, status};
 use support::sandbox::Sandbox;
 use support::{dev_server, root_client, settings};
 use tresor::devserver::DevServer;
@@ -106,7 +106,8 @@ async fn a_100_mib_answer_is_refused_without_reading_it_all() {
     let (_server, proxy, client) = started().await;
     let mount = kv2("secret/");
     for with_length in [true, false] {
-        proxy.set(huge(100 << 20, with_length));
+        let (fault, taken) = huge_counted(100 << 20, with_length);
+        proxy.set(fault);
         let error = client
             .read_secret(&mount, "app/db", None)
             .await
@@ -114,6 +115,16 @@ async fn a_100_mib_answer_is_refused_without_reading_it_all() {
         assert!(
             error.to_string().contains("larger than 64 MiB"),
             "with_length={with_length}: {error}"
+        );
+        // Counted on the wire: a declared length is refused before the body is read; without
+        // one the read stops at the limit, not at the end (socket buffers add a few MiB).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let taken = taken.load(std::sync::atomic::Ordering::SeqCst);
+        let most = if with_length { 16 << 20 } else { 80 << 20 };
+        assert!(
+            taken < most,
+            "with_length={with_length}: {} MiB of 100 taken",
+            taken >> 20
         );
     }
     proxy.set(Fault::Pass);

@@ -190,7 +190,16 @@ pub fn status(code: u16, body: &str) -> Fault {
 
 /// A 200 with a body of `size` bytes of `fill`, sent in pieces; with or without a Content-Length.
 pub fn huge(size: usize, with_length: bool) -> Fault {
-    Fault::Respond(Arc::new(move |client: &mut TcpStream| {
+    huge_counted(size, with_length).0
+}
+
+/// `huge`, and the count of body bytes the client took (written before it stopped reading;
+/// socket buffers included, so a few MiB more than it read).
+pub fn huge_counted(size: usize, with_length: bool) -> (Fault, Arc<AtomicUsize>) {
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = taken.clone();
+    let fault = Fault::Respond(Arc::new(move |client: &mut TcpStream| {
+        counter.store(0, Ordering::SeqCst);
         let length = if with_length {
             format!("Content-Length: {size}\r\n")
         } else {
@@ -212,6 +221,8 @@ pub fn huge(size: usize, with_length: bool) -> Fault {
                 return; // the client stopped reading: what a bounded read does
             }
             sent += n;
+            counter.store(sent, Ordering::SeqCst);
         }
-    }))
+    }));
+    (fault, taken)
 }

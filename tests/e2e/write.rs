@@ -456,3 +456,45 @@ fn a_write_only_token_is_told_the_secret_exists_and_overwrites_only_after_typing
     let ftp = bao_json(&server, &["kv", "get", "-format=json", "kv1/legacy/ftp"]);
     assert_eq!(ftp["data"]["user"], "ftp", "nothing written");
 }
+
+/// The file $EDITOR edited is overwritten with zeros before it is removed: an editor that keeps a
+/// hard link to it (the same inode) finds only zeros there once tresor is done.
+#[test]
+fn the_edited_file_is_overwritten_with_zeros_before_removal() {
+    let (server, _) = seeded_server_blocking();
+    let sandbox = sandbox(&server);
+    let scratch = tempfile::tempdir().unwrap();
+    let valid = r#"{"host": "db-zeroed.internal", "port": "5432", "username": "app_rw",
+  "password": "wiped-after-use", "sslmode": "verify-full"}"#;
+    std::fs::write(scratch.path().join("next"), valid).unwrap();
+    let script = scratch.path().join("linking-editor");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nset -e\nln \"$1\" \"{dir}/link\"\ncat \"{dir}/next\" > \"$1\"\n",
+            dir = scratch.path().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut app = start(&sandbox, Some(&script));
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["E"]);
+    app.wait_for("Write secret/app/database as version 4");
+    app.keys(&["y"]);
+    app.wait_for("Saved secret/app/database as version 4");
+    assert_eq!(
+        kv_get(&server, "app/database")["data"]["password"],
+        "wiped-after-use"
+    );
+    let left = std::fs::read(scratch.path().join("link")).unwrap();
+    assert!(!left.is_empty(), "the link keeps the file's length");
+    assert!(
+        left.iter().all(|byte| *byte == 0),
+        "only zeros are left of the edited text ({} bytes)",
+        left.len()
+    );
+    app.keys(&["q"]);
+    app.wait_exit();
+}

@@ -133,10 +133,13 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
             line.push(' ');
         }
         line.push_str(word);
-        while line.chars().count() > width {
-            let cut: String = line.chars().take(width).collect();
-            line = line.chars().skip(width).collect();
-            lines.push(cut);
+        // A word wider than the line is cut at display columns (wide characters count two).
+        if super::text::width(&line) > width {
+            let rows = crate::app::width::wrap_rows(&line, width);
+            if let Some((last, full)) = rows.split_last() {
+                lines.extend(full.iter().map(|row| line[row.clone()].to_string()));
+                line = line[last.clone()].to_string();
+            }
         }
     }
     if !line.is_empty() || lines.is_empty() {
@@ -158,5 +161,7 @@ mod tests {
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), [""]);
         assert_eq!(wrap("fits", 4), ["fits"]);
+        // Wide characters take two columns each: a word of them is cut by columns, not chars.
+        assert_eq!(wrap("秘密秘密", 4), ["秘密", "秘密"]);
     }
 }

@@ -36,7 +36,10 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     header::draw(frame, areas.header, app);
     tree::draw(frame, areas.tree, app);
     secret::draw(frame, areas.secret, app);
-    footer::draw(frame, areas.footer, app);
+    // The keys that work now go under any dialog; a status message is drawn last, below.
+    if app.status.is_none() {
+        footer::draw(frame, areas.footer, app);
+    }
     match &app.modal {
         Some(Modal::Help(help)) => help::draw(frame, app, help.scroll),
         Some(Modal::Jump(jump)) => jump::draw(frame, jump),
@@ -60,8 +63,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
     if let Some(form) = &app.login {
         login::draw(frame, app, form);
     }
-    // A status message wraps upwards over the panes: drawn again on top, so it stays readable
-    // over any dialog or screen (the hints alone stay under them).
+    // A status message wraps upwards over the panes: drawn on top, so it stays readable over any
+    // dialog or screen.
     if app.status.is_some() {
         footer::draw(frame, areas.footer, app);
     }

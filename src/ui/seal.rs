@@ -76,7 +76,7 @@ fn node_row(node: &NodeView, selected: bool) -> Line<'static> {
         .map(|t| t.get(11..19).unwrap_or(&t).to_string())
         .unwrap_or_default();
     let state = state_span(node);
-    let state_width = state.content.chars().count();
+    let state_width = super::text::width(&state.content);
     let base = if selected {
         theme::selected(true)
     } else {

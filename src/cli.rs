@@ -24,7 +24,7 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   TRESOR_BAO                             path of the bao binary for `tresor demo`
 
 Exit codes (every subcommand): 0 ok; 1 error (no or rejected token, server refused or unreachable,
-  no such path); 2 sealed (`tresor status` only); 3 usage or configuration error.
+  no such path, folders that could not be listed); 2 sealed (`tresor status` only); 3 usage or configuration error.
 
 Keys: press ? in the app for the full list.";
 
@@ -209,8 +209,9 @@ pub struct DemoArgs {
 pub mod exit {
     /// It worked (`status`: every node is unsealed).
     pub const OK: u8 = 0;
-    /// It did not work: no token or a rejected one, the server refused or could not be reached,
-    /// a path that does not exist (`status`: a node could not be asked).
+    /// It did not work, or not all of it: no token or a rejected one, the server refused or could
+    /// not be reached, a path that does not exist, folders that could not be listed (`status`: a
+    /// node could not be asked).
     pub const ERROR: u8 = 1;
     /// `tresor status` only: a node is sealed or not initialized.
     pub const SEALED: u8 = 2;

@@ -20,17 +20,25 @@ pub fn split_path<'a>(mounts: &'a [MountInfo], path: &str) -> Option<(&'a MountI
 }
 
 /// What `tresor ls` found: every path (sorted, full: `secret/app/db`; folders end in `/` without
-/// -r), and what went wrong on the way, each a line for stderr. Any error means exit 1, even
-/// when other mounts were listed.
+/// -r), and what went wrong on the way, each a line for stderr. Any error or skipped folder means exit 1,
+/// even when the rest was listed.
 #[derive(Debug, Default)]
 pub struct Listing {
     pub paths: Vec<String>,
-    /// Folders below the path (and, without a path, mount roots) the token may not list: not
-    /// an error, the rest was listed.
+    /// Folders below the path (and, without a path, mount roots) the token may not list: the
+    /// rest was listed, but the listing is not complete (exit 1, as `find` for an unreadable
+    /// folder).
     pub skipped: usize,
     pub errors: Vec<String>,
     /// Said on stderr, not errors (a mount walked by LIST because it cannot be scanned).
     pub notes: Vec<String>,
+}
+
+impl Listing {
+    /// Everything below the path was listed: nothing skipped, nothing failed.
+    pub fn is_complete(&self) -> bool {
+        self.errors.is_empty() && self.skipped == 0
+    }
 }
 
 /// No token: every answer would be an empty list or a denial that blames the policy.

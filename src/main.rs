@@ -212,7 +212,7 @@ async fn ls(
     for error in &listing.errors {
         eprintln!("tresor: {error}");
     }
-    Ok(ExitCode::from(if listing.errors.is_empty() {
+    Ok(ExitCode::from(if listing.is_complete() {
         exit::OK
     } else {
         exit::ERROR

@@ -142,6 +142,9 @@ pub struct SealScreen {
     /// After an unseal answer that carried no progress: the node whose progress the next
     /// refresh reports, in the server's words.
     pub report_progress: Option<String>,
+    /// A raft node that took its last share and is joining: the refresh that shows it unsealed
+    /// says so (the "unsealing" message never stays under a row that says unsealed).
+    pub joining: Option<String>,
 }
 
 impl SealScreen {
@@ -155,6 +158,7 @@ impl SealScreen {
             mode: SealMode::Browse,
             message: None,
             report_progress: None,
+            joining: None,
         }
     }
 

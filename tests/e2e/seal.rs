@@ -121,3 +121,39 @@ fn unseal_a_raft_cluster_node_by_node_in_the_tui() {
     app.keys(&["q"]);
     app.wait_exit();
 }
+
+/// A share typed for a raft follower that has not joined yet is held, masked, and sent by itself
+/// once the follower has joined (here the leader is unsealed by someone else, with the CLI).
+#[test]
+fn a_share_typed_for_a_follower_that_has_not_joined_is_sent_once_it_has() {
+    let cluster = RaftCluster::start(2, 1, 1);
+    let follower = cluster.addr(1);
+    let sandbox = Sandbox::new()
+        .addr(&cluster.addr(0))
+        .token(&cluster.root_token)
+        .args(&["--node", &follower]);
+    let mut app = sandbox.spawn();
+    app.wait_for("Seal status · 2 nodes");
+    app.keys(&["j", "u"]);
+    app.wait_for(&format!("Key share for {follower}"));
+    share(&mut app, &cluster.keys_b64[0]);
+    app.wait_for("has not joined the cluster yet");
+    assert!(
+        !app.screen().contains(&cluster.keys_b64[0][..12]),
+        "the held share is masked"
+    );
+    assert_eq!(
+        cluster.seal_status(1).map(|s| s["initialized"].clone()),
+        Some(serde_json::Value::Bool(false)),
+        "nothing was sent to a node that has not joined"
+    );
+    // Another operator unseals the leader; the follower joins, and the held share goes to it.
+    cluster.unseal_with_cli(0);
+    cluster.wait_until(1, "unsealed with the held share", |_, v| {
+        v["sealed"] == false
+    });
+    app.wait_for(&format!("{follower} is unsealed"));
+    app.keys(&["\x1b", "\x1b"]);
+    app.keys(&["q"]);
+    app.wait_exit();
+}

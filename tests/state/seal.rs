@@ -518,3 +518,37 @@ fn unseal_on_a_row_not_answered_yet_or_known_sealed_from_a_refusal() {
         screen.message
     );
 }
+
+/// A raft node that got its last share answers "sealed, progress 0" while it joins: the screen
+/// says it is unsealing, and once a refresh shows it unsealed the message says so (never the
+/// stale "unsealing" under a row that says unsealed).
+#[test]
+fn a_joining_node_s_message_follows_it_to_unsealed() {
+    let mut app = sealed_at_one();
+    overview(&mut app, vec![(N1, unsealed()), (N2, sealed(1))]);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('u'));
+    type_text(&mut app, SHARE_B64);
+    assert_eq!(unseal_effects(&press(&mut app, KeyCode::Enter)), 1);
+    update(
+        &mut app,
+        Action::UnsealAnswered {
+            addr: N2.into(),
+            reset: false,
+            result: Ok(sealed(0)),
+        },
+    );
+    assert!(screen_at(&app, SIZE).contains("is unsealing"));
+    overview(&mut app, vec![(N1, unsealed()), (N2, sealed(0))]);
+    assert!(
+        screen_at(&app, SIZE).contains("is unsealing"),
+        "still joining"
+    );
+    overview(&mut app, vec![(N1, unsealed()), (N2, unsealed())]);
+    let screen = screen_at(&app, SIZE);
+    assert!(!screen.contains("is unsealing"), "{screen}");
+    assert!(
+        screen.contains("https://10.0.0.2:8200 is unsealed"),
+        "{screen}"
+    );
+}

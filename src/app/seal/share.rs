@@ -143,6 +143,7 @@ impl SealScreen {
 /// node) done with.
 pub(super) fn after_refresh(screen: &mut SealScreen) -> Vec<Effect> {
     report_server_progress(screen);
+    report_joined(screen);
     let selected = screen.selected().map(|n| n.status.clone());
     let joined = matches!(&selected, Some(Loadable::Ready(s)) if s.initialized && s.sealed);
     let open = matches!(&selected, Some(Loadable::Ready(s)) if !s.sealed);
@@ -165,6 +166,21 @@ pub(super) fn after_refresh(screen: &mut SealScreen) -> Vec<Effect> {
         screen.inform(text);
     }
     effects
+}
+
+/// A joining node that a refresh shows unsealed: the message says it is done.
+fn report_joined(screen: &mut SealScreen) {
+    let Some(addr) = screen.joining.clone() else {
+        return;
+    };
+    let node = screen.nodes.iter().find(|n| n.addr == addr);
+    let unsealed = matches!(node.map(|n| &n.status), Some(Loadable::Ready(s)) if !s.sealed);
+    if node.is_none() || unsealed {
+        screen.joining = None;
+    }
+    if unsealed {
+        screen.inform(format!("{addr} is unsealed (it joined the cluster)."));
+    }
 }
 
 /// After an unseal answer that carried no progress (a refusal, an error): the refreshed row
@@ -218,6 +234,7 @@ pub fn unseal_answered(
     let message = match result {
         Ok(status) => {
             let said = what_the_answer_says(&addr, reset, before, &status);
+            screen.joining = said.joining.then(|| addr.clone());
             screen.nodes[index].status = Loadable::Ready(status);
             if said.done {
                 match screen.after_unsealed() {
@@ -257,6 +274,8 @@ struct Said {
     text: String,
     /// Done with this node: unsealed, or a raft node that got its last share and joins.
     done: bool,
+    /// A raft node that got its last share and joins before it unseals.
+    joining: bool,
 }
 
 /// What an unseal or reset answer means, from the node's progress before the share.
@@ -301,5 +320,6 @@ fn what_the_answer_says(addr: &str, reset: bool, before: Option<u32>, status: &S
         kind,
         text,
         done: !status.sealed || joining,
+        joining,
     }
 }

@@ -77,51 +77,12 @@ pub fn random_hex(bytes: usize) -> std::io::Result<String> {
 
 /// The prefix of every dev server's directory in the temp dir.
 const DIR_PREFIX: &str = "tresor-bao-";
-/// In each directory: the pid and start time of the process that owns it.
-const OWNER_FILE: &str = "owner";
-
-/// `pid starttime` of a process (the start time from /proc tells a reused pid apart).
-fn process_identity(pid: u32) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Field 22 (starttime), counted after the command name, which may hold spaces.
-    let after_name = stat.rsplit_once(')')?.1;
-    let start = after_name.split_whitespace().nth(19)?;
-    Some(format!("{pid} {start}"))
-}
-
 /// Removes the directories of dev servers whose owner is gone (killed with SIGKILL: its server
 /// died with it, its directory did not). Only the user's own, only those with an owner file.
 fn remove_stale_dirs() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let ours = entry.file_name().to_string_lossy().starts_with(DIR_PREFIX)
-            && std::os::unix::fs::MetadataExt::uid(&match entry.metadata() {
-                Ok(metadata) => metadata,
-                Err(_) => continue,
-            }) == uid;
-        if !ours {
-            continue;
-        }
-        let Ok(owner) = std::fs::read_to_string(path.join(OWNER_FILE)) else {
-            continue;
-        };
-        let owner = owner.trim();
-        let alive = owner
-            .split_whitespace()
-            .next()
-            .and_then(|pid| pid.parse::<u32>().ok())
-            .and_then(process_identity)
-            .is_some_and(|identity| identity == owner);
-        if !alive {
-            tracing::info!(dir = %path.display(), "removing a dev server directory left behind");
-            let _ = std::fs::remove_dir_all(&path);
-        }
-    }
+    crate::owned_dir::remove_abandoned(&std::env::temp_dir(), DIR_PREFIX, |dir| {
+        let _ = std::fs::remove_dir_all(dir);
+    });
 }
 
 type SpawnRequest = (Command, std::sync::mpsc::Sender<std::io::Result<Child>>);
@@ -225,11 +186,7 @@ impl DevServer {
             .permissions(std::fs::Permissions::from_mode(0o700))
             .tempdir()
             .map_err(|e| format!("temp dir: {e}"))?;
-        if let Some(owner) = process_identity(std::process::id()) {
-            private_file(&home.path().join(OWNER_FILE))
-                .and_then(|mut file| file.write_all(owner.as_bytes()))
-                .map_err(|e| format!("owner file: {e}"))?;
-        }
+        crate::owned_dir::claim(home.path()).map_err(|e| format!("owner file: {e}"))?;
         let port = free_loopback_port().map_err(|e| format!("free port: {e}"))?;
         let token = random_hex(16).map_err(|e| format!("random: {e}"))?;
         let log = private_file(&home.path().join("server.log"))

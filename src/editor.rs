@@ -1,7 +1,9 @@
 //! Editing text in the user's `$VISUAL` / `$EDITOR` (fallback `vi`). The text lives in a file
 //! `secret.json` in a fresh directory (mode 0700, under `$XDG_RUNTIME_DIR` when there is one), the
 //! file is 0600, and both are overwritten and removed afterwards: when the editor fails too, and on
-//! a panic (the directory guard's `Drop` runs while unwinding).
+//! a panic (the directory guard's `Drop` runs while unwinding). SIGKILL runs no clean-up: the
+//! directory carries an owner file, and the next tresor to start overwrites and removes what a
+//! killed one left (`remove_abandoned`).
 
 use crate::secret::SecretText;
 use std::fs::{self, OpenOptions};
@@ -29,6 +31,27 @@ fn parent_dir() -> PathBuf {
         .unwrap_or_else(std::env::temp_dir)
 }
 
+/// The prefix of every private editing directory.
+const DIR_PREFIX: &str = "tresor-edit-";
+
+/// Overwrites and removes the editing directories that a tresor killed outright (SIGKILL) left
+/// behind, with whatever the editor put next to the file (swap, backup files).
+pub fn remove_abandoned() {
+    crate::owned_dir::remove_abandoned(&parent_dir(), DIR_PREFIX, |dir| {
+        wipe_all(dir);
+        let _ = fs::remove_dir_all(dir);
+    });
+}
+
+/// Wipes every file in `dir` (the edited file, an editor's swap or backup files).
+fn wipe_all(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            wipe(&entry.path());
+        }
+    }
+}
+
 /// The file being edited; wiped and removed with its directory on drop.
 struct PrivateFile {
     dir: tempfile::TempDir,
@@ -37,10 +60,12 @@ struct PrivateFile {
 
 impl PrivateFile {
     fn create(text: &[u8]) -> std::io::Result<Self> {
+        remove_abandoned();
         let dir = tempfile::Builder::new()
-            .prefix("tresor-edit-")
+            .prefix(DIR_PREFIX)
             .tempdir_in(parent_dir())?;
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700))?;
+        crate::owned_dir::claim(dir.path())?;
         let path = dir.path().join("secret.json");
         let mut file = OpenOptions::new()
             .write(true)
@@ -58,11 +83,7 @@ impl Drop for PrivateFile {
         wipe(&self.path);
         // Editors may leave swap or backup files next to it: wipe those too before the directory
         // goes (TempDir removes it when `self.dir` drops right after this).
-        if let Ok(entries) = fs::read_dir(self.dir.path()) {
-            for entry in entries.flatten() {
-                wipe(&entry.path());
-            }
-        }
+        wipe_all(self.dir.path());
     }
 }
 

@@ -13,6 +13,7 @@ pub mod devserver;
 pub mod editor;
 pub mod logging;
 pub mod ls;
+pub mod owned_dir;
 pub mod runtime;
 pub mod secret;
 pub mod status;

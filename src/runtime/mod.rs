@@ -51,6 +51,8 @@ fn action_for(event: Event) -> Option<Action> {
 /// Runs the TUI until the user quits. The terminal is restored on every exit path.
 pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow::Result<()> {
     let client = VaultClient::new(&settings)?;
+    // What an earlier tresor killed outright (SIGKILL) left of an edit: overwritten and removed.
+    crate::editor::remove_abandoned();
     let mut tui = Tui::enter()?;
     let started = Instant::now();
     tracing::info!(addr = %settings.addr, "tui started");

@@ -262,6 +262,16 @@ fn new_and_copy_write_where_asked_and_refuse_bad_input_first() {
 
 #[test]
 fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
+    quit_by_signal_while_the_editor_is_open("TERM");
+}
+
+/// A closed terminal (SIGHUP) takes the same way out as SIGTERM.
+#[test]
+fn sighup_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
+    quit_by_signal_while_the_editor_is_open("HUP");
+}
+
+fn quit_by_signal_while_the_editor_is_open(signal: &str) {
     let (server, _) = seeded_server_blocking();
     let sandbox = sandbox(&server);
     let scratch = tempfile::tempdir().unwrap();
@@ -275,7 +285,7 @@ fn sigterm_while_the_editor_is_open_quits_after_it_and_leaves_no_file() {
     });
     let pid = app.pid().expect("pid").to_string();
     let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([format!("-{signal}").as_str(), &pid])
         .status()
         .unwrap();
     assert!(status.success());
@@ -497,4 +507,63 @@ fn the_edited_file_is_overwritten_with_zeros_before_removal() {
     );
     app.keys(&["q"]);
     app.wait_exit();
+}
+
+/// SIGKILL runs no clean-up: the edited file stays in its private 0700 directory, as it was.
+/// The next tresor to start finds the directory abandoned (its owner is gone), overwrites the
+/// file with zeros and removes it.
+#[test]
+fn a_file_left_by_sigkill_is_wiped_by_the_next_tresor() {
+    let (server, _) = seeded_server_blocking();
+    let sandbox = sandbox(&server);
+    let scratch = tempfile::tempdir().unwrap();
+    let script = scratch.path().join("lingering-editor");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nln \"$1\" \"{dir}/link\"\necho $$ > \"{dir}/editor-pid\"\nexec sleep 60\n",
+            dir = scratch.path().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut app = start(&sandbox, Some(&script));
+    open(&mut app, "secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["E"]);
+    let pid_file = scratch.path().join("editor-pid");
+    app.wait_until("the editor started", |_| pid_file.exists());
+    let kill = |signal: &str, pid: &str| {
+        let status = std::process::Command::new("kill")
+            .args([signal, pid])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal} {pid}");
+    };
+    kill("-KILL", &app.pid().expect("pid").to_string());
+    app.wait_exit();
+    let editor_pid = std::fs::read_to_string(&pid_file).unwrap();
+    kill("-KILL", editor_pid.trim());
+    let run = sandbox.root().join("run");
+    let left: Vec<_> = std::fs::read_dir(&run).unwrap().flatten().collect();
+    assert_eq!(left.len(), 1, "SIGKILL leaves the private directory");
+    let linked = std::fs::read_to_string(scratch.path().join("link")).unwrap();
+    assert!(
+        linked.contains("\"password\""),
+        "and the file as it was: {} bytes",
+        linked.len()
+    );
+
+    let mut again = start(&sandbox, None);
+    again.wait_for("team/platform/ kv v2");
+    assert_eq!(
+        std::fs::read_dir(&run).unwrap().count(),
+        0,
+        "the next tresor removed what the killed one left"
+    );
+    let wiped = std::fs::read(scratch.path().join("link")).unwrap();
+    assert_eq!(wiped.len(), linked.len(), "overwritten in place");
+    assert!(wiped.iter().all(|byte| *byte == 0), "with zeros");
+    again.keys(&["q"]);
+    again.wait_exit();
 }

@@ -132,7 +132,7 @@ fn a_generated_secret_id_is_shown_once_masked_then_revealed_and_copied() {
             role: "ci-runner".into(),
             result: Ok(GeneratedSecretId {
                 secret_id: Some(SecretText::new("5e1f-secret-id-value")),
-                accessor: Some("9a9a-new-accessor".into()),
+                accessor: Some("9a9a1f0e-27c4-4d8b-9e55-0b6f3d2a8c71".into()),
                 ttl: 0,
                 wrap: None,
             }),
@@ -145,8 +145,29 @@ fn a_generated_secret_id_is_shown_once_masked_then_revealed_and_copied() {
     let masked = screen(&app);
     assert!(!masked.contains("5e1f-secret-id-value"), "masked");
     assert!(masked.contains("(shown once)"));
+    // The reload answers: the new accessor is listed, the secret-id still shown once.
+    update(
+        &mut app,
+        Action::AppRoleLoaded {
+            role: "ci-runner".into(),
+            settings: Ok(vec![
+                setting("bind_secret_id", "true"),
+                setting("secret_id_ttl", "0"),
+                setting("token_max_ttl", "14400"),
+                setting("token_policies", "app-readonly"),
+                setting("token_ttl", "3600"),
+            ]),
+            role_id: Ok("c6e19a61-0f6b-5e85-ac07-9166cbe90575".into()),
+            accessors: Ok(vec![
+                accessor("0f68f990-3a43-540f-555d-195da1dcb5f3"),
+                accessor("9a9a1f0e-27c4-4d8b-9e55-0b6f3d2a8c71"),
+                accessor("f028cc8d-ba82-b114-522f-a4eaaef874ae"),
+            ]),
+        },
+    );
     press(&mut app, KeyCode::Char('s'));
     insta::assert_snapshot!(render(&app).backend());
+    assert!(!screen(&app).contains("loading"), "nothing left loading");
     assert!(screen(&app).contains("5e1f-secret-id-value"));
     let effects = press(&mut app, KeyCode::Char('y'));
     let [

@@ -142,6 +142,16 @@ fn unseal_in_progress_with_the_share_masked() {
             result: Ok(sealed(1, true)),
         },
     );
+    // The refresh that the answer asked for comes back: nothing is left spinning.
+    overview(
+        &mut app,
+        vec![
+            report(N1, Ok(sealed(1, true)), Some(Health::Sealed)),
+            report(N2, Ok(sealed(0, false)), Some(Health::Uninitialized)),
+            report(N3, Ok(sealed(0, false)), Some(Health::Uninitialized)),
+        ],
+        None,
+    );
     type_text(&mut app, "EAEYiDrg");
     insta::assert_snapshot!(render_at(&app, SIZE).backend());
     let text = screen_at(&app, SIZE);

@@ -19,6 +19,7 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   BAO_TLS_SERVER_NAME / VAULT_TLS_SERVER_NAME   name to use for SNI and verification
   BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s, 1m30s, 500ms)
   TRESOR_ROLE_ID / TRESOR_SECRET_ID      AppRole credentials for the login dialog
+  TRESOR_JWT                             JWT for a JWT login (else --jwt-file)
   TRESOR_PROFILE / TRESOR_CONFIG         profile to use / config file with profiles
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
@@ -112,13 +113,14 @@ pub struct ConnectionArgs {
 /// ids come from TRESOR_ROLE_ID / TRESOR_SECRET_ID or from the files named here.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LoginArgs {
-    /// Auth method the login dialog starts on: token, approle, userpass or ldap.
+    /// Auth method the login dialog starts on: token, approle, userpass, ldap, jwt or cert.
     #[arg(long, value_name = "METHOD")]
     pub auth_method: Option<String>,
-    /// Mount of that auth method (default: approle, userpass, ldap).
+    /// Mount of that auth method (default: approle, userpass, ldap, jwt, cert).
     #[arg(long, value_name = "PATH")]
     pub auth_mount: Option<String>,
-    /// AppRole runner role for the worker -> runner login.
+    /// Role: the JWT or certificate role to log in as, and the AppRole runner role for the
+    /// worker -> runner login.
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
     /// File holding the AppRole role-id (instead of TRESOR_ROLE_ID).
@@ -127,6 +129,10 @@ pub struct LoginArgs {
     /// File holding the AppRole secret-id (instead of TRESOR_SECRET_ID).
     #[arg(long, value_name = "FILE")]
     pub secret_id_file: Option<PathBuf>,
+    /// File holding the JWT for a JWT login, read at each login (default: a Kubernetes service
+    /// account's token when there is one; TRESOR_JWT gives the JWT itself).
+    #[arg(long, value_name = "FILE")]
+    pub jwt_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

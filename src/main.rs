@@ -39,6 +39,7 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         role: cli.login.role.clone(),
         role_id_file: cli.login.role_id_file.clone(),
         secret_id_file: cli.login.secret_id_file.clone(),
+        jwt_file: cli.login.jwt_file.clone(),
         save_token_to: None,
     };
     if cli.connection.addr.len() > 1 && !matches!(cli.command, Some(Command::Status(_))) {

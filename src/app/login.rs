@@ -1,4 +1,5 @@
-//! The login dialog (`L`): a method (Token, AppRole, Userpass, LDAP), for AppRole a way (role-id +
+//! The login dialog (`L`): a method (Token, AppRole, Userpass, LDAP, JWT, TLS certificate), for
+//! AppRole a way (role-id +
 //! secret-id, a wrapping token, or the worker -> runner pull), the auth mount, masked secret
 //! fields, and "save as default token". It lies on top of everything else, so a re-login never
 //! disturbs a form or dialog underneath.
@@ -11,7 +12,7 @@ use super::state::{App, Loadable, StatusKind};
 use crate::config::LoginDefaults;
 use crate::secret::{SecretText, Token};
 use crate::vault::auth::{CredentialKind, LoginFailure};
-use crate::vault::{AuthMethod, Credentials};
+use crate::vault::{AuthMethod, Credentials, JwtSource};
 use crossterm::event::KeyEvent;
 
 /// Why the dialog opened, shown at its top.
@@ -139,6 +140,10 @@ pub enum Field {
     RunnerRoleId,
     Username,
     Password,
+    /// The JWT or certificate role (optional: the method's default role).
+    Role,
+    /// The file a JWT login reads (at each login).
+    JwtFile,
     SaveDefault,
 }
 
@@ -158,6 +163,8 @@ impl Field {
             Field::RunnerRoleId => "Runner role-id",
             Field::Username => "Username",
             Field::Password => "Password",
+            Field::Role => "Role",
+            Field::JwtFile => "JWT file",
             Field::SaveDefault => "Save token",
         }
     }
@@ -177,13 +184,20 @@ impl Field {
     fn is_text(self) -> bool {
         !matches!(self, Field::Method | Field::Way | Field::SaveDefault)
     }
+
+    /// A field that may stay empty (a default applies).
+    fn optional(self) -> bool {
+        matches!(self, Field::RunnerRoleId | Field::Role)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct LoginForm {
     pub method: AuthMethod,
     pub way: AppRoleWay,
-    pub mounts: [TextInput; 4],
+    pub mounts: [TextInput; AuthMethod::ALL.len()],
+    /// `TRESOR_JWT`: a JWT login sends it (the JWT file field is not shown then).
+    pub jwt_from_env: Option<SecretText>,
     pub inputs: Vec<(Field, TextInput)>,
     pub focus: Field,
     pub save_default: bool,
@@ -232,11 +246,26 @@ impl LoginForm {
             (Field::RunnerRoleId, TextInput::default()),
             (Field::Username, TextInput::default()),
             (Field::Password, TextInput::default()),
+            (
+                Field::Role,
+                TextInput::with_text(defaults.role.as_deref().unwrap_or("")),
+            ),
+            (
+                Field::JwtFile,
+                TextInput::with_text(
+                    &defaults
+                        .jwt_file
+                        .as_deref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                ),
+            ),
         ];
         let mut form = Self {
             method,
             way: AppRoleWay::Push,
             mounts,
+            jwt_from_env: defaults.jwt.clone(),
             inputs,
             focus: Field::Method,
             save_default: false,
@@ -251,7 +280,9 @@ impl LoginForm {
         form.focus = form
             .fields()
             .into_iter()
-            .find(|f| f.is_text() && *f != Field::Mount && form.text(*f).is_empty())
+            .find(|f| {
+                f.is_text() && *f != Field::Mount && !f.optional() && form.text(*f).is_empty()
+            })
             .unwrap_or(Field::Method);
         form
     }
@@ -277,6 +308,13 @@ impl LoginForm {
             AuthMethod::Userpass | AuthMethod::Ldap => {
                 fields.extend([Field::Mount, Field::Username, Field::Password]);
             }
+            AuthMethod::Jwt => {
+                fields.extend([Field::Mount, Field::Role]);
+                if self.jwt_from_env.is_none() {
+                    fields.push(Field::JwtFile);
+                }
+            }
+            AuthMethod::Cert => fields.extend([Field::Mount, Field::Role]),
         }
         if self.save_to.is_some() {
             fields.push(Field::SaveDefault);
@@ -351,7 +389,7 @@ impl LoginForm {
         let missing: Vec<&str> = self
             .fields()
             .into_iter()
-            .filter(|f| f.is_text() && *f != Field::RunnerRoleId && self.text(*f).trim().is_empty())
+            .filter(|f| f.is_text() && !f.optional() && self.text(*f).trim().is_empty())
             .map(Field::label)
             .collect();
         if !missing.is_empty() {
@@ -388,6 +426,18 @@ impl LoginForm {
                 mount,
                 username: self.text(Field::Username).trim().to_string(),
                 password: SecretText::new(self.text(Field::Password)),
+            },
+            AuthMethod::Jwt => Credentials::Jwt {
+                mount,
+                role: self.text(Field::Role).trim().to_string(),
+                jwt: match &self.jwt_from_env {
+                    Some(jwt) => JwtSource::Given(jwt.clone()),
+                    None => JwtSource::File(self.text(Field::JwtFile).trim().into()),
+                },
+            },
+            AuthMethod::Cert => Credentials::Cert {
+                mount,
+                role: Some(self.text(Field::Role).trim().to_string()).filter(|r| !r.is_empty()),
             },
         })
     }
@@ -563,6 +613,8 @@ pub fn login_error_message(kind: CredentialKind, error: &crate::vault::VaultErro
         CredentialKind::AppRolePull => "AppRole (worker -> runner)",
         CredentialKind::Userpass => "Userpass",
         CredentialKind::Ldap => "LDAP",
+        CredentialKind::Jwt => "JWT",
+        CredentialKind::Cert => "TLS certificate",
     };
     let reason = match error {
         VaultError::PermissionDenied { .. } if kind == CredentialKind::Token => {

@@ -15,6 +15,11 @@ pub struct LoginDefaults {
     pub role: Option<String>,
     pub role_id: Option<SecretText>,
     pub secret_id: Option<SecretText>,
+    /// `TRESOR_JWT`: the JWT for a JWT login (never from a flag: arguments show in `ps`).
+    pub jwt: Option<SecretText>,
+    /// The file a JWT login reads at each login (`--jwt-file`, a profile's `jwt_file`, else a
+    /// Kubernetes service account's token when there is one).
+    pub jwt_file: Option<PathBuf>,
     /// Lines shown under the fields (the demo's throwaway credentials).
     pub hints: Vec<String>,
     /// Where "save the token" writes: the default token file for the command line, the profile's
@@ -31,6 +36,7 @@ pub struct LoginOverrides {
     pub role: Option<String>,
     pub role_id_file: Option<PathBuf>,
     pub secret_id_file: Option<PathBuf>,
+    pub jwt_file: Option<PathBuf>,
     /// Where a login's token may be saved (see `LoginDefaults::save_token_to`).
     pub save_token_to: Option<PathBuf>,
 }
@@ -43,7 +49,7 @@ pub fn resolve_login(
 ) -> Result<LoginDefaults, String> {
     let method = match &overrides.method {
         Some(text) => Some(AuthMethod::parse(text).ok_or_else(|| {
-            format!("unknown auth method {text:?} (token, approle, userpass, ldap)")
+            format!("unknown auth method {text:?} (token, approle, userpass, ldap, jwt, cert)")
         })?),
         None => None,
     };
@@ -62,6 +68,13 @@ pub fn resolve_login(
         role: overrides.role.clone(),
         role_id: secret(&overrides.role_id_file, "TRESOR_ROLE_ID")?,
         secret_id: secret(&overrides.secret_id_file, "TRESOR_SECRET_ID")?,
+        jwt: env("TRESOR_JWT")
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| SecretText::new(v.trim())),
+        jwt_file: overrides.jwt_file.clone().or_else(|| {
+            let kubernetes = Path::new(crate::vault::auth::KUBERNETES_TOKEN_FILE);
+            kubernetes.exists().then(|| kubernetes.to_path_buf())
+        }),
         hints: Vec::new(),
         save_token_to: overrides.save_token_to.clone(),
     })

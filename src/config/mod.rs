@@ -130,6 +130,8 @@ pub struct ConnectionView {
     pub namespace: Option<String>,
     pub skip_verify: bool,
     pub has_token: bool,
+    /// The client certificate presented on every connection (with its key), if any.
+    pub client_certificate: Option<PathBuf>,
 }
 
 impl ConnectionView {
@@ -139,6 +141,10 @@ impl ConnectionView {
             namespace: settings.namespace.clone(),
             skip_verify: settings.skip_verify,
             has_token: settings.token.as_ref().is_some_and(|t| !t.is_empty()),
+            client_certificate: settings
+                .client_cert
+                .clone()
+                .filter(|_| settings.client_key.is_some()),
         }
     }
 }

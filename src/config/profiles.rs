@@ -63,13 +63,15 @@ pub struct Profile {
     pub skip_verify: bool,
     /// Per-request timeout, e.g. "30s".
     pub timeout: Option<String>,
-    /// token, approle, userpass or ldap.
+    /// token, approle, userpass, ldap, jwt or cert.
     pub auth_method: Option<String>,
     pub auth_mount: Option<String>,
-    /// The AppRole runner role (worker -> runner login).
+    /// The JWT or certificate role, and the AppRole runner role (worker -> runner login).
     pub role: Option<String>,
     pub role_id_file: Option<PathBuf>,
     pub secret_id_file: Option<PathBuf>,
+    /// The JWT file a JWT login reads (at each login).
+    pub jwt_file: Option<PathBuf>,
     /// A token in the file itself (discouraged: prefer token_file or a login).
     pub token: Option<Token>,
     pub token_file: Option<PathBuf>,
@@ -447,6 +449,7 @@ impl Profile {
             client_key: expand(&self.client_key),
             role_id_file: expand(&self.role_id_file),
             secret_id_file: expand(&self.secret_id_file),
+            jwt_file: expand(&self.jwt_file),
             token_file: expand(&self.token_file),
             ..self.clone()
         }
@@ -520,6 +523,7 @@ pub fn profile_login(profile: &Profile, flags: &LoginOverrides) -> LoginOverride
             .secret_id_file
             .clone()
             .or_else(|| profile.secret_id_file.clone()),
+        jwt_file: flags.jwt_file.clone().or_else(|| profile.jwt_file.clone()),
         save_token_to: profile.token_file.clone(),
     }
 }

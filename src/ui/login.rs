@@ -58,6 +58,9 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
     for field in form.fields() {
         lines.push(field_line(form, field, keymap));
     }
+    if let Some(line) = credential_source_line(app, form) {
+        lines.push(line);
+    }
     if let Some(error) = &form.error {
         lines.push(Line::raw(""));
         lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
@@ -133,9 +136,41 @@ fn field_line(form: &LoginForm, field: Field, keymap: &Keymap) -> Line<'static> 
                     theme::dim(),
                 ));
             }
+            if field == Field::Role && input.text.is_empty() && !focused {
+                spans.push(Span::styled(
+                    "(empty: the method's default role)",
+                    theme::dim(),
+                ));
+            }
         }
     }
     Line::from(spans)
+}
+
+/// What a JWT or certificate login presents that is not typed here: the JWT from `TRESOR_JWT`,
+/// or the connection's client certificate (or that there is none).
+fn credential_source_line(app: &App, form: &LoginForm) -> Option<Line<'static>> {
+    let label = |text: &str| Span::styled(format!("  {text:<LABEL_WIDTH$}"), theme::dim());
+    match form.method {
+        AuthMethod::Jwt => form
+            .jwt_from_env
+            .as_ref()
+            .map(|_| Line::from(vec![label("JWT"), Span::raw("from TRESOR_JWT (not shown)")])),
+        AuthMethod::Cert => Some(match &app.connection.client_certificate {
+            Some(file) => Line::from(vec![
+                label("Certificate"),
+                Span::raw(sanitize(&file.display().to_string()).into_owned()),
+            ]),
+            None => Line::from(vec![
+                label("Certificate"),
+                Span::styled(
+                    "none: start with --client-cert and --client-key (or BAO_CLIENT_CERT/KEY)",
+                    theme::warning(),
+                ),
+            ]),
+        }),
+        _ => None,
+    }
 }
 
 /// The closing line: every key of the dialog, named from the keymap.

@@ -1,5 +1,6 @@
 //! Logging in and keeping a session: token, AppRole (push, and pull through a response-wrapped
-//! secret-id), userpass and LDAP logins; unwrapping; renew-self and revoke-self. Credentials go
+//! secret-id), userpass, LDAP, JWT and TLS certificate logins; unwrapping; renew-self and
+//! revoke-self. Credentials go
 //! out in request bodies built in wiped buffers; tokens come back as [`Token`] (wiped, redacted).
 
 use super::client::{Operation, VaultClient, error_for_status};
@@ -17,14 +18,18 @@ pub enum AuthMethod {
     AppRole,
     Userpass,
     Ldap,
+    Jwt,
+    Cert,
 }
 
 impl AuthMethod {
-    pub const ALL: [AuthMethod; 4] = [
+    pub const ALL: [AuthMethod; 6] = [
         AuthMethod::Token,
         AuthMethod::AppRole,
         AuthMethod::Userpass,
         AuthMethod::Ldap,
+        AuthMethod::Jwt,
+        AuthMethod::Cert,
     ];
 
     pub fn label(self) -> &'static str {
@@ -33,6 +38,8 @@ impl AuthMethod {
             AuthMethod::AppRole => "AppRole",
             AuthMethod::Userpass => "Userpass",
             AuthMethod::Ldap => "LDAP",
+            AuthMethod::Jwt => "JWT",
+            AuthMethod::Cert => "Cert",
         }
     }
 
@@ -43,10 +50,12 @@ impl AuthMethod {
             AuthMethod::AppRole => "approle",
             AuthMethod::Userpass => "userpass",
             AuthMethod::Ldap => "ldap",
+            AuthMethod::Jwt => "jwt",
+            AuthMethod::Cert => "cert",
         }
     }
 
-    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`.
+    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`, `jwt`, `cert`.
     pub fn parse(text: &str) -> Option<Self> {
         AuthMethod::ALL
             .into_iter()
@@ -88,7 +97,30 @@ pub enum Credentials {
         username: String,
         password: SecretText,
     },
+    /// A JWT (a CI system's, a Kubernetes service account's) for a role of the jwt method.
+    Jwt {
+        mount: String,
+        role: String,
+        jwt: JwtSource,
+    },
+    /// The client certificate the connection presents (`--client-cert`), optionally for one
+    /// named certificate role.
+    Cert {
+        mount: String,
+        role: Option<String>,
+    },
 }
+
+/// Where a JWT comes from: `TRESOR_JWT`, or a file read at each login (a Kubernetes
+/// service-account token is rotated on disk, so it is never kept from the start).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwtSource {
+    Given(SecretText),
+    File(std::path::PathBuf),
+}
+
+/// The usual place of a Kubernetes service account's token.
+pub const KUBERNETES_TOKEN_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 /// Which kind of credentials a login used (never the credentials themselves), for its wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +131,8 @@ pub enum CredentialKind {
     AppRolePull,
     Userpass,
     Ldap,
+    Jwt,
+    Cert,
 }
 
 impl Credentials {
@@ -110,6 +144,8 @@ impl Credentials {
             Credentials::AppRolePull { .. } => CredentialKind::AppRolePull,
             Credentials::Userpass { .. } => CredentialKind::Userpass,
             Credentials::Ldap { .. } => CredentialKind::Ldap,
+            Credentials::Jwt { .. } => CredentialKind::Jwt,
+            Credentials::Cert { .. } => CredentialKind::Cert,
         }
     }
 }
@@ -232,6 +268,33 @@ fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8], path: &str) -> Result<T, Vaul
         path: path.to_string(),
         reason: format!("unexpected answer ({error})"),
     })
+}
+
+/// The JWT to send: given, or read now from its file (in a wiped buffer; the file's name is said
+/// when it cannot be read, never its content).
+async fn read_jwt(source: &JwtSource) -> Result<SecretText, VaultError> {
+    let text = match source {
+        JwtSource::Given(text) => text.clone(),
+        JwtSource::File(path) => {
+            let bytes = Zeroizing::new(tokio::fs::read(path).await.map_err(|error| {
+                VaultError::Config(format!(
+                    "cannot read the JWT file {}: {error}",
+                    path.display()
+                ))
+            })?);
+            let text = std::str::from_utf8(&bytes).map_err(|_| {
+                VaultError::Config(format!("the JWT file {} is not text", path.display()))
+            })?;
+            SecretText::new(text.trim())
+        }
+    };
+    if text.expose().trim().is_empty() {
+        return Err(VaultError::Config(match source {
+            JwtSource::Given(_) => "the JWT is empty (TRESOR_JWT)".into(),
+            JwtSource::File(path) => format!("the JWT file {} is empty", path.display()),
+        }));
+    }
+    Ok(SecretText::new(text.expose().trim()))
 }
 
 fn mount_path(mount: &str) -> &str {
@@ -362,6 +425,35 @@ impl VaultClient {
                 let path = format!("auth/{}/login/{}", mount_path(mount), username.trim());
                 let body = object_bytes([("password", Some((password.expose(), false)))])
                     .map_err(VaultError::Config)?;
+                self.login_with_body(&path, &body).await
+            }
+            Credentials::Jwt { mount, role, jwt } => {
+                let jwt = read_jwt(jwt).await?;
+                let path = format!("auth/{}/login", mount_path(mount));
+                let role = role.trim();
+                let mut fields = vec![("jwt", Some((jwt.expose(), false)))];
+                if !role.is_empty() {
+                    fields.push(("role", Some((role, false))));
+                }
+                let body = object_bytes(fields).map_err(VaultError::Config)?;
+                self.login_with_body(&path, &body).await
+            }
+            Credentials::Cert { mount, role } => {
+                if !self.has_client_certificate() {
+                    return Err(VaultError::Config(
+                        "a TLS certificate login needs a client certificate: --client-cert and \
+                         --client-key (BAO_CLIENT_CERT / BAO_CLIENT_KEY, or client_cert and \
+                         client_key in the profile)"
+                            .into(),
+                    ));
+                }
+                let path = format!("auth/{}/login", mount_path(mount));
+                let role = role.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                let fields: Vec<_> = role
+                    .map(|r| ("name", Some((r, false))))
+                    .into_iter()
+                    .collect();
+                let body = object_bytes(fields).map_err(VaultError::Config)?;
                 self.login_with_body(&path, &body).await
             }
         }

@@ -83,6 +83,8 @@ pub struct VaultClient {
     cancel: Option<Cancellation>,
     /// Which CAs are trusted, named when a server's certificate is refused.
     trust: std::sync::Arc<super::tls::Trust>,
+    /// A client certificate is presented (for TLS certificate logins).
+    client_identity: bool,
 }
 
 /// A cancel counter and the value it had when a piece of work started.
@@ -182,6 +184,7 @@ impl VaultClient {
             timeout,
             cancel: None,
             trust: std::sync::Arc::new(trust),
+            client_identity: settings.client_cert.is_some() && settings.client_key.is_some(),
         })
     }
 
@@ -245,6 +248,11 @@ impl VaultClient {
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Whether a client certificate is presented on every connection.
+    pub fn has_client_certificate(&self) -> bool {
+        self.client_identity
     }
 
     /// The same connection in another namespace (`None`: root).

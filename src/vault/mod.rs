@@ -14,7 +14,7 @@ mod tls;
 pub mod versions;
 pub mod write;
 
-pub use auth::{AuthMethod, Credentials, Login, Renewal};
+pub use auth::{AuthMethod, Credentials, JwtSource, Login, Renewal};
 pub use client::{Operation, VaultClient};
 pub use error::VaultError;
 pub use kv::{KvSecret, KvVersion, MountInfo, SecretEngine, SecretEntry, VersionState};

@@ -9,6 +9,7 @@ mod crawl;
 mod devserver;
 mod faults;
 mod fuzz_parsers;
+mod jwt_cert;
 mod kv;
 mod redirect;
 mod seal;

@@ -147,3 +147,88 @@ fn closing_the_login_dialog_fails_what_waited_for_it_instead_of_loading_forever(
     assert!(!screen.contains("loading mounts"), "{screen}");
     assert_eq!(app.session.parked.len(), 1, "kept for a later login");
 }
+
+/// `--auth-method jwt --role deploy` with `TRESOR_JWT` set: the dialog opens on JWT with the role
+/// filled in, shows no JWT file field, and Enter logs in with the JWT from the environment.
+#[test]
+fn a_jwt_login_from_the_environment_needs_only_enter() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    app.login_defaults = tresor::config::LoginDefaults {
+        method: Some(AuthMethod::Jwt),
+        role: Some("deploy".into()),
+        jwt: Some(tresor::secret::SecretText::new("eyJ.header.sig")),
+        ..tresor::config::LoginDefaults::default()
+    };
+    press(&mut app, KeyCode::Char('L'));
+    let form = app.login.as_ref().expect("the login dialog");
+    assert_eq!(form.method, AuthMethod::Jwt);
+    assert!(
+        !form.fields().contains(&Field::JwtFile),
+        "TRESOR_JWT is used"
+    );
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("from TRESOR_JWT (not shown)"), "{screen}");
+    assert!(!screen.contains("eyJ.header.sig"), "{screen}");
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::Login { credentials, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        credentials,
+        &tresor::vault::Credentials::Jwt {
+            mount: "jwt".into(),
+            role: "deploy".into(),
+            jwt: tresor::vault::JwtSource::Given(tresor::secret::SecretText::new("eyJ.header.sig")),
+        }
+    );
+}
+
+/// Without `TRESOR_JWT`, the JWT file is asked for (prefilled from `--jwt-file`), the role may
+/// stay empty (the method's default role); a certificate login says which certificate it
+/// presents, or that there is none.
+#[test]
+fn jwt_file_and_certificate_logins_say_what_they_send() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    app.login_defaults = tresor::config::LoginDefaults {
+        method: Some(AuthMethod::Jwt),
+        jwt_file: Some("/run/ci/jwt".into()),
+        ..tresor::config::LoginDefaults::default()
+    };
+    press(&mut app, KeyCode::Char('L'));
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("/run/ci/jwt"), "{screen}");
+    assert!(
+        screen.contains("(empty: the method's default role)"),
+        "{screen}"
+    );
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Login { credentials: tresor::vault::Credentials::Jwt { role, jwt: tresor::vault::JwtSource::File(file), .. }, .. }]
+                if role.is_empty() && file == std::path::Path::new("/run/ci/jwt")
+        ),
+        "{effects:?}"
+    );
+    app.login = None;
+    app.login_defaults.method = Some(AuthMethod::Cert);
+    press(&mut app, KeyCode::Char('L'));
+    let screen = screen_at(&app, SIZE);
+    assert!(
+        screen.contains("none: start with --client-cert"),
+        "{screen}"
+    );
+    app.login = None;
+    app.connection.client_certificate = Some("/etc/tresor/client.pem".into());
+    press(&mut app, KeyCode::Char('L'));
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("/etc/tresor/client.pem"), "{screen}");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Login { credentials: tresor::vault::Credentials::Cert { role: None, mount }, .. }] if mount == "cert"
+        ),
+        "{effects:?}"
+    );
+}

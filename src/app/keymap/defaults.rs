@@ -325,7 +325,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Session,
         C::Login,
         &[ch('L')],
-        "log in: token, AppRole (secret-id, wrapped secret-id, worker -> runner), userpass, LDAP",
+        "log in: token, AppRole (secret-id, wrapped secret-id, worker -> runner), userpass, LDAP, JWT, TLS certificate",
         Some("login"),
     ),
     b(

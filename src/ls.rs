@@ -46,10 +46,14 @@ pub const NO_TOKEN: &str = "no token: set BAO_TOKEN (or VAULT_TOKEN), log in wit
      (which writes ~/.vault-token), or give --token";
 
 /// The no-token error naming the token file that was looked for (`BAO_TOKEN_PATH`,
-/// `~/.vault-token`, or a profile's `token_file`), so a typo in its path shows.
-pub fn no_token_message(token_file: Option<&std::path::Path>) -> String {
-    match token_file {
-        Some(file) => format!("{NO_TOKEN}; found no token in {}", file.display()),
+/// `~/.vault-token`, or a profile's `token_file`), so a typo in its path shows, or the token
+/// helper that had none.
+pub fn no_token_message(store: Option<&crate::config::TokenStore>) -> String {
+    match store {
+        Some(crate::config::TokenStore::File(file)) => {
+            format!("{NO_TOKEN}; found no token in {}", file.display())
+        }
+        Some(helper) => format!("{NO_TOKEN}; {} gave none", helper.describe()),
         None => NO_TOKEN.to_string(),
     }
 }

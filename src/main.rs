@@ -87,13 +87,20 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         // The demo connects to its own server: the environment's settings are not used (and a
         // bad one does not stop it), and its throwaway token is not offered for saving.
         None if demo => (config::ConnectionSettings::default(), login_flags),
-        None => (
-            config::resolve(overrides(cli), &env, &read)?,
-            config::LoginOverrides {
-                save_token_to: config::token_file_path(&env),
-                ..login_flags
-            },
-        ),
+        None => {
+            let mut settings = config::resolve(overrides(cli), &env, &read)?;
+            let store = config::token_store(&env, &read);
+            if let Some(warning) = config::fill_from_helper(&mut settings, store.as_ref()) {
+                eprintln!("tresor: warning: {warning}");
+            }
+            (
+                settings,
+                config::LoginOverrides {
+                    save_token_to: store,
+                    ..login_flags
+                },
+            )
+        }
     };
     let login = config::resolve_login(&login_overrides, &env, &read)?;
     // The demo leaves the profiles out but looks the way the user chose.
@@ -174,14 +181,14 @@ async fn status(
 async fn ls(
     settings: &config::ConnectionSettings,
     args: &tresor::cli::LsArgs,
-    token_file: Option<&std::path::Path>,
+    token_store: Option<&config::TokenStore>,
 ) -> anyhow::Result<ExitCode> {
     let client = match new_client(settings) {
         Ok(client) => client,
         Err(code) => return Ok(code),
     };
     if !client.has_token() {
-        eprintln!("tresor: {}", tresor::ls::no_token_message(token_file));
+        eprintln!("tresor: {}", tresor::ls::no_token_message(token_store));
         return Ok(ExitCode::from(exit::ERROR));
     }
     let listing = match tresor::ls::listing(&client, args).await {
@@ -266,7 +273,7 @@ fn main() -> ExitCode {
                 return status(&settings, &ui, args, &cli.connection.addr).await;
             }
             Some(Command::Ls(args)) => {
-                return ls(&settings, args, ui.login.save_token_to.as_deref()).await;
+                return ls(&settings, args, ui.login.save_token_to.as_ref()).await;
             }
         }
         .map(|()| ExitCode::from(exit::OK))

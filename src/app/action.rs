@@ -197,12 +197,14 @@ pub enum Effect {
     LoadSealStatus,
     Login {
         credentials: Credentials,
-        /// Write the new token to the token file (0600), as `bao login` does.
-        /// The token file to write the new token to (0600), when the user asked.
-        save_to: Option<std::path::PathBuf>,
+        /// Where to keep the new token (the token file, 0600, or the CLI's token helper), when
+        /// the user asked, as `bao login` does.
+        save_to: Option<crate::config::TokenStore>,
     },
-    /// Revokes the token (revoke-self) and forgets it.
-    Logout,
+    /// Revokes the token (revoke-self) and forgets it; a token helper is asked to erase it too.
+    Logout {
+        erase_from: Option<crate::config::TokenStore>,
+    },
     RenewToken {
         increment: u64,
     },

@@ -82,18 +82,21 @@ impl LoginReason {
     /// With a profile the environment's token is not used, so it is not named.
     pub fn text_naming(
         &self,
-        token_file: Option<&std::path::Path>,
+        store: Option<&crate::config::TokenStore>,
         profile: bool,
         clock: std::time::Duration,
     ) -> String {
-        let file = token_file.map(|f| f.display().to_string());
+        let file = store.map(|store| match store {
+            crate::config::TokenStore::File(path) => format!("token file {}", path.display()),
+            crate::config::TokenStore::Helper(_) => store.describe(),
+        });
         match (self, file, profile) {
             (LoginReason::NoToken, Some(file), false) => {
-                format!("No token found (flag, BAO_TOKEN/VAULT_TOKEN, token file {file}): log in.")
+                format!("No token found (flag, BAO_TOKEN/VAULT_TOKEN, {file}): log in.")
             }
-            (LoginReason::NoToken, Some(file), true) => format!(
-                "No token found (--token, the profile's token or its token_file {file}): log in."
-            ),
+            (LoginReason::NoToken, Some(file), true) => {
+                format!("No token found (--token, the profile's token or its {file}): log in.")
+            }
             (LoginReason::NoToken, None, true) => "No token found (--token or the profile's \
                  token; the environment's is not used with a profile): log in."
                 .into(),
@@ -202,7 +205,7 @@ pub struct LoginForm {
     pub focus: Field,
     pub save_default: bool,
     /// The file "Save token" writes to; without one the choice is not offered.
-    pub save_to: Option<std::path::PathBuf>,
+    pub save_to: Option<crate::config::TokenStore>,
     pub revealed: bool,
     pub reason: Option<LoginReason>,
     pub error: Option<String>,
@@ -504,7 +507,12 @@ impl LoginForm {
     fn logout(&mut self, app: &App) -> Outcome {
         if app.connection.has_token && matches!(app.token, Loadable::Ready(_)) {
             self.busy = true;
-            return Outcome::stay().with(vec![Effect::Logout]);
+            // A token helper forgets the token too (the token file is left as it is).
+            let erase_from = self
+                .save_to
+                .clone()
+                .filter(|store| matches!(store, crate::config::TokenStore::Helper(_)));
+            return Outcome::stay().with(vec![Effect::Logout { erase_from }]);
         }
         self.error = Some("There is no token to log out of.".into());
         Outcome::stay()

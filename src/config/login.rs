@@ -25,7 +25,7 @@ pub struct LoginDefaults {
     /// Where "save the token" writes: the default token file for the command line, the profile's
     /// own `token_file` for a profile, nowhere for a profile without one (a token meant for one
     /// server never lands in a file that another server's session reads).
-    pub save_token_to: Option<PathBuf>,
+    pub save_token_to: Option<super::TokenStore>,
 }
 
 /// Login settings given on the command line.
@@ -38,7 +38,7 @@ pub struct LoginOverrides {
     pub secret_id_file: Option<PathBuf>,
     pub jwt_file: Option<PathBuf>,
     /// Where a login's token may be saved (see `LoginDefaults::save_token_to`).
-    pub save_token_to: Option<PathBuf>,
+    pub save_token_to: Option<super::TokenStore>,
 }
 
 /// Resolves the dialog's defaults; a file named but unreadable is an error (said at start).

@@ -7,7 +7,9 @@
 pub mod appearance;
 mod login;
 pub mod profiles;
+pub mod token_store;
 pub use login::{LoginDefaults, LoginOverrides, resolve_login};
+pub use token_store::TokenStore;
 
 use crate::secret::Token;
 use std::path::{Path, PathBuf};
@@ -40,6 +42,8 @@ pub enum TokenSource {
     Flag,
     Env,
     File,
+    /// The bao/vault CLI's `token_helper` (asked with `get` once the settings are resolved).
+    Helper,
     Profile,
 }
 
@@ -222,6 +226,9 @@ pub fn resolve(
         } else {
             (Some(Token::new(value.trim())), TokenSource::Env)
         }
+    } else if token_store::configured_helper(env, read_file).is_some() {
+        // The CLI's token helper replaces the token file; `fill_from_helper` asks it.
+        (None, TokenSource::Helper)
     } else {
         let from_file = token_file_path(env)
             .and_then(|path| read_file(&path))
@@ -252,6 +259,37 @@ pub fn resolve(
             .or_else(|| non_empty(twin("TLS_SERVER_NAME"))),
         timeout,
     })
+}
+
+/// Where the command-line session keeps a token between runs: the CLI config's token helper
+/// when there is one, else the token file.
+pub fn token_store(
+    env: &dyn Fn(&str) -> Option<String>,
+    read_file: &dyn Fn(&Path) -> Option<String>,
+) -> Option<TokenStore> {
+    match token_store::configured_helper(env, read_file) {
+        Some(helper) => Some(TokenStore::Helper(helper)),
+        None => token_file_path(env).map(TokenStore::File),
+    }
+}
+
+/// Asks the token helper for the token when the settings say it keeps it (`helper get`). A
+/// helper that fails leaves no token and is said (returned for a warning), never fatal.
+pub fn fill_from_helper(
+    settings: &mut ConnectionSettings,
+    store: Option<&TokenStore>,
+) -> Option<String> {
+    let (TokenSource::Helper, Some(TokenStore::Helper(helper))) = (settings.token_source, store)
+    else {
+        return None;
+    };
+    match token_store::helper_get(helper) {
+        Ok(token) => {
+            settings.token = token;
+            None
+        }
+        Err(error) => Some(error),
+    }
 }
 
 /// Resolves against the real process environment and file system.

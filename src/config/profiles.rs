@@ -524,7 +524,7 @@ pub fn profile_login(profile: &Profile, flags: &LoginOverrides) -> LoginOverride
             .clone()
             .or_else(|| profile.secret_id_file.clone()),
         jwt_file: flags.jwt_file.clone().or_else(|| profile.jwt_file.clone()),
-        save_token_to: profile.token_file.clone(),
+        save_token_to: profile.token_file.clone().map(super::TokenStore::File),
     }
 }
 

@@ -71,7 +71,7 @@ impl EffectRunner {
                 save_to,
             } => {
                 tokio::spawn(async move {
-                    let result = login(&client, &credentials, save_to.as_deref()).await;
+                    let result = login(&client, &credentials, save_to).await;
                     drop(credentials);
                     let _ = actions.send(Action::LoggedIn(result));
                 });

@@ -110,7 +110,9 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             increment: *increment,
             result: client.renew_self(*increment).await,
         },
-        Effect::Logout => Action::LoggedOut(client.revoke_self().await),
+        Effect::Logout { erase_from } => {
+            Action::LoggedOut(logout(client, erase_from.clone()).await)
+        }
         Effect::LoadSealOverview { nodes, ask_cluster } => {
             Action::SealOverviewLoaded(Box::new(client.seal_overview(nodes, *ask_cluster).await))
         }
@@ -195,19 +197,42 @@ pub(super) async fn crawl_all(
         .await
 }
 
-/// Logs in, and saves the new token as the default token when asked.
+/// Logs in, and keeps the new token (token file or token helper) when asked.
 pub(super) async fn login(
     client: &VaultClient,
     credentials: &Credentials,
-    save_to: Option<&std::path::Path>,
+    save_to: Option<crate::config::TokenStore>,
 ) -> Result<LoginOutcome, LoginFailure> {
     let mut outcome = client.log_in(credentials).await?;
-    if let (Some(path), Some(token)) = (save_to, &outcome.token) {
-        crate::config::save_token_file(path, token).map_err(|error| LoginFailure::Save {
-            path: path.display().to_string(),
-            reason: error.to_string(),
-        })?;
-        outcome.saved_to = Some(path.display().to_string());
+    if let (Some(store), Some(token)) = (save_to, outcome.token.clone()) {
+        let described = store.describe();
+        tokio::task::spawn_blocking(move || store.save(&token))
+            .await
+            .map_err(|error| error.to_string())
+            .and_then(|saved| saved)
+            .map_err(|reason| LoginFailure::Save {
+                path: described.clone(),
+                reason,
+            })?;
+        outcome.saved_to = Some(described);
     }
     Ok(outcome)
+}
+
+/// Revokes the token, then has the token helper (when it keeps the token) erase it.
+async fn logout(
+    client: &VaultClient,
+    erase_from: Option<crate::config::TokenStore>,
+) -> Result<(), crate::vault::VaultError> {
+    client.revoke_self().await?;
+    if let Some(crate::config::TokenStore::Helper(helper)) = erase_from {
+        tokio::task::spawn_blocking(move || crate::config::token_store::helper_erase(&helper))
+            .await
+            .map_err(|error| error.to_string())
+            .and_then(|erased| erased)
+            .map_err(|reason| {
+                crate::vault::VaultError::Config(format!("the token was revoked, but {reason}"))
+            })?;
+    }
+    Ok(())
 }

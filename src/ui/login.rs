@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
     let profile = app.profile != crate::app::picker::COMMAND_LINE;
     let mut lines = Vec::new();
     if let Some(reason) = &form.reason {
-        let text = reason.text_naming(form.save_to.as_deref(), profile, app.clock);
+        let text = reason.text_naming(form.save_to.as_ref(), profile, app.clock);
         lines.push(Line::styled(sanitize(&text).into_owned(), theme::warning()));
         lines.push(Line::raw(""));
     }
@@ -111,11 +111,16 @@ fn field_line(form: &LoginForm, field: Field, keymap: &Keymap) -> Line<'static> 
         )),
         Field::SaveDefault => spans.push(Span::styled(
             format!(
-                "[{}] write it to {} (0600), as `bao login` does",
+                "[{}] {}, as `bao login` does",
                 if form.save_default { "x" } else { " " },
-                form.save_to
-                    .as_deref()
-                    .map_or_else(String::new, |p| p.display().to_string())
+                match &form.save_to {
+                    Some(crate::config::TokenStore::File(path)) => format!(
+                        "write it to {} (0600)",
+                        sanitize(&path.display().to_string())
+                    ),
+                    Some(store) => format!("keep it with {}", sanitize(&store.describe())),
+                    None => String::new(),
+                }
             ),
             if focused {
                 theme::selected(true)

@@ -53,3 +53,70 @@ fn logout_clears_the_old_tokens_view_and_the_next_login_starts_on_the_method_tha
     app.keys(&["\x1b", "q"]);
     app.wait_exit();
 }
+
+/// The bao CLI's `token_helper` (named in `~/.bao`) keeps the token instead of `~/.vault-token`:
+/// a login saved with it goes to `helper store`, the next start gets it with `helper get`, a
+/// logout has it `erase`d; the token file is never written.
+#[test]
+fn a_token_helper_named_in_the_cli_config_keeps_the_token() {
+    let server = support::dev_server();
+    let sandbox = Sandbox::new().addr(&server.addr);
+    let home = sandbox.home();
+    let kept = home.join("keychain");
+    let calls = home.join("calls");
+    let helper = home.join("token-helper");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> {calls}\ncase \"$1\" in get) cat {kept} 2>/dev/null || true ;; \
+             store) cat > {kept} ;; erase) rm -f {kept} ;; esac\n",
+            calls = calls.display(),
+            kept = kept.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::write(
+        home.join(".bao"),
+        format!("token_helper = \"{}\"\n", helper.display()),
+    )
+    .unwrap();
+    let calls_so_far = || std::fs::read_to_string(&calls).unwrap_or_default();
+
+    let mut app = sandbox.spawn();
+    let screen = app.wait_for("Save token");
+    assert!(
+        screen.contains("the token helper"),
+        "no token, and the dialog names the helper: {screen}"
+    );
+    assert_eq!(calls_so_far(), "get\n");
+    app.keys(&[server.root_token.expose(), "\t", " "]);
+    app.wait_for("[x] keep it with the token helper");
+    app.keys(&["\r"]);
+    app.wait_for("policies root");
+    assert_eq!(calls_so_far(), "get\nstore\n");
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        server.root_token.expose(),
+        "stored through the helper, on its stdin"
+    );
+    app.keys(&["q"]);
+    app.wait_exit();
+
+    // A new start gets the token from the helper: no login.
+    let mut app = sandbox.spawn();
+    app.wait_for("policies root");
+    app.wait_for("secret/ kv v2");
+    assert_eq!(calls_so_far(), "get\nstore\nget\n");
+    // Logging out revokes the token and has the helper erase it.
+    app.keys(&["L", "\x18"]);
+    app.wait_for("Logged out. Log in to go on.");
+    assert_eq!(calls_so_far(), "get\nstore\nget\nerase\n");
+    assert!(!kept.exists(), "erased");
+    app.keys(&["\x1b", "q"]);
+    app.wait_exit();
+    assert!(
+        !home.join(".vault-token").exists(),
+        "the token file is never written while a helper keeps the token"
+    );
+}

@@ -33,7 +33,7 @@ fn logging_out_forgets_what_the_old_token_saw_and_says_so() {
     assert!(screen_at(&app, SIZE).contains("rotating"));
     press(&mut app, KeyCode::Char('L'));
     let effects = ctrl(&mut app, 'x');
-    assert_eq!(effects, vec![Effect::Logout]);
+    assert_eq!(effects, vec![Effect::Logout { erase_from: None }]);
     update(&mut app, Action::LoggedOut(Ok(())));
     assert!(app.tree.roots.is_empty(), "no mounts of the old token");
     assert!(app.tree.visible.is_empty());

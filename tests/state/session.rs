@@ -360,7 +360,10 @@ fn the_dialog_builds_each_kind_of_credentials_and_refuses_missing_fields() {
 fn logout_revokes_then_opens_the_login_dialog() {
     let mut app = connected_app(SIZE);
     press(&mut app, KeyCode::Char('L'));
-    assert_eq!(ctrl(&mut app, 'x'), vec![Effect::Logout]);
+    assert_eq!(
+        ctrl(&mut app, 'x'),
+        vec![Effect::Logout { erase_from: None }]
+    );
     update(&mut app, Action::LoggedOut(Ok(())));
     assert!(!app.connection.has_token);
     assert_eq!(

@@ -111,7 +111,9 @@ pub fn connected_app(size: (u16, u16)) -> App {
     let mut app = App::new(connection(), size);
     app.epoch_unix = NOW;
     // As on the command line without a profile: a login may be saved to the default token file.
-    app.login_defaults.save_token_to = Some("/home/ana/.vault-token".into());
+    app.login_defaults.save_token_to = Some(tresor::config::TokenStore::File(
+        "/home/ana/.vault-token".into(),
+    ));
     app.start();
     update(&mut app, Action::SealStatusLoaded(Ok(unsealed())));
     update(

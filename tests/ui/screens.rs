@@ -244,7 +244,9 @@ fn without_a_token_the_screen_says_so_and_a_profile_names_only_its_own_sources()
     view.has_token = false;
     let mut app = App::new(view, (WIDTH, HEIGHT));
     app.profile = "prod".into();
-    app.login_defaults.save_token_to = Some("/home/ana/.config/tresor/prod.token".into());
+    app.login_defaults.save_token_to = Some(tresor::config::TokenStore::File(
+        "/home/ana/.config/tresor/prod.token".into(),
+    ));
     let generation = app.tree.generation;
     app.start();
     update(
@@ -328,7 +330,9 @@ fn no_token_and_tls_verification_off() {
     view.skip_verify = true;
     view.namespace = Some("team-a".into());
     let mut app = App::new(view, (WIDTH, HEIGHT));
-    app.login_defaults.save_token_to = Some("/home/ana/.vault-token".into());
+    app.login_defaults.save_token_to = Some(tresor::config::TokenStore::File(
+        "/home/ana/.vault-token".into(),
+    ));
     app.start();
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
@@ -371,7 +375,9 @@ fn no_token_names_the_token_file_looked_for() {
     view.has_token = false;
     let mut app = App::new(view, (WIDTH, HEIGHT));
     // A profile's token_file that is not there.
-    app.login_defaults.save_token_to = Some("/home/ana/.vault-token-dev".into());
+    app.login_defaults.save_token_to = Some(tresor::config::TokenStore::File(
+        "/home/ana/.vault-token-dev".into(),
+    ));
     app.start();
     let text = format!("{}", render(&app).backend());
     assert!(

@@ -25,6 +25,17 @@ pub struct Seed {
     pub approle: Option<SeedAppRole>,
     pub userpass: Option<SeedUserpass>,
     pub limited_token: Option<SeedToken>,
+    pub jwt: Option<SeedJwt>,
+}
+
+/// A JWT login that works on the demo server alone: the server is its own issuer (an identity
+/// token role signs the JWT), and the jwt auth method checks it against the server's own keys.
+#[derive(Debug, Deserialize)]
+pub struct SeedJwt {
+    pub mount: String,
+    pub role: String,
+    pub token_policies: Vec<String>,
+    pub token_ttl: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +125,8 @@ pub struct SeedReport {
     pub roles: Vec<SeededRole>,
     /// (mount, username, password) of the userpass users.
     pub users: Vec<(String, String, SecretText)>,
+    /// (mount, role, a JWT signed by the server for that role).
+    pub jwt: Option<(String, String, SecretText)>,
 }
 
 impl SeedReport {
@@ -243,6 +256,13 @@ pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, Vault
             ));
         }
     }
+    if let Some(jwt) = &seed.jwt {
+        report.jwt = Some((
+            jwt.mount.clone(),
+            jwt.role.clone(),
+            seed_jwt(client, jwt).await?,
+        ));
+    }
     if let Some(limited) = &seed.limited_token {
         let answer = client
             .write(
@@ -254,6 +274,97 @@ pub async fn seed(client: &VaultClient, seed: &Seed) -> Result<SeedReport, Vault
         report.limited_token = answer["auth"]["client_token"].as_str().map(Token::new);
     }
     Ok(report)
+}
+
+/// Sets up JWT logins with the server as its own issuer, and returns a JWT for the role: an
+/// identity token key and role sign it (for a short-lived userpass user that may ask for it); the
+/// jwt auth method trusts the server's own key set (`identity/oidc/.well-known/keys`) and takes
+/// the identity role's client id as its audience.
+async fn seed_jwt(client: &VaultClient, jwt: &SeedJwt) -> Result<SecretText, VaultError> {
+    let role = &jwt.role;
+    client
+        .write(
+            &format!("identity/oidc/key/{role}"),
+            &json!({"allowed_client_ids": "*", "rotation_period": "24h"}),
+        )
+        .await?;
+    client
+        .write(
+            &format!("identity/oidc/role/{role}"),
+            &json!({"key": role, "ttl": "24h"}),
+        )
+        .await?;
+    let path = format!("identity/oidc/role/{role}");
+    let answer = client
+        .send(crate::vault::client::Operation::Read, &path, None)
+        .await?
+        .json(&path)?;
+    let audience = answer["data"]["client_id"]
+        .as_str()
+        .ok_or_else(|| VaultError::Decode {
+            path: path.clone(),
+            reason: "no client_id".into(),
+        })?
+        .to_string();
+    // Identity tokens are issued to entities: a userpass user (an entity on its first login)
+    // whose only right is to ask for this role's token.
+    let issuer_policy = format!("{role}-issuer");
+    client
+        .write(
+            &format!("sys/policies/acl/{issuer_policy}"),
+            &json!({"policy": format!("path \"identity/oidc/token/{role}\" {{ capabilities = [\"read\"] }}")}),
+        )
+        .await?;
+    client
+        .write("sys/auth/jwt-issuer", &json!({"type": "userpass"}))
+        .await?;
+    let password =
+        crate::devserver::random_hex(16).map_err(|e| VaultError::Config(e.to_string()))?;
+    client
+        .write(
+            &format!("auth/jwt-issuer/users/{role}"),
+            &json!({"password": password, "token_policies": [issuer_policy], "token_ttl": "5m"}),
+        )
+        .await?;
+    let issuer = client
+        .login(&crate::vault::Credentials::Userpass {
+            mount: "jwt-issuer".into(),
+            username: role.clone(),
+            password: SecretText::new(&password),
+        })
+        .await?;
+    let issuer = client.with_token(Some(issuer.token));
+    let path = format!("identity/oidc/token/{role}");
+    let answer = issuer
+        .send(crate::vault::client::Operation::Read, &path, None)
+        .await?
+        .json(&path)?;
+    let token = answer["data"]["token"]
+        .as_str()
+        .map(SecretText::new)
+        .ok_or_else(|| VaultError::Decode {
+            path: path.clone(),
+            reason: "no token".into(),
+        })?;
+    let _ = issuer.revoke_self().await;
+    client
+        .write(&format!("sys/auth/{}", jwt.mount), &json!({"type": "jwt"}))
+        .await?;
+    client
+        .write(
+            &format!("auth/{}/config", jwt.mount),
+            &json!({"jwks_url": format!("{}/v1/identity/oidc/.well-known/keys", client.base()),
+                    "default_role": role}),
+        )
+        .await?;
+    client
+        .write(
+            &format!("auth/{}/role/{role}", jwt.mount),
+            &json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [audience],
+                    "token_policies": jwt.token_policies, "token_ttl": jwt.token_ttl}),
+        )
+        .await?;
+    Ok(token)
 }
 
 async fn seed_approle(
@@ -317,7 +428,25 @@ pub fn banner(report: &SeedReport) -> Vec<String> {
             password.expose()
         ));
     }
+    if let Some((mount, role, _)) = &report.jwt {
+        lines.push(format!(
+            "  {:<26} role {role} (the default role), the JWT file filled in (signed by the server)",
+            format!("JWT {}/", mount.trim_end_matches('/')),
+        ));
+    }
     lines
+}
+
+/// A new 0600 file holding `bytes`.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?
+        .write_all(bytes)
 }
 
 pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
@@ -384,6 +513,12 @@ pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
         tui_settings.token_source = TokenSource::None;
     }
     let mut ui = ui;
+    if let Some((_, _, jwt)) = &report.jwt {
+        // In the server's private directory (0700), 0600, gone with it.
+        let file = server.home.path().join("demo.jwt");
+        write_private(&file, jwt.expose().as_bytes())?;
+        ui.login.jwt_file = Some(file);
+    }
     ui.login.hints = std::iter::once("Demo logins (this throwaway server only):".to_string())
         .chain(banner(&report))
         .collect();

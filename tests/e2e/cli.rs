@@ -299,6 +299,14 @@ fn the_demo_opens_with_a_limited_token_or_at_the_login_dialog() {
         screen.contains("demo"),
         "the demo's logins are listed:\n{screen}"
     );
+    assert!(screen.contains("JWT jwt/"), "{screen}");
+    // JWT: the server signed a JWT for its own jwt method; the file is filled in, the role is
+    // the method's default: choosing the method and Enter logs in.
+    app.keys(&["\x1b[Z", "\x1b[C", "\x1b[C", "\x1b[C", "\x1b[C"]);
+    let screen = app.wait_for("[JWT]");
+    assert!(screen.contains("demo.jwt"), "the JWT file: {screen}");
+    app.keys(&["\r"]);
+    app.wait_within_for("policies app-readonly", Duration::from_secs(10));
     app.keys(&["\x03"]);
     assert_eq!(app.wait_exit(), 0);
 }

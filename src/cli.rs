@@ -32,7 +32,7 @@ Keys: press ? in the app for the full list.";
 #[derive(Debug, Parser)]
 #[command(
     name = "tresor",
-    version,
+    version = env!("TRESOR_VERSION"),
     about = "A fast, safe terminal UI for HashiCorp Vault and OpenBao",
     after_help = ENVIRONMENT
 )]
@@ -113,9 +113,9 @@ pub struct ConnectionArgs {
 /// ids come from TRESOR_ROLE_ID / TRESOR_SECRET_ID or from the files named here.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LoginArgs {
-    /// Auth method the login dialog starts on: token, approle, userpass, ldap, jwt or cert.
-    #[arg(long, value_name = "METHOD")]
-    pub auth_method: Option<String>,
+    /// Auth method the login dialog starts on.
+    #[arg(long, value_name = "METHOD", value_enum)]
+    pub auth_method: Option<crate::vault::AuthMethod>,
     /// Mount of that auth method (default: approle, userpass, ldap, jwt, cert).
     #[arg(long, value_name = "PATH")]
     pub auth_mount: Option<String>,
@@ -164,6 +164,30 @@ pub enum Command {
     Status(StatusArgs),
     /// List secrets below a path (mount/folder/), recursively with -r, as scripts want them.
     Ls(LsArgs),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `tresor man | man -l -`.
+    Man,
+}
+
+/// The completion script for `shell`, from the command-line definition itself.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "tresor", &mut out);
+    out
+}
+
+/// The man page (roff), from the command-line definition itself.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    Ok(out)
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -240,4 +264,67 @@ pub fn print_quietly(bytes: &[u8]) -> std::io::Result<()> {
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
     crate::config::parse_duration(text)
         .ok_or_else(|| format!("bad duration {text:?} (e.g. 30s, 1m30s, 1.5s, 500ms)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, ValueEnum};
+
+    fn subcommands() -> Vec<String> {
+        Cli::command()
+            .get_subcommands()
+            .map(|command| command.get_name().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_shell_s_completions_and_the_man_page_name_every_subcommand() {
+        let names = subcommands();
+        assert!(names.len() >= 5, "{names:?}");
+        for shell in clap_complete::Shell::value_variants() {
+            let script = String::from_utf8(completions(*shell)).unwrap();
+            for name in &names {
+                assert!(script.contains(name.as_str()), "{shell}: {name} missing");
+            }
+            assert!(script.contains("auth-method"), "{shell}: flags too");
+        }
+        let man = String::from_utf8(man_page().unwrap()).unwrap();
+        assert!(
+            man.starts_with(".ie"),
+            "roff: {}",
+            &man[..40.min(man.len())]
+        );
+        for name in &names {
+            assert!(man.contains(name.as_str()), "man: {name} missing");
+        }
+    }
+
+    #[test]
+    fn the_version_names_the_commit_when_built_from_a_checkout() {
+        let version = Cli::command().get_version().unwrap_or_default().to_string();
+        assert!(version.starts_with(env!("CARGO_PKG_VERSION")), "{version}");
+        let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(".git")
+            .exists();
+        assert_eq!(version.contains("(commit "), checkout, "{version}");
+    }
+
+    #[test]
+    fn flags_with_fixed_values_list_them_in_help_and_errors() {
+        let help = Cli::command().render_long_help().to_string();
+        for values in [
+            "token, approle, userpass, ldap, jwt, cert",
+            "auto, system, osc52",
+        ] {
+            assert!(help.contains(values), "{values}: {help}");
+        }
+        let error = Cli::try_parse_from(["tresor", "--auth-method", "kerberos"]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("[possible values: token, approle"),
+            "{error}"
+        );
+    }
 }

@@ -7,23 +7,11 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::io::Write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ClipboardChoice {
     Auto,
     System,
     Osc52,
-}
-
-impl std::str::FromStr for ClipboardChoice {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            "system" => Ok(Self::System),
-            "osc52" => Ok(Self::Osc52),
-            other => Err(format!("unknown clipboard {other:?} (auto, system, osc52)")),
-        }
-    }
 }
 
 enum Backend {

@@ -34,7 +34,7 @@ fn read(path: &std::path::Path) -> Option<String> {
 /// The connection and UI options from flags, the config file's profile and the environment.
 fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String> {
     let login_flags = config::LoginOverrides {
-        method: cli.login.auth_method.clone(),
+        method: cli.login.auth_method.map(|m| m.default_mount().to_string()),
         mount: cli.login.auth_mount.clone(),
         role: cli.login.role.clone(),
         role_id_file: cli.login.role_id_file.clone(),
@@ -227,6 +227,17 @@ async fn ls(
     }))
 }
 
+/// Prints generated text; a closed pipe (`| head`) is not an error.
+fn print_or_fail(text: std::io::Result<Vec<u8>>) -> ExitCode {
+    match text.and_then(|text| tresor::cli::print_quietly(&text)) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(error) => {
+            eprintln!("tresor: {error}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -241,6 +252,14 @@ fn main() -> ExitCode {
             });
         }
     };
+    // Generated from the definition of the command line: no config, no log, no server.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            return print_or_fail(Ok(tresor::cli::completions(*shell)));
+        }
+        Some(Command::Man) => return print_or_fail(tresor::cli::man_page()),
+        _ => {}
+    }
     tresor::logging::init(cli.log_file.clone());
     let (settings, ui) = match prepare(&cli) {
         Ok(prepared) => prepared,
@@ -275,6 +294,8 @@ fn main() -> ExitCode {
             Some(Command::Ls(args)) => {
                 return ls(&settings, args, ui.login.save_token_to.as_ref()).await;
             }
+            // Answered before anything else, above.
+            Some(Command::Completions { .. } | Command::Man) => Ok(()),
         }
         .map(|()| ExitCode::from(exit::OK))
     });

@@ -11,10 +11,11 @@ use crate::secret::{SecretText, Token};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-/// The auth methods the login dialog offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The auth methods the login dialog offers (`--auth-method` takes their mount names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum AuthMethod {
     Token,
+    #[value(name = "approle")]
     AppRole,
     Userpass,
     Ldap,

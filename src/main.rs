@@ -260,7 +260,8 @@ fn main() -> ExitCode {
         Some(Command::Man) => return print_or_fail(tresor::cli::man_page()),
         _ => {}
     }
-    tresor::logging::init(cli.log_file.clone());
+    // Held to the end of main: what is still queued for the log is written out when it drops.
+    let _log = tresor::logging::init(cli.log_file.clone());
     let (settings, ui) = match prepare(&cli) {
         Ok(prepared) => prepared,
         Err(error) => {

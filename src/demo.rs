@@ -440,11 +440,7 @@ pub fn banner(report: &SeedReport) -> Vec<String> {
 /// A new 0600 file holding `bytes`.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
+    crate::platform::private(std::fs::OpenOptions::new().write(true).create_new(true))
         .open(path)?
         .write_all(bytes)
 }

@@ -9,7 +9,6 @@
 use crate::secret::Token;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -91,27 +90,9 @@ type SpawnRequest = (Command, std::sync::mpsc::Sender<std::io::Result<Child>>);
 /// (Linux: `PR_SET_PDEATHSIG`). That signal follows the *thread* that forked, not the process,
 /// so every such child is forked by one thread that lives as long as the process (a
 /// `spawn_blocking` thread that ends when idle would take the server with it).
-pub fn spawn_tied_to_this_process(mut command: Command) -> std::io::Result<Child> {
+pub fn spawn_tied_to_this_process(command: Command) -> std::io::Result<Child> {
     #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: getpid has no preconditions.
-        let parent = unsafe { libc::getpid() };
-        // SAFETY: the closure runs in the child between fork and exec and calls only
-        // async-signal-safe functions (prctl, getppid, _exit).
-        unsafe {
-            command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                // The parent may have died between fork and prctl.
-                if libc::getppid() != parent {
-                    libc::_exit(1);
-                }
-                Ok(())
-            });
-        }
-    }
+    let command = killed_with_this_process(command);
     static SPAWNER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<SpawnRequest>>> =
         std::sync::OnceLock::new();
     let spawner = SPAWNER.get_or_init(|| {
@@ -137,13 +118,32 @@ pub fn spawn_tied_to_this_process(mut command: Command) -> std::io::Result<Child
         .map_err(|_| std::io::Error::other("the spawner thread is gone"))?
 }
 
+/// Linux: the kernel kills the child when the thread that forked it ends (`PR_SET_PDEATHSIG`).
+#[cfg(target_os = "linux")]
+fn killed_with_this_process(mut command: Command) -> Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: getpid has no preconditions.
+    let parent = unsafe { libc::getpid() };
+    // SAFETY: the closure runs in the child between fork and exec and calls only
+    // async-signal-safe functions (prctl, getppid, _exit).
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died between fork and prctl.
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+    command
+}
+
 /// A file only the user can read (the server log holds the root token and unseal key).
 fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
+    crate::platform::private(std::fs::OpenOptions::new().write(true).create_new(true)).open(path)
 }
 
 pub struct DevServer {
@@ -183,9 +183,9 @@ impl DevServer {
         remove_stale_dirs();
         let home = tempfile::Builder::new()
             .prefix(DIR_PREFIX)
-            .permissions(std::fs::Permissions::from_mode(0o700))
             .tempdir()
             .map_err(|e| format!("temp dir: {e}"))?;
+        crate::platform::make_private(home.path()).map_err(|e| format!("temp dir: {e}"))?;
         crate::owned_dir::claim(home.path()).map_err(|e| format!("owner file: {e}"))?;
         let port = free_loopback_port().map_err(|e| format!("free port: {e}"))?;
         let token = random_hex(16).map_err(|e| format!("random: {e}"))?;

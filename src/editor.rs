@@ -8,7 +8,6 @@
 use crate::secret::SecretText;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -64,13 +63,10 @@ impl PrivateFile {
         let dir = tempfile::Builder::new()
             .prefix(DIR_PREFIX)
             .tempdir_in(parent_dir())?;
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700))?;
+        crate::platform::make_private(dir.path())?;
         crate::owned_dir::claim(dir.path())?;
         let path = dir.path().join("secret.json");
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
+        let mut file = crate::platform::private(OpenOptions::new().write(true).create_new(true))
             .open(&path)?;
         file.write_all(text)?;
         file.sync_all()?;
@@ -123,17 +119,16 @@ pub async fn edit(text: &SecretText, command: &str) -> Result<SecretText, Editor
     let file = PrivateFile::create(text.expose().as_bytes())
         .map_err(|e| EditorError::TempFile(e.to_string()))?;
     tracing::info!(editor = %command, "editing in an external editor");
-    let status = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{command} \"$1\""))
-        .arg("sh")
-        .arg(&file.path)
-        .status()
-        .await
-        .map_err(|e| EditorError::Start {
-            command: command.to_string(),
-            reason: e.to_string(),
-        })?;
+    let status = tokio::process::Command::from(crate::platform::shell_command(
+        command,
+        file.path.as_os_str(),
+    ))
+    .status()
+    .await
+    .map_err(|e| EditorError::Start {
+        command: command.to_string(),
+        reason: e.to_string(),
+    })?;
     if !status.success() {
         return Err(EditorError::Failed {
             command: command.to_string(),
@@ -174,7 +169,7 @@ mod tests {
     fn the_private_file_is_0600_in_a_0700_dir_and_gone_after() {
         let file = PrivateFile::create(b"{\"k\": \"secret\"}").unwrap();
         let dir = file.dir.path().to_path_buf();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = |p: &Path| crate::platform::mode(&fs::metadata(p).unwrap()).unwrap();
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&file.path), 0o600);
         fs::write(dir.join(".secret.json.swp"), b"swap").unwrap();

@@ -14,6 +14,7 @@ pub mod editor;
 pub mod logging;
 pub mod ls;
 pub mod owned_dir;
+pub mod platform;
 pub mod runtime;
 pub mod secret;
 pub mod status;

@@ -112,20 +112,9 @@ impl std::io::Write for RotatingFile {
 }
 
 fn open_private(path: &std::path::Path) -> std::io::Result<fs::File> {
-    let mut options = OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options.open(path)?;
+    let file = crate::platform::private(OpenOptions::new().create(true).append(true)).open(path)?;
     // A file that was there before with wider permissions is narrowed.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
-    }
+    crate::platform::make_private(path)?;
     Ok(file)
 }
 

@@ -3,21 +3,12 @@
 //! runs no clean-up, so its directory stays; the next tresor that looks finds the owner gone and
 //! cleans the directory up (the dev server's home, the `$EDITOR` file's directory).
 
+use crate::platform::process_identity;
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 /// In each owned directory: `pid starttime` of the process that owns it.
 const OWNER_FILE: &str = "owner";
-
-/// `pid starttime` of a process (the start time from /proc tells a reused pid apart).
-fn process_identity(pid: u32) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Field 22 (starttime), counted after the command name, which may hold spaces.
-    let after_name = stat.rsplit_once(')')?.1;
-    let start = after_name.split_whitespace().nth(19)?;
-    Some(format!("{pid} {start}"))
-}
 
 /// Marks `dir` as this process's (a 0600 owner file). Without /proc nothing is written, and the
 /// directory is never taken for abandoned.
@@ -25,10 +16,7 @@ pub fn claim(dir: &Path) -> std::io::Result<()> {
     let Some(owner) = process_identity(std::process::id()) else {
         return Ok(());
     };
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
+    crate::platform::private(std::fs::OpenOptions::new().write(true).create_new(true))
         .open(dir.join(OWNER_FILE))?
         .write_all(owner.as_bytes())
 }
@@ -45,14 +33,12 @@ pub fn remove_abandoned(parent: &Path, prefix: &str, clean: impl Fn(&Path)) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
     for entry in entries.flatten() {
         let path = entry.path();
         let ours = entry.file_name().to_string_lossy().starts_with(prefix)
             && entry
                 .metadata()
-                .is_ok_and(|metadata| metadata.is_dir() && metadata.uid() == uid);
+                .is_ok_and(|metadata| metadata.is_dir() && crate::platform::owned_by_me(&metadata));
         if !ours {
             continue;
         }

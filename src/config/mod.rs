@@ -165,14 +165,14 @@ pub fn token_file_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> 
 /// there before with wider permissions).
 pub fn save_token_file(path: &Path, token: &crate::secret::Token) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    let mut file = crate::platform::private(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true),
+    )
+    .open(path)?;
+    crate::platform::make_private(path)?;
     file.write_all(token.expose().as_bytes())?;
     file.sync_all()
 }

@@ -144,6 +144,17 @@ pub fn config_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     if let Some(path) = env("TRESOR_CONFIG").filter(|p| !p.trim().is_empty()) {
         return Some(PathBuf::from(path));
     }
+    // macOS: `~/Library/Application Support/tresor` is the platform's place, but terminal users
+    // keep dotfiles in ~/.config: that one wins when it exists (as gitui and others do).
+    if cfg!(target_os = "macos")
+        && let Some(home) = env("HOME").filter(|h| !h.trim().is_empty())
+    {
+        let xdg = std::path::Path::new(&home).join(".config/tresor/config.toml");
+        if xdg.exists() {
+            return Some(xdg);
+        }
+    }
+    // Linux: $XDG_CONFIG_HOME/tresor or ~/.config/tresor; Windows: %APPDATA%\tresor\config.
     directories::ProjectDirs::from("", "", "tresor")
         .map(|dirs| dirs.config_dir().join("config.toml"))
 }
@@ -418,14 +429,14 @@ pub fn parse_config(path: &Path, text: &str, mode: u32) -> Result<LoadedConfig, 
 
 /// Reads the config file; a missing file is `None`, a broken one an error.
 pub fn load_config(path: &Path) -> Result<Option<LoadedConfig>, String> {
-    use std::os::unix::fs::PermissionsExt;
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(format!("{}: {error}", path.display())),
     };
     let mode = std::fs::metadata(path)
-        .map(|m| m.permissions().mode())
+        .ok()
+        .and_then(|m| crate::platform::mode(&m))
         .unwrap_or(0o600);
     parse_config(path, &text, mode).map(Some)
 }

@@ -6,7 +6,7 @@
 use crate::secret::Token;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
@@ -102,9 +102,8 @@ fn run_helper(
     input: Option<&[u8]>,
 ) -> Result<Zeroizing<Vec<u8>>, String> {
     let failed = |reason: String| format!("token helper {command} {operation}: {reason}");
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{command} {operation}"))
+    // `HELPER get`: the operation is the one argument, as the CLI passes it.
+    let mut child = crate::platform::shell_command(command, std::ffi::OsStr::new(operation))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -16,7 +16,6 @@ use effects::EffectRunner;
 use futures::StreamExt;
 use std::time::{Duration, Instant};
 use terminal::Tui;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 pub const TICK: Duration = Duration::from_millis(100);
@@ -115,9 +114,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut quit_signals = crate::platform::QuitSignals::new()?;
 
     let mut drawn_second = u64::MAX;
     // Only for `scripts/bench-idle`: the baseline it measures against (a frame on every tick, as
@@ -142,9 +139,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
                 None
             }
             _ = tick.tick() => Some(Action::Tick(started.elapsed())),
-            _ = sigterm.recv() => Some(Action::Quit),
-            _ = sighup.recv() => Some(Action::Quit),
-            _ = sigint.recv() => Some(Action::Quit),
+            () = quit_signals.recv() => Some(Action::Quit),
         };
         let tick_only = matches!(action, Some(Action::Tick(_)));
         if let Some(mut action) = action {

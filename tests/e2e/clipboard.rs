@@ -131,3 +131,83 @@ fn a_copied_value_is_removed_from_tmux_and_the_status_says_what_was_cleared() {
         "the value is gone from tmux"
     );
 }
+
+/// The OSC 52 "set clipboard" sequence for `text`, as tresor writes it to the terminal.
+fn osc52_set(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    format!("\x1b]52;c;{encoded}\x07").into_bytes()
+}
+
+const OSC52_CLEAR: &[u8] = b"\x1b]52;c;!\x07";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Opens the seeded secret/app/database and selects its password row.
+fn select_password(app: &mut support::pty::PtyApp) {
+    app.wait_for("secret/ kv v2");
+    app.open("secret/app/database");
+    app.wait_for("version 3 of 3");
+    app.keys(&["\t", "j"]);
+    app.wait_for("›password");
+}
+
+/// `y` on a value with a clear delay of 2 s, read on the raw terminal output: the OSC 52 set
+/// sequence with the value, then (not before 2 s) the OSC 52 clear, and the status line's words.
+fn osc52_value_is_cleared_after_two_seconds(sandbox: Sandbox) {
+    let mut app = sandbox.spawn();
+    select_password(&mut app);
+    let set = osc52_set("Tr0ub4dor&3");
+    assert!(find(&app.raw_output(), &set).is_none());
+    let pressed = Instant::now();
+    app.send_now("y");
+    app.wait_for("via OSC 52 (clears in");
+    let set_at = find(&app.raw_output(), &set).expect("the OSC 52 set sequence with the value");
+    let cleared_after = loop {
+        let raw = app.raw_output();
+        if find(&raw[set_at..], OSC52_CLEAR).is_some() {
+            break pressed.elapsed();
+        }
+        assert!(
+            pressed.elapsed() < Duration::from_secs(10),
+            "no OSC 52 clear within 10 s; screen:\n{}",
+            app.screen()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(
+        cleared_after >= Duration::from_secs(2),
+        "cleared before the timeout: after {cleared_after:?}"
+    );
+    assert!(
+        cleared_after < Duration::from_secs(5),
+        "cleared long after the timeout: after {cleared_after:?}"
+    );
+    let screen = app.wait_for(
+        "Copied value: asked the terminal to clear its clipboard (OSC 52; a terminal may ignore it",
+    );
+    assert!(!screen.contains("Clipboard cleared"), "{screen}");
+    assert!(!screen.contains("tmux"), "not inside tmux: {screen}");
+}
+
+#[test]
+fn osc52_clears_after_the_delay_given_by_the_flag() {
+    let (server, _) = seeded_server_blocking();
+    let sandbox =
+        Sandbox::new()
+            .server(&server)
+            .args(&["--clipboard", "osc52", "--clipboard-clear", "2"]);
+    osc52_value_is_cleared_after_two_seconds(sandbox);
+}
+
+#[test]
+fn osc52_clears_after_the_delay_given_by_the_environment() {
+    let (server, _) = seeded_server_blocking();
+    let sandbox = Sandbox::new()
+        .server(&server)
+        .args(&["--clipboard", "osc52"])
+        .env("TRESOR_CLIPBOARD_CLEAR", "2");
+    osc52_value_is_cleared_after_two_seconds(sandbox);
+}

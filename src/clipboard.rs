@@ -1,6 +1,7 @@
 //! Copying to the clipboard: the system clipboard (arboard) when a display is there, OSC 52 through
 //! the terminal otherwise (SSH, tmux, no X/Wayland). We remember only a fingerprint of what we
-//! copied, so we can clear the clipboard later if it still holds our value.
+//! copied, so we can clear the clipboard later if it still holds our value. Only secret values are
+//! cleared (after the delay and on exit); paths and commands stay for the shell to paste.
 
 use base64::Engine;
 use std::collections::hash_map::RandomState;
@@ -46,6 +47,9 @@ pub enum CopyError {
 pub enum ClearOutcome {
     /// Something was copied since (by us): our value is not there to clear.
     Superseded,
+    /// Something was copied since (by us) through OSC 52, but tmux keeps every copy in a paste
+    /// buffer of its own: the buffers that held the earlier value were deleted (how many).
+    TmuxEarlier(Result<usize, String>),
     /// The system clipboard held our value and is now empty.
     SystemCleared,
     /// The system clipboard holds something else now: left alone.
@@ -62,6 +66,17 @@ impl ClearOutcome {
     pub fn describe(&self) -> String {
         match self {
             ClearOutcome::Superseded => String::new(),
+            ClearOutcome::TmuxEarlier(Ok(0)) => {
+                "Earlier copied value: tmux holds no copy of it".into()
+            }
+            ClearOutcome::TmuxEarlier(Ok(n)) => format!(
+                "Earlier copied value: deleted tmux's copy ({n} buffer{})",
+                if *n == 1 { "" } else { "s" }
+            ),
+            ClearOutcome::TmuxEarlier(Err(reason)) => format!(
+                "Earlier copied value: tmux's copy could NOT be deleted ({reason}): check \
+                 `tmux list-buffers`"
+            ),
             ClearOutcome::SystemCleared => "Clipboard cleared".into(),
             ClearOutcome::SystemChanged => {
                 "Clipboard left alone: it holds something copied since".into()
@@ -92,8 +107,12 @@ impl ClearOutcome {
 pub struct Clipboard {
     backend: Backend,
     hasher: RandomState,
-    /// Fingerprint of the last value we put there.
-    ours: Option<u64>,
+    /// Fingerprint of the last text we put there, and whether it is a secret value (to be
+    /// cleared).
+    ours: Option<(u64, bool)>,
+    /// Secret values copied through OSC 52 inside tmux whose paste buffers are still to be
+    /// deleted: tmux keeps one per copy, so a later copy does not replace them.
+    in_tmux: Vec<u64>,
 }
 
 /// Whether the environment looks like a remote/headless session where the system clipboard would
@@ -130,6 +149,7 @@ impl Clipboard {
             backend,
             hasher: RandomState::new(),
             ours: None,
+            in_tmux: Vec::new(),
         }
     }
 
@@ -144,9 +164,14 @@ impl Clipboard {
         self.hasher.hash_one(text)
     }
 
-    /// Copies `text`; OSC 52 sequences are written to `terminal`. Returns the backend used and the
-    /// fingerprint to pass to [`clear_if_ours`].
-    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<u64, CopyError> {
+    /// Copies `text`; OSC 52 sequences are written to `terminal`. Returns the fingerprint to pass
+    /// to [`Clipboard::clear_if_ours`]. A `secret` value is cleared on exit if still there.
+    pub fn copy(
+        &mut self,
+        text: &str,
+        secret: bool,
+        terminal: &mut dyn Write,
+    ) -> Result<u64, CopyError> {
         match &mut self.backend {
             Backend::System(clipboard) => clipboard
                 .set_text(text.to_string())
@@ -155,7 +180,10 @@ impl Clipboard {
                 .map_err(|e| CopyError::Terminal(e.to_string()))?,
         }
         let fingerprint = self.fingerprint(text);
-        self.ours = Some(fingerprint);
+        self.ours = Some((fingerprint, secret));
+        if secret && matches!(self.backend, Backend::Osc52 { tmux: true }) {
+            self.in_tmux.push(fingerprint);
+        }
         Ok(fingerprint)
     }
 
@@ -175,7 +203,16 @@ impl Clipboard {
         fingerprint: u64,
         terminal: &mut dyn Write,
     ) -> Result<ClearOutcome, TmuxCopies> {
-        if self.ours != Some(fingerprint) {
+        let tmux_copies = self.in_tmux.contains(&fingerprint);
+        self.in_tmux.retain(|pending| *pending != fingerprint);
+        if self.ours.map(|(latest, _)| latest) != Some(fingerprint) {
+            if tmux_copies {
+                return Err(TmuxCopies {
+                    hasher: self.hasher.clone(),
+                    fingerprint,
+                    superseded: true,
+                });
+            }
             return Ok(ClearOutcome::Superseded);
         }
         self.ours = None;
@@ -200,6 +237,7 @@ impl Clipboard {
                     return Err(TmuxCopies {
                         hasher: self.hasher.clone(),
                         fingerprint,
+                        superseded: false,
                     });
                 }
                 Ok(ClearOutcome::Osc52Asked { tmux: None })
@@ -207,8 +245,16 @@ impl Clipboard {
         }
     }
 
-    pub fn pending(&self) -> Option<u64> {
-        self.ours
+    /// The secret values still to be cleared (on exit): the last copy if it was one, and any
+    /// earlier one tmux still keeps a copy of.
+    pub fn pending(&self) -> Vec<u64> {
+        let mut pending = self.in_tmux.clone();
+        if let Some((latest, true)) = self.ours
+            && !pending.contains(&latest)
+        {
+            pending.push(latest);
+        }
+        pending
     }
 }
 
@@ -222,13 +268,21 @@ pub enum Clearing {
 pub struct TmuxCopies {
     hasher: RandomState,
     fingerprint: u64,
+    /// Copied over since: the terminal was not asked to clear (it holds the later copy).
+    superseded: bool,
 }
 
 impl TmuxCopies {
-    /// Deletes them; the terminal was already asked to clear its clipboard.
+    /// Deletes them; the terminal was already asked to clear its clipboard (unless the value was
+    /// copied over since).
     pub fn delete(self) -> ClearOutcome {
-        ClearOutcome::Osc52Asked {
-            tmux: Some(delete_tmux_copies(&self.hasher, self.fingerprint)),
+        let deleted = delete_tmux_copies(&self.hasher, self.fingerprint);
+        if self.superseded {
+            ClearOutcome::TmuxEarlier(deleted)
+        } else {
+            ClearOutcome::Osc52Asked {
+                tmux: Some(deleted),
+            }
         }
     }
 }
@@ -337,8 +391,8 @@ mod tests {
     fn osc52_clear_only_for_our_latest_copy() {
         let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
         let mut out = Vec::new();
-        let first = clipboard.copy("one", &mut out).unwrap();
-        let second = clipboard.copy("two", &mut out).unwrap();
+        let first = clipboard.copy("one", true, &mut out).unwrap();
+        let second = clipboard.copy("two", true, &mut out).unwrap();
         assert_eq!(
             clipboard.clear_if_ours(first, &mut out).finish(),
             ClearOutcome::Superseded
@@ -347,6 +401,16 @@ mod tests {
             clipboard.clear_if_ours(second, &mut out).finish(),
             ClearOutcome::Osc52Asked { .. }
         ));
-        assert!(clipboard.pending().is_none());
+        assert!(clipboard.pending().is_empty());
+    }
+
+    #[test]
+    fn only_secret_values_are_pending() {
+        let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
+        let mut out = Vec::new();
+        let value = clipboard.copy("value", true, &mut out).unwrap();
+        assert_eq!(clipboard.pending(), [value]);
+        clipboard.copy("secret/app/db", false, &mut out).unwrap();
+        assert!(clipboard.pending().is_empty(), "a path is not cleared");
     }
 }

@@ -322,9 +322,9 @@ fn clipboard_cleared(app: &mut App, outcome: &crate::clipboard::ClearOutcome) ->
     use crate::clipboard::ClearOutcome;
     let kind = match outcome {
         ClearOutcome::Superseded => return Vec::new(),
-        ClearOutcome::SystemFailed(_) | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) } => {
-            StatusKind::Error
-        }
+        ClearOutcome::SystemFailed(_)
+        | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }
+        | ClearOutcome::TmuxEarlier(Err(_)) => StatusKind::Error,
         _ => StatusKind::Info,
     };
     app.set_status(kind, outcome.describe());

@@ -216,6 +216,26 @@ fn quitting_before_the_delay_clears_the_value_and_hands_a_clipboard_manager_noth
     );
 }
 
+#[test]
+fn a_copied_path_outlives_tresor_through_a_clipboard_manager() {
+    // Paths are not secret: not cleared, so on exit they are handed to a clipboard manager like
+    // any program's copy (this is also what shows the test's manager works).
+    let (server, _) = seeded_server_blocking();
+    let x = Xvfb::start();
+    let manager = ClipboardManager::start(&x.display);
+    let mut app = x.tresor(&sandbox(&server));
+    app.keys(&["Y"]);
+    app.wait_for("Copied the path secret/app/database");
+    assert_eq!(x.clipboard().as_deref(), Some("secret/app/database"));
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+    assert_eq!(
+        manager.saved(),
+        [Some("secret/app/database".to_string())],
+        "the clipboard manager was handed the path"
+    );
+}
+
 /// A minimal clipboard manager (freedesktop.org's ClipboardManager protocol): it owns the
 /// CLIPBOARD_MANAGER selection, and when a program that owns the clipboard is about to exit and
 /// asks it to keep the contents (SAVE_TARGETS), it reads them and records what it got.

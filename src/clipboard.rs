@@ -41,6 +41,23 @@ pub enum CopyError {
     Terminal(String),
 }
 
+/// An OSC 52 sequence longer than this may not reach the clipboard: terminals limit its length
+/// (hterm, the terminal of ChromeOS, at 100 000 bytes; tools that copy through OSC 52 commonly cap
+/// there), and tmux 3.3 drops any sequence over 1 MiB. A terminal cannot say it dropped one.
+pub const OSC52_MAY_BE_DROPPED: usize = 100_000;
+
+/// tmux 3.3 drops an escape sequence longer than this (its input buffer), OSC 52 or passthrough.
+pub const TMUX_SEQUENCE_LIMIT: usize = 1 << 20;
+
+/// A copy that was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    /// To pass to [`Clipboard::clear_if_ours`].
+    pub fingerprint: u64,
+    /// What the status line should add: the copy may not have reached the clipboard.
+    pub warning: Option<String>,
+}
+
 /// What a clear did, said as it is: OSC 52 cannot be read back, so a clear through the terminal is
 /// a request, and tmux keeps its own copy (a paste buffer, with `set-clipboard on`) until deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,27 +181,34 @@ impl Clipboard {
         self.hasher.hash_one(text)
     }
 
-    /// Copies `text`; OSC 52 sequences are written to `terminal`. Returns the fingerprint to pass
-    /// to [`Clipboard::clear_if_ours`]. A `secret` value is cleared on exit if still there.
+    /// Copies `text`; OSC 52 sequences are written to `terminal`. A `secret` value is cleared
+    /// on exit if still there.
     pub fn copy(
         &mut self,
         text: &str,
         secret: bool,
         terminal: &mut dyn Write,
-    ) -> Result<u64, CopyError> {
+    ) -> Result<Copied, CopyError> {
+        let mut warning = None;
         match &mut self.backend {
             Backend::System(clipboard) => clipboard
                 .set_text(text.to_string())
                 .map_err(|e| CopyError::System(e.to_string()))?,
-            Backend::Osc52 { tmux } => write_osc52(terminal, Some(text), *tmux)
-                .map_err(|e| CopyError::Terminal(e.to_string()))?,
+            Backend::Osc52 { tmux } => {
+                write_osc52(terminal, Some(text), *tmux)
+                    .map_err(|e| CopyError::Terminal(e.to_string()))?;
+                warning = osc52_warning(osc52_length(text.len()), *tmux);
+            }
         }
         let fingerprint = self.fingerprint(text);
         self.ours = Some((fingerprint, secret));
         if secret && matches!(self.backend, Backend::Osc52 { tmux: true }) {
             self.in_tmux.push(fingerprint);
         }
-        Ok(fingerprint)
+        Ok(Copied {
+            fingerprint,
+            warning,
+        })
     }
 
     /// Clears the clipboard if it still holds what we put there with this fingerprint. With OSC 52
@@ -332,6 +356,34 @@ fn delete_tmux_copies(hasher: &RandomState, fingerprint: u64) -> Result<usize, S
     Ok(deleted)
 }
 
+/// The length of the OSC 52 sequence that copies `bytes` bytes of text.
+fn osc52_length(bytes: usize) -> usize {
+    "\x1b]52;c;".len() + bytes.div_ceil(3) * 4 + 1
+}
+
+/// What to say of a copy through an OSC 52 sequence of `length` bytes: nothing, or that it may
+/// not (inside tmux: did not) reach the clipboard.
+fn osc52_warning(length: usize, tmux: bool) -> Option<String> {
+    let size = if length >= 1 << 20 {
+        format!("{:.1} MiB", length as f64 / f64::from(1 << 20))
+    } else {
+        format!("{} KiB", length.div_ceil(1024))
+    };
+    if tmux && length > TMUX_SEQUENCE_LIMIT {
+        Some(format!(
+            "but the OSC 52 sequence is {size}: tmux drops sequences over 1 MiB (tmux 3.3), so \
+             it most likely did not reach the clipboard"
+        ))
+    } else if length > OSC52_MAY_BE_DROPPED {
+        Some(format!(
+            "but the OSC 52 sequence is {size}: many terminals drop one over 100 KB, and cannot \
+             say so; check before you rely on it"
+        ))
+    } else {
+        None
+    }
+}
+
 /// Writes an OSC 52 "set clipboard" (or clear, with `None`). Inside tmux the sequence is also sent
 /// wrapped for passthrough, so it works whether tmux forwards OSC 52 itself or passes it through.
 pub fn write_osc52(out: &mut dyn Write, text: Option<&str>, tmux: bool) -> std::io::Result<()> {
@@ -391,8 +443,8 @@ mod tests {
     fn osc52_clear_only_for_our_latest_copy() {
         let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
         let mut out = Vec::new();
-        let first = clipboard.copy("one", true, &mut out).unwrap();
-        let second = clipboard.copy("two", true, &mut out).unwrap();
+        let first = clipboard.copy("one", true, &mut out).unwrap().fingerprint;
+        let second = clipboard.copy("two", true, &mut out).unwrap().fingerprint;
         assert_eq!(
             clipboard.clear_if_ours(first, &mut out).finish(),
             ClearOutcome::Superseded
@@ -405,10 +457,36 @@ mod tests {
     }
 
     #[test]
+    fn a_long_osc52_sequence_is_said_to_be_at_risk() {
+        let mut out = Vec::new();
+        write_osc52(&mut out, Some(&"x".repeat(1000)), false).unwrap();
+        assert_eq!(osc52_length(1000), out.len());
+        let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
+        let short = clipboard.copy(&"x".repeat(74_000), true, &mut out).unwrap();
+        assert_eq!(short.warning, None);
+        let long = clipboard.copy(&"x".repeat(80_000), true, &mut out).unwrap();
+        let warning = long.warning.unwrap();
+        assert!(
+            warning.contains("105 KiB: many terminals drop"),
+            "{warning}"
+        );
+        assert!(
+            osc52_warning(osc52_length(2 << 20), true)
+                .unwrap()
+                .contains("2.7 MiB: tmux drops sequences over 1 MiB")
+        );
+        assert!(
+            osc52_warning(osc52_length(700_000), true)
+                .unwrap()
+                .contains("many terminals")
+        );
+    }
+
+    #[test]
     fn only_secret_values_are_pending() {
         let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
         let mut out = Vec::new();
-        let value = clipboard.copy("value", true, &mut out).unwrap();
+        let value = clipboard.copy("value", true, &mut out).unwrap().fingerprint;
         assert_eq!(clipboard.pending(), [value]);
         clipboard.copy("secret/app/db", false, &mut out).unwrap();
         assert!(clipboard.pending().is_empty(), "a path is not cleared");

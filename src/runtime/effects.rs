@@ -105,8 +105,8 @@ impl EffectRunner {
                 drop(text);
                 let backend = self.clipboard.backend_name();
                 let clears = sensitive && result.is_ok() && !self.clipboard_clear_after.is_zero();
-                if let (Ok(fingerprint), true) = (&result, clears) {
-                    let fingerprint = *fingerprint;
+                if let (Ok(copied), true) = (&result, clears) {
+                    let fingerprint = copied.fingerprint;
                     let due = self.clear_due.clone();
                     let after = self.clipboard_clear_after;
                     tokio::spawn(async move {
@@ -114,10 +114,15 @@ impl EffectRunner {
                         let _ = due.send(fingerprint);
                     });
                 }
+                let warning = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|copied| copied.warning.clone());
                 let _ = self.actions.send(Action::Copied {
                     description,
                     result: result.map(|_| backend),
                     clears,
+                    warning,
                 });
             }
             request => {

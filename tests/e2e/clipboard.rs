@@ -340,3 +340,36 @@ fn a_value_copied_through_osc52_is_cleared_on_exit() {
         "the value was not cleared on exit"
     );
 }
+
+/// A 2 MB value through OSC 52 inside tmux: tmux (3.3) drops a sequence over 1 MiB, so the copy
+/// cannot have reached the clipboard, and the status line says so instead of "Copied".
+#[test]
+fn a_value_too_long_for_tmux_is_said_not_to_have_reached_the_clipboard() {
+    let (server, _) = seeded_server_blocking();
+    let big: String = (0..2 << 20)
+        .map(|i: usize| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
+    server
+        .bao(
+            &["kv", "put", "-mount=secret", "big", "value=-"],
+            Some(&big),
+        )
+        .expect("bao kv put secret/big");
+    let sandbox = Sandbox::new().server(&server);
+    let tmux = Tmux::start(&sandbox, "big");
+    tmux.keys(&[":", "C-u", "secret/big", "Enter"]);
+    tmux.wait_for("version 1 of 1");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("›value");
+    tmux.keys(&["y"]);
+    tmux.wait_for("via OSC 52");
+    // The status line is wrapped at the screen's edge: read it as one line.
+    let status = tmux.screen().replace('\n', "");
+    assert!(
+        status.contains("the OSC 52 sequence is 2.7 MiB: tmux drops sequences over 1 MiB (tmux 3.3), so it most likely did not reach the clipboard"),
+        "{status}"
+    );
+    // The warning is true: tmux holds no copy.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!tmux.buffers().iter().any(|b| b.len() > 1000));
+}

@@ -294,6 +294,7 @@ fn a_failed_copy_says_where_it_failed() {
                 "no display to copy to".into(),
             )),
             clears: false,
+            warning: None,
         },
     );
     let status = app.status.clone().unwrap();

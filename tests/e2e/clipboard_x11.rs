@@ -162,6 +162,39 @@ fn a_value_copied_to_the_x_clipboard_is_cleared_after_the_delay() {
     assert_eq!(app.wait_exit(), 0);
 }
 
+/// No length limit as with OSC 52: a 2 MB value (with CJK and emoji in it) reaches the X
+/// clipboard whole, and is cleared like any other.
+#[test]
+fn a_two_megabyte_value_is_copied_whole_and_cleared() {
+    let (server, _) = seeded_server_blocking();
+    let big: String = "秘密🔑 key=value; ".repeat(100_000);
+    assert!(big.len() >= 2_000_000);
+    server
+        .bao(
+            &["kv", "put", "-mount=secret", "big", "value=-"],
+            Some(&big),
+        )
+        .expect("bao kv put secret/big");
+    let x = Xvfb::start();
+    let mut app = sandbox(&server).spawn_with(&[("DISPLAY", &x.display)]);
+    app.wait_for("secret/ kv v2");
+    app.open("secret/big");
+    app.wait_for("version 1 of 1");
+    app.keys(&["\t"]);
+    app.wait_for("›value");
+    app.keys(&["y"]);
+    app.wait_for("Copied the value of \"value\" from secret/big via system clipboard (clears in");
+    let copied = x.clipboard().expect("the clipboard holds text");
+    assert!(
+        copied == big,
+        "{} bytes read back, {} copied",
+        copied.len(),
+        big.len()
+    );
+    app.wait_within_for("Clipboard cleared", Duration::from_secs(10));
+    assert_eq!(x.clipboard(), None);
+}
+
 #[test]
 fn what_another_program_copied_since_is_left_alone() {
     let (server, _) = seeded_server_blocking();

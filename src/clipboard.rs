@@ -191,9 +191,9 @@ impl Clipboard {
     ) -> Result<Copied, CopyError> {
         let mut warning = None;
         match &mut self.backend {
-            Backend::System(clipboard) => clipboard
-                .set_text(text.to_string())
-                .map_err(|e| CopyError::System(e.to_string()))?,
+            Backend::System(clipboard) => {
+                set_system(clipboard, text, secret).map_err(|e| CopyError::System(e.to_string()))?
+            }
             Backend::Osc52 { tmux } => {
                 write_osc52(terminal, Some(text), *tmux)
                     .map_err(|e| CopyError::Terminal(e.to_string()))?;
@@ -359,6 +359,40 @@ fn delete_tmux_copies(hasher: &RandomState, fingerprint: u64) -> Result<usize, S
 /// The length of the OSC 52 sequence that copies `bytes` bytes of text.
 fn osc52_length(bytes: usize) -> usize {
     "\x1b]52;c;".len() + bytes.div_ceil(3) * 4 + 1
+}
+
+/// Puts `text` on the system clipboard; a `secret` one marked for clipboard managers to keep out
+/// of their history (they record a copy as it is made, before any clear): on Linux the
+/// `x-kde-passwordManagerHint` convention (KDE's Klipper, CopyQ), on macOS nspasteboard.org's
+/// concealed type, on Windows out of the clipboard history and the cloud clipboard.
+fn set_system(
+    clipboard: &mut arboard::Clipboard,
+    text: &str,
+    secret: bool,
+) -> Result<(), arboard::Error> {
+    let set = clipboard.set();
+    if !secret {
+        return set.text(text.to_string());
+    }
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+    ))]
+    let set = {
+        use arboard::SetExtLinux;
+        set.exclude_from_history()
+    };
+    #[cfg(target_os = "macos")]
+    let set = {
+        use arboard::SetExtApple;
+        set.exclude_from_history()
+    };
+    #[cfg(windows)]
+    let set = {
+        use arboard::SetExtWindows;
+        set.exclude_from_history().exclude_from_cloud()
+    };
+    set.text(text.to_string())
 }
 
 /// What to say of a copy through an OSC 52 sequence of `length` bytes: nothing, or that it may

@@ -73,6 +73,20 @@ impl Xvfb {
             .then(|| String::from_utf8_lossy(&output.stdout).to_string())
     }
 
+    /// `xclip -o -selection clipboard -t TARGET`: what the clipboard's owner gives for TARGET.
+    fn clipboard_as(&self, target: &str) -> Option<String> {
+        let output = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard", "-t", target])
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::null())
+            .output()
+            .expect("xclip must be installed (scripts/test installs it)");
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).to_string())
+    }
+
     /// `xclip -i -selection clipboard`: another program copies `text` (xclip keeps serving it
     /// from the background until something else is copied or the server goes).
     fn copy_elsewhere(&self, text: &str) {
@@ -195,6 +209,35 @@ fn a_two_megabyte_value_is_copied_whole_and_cleared() {
     assert_eq!(x.clipboard(), None);
 }
 
+/// Clipboard managers keep a history of what is copied, as it is copied (before any clear): a
+/// value is marked secret for them (`x-kde-passwordManagerHint: secret`, which KDE's Klipper and
+/// CopyQ honour) and offered no SAVE_TARGETS; a path is not marked.
+#[test]
+fn a_value_is_marked_for_clipboard_managers_to_keep_out_of_their_history() {
+    let (server, _) = seeded_server_blocking();
+    let x = Xvfb::start();
+    let mut app = x.tresor(&sandbox(&server));
+    app.keys(&["y"]);
+    app.wait_for("via system clipboard (clears in");
+    let targets = x.clipboard_as("TARGETS").expect("the clipboard's targets");
+    assert!(
+        targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
+        "{targets}"
+    );
+    assert!(!targets.lines().any(|t| t == "SAVE_TARGETS"), "{targets}");
+    assert_eq!(
+        x.clipboard_as("x-kde-passwordManagerHint").as_deref(),
+        Some("secret")
+    );
+    app.keys(&["Y"]);
+    app.wait_for("Copied the path secret/app/database");
+    let targets = x.clipboard_as("TARGETS").expect("the clipboard's targets");
+    assert!(
+        !targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
+        "a path is not secret: {targets}"
+    );
+}
+
 #[test]
 fn what_another_program_copied_since_is_left_alone() {
     let (server, _) = seeded_server_blocking();
@@ -226,6 +269,10 @@ fn what_another_program_copied_since_is_left_alone() {
     assert_eq!(x.clipboard().as_deref(), Some("copied by someone else"));
 }
 
+/// Two things keep the value from a clipboard manager on exit: tresor clears it first, and the
+/// value is marked secret, so arboard gives the clipboard up instead of handing it over. Either
+/// alone passes this test; both broken on purpose, it fails. (The clear on exit itself is proven
+/// through OSC 52 and tmux in clipboard.rs.)
 #[test]
 fn quitting_before_the_delay_clears_the_value_and_hands_a_clipboard_manager_nothing() {
     let (server, _) = seeded_server_blocking();

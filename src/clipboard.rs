@@ -71,6 +71,9 @@ pub enum ClearOutcome {
     SystemCleared,
     /// The system clipboard holds something else now: left alone.
     SystemChanged,
+    /// The system clipboard holds no text now (emptied, or something else than text copied):
+    /// nothing of ours to clear.
+    SystemNoText,
     SystemFailed(String),
     /// The terminal was asked to clear its clipboard; inside tmux, tmux's copies were deleted.
     Osc52Asked {
@@ -97,6 +100,9 @@ impl ClearOutcome {
             ClearOutcome::SystemCleared => "Clipboard cleared".into(),
             ClearOutcome::SystemChanged => {
                 "Clipboard left alone: it holds something copied since".into()
+            }
+            ClearOutcome::SystemNoText => {
+                "Clipboard left alone: it no longer holds the value (it holds no text now)".into()
             }
             ClearOutcome::SystemFailed(reason) => {
                 format!("Could not clear the clipboard: {reason}")
@@ -242,11 +248,19 @@ impl Clipboard {
         self.ours = None;
         match &mut self.backend {
             Backend::System(clipboard) => {
-                let current = clipboard.get_text().ok().map(zeroize::Zeroizing::new);
-                let still_ours = current
-                    .as_deref()
-                    .is_some_and(|text| self.hasher.hash_one(text.as_str()) == fingerprint);
-                if !still_ours {
+                let current = match clipboard.get_text() {
+                    Ok(text) => zeroize::Zeroizing::new(text),
+                    Err(arboard::Error::ContentNotAvailable) => {
+                        return Ok(ClearOutcome::SystemNoText);
+                    }
+                    // Not knowing what it holds, we neither clear it nor say it is clear.
+                    Err(error) => {
+                        return Ok(ClearOutcome::SystemFailed(format!(
+                            "could not read what it holds ({error})"
+                        )));
+                    }
+                };
+                if self.hasher.hash_one(current.as_str()) != fingerprint {
                     return Ok(ClearOutcome::SystemChanged);
                 }
                 Ok(match clipboard.clear() {

@@ -87,11 +87,27 @@ impl Xvfb {
             .then(|| String::from_utf8_lossy(&output.stdout).to_string())
     }
 
+    /// Another program takes the clipboard and leaves it empty: `xclip -l 1` serves one request
+    /// (the test's own read) and exits, and the clipboard has no owner left.
+    fn empty_elsewhere(&self) {
+        self.copy_with("gone soon", &["-l", "1"]);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.clipboard().is_some() {
+            assert!(Instant::now() < deadline, "xclip -l 1 did not let go");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// `xclip -i -selection clipboard`: another program copies `text` (xclip keeps serving it
     /// from the background until something else is copied or the server goes).
     fn copy_elsewhere(&self, text: &str) {
+        self.copy_with(text, &[]);
+    }
+
+    fn copy_with(&self, text: &str, options: &[&str]) {
         let mut xclip = Command::new("xclip")
             .args(["-i", "-selection", "clipboard"])
+            .args(options)
             .env("DISPLAY", &self.display)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -236,6 +252,23 @@ fn a_value_is_marked_for_clipboard_managers_to_keep_out_of_their_history() {
         !targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
         "a path is not secret: {targets}"
     );
+}
+
+/// The status line does not claim the clipboard holds a later copy when it holds nothing.
+#[test]
+fn a_clipboard_emptied_since_is_said_to_hold_no_text() {
+    let (server, _) = seeded_server_blocking();
+    let x = Xvfb::start();
+    let mut app = x.tresor(&sandbox(&server));
+    app.keys(&["y"]);
+    app.wait_for("via system clipboard (clears in");
+    x.empty_elsewhere();
+    let screen = app.wait_within_for(
+        "Clipboard left alone: it no longer holds the value (it holds no text now)",
+        Duration::from_secs(10),
+    );
+    assert!(!screen.contains("copied since"), "{screen}");
+    assert_eq!(x.clipboard(), None);
 }
 
 #[test]

@@ -324,7 +324,9 @@ fn copied(
 fn clipboard_cleared(app: &mut App, outcome: &crate::clipboard::ClearOutcome) -> Vec<Effect> {
     use crate::clipboard::ClearOutcome;
     let kind = match outcome {
-        ClearOutcome::Superseded => return Vec::new(),
+        // An earlier value's tmux buffers, deleted at its own time: quietly, so the status of
+        // the copy made since (its countdown, a warning) stays.
+        ClearOutcome::Superseded | ClearOutcome::TmuxEarlier(Ok(_)) => return Vec::new(),
         ClearOutcome::SystemFailed(_)
         | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }
         | ClearOutcome::TmuxEarlier(Err(_)) => StatusKind::Error,

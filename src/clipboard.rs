@@ -42,7 +42,7 @@ pub enum CopyError {
 }
 
 /// An OSC 52 sequence longer than this may not reach the clipboard: terminals limit its length
-/// (hterm, the terminal of ChromeOS, at 100 000 bytes; tools that copy through OSC 52 commonly cap
+/// (hterm, the terminal of ChromeOS, at 100 000 bytes by default; tools that copy through OSC 52 cap
 /// there), and tmux 3.3 drops any sequence over 1 MiB. A terminal cannot say it dropped one.
 pub const OSC52_MAY_BE_DROPPED: usize = 100_000;
 

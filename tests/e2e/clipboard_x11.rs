@@ -203,7 +203,7 @@ fn a_value_copied_to_the_x_clipboard_is_cleared_after_the_delay() {
     assert_eq!(app.wait_exit(), 0);
 }
 
-/// No length limit as with OSC 52: a 2 MB value (with CJK and emoji in it) reaches the X
+/// Not limited like OSC 52: a 2 MB value (with CJK and emoji in it) reaches the X
 /// clipboard whole, and is cleared like any other.
 #[test]
 fn a_two_megabyte_value_is_copied_whole_and_cleared() {

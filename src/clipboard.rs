@@ -198,6 +198,9 @@ impl Clipboard {
         let mut warning = None;
         match &mut self.backend {
             Backend::System(clipboard) => {
+                if let Some(reason) = too_long_for_the_system_clipboard(text.len()) {
+                    return Err(CopyError::System(reason));
+                }
                 set_system(clipboard, text, secret).map_err(|e| CopyError::System(e.to_string()))?
             }
             Backend::Osc52 { tmux } => {
@@ -373,6 +376,31 @@ fn delete_tmux_copies(hasher: &RandomState, fingerprint: u64) -> Result<usize, S
 /// The length of the OSC 52 sequence that copies `bytes` bytes of text.
 fn osc52_length(bytes: usize) -> usize {
     "\x1b]52;c;".len() + bytes.div_ceil(3) * 4 + 1
+}
+
+/// The longest text an X clipboard can hand over: arboard answers a paste with one X request,
+/// and an X server takes at most 4 194 303 units of 4 bytes in one (with BIG-REQUESTS; less the
+/// request's own 28 bytes, with a margin). A longer copy would leave every paste waiting.
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+))]
+pub const X11_TEXT_LIMIT: usize = 4_194_303 * 4 - 64;
+
+/// Why `bytes` of text cannot go to the system clipboard, if they cannot.
+fn too_long_for_the_system_clipboard(bytes: usize) -> Option<String> {
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+    ))]
+    if bytes > X11_TEXT_LIMIT {
+        return Some(format!(
+            "a value of {:.1} MiB is more than an X clipboard can hand over (16 MiB): not copied",
+            bytes as f64 / f64::from(1 << 20)
+        ));
+    }
+    let _ = bytes;
+    None
 }
 
 /// Puts `text` on the system clipboard; a `secret` one marked for clipboard managers to keep out

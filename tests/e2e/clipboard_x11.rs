@@ -59,10 +59,11 @@ impl Xvfb {
         panic!("no free X display number for Xvfb");
     }
 
-    /// `xclip -o -selection clipboard`: the clipboard's text, or None when it holds none.
+    /// `xclip -o -selection clipboard`: the clipboard's text, or None when it holds none (or
+    /// its owner does not answer within 10 s).
     fn clipboard(&self) -> Option<String> {
-        let output = Command::new("xclip")
-            .args(["-o", "-selection", "clipboard"])
+        let output = Command::new("timeout")
+            .args(["10", "xclip", "-o", "-selection", "clipboard"])
             .env("DISPLAY", &self.display)
             .stdin(Stdio::null())
             .output()
@@ -233,6 +234,39 @@ fn a_two_megabyte_value_is_copied_whole_and_cleared() {
         big.len()
     );
     app.wait_within_for("Clipboard cleared", Duration::from_secs(10));
+    assert_eq!(x.clipboard(), None);
+}
+
+/// An X clipboard hands its contents over in one X request, at most 16 MiB (the server's limit
+/// with BIG-REQUESTS): a longer value could not be pasted anywhere (a paste waits for an answer
+/// that never comes), so it is not copied, and the status line says why.
+#[test]
+fn a_value_too_long_for_an_x_clipboard_is_refused() {
+    let (server, _) = seeded_server_blocking();
+    let huge = "z".repeat(17 << 20);
+    server
+        .bao(
+            &["kv", "put", "-mount=secret", "huge", "value=-"],
+            Some(&huge),
+        )
+        .expect("bao kv put secret/huge");
+    drop(huge);
+    let x = Xvfb::start();
+    let mut app = sandbox(&server).spawn_with(&[("DISPLAY", &x.display)]);
+    app.wait_for("secret/ kv v2");
+    app.open("secret/huge");
+    app.wait_within_for("version 1 of 1", Duration::from_secs(30));
+    app.keys(&["\t"]);
+    app.wait_for("›value");
+    app.keys(&["y"]);
+    let screen = app.wait_until("the copy's answer", |s| {
+        s.replace('\n', "").contains("Copy failed") || s.contains("Copied")
+    });
+    let status = screen.replace('\n', "");
+    assert!(
+        status.contains("Copy failed: system clipboard: a value of 17.0 MiB is more than an X clipboard can hand over (16 MiB): not copied"),
+        "{screen}"
+    );
     assert_eq!(x.clipboard(), None);
 }
 

@@ -145,7 +145,7 @@ pub struct UiArgs {
         env = "TRESOR_CLIPBOARD"
     )]
     pub clipboard: ClipboardChoice,
-    /// Seconds after which a copied value is cleared from the clipboard if still there (0: never).
+    /// Seconds after which a copied value is cleared from the clipboard if still there (0: only on exit).
     #[arg(
         long,
         value_name = "SECS",

@@ -1,6 +1,7 @@
 //! Copying to the clipboard: the system clipboard (arboard) when a display is there, OSC 52 through
 //! the terminal otherwise (SSH, tmux, no X/Wayland). We remember only a fingerprint of what we
-//! copied, so we can clear the clipboard later if it still holds our value.
+//! copied, so we can clear the clipboard later if it still holds our value. Only secret values are
+//! cleared (after the delay and on exit); paths and commands stay for the shell to paste.
 
 use base64::Engine;
 use std::collections::hash_map::RandomState;
@@ -28,16 +29,39 @@ pub enum CopyError {
     Terminal(String),
 }
 
+/// An OSC 52 sequence longer than this may not reach the clipboard: terminals limit its length
+/// (hterm, the terminal of ChromeOS, at 100 000 bytes by default; tools that copy through OSC 52 cap
+/// there), and tmux 3.3 drops any sequence over 1 MiB. A terminal cannot say it dropped one.
+pub const OSC52_MAY_BE_DROPPED: usize = 100_000;
+
+/// tmux 3.3 drops an escape sequence longer than this (its input buffer), OSC 52 or passthrough.
+pub const TMUX_SEQUENCE_LIMIT: usize = 1 << 20;
+
+/// A copy that was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    /// To pass to [`Clipboard::clear_if_ours`].
+    pub fingerprint: u64,
+    /// What the status line should add: the copy may not have reached the clipboard.
+    pub warning: Option<String>,
+}
+
 /// What a clear did, said as it is: OSC 52 cannot be read back, so a clear through the terminal is
 /// a request, and tmux keeps its own copy (a paste buffer, with `set-clipboard on`) until deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClearOutcome {
     /// Something was copied since (by us): our value is not there to clear.
     Superseded,
+    /// Something was copied since (by us) through OSC 52, but tmux keeps every copy in a paste
+    /// buffer of its own: the buffers that held the earlier value were deleted (how many).
+    TmuxEarlier(Result<usize, String>),
     /// The system clipboard held our value and is now empty.
     SystemCleared,
     /// The system clipboard holds something else now: left alone.
     SystemChanged,
+    /// The system clipboard holds no text now (emptied, or something else than text copied):
+    /// nothing of ours to clear.
+    SystemNoText,
     SystemFailed(String),
     /// The terminal was asked to clear its clipboard; inside tmux, tmux's copies were deleted.
     Osc52Asked {
@@ -50,9 +74,23 @@ impl ClearOutcome {
     pub fn describe(&self) -> String {
         match self {
             ClearOutcome::Superseded => String::new(),
+            ClearOutcome::TmuxEarlier(Ok(0)) => {
+                "Earlier copied value: tmux holds no copy of it".into()
+            }
+            ClearOutcome::TmuxEarlier(Ok(n)) => format!(
+                "Earlier copied value: deleted tmux's copy ({n} buffer{})",
+                if *n == 1 { "" } else { "s" }
+            ),
+            ClearOutcome::TmuxEarlier(Err(reason)) => format!(
+                "Earlier copied value: tmux's copy could NOT be deleted ({reason}): check \
+                 `tmux list-buffers`"
+            ),
             ClearOutcome::SystemCleared => "Clipboard cleared".into(),
             ClearOutcome::SystemChanged => {
                 "Clipboard left alone: it holds something copied since".into()
+            }
+            ClearOutcome::SystemNoText => {
+                "Clipboard left alone: it no longer holds the value (it holds no text now)".into()
             }
             ClearOutcome::SystemFailed(reason) => {
                 format!("Could not clear the clipboard: {reason}")
@@ -80,8 +118,12 @@ impl ClearOutcome {
 pub struct Clipboard {
     backend: Backend,
     hasher: RandomState,
-    /// Fingerprint of the last value we put there.
-    ours: Option<u64>,
+    /// Fingerprint of the last text we put there, and whether it is a secret value (to be
+    /// cleared).
+    ours: Option<(u64, bool)>,
+    /// Secret values copied through OSC 52 inside tmux whose paste buffers are still to be
+    /// deleted: tmux keeps one per copy, so a later copy does not replace them.
+    in_tmux: Vec<u64>,
 }
 
 /// Whether the environment looks like a remote/headless session where the system clipboard would
@@ -118,6 +160,7 @@ impl Clipboard {
             backend,
             hasher: RandomState::new(),
             ours: None,
+            in_tmux: Vec::new(),
         }
     }
 
@@ -132,19 +175,37 @@ impl Clipboard {
         self.hasher.hash_one(text)
     }
 
-    /// Copies `text`; OSC 52 sequences are written to `terminal`. Returns the backend used and the
-    /// fingerprint to pass to [`clear_if_ours`].
-    pub fn copy(&mut self, text: &str, terminal: &mut dyn Write) -> Result<u64, CopyError> {
+    /// Copies `text`; OSC 52 sequences are written to `terminal`. A `secret` value is cleared
+    /// on exit if still there.
+    pub fn copy(
+        &mut self,
+        text: &str,
+        secret: bool,
+        terminal: &mut dyn Write,
+    ) -> Result<Copied, CopyError> {
+        let mut warning = None;
         match &mut self.backend {
-            Backend::System(clipboard) => clipboard
-                .set_text(text.to_string())
-                .map_err(|e| CopyError::System(e.to_string()))?,
-            Backend::Osc52 { tmux } => write_osc52(terminal, Some(text), *tmux)
-                .map_err(|e| CopyError::Terminal(e.to_string()))?,
+            Backend::System(clipboard) => {
+                if let Some(reason) = too_long_for_the_system_clipboard(text.len()) {
+                    return Err(CopyError::System(reason));
+                }
+                set_system(clipboard, text, secret).map_err(|e| CopyError::System(e.to_string()))?
+            }
+            Backend::Osc52 { tmux } => {
+                write_osc52(terminal, Some(text), *tmux)
+                    .map_err(|e| CopyError::Terminal(e.to_string()))?;
+                warning = osc52_warning(osc52_length(text.len()), *tmux);
+            }
         }
         let fingerprint = self.fingerprint(text);
-        self.ours = Some(fingerprint);
-        Ok(fingerprint)
+        self.ours = Some((fingerprint, secret));
+        if secret && matches!(self.backend, Backend::Osc52 { tmux: true }) {
+            self.in_tmux.push(fingerprint);
+        }
+        Ok(Copied {
+            fingerprint,
+            warning,
+        })
     }
 
     /// Clears the clipboard if it still holds what we put there with this fingerprint. With OSC 52
@@ -163,17 +224,34 @@ impl Clipboard {
         fingerprint: u64,
         terminal: &mut dyn Write,
     ) -> Result<ClearOutcome, TmuxCopies> {
-        if self.ours != Some(fingerprint) {
+        let tmux_copies = self.in_tmux.contains(&fingerprint);
+        self.in_tmux.retain(|pending| *pending != fingerprint);
+        if self.ours.map(|(latest, _)| latest) != Some(fingerprint) {
+            if tmux_copies {
+                return Err(TmuxCopies {
+                    hasher: self.hasher.clone(),
+                    fingerprint,
+                    superseded: true,
+                });
+            }
             return Ok(ClearOutcome::Superseded);
         }
         self.ours = None;
         match &mut self.backend {
             Backend::System(clipboard) => {
-                let current = clipboard.get_text().ok().map(zeroize::Zeroizing::new);
-                let still_ours = current
-                    .as_deref()
-                    .is_some_and(|text| self.hasher.hash_one(text.as_str()) == fingerprint);
-                if !still_ours {
+                let current = match clipboard.get_text() {
+                    Ok(text) => zeroize::Zeroizing::new(text),
+                    Err(arboard::Error::ContentNotAvailable) => {
+                        return Ok(ClearOutcome::SystemNoText);
+                    }
+                    // Not knowing what it holds, we neither clear it nor say it is clear.
+                    Err(error) => {
+                        return Ok(ClearOutcome::SystemFailed(format!(
+                            "could not read what it holds ({error})"
+                        )));
+                    }
+                };
+                if self.hasher.hash_one(current.as_str()) != fingerprint {
                     return Ok(ClearOutcome::SystemChanged);
                 }
                 Ok(match clipboard.clear() {
@@ -188,6 +266,7 @@ impl Clipboard {
                     return Err(TmuxCopies {
                         hasher: self.hasher.clone(),
                         fingerprint,
+                        superseded: false,
                     });
                 }
                 Ok(ClearOutcome::Osc52Asked { tmux: None })
@@ -195,8 +274,16 @@ impl Clipboard {
         }
     }
 
-    pub fn pending(&self) -> Option<u64> {
-        self.ours
+    /// The secret values still to be cleared (on exit): the last copy if it was one, and any
+    /// earlier one tmux still keeps a copy of.
+    pub fn pending(&self) -> Vec<u64> {
+        let mut pending = self.in_tmux.clone();
+        if let Some((latest, true)) = self.ours
+            && !pending.contains(&latest)
+        {
+            pending.push(latest);
+        }
+        pending
     }
 }
 
@@ -210,13 +297,21 @@ pub enum Clearing {
 pub struct TmuxCopies {
     hasher: RandomState,
     fingerprint: u64,
+    /// Copied over since: the terminal was not asked to clear (it holds the later copy).
+    superseded: bool,
 }
 
 impl TmuxCopies {
-    /// Deletes them; the terminal was already asked to clear its clipboard.
+    /// Deletes them; the terminal was already asked to clear its clipboard (unless the value was
+    /// copied over since).
     pub fn delete(self) -> ClearOutcome {
-        ClearOutcome::Osc52Asked {
-            tmux: Some(delete_tmux_copies(&self.hasher, self.fingerprint)),
+        let deleted = delete_tmux_copies(&self.hasher, self.fingerprint);
+        if self.superseded {
+            ClearOutcome::TmuxEarlier(deleted)
+        } else {
+            ClearOutcome::Osc52Asked {
+                tmux: Some(deleted),
+            }
         }
     }
 }
@@ -264,6 +359,93 @@ fn delete_tmux_copies(hasher: &RandomState, fingerprint: u64) -> Result<usize, S
         }
     }
     Ok(deleted)
+}
+
+/// The length of the OSC 52 sequence that copies `bytes` bytes of text.
+fn osc52_length(bytes: usize) -> usize {
+    "\x1b]52;c;".len() + bytes.div_ceil(3) * 4 + 1
+}
+
+/// The longest text an X clipboard can hand over: arboard answers a paste with one X request,
+/// and an X server takes at most 4 194 303 units of 4 bytes in one (with BIG-REQUESTS; less the
+/// request's own 28 bytes, with a margin). A longer copy would leave every paste waiting.
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+))]
+pub const X11_TEXT_LIMIT: usize = 4_194_303 * 4 - 64;
+
+/// Why `bytes` of text cannot go to the system clipboard, if they cannot.
+fn too_long_for_the_system_clipboard(bytes: usize) -> Option<String> {
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+    ))]
+    if bytes > X11_TEXT_LIMIT {
+        return Some(format!(
+            "a value of {:.1} MiB is more than an X clipboard can hand over (16 MiB): not copied",
+            bytes as f64 / f64::from(1 << 20)
+        ));
+    }
+    let _ = bytes;
+    None
+}
+
+/// Puts `text` on the system clipboard; a `secret` one marked for clipboard managers to keep out
+/// of their history (they record a copy as it is made, before any clear): on Linux the
+/// `x-kde-passwordManagerHint` convention (KDE's Klipper, CopyQ), on macOS nspasteboard.org's
+/// concealed type, on Windows out of the clipboard history and the cloud clipboard.
+fn set_system(
+    clipboard: &mut arboard::Clipboard,
+    text: &str,
+    secret: bool,
+) -> Result<(), arboard::Error> {
+    let set = clipboard.set();
+    if !secret {
+        return set.text(text.to_string());
+    }
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+    ))]
+    let set = {
+        use arboard::SetExtLinux;
+        set.exclude_from_history()
+    };
+    #[cfg(target_os = "macos")]
+    let set = {
+        use arboard::SetExtApple;
+        set.exclude_from_history()
+    };
+    #[cfg(windows)]
+    let set = {
+        use arboard::SetExtWindows;
+        set.exclude_from_history().exclude_from_cloud()
+    };
+    set.text(text.to_string())
+}
+
+/// What to say of a copy through an OSC 52 sequence of `length` bytes: nothing, or that it may
+/// not (inside tmux: did not) reach the clipboard.
+fn osc52_warning(length: usize, tmux: bool) -> Option<String> {
+    let size = if length >= 1 << 20 {
+        format!("{:.1} MiB", length as f64 / f64::from(1 << 20))
+    } else {
+        format!("{} KiB", length.div_ceil(1024))
+    };
+    if tmux && length > TMUX_SEQUENCE_LIMIT {
+        Some(format!(
+            "but the OSC 52 sequence is {size}: tmux drops sequences over 1 MiB (tmux 3.3), so \
+             it most likely did not reach the clipboard"
+        ))
+    } else if length > OSC52_MAY_BE_DROPPED {
+        Some(format!(
+            "but the OSC 52 sequence is {size}: many terminals drop one over 100 KB, and cannot \
+             say so; check before you rely on it"
+        ))
+    } else {
+        None
+    }
 }
 
 /// Writes an OSC 52 "set clipboard" (or clear, with `None`). Inside tmux the sequence is also sent
@@ -325,8 +507,8 @@ mod tests {
     fn osc52_clear_only_for_our_latest_copy() {
         let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
         let mut out = Vec::new();
-        let first = clipboard.copy("one", &mut out).unwrap();
-        let second = clipboard.copy("two", &mut out).unwrap();
+        let first = clipboard.copy("one", true, &mut out).unwrap().fingerprint;
+        let second = clipboard.copy("two", true, &mut out).unwrap().fingerprint;
         assert_eq!(
             clipboard.clear_if_ours(first, &mut out).finish(),
             ClearOutcome::Superseded
@@ -335,6 +517,42 @@ mod tests {
             clipboard.clear_if_ours(second, &mut out).finish(),
             ClearOutcome::Osc52Asked { .. }
         ));
-        assert!(clipboard.pending().is_none());
+        assert!(clipboard.pending().is_empty());
+    }
+
+    #[test]
+    fn a_long_osc52_sequence_is_said_to_be_at_risk() {
+        let mut out = Vec::new();
+        write_osc52(&mut out, Some(&"x".repeat(1000)), false).unwrap();
+        assert_eq!(osc52_length(1000), out.len());
+        let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
+        let short = clipboard.copy(&"x".repeat(74_000), true, &mut out).unwrap();
+        assert_eq!(short.warning, None);
+        let long = clipboard.copy(&"x".repeat(80_000), true, &mut out).unwrap();
+        let warning = long.warning.unwrap();
+        assert!(
+            warning.contains("105 KiB: many terminals drop"),
+            "{warning}"
+        );
+        assert!(
+            osc52_warning(osc52_length(2 << 20), true)
+                .unwrap()
+                .contains("2.7 MiB: tmux drops sequences over 1 MiB")
+        );
+        assert!(
+            osc52_warning(osc52_length(700_000), true)
+                .unwrap()
+                .contains("many terminals")
+        );
+    }
+
+    #[test]
+    fn only_secret_values_are_pending() {
+        let mut clipboard = Clipboard::new(ClipboardChoice::Osc52);
+        let mut out = Vec::new();
+        let value = clipboard.copy("value", true, &mut out).unwrap().fingerprint;
+        assert_eq!(clipboard.pending(), [value]);
+        clipboard.copy("secret/app/db", false, &mut out).unwrap();
+        assert!(clipboard.pending().is_empty(), "a path is not cleared");
     }
 }

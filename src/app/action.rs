@@ -142,6 +142,9 @@ pub enum Action {
         result: Result<&'static str, crate::clipboard::CopyError>,
         /// Whether a clear is scheduled.
         clears: bool,
+        /// The copy may not have reached the clipboard (an OSC 52 sequence too long for many
+        /// terminals): said after the rest.
+        warning: Option<String>,
     },
     ClipboardCleared {
         outcome: crate::clipboard::ClearOutcome,

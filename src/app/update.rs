@@ -132,7 +132,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             description,
             result,
             clears,
-        } => copied(app, &description, result, clears),
+            warning,
+        } => copied(app, &description, result, clears, warning),
         Action::ClipboardCleared { outcome } => clipboard_cleared(app, &outcome),
         Action::Quit => quit(app),
     }
@@ -301,18 +302,20 @@ fn copied(
     description: &str,
     result: Result<&'static str, crate::clipboard::CopyError>,
     clears: bool,
+    warning: Option<String>,
 ) -> Vec<Effect> {
+    let (kind, warning) = match warning {
+        Some(warning) => (StatusKind::Warning, format!(", {warning}")),
+        None => (StatusKind::Info, String::new()),
+    };
     match result {
         Ok(backend) if clears => app.set_status_counting(
-            StatusKind::Info,
+            kind,
             format!("Copied {description} via {backend} (clears in "),
             app.clock + app.clipboard_clear_after,
-            ")",
+            format!("){warning}"),
         ),
-        Ok(backend) => app.set_status(
-            StatusKind::Info,
-            format!("Copied {description} via {backend}"),
-        ),
+        Ok(backend) => app.set_status(kind, format!("Copied {description} via {backend}{warning}")),
         Err(reason) => app.set_status(StatusKind::Error, format!("Copy failed: {reason}")),
     }
     Vec::new()
@@ -321,10 +324,12 @@ fn copied(
 fn clipboard_cleared(app: &mut App, outcome: &crate::clipboard::ClearOutcome) -> Vec<Effect> {
     use crate::clipboard::ClearOutcome;
     let kind = match outcome {
-        ClearOutcome::Superseded => return Vec::new(),
-        ClearOutcome::SystemFailed(_) | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) } => {
-            StatusKind::Error
-        }
+        // An earlier value's tmux buffers, deleted at its own time: quietly, so the status of
+        // the copy made since (its countdown, a warning) stays.
+        ClearOutcome::Superseded | ClearOutcome::TmuxEarlier(Ok(_)) => return Vec::new(),
+        ClearOutcome::SystemFailed(_)
+        | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }
+        | ClearOutcome::TmuxEarlier(Err(_)) => StatusKind::Error,
         _ => StatusKind::Info,
     };
     app.set_status(kind, outcome.describe());

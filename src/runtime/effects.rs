@@ -101,12 +101,12 @@ impl EffectRunner {
                 description,
                 sensitive,
             } => {
-                let result = self.clipboard.copy(text.expose(), terminal);
+                let result = self.clipboard.copy(text.expose(), sensitive, terminal);
                 drop(text);
                 let backend = self.clipboard.backend_name();
                 let clears = sensitive && result.is_ok() && !self.clipboard_clear_after.is_zero();
-                if let (Ok(fingerprint), true) = (&result, clears) {
-                    let fingerprint = *fingerprint;
+                if let (Ok(copied), true) = (&result, clears) {
+                    let fingerprint = copied.fingerprint;
                     let due = self.clear_due.clone();
                     let after = self.clipboard_clear_after;
                     tokio::spawn(async move {
@@ -114,10 +114,15 @@ impl EffectRunner {
                         let _ = due.send(fingerprint);
                     });
                 }
+                let warning = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|copied| copied.warning.clone());
                 let _ = self.actions.send(Action::Copied {
                     description,
                     result: result.map(|_| backend),
                     clears,
+                    warning,
                 });
             }
             request => {
@@ -172,16 +177,22 @@ impl EffectRunner {
         }
     }
 
-    /// On exit, a value we copied is not left behind on the clipboard; what could not be cleared
-    /// is returned, to be said once the terminal is back.
-    pub fn clear_pending(&mut self, terminal: &mut dyn std::io::Write) -> Option<String> {
-        let fingerprint = self.clipboard.pending()?;
-        match self.clipboard.clear_if_ours(fingerprint, terminal).finish() {
-            outcome @ (crate::clipboard::ClearOutcome::SystemFailed(_)
-            | crate::clipboard::ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }) => {
-                Some(outcome.describe())
+    /// On exit, no value we copied is left behind on the clipboard (nor in tmux's buffers); what
+    /// could not be cleared is returned, to be said once the terminal is back.
+    pub fn clear_pending(&mut self, terminal: &mut dyn std::io::Write) -> Vec<String> {
+        use crate::clipboard::ClearOutcome;
+        let mut failures = Vec::new();
+        for fingerprint in self.clipboard.pending() {
+            let outcome = self.clipboard.clear_if_ours(fingerprint, terminal).finish();
+            if matches!(
+                outcome,
+                ClearOutcome::SystemFailed(_)
+                    | ClearOutcome::Osc52Asked { tmux: Some(Err(_)) }
+                    | ClearOutcome::TmuxEarlier(Err(_))
+            ) {
+                failures.push(outcome.describe());
             }
-            _ => None,
         }
+        failures
     }
 }

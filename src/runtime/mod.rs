@@ -187,7 +187,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
     }
     let not_cleared = runner.clear_pending(&mut std::io::stdout());
     drop(tui);
-    if let Some(message) = not_cleared {
+    for message in not_cleared {
         eprintln!("tresor: {message}");
     }
     tracing::info!("tui stopped");

@@ -84,8 +84,10 @@ fn browse_open_reveal_copy_and_quit_cleanly() {
     app.keys(&["q"]);
     assert_eq!(app.wait_exit(), 0);
 
-    // The terminal is back on the normal screen, which holds no secret; the clipboard was cleared
-    // on exit (an OSC 52 clear after the copy).
+    // The terminal is back on the normal screen, which holds no secret. The value on the
+    // clipboard was replaced by the path and then the command, which are not secret: they are
+    // left there for the shell (no OSC 52 clear after them). A value still there on exit is
+    // cleared: tests/e2e/clipboard.rs.
     assert!(!app.in_alternate_screen(), "alternate screen left");
     let normal = app.screen();
     assert!(
@@ -93,14 +95,17 @@ fn browse_open_reveal_copy_and_quit_cleanly() {
         "value on the normal screen:\n{normal}"
     );
     let raw = app.raw_output();
-    let copy_at = raw
-        .windows(osc52.len())
-        .position(|w| w == osc52.as_bytes())
-        .unwrap();
+    let command =
+        base64::engine::general_purpose::STANDARD.encode("bao kv get -mount=secret app/database");
+    let command = format!("\x1b]52;c;{command}\x07");
+    let command_at = raw
+        .windows(command.len())
+        .position(|w| w == command.as_bytes())
+        .expect("the command was copied");
     let clear = b"\x1b]52;c;!\x07";
     assert!(
-        raw[copy_at..].windows(clear.len()).any(|w| w == clear),
-        "clipboard cleared on exit"
+        !raw[command_at..].windows(clear.len()).any(|w| w == clear),
+        "the copied command was cleared on exit"
     );
 
     // The log exists, is private, and holds neither the value nor the token.

@@ -7,6 +7,8 @@ mod support;
 mod browse;
 mod cli;
 mod clipboard;
+#[cfg(target_os = "linux")]
+mod clipboard_x11;
 mod faults;
 mod history;
 mod hygiene;

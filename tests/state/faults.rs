@@ -294,6 +294,7 @@ fn a_failed_copy_says_where_it_failed() {
                 "no display to copy to".into(),
             )),
             clears: false,
+            warning: None,
         },
     );
     let status = app.status.clone().unwrap();
@@ -301,5 +302,45 @@ fn a_failed_copy_says_where_it_failed() {
     assert_eq!(
         status.text,
         "Copy failed: system clipboard: no display to copy to"
+    );
+}
+
+/// A warning that a copy may not have reached the clipboard stays on the status line when, in
+/// tmux, an earlier value's buffers are deleted quietly at its own time; a failure to delete them
+/// is said.
+#[test]
+fn deleting_an_earlier_values_tmux_copy_does_not_hide_a_copys_warning() {
+    use tresor::clipboard::ClearOutcome;
+    let mut app = connected_app(SIZE);
+    update(
+        &mut app,
+        Action::Copied {
+            description: "the value of \"value\" from secret/big".into(),
+            result: Ok("OSC 52"),
+            clears: true,
+            warning: Some("but the OSC 52 sequence is 2.7 MiB: tmux drops it".into()),
+        },
+    );
+    let warned = app.status.clone().unwrap();
+    assert_eq!(warned.kind, StatusKind::Warning);
+    update(
+        &mut app,
+        Action::ClipboardCleared {
+            outcome: ClearOutcome::TmuxEarlier(Ok(1)),
+        },
+    );
+    assert_eq!(app.status.as_ref(), Some(&warned));
+    update(
+        &mut app,
+        Action::ClipboardCleared {
+            outcome: ClearOutcome::TmuxEarlier(Err("tmux list-buffers: no server".into())),
+        },
+    );
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(
+        status.text.contains("could NOT be deleted"),
+        "{}",
+        status.text
     );
 }

@@ -260,6 +260,7 @@ fn countdowns_in_status_lines_count() {
             description: "the value of password".into(),
             result: Ok("osc52"),
             clears: true,
+            warning: None,
         },
     );
     assert!(screen_at(&app, SIZE).contains("(clears in 30 s)"));

@@ -93,24 +93,37 @@ impl VaultError {
         matches!(self, VaultError::PermissionDenied { .. })
     }
 
+    /// The transport error as a refusal of the client's certificate (the server wants one, or
+    /// does not accept the one given), if it is one.
+    pub(crate) fn client_certificate_refusal(
+        error: &reqwest::Error,
+        tls: &super::tls::TlsSetup,
+    ) -> Option<Self> {
+        let text = causes(error);
+        let alert = match received_alert(&text)? {
+            // Only asked after a TLS 1.3 handshake went through and the server then closed the
+            // connection: a TLS 1.2 handshake it fails is its refusal of the client's certificate
+            // (Go's TLS 1.2 server says "handshake failure" when none is given).
+            "HandshakeFailure" => "BadCertificate",
+            alert => alert,
+        };
+        let hint = tls.refused_by_server(alert)?;
+        Some(VaultError::Tls(format!("{hint}: {text}")))
+    }
+
     /// Maps a transport error without leaking headers; reqwest errors carry the URL (no token) only.
-    /// `trust` says which CAs were trusted, for the message when none of them signed the server's
-    /// certificate.
+    /// `tls` says which CAs were trusted, for the message when none of them signed the server's
+    /// certificate, and which client certificate was presented, for the message when the server
+    /// wants one or refuses it.
     pub(crate) fn from_transport(
         error: &reqwest::Error,
         timeout: Duration,
-        trust: &super::tls::Trust,
+        tls: &super::tls::TlsSetup,
     ) -> Self {
         if error.is_timeout() {
             return VaultError::Timeout(timeout);
         }
-        let mut text = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
+        let text = causes(error);
         let lower = text.to_lowercase();
         // rustls reading a plain-http answer as a TLS record.
         if lower.contains("corrupt message") || lower.contains("invalidcontenttype") {
@@ -121,11 +134,19 @@ impl VaultError {
                 "the server may speak plain http: try {plain} ({text})"
             ));
         }
+        // An alert the server sent: it ended the handshake (mTLS: no client certificate, or one it
+        // does not accept). The connection was made, so the server is not unreachable.
+        if let Some(alert) = received_alert(&text) {
+            let hint = tls
+                .refused_by_server(alert)
+                .unwrap_or_else(|| format!("the server ended the TLS handshake ({alert})"));
+            return VaultError::Tls(format!("{hint}: {text}"));
+        }
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
             // BadSignature: a trusted CA has the issuer's name but did not sign it (another CA
             // of the same name, as two generated dev CAs are).
             let hint = if text.contains("UnknownIssuer") || text.contains("BadSignature") {
-                trust.untrusted_issuer()
+                tls.trust.untrusted_issuer()
             } else if text.contains("NotValidForName") {
                 "the server's certificate does not name this host (see --tls-server-name)".into()
             } else if text.contains("Expired") {
@@ -138,6 +159,27 @@ impl VaultError {
             VaultError::Network(text)
         }
     }
+}
+
+/// The error and its causes, in one line.
+fn causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The alert the peer sent, as rustls names it (`received fatal alert: UnknownCA`).
+fn received_alert(text: &str) -> Option<&str> {
+    let (_, after) = text.split_once("received fatal alert: ")?;
+    let end = after
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(after.len());
+    Some(&after[..end]).filter(|alert| !alert.is_empty())
 }
 
 impl From<super::path::PathError> for VaultError {

@@ -102,8 +102,9 @@ async fn every_login_method_works_and_bad_credentials_fail_clearly() {
         .expect_err("a made-up token is refused");
     assert!(bad.is_permission_denied(), "{bad}");
 
-    // LDAP: this OpenBao build has no LDAP plugin, so the login goes to a mount that is not
-    // there: a clear error naming the path, not a hang or a crash.
+    // LDAP: OpenBao 2.7 has no LDAP auth built in, so the login goes to a mount that is not
+    // there: a clear error naming the path, not a hang or a crash. (LDAP logins that work are
+    // proven in ldap.rs, against a real slapd.)
     let bad = client
         .login(&Credentials::Ldap {
             mount: "ldap".into(),

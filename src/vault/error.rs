@@ -38,6 +38,10 @@ pub enum VaultError {
     Timeout(Duration),
     #[error("TLS error: {0}")]
     Tls(String),
+    /// The server wants a client certificate (mTLS) and got none, or refused the one given:
+    /// its own certificate was fine.
+    #[error("TLS error: {0}")]
+    ClientCertificate(String),
     #[error("server error {status} on {path}: {}", errors.join("; "))]
     Server {
         status: u16,
@@ -108,7 +112,7 @@ impl VaultError {
             alert => alert,
         };
         let hint = tls.refused_by_server(alert)?;
-        Some(VaultError::Tls(format!("{hint}: {text}")))
+        Some(VaultError::ClientCertificate(format!("{hint}: {text}")))
     }
 
     /// Maps a transport error without leaking headers; reqwest errors carry the URL (no token) only.
@@ -137,10 +141,12 @@ impl VaultError {
         // An alert the server sent: it ended the handshake (mTLS: no client certificate, or one it
         // does not accept). The connection was made, so the server is not unreachable.
         if let Some(alert) = received_alert(&text) {
-            let hint = tls
-                .refused_by_server(alert)
-                .unwrap_or_else(|| format!("the server ended the TLS handshake ({alert})"));
-            return VaultError::Tls(format!("{hint}: {text}"));
+            return match tls.refused_by_server(alert) {
+                Some(hint) => VaultError::ClientCertificate(format!("{hint}: {text}")),
+                None => VaultError::Tls(format!(
+                    "the server ended the TLS handshake ({alert}): {text}"
+                )),
+            };
         }
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
             // BadSignature: a trusted CA has the issuer's name but did not sign it (another CA

@@ -26,7 +26,10 @@ async fn without_a_client_certificate_the_server_refuses_and_the_message_names_c
     for _ in 0..10 {
         let client = VaultClient::new(&server.settings(Some(&root), None)).unwrap();
         let error = client.lookup_self().await.unwrap_err();
-        assert!(matches!(error, VaultError::Tls(_)), "{error:?}");
+        assert!(
+            matches!(error, VaultError::ClientCertificate(_)),
+            "{error:?}"
+        );
         assert!(!error.is_unreachable(), "{error:?}");
         let text = error.to_string();
         assert!(
@@ -49,7 +52,10 @@ async fn a_client_certificate_from_another_ca_is_refused() {
     for _ in 0..10 {
         let client = VaultClient::new(&server.settings(Some(&root), Some(stranger))).unwrap();
         let error = client.lookup_self().await.unwrap_err();
-        assert!(matches!(error, VaultError::Tls(_)), "{error:?}");
+        assert!(
+            matches!(error, VaultError::ClientCertificate(_)),
+            "{error:?}"
+        );
         assert!(!error.is_unreachable(), "{error:?}");
         let text = error.to_string();
         assert!(

@@ -112,3 +112,21 @@ fn without_a_client_certificate_ls_and_status_say_the_server_asked_for_one() {
     );
     assert!(!said.contains("unreachable"), "{said}");
 }
+
+/// The TUI's header says what was refused: the client certificate, not the server's.
+#[test]
+fn without_a_client_certificate_the_header_says_the_client_certificate_was_refused() {
+    let (server, sandbox) = server_and_sandbox();
+    let ca = server.pki.server_ca.to_str().unwrap();
+    let sandbox = sandbox.args(&["--ca-cert", ca]);
+    let mut app = sandbox.spawn();
+    let screen = app.wait_for("TLS refused (client certificate)");
+    assert!(!screen.contains("not trusted"), "{screen}");
+    assert!(!screen.contains("unreachable"), "{screen}");
+    assert!(
+        screen.contains("the server asked for a client certificate"),
+        "{screen}"
+    );
+    app.keys(&["q"]);
+    app.wait_exit();
+}

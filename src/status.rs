@@ -45,6 +45,7 @@ fn error_state(error: &VaultError) -> &'static str {
     match error {
         VaultError::Network(_) | VaultError::Timeout(_) => "UNREACHABLE",
         VaultError::Tls(_) | VaultError::ClientCertificate(_) => "TLS REFUSED",
+        VaultError::PlainHttp(_) => "NOT TLS",
         VaultError::Redirect(_) => "REDIRECTED",
         _ => "ERROR",
     }

@@ -64,6 +64,8 @@ pub enum SealState {
     TlsRefused,
     /// It refused ours: it wants a client certificate, or not the one given.
     ClientCertificateRefused,
+    /// It answered an https request in plain http.
+    PlainHttp,
     /// It answered with a redirect that was not followed.
     Redirected,
     /// No answer (connection refused, timed out).
@@ -84,6 +86,7 @@ impl SealState {
             Loadable::Failed(VaultError::ClientCertificate(_)) => {
                 SealState::ClientCertificateRefused
             }
+            Loadable::Failed(VaultError::PlainHttp(_)) => SealState::PlainHttp,
             Loadable::Failed(VaultError::Redirect(_)) => SealState::Redirected,
             Loadable::Failed(error) if error.is_unreachable() => SealState::Unreachable,
             Loadable::Failed(_) => SealState::Unknown,

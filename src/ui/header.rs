@@ -72,6 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             SealState::ClientCertificateRefused => {
                 Span::styled("● TLS refused (client certificate)", theme::error())
             }
+            SealState::PlainHttp => Span::styled("● not TLS (plain http?)", theme::error()),
             SealState::Redirected => Span::styled("● redirected elsewhere", theme::error()),
             SealState::Unreachable => Span::styled("● unreachable", theme::error()),
             _ => Span::styled("● seal status unknown", theme::error()),

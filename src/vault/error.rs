@@ -38,6 +38,9 @@ pub enum VaultError {
     Timeout(Duration),
     #[error("TLS error: {0}")]
     Tls(String),
+    /// An https address answered in plain http (not TLS at all).
+    #[error("TLS error: {0}")]
+    PlainHttp(String),
     /// The server wants a client certificate (mTLS) and got none, or refused the one given:
     /// its own certificate was fine.
     #[error("TLS error: {0}")]
@@ -134,7 +137,7 @@ impl VaultError {
             let plain = error.url().map_or("http://...".to_string(), |url| {
                 format!("http://{}", url.authority())
             });
-            return VaultError::Tls(format!(
+            return VaultError::PlainHttp(format!(
                 "the server may speak plain http: try {plain} ({text})"
             ));
         }

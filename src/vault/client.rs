@@ -673,6 +673,21 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_closed_without_an_answer_is_told_from_one_refused() {
+        for closed in [
+            "client error (Canceled): operation was canceled: connection closed",
+            "connection error: stream closed because of a broken pipe",
+            "Connection reset by peer (os error 104)",
+            "connection closed before message completed",
+        ] {
+            assert!(closed_without_answer(closed), "{closed}");
+        }
+        assert!(!closed_without_answer(
+            "client error (Connect): tcp connect error: Connection refused (os error 111)"
+        ));
+    }
+
+    #[test]
     fn redirects_never_downgrade_to_http() {
         let from = Url::parse("https://vault.example:8200/v1/secret/data/x").unwrap();
         assert!(matches!(

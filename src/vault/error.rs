@@ -202,6 +202,60 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_alert_the_server_sent_is_read_from_rustls_words() {
+        assert_eq!(
+            received_alert(
+                "error sending request: client error (SendRequest): connection error: received \
+                 fatal alert: CertificateRequired"
+            ),
+            Some("CertificateRequired")
+        );
+        assert_eq!(
+            received_alert("received fatal alert: UnknownCA: more"),
+            Some("UnknownCA")
+        );
+        // The client's own verdict on the server's certificate is no alert received.
+        assert_eq!(
+            received_alert("invalid peer certificate: UnknownIssuer"),
+            None
+        );
+        assert_eq!(received_alert("received fatal alert: "), None);
+    }
+
+    #[test]
+    fn a_refused_client_certificate_is_named_and_a_missing_one_asked_for() {
+        let none = super::super::tls::TlsSetup::default();
+        for alert in ["CertificateRequired", "BadCertificate"] {
+            let said = none.refused_by_server(alert).unwrap();
+            assert!(
+                said.contains("asked for a client certificate and none was given")
+                    && said.contains("--client-cert"),
+                "{said}"
+            );
+        }
+        // Without a certificate, an alert about something else is not blamed on one.
+        assert_eq!(none.refused_by_server("HandshakeFailure"), None);
+        assert_eq!(none.refused_by_server("ProtocolVersion"), None);
+        let given = super::super::tls::TlsSetup {
+            client_cert: Some("/etc/tresor/client.pem".into()),
+            ..Default::default()
+        };
+        let said = given.refused_by_server("UnknownCA").unwrap();
+        assert!(
+            said.contains("refused the client certificate /etc/tresor/client.pem")
+                && said.contains("not signed by a CA the server trusts"),
+            "{said}"
+        );
+        assert!(
+            given
+                .refused_by_server("CertificateExpired")
+                .unwrap()
+                .contains("expired")
+        );
+        assert_eq!(given.refused_by_server("ProtocolVersion"), None);
+    }
+
+    #[test]
     fn multi_error_wrapping_is_taken_off() {
         let errors = vec![
             "1 error occurred:\n\t* custom_metadata validation failed: length of key \"k\" is 129\n\n"

@@ -549,6 +549,7 @@ fn build_http(
 fn closed_without_answer(reason: &str) -> bool {
     let reason = reason.to_lowercase();
     reason.contains("connection closed")
+        || reason.contains("connection was closed")
         || reason.contains("broken pipe")
         || reason.contains("connection reset")
 }
@@ -679,6 +680,7 @@ mod tests {
             "connection error: stream closed because of a broken pipe",
             "Connection reset by peer (os error 104)",
             "connection closed before message completed",
+            "client error (Connect): checked out connection was closed",
         ] {
             assert!(closed_without_answer(closed), "{closed}");
         }

@@ -84,6 +84,16 @@ impl VaultError {
         matches!(self, VaultError::Network(_) | VaultError::Timeout(_))
     }
 
+    /// The server was reached and said something (a refusal, its TLS, an error of its own), as
+    /// opposed to no answer at all, or a request given up or never sent.
+    pub fn server_answered(&self) -> bool {
+        !(self.is_unreachable()
+            || matches!(
+                self,
+                VaultError::Cancelled | VaultError::Config(_) | VaultError::InvalidPath(_)
+            ))
+    }
+
     /// Worth asking again after a pause: rate limits and server-side trouble (not sealed).
     pub fn is_transient(&self) -> bool {
         matches!(

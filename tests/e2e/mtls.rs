@@ -120,13 +120,14 @@ fn without_a_client_certificate_the_header_says_the_client_certificate_was_refus
     let ca = server.pki.server_ca.to_str().unwrap();
     let sandbox = sandbox.args(&["--ca-cert", ca]);
     let mut app = sandbox.spawn();
-    let screen = app.wait_for("TLS refused (client certificate)");
-    assert!(!screen.contains("not trusted"), "{screen}");
-    assert!(!screen.contains("unreachable"), "{screen}");
+    app.wait_for("TLS refused (client certificate)");
+    let screen = app.wait_for("Cannot list mounts");
     assert!(
         screen.contains("the server asked for a client certificate"),
         "{screen}"
     );
+    assert!(!screen.contains("not trusted"), "{screen}");
+    assert!(!screen.contains("unreachable"), "{screen}");
     app.keys(&["q"]);
     app.wait_exit();
 }

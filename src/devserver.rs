@@ -168,10 +168,16 @@ impl DevServer {
         Self::start_with(bao, true)
     }
 
+    /// Starts a dev server that also reads `config` (`-config=FILE`), e.g. for an extra listener
+    /// (the mTLS tests). The dev listener stays plain http, for the readiness probe and setup.
+    pub fn start_with_config(bao: &Path, config: &Path) -> Result<Self, String> {
+        Self::try_start(bao, false, Some(config))
+    }
+
     fn start_with(bao: &Path, tls: bool) -> Result<Self, String> {
         let mut last_error = String::new();
         for _ in 0..3 {
-            match Self::try_start(bao, tls) {
+            match Self::try_start(bao, tls, None) {
                 Ok(server) => return Ok(server),
                 Err(error) => last_error = error,
             }
@@ -179,7 +185,7 @@ impl DevServer {
         Err(last_error)
     }
 
-    fn try_start(bao: &Path, tls: bool) -> Result<Self, String> {
+    fn try_start(bao: &Path, tls: bool, config: Option<&Path>) -> Result<Self, String> {
         remove_stale_dirs();
         let home = tempfile::Builder::new()
             .prefix(DIR_PREFIX)
@@ -203,6 +209,9 @@ impl DevServer {
             std::fs::create_dir(&tls_dir).map_err(|e| format!("tls dir: {e}"))?;
             args.push("-dev-tls".into());
             args.push(format!("-dev-tls-cert-dir={}", tls_dir.display()));
+        }
+        if let Some(config) = config {
+            args.push(format!("-config={}", config.display()));
         }
         let mut command = Command::new(bao);
         command

@@ -44,7 +44,8 @@ fn role(node: &NodeState) -> &'static str {
 fn error_state(error: &VaultError) -> &'static str {
     match error {
         VaultError::Network(_) | VaultError::Timeout(_) => "UNREACHABLE",
-        VaultError::Tls(_) => "TLS REFUSED",
+        VaultError::Tls(_) | VaultError::ClientCertificate(_) => "TLS REFUSED",
+        VaultError::PlainHttp(_) => "NOT TLS",
         VaultError::Redirect(_) => "REDIRECTED",
         _ => "ERROR",
     }

@@ -340,9 +340,13 @@ impl Action {
         self.server_result()?.err()
     }
 
-    /// A server answer that came back fine (the server is reachable).
+    /// A server answer, fine or a refusal the server sent (the server is reachable).
     pub fn is_answer_from_server(&self) -> bool {
-        matches!(self.server_result(), Some(Ok(())))
+        match self.server_result() {
+            Some(Ok(())) => true,
+            Some(Err(error)) => error.server_answered(),
+            None => false,
+        }
     }
 
     /// A successful answer to a request made with the token: a use-limited token has one use

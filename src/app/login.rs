@@ -629,6 +629,20 @@ pub fn login_error_message(kind: CredentialKind, error: &crate::vault::VaultErro
             "the server does not accept this token (invalid, expired or revoked)".to_string()
         }
         VaultError::PermissionDenied { path, .. } => format!("permission denied on {path}"),
+        // OpenBao's LDAP method says "failed to bind as user" for a wrong password and for an
+        // unknown user alike (it does not tell them apart, and neither can we).
+        VaultError::Server {
+            status: 400,
+            errors,
+            path,
+        } if kind == CredentialKind::Ldap
+            && errors.iter().any(|e| e.contains("failed to bind as user")) =>
+        {
+            format!(
+                "the LDAP server refused this username or password ({}; {path})",
+                crate::vault::error::server_lines(errors).join("; ")
+            )
+        }
         VaultError::Server { errors, path, .. } => {
             let lines = crate::vault::error::server_lines(errors);
             if lines.is_empty() {

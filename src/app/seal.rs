@@ -62,6 +62,10 @@ pub enum SealState {
     NotInitialized,
     /// Its certificate was refused: it answered, but is not trusted.
     TlsRefused,
+    /// It refused ours: it wants a client certificate, or not the one given.
+    ClientCertificateRefused,
+    /// It answered an https request in plain http.
+    PlainHttp,
     /// It answered with a redirect that was not followed.
     Redirected,
     /// No answer (connection refused, timed out).
@@ -79,6 +83,10 @@ impl SealState {
             Loadable::Ready(_) => SealState::Unsealed,
             Loadable::Failed(VaultError::Sealed) => SealState::Sealed,
             Loadable::Failed(VaultError::Tls(_)) => SealState::TlsRefused,
+            Loadable::Failed(VaultError::ClientCertificate(_)) => {
+                SealState::ClientCertificateRefused
+            }
+            Loadable::Failed(VaultError::PlainHttp(_)) => SealState::PlainHttp,
             Loadable::Failed(VaultError::Redirect(_)) => SealState::Redirected,
             Loadable::Failed(error) if error.is_unreachable() => SealState::Unreachable,
             Loadable::Failed(_) => SealState::Unknown,

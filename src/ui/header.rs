@@ -69,6 +69,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             SealState::Sealed => Span::styled(" SEALED ", theme::warning()),
             // A refused certificate or a withheld redirect answered: it is not unreachable.
             SealState::TlsRefused => Span::styled("● TLS refused (not trusted)", theme::error()),
+            SealState::ClientCertificateRefused => {
+                Span::styled("● TLS refused (client certificate)", theme::error())
+            }
+            SealState::PlainHttp => Span::styled("● not TLS (plain http?)", theme::error()),
             SealState::Redirected => Span::styled("● redirected elsewhere", theme::error()),
             SealState::Unreachable => Span::styled("● unreachable", theme::error()),
             _ => Span::styled("● seal status unknown", theme::error()),

@@ -31,10 +31,17 @@ pub fn progress_bar(progress: u32, threshold: u32) -> String {
 fn state_span(node: &NodeView) -> Span<'static> {
     match &node.status {
         Loadable::Loading => Span::styled("…", theme::dim()),
-        Loadable::Failed(_) if SealState::of(&node.status) == SealState::Sealed => {
-            Span::styled("SEALED", theme::warning())
-        }
-        Loadable::Failed(_) => Span::styled("UNREACHABLE", theme::error()),
+        // Worded as `tresor status` words them: only no answer at all is UNREACHABLE.
+        Loadable::Failed(_) => match SealState::of(&node.status) {
+            SealState::Sealed => Span::styled("SEALED", theme::warning()),
+            SealState::Unreachable => Span::styled("UNREACHABLE", theme::error()),
+            SealState::TlsRefused | SealState::ClientCertificateRefused => {
+                Span::styled("TLS REFUSED", theme::error())
+            }
+            SealState::PlainHttp => Span::styled("NOT TLS", theme::error()),
+            SealState::Redirected => Span::styled("REDIRECTED", theme::error()),
+            _ => Span::styled("ERROR", theme::error()),
+        },
         Loadable::Ready(status) if !status.initialized => {
             Span::styled("NOT INITIALIZED", theme::warning())
         }

@@ -81,10 +81,12 @@ pub struct VaultClient {
     /// Reads (GET) made with this client give up with `Cancelled` once the counter moves past
     /// the value it had when the client was handed out (Esc in the UI).
     cancel: Option<Cancellation>,
-    /// Which CAs are trusted, named when a server's certificate is refused.
-    trust: std::sync::Arc<super::tls::Trust>,
-    /// A client certificate is presented (for TLS certificate logins).
-    client_identity: bool,
+    /// Which CAs are trusted and which client certificate is presented, named when a handshake
+    /// fails.
+    tls: std::sync::Arc<super::tls::TlsSetup>,
+    /// The settings it was made with, without the token: for a second look at a handshake the
+    /// server ended (see `handshake_refusal`).
+    settings: std::sync::Arc<ConnectionSettings>,
 }
 
 /// A cancel counter and the value it had when a piece of work started.
@@ -127,55 +129,7 @@ impl VaultClient {
         } else {
             settings.timeout
         };
-        let mut base = Url::parse(&settings.addr)
-            .map_err(|e| VaultError::Config(format!("bad address {:?}: {e}", settings.addr)))?;
-        if !matches!(base.scheme(), "http" | "https") {
-            return Err(VaultError::Config(format!(
-                "address {:?} must start with http:// or https://",
-                settings.addr
-            )));
-        }
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(settings.skip_verify);
-
-        // As the bao CLI: a CA option means those CAs only, not added to the system store.
-        let trust = super::tls::Trust::of(settings);
-        if trust != super::tls::Trust::System {
-            builder = builder.tls_built_in_root_certs(false);
-        }
-        let ca_files = super::tls::load_ca_certificates(settings)?;
-        for certificate in ca_files.iter().flat_map(|file| &file.certificates) {
-            builder = builder.add_root_certificate(certificate.clone());
-        }
-        if let (Some(cert), Some(key)) = (&settings.client_cert, &settings.client_key) {
-            let mut pem = super::tls::read_file(cert)?;
-            pem.push(b'\n');
-            pem.extend_from_slice(&super::tls::read_file(key)?);
-            let identity = reqwest::Identity::from_pem(&pem)
-                .map_err(|e| VaultError::Config(format!("client certificate/key: {e}")))?;
-            builder = builder.identity(identity);
-        }
-        // TLS server name: connect to the real address but present (and verify) the given name, by
-        // addressing the name and pinning its resolution to the original host's addresses.
-        if let Some(server_name) = &settings.tls_server_name {
-            let host = base.host_str().unwrap_or_default().to_string();
-            let port = base.port_or_known_default().unwrap_or(8200);
-            let addresses: Vec<std::net::SocketAddr> =
-                std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
-                    .map_err(|e| VaultError::Config(format!("cannot resolve {host}: {e}")))?
-                    .collect();
-            builder = builder.resolve_to_addrs(server_name, &addresses);
-            base.set_host(Some(server_name))
-                .map_err(|e| VaultError::Config(format!("bad TLS server name: {e}")))?;
-        }
-        let http = builder
-            .build()
-            .map_err(|e| super::tls::build_error(&e, &ca_files))?;
+        let (http, base) = build_http(settings, timeout, false)?;
         Ok(Self {
             http,
             base: base.as_str().trim_end_matches('/').to_string(),
@@ -183,8 +137,11 @@ impl VaultClient {
             namespace: settings.namespace.clone(),
             timeout,
             cancel: None,
-            trust: std::sync::Arc::new(trust),
-            client_identity: settings.client_cert.is_some() && settings.client_key.is_some(),
+            tls: std::sync::Arc::new(super::tls::TlsSetup::of(settings)),
+            settings: std::sync::Arc::new(ConnectionSettings {
+                token: None,
+                ..settings.clone()
+            }),
         })
     }
 
@@ -252,7 +209,7 @@ impl VaultClient {
 
     /// Whether a client certificate is presented on every connection.
     pub fn has_client_certificate(&self) -> bool {
-        self.client_identity
+        self.settings.client_cert.is_some() && self.settings.client_key.is_some()
     }
 
     /// The same connection in another namespace (`None`: root).
@@ -383,14 +340,23 @@ impl VaultClient {
             self.base
         ))
         .map_err(|e| VaultError::InvalidPath(format!("{path}: {e}")))?;
-        let mut response = match self.send_once(operation, &url, body_bytes, headers).await {
+        let first = match self.send_once(operation, &url, body_bytes, headers).await {
             // A pooled connection the server (or a load balancer) closed while idle: a read is
             // sent once more on a fresh one. Writes are not: they may have reached the server.
             Err(VaultError::Network(reason))
                 if operation.method() == Method::GET && stale_connection(&reason) =>
             {
                 tracing::debug!(path = %path, "connection closed under us, asking again");
-                self.send_once(operation, &url, body_bytes, headers).await?
+                self.send_once(operation, &url, body_bytes, headers).await
+            }
+            other => other,
+        };
+        let mut response = match first {
+            Err(VaultError::Network(reason)) if closed_without_answer(&reason) => {
+                return Err(self
+                    .handshake_refusal(&url)
+                    .await
+                    .unwrap_or(VaultError::Network(reason)));
             }
             other => other?,
         };
@@ -428,7 +394,7 @@ impl VaultClient {
         }
 
         let status = response.status();
-        let bytes = read_bounded(response, path, self.timeout, &self.trust).await?;
+        let bytes = read_bounded(response, path, self.timeout, &self.tls).await?;
         if status == StatusCode::NOT_FOUND
             && let Some(namespace) = &self.namespace
             && String::from_utf8_lossy(&bytes).contains("namespace not found")
@@ -439,6 +405,22 @@ impl VaultClient {
         }
         tracing::debug!(path = %path, status = status.as_u16(), "vault response");
         Ok((status, bytes))
+    }
+
+    /// Why a server closed an https connection without an answer, when the reason is the client's
+    /// certificate. Over TLS 1.3 a server that wants a client certificate, or refuses the one it
+    /// got, says so in an alert sent after the client has finished its side of the handshake and
+    /// sent its request; the alert is often lost as the connection closes. A second look over TLS
+    /// 1.2, where the server decides before the handshake ends, hears it: an unauthenticated
+    /// `sys/seal-status` with no token and no body, made only after such a failure.
+    async fn handshake_refusal(&self, url: &Url) -> Option<VaultError> {
+        if url.scheme() != "https" || !self.base.starts_with(&url.origin().ascii_serialization()) {
+            return None;
+        }
+        let (http, base) = build_http(&self.settings, self.timeout, true).ok()?;
+        let probe = base.join("v1/sys/seal-status").ok()?;
+        let error = http.get(probe).send().await.err()?;
+        VaultError::client_certificate_refusal(&error, &self.tls)
     }
 
     async fn send_once(
@@ -475,8 +457,106 @@ impl VaultClient {
         request
             .send()
             .await
-            .map_err(|e| VaultError::from_transport(&e, self.timeout, &self.trust))
+            .map_err(|e| VaultError::from_transport(&e, self.timeout, &self.tls))
     }
+}
+
+/// The HTTP client for `settings` and the base URL it addresses (the TLS server name, if given, in
+/// place of the host). `tls12_only`: for [`VaultClient::handshake_refusal`]'s second look.
+fn build_http(
+    settings: &ConnectionSettings,
+    timeout: Duration,
+    tls12_only: bool,
+) -> Result<(reqwest::Client, Url), VaultError> {
+    let mut base = Url::parse(&settings.addr)
+        .map_err(|e| VaultError::Config(format!("bad address {:?}: {e}", settings.addr)))?;
+    if !matches!(base.scheme(), "http" | "https") {
+        return Err(VaultError::Config(format!(
+            "address {:?} must start with http:// or https://",
+            settings.addr
+        )));
+    }
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .timeout(timeout)
+        .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
+        .danger_accept_invalid_certs(settings.skip_verify);
+
+    // As the bao CLI: a CA option means those CAs only, not added to the system store.
+    if super::tls::Trust::of(settings) != super::tls::Trust::System {
+        builder = builder.tls_built_in_root_certs(false);
+    }
+    let ca_files = super::tls::load_ca_certificates(settings)?;
+    for certificate in ca_files.iter().flat_map(|file| &file.certificates) {
+        builder = builder.add_root_certificate(certificate.clone());
+    }
+    let client_identity = match (&settings.client_cert, &settings.client_key) {
+        (Some(cert), Some(key)) => {
+            let mut pem = zeroize::Zeroizing::new(super::tls::read_file(cert)?);
+            pem.push(b'\n');
+            pem.extend_from_slice(&zeroize::Zeroizing::new(super::tls::read_file(key)?));
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                VaultError::Config(format!(
+                    "client certificate {} (--client-cert) / key {} (--client-key): {e}",
+                    cert.display(),
+                    key.display()
+                ))
+            })?;
+            builder = builder.identity(identity.clone());
+            Some((cert.as_path(), key.as_path(), identity))
+        }
+        // One without the other cannot be used: said, not ignored.
+        (Some(cert), None) => {
+            return Err(VaultError::Config(format!(
+                "the client certificate {} (--client-cert) has no key: give --client-key \
+                 (BAO_CLIENT_KEY) too",
+                cert.display()
+            )));
+        }
+        (None, Some(key)) => {
+            return Err(VaultError::Config(format!(
+                "the client key {} (--client-key) has no certificate: give --client-cert \
+                 (BAO_CLIENT_CERT) too",
+                key.display()
+            )));
+        }
+        (None, None) => None,
+    };
+    // TLS server name: connect to the real address but present (and verify) the given name, by
+    // addressing the name and pinning its resolution to the original host's addresses.
+    if let Some(server_name) = &settings.tls_server_name {
+        let host = base.host_str().unwrap_or_default().to_string();
+        let port = base.port_or_known_default().unwrap_or(8200);
+        let addresses: Vec<std::net::SocketAddr> =
+            std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+                .map_err(|e| VaultError::Config(format!("cannot resolve {host}: {e}")))?
+                .collect();
+        builder = builder.resolve_to_addrs(server_name, &addresses);
+        base.set_host(Some(server_name))
+            .map_err(|e| VaultError::Config(format!("bad TLS server name: {e}")))?;
+    }
+    if tls12_only {
+        builder = builder.max_tls_version(reqwest::tls::Version::TLS_1_2);
+    }
+    let http = builder.build().map_err(|e| {
+        let client = client_identity
+            .as_ref()
+            .map(|(cert, key, identity)| (*cert, *key, identity));
+        super::tls::build_error(&e, &ca_files, client)
+    })?;
+    Ok((http, base))
+}
+
+/// Whether a transport error is an established connection that the server closed before it
+/// answered (not one it refused, nor a timeout).
+fn closed_without_answer(reason: &str) -> bool {
+    let reason = reason.to_lowercase();
+    reason.contains("connection closed")
+        || reason.contains("connection was closed")
+        || reason.contains("broken pipe")
+        || reason.contains("connection reset")
 }
 
 /// Whether a transport error is a connection that closed before any answer came.
@@ -510,7 +590,7 @@ async fn read_bounded(
     mut response: reqwest::Response,
     path: &str,
     timeout: Duration,
-    trust: &super::tls::Trust,
+    tls: &super::tls::TlsSetup,
 ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     if response
         .content_length()
@@ -522,7 +602,7 @@ async fn read_bounded(
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| VaultError::from_transport(&e, timeout, trust))?
+        .map_err(|e| VaultError::from_transport(&e, timeout, tls))?
     {
         if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
             return Err(too_large(path));
@@ -596,6 +676,22 @@ mod tests {
         ));
         assert!(stale_connection("Connection reset by peer (os error 104)"));
         assert!(!stale_connection("Connection refused (os error 111)"));
+    }
+
+    #[test]
+    fn a_connection_closed_without_an_answer_is_told_from_one_refused() {
+        for closed in [
+            "client error (Canceled): operation was canceled: connection closed",
+            "connection error: stream closed because of a broken pipe",
+            "Connection reset by peer (os error 104)",
+            "connection closed before message completed",
+            "client error (Connect): checked out connection was closed",
+        ] {
+            assert!(closed_without_answer(closed), "{closed}");
+        }
+        assert!(!closed_without_answer(
+            "client error (Connect): tcp connect error: Connection refused (os error 111)"
+        ));
     }
 
     #[test]

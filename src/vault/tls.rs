@@ -61,6 +61,54 @@ impl Trust {
     }
 }
 
+/// What the client's TLS was set up with, named in the messages when a handshake fails: the CAs
+/// it trusts, and the client certificate it presents (mTLS), if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TlsSetup {
+    pub trust: Trust,
+    pub client_cert: Option<PathBuf>,
+}
+
+impl TlsSetup {
+    pub fn of(settings: &ConnectionSettings) -> Self {
+        Self {
+            trust: Trust::of(settings),
+            client_cert: settings.client_cert.clone(),
+        }
+    }
+
+    /// Why the server ended the handshake with `alert` (one it sent: the client's own checks of
+    /// the server's certificate are worded by [`Trust`]), when the alert is about the client's
+    /// certificate: the server wants one, or refused the one it was given.
+    pub(super) fn refused_by_server(&self, alert: &str) -> Option<String> {
+        let Some(cert) = &self.client_cert else {
+            // TLS 1.3 says "certificate required"; over TLS 1.2 a server that gets no certificate
+            // where it requires one says "bad certificate".
+            return matches!(alert, "CertificateRequired" | "BadCertificate").then(|| {
+                "the server asked for a client certificate and none was given (--client-cert \
+                 and --client-key, or BAO_CLIENT_CERT and BAO_CLIENT_KEY)"
+                    .to_string()
+            });
+        };
+        let why = match alert {
+            "CertificateRequired" => "it asked for a client certificate all the same",
+            "UnknownCA" => "it is not signed by a CA the server trusts for clients",
+            "CertificateExpired" => "it has expired",
+            "CertificateRevoked" => "it was revoked",
+            // TLS 1.2 says no more than "bad certificate" for every reason.
+            "BadCertificate" | "UnsupportedCertificate" | "CertificateUnknown" | "AccessDenied" => {
+                "the server does not accept it (is it signed by a CA the server trusts for \
+                 clients, and still valid?)"
+            }
+            _ => return None,
+        };
+        Some(format!(
+            "the server refused the client certificate {} (--client-cert): {why}",
+            cert.display()
+        ))
+    }
+}
+
 /// The CA certificates read from one file.
 pub(super) struct CaFile {
     pub path: PathBuf,
@@ -117,7 +165,11 @@ pub(super) fn load_ca_certificates(
 
 /// Why the HTTP client could not be built. A certificate that is PEM on the outside but not a
 /// certificate inside only fails here, with no file named: find the file by trying each alone.
-pub(super) fn build_error(error: &reqwest::Error, ca_files: &[CaFile]) -> VaultError {
+pub(super) fn build_error(
+    error: &reqwest::Error,
+    ca_files: &[CaFile],
+    client: Option<(&Path, &Path, &reqwest::Identity)>,
+) -> VaultError {
     for file in ca_files {
         let alone = file.certificates.iter().fold(
             reqwest::Client::builder()
@@ -130,6 +182,26 @@ pub(super) fn build_error(error: &reqwest::Error, ca_files: &[CaFile]) -> VaultE
                 "bad CA certificate in {}: {}",
                 file.path.display(),
                 with_causes(&error)
+            ));
+        }
+    }
+    // A client certificate and a key that are each well formed but not a pair only fail here.
+    if let Some((cert, key, identity)) = client {
+        let alone = reqwest::Client::builder()
+            .use_rustls_tls()
+            .identity(identity.clone());
+        if let Err(error) = alone.build() {
+            let causes = with_causes(&error);
+            let what = if causes.contains("KeyMismatch") || causes.contains("not be consistent") {
+                "does not match"
+            } else {
+                "cannot be used with"
+            };
+            return VaultError::Config(format!(
+                "the client key {} (--client-key) {what} the client certificate {} \
+                 (--client-cert): {causes}",
+                key.display(),
+                cert.display()
             ));
         }
     }

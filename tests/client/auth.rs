@@ -102,8 +102,9 @@ async fn every_login_method_works_and_bad_credentials_fail_clearly() {
         .expect_err("a made-up token is refused");
     assert!(bad.is_permission_denied(), "{bad}");
 
-    // LDAP: this OpenBao build has no LDAP plugin, so the login goes to a mount that is not
-    // there: a clear error naming the path, not a hang or a crash.
+    // LDAP: OpenBao 2.7 has no LDAP auth built in, so the login goes to a mount that is not
+    // there: a clear error naming the path, not a hang or a crash. (LDAP logins that work are
+    // proven in ldap.rs, against a real slapd.)
     let bad = client
         .login(&Credentials::Ldap {
             mount: "ldap".into(),
@@ -176,6 +177,59 @@ async fn the_worker_fetches_a_wrapped_secret_id_and_tresor_logs_in_as_the_runner
         .expect_err("a wrapping token works once");
     assert!(again.to_string().contains("works once"), "{again}");
     assert!(!again.to_string().contains(wrap.token.expose()));
+}
+
+/// The worker's token has done its job once the runner is logged in: it is revoked. The worker's
+/// token is taken off the wire (a recording proxy sees the secret-id request it made), then
+/// looked up straight at the server.
+#[tokio::test]
+async fn after_a_worker_to_runner_login_the_worker_token_is_revoked_and_the_runner_token_works() {
+    let (server, report) = seeded_server().await;
+    let proxy = support::recorder::RecordingProxy::start(&server.addr);
+    let mut through_proxy = settings(&server, None);
+    through_proxy.addr = proxy.addr.clone();
+    let client = VaultClient::new(&through_proxy).expect("client");
+    let (worker_role_id, worker_secret_id) = role_ids(&report, "ci-worker");
+    let login = client
+        .login(&Credentials::AppRolePull {
+            mount: "approle".into(),
+            worker_role_id,
+            worker_secret_id,
+            runner_role: "ci-runner".into(),
+            runner_role_id: secret(""),
+        })
+        .await
+        .expect("pull login");
+
+    let requests = proxy.requests();
+    let worker_token = requests
+        .iter()
+        .find(|r| r.path.ends_with("/auth/approle/role/ci-runner/secret-id"))
+        .and_then(|r| r.token.clone())
+        .unwrap_or_else(|| panic!("the worker asked for the runner's secret-id: {requests:?}"));
+    assert_ne!(worker_token, login.token.expose());
+
+    let direct = anonymous(&server);
+    let gone = direct
+        .with_token(Some(Token::new(&worker_token)))
+        .lookup_self()
+        .await
+        .expect_err("the worker's token no longer works");
+    assert!(gone.is_permission_denied(), "403, not {gone:?}");
+    let runner = direct
+        .with_token(Some(login.token.clone()))
+        .lookup_self()
+        .await
+        .expect("the runner's token works");
+    assert!(runner.policies.contains(&"app-readonly".to_string()));
+    // Revoked by tresor itself (revoke-self with the worker's token), not by the server's TTL.
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.ends_with("/auth/token/revoke-self")
+                && r.token.as_deref() == Some(worker_token.as_str())),
+        "revoke-self was sent with the worker's token: {requests:?}"
+    );
 }
 
 #[tokio::test]

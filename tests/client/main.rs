@@ -11,6 +11,8 @@ mod faults;
 mod fuzz_parsers;
 mod jwt_cert;
 mod kv;
+mod ldap;
+mod mtls;
 mod redirect;
 mod seal;
 mod tls;

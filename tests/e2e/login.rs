@@ -120,3 +120,37 @@ fn a_token_helper_named_in_the_cli_config_keeps_the_token() {
         "the token file is never written while a helper keeps the token"
     );
 }
+
+/// LDAP through the login dialog against a real slapd behind OpenBao's LDAP method: a wrong
+/// password is refused in words and the typed text kept; the right one logs in with the policy
+/// of the user's LDAP group. Neither password reaches the log, even at trace level.
+#[test]
+fn an_ldap_login_in_the_dialog_gets_the_groups_policy_and_no_password_reaches_the_log() {
+    use support::ldap::{PASSWORD, POLICY, USER, ldap_server};
+    let (server, _slapd) = ldap_server();
+    let wrong = "not-Alices-Pa55word";
+    let sandbox = Sandbox::new().addr(&server.addr).log("trace");
+    let mut app = sandbox.spawn();
+    app.wait_for("[Token]");
+    // Method LDAP (three to the right of Token), then mount, username, password.
+    app.keys(&[UP, RIGHT, RIGHT, RIGHT]);
+    app.wait_for("[LDAP]");
+    app.keys(&["\t", "\t", USER, "\t", wrong, "\r"]);
+    let screen = app.wait_for("LDAP server refused this username or password");
+    assert!(!screen.contains(wrong), "{screen}");
+    // The password field still holds the (masked) text: clear it and type the right one.
+    app.keys(&["\x15", PASSWORD, "\r"]);
+    app.wait_for(&format!("Logged in as ldap-{USER}"));
+    let screen = app.wait_for(POLICY);
+    assert!(!screen.contains(PASSWORD), "{screen}");
+    app.keys(&["q"]);
+    app.wait_exit();
+    let log = std::fs::read_to_string(sandbox.log_file()).expect("the log file");
+    assert!(
+        log.contains("auth/ldap/login"),
+        "the log has the login: {log}"
+    );
+    for password in [PASSWORD, wrong] {
+        assert!(!log.contains(password), "a password in the log:\n{log}");
+    }
+}

@@ -14,6 +14,7 @@ mod history;
 mod hygiene;
 mod keymap;
 mod login;
+mod mtls;
 mod seal;
 mod session;
 mod token_seal;

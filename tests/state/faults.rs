@@ -150,6 +150,45 @@ fn a_timeout_counts_as_unreachable_but_a_denial_does_not() {
     assert!(matches!(app.reachability, Reachability::Unreachable { .. }));
 }
 
+/// A refusal is an answer: once the server refuses (its TLS wants a client certificate, a policy
+/// says no, it is sealed) it is reachable again, and the header says what it answered instead of
+/// "unreachable" for ever. A cancel is no answer.
+#[test]
+fn an_unreachable_server_that_answers_with_a_refusal_is_reachable_again() {
+    for refusal in [
+        VaultError::ClientCertificate(
+            "the server asked for a client certificate and none was given".into(),
+        ),
+        VaultError::Tls("the server's certificate is not trusted".into()),
+        VaultError::Sealed,
+        VaultError::Server {
+            status: 500,
+            path: "sys/seal-status".into(),
+            errors: vec![],
+        },
+    ] {
+        let mut app = connected_app(SIZE);
+        update(&mut app, Action::SealStatusLoaded(Err(unreachable())));
+        assert!(matches!(app.reachability, Reachability::Unreachable { .. }));
+        update(
+            &mut app,
+            Action::SealStatusLoaded(Err(VaultError::Cancelled)),
+        );
+        assert!(
+            matches!(app.reachability, Reachability::Unreachable { .. }),
+            "a cancel is no answer"
+        );
+        update(&mut app, Action::SealStatusLoaded(Err(refusal.clone())));
+        assert_eq!(app.reachability, Reachability::Reachable, "{refusal:?}");
+        let header = screen_at(&app, SIZE)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(!header.contains("unreachable"), "{refusal:?}: {header}");
+    }
+}
+
 #[test]
 fn esc_cancels_reads_in_flight_and_only_then() {
     let mut app = connected_app(SIZE);

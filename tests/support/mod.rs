@@ -45,6 +45,8 @@ pub fn seeded_server_blocking() -> (DevServer, SeedReport) {
         .expect("runtime")
         .block_on(seeded_server())
 }
+pub mod ldap;
+pub mod mtls;
 pub mod proxy;
 pub mod pty;
 pub mod recorder;

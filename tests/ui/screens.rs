@@ -282,6 +282,45 @@ fn a_refused_certificate_is_not_called_unreachable_in_the_header() {
     assert!(!header.contains("unreachable"), "{header}");
 }
 
+/// The header names what went wrong with TLS, and nothing else: a server that speaks plain http at
+/// an https address is not "not trusted", nor is one that refused the client's certificate.
+#[test]
+fn the_header_says_which_tls_failure_it_was() {
+    for (error, says) in [
+        (
+            VaultError::Tls(
+                "the server's certificate is not signed by a CA in the CA file ca.pem".into(),
+            ),
+            "TLS refused (not trusted)",
+        ),
+        (
+            VaultError::PlainHttp(
+                "the server may speak plain http: try http://127.0.0.1:8200".into(),
+            ),
+            "not TLS (plain http?)",
+        ),
+        (
+            VaultError::ClientCertificate(
+                "the server asked for a client certificate and none was given".into(),
+            ),
+            "TLS refused (client certificate)",
+        ),
+    ] {
+        let mut app = App::new(connection(), (WIDTH, HEIGHT));
+        app.start();
+        update(&mut app, Action::SealStatusLoaded(Err(error.clone())));
+        let screen = support::fixtures::screen_at(&app, (WIDTH, HEIGHT));
+        let header = screen.lines().next().unwrap_or_default().to_string();
+        assert!(header.contains(says), "{error:?}: {header}");
+        let wrong = ["not trusted", "client certificate", "plain http"]
+            .into_iter()
+            .filter(|other| !says.contains(other));
+        for other in wrong {
+            assert!(!header.contains(other), "{error:?}: {header}");
+        }
+    }
+}
+
 /// At 120 columns the help is nearly as wide as the screen: it takes all of it, leaving no sliver
 /// of the panes beside it.
 #[test]

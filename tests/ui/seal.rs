@@ -459,3 +459,65 @@ fn a_node_sealed_after_it_was_active_no_longer_says_the_cluster_calls_it_active(
         "what the cluster said before it was sealed is not shown as current:\n{text}"
     );
 }
+
+/// Each node's state says what went wrong: only a node that did not answer is UNREACHABLE (a
+/// refused certificate, ours or the server's, a plain-http answer, a redirect or a server error
+/// is not).
+#[test]
+fn a_node_that_answered_with_an_error_is_not_called_unreachable() {
+    let mut app = sealed_app();
+    let failures = [
+        (
+            "https://10.0.0.4:8200",
+            VaultError::Network("connection refused".into()),
+            "UNREACHABLE",
+        ),
+        (
+            "https://10.0.0.5:8200",
+            VaultError::Tls("the server's certificate is not trusted".into()),
+            "TLS REFUSED",
+        ),
+        (
+            "https://10.0.0.6:8200",
+            VaultError::ClientCertificate(
+                "the server asked for a client certificate and none was given".into(),
+            ),
+            "TLS REFUSED",
+        ),
+        (
+            "https://10.0.0.7:8200",
+            VaultError::PlainHttp("the server may speak plain http".into()),
+            "NOT TLS",
+        ),
+        (
+            "https://10.0.0.8:8200",
+            VaultError::Redirect("more than one redirect".into()),
+            "REDIRECTED",
+        ),
+        (
+            "https://10.0.0.9:8200",
+            VaultError::Server {
+                status: 500,
+                path: "sys/seal-status".into(),
+                errors: vec![],
+            },
+            "ERROR",
+        ),
+    ];
+    let mut nodes = vec![report(N1, Ok(open_cluster()), Some(Health::Active))];
+    nodes.extend(
+        failures
+            .iter()
+            .map(|(addr, error, _)| report(addr, Err(error.clone()), None)),
+    );
+    overview(&mut app, nodes, None);
+    let screen = screen_at(&app, SIZE);
+    for (addr, _, state) in &failures {
+        let row = screen
+            .lines()
+            .find(|line| line.contains(addr))
+            .unwrap_or_else(|| panic!("no row for {addr}:\n{screen}"));
+        assert!(row.contains(state), "{addr} should say {state}: {row}");
+    }
+    assert_eq!(screen.matches("UNREACHABLE").count(), 1, "{screen}");
+}

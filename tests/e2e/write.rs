@@ -540,7 +540,20 @@ fn a_file_left_by_sigkill_is_wiped_by_the_next_tresor() {
             .unwrap();
         assert!(status.success(), "kill {signal} {pid}");
     };
-    kill("-KILL", &app.pid().expect("pid").to_string());
+    let tresor = app.pid().expect("pid").to_string();
+    let alive = std::process::Command::new("kill")
+        .args(["-0", &tresor])
+        .status()
+        .unwrap()
+        .success();
+    if !alive {
+        let code = app.wait_exit();
+        panic!(
+            "tresor ended by itself while the editor ran (exit {code}):\n{}",
+            app.screen()
+        );
+    }
+    kill("-KILL", &tresor);
     app.wait_exit();
     let editor_pid = std::fs::read_to_string(&pid_file).unwrap();
     kill("-KILL", editor_pid.trim());

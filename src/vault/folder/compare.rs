@@ -141,7 +141,9 @@ pub async fn diff(
     };
     let common: Vec<&String> = left_set.intersection(&right_set).copied().collect();
     let total = common.len();
-    let mut compared = futures::stream::iter(common.into_iter().map(|relative| async move {
+    let common = &common;
+    let mut compared = futures::stream::iter((0..total).map(|index| async move {
+        let relative = common[index];
         let (a, b) = tokio::join!(read(left, relative), read(right, relative));
         (relative, a, b)
     }))
@@ -208,7 +210,9 @@ pub async fn grep(
         unlistable: walked.unlistable.clone(),
         ..GrepSummary::default()
     };
-    let mut reads = futures::stream::iter(walked.relative.iter().map(|relative| async move {
+    let relative_paths = &walked.relative;
+    let mut reads = futures::stream::iter((0..total).map(|index| async move {
+        let relative = &relative_paths[index];
         if cancel.is_cancelled() {
             return (relative, None);
         }

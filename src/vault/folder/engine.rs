@@ -559,7 +559,10 @@ pub async fn run(
     let values = &values;
     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; total];
     let mut done = 0;
-    let mut running = futures::stream::iter(plan.items.iter().enumerate().map(|(index, item)| {
+    // Indices, not references, go through the closure: a closure over `&PlanItem` makes the
+    // future too general for `tokio::spawn` (the UI runs this on a task).
+    let mut running = futures::stream::iter((0..total).map(|index| {
+        let item = &plan.items[index];
         async move {
             // Checked when the item is about to start: nothing of a cancelled item is written.
             if cancel.is_cancelled() {

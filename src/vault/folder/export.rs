@@ -238,7 +238,8 @@ async fn write_all(
     )
     .map_err(io)?;
     let total = relative.len();
-    let mut lines = futures::stream::iter(relative.iter().map(|relative| async move {
+    let mut lines = futures::stream::iter((0..total).map(|index| async move {
+        let relative = &relative[index];
         if cancel.is_cancelled() {
             return (relative, None);
         }

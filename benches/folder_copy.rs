@@ -152,10 +152,13 @@ fn main() {
         ("BAO_TOKEN", token.as_str()),
     ];
     let python = python_next_to(&server.bao);
-    let hvac = Command::new(&python)
-        .args(["-c", "import hvac"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    // Under `cargo test` the baseline is left out (about 12 s of CI for a figure nobody reads
+    // there); TRESOR_BENCH_HVAC=1 asks for it anyway.
+    let hvac = (bench || std::env::var_os("TRESOR_BENCH_HVAC").is_some())
+        && Command::new(&python)
+            .args(["-c", "import hvac"])
+            .output()
+            .is_ok_and(|o| o.status.success());
     if bench {
         assert!(
             hvac,
@@ -206,7 +209,7 @@ fn main() {
                 if ratio >= 8.0 { "met" } else { "not met" }
             );
         } else {
-            println!("   (hvac baseline skipped: ./scripts/bench-folder installs it)");
+            println!("   (hvac baseline: ./scripts/bench-folder)");
         }
     }
     let _ = std::fs::remove_file(&script);

@@ -111,7 +111,7 @@ fn retryable(error: &VaultError) -> bool {
 
 /// Sends `request` again after a pause while it fails with something worth waiting out (429s
 /// for long, 5xx and network errors a few times); `what` names it in the log.
-async fn with_retries<T, F, Fut>(
+pub(crate) async fn with_retries<T, F, Fut>(
     client: &VaultClient,
     what: &str,
     mut request: F,

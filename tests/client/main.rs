@@ -8,6 +8,7 @@ mod auth;
 mod crawl;
 mod devserver;
 mod faults;
+mod folder;
 mod fuzz_parsers;
 mod jwt_cert;
 mod kv;

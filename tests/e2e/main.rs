@@ -10,6 +10,7 @@ mod clipboard;
 #[cfg(target_os = "linux")]
 mod clipboard_x11;
 mod faults;
+mod folder;
 mod history;
 mod hygiene;
 mod keymap;

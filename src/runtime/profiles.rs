@@ -107,6 +107,31 @@ impl ProfileSessions {
         })
     }
 
+    /// The client of profile `name` for one end of a folder job, without switching to it: the
+    /// session in use, the kept session of a profile used before, or a new client with the
+    /// profile's own settings and token. The token is always that profile's own: one profile's
+    /// token never goes to another's server.
+    pub fn client_for(
+        &self,
+        current: &VaultClient,
+        name: &str,
+    ) -> Result<VaultClient, SwitchError> {
+        if name == self.current {
+            return Ok(current.clone());
+        }
+        if let Some((client, _, _)) = self.kept.get(name) {
+            return Ok(client.clone());
+        }
+        let (client, ..) = self.open(name)?;
+        if !client.has_token() {
+            return Err(SwitchError::Invalid {
+                name: name.to_string(),
+                reason: "it has no token yet: switch to it and log in first".into(),
+            });
+        }
+        Ok(client)
+    }
+
     /// The nodes a profile asks to watch (none for the command-line session).
     pub fn nodes_of(&self, name: &str) -> Vec<String> {
         self.config

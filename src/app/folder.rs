@@ -15,7 +15,7 @@ use super::tree::NodeKind;
 use crate::secret::SecretText;
 use crate::vault::folder::{
     self, Choices, Existing, ExportOptions, ExportSummary, FolderError, GrepMatch, GrepSummary,
-    OutcomeKind, PlanKind, PlanOptions, Progress, Report, TreeDiff,
+    ItemOutcome, OutcomeKind, PlanKind, PlanOptions, Progress, Report, SkipReason, TreeDiff,
 };
 use crate::vault::jobs::{FolderRequest, JobId, SharedPlan, TreeSpec};
 use crossterm::event::KeyEvent;
@@ -190,21 +190,23 @@ impl Running {
 pub struct ReportView {
     pub plan: SharedPlan,
     pub report: Report,
-    /// Item indices in the order shown: failed, conflicts, skipped, then done.
+    /// Item indices in the order shown: failed, conflicts, skipped, done, then not started.
     pub order: Vec<usize>,
     pub cursor: usize,
 }
 
 impl ReportView {
     fn new(plan: SharedPlan, report: Report) -> Self {
-        let rank = |kind: OutcomeKind| match kind {
-            OutcomeKind::Failed => 0,
-            OutcomeKind::Conflict => 1,
-            OutcomeKind::Skipped => 2,
-            OutcomeKind::Done => 3,
+        // What needs a look first; what was never started (a stop) last.
+        let rank = |outcome: &ItemOutcome| match outcome {
+            ItemOutcome::Failed(_) => 0,
+            ItemOutcome::Conflict(_) => 1,
+            ItemOutcome::Skipped(SkipReason::Cancelled) => 4,
+            ItemOutcome::Skipped(_) => 2,
+            ItemOutcome::Done { .. } => 3,
         };
         let mut order: Vec<usize> = (0..report.items.len()).collect();
-        order.sort_by_key(|&i| rank(report.items[i].outcome.kind()));
+        order.sort_by_key(|&i| rank(&report.items[i].outcome));
         Self {
             plan,
             report,

@@ -25,8 +25,13 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &FolderScreen) {
     let area = panel_area(frame);
     let title = match &screen.other {
         Some(other) if !matches!(screen.stage, Stage::Prompt(_)) => {
+            let arrow = if screen.op == FolderOp::Diff {
+                "↔"
+            } else {
+                "→"
+            };
             format!(
-                " {}: {} → {} ",
+                " {}: {} {arrow} {} ",
                 screen.op.title(),
                 screen.folder,
                 other.display()
@@ -120,8 +125,13 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, op: FolderOp, prompt: &
                 }
             }
             PromptField::AllVersions => spans.push(Span::raw(format!(
-                "{} every version, oldest first (KV v2 to KV v2; otherwise the latest only)",
-                checkbox(prompt.all_versions)
+                "{} every version, oldest first ({})",
+                checkbox(prompt.all_versions),
+                match op {
+                    FolderOp::Export => "KV v2; otherwise the latest only",
+                    FolderOp::Import => "when the file has them; otherwise the latest only",
+                    _ => "KV v2 to KV v2; otherwise the latest only",
+                }
             ))),
             PromptField::CustomMetadata => spans.push(Span::raw(format!(
                 "{} custom metadata",
@@ -215,22 +225,32 @@ fn row_style(selected: bool) -> Style {
     }
 }
 
+/// A header, the rows on screen (`cursor` kept in view) and a footer. `measure` gives a row's
+/// path width: the path column is as wide as the widest path on screen (at most half the width),
+/// so what follows it (versions, reasons) keeps its room.
 fn draw_list(
     frame: &mut Frame,
     area: Rect,
     header: Vec<Line<'static>>,
     footer: Vec<Line<'static>>,
-    rows: usize,
-    cursor: usize,
-    row: impl Fn(usize, usize) -> Line<'static>,
+    (rows, cursor): (usize, usize),
+    measure: impl Fn(usize) -> usize,
+    row: impl Fn(usize, usize, usize) -> Line<'static>,
 ) {
     let width = usize::from(area.width);
     let list_height = usize::from(area.height)
         .saturating_sub(header.len() + footer.len())
         .max(1);
+    let range = window(cursor, rows, list_height);
+    let path_width = range
+        .clone()
+        .map(&measure)
+        .max()
+        .unwrap_or(0)
+        .clamp(8, (width / 2).max(8));
     let mut lines = header;
-    for index in window(cursor, rows, list_height) {
-        lines.push(row(index, width));
+    for index in range {
+        lines.push(row(index, width, path_width));
     }
     while lines.len() < usize::from(area.height).saturating_sub(footer.len()) {
         lines.push(Line::raw(""));
@@ -287,19 +307,28 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
             count(counts.versions, "version", "versions")
         ));
     }
+    let mut left_out = Vec::new();
     if counts.unlistable > 0 {
-        summary.push(format!(
-            "{} skipped (cannot list)",
+        left_out.push(format!(
+            "{} the token may not list",
             count(counts.unlistable, "folder", "folders")
         ));
     }
     if counts.unreadable > 0 {
-        summary.push(format!(
-            "{} unreadable",
+        left_out.push(format!(
+            "{} it may not read",
             count(counts.unreadable, "secret", "secrets")
         ));
     }
-    header.push(Line::raw(summary.join(" · ")));
+    if !summary.is_empty() {
+        header.push(Line::raw(summary.join(" · ")));
+    }
+    if !left_out.is_empty() {
+        header.push(Line::styled(
+            format!("Not in the plan: {} (named below)", left_out.join(" · ")),
+            theme::warning(),
+        ));
+    }
     if counts.existing > 0 && plan.kind != PlanKind::Delete {
         header.push(Line::from(vec![
             Span::raw("Existing targets: "),
@@ -315,7 +344,12 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
     }
     header.push(Line::styled(
         format!(
-            "Nothing is written until {} · {} aborts",
+            "Nothing is {} until you press {} · {} aborts",
+            if plan.kind == PlanKind::Delete {
+                "deleted"
+            } else {
+                "written"
+            },
             keys.key(Scope::Folder, Command::Submit),
             keys.key(Scope::Folder, Command::Close)
         ),
@@ -340,60 +374,24 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
             lines.extend(question_lines(question, keys));
             lines
         }
+        None if view.rows() > 0 => {
+            let (_, style, path, extra) = plan_row(plan, view.cursor);
+            full_text(&format!("{path}: {extra}"), usize::from(area.width), style)
+        }
         None => Vec::new(),
     };
-    let notes = plan.unlistable.len();
-    let unreadable = plan.unreadable.len();
-    let delete = plan.kind == PlanKind::Delete;
+    let cell = |index: usize| plan_row(plan, index);
     draw_list(
         frame,
         area,
         header,
         footer,
-        view.rows(),
-        view.cursor,
-        |index, width| {
+        (view.rows(), view.cursor),
+        |index| super::text::width(&cell(index).2),
+        |index, width, path_width| {
             let selected = index == view.cursor;
-            let (status, status_style, path, extra) = if index < notes {
-                (
-                    "skipped".to_string(),
-                    theme::warning(),
-                    plan.unlistable[index].clone(),
-                    "the token may not list this folder".to_string(),
-                )
-            } else if index < notes + unreadable {
-                let u = &plan.unreadable[index - notes];
-                (
-                    "unreadable".to_string(),
-                    theme::warning(),
-                    u.path.clone(),
-                    u.reason.clone(),
-                )
-            } else {
-                let item = &plan.items[index - notes - unreadable];
-                let (status, style) = match (delete, item.target) {
-                    (true, TargetState::Versioned { current }) => {
-                        (format!("delete v{current}"), theme::error())
-                    }
-                    (true, _) => ("delete".to_string(), theme::error()),
-                    (false, TargetState::Absent) => ("new".to_string(), theme::ok()),
-                    (false, TargetState::Versioned { current }) => {
-                        (format!("exists v{current}"), theme::warning())
-                    }
-                    (false, TargetState::Present { .. }) => {
-                        ("exists".to_string(), theme::warning())
-                    }
-                    (false, TargetState::Unknown) => ("unknown".to_string(), theme::dim()),
-                };
-                (
-                    status,
-                    style,
-                    plan.target_display(item),
-                    versions_text(&item.versions),
-                )
-            };
+            let (status, status_style, path, extra) = cell(index);
             let status_cell = pad(&status, 11);
-            let path_width = width.saturating_sub(13).min(width / 2 + 10).max(10);
             let rest = width.saturating_sub(13 + path_width + 1);
             Line::from(vec![
                 Span::styled(if selected { "› " } else { "  " }, row_style(selected)),
@@ -417,6 +415,61 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
             ])
         },
     );
+}
+
+/// A plan row: its status, the status's style, the path and what follows it.
+fn plan_row(plan: &crate::vault::folder::Plan, index: usize) -> (String, Style, String, String) {
+    let notes = plan.unlistable.len();
+    let unreadable = plan.unreadable.len();
+    if index < notes {
+        return (
+            "not listed".to_string(),
+            theme::warning(),
+            plan.unlistable[index].clone(),
+            "the token may not list this folder".to_string(),
+        );
+    }
+    if index < notes + unreadable {
+        let u = &plan.unreadable[index - notes];
+        return (
+            "unreadable".to_string(),
+            theme::warning(),
+            u.path.clone(),
+            u.reason.clone(),
+        );
+    }
+    let item = &plan.items[index - notes - unreadable];
+    let (status, style) = match (plan.kind == PlanKind::Delete, item.target) {
+        (true, TargetState::Versioned { current }) => {
+            (format!("delete v{current}"), theme::error())
+        }
+        (true, _) => ("delete".to_string(), theme::error()),
+        (false, TargetState::Absent) => ("new".to_string(), theme::ok()),
+        (false, TargetState::Versioned { current }) => {
+            (format!("exists v{current}"), theme::warning())
+        }
+        (false, TargetState::Present { .. }) => ("exists".to_string(), theme::warning()),
+        (false, TargetState::Unknown) => ("unknown".to_string(), theme::dim()),
+    };
+    (
+        status,
+        style,
+        plan.target_display(item),
+        versions_text(&item.versions),
+    )
+}
+
+/// The selected row's text in full (at most 3 rows), for what a row cuts short.
+fn full_text(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let text = sanitize(text).into_owned();
+    let mut lines = vec![Line::raw("")];
+    for range in crate::app::width::wrap_rows(&text, width.max(1))
+        .into_iter()
+        .take(3)
+    {
+        lines.push(Line::styled(text[range].to_string(), style));
+    }
+    lines
 }
 
 fn duration_text(duration: Duration) -> String {
@@ -517,7 +570,7 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
     if c.skipped_policy > 0 {
         parts.push(format!("{} skipped (not allowed)", c.skipped_policy));
     }
-    parts.push(format!("{} conflicts", c.conflicts));
+    parts.push(count(c.conflicts, "conflict", "conflicts"));
     parts.push(format!("{} failed", c.failed));
     if c.cancelled > 0 {
         parts.push(format!("{} not run", c.cancelled));
@@ -545,36 +598,44 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
     let plan = &view.plan;
     let notes = view.report.unlistable.len();
     let unreadable = view.report.unreadable.len();
+    let row_of = |index: usize| -> (&'static str, Style, String, String) {
+        if index < notes {
+            (
+                "not listed",
+                theme::warning(),
+                view.report.unlistable[index].clone(),
+                "the token may not list this folder".to_string(),
+            )
+        } else if index < notes + unreadable {
+            let u = &view.report.unreadable[index - notes];
+            (
+                "unreadable",
+                theme::warning(),
+                u.path.clone(),
+                u.reason.clone(),
+            )
+        } else {
+            let item = &view.report.items[view.order[index - notes - unreadable]];
+            let (status, style, why) = outcome_text(&item.outcome);
+            (status, style, plan.target.display_of(&item.relative), why)
+        }
+    };
+    let footer = if view.rows() == 0 {
+        Vec::new()
+    } else {
+        let (_, style, path, why) = row_of(view.cursor);
+        full_text(&format!("{path}: {why}"), usize::from(area.width), style)
+    };
     draw_list(
         frame,
         area,
         header,
-        Vec::new(),
-        view.rows(),
-        view.cursor,
-        |index, width| {
+        footer,
+        (view.rows(), view.cursor),
+        |index| super::text::width(&row_of(index).2),
+        |index, width, path_width| {
             let selected = index == view.cursor;
-            let (status, style, path, why) = if index < notes {
-                (
-                    "skipped",
-                    theme::warning(),
-                    view.report.unlistable[index].clone(),
-                    "the token may not list this folder".to_string(),
-                )
-            } else if index < notes + unreadable {
-                let u = &view.report.unreadable[index - notes];
-                (
-                    "unreadable",
-                    theme::warning(),
-                    u.path.clone(),
-                    u.reason.clone(),
-                )
-            } else {
-                let item = &view.report.items[view.order[index - notes - unreadable]];
-                let (status, style, why) = outcome_text(&item.outcome);
-                (status, style, plan.target.display_of(&item.relative), why)
-            };
-            let path_width = (width / 2).max(10);
+            let (status, style, path, why) = row_of(index);
             let rest = width.saturating_sub(2 + 11 + path_width + 1);
             Line::from(vec![
                 Span::styled(if selected { "› " } else { "  " }, row_style(selected)),
@@ -631,9 +692,9 @@ fn draw_diff(frame: &mut Frame, area: Rect, screen: &FolderScreen, view: &DiffVi
         area,
         header,
         Vec::new(),
-        view.rows.len(),
-        view.cursor,
-        |index, width| {
+        (view.rows.len(), view.cursor),
+        |_| 0,
+        |index, width, _| {
             let selected = index == view.cursor;
             let revealed = view.revealed == Some(index);
             let mut spans = vec![Span::styled(
@@ -746,7 +807,7 @@ fn draw_search(frame: &mut Frame, area: Rect, app: &App, view: &SearchView) {
     let (state, style) = match &view.state {
         SearchState::Searching { secrets, checked } => (
             format!(
-                "{} {}searching: {} found{}",
+                "{} {}searching: {} listed{}",
                 spinner(app),
                 if view.stopping { "stopping " } else { "" },
                 count(*secrets, "secret", "secrets"),
@@ -806,9 +867,13 @@ fn draw_search(frame: &mut Frame, area: Rect, app: &App, view: &SearchView) {
         area,
         header,
         Vec::new(),
-        rows,
-        view.cursor,
-        |index, width| {
+        (rows, view.cursor),
+        |index| {
+            view.matches
+                .get(index)
+                .map_or(0, |found| super::text::width(&found.path))
+        },
+        |index, width, path_width| {
             if empty {
                 return Line::styled("  no match yet", theme::dim());
             }
@@ -821,7 +886,6 @@ fn draw_search(frame: &mut Frame, area: Rect, app: &App, view: &SearchView) {
                     s
                 }
             };
-            let path_width = (width / 2).max(10);
             let key_width = (width / 5).max(6);
             let value_width = width.saturating_sub(2 + path_width + key_width + 2);
             let value = if view.revealed == Some(index) {

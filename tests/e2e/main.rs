@@ -8,6 +8,7 @@ mod browse;
 mod cli;
 mod clipboard;
 mod faults;
+mod folder;
 mod history;
 mod hygiene;
 mod keymap;

@@ -23,8 +23,11 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
 
-Exit codes (every subcommand): 0 ok; 1 error (no or rejected token, server refused or unreachable,
-  no such path); 2 sealed (`tresor status` only); 3 usage or configuration error.
+Exit codes: 0 ok; 1 error (no or rejected token, server refused or unreachable, no such path,
+  a secret or folder that could not be done); 2 sealed (`tresor status` only); 3 usage or
+  configuration error (or a confirmation needed and stdin not a terminal); 4 done, but existing
+  targets were skipped (cp/mv/import without --overwrite). diff and grep: 0 same / matched,
+  1 different / nothing matched, 2 trouble.
 
 Keys: press ? in the app for the full list.";
 
@@ -158,6 +161,148 @@ pub enum Command {
     Status(StatusArgs),
     /// List secrets below a path (mount/folder/), recursively with -r, as scripts want them.
     Ls(LsArgs),
+    /// Copy every secret below SRC to the same place below DST (another folder, mount, KV
+    /// version, or with --to-profile another server): prints the plan, asks, then copies.
+    Cp(CopyArgs),
+    /// Move (rename) a folder: each source is deleted once its copy reads back equal.
+    Mv(MoveArgs),
+    /// Delete every secret below PATH (KV v2: every version and the metadata).
+    Rm(RemoveArgs),
+    /// Write every secret below PATH to a JSON file (mode 0600; an existing file is refused).
+    Export(ExportArgs),
+    /// Write the secrets of an export file below PATH, with the same plan and checks as cp.
+    Import(ImportArgs),
+    /// Compare two trees: exit 0 same, 1 different, 2 trouble (as diff).
+    Diff(DiffArgs),
+    /// Print `path  key` for each value below PATH that contains STRING (never the value);
+    /// exit 0 matched, 1 nothing matched, 2 trouble (as grep).
+    Grep(GrepArgs),
+}
+
+/// How a command that writes secrets goes about it.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WriteFlags {
+    /// Print the plan and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask: go ahead after printing the plan's summary (needed when stdin is not a
+    /// terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Replace secrets that already exist at the target (check-and-set against the version
+    /// the plan saw). Without it they are skipped, listed, and the exit code is 4.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// KV v2 to KV v2: replay every version oldest first (deleted and destroyed versions as
+    /// placeholders deleted or destroyed in turn), not just the latest.
+    #[arg(long)]
+    pub all_versions: bool,
+    /// Leave KV v2 custom metadata behind (copied by default).
+    #[arg(long)]
+    pub no_custom_metadata: bool,
+    /// Secrets handled at once.
+    #[arg(long, value_name = "N", default_value_t = crate::vault::folder::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CopyArgs {
+    /// Copy a folder and everything below it (required: a folder is what cp copies).
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// The folder to copy (mount/folder/).
+    #[arg(value_name = "SRC")]
+    pub source: String,
+    /// Where its contents go (SRC/x is written to DST/x).
+    #[arg(value_name = "DST")]
+    pub target: String,
+    /// DST is on this profile's server and namespace (promote staging to prod).
+    #[arg(long, value_name = "NAME")]
+    pub to_profile: Option<String>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct MoveArgs {
+    #[arg(value_name = "SRC")]
+    pub source: String,
+    #[arg(value_name = "DST")]
+    pub target: String,
+    /// DST is on this profile's server and namespace.
+    #[arg(long, value_name = "NAME")]
+    pub to_profile: Option<String>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct RemoveArgs {
+    /// Delete a folder and everything below it (required).
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// Print what would be deleted and delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for the path to be typed (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Secrets deleted at once.
+    #[arg(long, value_name = "N", default_value_t = crate::vault::folder::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExportArgs {
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// KV v2: every version (live versions' data; deleted and destroyed ones noted).
+    #[arg(long)]
+    pub all_versions: bool,
+    /// Leave KV v2 custom metadata out.
+    #[arg(long)]
+    pub no_custom_metadata: bool,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ImportArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where the file's secrets go (its `path`s below this folder).
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// PATH is on this profile's server and namespace.
+    #[arg(long, value_name = "NAME")]
+    pub to_profile: Option<String>,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DiffArgs {
+    #[arg(value_name = "A")]
+    pub left: String,
+    #[arg(value_name = "B")]
+    pub right: String,
+    /// B is on this profile's server and namespace (the same path on two profiles).
+    #[arg(long, value_name = "NAME")]
+    pub to_profile: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GrepArgs {
+    /// The text to look for in values (as stored: a JSON value's compact text).
+    #[arg(value_name = "STRING")]
+    pub needle: String,
+    #[arg(value_name = "PATH")]
+    pub path: String,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -217,6 +362,15 @@ pub mod exit {
     /// Nothing was asked of the server: the command line, the environment or the config file
     /// is wrong (a bad flag, a typo in the profile in use, `BAO_CLIENT_TIMEOUT=banana`).
     pub const USAGE: u8 = 3;
+    /// `tresor cp`, `mv`, `import` without `--overwrite`: everything else was done, but secrets
+    /// already at the target were left alone (and listed).
+    pub const SKIPPED_EXISTING: u8 = 4;
+    /// `tresor diff` and `tresor grep` answer as diff(1) and grep(1): 0 the trees are the same /
+    /// something matched, 1 they differ / nothing matched, 2 trouble (a folder or secret that
+    /// could not be read, a server that refused): the answer is not known.
+    pub const SAME_OR_MATCHED: u8 = 0;
+    pub const DIFFERENT_OR_NO_MATCH: u8 = 1;
+    pub const TROUBLE: u8 = 2;
 }
 
 /// Writes to stdout; a reader that closed the pipe early (`| head`) is not an error (and not

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod devserver;
 pub mod editor;
+pub mod folder_cli;
 pub mod logging;
 pub mod ls;
 pub mod runtime;

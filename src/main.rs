@@ -219,6 +219,34 @@ async fn ls(
     }))
 }
 
+/// `tresor cp/mv/rm/export/import/diff/grep` (src/folder_cli.rs).
+async fn folder_command(
+    settings: &config::ConnectionSettings,
+    ui: &UiOptions,
+    command: &Command,
+) -> ExitCode {
+    let client = match new_client(settings) {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let context = tresor::folder_cli::Context {
+        client,
+        config: ui.config.as_ref(),
+        token_file: ui.login.save_token_to.as_deref(),
+    };
+    use tresor::folder_cli as f;
+    ExitCode::from(match command {
+        Command::Cp(args) => f::cp(&context, args).await,
+        Command::Mv(args) => f::mv(&context, args).await,
+        Command::Rm(args) => f::rm(&context, args).await,
+        Command::Export(args) => f::export(&context, args).await,
+        Command::Import(args) => f::import(&context, args).await,
+        Command::Diff(args) => f::diff(&context, args).await,
+        Command::Grep(args) => f::grep(&context, args).await,
+        Command::Demo(_) | Command::Status(_) | Command::Ls(_) => exit::USAGE,
+    })
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -245,7 +273,17 @@ fn main() -> ExitCode {
     // less CPU than a thread pool (no cross-thread wake-ups), which a server on the same machine
     // gets instead (`tresor ls -r` by LIST is bound by the server's CPU).
     let runtime = match cli.command {
-        Some(Command::Ls(_) | Command::Status(_)) => tokio::runtime::Builder::new_current_thread()
+        Some(
+            Command::Ls(_)
+            | Command::Status(_)
+            | Command::Cp(_)
+            | Command::Mv(_)
+            | Command::Rm(_)
+            | Command::Export(_)
+            | Command::Import(_)
+            | Command::Diff(_)
+            | Command::Grep(_),
+        ) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build(),
         _ => tokio::runtime::Runtime::new(),
@@ -266,6 +304,17 @@ fn main() -> ExitCode {
             }
             Some(Command::Ls(args)) => {
                 return ls(&settings, args, ui.login.save_token_to.as_deref()).await;
+            }
+            Some(
+                command @ (Command::Cp(_)
+                | Command::Mv(_)
+                | Command::Rm(_)
+                | Command::Export(_)
+                | Command::Import(_)
+                | Command::Diff(_)
+                | Command::Grep(_)),
+            ) => {
+                return Ok(folder_command(&settings, &ui, command).await);
             }
         }
         .map(|()| ExitCode::from(exit::OK))

@@ -844,3 +844,49 @@ fn every_operation_can_run_on_a_spawned_task(tree: TreeRef, plan: folder::Plan) 
     });
     drop((tree, sender, cancel));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_keeps_the_source_when_its_target_cannot_be_read_back() {
+    let server = server().await;
+    let client = root_client(&server);
+    let source = mount_kv(&client, "src", KvVersion::V2).await;
+    let target = mount_kv(&client, "dst", KvVersion::V2).await;
+    put(&client, &source, "m/a", json!({"k": "v"})).await;
+    // May write the target and list it, but not read it back.
+    client
+        .write(
+            "sys/policies/acl/blind",
+            &json!({"policy": r#"
+                path "src/*" { capabilities = ["read", "list", "delete"] }
+                path "dst/data/*" { capabilities = ["create", "update"] }
+                path "dst/metadata/*" { capabilities = ["list"] }
+            "#}),
+        )
+        .await
+        .unwrap();
+    let token = tokio::task::block_in_place(|| create_token(&server, &["-policy=blind"]));
+    let blind = VaultClient::new(&settings(&server, Some(&Token::new(token)))).expect("client");
+    let plan = folder::plan_move(
+        &TreeRef::new(blind.clone(), source.clone(), "m"),
+        &TreeRef::new(blind.clone(), target.clone(), "m"),
+        PlanOptions::default(),
+        None,
+    )
+    .await
+    .expect("plan");
+    let report = run(&plan, Existing::Skip).await;
+    let ItemOutcome::Failed(reason) = &report.items[0].outcome else {
+        panic!("{:?}", report.items[0].outcome);
+    };
+    assert!(reason.contains("the source is kept"), "{reason}");
+    assert_eq!(
+        tokio::task::block_in_place(|| bao_get(&server, &source, "m/a")),
+        Some(json!({"k": "v"})),
+        "the source is still there"
+    );
+    assert_eq!(
+        tokio::task::block_in_place(|| bao_get(&server, &target, "m/a")),
+        Some(json!({"k": "v"})),
+        "and the copy was written"
+    );
+}

@@ -1,167 +1,363 @@
-//! End to end: the folder screens (issue 17) through the real binary in a pseudo-terminal against
-//! a real OpenBao, checked with the `bao` CLI: a copy with a conflict where the user chooses skip,
-//! Esc in the middle of a 2,000-secret copy (whole secrets only, the report matching the server),
-//! and a tree deleted only once its path is typed.
+//! `tresor cp -r / mv / rm -r / export / import / diff / grep` as scripts run them: the real
+//! binary against real OpenBao dev servers, its stdout, stderr, log file and exit codes.
 
 use crate::support;
 
-use serde_json::{Value, json};
-use support::pty::PtyApp;
+use serde_json::json;
+use std::process::{Command, Stdio};
 use support::sandbox::Sandbox;
-use support::{bao_json, dev_server, root_client, seed_kv2_tree, write_when_ready};
+use support::{bao_json, dev_server};
 use tresor::devserver::DevServer;
 
-fn kv_get(server: &DevServer, path: &str) -> Value {
-    bao_json(server, &["kv", "get", "-format=json", "-mount=secret", path])["data"].clone()
+fn run(command: &mut Command) -> (i32, String, String) {
+    let output = command.stdin(Stdio::null()).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
-/// The paths below `folder` (`secret/app/`) as `bao kv list` sees them, recursively.
-fn kv_tree(server: &DevServer, folder: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![folder.trim_start_matches("secret/").to_string()];
-    while let Some(path) = pending.pop() {
-        let out = server
-            .bao(&["kv", "list", "-format=json", "-mount=secret", &path], None)
-            .unwrap_or_else(|_| "[]".into());
-        let keys: Vec<String> = serde_json::from_str(&out).unwrap_or_default();
-        for key in keys {
-            let full = format!("{path}{key}");
-            if key.ends_with('/') {
-                pending.push(full);
-            } else {
-                found.push(full);
-            }
-        }
-    }
-    found.sort();
-    found
+fn bao(server: &DevServer, args: &[&str]) {
+    server.bao(args, None).unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().expect("runtime")
+fn get(server: &DevServer, path: &str) -> Option<serde_json::Value> {
+    let out = server
+        .bao(&["kv", "get", "-format=json", "-mount=secret", path], None)
+        .ok()?;
+    let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
+    Some(answer["data"]["data"].clone())
 }
 
-/// A dev server with `secret/app/` (odd names) and one secret already at the copy's target.
-fn server_with_app() -> DevServer {
+fn seeded() -> DevServer {
     let server = dev_server();
-    let client = root_client(&server);
-    runtime().block_on(async {
-        for (path, data) in [
-            ("app/db", json!({"user": "app", "password": "hunter2"})),
-            ("app/支付/网关", json!({"api_key": "k-1"})),
-            ("app/rocket 🚀", json!({"code": "1234"})),
-            ("app-copy/db", json!({"user": "someone else"})),
-        ] {
-            write_when_ready(&client, &format!("secret/data/{path}"), &json!({ "data": data }))
-                .await;
-        }
-    });
+    bao(
+        &server,
+        &[
+            "kv",
+            "put",
+            "-mount=secret",
+            "staging/db",
+            "password=s3cret-value",
+            "user=app",
+        ],
+    );
+    bao(
+        &server,
+        &["kv", "put", "-mount=secret", "staging/with space", "k=v"],
+    );
+    bao(
+        &server,
+        &["kv", "put", "-mount=secret", "staging/ключ/秘密", "k=v"],
+    );
+    bao(
+        &server,
+        &[
+            "kv",
+            "put",
+            "-mount=secret",
+            "prod/db",
+            "password=prod-value",
+        ],
+    );
     server
 }
 
-fn start(server: &DevServer) -> PtyApp {
-    let sandbox = Sandbox::new().server(server).wait_for("secret/ kv v2");
-    sandbox.spawn()
+#[test]
+fn cp_asks_or_needs_yes_skips_existing_targets_with_exit_4_and_overwrites_when_asked() {
+    let server = seeded();
+    let sandbox = Sandbox::new().server(&server);
+    let cp = ["cp", "-r", "secret/staging", "secret/prod"];
+
+    // Not a terminal and no --yes: refused, nothing written.
+    let (code, _, stderr) = run(sandbox.command().args(cp));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("give --yes"), "{stderr}");
+    assert_eq!(get(&server, "prod/with space"), None);
+
+    // The plan, nothing written.
+    let (code, stdout, stderr) = run(sandbox.command().args(cp).arg("--dry-run"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("3 secret(s), 2 new, 1 existing (skipped: --overwrite replaces them)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("exists v1  secret/staging/db -> secret/prod/db"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("new        secret/staging/ключ/秘密 -> secret/prod/ключ/秘密"),
+        "{stdout}"
+    );
+    assert_eq!(get(&server, "prod/with space"), None);
+
+    // Existing targets skipped and named: exit 4.
+    let (code, stdout, stderr) = run(sandbox.command().args(cp).arg("--yes"));
+    assert_eq!(code, 4, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("exists, left as it is: secret/prod/db"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("copied 2 of 3"), "{stdout}");
+    assert_eq!(
+        get(&server, "prod/db"),
+        Some(json!({"password": "prod-value"}))
+    );
+    assert_eq!(get(&server, "prod/ключ/秘密"), Some(json!({"k": "v"})));
+
+    // --overwrite replaces them.
+    let (code, _, stderr) = run(sandbox.command().args(cp).args(["--yes", "--overwrite"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        get(&server, "prod/db"),
+        Some(json!({"password": "s3cret-value", "user": "app"}))
+    );
+
+    // cp without -r is a usage error.
+    let (code, _, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "secret/staging", "secret/x", "--yes"]));
+    assert_eq!(code, 3, "{stderr}");
 }
 
 #[test]
-fn copying_a_folder_onto_an_existing_secret_and_choosing_skip_leaves_it_intact() {
-    let server = server_with_app();
-    let mut app = start(&server);
-    app.open("secret/app/");
-    app.wait_for("支付/");
-    app.send("c");
-    app.wait_for("Target folder: secret/app-copy/");
-    app.send("\r");
-    let plan = app.wait_for("exist at the target");
-    assert!(plan.contains("2 new · 1 exist at the target"), "{plan}");
-    assert!(plan.contains("exists v1  secret/app-copy/db"), "{plan}");
-    assert!(
-        kv_tree(&server, "secret/app-copy/") == vec!["app-copy/db"],
-        "nothing is written before the plan is confirmed"
+fn mv_and_rm_r_move_and_delete_folders_and_rm_needs_yes_off_a_terminal() {
+    let server = seeded();
+    let sandbox = Sandbox::new().server(&server);
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["mv", "secret/staging", "secret/renamed", "--yes"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(get(&server, "staging/db"), None);
+    assert_eq!(
+        get(&server, "renamed/db"),
+        Some(json!({"password": "s3cret-value", "user": "app"}))
     );
-    // Skip is the default choice for existing targets.
-    assert!(plan.contains("‹ skip them ›"), "{plan}");
-    app.send("\r");
-    let report = app.wait_for("Finished");
+    let (code, _, stderr) = run(sandbox.command().args(["rm", "-r", "secret/renamed"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(get(&server, "renamed/db").is_some(), "nothing deleted");
+    let (code, stdout, _) =
+        run(sandbox
+            .command()
+            .args(["rm", "-r", "secret/renamed", "--dry-run"]));
+    assert_eq!(code, 0);
     assert!(
-        report.contains("2 done · 1 skipped (exist) · 0 conflicts · 0 failed"),
-        "{report}"
+        stdout.contains("delete     secret/renamed/db (current version 1)"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["rm", "-r", "secret/renamed", "--yes"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("deleted 3 of 3"), "{stdout}");
+    let metadata = server.bao(
+        &["kv", "metadata", "get", "-mount=secret", "renamed/db"],
+        None,
+    );
+    assert!(metadata.is_err(), "every version and the metadata gone");
+    assert!(get(&server, "prod/db").is_some(), "the rest is untouched");
+}
+
+#[test]
+fn diff_exits_0_when_same_1_when_different_2_on_trouble_and_prints_no_values() {
+    let server = seeded();
+    let sandbox = Sandbox::new().server(&server);
+    bao(
+        &server,
+        &["secrets", "enable", "-path=kv1", "-version=1", "kv"],
+    );
+    let (code, _, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/staging", "kv1/copy", "--yes"]));
+    assert_eq!(code, 0, "{stderr}");
+    // KV v2 against KV v1: the same secrets, the same values.
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["diff", "secret/staging", "kv1/copy"]));
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    bao(
+        &server,
+        &["kv", "put", "kv1/copy/db", "password=changed", "extra=1"],
+    );
+    bao(&server, &["kv", "put", "kv1/copy/only-here", "k=v"]);
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["diff", "secret/staging", "kv1/copy"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("only in kv1/copy/: only-here"), "{stdout}");
+    assert!(
+        stdout.contains("differs: db  +extra -user ~password"),
+        "{stdout}"
+    );
+    for value in ["s3cret-value", "changed"] {
+        assert!(
+            !stdout.contains(value) && !stderr.contains(value),
+            "{value} printed"
+        );
+    }
+    // A tree it cannot read: trouble, not "different".
+    let (code, _, stderr) =
+        run(sandbox
+            .command()
+            .args(["diff", "secret/staging", "nosuchmount/x"]));
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, _) = run(sandbox.command().env("BAO_TOKEN", "not-a-token").args([
+        "diff",
+        "secret/staging",
+        "kv1/copy",
+    ]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn grep_finds_a_value_in_a_nested_secret_and_never_prints_it() {
+    let server = dev_server();
+    let leaked = "AKIA-leaked-7f3e9c";
+    bao(
+        &server,
+        &[
+            "kv",
+            "put",
+            "-mount=secret",
+            "team/svc/deep/config",
+            &format!("settings={{\"aws\":{{\"key\":\"{leaked}\",\"region\":\"eu\"}}}}"),
+        ],
+    );
+    bao(
+        &server,
+        &["kv", "put", "-mount=secret", "team/other", "k=v"],
+    );
+    let sandbox = Sandbox::new().server(&server).log("debug");
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["grep", "leaked-7f3e", "secret/team"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "secret/team/svc/deep/config  settings\n");
+    let log = std::fs::read_to_string(sandbox.log_file()).expect("the debug log was written");
+    assert!(!log.is_empty());
+    for (name, text) in [("stdout", &stdout), ("stderr", &stderr), ("log", &log)] {
+        assert!(!text.contains(leaked), "the value is in {name}: {text}");
+        assert!(!text.contains("eu\""), "part of the value is in {name}");
+    }
+    let (code, stdout, _) =
+        run(sandbox
+            .command()
+            .args(["grep", "nowhere-to-be-found", "secret/team"]));
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    let (code, _, _) = run(sandbox.command().args(["grep", "x", "nosuchmount/"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn export_writes_a_private_file_refuses_to_replace_it_and_import_brings_it_back() {
+    let server = seeded();
+    let sandbox = Sandbox::new().server(&server);
+    let file = sandbox.home().join("staging.json");
+    let file_arg = file.to_str().unwrap();
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["export", "secret/staging", file_arg, "--all-versions"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("exported 3 secret(s)"), "{stdout}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let written = std::fs::read(&file).unwrap();
+    let (code, _, stderr) = run(sandbox
+        .command()
+        .args(["export", "secret/staging", file_arg]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("the file exists"), "{stderr}");
+    assert_eq!(std::fs::read(&file).unwrap(), written, "left as it was");
+    let (code, _, stderr) = run(sandbox.command().args([
+        "import",
+        file_arg,
+        "secret/restored",
+        "--yes",
+        "--all-versions",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        get(&server, "restored/db"),
+        Some(json!({"password": "s3cret-value", "user": "app"}))
+    );
+    let (code, _, stderr) =
+        run(sandbox
+            .command()
+            .args(["diff", "secret/staging", "secret/restored"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) =
+        run(sandbox
+            .command()
+            .args(["export", "secret/staging", file_arg, "--force"]));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn cp_to_profile_copies_to_another_server() {
+    let (staging, prod) = (seeded(), dev_server());
+    let sandbox = Sandbox::new().server(&staging);
+    let token_file = sandbox.home().join("prod-token");
+    std::fs::write(&token_file, prod.root_token.expose()).unwrap();
+    let sandbox = sandbox.config(
+        &format!(
+            "[profiles.prod]\naddress = \"{}\"\ntoken_file = \"{}\"\n",
+            prod.addr,
+            token_file.display()
+        ),
+        0o600,
+    );
+    let (code, stdout, stderr) = run(sandbox.command().args([
+        "cp",
+        "-r",
+        "secret/staging",
+        "secret/promoted",
+        "--to-profile",
+        "prod",
+        "--yes",
+    ]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let on_prod = bao_json(
+        &prod,
+        &["kv", "get", "-format=json", "-mount=secret", "promoted/db"],
     );
     assert_eq!(
-        kv_get(&server, "app-copy/db")["data"],
-        json!({"user": "someone else"}),
-        "the existing target is left as it was"
+        on_prod["data"]["data"],
+        json!({"password": "s3cret-value", "user": "app"})
     );
-    assert_eq!(kv_get(&server, "app-copy/支付/网关")["data"], json!({"api_key": "k-1"}));
-    assert_eq!(kv_get(&server, "app-copy/rocket 🚀")["data"], json!({"code": "1234"}));
-    // The tree shows the new folder once the report is closed.
-    app.send("\x1b");
-    app.wait_for("app-copy/");
-}
-
-#[test]
-fn esc_in_the_middle_of_a_2000_secret_copy_leaves_whole_secrets_and_a_true_report() {
-    let server = dev_server();
-    let client = root_client(&server);
-    let seeded = runtime().block_on(seed_kv2_tree(&client, "big", 40, 50, 4));
-    assert_eq!(seeded, 2_000);
-    let mut app = Sandbox::new()
-        .server(&server)
-        .wait_for("big/ kv v2")
-        .spawn();
-    app.open("big/");
-    app.wait_for("f3/");
-    app.send("c");
-    app.wait_for("Target folder:");
-    app.keys(&["\x15", "secret/copied/", "\r"]);
-    app.wait_for("2000 new · 0 exist at the target");
-    app.send("\r");
-    // Some done, not all: stop.
-    app.wait_until("the run under way", |screen| {
-        screen
-            .lines()
-            .find_map(|line| line.split(" / 2000").next()?.rsplit('│').next()?.trim().parse::<usize>().ok())
-            .is_some_and(|done| done >= 50)
-    });
-    app.send("\x1b");
-    let report = app.wait_for("Stopped:");
-    let done: usize = report
-        .lines()
-        .find_map(|line| line.split("Stopped: ").nth(1)?.split(" done").next()?.parse().ok())
-        .unwrap_or_else(|| panic!("a done count: {report}"));
-    assert!(done < 2_000, "stopped mid-way: {report}");
-    assert!(report.contains(&format!("{} not run", 2_000 - done)), "{report}");
-    // The report matches the server: exactly the secrets reported done are there, each whole.
-    let copied = kv_tree(&server, "secret/copied/");
-    assert_eq!(copied.len(), done, "{report}");
-    for path in &copied {
-        let got = kv_get(&server, path);
-        assert_eq!(got["data"], json!({"v": 1}), "{path} is whole");
-        assert_eq!(got["metadata"]["version"], json!(1), "{path} written once");
-    }
-}
-
-#[test]
-fn a_tree_is_deleted_only_once_its_path_is_typed() {
-    let server = server_with_app();
-    let mut app = start(&server);
-    app.open("secret/app/");
-    app.wait_for("支付/");
-    app.send("X");
-    app.wait_for("Delete 3 secrets below secret/app/");
-    app.send("\r");
-    app.wait_for("Type secret/app/ to confirm");
-    // A wrong path is refused, and y is not a yes here.
-    app.keys(&["y", "\r"]);
-    app.wait_for("exactly");
-    assert_eq!(kv_tree(&server, "secret/app/").len(), 3, "nothing deleted yet");
-    app.keys(&["\x7f", "secret/app/", "\r"]);
-    let report = app.wait_for("Finished");
-    assert!(report.contains("3 done"), "{report}");
-    assert!(kv_tree(&server, "secret/app/").is_empty());
-    // Every version and the metadata went (a KV v2 metadata delete): nothing to undelete.
-    let out = server.bao(&["kv", "metadata", "get", "-mount=secret", "app/db"], None);
-    assert!(out.is_err(), "{out:?}");
-    assert_eq!(kv_tree(&server, "secret/app-copy/"), vec!["app-copy/db"], "the rest is untouched");
+    assert_eq!(
+        get(&staging, "promoted/db"),
+        None,
+        "not on the source server"
+    );
+    let (code, _, _) = run(sandbox.command().args([
+        "diff",
+        "secret/staging",
+        "secret/promoted",
+        "--to-profile",
+        "prod",
+    ]));
+    assert_eq!(code, 0);
+    let (code, _, stderr) = run(sandbox.command().args([
+        "cp",
+        "-r",
+        "secret/staging",
+        "secret/x",
+        "--to-profile",
+        "nope",
+        "--yes",
+    ]));
+    assert_eq!(code, 3, "an unknown profile is a usage error: {stderr}");
 }

@@ -9,6 +9,7 @@ mod cli;
 mod clipboard;
 mod faults;
 mod folder;
+mod folder_tui;
 mod history;
 mod hygiene;
 mod keymap;

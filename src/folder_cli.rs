@@ -1,0 +1,829 @@
+//! `tresor cp -r`, `mv`, `rm -r`, `export`, `import`, `diff`, `grep`: the folder engine
+//! (`vault::folder`) for scripts. Each prints a plan, asks (or takes `--yes`), runs, and
+//! reports every secret that was not done; the exit code says how it went (README "Exit codes").
+
+use crate::cli::{
+    CopyArgs, DiffArgs, ExportArgs, GrepArgs, ImportArgs, MoveArgs, RemoveArgs, WriteFlags, exit,
+};
+use crate::config::profiles::LoadedConfig;
+use crate::vault::folder::{
+    self, CancelToken, Choices, Existing, ItemOutcome, Plan, PlanKind, PlanOptions, Progress,
+    Report, SkipReason, TargetState, TreeRef, VersionStep,
+};
+use crate::vault::{MountInfo, VaultClient};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What every command starts from: the client of the connection in use, the config file (for
+/// `--to-profile`), and the token file looked for (named when there is no token).
+pub struct Context<'a> {
+    pub client: VaultClient,
+    pub config: Option<&'a LoadedConfig>,
+    pub token_file: Option<&'a Path>,
+}
+
+/// A command stopped before it finished: the exit code and what to say on stderr.
+struct Stop {
+    code: u8,
+    message: String,
+}
+
+impl Stop {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn finish(result: Result<u8, Stop>) -> u8 {
+    match result {
+        Ok(code) => code,
+        Err(stop) => {
+            if !stop.message.is_empty() {
+                eprintln!("tresor: {}", stop.message);
+            }
+            stop.code
+        }
+    }
+}
+
+fn require_token(client: &VaultClient, token_file: Option<&Path>, code: u8) -> Result<(), Stop> {
+    if client.has_token() {
+        Ok(())
+    } else {
+        Err(Stop::new(code, crate::ls::no_token_message(token_file)))
+    }
+}
+
+/// The client of another profile (`--to-profile NAME`): its address, namespace, TLS settings
+/// and token, as `--profile NAME` would use them.
+fn profile_client(
+    config: Option<&LoadedConfig>,
+    name: &str,
+    error_code: u8,
+) -> Result<VaultClient, Stop> {
+    let env = |name: &str| std::env::var(name).ok();
+    let read = |path: &Path| std::fs::read_to_string(path).ok();
+    let loaded = config.ok_or_else(|| {
+        Stop::new(
+            exit::USAGE,
+            format!("--to-profile {name}: no config file with profiles"),
+        )
+    })?;
+    let profile = loaded
+        .profile(name)
+        .map_err(|e| Stop::new(exit::USAGE, format!("--to-profile {name}: {e}")))?;
+    let settings = crate::config::profiles::profile_settings(
+        profile,
+        crate::config::Overrides::default(),
+        &env,
+        &read,
+    )
+    .map_err(|e| Stop::new(exit::USAGE, format!("profile {name}: {e}")))?;
+    let client = VaultClient::new(&settings)
+        .map_err(|e| Stop::new(exit::USAGE, format!("profile {name}: {e}")))?;
+    if !client.has_token() {
+        return Err(Stop::new(
+            error_code,
+            format!("profile {name}: no token (log in with `tresor --profile {name}` first)"),
+        ));
+    }
+    Ok(client)
+}
+
+/// The mount and folder `path` names on `client`'s server.
+async fn tree(client: &VaultClient, path: &str, error_code: u8) -> Result<TreeRef, Stop> {
+    let mounts: Vec<MountInfo> = client
+        .secret_mounts()
+        .await
+        .map_err(|e| Stop::new(error_code, format!("listing the mounts: {e}")))?;
+    let (browsable, others): (Vec<MountInfo>, Vec<MountInfo>) =
+        mounts.into_iter().partition(|m| m.engine.is_browsable());
+    match crate::ls::split_path(&browsable, path) {
+        Some((mount, rest)) => Ok(TreeRef::new(client.clone(), mount.clone(), &rest)),
+        None => Err(Stop::new(
+            error_code,
+            match crate::ls::split_path(&others, path) {
+                Some((mount, _)) => format!(
+                    "{path}: {} is a {} mount, not key/value",
+                    mount.path,
+                    mount.engine.label()
+                ),
+                None => format!("{path}: not found: in no mount this token can see"),
+            },
+        )),
+    }
+}
+
+/// Asks on the terminal; refuses (usage) when stdin is not one and `--yes` was not given.
+/// `typed`: the answer must be exactly this text (what cannot be undone), else `y`/`yes`.
+fn confirm(yes: bool, prompt: &str, typed: Option<&str>) -> Result<bool, Stop> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Stop::new(
+            exit::USAGE,
+            "stdin is not a terminal, so nothing can be asked: give --yes to go ahead \
+             (--dry-run prints the plan); nothing was written",
+        ));
+    }
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Stop::new(exit::ERROR, format!("reading the answer: {e}")))?;
+    let answer = line.trim();
+    Ok(match typed {
+        // `secret/app` or `secret/app/`: the same folder.
+        Some(expected) => answer.trim_end_matches('/') == expected.trim_end_matches('/'),
+        None => matches!(answer, "y" | "Y" | "yes" | "YES" | "Yes"),
+    })
+}
+
+fn verb(kind: PlanKind) -> (&'static str, &'static str) {
+    match kind {
+        PlanKind::Copy => ("copy", "copied"),
+        PlanKind::Move => ("move", "moved"),
+        PlanKind::Delete => ("delete", "deleted"),
+        PlanKind::Import => ("import", "imported"),
+    }
+}
+
+fn versions_note(steps: &[VersionStep]) -> String {
+    if steps.is_empty() {
+        return String::new();
+    }
+    let deleted = steps
+        .iter()
+        .filter(|s| matches!(s, VersionStep::Deleted(_)))
+        .count();
+    let destroyed = steps
+        .iter()
+        .filter(|s| matches!(s, VersionStep::Destroyed(_)))
+        .count();
+    let mut note = format!(" ({} versions", steps.len());
+    if deleted + destroyed > 0 {
+        note.push_str(&format!(
+            "; {deleted} deleted, {destroyed} destroyed: written as empty placeholders, then \
+             deleted or destroyed"
+        ));
+    }
+    note.push(')');
+    note
+}
+
+/// The plan's summary line (and, with `detail`, a line per secret).
+fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
+    let counts = plan.counts();
+    let (name, _) = verb(plan.kind);
+    let mut text = String::new();
+    let from = match &plan.origin {
+        folder::Origin::Tree(source) => format!("{} -> ", source.display()),
+        folder::Origin::File(file) => format!("{} -> ", file.display()),
+        folder::Origin::Nothing => String::new(),
+    };
+    text.push_str(&format!(
+        "{name} {from}{}: {} secret(s)",
+        plan.target.display(),
+        counts.items
+    ));
+    if plan.kind != PlanKind::Delete {
+        text.push_str(&format!(", {} new", counts.new));
+        if counts.existing > 0 {
+            text.push_str(&format!(
+                ", {} existing ({})",
+                counts.existing,
+                if overwrite {
+                    "overwritten if unchanged since this plan"
+                } else {
+                    "skipped: --overwrite replaces them"
+                }
+            ));
+        }
+        if counts.unknown > 0 {
+            text.push_str(&format!(
+                ", {} unknown (the target folder cannot be listed: an existing one is not \
+                 overwritten)",
+                counts.unknown
+            ));
+        }
+        if plan.options.all_versions {
+            text.push_str(&format!(", {} version(s) replayed", counts.versions));
+        }
+    }
+    if counts.unlistable > 0 {
+        text.push_str(&format!(
+            "; {} folder(s) cannot be listed (left out)",
+            counts.unlistable
+        ));
+    }
+    if counts.unreadable > 0 {
+        text.push_str(&format!(
+            "; {} secret(s) cannot be read (left out)",
+            counts.unreadable
+        ));
+    }
+    text.push('\n');
+    if detail {
+        for item in &plan.items {
+            let state = match (plan.kind, item.target) {
+                (PlanKind::Delete, TargetState::Versioned { current }) => {
+                    format!(
+                        "delete     {} (current version {current})",
+                        plan.target_display(item)
+                    )
+                }
+                (PlanKind::Delete, _) => format!("delete     {}", plan.target_display(item)),
+                (_, state) => {
+                    let word = match state {
+                        TargetState::Absent => "new".to_string(),
+                        TargetState::Versioned { current } => format!("exists v{current}"),
+                        TargetState::Present { .. } => "exists".to_string(),
+                        TargetState::Unknown => "unknown".to_string(),
+                    };
+                    format!(
+                        "{word:<10} {} -> {}{}",
+                        plan.source_display(item),
+                        plan.target_display(item),
+                        versions_note(&item.versions)
+                    )
+                }
+            };
+            text.push_str(&state);
+            text.push('\n');
+        }
+        for folder in &plan.unlistable {
+            text.push_str(&format!("cannot list {folder}\n"));
+        }
+        for unreadable in &plan.unreadable {
+            text.push_str(&format!(
+                "cannot read {}: {}\n",
+                unreadable.path, unreadable.reason
+            ));
+        }
+    }
+    text
+}
+
+/// "1m05s", "12s".
+fn duration_text(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds >= 60 {
+        format!("{}m{:02}s", seconds / 60, seconds % 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+/// Drains progress events; on a terminal, keeps one line on stderr up to date: done/total,
+/// rate and time left.
+async fn show_progress(mut receiver: tokio::sync::mpsc::UnboundedReceiver<Progress>, label: &str) {
+    let show = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut last_drawn: Option<Instant> = None;
+    let mut drawn = false;
+    while let Some(event) = receiver.recv().await {
+        if !show {
+            continue;
+        }
+        let (done, total) = match event {
+            Progress::Item { done, total, .. }
+            | Progress::Checking {
+                checked: done,
+                total,
+            } => (done, total),
+            Progress::Listing { secrets, .. } => (secrets, 0),
+        };
+        if last_drawn.is_some_and(|at| at.elapsed() < Duration::from_millis(100)) && done < total {
+            continue;
+        }
+        last_drawn = Some(Instant::now());
+        let elapsed = started.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / elapsed;
+        let line = if total == 0 {
+            format!("{label}: listing, {done} found")
+        } else {
+            let left = if rate > 0.0 {
+                duration_text(Duration::from_secs_f64(
+                    (total - done.min(total)) as f64 / rate,
+                ))
+            } else {
+                "?".into()
+            };
+            format!("{label}: {done}/{total}  {rate:.0}/s  {left} left")
+        };
+        eprint!("\r\x1b[2K{line}");
+        let _ = std::io::stderr().flush();
+        drawn = true;
+    }
+    if drawn {
+        eprint!("\r\x1b[2K");
+        let _ = std::io::stderr().flush();
+    }
+}
+
+/// Runs a plan with a progress line and Ctrl-C as cancel (between secrets).
+async fn execute(plan: &Plan, choices: Choices) -> Report {
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    let cancel = CancelToken::new();
+    let interrupt = tokio::spawn({
+        let cancel = cancel.clone();
+        async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        }
+    });
+    let (label, _) = verb(plan.kind);
+    let running = async move {
+        let report = folder::run(plan, &choices, &sender, &cancel).await;
+        drop(sender);
+        report
+    };
+    let (report, ()) = tokio::join!(running, show_progress(receiver, label));
+    interrupt.abort();
+    report
+}
+
+/// Prints what was not done (stderr) and the summary (stdout); the exit code.
+fn report_outcome(plan: &Plan, report: &Report) -> u8 {
+    let mut problems = String::new();
+    for (item, reported) in plan.items.iter().zip(&report.items) {
+        let target = plan.target_display(item);
+        let line = match &reported.outcome {
+            ItemOutcome::Done { .. } | ItemOutcome::Skipped(SkipReason::Cancelled) => continue,
+            ItemOutcome::Skipped(SkipReason::Exists) => {
+                format!("exists, left as it is: {target}")
+            }
+            ItemOutcome::Skipped(SkipReason::Policy(reason)) => {
+                format!("skipped: {target}: {reason}")
+            }
+            ItemOutcome::Conflict(reason) => format!("conflict: {target}: {reason}"),
+            ItemOutcome::Failed(reason) => format!("failed: {target}: {reason}"),
+        };
+        problems.push_str(&format!("tresor: {line}\n"));
+    }
+    for folder in &report.unlistable {
+        problems.push_str(&format!(
+            "tresor: cannot list {folder} (permission denied): its secrets were left out\n"
+        ));
+    }
+    for unreadable in &report.unreadable {
+        problems.push_str(&format!(
+            "tresor: cannot read {}: {}: left out\n",
+            unreadable.path, unreadable.reason
+        ));
+    }
+    let counts = report.counts();
+    if counts.cancelled > 0 {
+        problems.push_str(&format!(
+            "tresor: stopped: {} secret(s) not started (nothing of them was written)\n",
+            counts.cancelled
+        ));
+    }
+    eprint!("{problems}");
+    let (_, done_word) = verb(plan.kind);
+    let mut summary = format!(
+        "{done_word} {} of {} secret(s)",
+        counts.done,
+        report.items.len()
+    );
+    for (count, what) in [
+        (
+            counts.skipped_existing,
+            "existing left as they are (--overwrite replaces them)",
+        ),
+        (
+            counts.conflicts,
+            "conflict(s): changed since the plan, left as they are",
+        ),
+        (counts.failed, "failed"),
+        (counts.skipped_policy, "skipped: not allowed to check"),
+        (counts.cancelled, "not started (stopped)"),
+    ] {
+        if count > 0 {
+            summary.push_str(&format!(", {count} {what}"));
+        }
+    }
+    summary.push('\n');
+    let _ = crate::cli::print_quietly(summary.as_bytes());
+    if !report.complete() {
+        exit::ERROR
+    } else if counts.skipped_existing > 0 {
+        exit::SKIPPED_EXISTING
+    } else {
+        exit::OK
+    }
+}
+
+fn plan_options(flags: &WriteFlags) -> PlanOptions {
+    PlanOptions {
+        all_versions: flags.all_versions,
+        custom_metadata: !flags.no_custom_metadata,
+        concurrency: flags.concurrency.max(1),
+    }
+}
+
+/// Planning progress on a terminal, then the plan.
+async fn planned<F>(label: &str, plan: F) -> Result<Plan, Stop>
+where
+    F: AsyncFnOnce(
+        &tokio::sync::mpsc::UnboundedSender<Progress>,
+    ) -> Result<Plan, folder::FolderError>,
+{
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    let planning = async move {
+        let plan = plan(&sender).await;
+        drop(sender);
+        plan
+    };
+    let (plan, ()) = tokio::join!(planning, show_progress(receiver, label));
+    plan.map_err(|e| Stop::new(exit::ERROR, e.to_string()))
+}
+
+/// The shared tail of cp, mv and import: print the plan, ask, run, report.
+async fn go(plan: Plan, flags: &WriteFlags) -> Result<u8, Stop> {
+    let text = plan_text(&plan, flags.overwrite, flags.dry_run);
+    if flags.dry_run {
+        let _ = crate::cli::print_quietly(text.as_bytes());
+        return Ok(
+            if plan.unlistable.is_empty() && plan.unreadable.is_empty() {
+                exit::OK
+            } else {
+                exit::ERROR
+            },
+        );
+    }
+    if plan.items.is_empty() {
+        // Nothing to write (every secret left out): nothing to ask either.
+        eprint!("{text}");
+        return Ok(report_outcome(
+            &plan,
+            &execute(&plan, Choices::default()).await,
+        ));
+    }
+    if !flags.yes {
+        eprint!("{text}");
+    }
+    if !confirm(flags.yes, "Go ahead? [y/N] ", None)? {
+        return Err(Stop::new(exit::ERROR, "not confirmed: nothing was written"));
+    }
+    let choices = Choices {
+        existing: if flags.overwrite {
+            Existing::Overwrite
+        } else {
+            Existing::Skip
+        },
+    };
+    let report = execute(&plan, choices).await;
+    Ok(report_outcome(&plan, &report))
+}
+
+/// Source and target of cp and mv (the target on `--to-profile`'s server when given).
+async fn ends(
+    ctx: &Context<'_>,
+    source: &str,
+    target: &str,
+    to_profile: Option<&str>,
+) -> Result<(TreeRef, TreeRef), Stop> {
+    require_token(&ctx.client, ctx.token_file, exit::ERROR)?;
+    let target_client = match to_profile {
+        Some(name) => profile_client(ctx.config, name, exit::ERROR)?,
+        None => ctx.client.clone(),
+    };
+    let source = tree(&ctx.client, source, exit::ERROR).await?;
+    let target = tree(&target_client, target, exit::ERROR).await?;
+    Ok((source, target))
+}
+
+pub async fn cp(ctx: &Context<'_>, args: &CopyArgs) -> u8 {
+    finish(
+        async {
+            if !args.recursive {
+                return Err(Stop::new(
+                    exit::USAGE,
+                    "cp copies folders: give -r (tresor cp -r SRC DST)",
+                ));
+            }
+            let (source, target) =
+                ends(ctx, &args.source, &args.target, args.to_profile.as_deref()).await?;
+            let options = plan_options(&args.write);
+            let plan = planned("planning", async |progress| {
+                folder::plan_copy(&source, &target, options, Some(progress)).await
+            })
+            .await?;
+            go(plan, &args.write).await
+        }
+        .await,
+    )
+}
+
+pub async fn mv(ctx: &Context<'_>, args: &MoveArgs) -> u8 {
+    finish(
+        async {
+            let (source, target) =
+                ends(ctx, &args.source, &args.target, args.to_profile.as_deref()).await?;
+            let options = plan_options(&args.write);
+            let plan = planned("planning", async |progress| {
+                folder::plan_move(&source, &target, options, Some(progress)).await
+            })
+            .await?;
+            go(plan, &args.write).await
+        }
+        .await,
+    )
+}
+
+pub async fn import(ctx: &Context<'_>, args: &ImportArgs) -> u8 {
+    finish(
+        async {
+            let client = match args.to_profile.as_deref() {
+                Some(name) => profile_client(ctx.config, name, exit::ERROR)?,
+                None => {
+                    require_token(&ctx.client, ctx.token_file, exit::ERROR)?;
+                    ctx.client.clone()
+                }
+            };
+            let target = tree(&client, &args.path, exit::ERROR).await?;
+            let options = plan_options(&args.write);
+            let plan = planned("planning", async |progress| {
+                folder::plan_import(&args.file, &target, options, Some(progress)).await
+            })
+            .await?;
+            go(plan, &args.write).await
+        }
+        .await,
+    )
+}
+
+pub async fn rm(ctx: &Context<'_>, args: &RemoveArgs) -> u8 {
+    finish(
+        async {
+            if !args.recursive {
+                return Err(Stop::new(
+                    exit::USAGE,
+                    "rm deletes folders: give -r (tresor rm -r PATH)",
+                ));
+            }
+            require_token(&ctx.client, ctx.token_file, exit::ERROR)?;
+            let target = tree(&ctx.client, &args.path, exit::ERROR).await?;
+            if target.prefix.is_empty() {
+                return Err(Stop::new(
+                    exit::USAGE,
+                    format!(
+                        "{}: rm -r deletes a folder, not a whole mount (name a folder in it)",
+                        target.mount.path
+                    ),
+                ));
+            }
+            let options = PlanOptions {
+                concurrency: args.concurrency.max(1),
+                ..PlanOptions::default()
+            };
+            let plan = planned("planning", async |progress| {
+                folder::plan_delete(&target, options, Some(progress)).await
+            })
+            .await?;
+            let text = plan_text(&plan, false, args.dry_run);
+            if args.dry_run {
+                let _ = crate::cli::print_quietly(text.as_bytes());
+                return Ok(
+                    if plan.unlistable.is_empty() && plan.unreadable.is_empty() {
+                        exit::OK
+                    } else {
+                        exit::ERROR
+                    },
+                );
+            }
+            if !args.yes {
+                eprint!("{text}");
+            }
+            let typed = target.display();
+            let prompt = format!(
+                "This deletes {} secret(s) and cannot be undone. Type {typed} to go ahead: ",
+                plan.items.len()
+            );
+            if !confirm(args.yes, &prompt, Some(&typed))? {
+                return Err(Stop::new(exit::ERROR, "not confirmed: nothing was deleted"));
+            }
+            let report = execute(&plan, Choices::default()).await;
+            Ok(report_outcome(&plan, &report))
+        }
+        .await,
+    )
+}
+
+pub async fn export(ctx: &Context<'_>, args: &ExportArgs) -> u8 {
+    finish(
+        async {
+            require_token(&ctx.client, ctx.token_file, exit::ERROR)?;
+            let source = tree(&ctx.client, &args.path, exit::ERROR).await?;
+            let options = folder::ExportOptions {
+                all_versions: args.all_versions,
+                custom_metadata: !args.no_custom_metadata,
+                force: args.force,
+                ..Default::default()
+            };
+            let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+            let cancel = CancelToken::new();
+            let interrupt = tokio::spawn({
+                let cancel = cancel.clone();
+                async move {
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        cancel.cancel();
+                    }
+                }
+            });
+            let exporting = async {
+                let summary =
+                    folder::export(&source, &args.file, options, Some(&sender), &cancel).await;
+                drop(sender);
+                summary
+            };
+            let (summary, ()) = tokio::join!(exporting, show_progress(receiver, "export"));
+            interrupt.abort();
+            let summary = summary.map_err(|e| Stop::new(exit::ERROR, e.to_string()))?;
+            if summary.cancelled {
+                return Err(Stop::new(
+                    exit::ERROR,
+                    format!("stopped: {} was removed", args.file.display()),
+                ));
+            }
+            for folder in &summary.unlistable {
+                eprintln!(
+                    "tresor: cannot list {folder} (permission denied): its secrets were left out"
+                );
+            }
+            for unreadable in &summary.unreadable {
+                eprintln!(
+                    "tresor: cannot read {}: {}: left out",
+                    unreadable.path, unreadable.reason
+                );
+            }
+            let _ = crate::cli::print_quietly(
+                format!(
+                    "exported {} secret(s) from {} to {}\n",
+                    summary.secrets,
+                    source.display(),
+                    args.file.display()
+                )
+                .as_bytes(),
+            );
+            Ok(
+                if summary.unlistable.is_empty() && summary.unreadable.is_empty() {
+                    exit::OK
+                } else {
+                    exit::ERROR
+                },
+            )
+        }
+        .await,
+    )
+}
+
+pub async fn diff(ctx: &Context<'_>, args: &DiffArgs) -> u8 {
+    finish(
+        async {
+            require_token(&ctx.client, ctx.token_file, exit::TROUBLE)?;
+            let right_client = match args.to_profile.as_deref() {
+                Some(name) => profile_client(ctx.config, name, exit::TROUBLE)?,
+                None => ctx.client.clone(),
+            };
+            let left = tree(&ctx.client, &args.left, exit::TROUBLE).await?;
+            let right = tree(&right_client, &args.right, exit::TROUBLE).await?;
+            let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+            let comparing = async {
+                let diff =
+                    folder::diff(&left, &right, folder::DEFAULT_CONCURRENCY, Some(&sender)).await;
+                drop(sender);
+                diff
+            };
+            let (diff, ()) = tokio::join!(comparing, show_progress(receiver, "diff"));
+            let diff = diff.map_err(|e| Stop::new(exit::TROUBLE, e.to_string()))?;
+            let mut out = String::new();
+            for path in &diff.only_left {
+                out.push_str(&format!("only in {}: {path}\n", left.display()));
+            }
+            for path in &diff.only_right {
+                out.push_str(&format!("only in {}: {path}\n", right.display()));
+            }
+            for changed in &diff.changed {
+                let mut keys = Vec::new();
+                keys.extend(changed.added.iter().map(|k| format!("+{k}")));
+                keys.extend(changed.removed.iter().map(|k| format!("-{k}")));
+                keys.extend(changed.changed.iter().map(|k| format!("~{}", k.key)));
+                out.push_str(&format!(
+                    "differs: {}  {}\n",
+                    changed.relative,
+                    keys.join(" ")
+                ));
+            }
+            let _ = crate::cli::print_quietly(out.as_bytes());
+            for folder in &diff.unlistable {
+                eprintln!("tresor: cannot list {folder} (permission denied): not compared");
+            }
+            for unreadable in &diff.unreadable {
+                eprintln!(
+                    "tresor: cannot read {}: {}: not compared",
+                    unreadable.path, unreadable.reason
+                );
+            }
+            Ok(if diff.incomplete() {
+                exit::TROUBLE
+            } else if diff.is_same() {
+                exit::SAME_OR_MATCHED
+            } else {
+                exit::DIFFERENT_OR_NO_MATCH
+            })
+        }
+        .await,
+    )
+}
+
+pub async fn grep(ctx: &Context<'_>, args: &GrepArgs) -> u8 {
+    finish(
+        async {
+            if args.needle.is_empty() {
+                return Err(Stop::new(exit::USAGE, "grep: give a non-empty STRING"));
+            }
+            require_token(&ctx.client, ctx.token_file, exit::TROUBLE)?;
+            let source = tree(&ctx.client, &args.path, exit::TROUBLE).await?;
+            let (matches, mut found) = tokio::sync::mpsc::unbounded_channel();
+            let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+            let cancel = CancelToken::new();
+            let searching = async {
+                let summary = folder::grep(
+                    &source,
+                    &args.needle,
+                    folder::DEFAULT_CONCURRENCY,
+                    &matches,
+                    Some(&sender),
+                    &cancel,
+                )
+                .await;
+                drop((matches, sender));
+                summary
+            };
+            // Each match printed as it is found: the path and the key, never the value.
+            let printing = async {
+                while let Some(hit) = found.recv().await {
+                    let _ = crate::cli::print_quietly(
+                        format!("{}  {}\n", hit.path, hit.key).as_bytes(),
+                    );
+                }
+            };
+            let (summary, (), ()) =
+                tokio::join!(searching, printing, show_progress(receiver, "grep"));
+            let summary = summary.map_err(|e| Stop::new(exit::TROUBLE, e.to_string()))?;
+            for folder in &summary.unlistable {
+                eprintln!("tresor: cannot list {folder} (permission denied): not searched");
+            }
+            for unreadable in &summary.unreadable {
+                eprintln!(
+                    "tresor: cannot read {}: {}: not searched",
+                    unreadable.path, unreadable.reason
+                );
+            }
+            Ok(
+                if !summary.unlistable.is_empty() || !summary.unreadable.is_empty() {
+                    exit::TROUBLE
+                } else if summary.matches > 0 {
+                    exit::SAME_OR_MATCHED
+                } else {
+                    exit::DIFFERENT_OR_NO_MATCH
+                },
+            )
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_minutes_and_seconds() {
+        assert_eq!(duration_text(Duration::from_secs(5)), "5s");
+        assert_eq!(duration_text(Duration::from_secs(65)), "1m05s");
+    }
+
+    #[test]
+    fn replayed_versions_say_how_deleted_ones_are_reproduced() {
+        assert_eq!(versions_note(&[]), "");
+        assert_eq!(
+            versions_note(&[VersionStep::Live(1), VersionStep::Live(2)]),
+            " (2 versions)"
+        );
+        assert!(
+            versions_note(&[VersionStep::Live(1), VersionStep::Destroyed(2)])
+                .contains("0 deleted, 1 destroyed: written as empty placeholders")
+        );
+    }
+}

@@ -290,6 +290,12 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
         .into_owned(),
         theme::title(),
     )];
+    if plan.kind == PlanKind::Move {
+        header.push(Line::styled(
+            "Each source is deleted once its copy reads back equal (one that does not is kept).",
+            theme::dim(),
+        ));
+    }
     let mut summary = Vec::new();
     if plan.kind != PlanKind::Delete {
         summary.push(format!("{} new", counts.new));
@@ -665,7 +671,7 @@ fn draw_diff(frame: &mut Frame, area: Rect, screen: &FolderScreen, view: &DiffVi
     let d = &view.diff;
     let mut header = vec![Line::raw(
         sanitize(&format!(
-            "{} (here) and {} (there): {} only here · {} only there · {} differ · {} the same",
+            "here: {} · there: {} · {} only here · {} only there · {} differ · {} the same",
             screen.folder,
             view.right,
             d.only_left.len(),

@@ -415,3 +415,33 @@ fn an_existing_export_file_is_replaced_only_when_confirmed() {
     );
     assert_eq!(screen(&app).op, tresor::app::folder::FolderOp::Export);
 }
+
+#[test]
+fn a_profile_switch_closes_the_screen_and_the_old_job_s_report_is_dropped() {
+    let mut app = folder_app(SIZE);
+    planned(&mut app, copy_plan());
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::ProfileSwitched(Ok(tresor::app::picker::ProfileSwitch {
+            name: "prod".into(),
+            connection: tresor::app::state::ConnectionView {
+                addr: "https://vault.prod.example:8200".into(),
+                has_token: true,
+                ..Default::default()
+            },
+            login: Default::default(),
+            warnings: Vec::new(),
+            nodes: Vec::new(),
+        })),
+    );
+    assert!(app.modal.is_none());
+    let effects = update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report: copy_report(),
+        },
+    );
+    assert!(app.modal.is_none() && effects.is_empty(), "{effects:?}");
+}

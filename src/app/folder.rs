@@ -15,7 +15,8 @@ use super::tree::NodeKind;
 use crate::secret::SecretText;
 use crate::vault::folder::{
     self, Choices, Existing, ExportOptions, ExportSummary, FolderError, GrepMatch, GrepSummary,
-    ItemOutcome, OutcomeKind, PlanKind, PlanOptions, Progress, Report, SkipReason, TreeDiff,
+    ItemOutcome, OutcomeKind, PlanCounts, PlanKind, PlanOptions, Progress, Report, ReportCounts,
+    SkipReason, TreeDiff,
 };
 use crate::vault::jobs::{FolderRequest, JobId, SharedPlan, TreeSpec};
 use crossterm::event::KeyEvent;
@@ -138,6 +139,8 @@ impl ExistingChoice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanView {
     pub plan: SharedPlan,
+    /// The plan's counts, counted once (a frame costs what is on screen, not the plan's size).
+    pub counts: PlanCounts,
     /// The target as the user named it (with its profile).
     pub target: String,
     pub existing: ExistingChoice,
@@ -148,6 +151,17 @@ pub struct PlanView {
 }
 
 impl PlanView {
+    pub fn new(plan: SharedPlan, target: String) -> Self {
+        Self {
+            counts: plan.counts(),
+            plan,
+            target,
+            existing: ExistingChoice::Skip,
+            cursor: 0,
+            question: None,
+        }
+    }
+
     /// Rows: the folders skipped and the secrets unreadable (named), then every item.
     pub fn rows(&self) -> usize {
         self.plan.unlistable.len() + self.plan.unreadable.len() + self.plan.items.len()
@@ -190,6 +204,8 @@ impl Running {
 pub struct ReportView {
     pub plan: SharedPlan,
     pub report: Report,
+    /// Counted once.
+    pub counts: ReportCounts,
     /// Item indices in the order shown: failed, conflicts, skipped, done, then not started.
     pub order: Vec<usize>,
     pub cursor: usize,
@@ -209,6 +225,7 @@ impl ReportView {
         order.sort_by_key(|&i| rank(&report.items[i].outcome));
         Self {
             plan,
+            counts: report.counts(),
             report,
             order,
             cursor: 0,
@@ -631,7 +648,7 @@ impl FolderScreen {
             }
             Some(Command::NextChoice) => view.existing = view.existing.next(),
             Some(Command::Submit) => {
-                let counts = view.plan.counts();
+                let counts = view.counts;
                 if counts.items == 0 {
                     app.set_status(StatusKind::Info, "Nothing to do: the plan has no secrets.");
                     return Outcome::close();
@@ -695,13 +712,7 @@ impl FolderScreen {
                     app.set_status(StatusKind::Info, "Nothing failed: nothing to retry.");
                 } else {
                     let target = plan_target_label(self.other.as_ref(), &retry);
-                    self.stage = Stage::Plan(PlanView {
-                        plan: SharedPlan::new(retry),
-                        target,
-                        existing: ExistingChoice::Skip,
-                        cursor: 0,
-                        question: None,
-                    });
+                    self.stage = Stage::Plan(PlanView::new(SharedPlan::new(retry), target));
                 }
             }
             Some(command) => view.cursor = moved(view.cursor, view.rows(), command, page(app)),
@@ -891,7 +902,7 @@ impl Component for FolderScreen {
                 Some(question) => question.hints(keys),
                 None => {
                     let mut hints = vec![hint(Command::Submit, "run"), moving()];
-                    if view.plan.counts().existing > 0 && view.plan.kind != PlanKind::Delete {
+                    if view.counts.existing > 0 && view.plan.kind != PlanKind::Delete {
                         hints.push(hint(Command::NextChoice, "existing targets"));
                     }
                     hints.push(hint(Command::Close, "abort"));
@@ -902,7 +913,7 @@ impl Component for FolderScreen {
             Stage::Running(_) => vec![hint(Command::Close, "stop")],
             Stage::Report(view) => {
                 let mut hints = vec![moving()];
-                if view.report.counts().failed > 0 {
+                if view.counts.failed > 0 {
                     hints.push(hint(Command::Retry, "retry the failed ones"));
                 }
                 hints.push(hint(Command::Close, "close"));
@@ -989,13 +1000,10 @@ pub fn planned(app: &mut App, job: JobId, result: Result<SharedPlan, FolderError
         return Vec::new();
     };
     screen.stage = match (result, words) {
-        (Ok(plan), _) => Stage::Plan(PlanView {
-            target: plan_target_label(screen.other.as_ref(), &plan),
-            plan,
-            existing: ExistingChoice::Skip,
-            cursor: 0,
-            question: None,
-        }),
+        (Ok(plan), _) => {
+            let target = plan_target_label(screen.other.as_ref(), &plan);
+            Stage::Plan(PlanView::new(plan, target))
+        }
         (Err(_), words) => Stage::Failed(words.unwrap_or_default()),
     };
     Vec::new()

@@ -229,7 +229,8 @@ impl EffectRunner {
                 let client = self.client_for(&tree);
                 let token = cancel.clone();
                 let (found_tx, found_rx) = unbounded_channel();
-                forward_matches(job, found_rx, actions.clone());
+                let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+                forward_matches(job, found_rx, done_rx, actions.clone());
                 let task = tokio::spawn(async move {
                     let result = async {
                         let tree = tree_ref(client?, &tree).await?;
@@ -245,11 +246,9 @@ impl EffectRunner {
                     }
                     .await;
                     drop(needle);
-                    // The matches already sent arrive first: the channel is closed, the
-                    // forwarder sends what is left, then the summary goes.
+                    // The forwarder sends the matches still queued, then this summary.
                     drop(found_tx);
-                    tokio::time::sleep(PROGRESS_EVERY).await;
-                    let _ = actions.send(Action::ValueSearchFinished { job, result });
+                    let _ = done_tx.send(result);
                 });
                 self.keep(job, cancel, task.abort_handle(), true);
             }
@@ -275,10 +274,13 @@ impl EffectRunner {
     }
 }
 
-/// Forwards search matches in batches as they are found.
+/// Forwards search matches in batches as they are found, then the search's summary (after the
+/// last match: the channel closes before the summary is sent). A search that was dropped sends
+/// nothing more.
 fn forward_matches(
     job: JobId,
     mut rx: UnboundedReceiver<folder::GrepMatch>,
+    done: tokio::sync::oneshot::Receiver<Result<folder::GrepSummary, FolderError>>,
     actions: ActionSender,
 ) {
     tokio::spawn(async move {
@@ -288,6 +290,9 @@ fn forward_matches(
                 matches.push(next);
             }
             let _ = actions.send(Action::ValuesFound { job, matches });
+        }
+        if let Ok(result) = done.await {
+            let _ = actions.send(Action::ValueSearchFinished { job, result });
         }
     });
 }

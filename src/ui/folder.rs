@@ -261,7 +261,7 @@ fn draw_list(
 
 fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
     let plan = &view.plan;
-    let counts = plan.counts();
+    let counts = view.counts;
     let keys = &app.keymap;
     let verb = match plan.kind {
         PlanKind::Copy => "Copy",
@@ -568,7 +568,7 @@ fn outcome_text(outcome: &ItemOutcome) -> (&'static str, Style, String) {
 }
 
 fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
-    let c = view.report.counts();
+    let c = view.counts;
     let mut parts = vec![format!("{} done", c.done)];
     if c.skipped_existing > 0 {
         parts.push(format!("{} skipped (exist)", c.skipped_existing));
@@ -583,7 +583,13 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
     }
     let headline = if view.report.cancelled {
         ("Stopped: ", theme::warning())
-    } else if view.report.complete() {
+    } else if c.failed == 0
+        && c.conflicts == 0
+        && c.cancelled == 0
+        && c.skipped_policy == 0
+        && view.report.unlistable.is_empty()
+        && view.report.unreadable.is_empty()
+    {
         ("Finished: ", theme::ok())
     } else {
         ("Finished with problems: ", theme::warning())

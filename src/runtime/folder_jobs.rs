@@ -97,13 +97,32 @@ impl EffectRunner {
         );
     }
 
-    /// Esc on a folder job.
+    /// Esc on a folder job. It stays listed until its task ends, so quitting still waits for
+    /// the secrets it has in flight.
     pub(super) fn cancel_folder_job(&mut self, job: JobId) {
-        if let Some(kept) = self.folder_jobs.remove(&job) {
+        if let Some(kept) = self.folder_jobs.get(&job) {
             kept.cancel.cancel();
             if !kept.graceful {
                 kept.task.abort();
             }
+        }
+    }
+
+    /// Whether a folder job's task is still going.
+    pub fn folder_jobs_running(&self) -> bool {
+        self.folder_jobs
+            .values()
+            .any(|kept| !kept.task.is_finished())
+    }
+
+    /// On quit: every job stops (runs, exports and searches between secrets, planning and
+    /// comparing at once) and is waited for, up to `limit`: a secret being replayed with all its
+    /// versions is finished, never left with half its history.
+    pub async fn finish_folder_jobs(&mut self, limit: Duration) {
+        self.cancel_all_folder_jobs();
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.folder_jobs_running() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 

@@ -209,3 +209,69 @@ fn a_tree_is_deleted_only_once_its_path_is_typed() {
         "the rest is untouched"
     );
 }
+
+#[test]
+fn quitting_in_the_middle_of_an_every_version_copy_leaves_no_secret_with_half_its_history() {
+    let server = dev_server();
+    let client = root_client(&server);
+    runtime().block_on(async {
+        for version in 1..=3 {
+            for n in 0..150 {
+                write_when_ready(
+                    &client,
+                    &format!("secret/data/hist/s{n:03}"),
+                    &json!({"data": {"v": version}}),
+                )
+                .await;
+            }
+        }
+    });
+    let mut app = start(&server);
+    app.open("secret/hist/");
+    app.wait_for("s000");
+    app.send("c");
+    app.wait_for("Target folder:");
+    // Tab to the options: profile, namespace, every version.
+    app.keys(&["\t", "\t", "\t", " ", "\r"]);
+    app.wait_for("450 versions replayed");
+    app.send("\r");
+    app.wait_until("a few secrets copied", |screen| {
+        screen
+            .lines()
+            .find_map(|line| {
+                line.split(" / 150")
+                    .next()?
+                    .rsplit('│')
+                    .next()?
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+            })
+            .is_some_and(|done| done >= 10)
+    });
+    // Ctrl-C quits at once, from anywhere; the secrets in flight are finished first.
+    app.send_now("\x03");
+    assert_eq!(app.wait_exit(), 0);
+    let copied = kv_tree(&server, "secret/hist-copy/");
+    assert!(!copied.is_empty() && copied.len() < 150, "{}", copied.len());
+    for path in &copied {
+        let metadata = bao_json(
+            &server,
+            &[
+                "kv",
+                "metadata",
+                "get",
+                "-format=json",
+                "-mount=secret",
+                path,
+            ],
+        )["data"]
+            .clone();
+        assert_eq!(
+            metadata["current_version"],
+            json!(3),
+            "{path} has its whole history: {metadata}"
+        );
+        assert_eq!(kv_get(&server, path)["data"], json!({"v": 3}), "{path}");
+    }
+}

@@ -178,6 +178,8 @@ pub struct Running {
     /// The last secret finished.
     pub path: String,
     pub failed: usize,
+    /// An export walking its tree before the first secret is written: secrets found so far.
+    pub listed: usize,
     /// `App::clock` when it started: rate and time left are counted from it.
     pub started: Duration,
     /// Esc was pressed: no new secret starts; the report follows.
@@ -579,6 +581,7 @@ impl FolderScreen {
                 total: 0,
                 path: String::new(),
                 failed: 0,
+                listed: 0,
                 started: app.clock,
                 stopping: false,
             }),
@@ -690,6 +693,7 @@ impl FolderScreen {
             done: 0,
             path: String::new(),
             failed: 0,
+            listed: 0,
             started: app.clock,
             stopping: false,
         });
@@ -978,6 +982,9 @@ pub fn progress(app: &mut App, job: JobId, progress: Progress) -> Vec<Effect> {
             if outcome == OutcomeKind::Failed {
                 running.failed += 1;
             }
+        }
+        (Stage::Running(running), Progress::Listing { secrets, .. }) => {
+            running.listed = secrets;
         }
         (Stage::Search(view), Progress::Listing { secrets, .. }) => {
             if let SearchState::Searching { secrets: s, .. } = &mut view.state {

@@ -513,6 +513,16 @@ fn draw_running(frame: &mut Frame, area: Rect, app: &App, running: &Running) {
         "{} elapsed",
         duration_text(app.clock.saturating_sub(running.started))
     ));
+    if running.total == 0 {
+        // An export still walking its tree.
+        let lines = vec![Line::raw(format!(
+            "{} listing: {} found",
+            spinner(app),
+            count(running.listed, "secret", "secrets")
+        ))];
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let mut lines = vec![
         Line::styled(bar, theme::ok()),
         Line::raw(figures.join(" · ")),

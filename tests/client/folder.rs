@@ -890,3 +890,46 @@ async fn a_move_keeps_the_source_when_its_target_cannot_be_read_back() {
         "and the copy was written"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_are_asked_again_on_5xx_but_a_write_that_gets_a_5xx_is_a_failure_sent_once() {
+    use support::proxy::{FaultProxy, status};
+    let server = server().await;
+    let client = root_client(&server);
+    let source = mount_kv(&client, "src", KvVersion::V2).await;
+    let target = mount_kv(&client, "dst", KvVersion::V2).await;
+    put(&client, &source, "w/a", json!({"k": "v"})).await;
+    // The target is reached through a proxy that can answer for the server.
+    let proxy = FaultProxy::start(&server.addr);
+    let mut through = settings(&server, Some(&server.root_token));
+    through.addr = proxy.addr.clone();
+    let proxied = VaultClient::new(&through).expect("client");
+    // The plan's reads of the target meet two 503s: asked again, the plan is made.
+    proxy.set_next(status(503, r#"{"errors":["busy"]}"#), 2);
+    let plan = folder::plan_copy(
+        &TreeRef::new(client.clone(), source.clone(), "w"),
+        &TreeRef::new(proxied.clone(), target.clone(), "w"),
+        PlanOptions::default(),
+        None,
+    )
+    .await
+    .expect("plan, after the 503s");
+    assert!(!proxy.fault_pending(), "both 503s were met");
+    assert_eq!(plan.items.len(), 1);
+    // Every write now gets a 500: a failure, sent once (each answer closes its connection).
+    proxy.set(status(500, r#"{"errors":["internal error"]}"#));
+    let before = proxy.accepted();
+    let report = run(&plan, Existing::Skip).await;
+    let ItemOutcome::Failed(reason) = &report.items[0].outcome else {
+        panic!("{:?}", report.items[0].outcome);
+    };
+    assert!(
+        reason.contains("500") && reason.contains("nothing written"),
+        "{reason}"
+    );
+    assert_eq!(proxy.accepted() - before, 1, "the write was not repeated");
+    assert_eq!(
+        tokio::task::block_in_place(|| bao_get(&server, &target, "w/a")),
+        None
+    );
+}

@@ -361,3 +361,43 @@ fn cp_to_profile_copies_to_another_server() {
     ]));
     assert_eq!(code, 3, "an unknown profile is a usage error: {stderr}");
 }
+
+#[test]
+fn on_a_terminal_cp_asks_y_n_after_the_plan_and_rm_wants_the_path_typed() {
+    let server = seeded();
+    let sandbox =
+        Sandbox::new()
+            .server(&server)
+            .args(&["cp", "-r", "secret/staging", "secret/asked"]);
+    let mut app = sandbox.spawn();
+    let screen = app.wait_for("Go ahead? [y/N]");
+    assert!(
+        screen.contains("copy secret/staging/ -> secret/asked/: 3 secret(s), 3 new"),
+        "{screen}"
+    );
+    assert_eq!(
+        get(&server, "asked/db"),
+        None,
+        "nothing written before the answer"
+    );
+    app.send("y\r");
+    app.wait_for("copied 3 of 3 secret(s)");
+    assert_eq!(app.wait_exit(), 0);
+    assert!(get(&server, "asked/db").is_some());
+
+    let sandbox = Sandbox::new()
+        .server(&server)
+        .args(&["rm", "-r", "secret/asked"]);
+    let mut app = sandbox.spawn();
+    app.wait_for("Type secret/asked/ to go ahead:");
+    app.send("y\r");
+    app.wait_for("not confirmed: nothing was deleted");
+    assert_eq!(app.wait_exit(), 1);
+    assert!(get(&server, "asked/db").is_some(), "a y is not the path");
+    let mut app = sandbox.spawn();
+    app.wait_for("Type secret/asked/ to go ahead:");
+    app.send("secret/asked\r");
+    app.wait_for("deleted 3 of 3 secret(s)");
+    assert_eq!(app.wait_exit(), 0);
+    assert_eq!(get(&server, "asked/db"), None);
+}

@@ -381,8 +381,8 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
             lines
         }
         None if view.rows() > 0 => {
-            let (_, style, path, extra) = plan_row(plan, view.cursor);
-            full_text(&format!("{path}: {extra}"), usize::from(area.width), style)
+            let (_, style, _, extra, full) = plan_row(plan, view.cursor);
+            full_text(&full, &extra, usize::from(area.width), style)
         }
         None => Vec::new(),
     };
@@ -396,7 +396,7 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
         |index| super::text::width(&cell(index).2),
         |index, width, path_width| {
             let selected = index == view.cursor;
-            let (status, status_style, path, extra) = cell(index);
+            let (status, status_style, path, extra, _) = cell(index);
             let status_cell = pad(&status, 11);
             let rest = width.saturating_sub(13 + path_width + 1);
             Line::from(vec![
@@ -424,15 +424,20 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
 }
 
 /// A plan row: its status, the status's style, the path and what follows it.
-fn plan_row(plan: &crate::vault::folder::Plan, index: usize) -> (String, Style, String, String) {
+/// Items are shown below the target (the header names it); notes by their full path.
+type Row = (String, Style, String, String, String);
+
+fn plan_row(plan: &crate::vault::folder::Plan, index: usize) -> Row {
     let notes = plan.unlistable.len();
     let unreadable = plan.unreadable.len();
     if index < notes {
+        let path = plan.unlistable[index].clone();
         return (
             "not listed".to_string(),
             theme::warning(),
-            plan.unlistable[index].clone(),
+            path.clone(),
             "the token may not list this folder".to_string(),
+            path,
         );
     }
     if index < notes + unreadable {
@@ -442,6 +447,7 @@ fn plan_row(plan: &crate::vault::folder::Plan, index: usize) -> (String, Style, 
             theme::warning(),
             u.path.clone(),
             u.reason.clone(),
+            u.path.clone(),
         );
     }
     let item = &plan.items[index - notes - unreadable];
@@ -460,14 +466,19 @@ fn plan_row(plan: &crate::vault::folder::Plan, index: usize) -> (String, Style, 
     (
         status,
         style,
-        plan.target_display(item),
+        item.relative.clone(),
         versions_text(&item.versions),
+        plan.target_display(item),
     )
 }
 
-/// The selected row's text in full (at most 3 rows), for what a row cuts short.
-fn full_text(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
-    let text = sanitize(text).into_owned();
+/// The selected row's full path and note (at most 3 rows), for what a row cuts short.
+fn full_text(path: &str, note: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let text = if note.is_empty() {
+        sanitize(path).into_owned()
+    } else {
+        sanitize(&format!("{path}: {note}")).into_owned()
+    };
     let mut lines = vec![Line::raw("")];
     for range in crate::app::width::wrap_rows(&text, width.max(1))
         .into_iter()
@@ -620,13 +631,15 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
     let plan = &view.plan;
     let notes = view.report.unlistable.len();
     let unreadable = view.report.unreadable.len();
-    let row_of = |index: usize| -> (&'static str, Style, String, String) {
+    let row_of = |index: usize| -> (&'static str, Style, String, String, String) {
         if index < notes {
+            let path = view.report.unlistable[index].clone();
             (
                 "not listed",
                 theme::warning(),
-                view.report.unlistable[index].clone(),
+                path.clone(),
                 "the token may not list this folder".to_string(),
+                path,
             )
         } else if index < notes + unreadable {
             let u = &view.report.unreadable[index - notes];
@@ -635,18 +648,20 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
                 theme::warning(),
                 u.path.clone(),
                 u.reason.clone(),
+                u.path.clone(),
             )
         } else {
             let item = &view.report.items[view.order[index - notes - unreadable]];
             let (status, style, why) = outcome_text(&item.outcome);
-            (status, style, plan.target.display_of(&item.relative), why)
+            let full = plan.target.display_of(&item.relative);
+            (status, style, item.relative.clone(), why, full)
         }
     };
     let footer = if view.rows() == 0 {
         Vec::new()
     } else {
-        let (_, style, path, why) = row_of(view.cursor);
-        full_text(&format!("{path}: {why}"), usize::from(area.width), style)
+        let (_, style, _, why, full) = row_of(view.cursor);
+        full_text(&full, &why, usize::from(area.width), style)
     };
     draw_list(
         frame,
@@ -657,7 +672,7 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
         |index| super::text::width(&row_of(index).2),
         |index, width, path_width| {
             let selected = index == view.cursor;
-            let (status, style, path, why) = row_of(index);
+            let (status, style, path, why, _) = row_of(index);
             let rest = width.saturating_sub(2 + 11 + path_width + 1);
             Line::from(vec![
                 Span::styled(if selected { "› " } else { "  " }, row_style(selected)),

@@ -275,3 +275,44 @@ fn quitting_in_the_middle_of_an_every_version_copy_leaves_no_secret_with_half_it
         assert_eq!(kv_get(&server, path)["data"], json!({"v": 3}), "{path}");
     }
 }
+
+#[test]
+fn a_folder_is_copied_to_another_profile_s_server_with_that_profile_s_token() {
+    let (staging, prod) = (server_with_app(), dev_server());
+    let sandbox = Sandbox::new().server(&staging);
+    let token_file = sandbox.home().join("prod-token");
+    std::fs::write(&token_file, prod.root_token.expose()).unwrap();
+    let sandbox = sandbox
+        .config(
+            &format!(
+                "[profiles.prod]\naddress = \"{}\"\ntoken_file = \"{}\"\n",
+                prod.addr,
+                token_file.display()
+            ),
+            0o600,
+        )
+        .wait_for("secret/ kv v2");
+    let mut app = sandbox.spawn();
+    app.open("secret/app/");
+    app.wait_for("支付/");
+    app.send("c");
+    app.wait_for("Target folder:");
+    app.keys(&["\x15", "secret/promoted/", "\t", " "]);
+    app.wait_for("‹ prod (its own session and token) ›");
+    app.send("\r");
+    let plan = app.wait_for("3 new · 0 exist at the target");
+    assert!(plan.contains("secret/promoted/ (profile prod)"), "{plan}");
+    app.send("\r");
+    let report = app.wait_for("Finished");
+    assert!(report.contains("3 done"), "{report}");
+    // On prod (whose server takes only its own token), not on staging.
+    let on_prod = bao_json(
+        &prod,
+        &["kv", "get", "-format=json", "-mount=secret", "promoted/db"],
+    );
+    assert_eq!(
+        on_prod["data"]["data"],
+        json!({"user": "app", "password": "hunter2"})
+    );
+    assert!(kv_tree(&staging, "secret/promoted/").is_empty());
+}

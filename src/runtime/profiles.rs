@@ -282,4 +282,28 @@ mod tests {
             );
         }
     }
+
+    /// A folder job's other end: the named profile's own client (its address and token), without
+    /// switching; the session in use is left as it is.
+    #[test]
+    fn a_folder_job_reaches_another_profile_with_its_own_client() {
+        let (sessions, client) = sessions();
+        let other = sessions.client_for(&client, "two").unwrap();
+        assert_eq!(other.base(), "http://127.0.0.1:18311");
+        assert!(format!("{other:?}").contains("http://127.0.0.1:18311"));
+        assert_eq!(sessions.current, "one", "no switch");
+        let same = sessions.client_for(&client, "one").unwrap();
+        assert_eq!(same.base(), client.base());
+        let text = "[profiles.one]\naddress = \"http://127.0.0.1:18310\"\ntoken = \"root\"\n\
+                    [profiles.bare]\naddress = \"http://127.0.0.1:18312\"\n";
+        let config = parse_config(std::path::Path::new("config.toml"), text, 0o600).unwrap();
+        let bare = ProfileSessions::new(
+            Some(config),
+            "one".into(),
+            ConnectionView::default(),
+            Default::default(),
+        );
+        let error = bare.client_for(&client, "bare").unwrap_err();
+        assert!(error.to_string().contains("no token yet"), "{error}");
+    }
 }

@@ -401,3 +401,40 @@ fn on_a_terminal_cp_asks_y_n_after_the_plan_and_rm_wants_the_path_typed() {
     assert_eq!(app.wait_exit(), 0);
     assert_eq!(get(&server, "asked/db"), None);
 }
+
+#[test]
+fn a_folder_the_token_cannot_list_is_named_on_stderr_and_the_copy_exits_1() {
+    let server = seeded();
+    bao(
+        &server,
+        &["kv", "put", "-mount=secret", "staging/locked/key", "k=v"],
+    );
+    let policy = r#"
+        path "secret/metadata/staging/*" { capabilities = ["list"] }
+        path "secret/metadata/staging/locked/*" { capabilities = ["deny"] }
+        path "secret/data/staging/*" { capabilities = ["read"] }
+        path "secret/data/copy/*" { capabilities = ["create", "update", "read"] }
+        path "secret/metadata/copy/*" { capabilities = ["list", "read"] }
+    "#;
+    server
+        .bao(&["policy", "write", "partial", "-"], Some(policy))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = support::create_token(&server, &["-policy=partial"]);
+    let sandbox = Sandbox::new().server(&server).token(&token);
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/staging", "secret/copy", "--yes"]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(
+            "cannot list secret/staging/locked/ (permission denied): its secrets were left out"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("copied 3 of 3"),
+        "the rest was copied: {stdout}"
+    );
+    assert_eq!(get(&server, "copy/locked/key"), None);
+}

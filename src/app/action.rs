@@ -6,6 +6,8 @@ use crate::vault::Location;
 use crate::vault::MetadataChange;
 use crate::vault::approle::{AuthMount, RoleSetting, SecretIdAccessor};
 use crate::vault::auth::GeneratedSecretId;
+use crate::vault::folder;
+use crate::vault::jobs::{FolderRequest, JobId, SharedPlan};
 use crate::vault::versions::VersionOperation;
 use crate::vault::write::WriteMode;
 use crate::vault::{
@@ -149,6 +151,42 @@ pub enum Action {
     ClipboardCleared {
         outcome: crate::clipboard::ClearOutcome,
     },
+    /// A folder job's planning or run went on (walking, checking, one more secret done).
+    FolderProgress {
+        job: JobId,
+        progress: folder::Progress,
+    },
+    /// A copy, move, delete or import was planned (nothing written yet), or why it could not be.
+    FolderPlanned {
+        job: JobId,
+        result: Result<SharedPlan, folder::FolderError>,
+    },
+    /// A plan ran (to its end, or until stopped): every item's outcome.
+    FolderRan {
+        job: JobId,
+        report: folder::Report,
+    },
+    /// The export file exists and the user did not say to replace it: nothing was read.
+    ExportFileExists {
+        job: JobId,
+    },
+    FolderExported {
+        job: JobId,
+        result: Result<folder::ExportSummary, folder::FolderError>,
+    },
+    FoldersDiffed {
+        job: JobId,
+        result: Result<folder::TreeDiff, folder::FolderError>,
+    },
+    /// Matches of a value search, as they are found.
+    ValuesFound {
+        job: JobId,
+        matches: Vec<folder::GrepMatch>,
+    },
+    ValueSearchFinished {
+        job: JobId,
+        result: Result<folder::GrepSummary, folder::FolderError>,
+    },
     Quit,
 }
 
@@ -268,6 +306,23 @@ pub enum Effect {
     },
     /// Gives up on every read still waiting for the server (each answers `Cancelled`).
     CancelReads,
+    /// Starts a folder job: planning, export, diff or value search (progress and the answer come
+    /// back as `Folder*` actions with `job`).
+    StartFolderJob {
+        job: JobId,
+        request: FolderRequest,
+    },
+    /// Runs a plan the user confirmed.
+    RunFolderPlan {
+        job: JobId,
+        plan: SharedPlan,
+        choices: folder::Choices,
+    },
+    /// Stops a folder job: a run, export or search between secrets (its report still comes); a
+    /// planning or diff (which only read) is dropped.
+    CancelFolderJob {
+        job: JobId,
+    },
     Quit,
 }
 

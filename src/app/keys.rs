@@ -2,6 +2,7 @@
 
 use super::action::Effect;
 use super::copy::{copy_path, copy_value};
+use super::folder::{self, FolderOp};
 use super::history::{self, OperationKind};
 use super::input::TextInput;
 use super::keymap::{self, Command, Scope};
@@ -108,6 +109,18 @@ fn on_main_view_command(app: &mut App, command: Command) -> Vec<Effect> {
 /// Commands on the open secret: its tabs, its values, its versions and writing it.
 fn on_secret_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
     Some(match command {
+        // On a folder in the tree: the folder operations (on a secret: the secret's).
+        Command::CopySecret if folder::selected_folder(app).is_some() => {
+            folder::open(app, FolderOp::Copy)
+        }
+        Command::DeleteAll if folder::selected_folder(app).is_some() => {
+            folder::open(app, FolderOp::Delete)
+        }
+        Command::MoveFolder => folder::open(app, FolderOp::Move),
+        Command::ExportFolder => folder::open(app, FolderOp::Export),
+        Command::ImportFolder => folder::open(app, FolderOp::Import),
+        Command::CompareFolders => folder::open(app, FolderOp::Diff),
+        Command::SearchValues => folder::open(app, FolderOp::Search),
         Command::Reveal => {
             app.secret.revealed = !app.secret.revealed;
             Vec::new()

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod edit;
 pub mod errors;
 pub mod finder;
+pub mod folder;
 pub mod help;
 pub mod history;
 pub mod input;

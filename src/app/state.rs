@@ -37,6 +37,8 @@ pub enum Modal {
     Picker(super::picker::Picker),
     Seal(Box<super::seal::SealScreen>),
     Finder(super::finder::Finder),
+    /// A folder operation: its prompt, plan, progress, report, comparison or search.
+    Folder(Box<super::folder::FolderScreen>),
 }
 
 impl Modal {
@@ -56,6 +58,7 @@ impl Modal {
             Modal::EditorRetry(retry) => retry,
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
+            Modal::Folder(screen) => screen.as_mut(),
         }
     }
 
@@ -74,6 +77,7 @@ impl Modal {
             Modal::EditorRetry(retry) => retry,
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
+            Modal::Folder(screen) => screen.as_ref(),
         }
     }
 

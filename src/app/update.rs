@@ -11,7 +11,7 @@ use super::state::{App, BACKGROUND_REFRESH, Loadable, STATUS_TIMEOUT, StatusKind
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write;
-use super::{approle_browser, connectivity, finder, login, picker, seal, session};
+use super::{approle_browser, connectivity, finder, folder, login, picker, seal, session};
 use crate::vault::SecretCapabilities;
 use crate::vault::VaultError;
 use crossterm::event::KeyEventKind;
@@ -135,6 +135,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             warning,
         } => copied(app, &description, result, clears, warning),
         Action::ClipboardCleared { outcome } => clipboard_cleared(app, &outcome),
+        Action::FolderProgress { job, progress } => folder::progress(app, job, progress),
+        Action::FolderPlanned { job, result } => folder::planned(app, job, result),
+        Action::FolderRan { job, report } => folder::ran(app, job, report),
+        Action::ExportFileExists { job } => folder::export_file_exists(app, job),
+        Action::FolderExported { job, result } => folder::exported(app, job, result),
+        Action::FoldersDiffed { job, result } => folder::diffed(app, job, result),
+        Action::ValuesFound { job, matches } => folder::values_found(app, job, matches),
+        Action::ValueSearchFinished { job, result } => folder::search_finished(app, job, result),
         Action::Quit => quit(app),
     }
 }

@@ -49,6 +49,9 @@ pub struct EffectRunner {
     pub clear_due: UnboundedSender<u64>,
     /// Moved on by Esc: reads sent before give up.
     pub cancel: tokio::sync::watch::Sender<u64>,
+    /// Folder jobs in flight, by job number.
+    pub folder_jobs:
+        std::collections::HashMap<crate::vault::jobs::JobId, super::folder_jobs::FolderJob>,
 }
 
 impl EffectRunner {
@@ -80,6 +83,11 @@ impl EffectRunner {
             Effect::CancelReads => {
                 self.cancel.send_modify(|counter| *counter += 1);
             }
+            Effect::StartFolderJob { job, request } => self.start_folder_job(job, request),
+            Effect::RunFolderPlan { job, plan, choices } => {
+                self.run_folder_plan(job, plan, choices)
+            }
+            Effect::CancelFolderJob { job } => self.cancel_folder_job(job),
             Effect::CrawlAll { generation } => {
                 tokio::spawn(async move {
                     let result = crawl_all(&client, generation, &actions).await;
@@ -90,6 +98,7 @@ impl EffectRunner {
                 self.client = self.client.with_namespace(namespace);
             }
             Effect::SwitchProfile { name } => {
+                self.cancel_all_folder_jobs();
                 let result = self.profiles.switch(&mut self.client, &name);
                 if result.is_ok() {
                     self.actions.next_session();
@@ -156,7 +165,10 @@ impl EffectRunner {
                     self.client = self.client.with_token(Some(token));
                 }
             }
-            Action::LoggedOut(_) => self.client = self.client.with_token(None),
+            Action::LoggedOut(_) => {
+                self.cancel_all_folder_jobs();
+                self.client = self.client.with_token(None);
+            }
             _ => {}
         }
     }

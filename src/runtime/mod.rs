@@ -2,6 +2,7 @@
 //! becomes an `Action` for `update`, whose effects the runner carries out; then one frame is drawn.
 
 pub mod effects;
+pub mod folder_jobs;
 pub mod profiles;
 pub mod requests;
 pub mod terminal;
@@ -19,6 +20,8 @@ use terminal::Tui;
 use tokio::sync::mpsc;
 
 pub const TICK: Duration = Duration::from_millis(100);
+/// How long quitting waits for a folder job's secrets in flight.
+const FOLDER_JOBS_AT_QUIT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct UiOptions {
@@ -99,6 +102,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         clipboard_clear_after: options.clipboard_clear_after,
         clear_due: clear_tx,
         cancel: tokio::sync::watch::channel(0).0,
+        folder_jobs: Default::default(),
     };
 
     tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
@@ -184,6 +188,16 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
             tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
             drawn_second = second;
         }
+    }
+    if runner.folder_jobs_running() {
+        // A folder run stops between secrets, never inside one (a secret's versions are one
+        // unit): wait for the ones in flight before the process ends.
+        app.set_status(
+            crate::app::state::StatusKind::Warning,
+            "Quitting: stopping the folder job between secrets…",
+        );
+        tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;
+        runner.finish_folder_jobs(FOLDER_JOBS_AT_QUIT).await;
     }
     let not_cleared = runner.clear_pending(&mut std::io::stdout());
     drop(tui);

@@ -107,6 +107,31 @@ impl ProfileSessions {
         })
     }
 
+    /// The client of profile `name` for one end of a folder job, without switching to it: the
+    /// session in use, the kept session of a profile used before, or a new client with the
+    /// profile's own settings and token. The token is always that profile's own: one profile's
+    /// token never goes to another's server.
+    pub fn client_for(
+        &self,
+        current: &VaultClient,
+        name: &str,
+    ) -> Result<VaultClient, SwitchError> {
+        if name == self.current {
+            return Ok(current.clone());
+        }
+        if let Some((client, _, _)) = self.kept.get(name) {
+            return Ok(client.clone());
+        }
+        let (client, ..) = self.open(name)?;
+        if !client.has_token() {
+            return Err(SwitchError::Invalid {
+                name: name.to_string(),
+                reason: "it has no token yet: switch to it and log in first".into(),
+            });
+        }
+        Ok(client)
+    }
+
     /// The nodes a profile asks to watch (none for the command-line session).
     pub fn nodes_of(&self, name: &str) -> Vec<String> {
         self.config
@@ -256,5 +281,29 @@ mod tests {
                 "address shown after switching to {name}"
             );
         }
+    }
+
+    /// A folder job's other end: the named profile's own client (its address and token), without
+    /// switching; the session in use is left as it is.
+    #[test]
+    fn a_folder_job_reaches_another_profile_with_its_own_client() {
+        let (sessions, client) = sessions();
+        let other = sessions.client_for(&client, "two").unwrap();
+        assert_eq!(other.base(), "http://127.0.0.1:18311");
+        assert!(format!("{other:?}").contains("http://127.0.0.1:18311"));
+        assert_eq!(sessions.current, "one", "no switch");
+        let same = sessions.client_for(&client, "one").unwrap();
+        assert_eq!(same.base(), client.base());
+        let text = "[profiles.one]\naddress = \"http://127.0.0.1:18310\"\ntoken = \"root\"\n\
+                    [profiles.bare]\naddress = \"http://127.0.0.1:18312\"\n";
+        let config = parse_config(std::path::Path::new("config.toml"), text, 0o600).unwrap();
+        let bare = ProfileSessions::new(
+            Some(config),
+            "one".into(),
+            ConnectionView::default(),
+            Default::default(),
+        );
+        let error = bare.client_for(&client, "bare").unwrap_err();
+        assert!(error.to_string().contains("no token yet"), "{error}");
     }
 }

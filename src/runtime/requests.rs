@@ -168,6 +168,9 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         | Effect::EditInEditor { .. }
         | Effect::Copy { .. }
         | Effect::CancelReads
+        | Effect::StartFolderJob { .. }
+        | Effect::RunFolderPlan { .. }
+        | Effect::CancelFolderJob { .. }
         | Effect::SwitchNamespace { .. }
         | Effect::SwitchProfile { .. }
         | Effect::Quit => {

@@ -6,6 +6,7 @@ pub mod confirm;
 mod dialog;
 mod diff;
 mod finder;
+mod folder;
 mod footer;
 mod header;
 mod help;
@@ -58,6 +59,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Picker(list)) => picker::draw(frame, app, list),
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
         Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
+        Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -98,6 +100,7 @@ pub fn animated(app: &App) -> bool {
             &app.modal,
             Some(Modal::AppRole(_) | Modal::Seal(_) | Modal::Finder(_))
         )
+        || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
 }
 

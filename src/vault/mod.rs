@@ -6,6 +6,7 @@ pub mod client;
 pub mod crawl;
 pub mod error;
 pub mod folder;
+pub mod jobs;
 pub mod kv;
 pub mod location;
 pub mod path;

@@ -11,6 +11,7 @@ mod clipboard;
 mod clipboard_x11;
 mod faults;
 mod folder;
+mod folder_tui;
 mod history;
 mod hygiene;
 mod keymap;

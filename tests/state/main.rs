@@ -6,6 +6,7 @@ mod support;
 
 mod faults;
 mod finder;
+mod folder;
 mod history;
 mod layout;
 mod login;

@@ -60,6 +60,7 @@ pub fn tls_dev_server() -> DevServer {
         .unwrap_or_else(|error| panic!("cannot start bao server -dev-tls: {error}"))
 }
 pub mod fixtures;
+pub mod folders;
 
 /// Runs the real `bao` CLI with `-format=json` among `args` and parses what it prints.
 pub fn bao_json(server: &DevServer, args: &[&str]) -> serde_json::Value {

@@ -5,6 +5,7 @@
 mod support;
 
 mod approle;
+mod folder;
 mod history;
 mod picker;
 mod prompts;

@@ -59,6 +59,12 @@ named_enum! {
         Rollback => "rollback",
         DeleteAll => "delete_all",
         EditMetadata => "edit_metadata",
+        // Main view: folders.
+        MoveFolder => "move_folder",
+        ExportFolder => "export_folder",
+        ImportFolder => "import_folder",
+        CompareFolders => "compare_folders",
+        SearchValues => "search_values",
         // Versions and Diff tabs.
         MarkVersion => "mark",
         CompareVersions => "compare",
@@ -107,6 +113,7 @@ named_enum! {
         GenerateWrapped => "generate_wrapped",
         Copy => "copy",
         Recrawl => "recrawl",
+        Retry => "retry",
     }
 }
 
@@ -135,6 +142,8 @@ named_enum! {
         Seal => "seal",
         UnsealShare => "unseal_share",
         Finder => "finder",
+        Folder => "folder",
+        FolderPrompt => "folder_prompt",
     }
 }
 
@@ -157,6 +166,7 @@ impl Scope {
                 | Scope::UnsealShare
                 | Scope::Finder
                 | Scope::WrapTtl
+                | Scope::FolderPrompt
         )
     }
 
@@ -182,6 +192,8 @@ impl Scope {
             Scope::Seal => "the Seal screen",
             Scope::UnsealShare => "typing an unseal key share",
             Scope::Finder => "the finder",
+            Scope::Folder => "the folder screens (plan, progress, report, comparison, search)",
+            Scope::FolderPrompt => "the folder prompt",
         }
     }
 }
@@ -209,6 +221,7 @@ named_enum! {
         Secret => "Secret",
         Write => "Write",
         History => "Versions (KV v2)",
+        Folders => "Folders (on a folder or mount in the tree)",
         VersionsTab => "Versions tab",
         DiffTab => "Diff tab",
         Session => "Session",
@@ -227,6 +240,8 @@ named_enum! {
         SealKeys => "Seal screen (opened by seal_screen)",
         UnsealShareKeys => "Unseal: typing a key share",
         FinderKeys => "Finder (opened by find)",
+        FolderPromptKeys => "Folder prompt (opened by copy_secret, move_folder, export_folder, import_folder, compare_folders, search_values on a folder)",
+        FolderKeys => "Folder plan, progress, report, comparison and search",
         HelpKeys => "This help (opened by help)",
     }
 }

@@ -215,6 +215,31 @@ pub struct Plan {
     pub(crate) fingerprints: std::hash::RandomState,
 }
 
+impl Plan {
+    /// A plan from its parts (fingerprints keyed afresh): for screens and tests that show plans.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        kind: PlanKind,
+        origin: Origin,
+        target: TreeRef,
+        options: PlanOptions,
+        items: Vec<PlanItem>,
+        unlistable: Vec<String>,
+        unreadable: Vec<Unreadable>,
+    ) -> Plan {
+        Plan {
+            kind,
+            origin,
+            target,
+            options,
+            items,
+            unlistable,
+            unreadable,
+            fingerprints: std::hash::RandomState::new(),
+        }
+    }
+}
+
 /// Counts for a plan's summary line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PlanCounts {

@@ -1,0 +1,108 @@
+//! What the TUI asks of the folder engine ([`super::folder`]), as data: the effect names the
+//! trees by profile, namespace and path (the runtime turns them into clients and mounts), and
+//! the plan travels shared, so a 5,000-secret plan is never copied between the screen and the
+//! runtime.
+
+use super::folder::{ExportOptions, Plan, PlanKind, PlanOptions};
+use crate::secret::SecretText;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A folder job's number: answers for another job (or a closed screen) are dropped.
+pub type JobId = u64;
+
+/// One end of a folder operation, as the user named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeSpec {
+    /// The profile whose session (or, if it has none yet, whose configured token) is used;
+    /// `None`: the session in use. One profile's token never goes to another's server.
+    pub profile: Option<String>,
+    /// A namespace to use instead of the session's (`None`: the session's own).
+    pub namespace: Option<String>,
+    /// `mount/folder/` (`secret/app/`; the mount alone for its root).
+    pub path: String,
+}
+
+impl TreeSpec {
+    /// The folder `path` on the session in use.
+    pub fn here(path: &str) -> Self {
+        Self {
+            profile: None,
+            namespace: None,
+            path: path.to_string(),
+        }
+    }
+
+    /// `path`, with the profile and namespace when they are not the session's.
+    pub fn display(&self) -> String {
+        let mut text = self.path.clone();
+        if let Some(profile) = &self.profile {
+            text.push_str(&format!(" (profile {profile}"));
+            if let Some(namespace) = &self.namespace {
+                text.push_str(&format!(", namespace {namespace}"));
+            }
+            text.push(')');
+        } else if let Some(namespace) = &self.namespace {
+            text.push_str(&format!(" (namespace {namespace})"));
+        }
+        text
+    }
+}
+
+/// A folder operation to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderRequest {
+    /// Plan a copy, move or delete (`target` is `None` for a delete).
+    Plan {
+        kind: PlanKind,
+        source: TreeSpec,
+        target: Option<TreeSpec>,
+        options: PlanOptions,
+    },
+    /// Plan writing an export file below `target`.
+    PlanImport {
+        file: PathBuf,
+        target: TreeSpec,
+        options: PlanOptions,
+    },
+    Export {
+        source: TreeSpec,
+        file: PathBuf,
+        options: ExportOptions,
+    },
+    Diff {
+        left: TreeSpec,
+        right: TreeSpec,
+    },
+    /// Search the values below `tree` for `needle` (kept as secret text: it may be the very
+    /// credential hunted for).
+    Grep {
+        tree: TreeSpec,
+        needle: SecretText,
+    },
+}
+
+/// A plan shared between the screen and the runtime. Two are equal when they are the same plan.
+#[derive(Debug, Clone)]
+pub struct SharedPlan(pub Arc<Plan>);
+
+impl SharedPlan {
+    pub fn new(plan: Plan) -> Self {
+        Self(Arc::new(plan))
+    }
+}
+
+impl std::ops::Deref for SharedPlan {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        &self.0
+    }
+}
+
+impl PartialEq for SharedPlan {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SharedPlan {}

@@ -1,0 +1,179 @@
+//! Snapshots of the folder screens (issue 17): the prompt with another profile, a plan with
+//! existing targets, skipped folders and unreadable secrets (CJK and emoji names, widths in
+//! display columns), the delete question, the progress bar, the report, a tree comparison with
+//! one pair revealed, and a value search with one match revealed.
+
+use crate::support;
+
+use crossterm::event::KeyCode;
+use std::time::Duration;
+use support::fixtures::{press, render_at, type_text};
+use support::folders::{
+    copy_plan, copy_report, delete_plan, folder_app, job_of, matches, planned, tree_diff,
+};
+use tresor::app::picker::ProfileEntry;
+use tresor::app::{Action, App, update};
+use tresor::vault::folder::{OutcomeKind, Progress};
+use tresor::vault::jobs::SharedPlan;
+
+const SIZE: (u16, u16) = (100, 26);
+
+fn text(app: &App) -> String {
+    format!("{}", render_at(app, SIZE).backend())
+}
+
+#[test]
+fn the_copy_prompt_offers_another_profile() {
+    let mut app = folder_app(SIZE);
+    app.profiles.push(ProfileEntry {
+        name: "prod".into(),
+        address: "https://vault.prod.example:8200".into(),
+        namespace: None,
+    });
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    let screen = text(&app);
+    assert!(
+        screen.contains("‹ prod (its own session and token) ›"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn a_plan_names_what_exists_what_is_skipped_and_what_cannot_be_read() {
+    let mut app = folder_app(SIZE);
+    planned(&mut app, copy_plan());
+    let screen = text(&app);
+    assert!(screen.contains("3 new · 2 exist at the target"), "{screen}");
+    assert!(screen.contains("secret/app/locked/"), "{screen}");
+    assert!(
+        screen.contains("3 versions (v2 deleted, v1 destroyed)"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn deleting_a_tree_asks_for_its_path() {
+    let mut app = folder_app(SIZE);
+    let job = job_of(&press(&mut app, KeyCode::Char('X')));
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Ok(SharedPlan::new(delete_plan())),
+        },
+    );
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "secret/ap");
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn the_progress_bar_counts_rate_and_time_left() {
+    let mut app = folder_app(SIZE);
+    planned(&mut app, copy_plan());
+    update(&mut app, Action::Tick(Duration::from_secs(1)));
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(&mut app, Action::Tick(Duration::from_secs(5)));
+    update(
+        &mut app,
+        Action::FolderProgress {
+            job,
+            progress: Progress::Item {
+                done: 1_200,
+                total: 5_000,
+                path: "secret/app-copy/payments/支付密钥".into(),
+                outcome: OutcomeKind::Failed,
+            },
+        },
+    );
+    let screen = text(&app);
+    assert!(
+        screen.contains("1200 / 5000 · 24% · 300.0/s · 12s left · 4s elapsed"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn the_report_lists_failures_first_with_their_reasons() {
+    let mut app = folder_app(SIZE);
+    planned(&mut app, copy_plan());
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report: copy_report(),
+        },
+    );
+    // The failure, with its reason in full under the list.
+    press(&mut app, KeyCode::Char('j'));
+    let screen = text(&app);
+    assert!(
+        screen.contains("internal error"),
+        "the whole reason: {screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn a_tree_comparison_reveals_only_the_selected_pair() {
+    let mut app = folder_app(SIZE);
+    press(&mut app, KeyCode::Char('='));
+    for _ in 0.."app/".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "prod/");
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::FoldersDiffed {
+            job,
+            result: Ok(tree_diff()),
+        },
+    );
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('s'));
+    let screen = text(&app);
+    assert!(screen.contains("hunter2 → correct-horse"), "{screen}");
+    assert!(
+        !screen.contains("app_rw"),
+        "the other changed pair stays masked: {screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}
+
+#[test]
+fn a_value_search_shows_matches_masked_but_the_revealed_one() {
+    let mut app = folder_app(SIZE);
+    press(&mut app, KeyCode::Char('V'));
+    type_text(&mut app, "leaked-AKIA123");
+    let screen = text(&app);
+    assert!(
+        !screen.contains("leaked") && screen.contains("••••••••••••••"),
+        "the typed string is masked: {screen}"
+    );
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::ValuesFound {
+            job,
+            matches: matches(),
+        },
+    );
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('s'));
+    let screen = text(&app);
+    assert!(screen.contains("leaked-AKIA123"), "{screen}");
+    assert!(
+        !screen.contains("postgres://"),
+        "the other match stays masked: {screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, SIZE).backend());
+}

@@ -112,13 +112,13 @@ pub struct ConnectionArgs {
 /// ids come from TRESOR_ROLE_ID / TRESOR_SECRET_ID or from the files named here.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LoginArgs {
-    /// Auth method the login dialog starts on: token, approle, userpass or ldap.
+    /// Auth method the login dialog starts on: token, approle, userpass, ldap or oidc.
     #[arg(long, value_name = "METHOD")]
     pub auth_method: Option<String>,
-    /// Mount of that auth method (default: approle, userpass, ldap).
+    /// Mount of that auth method (default: approle, userpass, ldap, oidc).
     #[arg(long, value_name = "PATH")]
     pub auth_mount: Option<String>,
-    /// AppRole runner role for the worker -> runner login.
+    /// AppRole runner role for the worker -> runner login; the OIDC role.
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
     /// File holding the AppRole role-id (instead of TRESOR_ROLE_ID).
@@ -127,6 +127,13 @@ pub struct LoginArgs {
     /// File holding the AppRole secret-id (instead of TRESOR_SECRET_ID).
     #[arg(long, value_name = "FILE")]
     pub secret_id_file: Option<PathBuf>,
+    /// OIDC: the port the browser's answer comes back to (redirect URI
+    /// http://localhost:PORT/oidc/callback; default 8250, like the CLI's callbackport).
+    #[arg(long, value_name = "PORT")]
+    pub oidc_callback_port: Option<u16>,
+    /// OIDC: the address the one-shot listener binds (default 127.0.0.1, like listenaddress).
+    #[arg(long, value_name = "ADDRESS")]
+    pub oidc_listen_address: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

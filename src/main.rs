@@ -40,6 +40,8 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         role_id_file: cli.login.role_id_file.clone(),
         secret_id_file: cli.login.secret_id_file.clone(),
         save_token_to: None,
+        oidc_listen_address: cli.login.oidc_listen_address.clone(),
+        oidc_callback_port: cli.login.oidc_callback_port,
     };
     if cli.connection.addr.len() > 1 && !matches!(cli.command, Some(Command::Status(_))) {
         return Err(

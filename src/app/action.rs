@@ -70,6 +70,8 @@ pub enum Action {
     /// A login finished. The runtime takes the token out (for its client) before `update` sees it.
     LoggedIn(Result<LoginOutcome, LoginFailure>),
     LoggedOut(Result<(), VaultError>),
+    /// News of an OIDC login waiting for the browser (it ends as `LoggedIn`, or `Failed`).
+    Oidc(crate::vault::oidc::OidcProgress),
     TokenRenewed {
         increment: u64,
         result: Result<Renewal, VaultError>,
@@ -201,6 +203,10 @@ pub enum Effect {
         /// The token file to write the new token to (0600), when the user asked.
         save_to: Option<std::path::PathBuf>,
     },
+    /// Listens for the browser, asks for the provider's URL and opens it (`runtime::oidc`).
+    OidcLogin(crate::vault::oidc::OidcRequest),
+    /// Stops the OIDC wait: the listener closes, the port is free.
+    CancelOidc,
     /// Revokes the token (revoke-self) and forgets it.
     Logout,
     RenewToken {

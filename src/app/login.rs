@@ -14,6 +14,8 @@ use crate::vault::auth::{CredentialKind, LoginFailure};
 use crate::vault::{AuthMethod, Credentials};
 use crossterm::event::KeyEvent;
 
+pub mod oidc;
+
 /// Why the dialog opened, shown at its top.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginReason {
@@ -137,6 +139,8 @@ pub enum Field {
     WorkerSecretId,
     RunnerRole,
     RunnerRoleId,
+    /// The OIDC role (empty: the mount's `default_role`).
+    Role,
     Username,
     Password,
     SaveDefault,
@@ -156,6 +160,7 @@ impl Field {
             Field::WorkerSecretId => "Worker secret-id",
             Field::RunnerRole => "Runner role",
             Field::RunnerRoleId => "Runner role-id",
+            Field::Role => "Role",
             Field::Username => "Username",
             Field::Password => "Password",
             Field::SaveDefault => "Save token",
@@ -183,7 +188,7 @@ impl Field {
 pub struct LoginForm {
     pub method: AuthMethod,
     pub way: AppRoleWay,
-    pub mounts: [TextInput; 4],
+    pub mounts: [TextInput; AuthMethod::ALL.len()],
     pub inputs: Vec<(Field, TextInput)>,
     pub focus: Field,
     pub save_default: bool,
@@ -194,6 +199,8 @@ pub struct LoginForm {
     pub error: Option<String>,
     pub busy: bool,
     pub hints: Vec<String>,
+    /// An OIDC login waiting for the browser (the dialog shows the wait instead of the fields).
+    pub oidc: Option<oidc::OidcWait>,
 }
 
 fn method_index(method: AuthMethod) -> usize {
@@ -230,6 +237,10 @@ impl LoginForm {
                 TextInput::with_text(defaults.role.as_deref().unwrap_or("")),
             ),
             (Field::RunnerRoleId, TextInput::default()),
+            (
+                Field::Role,
+                TextInput::with_text(defaults.role.as_deref().unwrap_or("")),
+            ),
             (Field::Username, TextInput::default()),
             (Field::Password, TextInput::default()),
         ];
@@ -246,6 +257,7 @@ impl LoginForm {
             error: None,
             busy: false,
             hints: defaults.hints.clone(),
+            oidc: None,
         };
         // Start on the first empty field of the method.
         form.focus = form
@@ -277,6 +289,7 @@ impl LoginForm {
             AuthMethod::Userpass | AuthMethod::Ldap => {
                 fields.extend([Field::Mount, Field::Username, Field::Password]);
             }
+            AuthMethod::Oidc => fields.extend([Field::Mount, Field::Role]),
         }
         if self.save_to.is_some() {
             fields.push(Field::SaveDefault);
@@ -304,7 +317,7 @@ impl LoginForm {
             .map(|(_, i)| i)
     }
 
-    fn text(&self, field: Field) -> &str {
+    pub(crate) fn text(&self, field: Field) -> &str {
         self.input(field).map_or("", |i| i.text.as_str())
     }
 
@@ -351,7 +364,11 @@ impl LoginForm {
         let missing: Vec<&str> = self
             .fields()
             .into_iter()
-            .filter(|f| f.is_text() && *f != Field::RunnerRoleId && self.text(*f).trim().is_empty())
+            .filter(|f| {
+                f.is_text()
+                    && !matches!(f, Field::RunnerRoleId | Field::Role)
+                    && self.text(*f).trim().is_empty()
+            })
             .map(Field::label)
             .collect();
         if !missing.is_empty() {
@@ -389,6 +406,8 @@ impl LoginForm {
                 username: self.text(Field::Username).trim().to_string(),
                 password: SecretText::new(self.text(Field::Password)),
             },
+            // The browser does the signing in (`oidc::start`): nothing is typed here.
+            AuthMethod::Oidc => return Err("OIDC logs in through the browser.".into()),
         })
     }
 }
@@ -434,7 +453,10 @@ impl LoginForm {
     }
 
     /// Enter: the credentials go to the server, or the dialog says what is missing.
-    fn submit(&mut self) -> Outcome {
+    fn submit(&mut self, app: &App) -> Outcome {
+        if self.method == AuthMethod::Oidc {
+            return oidc::start(self, app);
+        }
         match self.credentials() {
             Ok(credentials) => {
                 self.busy = true;
@@ -465,10 +487,17 @@ impl LoginForm {
 /// and takes every key.
 impl Component for LoginForm {
     fn scope(&self) -> Scope {
-        Scope::Login
+        if self.oidc.is_some() {
+            Scope::OidcWait
+        } else {
+            Scope::Login
+        }
     }
 
     fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        if self.oidc.is_some() {
+            return oidc::on_key(self, app, command);
+        }
         if self.busy {
             if command == Some(Command::Cancel) {
                 self.busy = false;
@@ -479,7 +508,7 @@ impl Component for LoginForm {
         let on_choice = !self.focus.is_text();
         match command {
             Some(Command::Cancel) => return self.give_up(app),
-            Some(Command::Submit) => return self.submit(),
+            Some(Command::Submit) => return self.submit(app),
             Some(Command::Logout) => return self.logout(app),
             Some(Command::NextField) => self.step(true),
             Some(Command::PreviousField) => self.step(false),
@@ -500,6 +529,9 @@ impl Component for LoginForm {
 
     /// Pasted text goes into the focused field (a token or secret-id is usually pasted).
     fn on_paste(&mut self, _app: &mut App, text: &str) -> Outcome {
+        if self.oidc.is_some() {
+            return Outcome::stay();
+        }
         let focus = self.focus;
         if let Some(input) = self.input_mut(focus) {
             input.insert_str(text.trim());
@@ -508,6 +540,9 @@ impl Component for LoginForm {
     }
 
     fn hints(&self, app: &App) -> Vec<(String, String)> {
+        if self.oidc.is_some() {
+            return oidc::hints(app);
+        }
         let keymap = &app.keymap;
         let cancel = keymap.key(Scope::Login, Command::Cancel);
         if self.busy {
@@ -533,6 +568,7 @@ impl Component for LoginForm {
 pub fn login_failed(app: &mut App, message: String) -> Vec<Effect> {
     if let Some(form) = &mut app.login {
         form.busy = false;
+        form.oidc = None;
         form.error = Some(message);
     } else {
         app.set_status(StatusKind::Error, message);

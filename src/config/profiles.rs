@@ -63,13 +63,16 @@ pub struct Profile {
     pub skip_verify: bool,
     /// Per-request timeout, e.g. "30s".
     pub timeout: Option<String>,
-    /// token, approle, userpass or ldap.
+    /// token, approle, userpass, ldap or oidc.
     pub auth_method: Option<String>,
     pub auth_mount: Option<String>,
     /// The AppRole runner role (worker -> runner login).
     pub role: Option<String>,
     pub role_id_file: Option<PathBuf>,
     pub secret_id_file: Option<PathBuf>,
+    /// OIDC: where the listener binds (default 127.0.0.1) and its port (default 8250).
+    pub oidc_listen_address: Option<String>,
+    pub oidc_callback_port: Option<u16>,
     /// A token in the file itself (discouraged: prefer token_file or a login).
     pub token: Option<Token>,
     pub token_file: Option<PathBuf>,
@@ -521,6 +524,11 @@ pub fn profile_login(profile: &Profile, flags: &LoginOverrides) -> LoginOverride
             .clone()
             .or_else(|| profile.secret_id_file.clone()),
         save_token_to: profile.token_file.clone(),
+        oidc_listen_address: flags
+            .oidc_listen_address
+            .clone()
+            .or_else(|| profile.oidc_listen_address.clone()),
+        oidc_callback_port: flags.oidc_callback_port.or(profile.oidc_callback_port),
     }
 }
 

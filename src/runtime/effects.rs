@@ -49,6 +49,8 @@ pub struct EffectRunner {
     pub clear_due: UnboundedSender<u64>,
     /// Moved on by Esc: reads sent before give up.
     pub cancel: tokio::sync::watch::Sender<u64>,
+    /// The OIDC login waiting for the browser: aborting it closes its listener.
+    pub oidc: Option<tokio::task::AbortHandle>,
 }
 
 impl EffectRunner {
@@ -75,6 +77,18 @@ impl EffectRunner {
                     drop(credentials);
                     let _ = actions.send(Action::LoggedIn(result));
                 });
+            }
+            Effect::OidcLogin(request) => {
+                if let Some(earlier) = self.oidc.take() {
+                    earlier.abort();
+                }
+                let task = tokio::spawn(super::oidc::run(client, request, actions));
+                self.oidc = Some(task.abort_handle());
+            }
+            Effect::CancelOidc => {
+                if let Some(task) = self.oidc.take() {
+                    task.abort();
+                }
             }
             Effect::LookupToken if !client.has_token() => {}
             Effect::CancelReads => {

@@ -2,6 +2,7 @@
 //! becomes an `Action` for `update`, whose effects the runner carries out; then one frame is drawn.
 
 pub mod effects;
+pub mod oidc;
 pub mod profiles;
 pub mod requests;
 pub mod terminal;
@@ -100,6 +101,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         clipboard_clear_after: options.clipboard_clear_after,
         clear_due: clear_tx,
         cancel: tokio::sync::watch::channel(0).0,
+        oidc: None,
     };
 
     tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;

@@ -47,6 +47,9 @@ fn choice_spans<T: Copy + PartialEq>(
 }
 
 pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
+    if let Some(wait) = &form.oidc {
+        return super::login_oidc::draw(frame, app, wait);
+    }
     let keymap = &app.keymap;
     let profile = app.profile != crate::app::picker::COMMAND_LINE;
     let mut lines = Vec::new();
@@ -57,6 +60,19 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
     }
     for field in form.fields() {
         lines.push(field_line(form, field, keymap));
+    }
+    if form.method == AuthMethod::Oidc {
+        let callback = &app.login_defaults.oidc;
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!(
+                "Enter opens your browser; tresor listens on {} for its answer. The role must \
+                 allow the redirect URI {}.",
+                sanitize(&callback.listen_on()),
+                callback.redirect_uri()
+            ),
+            theme::dim(),
+        ));
     }
     if let Some(error) = &form.error {
         lines.push(Line::raw(""));
@@ -130,6 +146,12 @@ fn field_line(form: &LoginForm, field: Field, keymap: &Keymap) -> Line<'static> 
             if field == Field::RunnerRoleId && input.text.is_empty() && !focused {
                 spans.push(Span::styled(
                     "(empty: read with the worker's token)",
+                    theme::dim(),
+                ));
+            }
+            if field == Field::Role && input.text.is_empty() && !focused {
+                spans.push(Span::styled(
+                    "(empty: the mount's default_role)",
                     theme::dim(),
                 ));
             }

@@ -17,14 +17,17 @@ pub enum AuthMethod {
     AppRole,
     Userpass,
     Ldap,
+    /// Single sign-on through the browser (`vault::oidc`).
+    Oidc,
 }
 
 impl AuthMethod {
-    pub const ALL: [AuthMethod; 4] = [
+    pub const ALL: [AuthMethod; 5] = [
         AuthMethod::Token,
         AuthMethod::AppRole,
         AuthMethod::Userpass,
         AuthMethod::Ldap,
+        AuthMethod::Oidc,
     ];
 
     pub fn label(self) -> &'static str {
@@ -33,6 +36,7 @@ impl AuthMethod {
             AuthMethod::AppRole => "AppRole",
             AuthMethod::Userpass => "Userpass",
             AuthMethod::Ldap => "LDAP",
+            AuthMethod::Oidc => "OIDC",
         }
     }
 
@@ -43,10 +47,11 @@ impl AuthMethod {
             AuthMethod::AppRole => "approle",
             AuthMethod::Userpass => "userpass",
             AuthMethod::Ldap => "ldap",
+            AuthMethod::Oidc => "oidc",
         }
     }
 
-    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`.
+    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`, `oidc`.
     pub fn parse(text: &str) -> Option<Self> {
         AuthMethod::ALL
             .into_iter()

@@ -7,6 +7,7 @@ pub mod crawl;
 pub mod error;
 pub mod kv;
 pub mod location;
+pub mod oidc;
 pub mod path;
 pub mod seal;
 pub mod sys;

@@ -10,6 +10,7 @@ mod devserver;
 mod faults;
 mod fuzz_parsers;
 mod kv;
+mod oidc;
 mod redirect;
 mod seal;
 mod tls;

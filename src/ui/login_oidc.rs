@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, app: &App, wait: &OidcWait) {
             "Sign in with your identity provider in the browser (auth mount {}{}).",
             sanitize(&wait.request.mount),
             if wait.request.role.is_empty() {
-                String::new()
+                ", the mount's default role".to_string()
             } else {
                 format!(", role {}", sanitize(&wait.request.role))
             }
@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, app: &App, wait: &OidcWait) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!(
-            "{} copies the URL (browser on another machine: ssh -L {port}:localhost:{port} to here) · {} stops waiting, frees the port",
+            "{} copies the URL (for a browser on another machine, connect with ssh -L {port}:localhost:{port}) · {} stops waiting, frees the port",
             key(Command::Copy),
             key(Command::Cancel),
             port = callback.port,

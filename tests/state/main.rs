@@ -9,6 +9,7 @@ mod finder;
 mod history;
 mod layout;
 mod login;
+mod login_oidc;
 mod readme;
 mod seal;
 mod session;

@@ -6,6 +6,7 @@ mod support;
 
 mod approle;
 mod history;
+mod login_oidc;
 mod picker;
 mod prompts;
 mod screens;

@@ -159,8 +159,16 @@ async fn a_busy_callback_port_is_said_before_the_server_is_asked() {
     let setup = setup().await;
     let port = setup.request.callback.port;
     let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).expect("take the port");
+    // A client for an address where nothing answers: had the server been asked first, the
+    // failure would be that it cannot be reached.
+    let nowhere = format!("http://127.0.0.1:{}", free_loopback_port().expect("port"));
+    let settings = tresor::config::ConnectionSettings {
+        addr: nowhere,
+        ..support::settings(&setup._server, None)
+    };
+    let client = VaultClient::new(&settings).expect("client");
     let (report, mut urls) = reporter();
-    let failure = log_in(&setup.client, &setup.request, report)
+    let failure = log_in(&client, &setup.request, report)
         .await
         .expect_err("the port is taken");
     assert_eq!(

@@ -12,6 +12,7 @@ mod history;
 mod hygiene;
 mod keymap;
 mod login;
+mod oidc;
 mod seal;
 mod session;
 mod token_seal;

@@ -21,12 +21,13 @@ struct Setup {
 /// A dev server that is its own provider, tresor's client without a token, and a request for a
 /// free callback port whose redirect URI the role allows.
 async fn setup() -> Setup {
-    let port = free_loopback_port().expect("free port");
-    let (server, provider) = tokio::task::spawn_blocking(move || {
+    let (server, provider, port) = tokio::task::spawn_blocking(move || {
         let server = support::dev_server();
+        // Chosen once the server has its port, so the two cannot meet.
+        let port = free_loopback_port().expect("free port");
         let uri = format!("http://localhost:{port}/oidc/callback");
         let provider = oidc::set_up(&server, &[&uri]);
-        (server, provider)
+        (server, provider, port)
     })
     .await
     .expect("join");

@@ -13,12 +13,14 @@ use support::oidc::{self, OidcProvider};
 use support::sandbox::Sandbox;
 use tresor::devserver::{DevServer, free_loopback_port};
 
-/// A dev server that is its own provider, allowing tresor's redirect URI on `port`.
-fn provider(port: u16) -> (DevServer, OidcProvider) {
+/// A dev server that is its own provider, allowing tresor's redirect URI on a free port
+/// (chosen once the server has its own, so the two cannot meet).
+fn provider() -> (DevServer, OidcProvider, u16) {
     let server = support::dev_server();
+    let port = free_loopback_port().unwrap();
     let uri = format!("http://localhost:{port}/oidc/callback");
     let provider = oidc::set_up(&server, &[&uri]);
-    (server, provider)
+    (server, provider, port)
 }
 
 /// A sandbox without a token whose login dialog starts on OIDC (role `reader`, port `port`),
@@ -81,8 +83,7 @@ fn port_free_within(port: u16, limit: Duration) -> bool {
 
 #[test]
 fn signing_in_in_the_browser_shows_the_wait_and_then_the_tree() {
-    let port = free_loopback_port().unwrap();
-    let (server, provider) = provider(port);
+    let (server, provider, port) = provider();
     let (sandbox, opened) = sandbox(&server, port);
     let mut app = sandbox.spawn();
     app.wait_for("[OIDC]");
@@ -141,8 +142,7 @@ fn signing_in_in_the_browser_shows_the_wait_and_then_the_tree() {
 
 #[test]
 fn esc_during_the_wait_frees_the_port_and_a_busy_port_is_named() {
-    let port = free_loopback_port().unwrap();
-    let (server, _provider) = provider(port);
+    let (server, _provider, port) = provider();
     let (sandbox, opened) = sandbox(&server, port);
     let mut app = sandbox.spawn();
     app.wait_for("[OIDC]");

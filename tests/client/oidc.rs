@@ -235,3 +235,63 @@ async fn other_paths_get_a_404_and_the_listener_waits_on() {
     assert_eq!(status, 200);
     outcome.expect("logged in after the stray request");
 }
+
+#[tokio::test]
+async fn the_demo_server_is_its_own_provider_for_the_demo_user() {
+    let (server, mut report) = support::seeded_server().await;
+    let port = free_loopback_port().expect("free port");
+    let callback = OidcCallback {
+        listen_address: "127.0.0.1".into(),
+        port,
+    };
+    let root = support::root_client(&server);
+    tresor::demo::seed_oidc(&root, &server.addr, &callback.redirect_uri(), &mut report)
+        .await
+        .expect("the demo's OIDC seeding");
+    let banner = tresor::demo::banner(&report).join("\n");
+    assert!(
+        banner.contains("OIDC oidc/")
+            && banner.contains("role demo: sign in in the browser as Userpass demo"),
+        "{banner}"
+    );
+    // The browser's session at the provider: the demo's userpass user, signed in.
+    let (_, user, password) = report.users.first().expect("a demo user").clone();
+    let login = root
+        .with_token(None)
+        .write(
+            &format!("auth/userpass/login/{user}"),
+            &serde_json::json!({ "password": password.expose() }),
+        )
+        .await
+        .expect("the demo user signs in");
+    let provider = OidcProvider {
+        addr: server.addr.clone(),
+        name: "default".into(),
+        user_token: login["auth"]["client_token"].as_str().unwrap().to_string(),
+    };
+    let client = VaultClient::new(&support::settings(&server, None)).expect("client");
+    let request = OidcRequest {
+        mount: "oidc".into(),
+        role: String::new(),
+        callback,
+        save_to: None,
+    };
+    let (report_url, mut urls) = reporter();
+    let browser = async {
+        let url = urls.recv().await.expect("URL");
+        let authorized = provider.authorize(&url).await;
+        oidc::deliver(
+            &authorized.redirect_uri,
+            &[("code", &authorized.code), ("state", &authorized.state)],
+        )
+        .await
+    };
+    let (outcome, (status, _)) = tokio::join!(log_in(&client, &request, report_url), browser);
+    assert_eq!(status, 200);
+    let outcome = outcome.expect("the demo's OIDC login");
+    assert!(
+        outcome.info.policies.iter().any(|p| p == "app-readonly"),
+        "{:?}",
+        outcome.info.policies
+    );
+}

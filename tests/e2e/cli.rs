@@ -299,6 +299,11 @@ fn the_demo_opens_with_a_limited_token_or_at_the_login_dialog() {
         screen.contains("demo"),
         "the demo's logins are listed:\n{screen}"
     );
+    // The demo server is its own OIDC provider (issue 18).
+    assert!(
+        screen.contains("OIDC oidc/") && screen.contains("role demo"),
+        "the demo offers OIDC:\n{screen}"
+    );
     app.keys(&["\x03"]);
     assert_eq!(app.wait_exit(), 0);
 }

@@ -35,6 +35,8 @@ pub const POLICY: &str = "oidc-reader";
 
 pub struct OidcProvider {
     pub addr: String,
+    /// The provider's name (`identity/oidc/provider/<name>`).
+    pub name: String,
     /// The signed-in user's Vault token (what the browser's session at the provider would be).
     pub user_token: String,
 }
@@ -176,6 +178,7 @@ pub fn set_up(server: &DevServer, redirect_uris: &[&str]) -> OidcProvider {
         .to_string();
     OidcProvider {
         addr: server.addr.clone(),
+        name: PROVIDER.into(),
         user_token,
     }
 }
@@ -194,7 +197,7 @@ impl OidcProvider {
         let url = reqwest::Url::parse(auth_url).expect("the authorization URL parses");
         assert!(
             url.path()
-                .ends_with(&format!("/identity/oidc/provider/{PROVIDER}/authorize")),
+                .ends_with(&format!("/identity/oidc/provider/{}/authorize", self.name)),
             "{auth_url}"
         );
         let redirect_uri = url
@@ -203,8 +206,9 @@ impl OidcProvider {
             .map(|(_, v)| v.into_owned())
             .expect("redirect_uri in the authorization URL");
         let api = format!(
-            "{}/v1/identity/oidc/provider/{PROVIDER}/authorize?{}",
+            "{}/v1/identity/oidc/provider/{}/authorize?{}",
             self.addr,
+            self.name,
             url.query().unwrap_or_default()
         );
         let answer: serde_json::Value = reqwest::Client::new()

@@ -562,6 +562,47 @@ token = "s.dev-token-in-file"
     }
 
     #[test]
+    fn an_oidc_profile_sets_the_method_and_the_listener_under_the_flags() {
+        let text = "[profiles.sso]\naddress = \"https://vault:8200\"\nauth_method = \"oidc\"\n\
+                    role = \"dev\"\noidc_callback_port = 9250\noidc_listen_address = \"0.0.0.0\"\n";
+        let config = parse_config(Path::new("/c"), text, 0o600).unwrap();
+        let profile = config.profile("sso").unwrap();
+        let resolve = |flags: &LoginOverrides| {
+            crate::config::resolve_login(&profile_login(profile, flags), &|_| None, &|_| None)
+                .unwrap()
+        };
+        let login = resolve(&LoginOverrides::default());
+        assert_eq!(login.method, Some(crate::vault::AuthMethod::Oidc));
+        assert_eq!(login.role.as_deref(), Some("dev"));
+        assert_eq!(login.oidc.port, 9250);
+        assert_eq!(login.oidc.listen_address, "0.0.0.0");
+        assert_eq!(
+            login.oidc.redirect_uri(),
+            "http://localhost:9250/oidc/callback"
+        );
+        let flags = LoginOverrides {
+            oidc_callback_port: Some(9300),
+            ..LoginOverrides::default()
+        };
+        assert_eq!(resolve(&flags).oidc.port, 9300, "the flag wins");
+        // Without any: the CLI's defaults.
+        let plain =
+            crate::config::resolve_login(&LoginOverrides::default(), &|_| None, &|_| None).unwrap();
+        assert_eq!(plain.oidc.listen_on(), "127.0.0.1:8250");
+        let bad = parse_config(
+            Path::new("/c"),
+            "[profiles.x]\noidc_callback_port = 70000\n",
+            0o600,
+        )
+        .unwrap();
+        let error = bad.profile("x").unwrap_err();
+        assert!(
+            error.contains("line 2") && error.contains("70000"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn profiles_parse_and_group_readable_files_are_warned_about() {
         let config = parse_config(Path::new("/c/config.toml"), TEXT, 0o644).unwrap();
         assert_eq!(config.names(), vec!["dev", "prod"]);

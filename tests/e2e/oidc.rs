@@ -46,7 +46,7 @@ fn sandbox(server: &DevServer, port: u16) -> (Sandbox, PathBuf) {
             "--oidc-callback-port",
             &port,
         ])
-        .log("debug");
+        .log("trace");
     (sandbox, opened)
 }
 

@@ -26,6 +26,8 @@ fn help_documents_flags_and_environment() {
         "BAO_TOKEN_PATH",
         "BAO_SKIP_VERIFY",
         "BAO_TLS_SERVER_NAME",
+        "--oidc-callback-port",
+        "--oidc-listen-address",
         "demo",
         "Exit codes",
     ] {

@@ -152,22 +152,30 @@ async fn take_answer(
     state: &str,
     nonce: &str,
 ) -> Result<crate::vault::Login, OidcFailure> {
+    // Each connection is read on its own: a browser's idle pre-connection must not hold up the
+    // answer that comes on the next one.
+    let mut reading = futures::stream::FuturesUnordered::new();
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let asked = match tokio::time::timeout(REQUEST_TIMEOUT, read_request(&mut stream)).await {
-            Ok(Some(asked)) => asked,
-            _ => {
-                respond(
-                    &mut stream,
-                    400,
-                    "Bad request",
-                    "tresor could not read this request.",
-                )
-                .await;
+        let (mut stream, asked) = tokio::select! {
+            accepted = listener.accept() => {
+                match accepted {
+                    Ok((stream, _)) => reading.push(read_within_limit(stream)),
+                    // Out of file descriptors and the like: a moment, then on.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
                 continue;
             }
+            Some(read) = futures::StreamExt::next(&mut reading), if !reading.is_empty() => read,
+        };
+        let Some(asked) = asked else {
+            respond(
+                &mut stream,
+                400,
+                "Bad request",
+                "tresor could not read this request.",
+            )
+            .await;
+            continue;
         };
         let query = match asked {
             Request::Other => {
@@ -235,6 +243,15 @@ async fn take_answer(
             }
         };
     }
+}
+
+/// `read_request`, given `REQUEST_TIMEOUT`; the stream comes back for the answer.
+async fn read_within_limit(mut stream: TcpStream) -> (TcpStream, Option<Request>) {
+    let asked = tokio::time::timeout(REQUEST_TIMEOUT, read_request(&mut stream))
+        .await
+        .ok()
+        .flatten();
+    (stream, asked)
 }
 
 /// Reads the request line (and the headers after it, up to a limit): what it asks.

@@ -324,38 +324,89 @@ fn page_text(failure: &OidcFailure) -> String {
     failure.to_string()
 }
 
-/// Opens `url` in a browser: `$BROWSER` when set, else `xdg-open` (`open` on macOS). Its output
-/// never reaches the terminal. A command still running after a moment is taken as opened.
-pub async fn open_browser(url: &str) -> Result<String, String> {
-    let command = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| {
-            if cfg!(target_os = "macos") {
-                "open".into()
-            } else {
-                "xdg-open".into()
-            }
+/// The browser command and its arguments: `$BROWSER` when set (its first entry when it lists
+/// several with `:`, split at spaces; `%s` stands for the URL, else the URL comes last), else
+/// `xdg-open` (`open` on macOS).
+fn browser_command(browser: Option<&str>, url: &str) -> (String, Vec<String>) {
+    let chosen = browser
+        .and_then(|list| {
+            list.split(':')
+                .map(str::trim)
+                .find(|entry| !entry.is_empty())
+        })
+        .unwrap_or(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
         });
-    let mut child = tokio::process::Command::new(command.trim())
-        .arg(url)
+    let mut words = chosen.split_whitespace().map(str::to_string);
+    let program = words.next().unwrap_or_default();
+    let mut args: Vec<String> = words.collect();
+    if args.iter().any(|arg| arg.contains("%s")) {
+        for arg in &mut args {
+            *arg = arg.replace("%s", url);
+        }
+    } else {
+        args.push(url.to_string());
+    }
+    (program, args)
+}
+
+/// Opens `url` in a browser (`browser_command`). Its output never reaches the terminal. A
+/// command still running after a moment is taken as opened.
+pub async fn open_browser(url: &str) -> Result<String, String> {
+    let browser = std::env::var("BROWSER").ok();
+    let (program, args) = browser_command(browser.as_deref(), url);
+    let mut child = tokio::process::Command::new(&program)
+        .args(&args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map_err(|error| format!("{}: {error}", command.trim()))?;
+        .map_err(|error| format!("{program}: {error}"))?;
     match tokio::time::timeout(BROWSER_GRACE, child.wait()).await {
-        Ok(Ok(status)) if !status.success() => {
-            Err(format!("{} exited with {status}", command.trim()))
-        }
-        Ok(Err(error)) => Err(format!("{}: {error}", command.trim())),
-        _ => Ok(command.trim().to_string()),
+        Ok(Ok(status)) if !status.success() => Err(format!("{program} exited with {status}")),
+        Ok(Err(error)) => Err(format!("{program}: {error}")),
+        _ => Ok(program),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browser_comes_from_browser_as_other_tools_read_it() {
+        let url = "http://idp/authorize?state=st_1";
+        let default = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        assert_eq!(
+            browser_command(None, url),
+            (default.to_string(), vec![url.to_string()])
+        );
+        assert_eq!(
+            browser_command(Some("  "), url),
+            (default.to_string(), vec![url.to_string()])
+        );
+        assert_eq!(
+            browser_command(Some("firefox --new-window"), url),
+            (
+                "firefox".to_string(),
+                vec!["--new-window".to_string(), url.to_string()]
+            )
+        );
+        assert_eq!(
+            browser_command(Some("w3m:lynx"), url),
+            ("w3m".to_string(), vec![url.to_string()])
+        );
+        assert_eq!(
+            browser_command(Some("chromium --app=%s"), url),
+            ("chromium".to_string(), vec![format!("--app={url}")])
+        );
+    }
 
     #[test]
     fn nonces_are_twenty_letters_or_digits_and_differ() {

@@ -119,11 +119,11 @@ pub struct LoginArgs {
     /// Auth method the login dialog starts on.
     #[arg(long, value_name = "METHOD", value_enum)]
     pub auth_method: Option<crate::vault::AuthMethod>,
-    /// Mount of that auth method (default: approle, userpass, ldap, jwt, cert).
+    /// Mount of that auth method (default: approle, userpass, ldap, jwt, cert, oidc).
     #[arg(long, value_name = "PATH")]
     pub auth_mount: Option<String>,
-    /// Role: the JWT or certificate role to log in as, and the AppRole runner role for the
-    /// worker -> runner login.
+    /// Role: the JWT, certificate or OIDC role to log in as, and the AppRole runner role for
+    /// the worker -> runner login.
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
     /// File holding the AppRole role-id (instead of TRESOR_ROLE_ID).
@@ -136,6 +136,13 @@ pub struct LoginArgs {
     /// account's token when there is one; TRESOR_JWT gives the JWT itself).
     #[arg(long, value_name = "FILE")]
     pub jwt_file: Option<PathBuf>,
+    /// OIDC: the port the browser's answer comes back to (redirect URI
+    /// http://localhost:PORT/oidc/callback; default 8250, like the CLI's callbackport).
+    #[arg(long, value_name = "PORT")]
+    pub oidc_callback_port: Option<u16>,
+    /// OIDC: the address the one-shot listener binds (default 127.0.0.1, like listenaddress).
+    #[arg(long, value_name = "ADDRESS")]
+    pub oidc_listen_address: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -466,9 +473,9 @@ mod tests {
 
     #[test]
     fn flags_with_fixed_values_list_them_in_help_and_errors() {
-        let help = Cli::command().render_long_help().to_string();
+        let help = Cli::command().render_help().to_string();
         for values in [
-            "token, approle, userpass, ldap, jwt, cert",
+            "token, approle, userpass, ldap, jwt, cert, oidc",
             "auto, system, osc52",
         ] {
             assert!(help.contains(values), "{values}: {help}");

@@ -127,6 +127,8 @@ pub struct SeedReport {
     pub users: Vec<(String, String, SecretText)>,
     /// (mount, role, a JWT signed by the server for that role).
     pub jwt: Option<(String, String, SecretText)>,
+    /// The OIDC role the demo server offers as its own identity provider (`seed_oidc`).
+    pub oidc_role: Option<String>,
 }
 
 impl SeedReport {
@@ -434,6 +436,12 @@ pub fn banner(report: &SeedReport) -> Vec<String> {
             format!("JWT {}/", mount.trim_end_matches('/')),
         ));
     }
+    if let (Some(role), Some((_, user, _))) = (&report.oidc_role, report.users.first()) {
+        lines.push(format!(
+            "  {:<26} role {role}: sign in in the browser as Userpass {user}",
+            "OIDC oidc/",
+        ));
+    }
     lines
 }
 
@@ -443,6 +451,62 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::platform::private(std::fs::OpenOptions::new().write(true).create_new(true))
         .open(path)?
         .write_all(bytes)
+}
+
+/// The demo server as its own OIDC identity provider, with what OpenBao has built in (the
+/// `default` provider and key, the `allow_all` assignment): a client for tresor allowing
+/// `redirect_uri`, the `oidc` auth method signing in through that provider, and its default role
+/// `demo` giving `app-readonly`. The sign-in page is the server's web UI, where the demo's
+/// userpass user signs in.
+pub async fn seed_oidc(
+    client: &VaultClient,
+    addr: &str,
+    redirect_uri: &str,
+    report: &mut SeedReport,
+) -> Result<(), VaultError> {
+    const CLIENT: &str = "identity/oidc/client/tresor";
+    client
+        .write(
+            CLIENT,
+            &json!({"redirect_uris": [redirect_uri], "assignments": ["allow_all"],
+                    "key": "default"}),
+        )
+        .await?;
+    let answer = client
+        .send(crate::vault::Operation::Read, CLIENT, None)
+        .await?
+        .json(CLIENT)?;
+    let field = |name: &str| {
+        answer["data"][name]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (id, secret) = (
+        field("client_id"),
+        zeroize::Zeroizing::new(field("client_secret")),
+    );
+    client
+        .write("sys/auth/oidc", &json!({"type": "oidc"}))
+        .await?;
+    client
+        .write(
+            "auth/oidc/config",
+            &json!({"oidc_discovery_url": format!("{addr}/v1/identity/oidc/provider/default"),
+                    "oidc_client_id": id, "oidc_client_secret": secret.as_str(),
+                    "default_role": "demo"}),
+        )
+        .await?;
+    client
+        .write(
+            "auth/oidc/role/demo",
+            &json!({"role_type": "oidc", "user_claim": "sub",
+                    "allowed_redirect_uris": [redirect_uri],
+                    "token_policies": ["app-readonly"], "token_ttl": "1h"}),
+        )
+        .await?;
+    report.oidc_role = Some("demo".into());
+    Ok(())
 }
 
 pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
@@ -463,9 +527,14 @@ pub async fn run(args: DemoArgs, ui: UiOptions) -> anyhow::Result<()> {
     };
     let client = VaultClient::new(&settings)?;
     let seed_data = parse_seed().context("assets/demo/seed.json is not valid")?;
-    let report = seed(&client, &seed_data)
+    let mut report = seed(&client, &seed_data)
         .await
         .context("seeding the demo server")?;
+    // Not worth stopping the demo for: without it the dialog simply has no OIDC to sign in to.
+    let redirect_uri = ui.login.oidc.redirect_uri();
+    if let Err(error) = seed_oidc(&client, &server.addr, &redirect_uri, &mut report).await {
+        tracing::warn!(%error, "the demo server could not be made its own OIDC provider");
+    }
     tracing::info!(secrets = report.secrets, "demo server seeded");
 
     if args.no_tui {

@@ -41,6 +41,8 @@ fn prepare(cli: &Cli) -> Result<(config::ConnectionSettings, UiOptions), String>
         secret_id_file: cli.login.secret_id_file.clone(),
         jwt_file: cli.login.jwt_file.clone(),
         save_token_to: None,
+        oidc_listen_address: cli.login.oidc_listen_address.clone(),
+        oidc_callback_port: cli.login.oidc_callback_port,
     };
     if cli.connection.addr.len() > 1 && !matches!(cli.command, Some(Command::Status(_))) {
         return Err(

@@ -72,6 +72,8 @@ pub enum Action {
     /// A login finished. The runtime takes the token out (for its client) before `update` sees it.
     LoggedIn(Result<LoginOutcome, LoginFailure>),
     LoggedOut(Result<(), VaultError>),
+    /// News of an OIDC login waiting for the browser (it ends as `LoggedIn`, or `Failed`).
+    Oidc(crate::vault::oidc::OidcProgress),
     TokenRenewed {
         increment: u64,
         result: Result<Renewal, VaultError>,
@@ -246,6 +248,10 @@ pub enum Effect {
     Logout {
         erase_from: Option<crate::config::TokenStore>,
     },
+    /// Listens for the browser, asks for the provider's URL and opens it (`runtime::oidc`).
+    OidcLogin(crate::vault::oidc::OidcRequest),
+    /// Stops the OIDC wait: the listener closes, the port is free.
+    CancelOidc,
     RenewToken {
         increment: u64,
     },

@@ -15,6 +15,8 @@ use crate::vault::auth::{CredentialKind, LoginFailure};
 use crate::vault::{AuthMethod, Credentials, JwtSource};
 use crossterm::event::KeyEvent;
 
+pub mod oidc;
+
 /// Why the dialog opened, shown at its top.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginReason {
@@ -143,7 +145,7 @@ pub enum Field {
     RunnerRoleId,
     Username,
     Password,
-    /// The JWT or certificate role (optional: the method's default role).
+    /// The JWT, certificate or OIDC role (optional: the mount's default role).
     Role,
     /// The file a JWT login reads (at each login).
     JwtFile,
@@ -211,6 +213,8 @@ pub struct LoginForm {
     pub error: Option<String>,
     pub busy: bool,
     pub hints: Vec<String>,
+    /// An OIDC login waiting for the browser (the dialog shows the wait instead of the fields).
+    pub oidc: Option<oidc::OidcWait>,
 }
 
 fn method_index(method: AuthMethod) -> usize {
@@ -278,6 +282,7 @@ impl LoginForm {
             error: None,
             busy: false,
             hints: defaults.hints.clone(),
+            oidc: None,
         };
         // Start on the first empty field of the method.
         form.focus = form
@@ -318,6 +323,7 @@ impl LoginForm {
                 }
             }
             AuthMethod::Cert => fields.extend([Field::Mount, Field::Role]),
+            AuthMethod::Oidc => fields.extend([Field::Mount, Field::Role]),
         }
         if self.save_to.is_some() {
             fields.push(Field::SaveDefault);
@@ -345,7 +351,7 @@ impl LoginForm {
             .map(|(_, i)| i)
     }
 
-    fn text(&self, field: Field) -> &str {
+    pub(crate) fn text(&self, field: Field) -> &str {
         self.input(field).map_or("", |i| i.text.as_str())
     }
 
@@ -442,6 +448,8 @@ impl LoginForm {
                 mount,
                 role: Some(self.text(Field::Role).trim().to_string()).filter(|r| !r.is_empty()),
             },
+            // The browser does the signing in (`oidc::start`): nothing is typed here.
+            AuthMethod::Oidc => return Err("OIDC logs in through the browser.".into()),
         })
     }
 }
@@ -487,7 +495,10 @@ impl LoginForm {
     }
 
     /// Enter: the credentials go to the server, or the dialog says what is missing.
-    fn submit(&mut self) -> Outcome {
+    fn submit(&mut self, app: &App) -> Outcome {
+        if self.method == AuthMethod::Oidc {
+            return oidc::start(self, app);
+        }
         match self.credentials() {
             Ok(credentials) => {
                 self.busy = true;
@@ -523,10 +534,17 @@ impl LoginForm {
 /// and takes every key.
 impl Component for LoginForm {
     fn scope(&self) -> Scope {
-        Scope::Login
+        if self.oidc.is_some() {
+            Scope::OidcWait
+        } else {
+            Scope::Login
+        }
     }
 
     fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
+        if self.oidc.is_some() {
+            return oidc::on_key(self, app, command);
+        }
         if self.busy {
             if command == Some(Command::Cancel) {
                 self.busy = false;
@@ -537,7 +555,7 @@ impl Component for LoginForm {
         let on_choice = !self.focus.is_text();
         match command {
             Some(Command::Cancel) => return self.give_up(app),
-            Some(Command::Submit) => return self.submit(),
+            Some(Command::Submit) => return self.submit(app),
             Some(Command::Logout) => return self.logout(app),
             Some(Command::NextField) => self.step(true),
             Some(Command::PreviousField) => self.step(false),
@@ -558,6 +576,9 @@ impl Component for LoginForm {
 
     /// Pasted text goes into the focused field (a token or secret-id is usually pasted).
     fn on_paste(&mut self, _app: &mut App, text: &str) -> Outcome {
+        if self.oidc.is_some() {
+            return Outcome::stay();
+        }
         let focus = self.focus;
         if let Some(input) = self.input_mut(focus) {
             input.insert_str(text.trim());
@@ -566,6 +587,9 @@ impl Component for LoginForm {
     }
 
     fn hints(&self, app: &App) -> Vec<(String, String)> {
+        if self.oidc.is_some() {
+            return oidc::hints(app);
+        }
         let keymap = &app.keymap;
         let cancel = keymap.key(Scope::Login, Command::Cancel);
         if self.busy {
@@ -591,6 +615,7 @@ impl Component for LoginForm {
 pub fn login_failed(app: &mut App, message: String) -> Vec<Effect> {
     if let Some(form) = &mut app.login {
         form.busy = false;
+        form.oidc = None;
         form.error = Some(message);
     } else {
         app.set_status(StatusKind::Error, message);

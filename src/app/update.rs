@@ -83,6 +83,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SecretWritten { location, result } => write::written(app, location, result),
         Action::TokenLookedUp(result) => token_looked_up(app, result),
         Action::LoggedIn(result) => logged_in(app, result),
+        Action::Oidc(progress) => login::oidc::progress(app, progress),
         Action::LoggedOut(result) => logged_out(app, result),
         Action::TokenRenewed { increment, result } => {
             session::token_renewed(app, increment, result)
@@ -376,6 +377,7 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
         app.seal_screen_offered = false;
     }
     effects.extend(seal::on_tick(app));
+    effects.extend(login::oidc::on_tick(app));
     effects.extend(connectivity::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;

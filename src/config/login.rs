@@ -26,6 +26,8 @@ pub struct LoginDefaults {
     /// own `token_file` for a profile, nowhere for a profile without one (a token meant for one
     /// server never lands in a file that another server's session reads).
     pub save_token_to: Option<super::TokenStore>,
+    /// Where an OIDC login listens for the browser's answer.
+    pub oidc: crate::vault::oidc::OidcCallback,
 }
 
 /// Login settings given on the command line.
@@ -39,6 +41,10 @@ pub struct LoginOverrides {
     pub jwt_file: Option<PathBuf>,
     /// Where a login's token may be saved (see `LoginDefaults::save_token_to`).
     pub save_token_to: Option<super::TokenStore>,
+    /// OIDC: the listener's address and the callback port (`--oidc-listen-address`,
+    /// `--oidc-callback-port`, or the profile's `oidc_listen_address`, `oidc_callback_port`).
+    pub oidc_listen_address: Option<String>,
+    pub oidc_callback_port: Option<u16>,
 }
 
 /// Resolves the dialog's defaults; a file named but unreadable is an error (said at start).
@@ -49,7 +55,9 @@ pub fn resolve_login(
 ) -> Result<LoginDefaults, String> {
     let method = match &overrides.method {
         Some(text) => Some(AuthMethod::parse(text).ok_or_else(|| {
-            format!("unknown auth method {text:?} (token, approle, userpass, ldap, jwt, cert)")
+            format!(
+                "unknown auth method {text:?} (token, approle, userpass, ldap, jwt, cert, oidc)"
+            )
         })?),
         None => None,
     };
@@ -77,6 +85,16 @@ pub fn resolve_login(
         }),
         hints: Vec::new(),
         save_token_to: overrides.save_token_to.clone(),
+        oidc: crate::vault::oidc::OidcCallback {
+            listen_address: overrides
+                .oidc_listen_address
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+                .unwrap_or_else(|| crate::vault::oidc::DEFAULT_LISTEN_ADDRESS.into()),
+            port: overrides
+                .oidc_callback_port
+                .unwrap_or(crate::vault::oidc::DEFAULT_CALLBACK_PORT),
+        },
     })
 }
 

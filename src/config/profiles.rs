@@ -63,7 +63,7 @@ pub struct Profile {
     pub skip_verify: bool,
     /// Per-request timeout, e.g. "30s".
     pub timeout: Option<String>,
-    /// token, approle, userpass, ldap, jwt or cert.
+    /// token, approle, userpass, ldap, jwt, cert or oidc.
     pub auth_method: Option<String>,
     pub auth_mount: Option<String>,
     /// The JWT or certificate role, and the AppRole runner role (worker -> runner login).
@@ -72,6 +72,9 @@ pub struct Profile {
     pub secret_id_file: Option<PathBuf>,
     /// The JWT file a JWT login reads (at each login).
     pub jwt_file: Option<PathBuf>,
+    /// OIDC: where the listener binds (default 127.0.0.1) and its port (default 8250).
+    pub oidc_listen_address: Option<String>,
+    pub oidc_callback_port: Option<u16>,
     /// A token in the file itself (discouraged: prefer token_file or a login).
     pub token: Option<Token>,
     pub token_file: Option<PathBuf>,
@@ -536,6 +539,11 @@ pub fn profile_login(profile: &Profile, flags: &LoginOverrides) -> LoginOverride
             .or_else(|| profile.secret_id_file.clone()),
         jwt_file: flags.jwt_file.clone().or_else(|| profile.jwt_file.clone()),
         save_token_to: profile.token_file.clone().map(super::TokenStore::File),
+        oidc_listen_address: flags
+            .oidc_listen_address
+            .clone()
+            .or_else(|| profile.oidc_listen_address.clone()),
+        oidc_callback_port: flags.oidc_callback_port.or(profile.oidc_callback_port),
     }
 }
 
@@ -566,6 +574,47 @@ token = "s.dev-token-in-file"
             "BAO_CLIENT_TIMEOUT" => Some("5s".into()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn an_oidc_profile_sets_the_method_and_the_listener_under_the_flags() {
+        let text = "[profiles.sso]\naddress = \"https://vault:8200\"\nauth_method = \"oidc\"\n\
+                    role = \"dev\"\noidc_callback_port = 9250\noidc_listen_address = \"0.0.0.0\"\n";
+        let config = parse_config(Path::new("/c"), text, 0o600).unwrap();
+        let profile = config.profile("sso").unwrap();
+        let resolve = |flags: &LoginOverrides| {
+            crate::config::resolve_login(&profile_login(profile, flags), &|_| None, &|_| None)
+                .unwrap()
+        };
+        let login = resolve(&LoginOverrides::default());
+        assert_eq!(login.method, Some(crate::vault::AuthMethod::Oidc));
+        assert_eq!(login.role.as_deref(), Some("dev"));
+        assert_eq!(login.oidc.port, 9250);
+        assert_eq!(login.oidc.listen_address, "0.0.0.0");
+        assert_eq!(
+            login.oidc.redirect_uri(),
+            "http://localhost:9250/oidc/callback"
+        );
+        let flags = LoginOverrides {
+            oidc_callback_port: Some(9300),
+            ..LoginOverrides::default()
+        };
+        assert_eq!(resolve(&flags).oidc.port, 9300, "the flag wins");
+        // Without any: the CLI's defaults.
+        let plain =
+            crate::config::resolve_login(&LoginOverrides::default(), &|_| None, &|_| None).unwrap();
+        assert_eq!(plain.oidc.listen_on(), "127.0.0.1:8250");
+        let bad = parse_config(
+            Path::new("/c"),
+            "[profiles.x]\noidc_callback_port = 70000\n",
+            0o600,
+        )
+        .unwrap();
+        let error = bad.profile("x").unwrap_err();
+        assert!(
+            error.contains("line 2") && error.contains("70000"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct EffectRunner {
     /// Folder jobs in flight, by job number.
     pub folder_jobs:
         std::collections::HashMap<crate::vault::jobs::JobId, super::folder_jobs::FolderJob>,
+    /// The OIDC login waiting for the browser: aborting it closes its listener.
+    pub oidc: Option<tokio::task::AbortHandle>,
 }
 
 impl EffectRunner {
@@ -78,6 +80,18 @@ impl EffectRunner {
                     drop(credentials);
                     let _ = actions.send(Action::LoggedIn(result));
                 });
+            }
+            Effect::OidcLogin(request) => {
+                if let Some(earlier) = self.oidc.take() {
+                    earlier.abort();
+                }
+                let task = tokio::spawn(super::oidc::run(client, request, actions));
+                self.oidc = Some(task.abort_handle());
+            }
+            Effect::CancelOidc => {
+                if let Some(task) = self.oidc.take() {
+                    task.abort();
+                }
             }
             Effect::LookupToken if !client.has_token() => {}
             Effect::CancelReads => {

@@ -3,6 +3,7 @@
 
 pub mod effects;
 pub mod folder_jobs;
+pub mod oidc;
 pub mod profiles;
 pub mod requests;
 pub mod terminal;
@@ -103,6 +104,7 @@ pub async fn run_tui(settings: ConnectionSettings, options: UiOptions) -> anyhow
         clear_due: clear_tx,
         cancel: tokio::sync::watch::channel(0).0,
         folder_jobs: Default::default(),
+        oidc: None,
     };
 
     tui.terminal.draw(|frame| crate::ui::draw(frame, &app))?;

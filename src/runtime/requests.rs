@@ -165,6 +165,8 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
                 .await,
         },
         Effect::Login { .. }
+        | Effect::OidcLogin(_)
+        | Effect::CancelOidc
         | Effect::EditInEditor { .. }
         | Effect::Copy { .. }
         | Effect::CancelReads

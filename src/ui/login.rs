@@ -47,6 +47,9 @@ fn choice_spans<T: Copy + PartialEq>(
 }
 
 pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
+    if let Some(wait) = &form.oidc {
+        return super::login_oidc::draw(frame, app, wait);
+    }
     let keymap = &app.keymap;
     let profile = app.profile != crate::app::picker::COMMAND_LINE;
     let mut lines = Vec::new();
@@ -60,6 +63,19 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
     }
     if let Some(line) = credential_source_line(app, form) {
         lines.push(line);
+    }
+    if form.method == AuthMethod::Oidc {
+        let callback = &app.login_defaults.oidc;
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!(
+                "Enter opens your browser; tresor listens on {} for its answer. The role must \
+                 allow the redirect URI {}.",
+                sanitize(&callback.listen_on()),
+                callback.redirect_uri()
+            ),
+            theme::dim(),
+        ));
     }
     if let Some(error) = &form.error {
         lines.push(Line::raw(""));
@@ -143,7 +159,7 @@ fn field_line(form: &LoginForm, field: Field, keymap: &Keymap) -> Line<'static> 
             }
             if field == Field::Role && input.text.is_empty() && !focused {
                 spans.push(Span::styled(
-                    "(empty: the method's default role)",
+                    "(empty: the mount's default role)",
                     theme::dim(),
                 ));
             }

@@ -12,6 +12,7 @@ mod header;
 mod help;
 mod jump;
 mod login;
+mod login_oidc;
 mod metadata;
 mod metadata_form;
 mod picker;
@@ -96,6 +97,11 @@ pub fn animated(app: &App) -> bool {
             .is_some_and(|d| loading(&d.old_content) || loading(&d.new_content))
         || matches!(app.paths.state, CrawlState::Running)
         || app.login.as_ref().is_some_and(|form| form.busy)
+        || app
+            .login
+            .as_ref()
+            .and_then(|form| form.oidc.as_ref())
+            .is_some_and(|wait| wait.url.is_none())
         || matches!(
             &app.modal,
             Some(Modal::AppRole(_) | Modal::Seal(_) | Modal::Finder(_))

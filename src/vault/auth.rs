@@ -21,16 +21,19 @@ pub enum AuthMethod {
     Ldap,
     Jwt,
     Cert,
+    /// Single sign-on through the browser (`vault::oidc`).
+    Oidc,
 }
 
 impl AuthMethod {
-    pub const ALL: [AuthMethod; 6] = [
+    pub const ALL: [AuthMethod; 7] = [
         AuthMethod::Token,
         AuthMethod::AppRole,
         AuthMethod::Userpass,
         AuthMethod::Ldap,
         AuthMethod::Jwt,
         AuthMethod::Cert,
+        AuthMethod::Oidc,
     ];
 
     pub fn label(self) -> &'static str {
@@ -41,6 +44,7 @@ impl AuthMethod {
             AuthMethod::Ldap => "LDAP",
             AuthMethod::Jwt => "JWT",
             AuthMethod::Cert => "Cert",
+            AuthMethod::Oidc => "OIDC",
         }
     }
 
@@ -53,10 +57,11 @@ impl AuthMethod {
             AuthMethod::Ldap => "ldap",
             AuthMethod::Jwt => "jwt",
             AuthMethod::Cert => "cert",
+            AuthMethod::Oidc => "oidc",
         }
     }
 
-    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`, `jwt`, `cert`.
+    /// As written in a profile: `token`, `approle`, `userpass`, `ldap`, `jwt`, `cert`, `oidc`.
     pub fn parse(text: &str) -> Option<Self> {
         AuthMethod::ALL
             .into_iter()

@@ -9,6 +9,7 @@ pub mod folder;
 pub mod jobs;
 pub mod kv;
 pub mod location;
+pub mod oidc;
 pub mod path;
 pub mod seal;
 pub mod sys;

@@ -14,6 +14,7 @@ mod jwt_cert;
 mod kv;
 mod ldap;
 mod mtls;
+mod oidc;
 mod redirect;
 mod seal;
 mod tls;

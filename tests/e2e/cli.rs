@@ -26,6 +26,8 @@ fn help_documents_flags_and_environment() {
         "BAO_TOKEN_PATH",
         "BAO_SKIP_VERIFY",
         "BAO_TLS_SERVER_NAME",
+        "--oidc-callback-port",
+        "--oidc-listen-address",
         "demo",
         "Exit codes",
     ] {
@@ -298,6 +300,11 @@ fn the_demo_opens_with_a_limited_token_or_at_the_login_dialog() {
     assert!(
         screen.contains("demo"),
         "the demo's logins are listed:\n{screen}"
+    );
+    // The demo server is its own OIDC provider (issue 18).
+    assert!(
+        screen.contains("OIDC oidc/") && screen.contains("role demo"),
+        "the demo offers OIDC:\n{screen}"
     );
     assert!(screen.contains("JWT jwt/"), "{screen}");
     // JWT: the server signed a JWT for its own jwt method; the file is filled in, the role is

@@ -17,6 +17,7 @@ mod hygiene;
 mod keymap;
 mod login;
 mod mtls;
+mod oidc;
 mod seal;
 mod session;
 mod token_seal;

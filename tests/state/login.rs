@@ -198,7 +198,7 @@ fn jwt_file_and_certificate_logins_say_what_they_send() {
     let screen = screen_at(&app, SIZE);
     assert!(screen.contains("/run/ci/jwt"), "{screen}");
     assert!(
-        screen.contains("(empty: the method's default role)"),
+        screen.contains("(empty: the mount's default role)"),
         "{screen}"
     );
     let effects = press(&mut app, KeyCode::Enter);

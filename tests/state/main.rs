@@ -10,6 +10,7 @@ mod folder;
 mod history;
 mod layout;
 mod login;
+mod login_oidc;
 mod readme;
 mod seal;
 mod session;

@@ -80,6 +80,7 @@ pub fn bao_kv_metadata(server: &DevServer, mount: &str, path: &str) -> serde_jso
         .clone()
 }
 pub mod cluster;
+pub mod oidc;
 pub mod stats;
 
 /// Writes, riding out the short window after a KV v2 mount is created in which it answers

@@ -7,6 +7,7 @@ mod support;
 mod approle;
 mod folder;
 mod history;
+mod login_oidc;
 mod picker;
 mod prompts;
 mod screens;

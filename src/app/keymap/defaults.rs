@@ -365,7 +365,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::Session,
         C::Login,
         &[ch('L')],
-        "log in: token, AppRole (secret-id, wrapped secret-id, worker -> runner), userpass, LDAP, JWT, TLS certificate",
+        "log in: token, AppRole (secret-id, wrapped secret-id, worker -> runner), userpass, LDAP, JWT, TLS certificate, OIDC",
         Some("login"),
     ),
     b(
@@ -827,6 +827,23 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         &[ctrl('x')],
         "log out (revoke-self: the token stops working) and forget the token",
         None,
+    ),
+    // The login dialog waiting for an OIDC sign-in.
+    b(
+        OidcWait,
+        S::OidcWaitKeys,
+        C::Copy,
+        &[ch('y')],
+        "copy the sign-in URL (for a browser on another machine; not a secret, not cleared)",
+        Some("copy URL"),
+    ),
+    b(
+        OidcWait,
+        S::OidcWaitKeys,
+        C::Cancel,
+        &[ESC],
+        "stop waiting (the callback port is freed)",
+        Some("stop waiting"),
     ),
     // Profile and namespace pickers.
     b(

@@ -148,7 +148,7 @@ async fn seed(client: &tresor::vault::VaultClient, mount: &str, prefix: &str, co
         .map(|n| format!("{mount}/data/{prefix}/f{:03}/s{:03}", n / 100, n % 100))
         .collect();
     for batch in paths.chunks(64) {
-        futures::future::join_all(batch.iter().map(|path| {
+        futures_util::future::join_all(batch.iter().map(|path| {
             let client = client.clone();
             async move {
                 support::write_when_ready(

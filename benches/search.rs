@@ -120,7 +120,7 @@ fn main() {
                         support::write_when_ready(&client, path, &json!({"data": {"v": 1}})).await
                     }
                 });
-                futures::future::join_all(writes).await;
+                futures_util::future::join_all(writes).await;
             }
             eprintln!(
                 "seeded {total} secrets in {mount}/ in {:.1} s",

@@ -166,7 +166,7 @@ pub async fn gather(client: &VaultClient, addresses: &[String]) -> Vec<NodeState
             },
         }
     });
-    futures::future::join_all(asks).await
+    futures_util::future::join_all(asks).await
 }
 
 #[cfg(test)]

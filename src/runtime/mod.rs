@@ -15,7 +15,7 @@ use crate::config::ConnectionView;
 use crate::vault::VaultClient;
 use crossterm::event::{Event, EventStream};
 use effects::EffectRunner;
-use futures::StreamExt;
+use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 use terminal::Tui;
 use tokio::sync::mpsc;

@@ -159,7 +159,7 @@ async fn take_answer(
 ) -> Result<crate::vault::Login, OidcFailure> {
     // Each connection is read on its own: a browser's idle pre-connection must not hold up the
     // answer that comes on the next one.
-    let mut reading = futures::stream::FuturesUnordered::new();
+    let mut reading = futures_util::stream::FuturesUnordered::new();
     loop {
         let (mut stream, asked) = tokio::select! {
             accepted = listener.accept() => {
@@ -170,7 +170,7 @@ async fn take_answer(
                 }
                 continue;
             }
-            Some(read) = futures::StreamExt::next(&mut reading), if !reading.is_empty() => read,
+            Some(read) = futures_util::StreamExt::next(&mut reading), if !reading.is_empty() => read,
         };
         let Some(asked) = asked else {
             respond(

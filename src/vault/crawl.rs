@@ -199,7 +199,7 @@ impl VaultClient {
                     let (summary, _) = tokio::join!(walk, forward);
                     summary
                 });
-        let summaries = futures::future::join_all(walks).await;
+        let summaries = futures_util::future::join_all(walks).await;
         Ok(summaries
             .iter()
             .all(|s| s.as_ref().is_ok_and(|s| s.scanned)))

@@ -220,7 +220,7 @@ impl VaultClient {
         SealOverview {
             leader,
             ha,
-            nodes: futures::future::join_all(reports).await,
+            nodes: futures_util::future::join_all(reports).await,
         }
     }
 

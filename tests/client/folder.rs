@@ -402,7 +402,7 @@ async fn cancelling_mid_way_leaves_no_partial_secret_and_the_report_matches_the_
             }
         }
     });
-    futures::future::join_all(writes).await;
+    futures_util::future::join_all(writes).await;
     let options = PlanOptions {
         all_versions: true,
         ..PlanOptions::default()
@@ -505,7 +505,7 @@ async fn a_rate_limit_quota_is_waited_out() {
     let source = mount_kv(&client, "src", KvVersion::V2).await;
     let target = mount_kv(&client, "dst", KvVersion::V1).await;
     let total = 60;
-    futures::future::join_all((0..total).map(|n| {
+    futures_util::future::join_all((0..total).map(|n| {
         let (client, source) = (&client, &source);
         async move { put(client, source, &format!("rl/s{n:02}"), json!({"n": n})).await }
     }))
@@ -519,7 +519,7 @@ async fn a_rate_limit_quota_is_waited_out() {
         .expect("quota");
     // The quota bites: a burst is refused with 429.
     let burst =
-        futures::future::join_all((0..40).map(|_| client.read_secret(&source, "rl/s00", None)))
+        futures_util::future::join_all((0..40).map(|_| client.read_secret(&source, "rl/s00", None)))
             .await;
     assert!(
         burst

@@ -6,7 +6,7 @@ use super::{CancelToken, FolderError, Progress, TreeRef, Unreadable};
 use crate::secret::SecretText;
 use crate::vault::crawl::with_retries;
 use crate::vault::{KvSecret, VaultError};
-use futures::StreamExt;
+use futures_util::StreamExt;
 use std::collections::{BTreeMap, BTreeSet};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -142,7 +142,7 @@ pub async fn diff(
     let common: Vec<&String> = left_set.intersection(&right_set).copied().collect();
     let total = common.len();
     let common = &common;
-    let mut compared = futures::stream::iter((0..total).map(|index| async move {
+    let mut compared = futures_util::stream::iter((0..total).map(|index| async move {
         let relative = common[index];
         let (a, b) = tokio::join!(read(left, relative), read(right, relative));
         (relative, a, b)
@@ -211,7 +211,7 @@ pub async fn grep(
         ..GrepSummary::default()
     };
     let relative_paths = &walked.relative;
-    let mut reads = futures::stream::iter((0..total).map(|index| async move {
+    let mut reads = futures_util::stream::iter((0..total).map(|index| async move {
         let relative = &relative_paths[index];
         if cancel.is_cancelled() {
             return (relative, None);

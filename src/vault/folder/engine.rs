@@ -16,7 +16,7 @@ use crate::vault::client::{Operation, error_for_status};
 use crate::vault::crawl::{CrawlEvent, CrawlOptions, with_retries};
 use crate::vault::versions::operation_path;
 use crate::vault::{VaultClient, VaultError};
-use futures::StreamExt;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
@@ -254,7 +254,7 @@ async fn items_for(
     let mut checked = 0;
     let mut items = Vec::with_capacity(total);
     let mut unreadable = Vec::new();
-    let mut results = futures::stream::iter(relative.into_iter().map(|relative| {
+    let mut results = futures_util::stream::iter(relative.into_iter().map(|relative| {
         let existing = &existing;
         let unlistable = &target_unlistable;
         async move {
@@ -391,7 +391,7 @@ pub async fn plan_delete(
     let mut unreadable = Vec::new();
     let key_ref = &key;
     let mut states =
-        futures::stream::iter(walked.relative.into_iter().map(|relative| async move {
+        futures_util::stream::iter(walked.relative.into_iter().map(|relative| async move {
             let state = target_state(tree, &relative, key_ref).await;
             (relative, state)
         }))
@@ -561,7 +561,7 @@ pub async fn run(
     let mut done = 0;
     // Indices, not references, go through the closure: a closure over `&PlanItem` makes the
     // future too general for `tokio::spawn` (the UI runs this on a task).
-    let mut running = futures::stream::iter((0..total).map(|index| {
+    let mut running = futures_util::stream::iter((0..total).map(|index| {
         let item = &plan.items[index];
         async move {
             // Checked when the item is about to start: nothing of a cancelled item is written.

@@ -15,7 +15,7 @@ use super::engine::{RawSecret, read_raw, walk};
 use super::{CancelToken, FolderError, Progress, TreeRef, Unreadable, VersionStep};
 use crate::vault::crawl::with_retries;
 use crate::vault::{KvVersion, SecretEngine, VaultError};
-use futures::StreamExt;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -238,7 +238,7 @@ async fn write_all(
     )
     .map_err(io)?;
     let total = relative.len();
-    let mut lines = futures::stream::iter((0..total).map(|index| async move {
+    let mut lines = futures_util::stream::iter((0..total).map(|index| async move {
         let relative = &relative[index];
         if cancel.is_cancelled() {
             return (relative, None);

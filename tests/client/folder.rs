@@ -518,9 +518,10 @@ async fn a_rate_limit_quota_is_waited_out() {
         .await
         .expect("quota");
     // The quota bites: a burst is refused with 429.
-    let burst =
-        futures_util::future::join_all((0..40).map(|_| client.read_secret(&source, "rl/s00", None)))
-            .await;
+    let burst = futures_util::future::join_all(
+        (0..40).map(|_| client.read_secret(&source, "rl/s00", None)),
+    )
+    .await;
     assert!(
         burst
             .iter()
@@ -932,4 +933,55 @@ async fn reads_are_asked_again_on_5xx_but_a_write_that_gets_a_5xx_is_a_failure_s
         tokio::task::block_in_place(|| bao_get(&server, &target, "w/a")),
         None
     );
+}
+
+/// A move is a rename: a KV v2 secret's history goes with it (every version replayed, as
+/// `--all-versions` does), and a move that would lose history or custom metadata (to KV v1) is
+/// refused before anything is written, the source left as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_keeps_the_history_and_never_drops_it_silently() {
+    let server = server().await;
+    let client = root_client(&server);
+    let v2 = mount_kv(&client, "hist2", KvVersion::V2).await;
+    let v1 = mount_kv(&client, "hist1", KvVersion::V1).await;
+    for version in 1..=3 {
+        put(&client, &v2, "m/app", json!({"v": version})).await;
+    }
+    put(&client, &v2, "m/one", json!({"only": "one"})).await;
+    let plan = folder::plan_move(
+        &TreeRef::new(client.clone(), v2.clone(), "m"),
+        &TreeRef::new(client.clone(), v2.clone(), "renamed"),
+        PlanOptions::default(),
+        None,
+    )
+    .await
+    .expect("plan");
+    assert!(run(&plan, Existing::Skip).await.complete());
+    tokio::task::block_in_place(|| {
+        let (versions, current, _) = history(&server, "hist2", "renamed/app");
+        assert_eq!(current, json!(3), "the history moved with it");
+        assert_eq!(versions.len(), 3, "{versions:?}");
+        assert!(bao_walk(&server, &v2, "m/").is_empty(), "sources gone");
+    });
+    // To KV v1 only the latest data could go: refused, nothing written, the source kept.
+    let error = folder::plan_move(
+        &TreeRef::new(client.clone(), v2.clone(), "renamed"),
+        &TreeRef::new(client.clone(), v1.clone(), "flat"),
+        PlanOptions::default(),
+        None,
+    )
+    .await
+    .expect_err("history would be lost");
+    let text = error.to_string();
+    assert!(
+        text.contains("renamed/app") && text.contains("cp -r"),
+        "{text}"
+    );
+    tokio::task::block_in_place(|| {
+        assert!(
+            bao_walk(&server, &v1, "flat/").is_empty(),
+            "nothing written"
+        );
+        assert_eq!(history(&server, "hist2", "renamed/app").1, json!(3));
+    });
 }

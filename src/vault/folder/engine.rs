@@ -369,6 +369,36 @@ pub async fn plan_move(
     options: PlanOptions,
     progress: Option<&UnboundedSender<Progress>>,
 ) -> Result<Plan, FolderError> {
+    // A move is a rename: from KV v2 every version goes along (the source's history is deleted
+    // with it), and a move that cannot take it along is refused before anything is written.
+    let options = PlanOptions {
+        all_versions: options.all_versions || source.is_v2(),
+        ..options
+    };
+    if source.is_v2() && !target.is_v2() {
+        let mut plan = plan_transfer(PlanKind::Copy, source, target, options, progress).await?;
+        let mut lossy = Vec::new();
+        for item in &plan.items {
+            let path = source.path_of(&item.relative);
+            let client = &source.client;
+            let metadata =
+                with_retries(client, &path, || client.read_metadata(&source.mount, &path))
+                    .await
+                    .map_err(FolderError::Vault)?;
+            if metadata.versions.len() > 1 || !metadata.custom_metadata.is_empty() {
+                lossy.push(source.display_of(&item.relative));
+            }
+        }
+        if let Some(example) = lossy.first() {
+            return Err(FolderError::LossyMove {
+                into: target.display(),
+                count: lossy.len(),
+                example: example.clone(),
+            });
+        }
+        plan.kind = PlanKind::Move;
+        return Ok(plan);
+    }
     plan_transfer(PlanKind::Move, source, target, options, progress).await
 }
 

@@ -463,4 +463,15 @@ pub enum FolderError {
     /// Only KV (v1, v2) and cubbyhole mounts hold key/value secrets.
     #[error("{0} is not a key/value mount")]
     NotKv(String),
+    /// A move from KV v2 to a mount without history would delete what cannot go along.
+    #[error(
+        "{into} keeps only the latest data: a move would delete the history or custom metadata of \
+         {count} secret(s) ({example}, …) with their source; copy instead (tresor cp -r, or c), \
+         then delete the source yourself if that is what you want"
+    )]
+    LossyMove {
+        into: String,
+        count: usize,
+        example: String,
+    },
 }

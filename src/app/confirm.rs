@@ -62,8 +62,15 @@ impl Question {
     /// Whether what was typed confirms (always true for a yes/no question).
     pub fn typed_matches(&self) -> bool {
         self.typed.as_ref().is_none_or(|typed| {
+            // A folder's path names it with or without its closing slash (`secret/app` is
+            // `secret/app/`), as `tresor rm -r` takes it.
             let text = typed.input.text.trim();
-            typed.accepted.iter().any(|word| word == text)
+            typed.accepted.iter().any(|word| {
+                word == text
+                    || (word.ends_with('/')
+                        && word.trim_end_matches('/') == text
+                        && !text.is_empty())
+            })
         })
     }
 

@@ -351,6 +351,14 @@ pub fn selected_folder(app: &App) -> Option<String> {
     }
 }
 
+/// The tree's cursor is on a mount's root.
+fn selected_is_mount(app: &App) -> bool {
+    app.tree
+        .selected_id()
+        .and_then(|id| app.tree.node(id))
+        .is_some_and(|node| matches!(node.kind, NodeKind::Mount(_)))
+}
+
 /// A folder key on the main view: the screen for `op` on the selected folder.
 pub fn open(app: &mut App, op: FolderOp) -> Vec<Effect> {
     let Some(folder) = selected_folder(app) else {
@@ -360,6 +368,17 @@ pub fn open(app: &mut App, op: FolderOp) -> Vec<Effect> {
         );
         return Vec::new();
     };
+    // As `tresor rm -r`: a folder is deleted, never a whole mount.
+    if op == FolderOp::Delete && selected_is_mount(app) {
+        let delete = app.keymap.key(Scope::Main, Command::DeleteAll);
+        app.set_status(
+            StatusKind::Warning,
+            format!(
+                "{delete} deletes a folder, not a whole mount: select a folder in {folder} first."
+            ),
+        );
+        return Vec::new();
+    }
     let job = app.next_request_id();
     let mut screen = FolderScreen {
         job,

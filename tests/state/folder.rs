@@ -154,7 +154,7 @@ fn deleting_a_tree_needs_its_path_typed() {
     // y is text here, not a yes; a wrong path is refused.
     type_text(&mut app, "y");
     assert!(!writes(&press(&mut app, KeyCode::Enter)));
-    type_text(&mut app, "secret/app");
+    type_text(&mut app, "secret/ap");
     assert!(
         !writes(&press(&mut app, KeyCode::Enter)),
         "not the whole path"
@@ -172,7 +172,8 @@ fn deleting_a_tree_needs_its_path_typed() {
     for _ in 0..12 {
         press(&mut app, KeyCode::Backspace);
     }
-    type_text(&mut app, "secret/app/");
+    // The folder's path with or without its closing slash, as `tresor rm -r` takes it.
+    type_text(&mut app, "secret/app");
     let effects = press(&mut app, KeyCode::Enter);
     let Some(Effect::RunFolderPlan { plan, .. }) = effects.first() else {
         panic!("{effects:?}");
@@ -444,4 +445,26 @@ fn a_profile_switch_closes_the_screen_and_the_old_job_s_report_is_dropped() {
         },
     );
     assert!(app.modal.is_none() && effects.is_empty(), "{effects:?}");
+}
+
+/// X on a mount's root is refused as `tresor rm -r` refuses it: a folder is deleted, never a whole
+/// mount (a jump that lands on the mount must not turn X into "delete everything").
+#[test]
+fn x_on_a_mount_root_is_refused_and_plans_nothing() {
+    let mut app = folder_app(SIZE);
+    press(&mut app, KeyCode::Char('h'));
+    press(&mut app, KeyCode::Char('h'));
+    assert_eq!(
+        tresor::app::folder::selected_folder(&app).as_deref(),
+        Some("secret/"),
+        "the mount is selected"
+    );
+    let effects = press(&mut app, KeyCode::Char('X'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(app.modal.is_none());
+    assert!(
+        status(&app).contains("not a whole mount"),
+        "{}",
+        status(&app)
+    );
 }

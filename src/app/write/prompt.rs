@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 pub enum PromptPurpose {
     New,
     Copy {
+        /// The secret being copied (the open one, which may not be the tree's cursor).
+        source: String,
         rows: Vec<DraftRow>,
         custom_metadata: BTreeMap<String, String>,
     },
@@ -64,6 +66,7 @@ impl PathPrompt {
             PromptPurpose::Copy {
                 rows,
                 custom_metadata,
+                ..
             } => {
                 let to_v2 = matches!(location.mount.engine, SecretEngine::Kv(KvVersion::V2));
                 let copy_metadata = (self.with_metadata && to_v2).then(|| custom_metadata.clone());
@@ -164,6 +167,7 @@ pub fn copy_secret(app: &mut App) -> Vec<Effect> {
         .unwrap_or_default();
     let source = draft.location.display();
     let purpose = PromptPurpose::Copy {
+        source: source.clone(),
         rows: draft.rows,
         custom_metadata,
     };
@@ -212,6 +216,7 @@ mod tests {
         let _ = press(&mut new, &mut app, "Space");
         assert_eq!(new.input.text, "secret/ ", "space is typed");
         let copy = PromptPurpose::Copy {
+            source: "secret/a".into(),
             rows: Vec::new(),
             custom_metadata: BTreeMap::new(),
         };

@@ -10,8 +10,15 @@ use ratatui::text::{Line, Span};
 pub fn draw(frame: &mut Frame, prompt: &PathPrompt, keymap: &Keymap) {
     let key = |command| keymap.key(Scope::PathPrompt, command);
     let (title, what) = match &prompt.purpose {
-        PromptPurpose::New => ("New secret", "Path of the new secret (mount/folder/name):"),
-        PromptPurpose::Copy { .. } => ("Copy secret", "Copy to (mount/folder/name):"),
+        PromptPurpose::New => (
+            "New secret".to_string(),
+            "Path of the new secret (mount/folder/name):",
+        ),
+        // The open secret is copied, which may not be the one under the tree's cursor: named.
+        PromptPurpose::Copy { source, .. } => (
+            format!("Copy secret {}", sanitize(source)),
+            "Copy to (mount/folder/name):",
+        ),
     };
     let mut spans = vec![Span::styled("> ", theme::key())];
     spans.extend(input_spans(&prompt.input, !prompt.on_checkbox));
@@ -47,5 +54,5 @@ pub fn draw(frame: &mut Frame, prompt: &PathPrompt, keymap: &Keymap) {
         ),
         theme::dim(),
     ));
-    frame_dialog(frame, title, lines, 84, false);
+    frame_dialog(frame, &title, lines, 84, false);
 }

@@ -20,6 +20,7 @@ Environment (BAO_X wins over VAULT_X when set, even if empty; a flag wins over b
   BAO_CLIENT_TIMEOUT / VAULT_CLIENT_TIMEOUT     per-request timeout (e.g. 30s, 1m30s, 500ms)
   TRESOR_ROLE_ID / TRESOR_SECRET_ID      AppRole credentials for the login dialog
   TRESOR_JWT                             JWT for a JWT login (else --jwt-file)
+  TRESOR_CLIPBOARD / TRESOR_CLIPBOARD_CLEAR     clipboard to use / seconds before a value is cleared
   TRESOR_PROFILE / TRESOR_CONFIG         profile to use / config file with profiles
   TRESOR_LOG                             log level (default info); logs go to a private file
   TRESOR_BAO                             path of the bao binary for `tresor demo`
@@ -459,6 +460,16 @@ mod tests {
         for name in &names {
             assert!(man.contains(name.as_str()), "man: {name} missing");
         }
+    }
+
+    #[test]
+    fn help_says_what_each_method_is_and_names_no_code() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("Single sign-on in the browser"), "{help}");
+        assert!(
+            !help.contains("vault::"),
+            "no module path in user text: {help}"
+        );
     }
 
     #[test]

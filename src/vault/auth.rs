@@ -13,15 +13,22 @@ use zeroize::Zeroizing;
 
 /// The auth methods the login dialog offers (`--auth-method` takes their mount names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+// The doc comments are what `tresor --help` says of each value.
 pub enum AuthMethod {
+    /// A token, pasted (checked with lookup-self)
     Token,
+    /// Role-id and secret-id (also wrapped, and worker -> runner)
     #[value(name = "approle")]
     AppRole,
+    /// Username and password
     Userpass,
+    /// LDAP username and password
     Ldap,
+    /// A JWT (TRESOR_JWT or --jwt-file) for a role
     Jwt,
+    /// The TLS client certificate (--client-cert)
     Cert,
-    /// Single sign-on through the browser (`vault::oidc`).
+    /// Single sign-on in the browser
     Oidc,
 }
 

@@ -985,3 +985,60 @@ async fn a_move_keeps_the_history_and_never_drops_it_silently() {
         assert_eq!(history(&server, "hist2", "renamed/app").1, json!(3));
     });
 }
+
+/// A token that may list a folder but not read its secrets: the plan names every secret it
+/// cannot read (nothing is promised that the run would fail), instead of "N new".
+#[tokio::test(flavor = "multi_thread")]
+async fn the_plan_names_the_secrets_the_token_may_not_read() {
+    let server = server().await;
+    let client = root_client(&server);
+    let source = mount_kv(&client, "lo", KvVersion::V2).await;
+    for name in ["a", "b", "open"] {
+        put(&client, &source, &format!("app/{name}"), json!({"k": name})).await;
+    }
+    let policy = r#"
+path "lo/metadata/*" { capabilities = ["list"] }
+path "lo/data/app/open" { capabilities = ["read"] }
+path "lo/data/copy/*" { capabilities = ["create", "update", "read"] }
+path "lo/metadata/copy/*" { capabilities = ["read", "list"] }
+"#;
+    let token = tokio::task::block_in_place(|| {
+        server
+            .bao(&["policy", "write", "list-only", "-"], Some(policy))
+            .expect("policy");
+        support::create_token(&server, &["-policy=list-only"])
+    });
+    let limited = client.with_token(Some(tresor::secret::Token::new(&token)));
+    let plan = folder::plan_copy(
+        &TreeRef::new(limited.clone(), source.clone(), "app"),
+        &TreeRef::new(limited.clone(), source.clone(), "copy"),
+        PlanOptions::default(),
+        None,
+    )
+    .await
+    .expect("plan");
+    let planned: Vec<&str> = plan.items.iter().map(|i| i.relative.as_str()).collect();
+    assert_eq!(planned, ["open"], "only what can be read is planned");
+    let unreadable: Vec<&str> = plan.unreadable.iter().map(|u| u.path.as_str()).collect();
+    assert_eq!(
+        unreadable,
+        ["lo/app/a", "lo/app/b"],
+        "{:?}",
+        plan.unreadable
+    );
+    assert!(
+        plan.unreadable[0].reason.contains("read"),
+        "{:?}",
+        plan.unreadable
+    );
+    let report = run(&plan, Existing::Skip).await;
+    assert_eq!(
+        outcomes(&report),
+        [("open".to_string(), OutcomeKind::Done)],
+        "what was planned is done"
+    );
+    assert!(
+        !report.complete(),
+        "the report is not complete: two were not readable"
+    );
+}

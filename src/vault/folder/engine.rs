@@ -329,8 +329,10 @@ async fn plan_transfer(
         return Err(FolderError::Empty(source.display()));
     }
     let key = std::hash::RandomState::new();
-    let (items, unreadable, _) = items_for(
-        walked.relative,
+    // What the token may not read is named now, not failed later.
+    let (readable, mut denied) = split_unreadable(source, walked.relative).await;
+    let (items, mut unreadable, _) = items_for(
+        readable,
         Some(source),
         target,
         options,
@@ -339,6 +341,8 @@ async fn plan_transfer(
         None,
     )
     .await;
+    unreadable.append(&mut denied);
+    unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan {
         kind,
         origin: Origin::Tree(source.clone()),
@@ -400,6 +404,59 @@ pub async fn plan_move(
         return Ok(plan);
     }
     plan_transfer(PlanKind::Move, source, target, options, progress).await
+}
+
+/// Splits `relative` into what the token may read below `tree` and what it may not (asked with
+/// `sys/capabilities-self`, a few hundred paths a request). A server or token that cannot answer
+/// leaves everything to the run.
+async fn split_unreadable(tree: &TreeRef, relative: Vec<String>) -> (Vec<String>, Vec<Unreadable>) {
+    const BATCH: usize = 256;
+    let mut denied_paths = HashSet::new();
+    for chunk in relative.chunks(BATCH) {
+        let paths: Vec<String> = chunk
+            .iter()
+            .map(|r| tree.mount.read_path(&tree.path_of(r)))
+            .collect();
+        let request = "sys/capabilities-self";
+        let answer = tree
+            .client
+            .send(
+                super::super::client::Operation::Write,
+                request,
+                Some(&serde_json::json!({ "paths": paths })),
+            )
+            .await
+            .and_then(|raw| raw.json(request));
+        let Ok(answer) = answer else {
+            return (relative, Vec::new());
+        };
+        let data = answer.get("data").unwrap_or(&answer);
+        for (path, relative) in paths.iter().zip(chunk) {
+            let capabilities: Vec<&str> = data
+                .get(path)
+                .and_then(|c| c.as_array())
+                .map(|c| c.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let may_read = capabilities.iter().any(|c| matches!(*c, "read" | "root"));
+            if !capabilities.is_empty() && !may_read {
+                denied_paths.insert(relative.clone());
+            }
+        }
+    }
+    let (readable, denied): (Vec<String>, Vec<String>) = relative
+        .into_iter()
+        .partition(|r| !denied_paths.contains(r));
+    let unreadable = denied
+        .iter()
+        .map(|r| Unreadable {
+            path: tree.display_of(r),
+            reason: format!(
+                "permission denied: read on {}",
+                tree.mount.read_path(&tree.path_of(r))
+            ),
+        })
+        .collect();
+    (readable, unreadable)
 }
 
 /// Plans deleting every secret below `tree` (KV v2: metadata and all versions). Each item's

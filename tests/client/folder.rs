@@ -1042,3 +1042,54 @@ path "lo/metadata/copy/*" { capabilities = ["read", "list"] }
         "the report is not complete: two were not readable"
     );
 }
+
+/// A folder the token cannot list on one side is "not compared", never "only on the other side".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_not_listed_on_one_side_is_not_reported_as_only_on_the_other() {
+    let server = server().await;
+    let client = root_client(&server);
+    let mount = mount_kv(&client, "cmp", KvVersion::V2).await;
+    for side in ["left", "right"] {
+        put(&client, &mount, &format!("{side}/x"), json!({"k": "1"})).await;
+        put(
+            &client,
+            &mount,
+            &format!("{side}/hidden/y"),
+            json!({"k": "2"}),
+        )
+        .await;
+    }
+    let policy = r#"
+path "cmp/metadata/*" { capabilities = ["list", "read"] }
+path "cmp/data/*" { capabilities = ["read"] }
+path "cmp/metadata/left/hidden/*" { capabilities = ["deny"] }
+path "cmp/metadata/left/hidden" { capabilities = ["deny"] }
+"#;
+    let token = tokio::task::block_in_place(|| {
+        server
+            .bao(&["policy", "write", "half-blind", "-"], Some(policy))
+            .expect("policy");
+        support::create_token(&server, &["-policy=half-blind"])
+    });
+    let limited = client.with_token(Some(tresor::secret::Token::new(&token)));
+    let diff = folder::diff(
+        &TreeRef::new(limited.clone(), mount.clone(), "left"),
+        &TreeRef::new(limited.clone(), mount.clone(), "right"),
+        4,
+        None,
+    )
+    .await
+    .expect("diff");
+    assert!(diff.only_right.is_empty(), "{:?}", diff.only_right);
+    assert!(diff.only_left.is_empty(), "{:?}", diff.only_left);
+    assert!(
+        diff.incomplete(),
+        "the unlisted folder is named: {:?}",
+        diff.unlistable
+    );
+    assert!(
+        diff.unlistable.iter().any(|f| f.contains("left/hidden")),
+        "{:?}",
+        diff.unlistable
+    );
+}

@@ -123,12 +123,15 @@ pub async fn diff(
     let left_set: BTreeSet<&String> = walked_left.relative.iter().collect();
     let right_set: BTreeSet<&String> = walked_right.relative.iter().collect();
     let mut out = TreeDiff {
+        // A secret in a folder the other side could not list was not compared: not "only here".
         only_left: left_set
             .difference(&right_set)
+            .filter(|s| !super::engine::under_any(right, s, &walked_right.unlistable))
             .map(|s| s.to_string())
             .collect(),
         only_right: right_set
             .difference(&left_set)
+            .filter(|s| !super::engine::under_any(left, s, &walked_left.unlistable))
             .map(|s| s.to_string())
             .collect(),
         unlistable: walked_left

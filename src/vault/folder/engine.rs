@@ -304,7 +304,7 @@ async fn items_for(
 }
 
 /// Whether the target path of `relative` lies in one of the `unlistable` folders (full paths).
-fn under_any(target: &TreeRef, relative: &str, unlistable: &[String]) -> bool {
+pub(super) fn under_any(target: &TreeRef, relative: &str, unlistable: &[String]) -> bool {
     let full = target.display_of(relative);
     unlistable.iter().any(|folder| full.starts_with(folder))
 }

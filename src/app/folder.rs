@@ -732,7 +732,10 @@ impl FolderScreen {
             Some(Command::Retry) => {
                 let retry = view.report.retry_plan(&view.plan);
                 if retry.items.is_empty() {
-                    app.set_status(StatusKind::Info, "Nothing failed: nothing to retry.");
+                    app.set_status(
+                        StatusKind::Info,
+                        "Nothing failed or was left not run: nothing to retry.",
+                    );
                 } else {
                     let target = plan_target_label(self.other.as_ref(), &retry);
                     self.stage = Stage::Plan(PlanView::new(SharedPlan::new(retry), target));
@@ -937,7 +940,7 @@ impl Component for FolderScreen {
             Stage::Report(view) => {
                 let mut hints = vec![moving()];
                 if view.counts.failed > 0 {
-                    hints.push(hint(Command::Retry, "retry the failed ones"));
+                    hints.push(hint(Command::Retry, "retry the failed and not run"));
                 }
                 hints.push(hint(Command::Close, "close"));
                 hints

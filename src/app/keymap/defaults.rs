@@ -1272,7 +1272,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         S::FolderKeys,
         C::Retry,
         &[ch('r')],
-        "report: retry the failed ones (back to a plan of them)",
+        "report: retry what failed and what a stop left not run (back to a plan of them)",
         Some("retry"),
     ),
 ];

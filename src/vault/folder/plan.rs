@@ -103,10 +103,14 @@ pub fn report_counts(report: &Report) -> ReportCounts {
 
 /// The plan's items whose report says they failed.
 pub fn retry_plan(plan: &Plan, report: &Report) -> Plan {
+    // What failed, and what a stop left not run: `r` goes on with both.
     let failed: std::collections::HashSet<&str> = report
         .items
         .iter()
-        .filter(|i| i.outcome.kind() == OutcomeKind::Failed)
+        .filter(|i| {
+            i.outcome.kind() == OutcomeKind::Failed
+                || matches!(i.outcome, ItemOutcome::Skipped(SkipReason::Cancelled))
+        })
         .map(|i| i.relative.as_str())
         .collect();
     plan.restricted(|item: &PlanItem| failed.contains(item.relative.as_str()))
@@ -307,5 +311,36 @@ mod tests {
             "as first planned"
         );
         assert!(retry.unlistable.is_empty());
+    }
+
+    /// After Esc, `r` goes on with what was not run, as well as what failed.
+    #[test]
+    fn the_retry_plan_takes_what_was_not_run_after_a_stop() {
+        let plan = plan_of(vec![
+            item("done", TargetState::Absent),
+            item("failed", TargetState::Absent),
+            item("not-run", TargetState::Absent),
+        ]);
+        let report = Report {
+            items: vec![
+                super::super::ItemReport {
+                    relative: "done".into(),
+                    outcome: ItemOutcome::Done { version: Some(1) },
+                },
+                super::super::ItemReport {
+                    relative: "failed".into(),
+                    outcome: ItemOutcome::Failed("x".into()),
+                },
+                super::super::ItemReport {
+                    relative: "not-run".into(),
+                    outcome: ItemOutcome::Skipped(SkipReason::Cancelled),
+                },
+            ],
+            cancelled: true,
+            ..Default::default()
+        };
+        let retry = report.retry_plan(&plan);
+        let names: Vec<&str> = retry.items.iter().map(|i| i.relative.as_str()).collect();
+        assert_eq!(names, vec!["failed", "not-run"]);
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod certs;
+pub mod certs_cli;
 pub mod cli;
 pub mod clipboard;
 pub mod config;

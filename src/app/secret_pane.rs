@@ -263,7 +263,7 @@ impl SecretPane {
     }
 
     /// Rows the certificate summary takes at the top of a detail view `height` rows high: a
-    /// title, four rows per certificate and one per other block, leaving the value's header and
+    /// title, five rows per certificate and one per other block, leaving the value's header and
     /// one row of it.
     pub fn pem_summary_rows(&self, height: u16) -> u16 {
         pem_summary_rows(self.pem_blocks().unwrap_or_default(), height)
@@ -450,8 +450,8 @@ pub fn pem_summary_rows(blocks: &[crate::certs::PemBlock], height: u16) -> u16 {
     (rows.min(u16::MAX as usize) as u16).min(height.saturating_sub(2))
 }
 
-/// Subject and validity, issuer/serial/key, SANs, dates.
-pub const PEM_ROWS_PER_CERTIFICATE: usize = 4;
+/// Subject and validity, issuer and key, serial, SANs, dates.
+pub const PEM_ROWS_PER_CERTIFICATE: usize = 5;
 
 /// Rows of value a detail view `height` rows high shows: minus its header line, and minus the
 /// position line ("lines 41-80 of 2000") when the value does not fit.

@@ -335,7 +335,11 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
             parts.detail.width,
             summary_rows,
         );
-        frame.render_widget(Paragraph::new(pem_summary(blocks, app.now_unix())), summary);
+        let lines = pem_summary(blocks, app.now_unix())
+            .into_iter()
+            .map(|line| fit(line, summary.width as usize))
+            .collect::<Vec<_>>();
+        frame.render_widget(Paragraph::new(lines), summary);
         parts.detail.y += summary_rows;
         parts.detail.height -= summary_rows;
     }
@@ -402,7 +406,7 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
 }
 
 /// The certificate summary: a title, then per certificate its subject with the validity word,
-/// issuer, serial and key, SANs, and its dates; a private key or another block in one row.
+/// issuer and key, serial, SANs, and its dates; a private key or another block in one row.
 fn pem_summary(blocks: &[PemBlock], now_unix: i64) -> Vec<Line<'static>> {
     let now = ::time::OffsetDateTime::from_unix_timestamp(now_unix)
         .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
@@ -447,10 +451,12 @@ fn pem_summary(blocks: &[PemBlock], now_unix: i64) -> Vec<Line<'static>> {
                 lines.push(Line::from(vec![
                     Span::styled("   issuer ", theme::dim()),
                     Span::raw(text::sanitize(&cert.issuer).into_owned()),
-                    Span::styled(" · serial ", theme::dim()),
-                    Span::raw(cert.serial.clone()),
                     Span::styled(" · key ", theme::dim()),
                     Span::raw(cert.key.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled("   serial ", theme::dim()),
+                    Span::raw(cert.serial.clone()),
                 ]));
                 lines.push(Line::from(vec![
                     Span::styled("   SANs ", theme::dim()),
@@ -484,6 +490,25 @@ fn pem_summary(blocks: &[PemBlock], now_unix: i64) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// A line cut to `columns` display columns, `…` where it was cut (a cut serial or name must not
+/// pass for a whole one).
+fn fit(line: Line<'static>, columns: usize) -> Line<'static> {
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let width = unicode_width::UnicodeWidthStr::width(span.content.as_ref());
+        if used + width <= columns {
+            used += width;
+            spans.push(span);
+            continue;
+        }
+        let cut = text::first_line_fit(&format!("{} ", span.content), columns - used);
+        spans.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(spans)
 }
 
 fn date(t: ::time::OffsetDateTime) -> String {

@@ -132,3 +132,17 @@ fn moving_to_a_value_without_pem_removes_the_summary_and_the_value_keeps_its_row
         "the summary's rows are not the value's"
     );
 }
+
+#[test]
+fn a_line_too_long_for_the_pane_is_cut_with_a_mark_not_silently() {
+    let (chain, _, _) = pems();
+    let mut app = app_with(json!({"chain": chain}));
+    tresor::app::update(&mut app, tresor::app::Action::Resize(90, 40));
+    let screen = screen_at(&app, (90, 40));
+    let valid = screen
+        .lines()
+        .find(|l| l.contains("valid 2026-09-06"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(valid.contains("…│"), "{valid}");
+    assert!(!valid.contains("2026-12-05 01:55 UTC"), "{valid}");
+}

@@ -181,8 +181,15 @@ fn block(label: String, body: &str) -> PemBlock {
     if label != "CERTIFICATE" && label != "X509 CERTIFICATE" && label != "TRUSTED CERTIFICATE" {
         return PemBlock::Other { label };
     }
-    // Headers (`Proc-Type: ...`) do not occur in certificates; whitespace may be anywhere.
-    let base64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    // Headers (`Proc-Type: ...`) do not occur in certificates; whitespace may be anywhere, and
+    // a PEM inside a JSON value has its line ends escaped (`\n`): a backslash is never base64,
+    // so dropping the escapes cannot change a valid body.
+    let base64: String = body
+        .replace("\\r", "")
+        .replace("\\n", "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let der = match base64::engine::general_purpose::STANDARD.decode(base64.as_bytes()) {
         Ok(der) => der,
         Err(error) => {
@@ -427,6 +434,22 @@ mod tests {
             matches!(&blocks[1], PemBlock::Unreadable { reason, .. } if reason.starts_with("not a certificate"))
         );
         assert_eq!(certificates(&broken).len(), 3);
+    }
+
+    #[test]
+    fn pem_inside_a_json_value_with_escaped_newlines_decodes_too() {
+        // A KV value that is a JSON object holds its PEM with `\n` escapes.
+        let (chain, _) = chain();
+        let json = serde_json::json!({ "tls": { "chain": chain } }).to_string();
+        assert!(json.contains("\\n"));
+        assert_eq!(certificates(&json).len(), 3);
+        assert!(
+            decode(&json)
+                .iter()
+                .all(|b| matches!(b, PemBlock::Certificate(_))),
+            "{:?}",
+            decode(&json)
+        );
     }
 
     #[test]

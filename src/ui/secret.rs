@@ -441,12 +441,13 @@ fn pem_summary(blocks: &[PemBlock], now_unix: i64) -> Vec<Line<'static>> {
                     Validity::Soon(_) | Validity::NotYet(_) => theme::warning(),
                     Validity::Valid(_) => theme::ok(),
                 };
+                // The state first: a long subject is cut, never the word.
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {number} "), theme::key()),
+                    Span::styled(validity.describe(), style),
+                    Span::raw("  "),
                     Span::raw(text::sanitize(&cert.subject).into_owned()),
                     Span::styled(if cert.is_ca { " (CA)" } else { "" }, theme::dim()),
-                    Span::raw("  "),
-                    Span::styled(validity.describe(), style),
                 ]));
                 lines.push(Line::from(vec![
                     Span::styled("   issuer ", theme::dim()),

@@ -146,3 +146,19 @@ fn a_line_too_long_for_the_pane_is_cut_with_a_mark_not_silently() {
     assert!(valid.contains("…│"), "{valid}");
     assert!(!valid.contains("2026-12-05 01:55 UTC"), "{valid}");
 }
+
+#[test]
+fn a_long_subject_is_cut_before_the_validity_word_is() {
+    let mut params = params(
+        &format!("service-{}", "x".repeat(80)),
+        4,
+        -Duration::days(10),
+        Duration::days(5),
+    );
+    params.is_ca = IsCa::NoCa;
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let pem = params.self_signed(&key).expect("cert").pem();
+    let app = app_with(json!({"cert": pem}));
+    let screen = screen_at(&app, SIZE);
+    assert!(screen.contains("expires soon: in 5 days"), "{screen}");
+}

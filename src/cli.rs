@@ -191,6 +191,9 @@ pub enum Command {
     /// Print `path  key` for each value below PATH that contains STRING (never the value);
     /// exit 0 matched, 1 nothing matched, 2 trouble (as grep).
     Grep(GrepArgs),
+    /// Print `path  key  subject  expiry  state` (tab-separated) for each certificate in a PEM
+    /// value below PATH that expires within the window; exit 0 none, 1 some, 2 trouble.
+    Certs(CertsArgs),
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions {
         #[arg(value_enum)]
@@ -341,6 +344,16 @@ pub struct GrepArgs {
     pub needle: String,
     #[arg(value_name = "PATH")]
     pub path: String,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CertsArgs {
+    /// The window: 30d, 12h, 2w (a bare number is days). Expired certificates are always in it.
+    #[arg(long, value_name = "WINDOW", default_value = "30d")]
+    pub expiring: String,
+    /// A mount or a folder in it (`secret/`, `secret/app/`). Default: every KV mount.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -5,6 +5,8 @@
 //! terminal and runs effects. `main.rs` only wires these together.
 
 pub mod app;
+pub mod certs;
+pub mod certs_cli;
 pub mod cli;
 pub mod clipboard;
 pub mod config;

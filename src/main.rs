@@ -264,6 +264,7 @@ async fn folder_command(
         Command::Import(args) => f::import(&context, args).await,
         Command::Diff(args) => f::diff(&context, args).await,
         Command::Grep(args) => f::grep(&context, args).await,
+        Command::Certs(args) => tresor::certs_cli::certs(&context, args).await,
         Command::Demo(_)
         | Command::Status(_)
         | Command::Ls(_)
@@ -316,7 +317,8 @@ fn main() -> ExitCode {
             | Command::Export(_)
             | Command::Import(_)
             | Command::Diff(_)
-            | Command::Grep(_),
+            | Command::Grep(_)
+            | Command::Certs(_),
         ) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build(),
@@ -348,7 +350,8 @@ fn main() -> ExitCode {
                 | Command::Export(_)
                 | Command::Import(_)
                 | Command::Diff(_)
-                | Command::Grep(_)),
+                | Command::Grep(_)
+                | Command::Certs(_)),
             ) => {
                 return Ok(folder_command(&settings, &ui, command).await);
             }

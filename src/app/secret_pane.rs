@@ -81,6 +81,15 @@ struct DetailKey {
     width: u16,
 }
 
+/// The PEM blocks of the selected value (certificates decoded, private keys only named), decoded
+/// once per value like the detail rows, so a frame does not parse it again.
+#[derive(Debug, Clone, Default)]
+pub struct PemView {
+    /// (generation, selected) the blocks are for.
+    key: Option<(u64, usize)>,
+    blocks: Vec<crate::certs::PemBlock>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SecretPane {
     pub location: Option<Location>,
@@ -94,6 +103,7 @@ pub struct SecretPane {
     /// kept with the content and the filter so a frame does not filter every key again.
     listed: Vec<usize>,
     pub detail_rows: DetailRows,
+    pub pem: PemView,
     /// Values are masked unless this is set; masking is decided when drawing, the data is untouched.
     pub revealed: bool,
     pub selected: usize,
@@ -214,6 +224,7 @@ impl SecretPane {
     /// Prepares the rows of the selected value for a pane `width` columns wide, unless they are
     /// ready already; masked values have no rows to prepare.
     pub fn prepare_detail(&mut self, width: u16) {
+        self.prepare_pem();
         if !self.revealed || self.tab != SecretTab::Data {
             return;
         }
@@ -228,6 +239,34 @@ impl SecretPane {
         self.detail_rows.rows = rows;
         self.detail_rows.key = Some(key);
         self.detail_rows.prepared += 1;
+    }
+
+    /// Decodes the PEM in the selected value, unless done for it already. Certificates are shown
+    /// masked or not (they are public); a private key is only named.
+    pub fn prepare_pem(&mut self) {
+        let key = (self.generation, self.selected);
+        if self.pem.key == Some(key) {
+            return;
+        }
+        self.pem.blocks = match self.selected_entry() {
+            Some(entry) if crate::certs::looks_like_pem(entry.value.expose()) => {
+                crate::certs::decode(entry.value.expose())
+            }
+            _ => Vec::new(),
+        };
+        self.pem.key = Some(key);
+    }
+
+    /// The PEM blocks of the selected value, if decoded for this state.
+    pub fn pem_blocks(&self) -> Option<&[crate::certs::PemBlock]> {
+        (self.pem.key == Some((self.generation, self.selected))).then_some(&self.pem.blocks[..])
+    }
+
+    /// Rows the certificate summary takes at the top of a detail view `height` rows high: a
+    /// title, five rows per certificate and one per other block, leaving the value's header and
+    /// one row of it.
+    pub fn pem_summary_rows(&self, height: u16) -> u16 {
+        pem_summary_rows(self.pem_blocks().unwrap_or_default(), height)
     }
 
     /// The prepared rows of the selected value if they are for this state and `width`.
@@ -396,6 +435,24 @@ impl SecretPane {
     }
 }
 
+/// Rows of the certificate summary (see `SecretPane::pem_summary_rows`).
+pub fn pem_summary_rows(blocks: &[crate::certs::PemBlock], height: u16) -> u16 {
+    if blocks.is_empty() {
+        return 0;
+    }
+    let rows: usize = 1 + blocks
+        .iter()
+        .map(|b| match b {
+            crate::certs::PemBlock::Certificate(_) => PEM_ROWS_PER_CERTIFICATE,
+            _ => 1,
+        })
+        .sum::<usize>();
+    (rows.min(u16::MAX as usize) as u16).min(height.saturating_sub(2))
+}
+
+/// Subject and validity, issuer and key, serial, SANs, dates.
+pub const PEM_ROWS_PER_CERTIFICATE: usize = 5;
+
 /// Rows of value a detail view `height` rows high shows: minus its header line, and minus the
 /// position line ("lines 41-80 of 2000") when the value does not fit.
 pub fn detail_body_rows(height: u16, total_rows: usize) -> usize {
@@ -412,7 +469,9 @@ impl super::App {
     pub fn detail_size(&self) -> (u16, u16) {
         let detail =
             super::layout::secret_areas(self.areas().secret, self.secret.entry_count()).detail;
-        (detail.width, detail.height)
+        // The certificate summary, if any, sits above the value.
+        let summary = self.secret.pem_summary_rows(detail.height);
+        (detail.width, detail.height - summary)
     }
 
     /// Scrolls the selected value by `delta` rows.

@@ -5,10 +5,11 @@
 use super::{spinner, text, theme, time};
 use crate::app::keymap::{Command, Scope};
 use crate::app::layout::secret_areas;
-use crate::app::secret_pane::{SecretContent, SecretTab, detail_body_rows};
+use crate::app::secret_pane::{SecretContent, SecretTab, detail_body_rows, pem_summary_rows};
 use crate::app::state::Loadable;
 use crate::app::width::wrap_rows;
 use crate::app::{App, Focus};
+use crate::certs::{PemBlock, Validity};
 use crate::vault::{KvSecret, VersionState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -314,6 +315,34 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
     if parts.detail.height == 0 {
         return;
     }
+    // Certificates in the value: a summary above it (they are public; a private key is named,
+    // never shown).
+    let fresh_pem;
+    let blocks = match pane.pem_blocks() {
+        Some(blocks) => blocks,
+        None if crate::certs::looks_like_pem(entry.value.expose()) => {
+            fresh_pem = crate::certs::decode(entry.value.expose());
+            &fresh_pem[..]
+        }
+        None => &[],
+    };
+    let summary_rows = pem_summary_rows(blocks, parts.detail.height);
+    let mut parts = parts;
+    if summary_rows > 0 {
+        let summary = Rect::new(
+            parts.detail.x,
+            parts.detail.y,
+            parts.detail.width,
+            summary_rows,
+        );
+        let lines = pem_summary(blocks, app.now_unix())
+            .into_iter()
+            .map(|line| fit(line, summary.width as usize))
+            .collect::<Vec<_>>();
+        frame.render_widget(Paragraph::new(lines), summary);
+        parts.detail.y += summary_rows;
+        parts.detail.height -= summary_rows;
+    }
     let header = Line::from(vec![
         Span::styled("── ", theme::dim()),
         Span::styled(text::sanitize(&entry.key).into_owned(), theme::key()),
@@ -374,4 +403,116 @@ fn draw_loaded(frame: &mut Frame, area: Rect, app: &App, secret: &KvSecret, focu
         ]));
     }
     frame.render_widget(Paragraph::new(detail).style(Style::new()), parts.detail);
+}
+
+/// The certificate summary: a title, then per certificate its subject with the validity word,
+/// issuer and key, serial, SANs, and its dates; a private key or another block in one row.
+fn pem_summary(blocks: &[PemBlock], now_unix: i64) -> Vec<Line<'static>> {
+    let now = ::time::OffsetDateTime::from_unix_timestamp(now_unix)
+        .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
+    let certificates = blocks
+        .iter()
+        .filter(|b| matches!(b, PemBlock::Certificate(_)))
+        .count();
+    let keys = blocks
+        .iter()
+        .filter(|b| matches!(b, PemBlock::PrivateKey { .. }))
+        .count();
+    let mut title = text::count(certificates, "certificate", "certificates");
+    if keys > 0 {
+        title.push_str(&format!(
+            ", {} (masked)",
+            text::count(keys, "private key", "private keys")
+        ));
+    }
+    let mut lines = vec![Line::from(vec![
+        Span::styled("── PEM: ", theme::dim()),
+        Span::styled(title, theme::title()),
+        Span::styled(" ──", theme::dim()),
+    ])];
+    let mut number = 0;
+    for block in blocks {
+        match block {
+            PemBlock::Certificate(cert) => {
+                number += 1;
+                let validity = cert.validity(now);
+                let style = match validity {
+                    Validity::Expired(_) => theme::error(),
+                    Validity::Soon(_) | Validity::NotYet(_) => theme::warning(),
+                    Validity::Valid(_) => theme::ok(),
+                };
+                // The state first: a long subject is cut, never the word.
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {number} "), theme::key()),
+                    Span::styled(validity.describe(), style),
+                    Span::raw("  "),
+                    Span::raw(text::sanitize(&cert.subject).into_owned()),
+                    Span::styled(if cert.is_ca { " (CA)" } else { "" }, theme::dim()),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled("   issuer ", theme::dim()),
+                    Span::raw(text::sanitize(&cert.issuer).into_owned()),
+                    Span::styled(" · key ", theme::dim()),
+                    Span::raw(cert.key.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled("   serial ", theme::dim()),
+                    Span::raw(cert.serial.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled("   SANs ", theme::dim()),
+                    Span::raw(if cert.sans.is_empty() {
+                        "none".to_string()
+                    } else {
+                        text::sanitize(&cert.sans.join(", ")).into_owned()
+                    }),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled("   valid ", theme::dim()),
+                    Span::raw(format!(
+                        "{} to {}",
+                        date(cert.not_before),
+                        date(cert.not_after)
+                    )),
+                ]));
+            }
+            PemBlock::PrivateKey { label } => lines.push(Line::from(vec![
+                Span::styled("   private key ", theme::dim()),
+                Span::raw(format!("({label}): masked like the value")),
+            ])),
+            PemBlock::Unreadable { label, reason } => lines.push(Line::from(vec![
+                Span::styled(format!("   {label}: "), theme::error()),
+                Span::raw(text::sanitize(reason).into_owned()),
+            ])),
+            PemBlock::Other { label } => lines.push(Line::styled(
+                format!("   {} block (not decoded)", text::sanitize(label)),
+                theme::dim(),
+            )),
+        }
+    }
+    lines
+}
+
+/// A line cut to `columns` display columns, `…` where it was cut (a cut serial or name must not
+/// pass for a whole one).
+fn fit(line: Line<'static>, columns: usize) -> Line<'static> {
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let width = unicode_width::UnicodeWidthStr::width(span.content.as_ref());
+        if used + width <= columns {
+            used += width;
+            spans.push(span);
+            continue;
+        }
+        let cut = text::first_line_fit(&format!("{} ", span.content), columns - used);
+        spans.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(spans)
+}
+
+fn date(t: ::time::OffsetDateTime) -> String {
+    let format = ::time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    t.format(&format).unwrap_or_default()
 }

@@ -5,6 +5,7 @@
 mod support;
 
 mod browse;
+mod certs;
 mod cli;
 mod clipboard;
 #[cfg(target_os = "linux")]

@@ -5,6 +5,7 @@
 mod support;
 
 mod approle;
+mod certs;
 mod folder;
 mod history;
 mod login_oidc;

@@ -448,7 +448,14 @@ where
         plan
     };
     let (plan, ()) = tokio::join!(planning, show_progress(receiver, label));
-    plan.map_err(|e| Stop::new(exit::ERROR, e.to_string()))
+    plan.map_err(|e| {
+        // A tree into itself is a mistake in the command line: nothing was written.
+        let code = match e {
+            folder::FolderError::Overlap { .. } => exit::USAGE,
+            _ => exit::ERROR,
+        };
+        Stop::new(code, e.to_string())
+    })
 }
 
 /// The shared tail of cp, mv and import: print the plan, ask, run, report.

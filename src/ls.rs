@@ -28,7 +28,7 @@ pub struct Listing {
     /// Folders below the path (and, without a path, mount roots) the token may not list: the
     /// rest was listed, but the listing is not complete (exit 1, as `find` for an unreadable
     /// folder).
-    pub skipped: usize,
+    pub skipped: Vec<String>,
     pub errors: Vec<String>,
     /// Said on stderr, not errors (a mount walked by LIST because it cannot be scanned).
     pub notes: Vec<String>,
@@ -37,7 +37,7 @@ pub struct Listing {
 impl Listing {
     /// Everything below the path was listed: nothing skipped, nothing failed.
     pub fn is_complete(&self) -> bool {
-        self.errors.is_empty() && self.skipped == 0
+        self.errors.is_empty() && self.skipped.is_empty()
     }
 }
 
@@ -174,12 +174,17 @@ async fn list_one(
                 },
             ));
         }
-        out.skipped += summary.skipped.len();
+        out.skipped.extend(
+            summary
+                .skipped
+                .iter()
+                .map(|skipped| format!("{}{skipped}", mount.path)),
+        );
         found
     } else {
         let keys = match client.list_folder(mount, &folder).await {
             Err(error) if error.is_permission_denied() && !named => {
-                out.skipped += 1;
+                out.skipped.push(format!("{}{folder}", mount.path));
                 return Ok(());
             }
             other => other.map_err(|e| error_text(mount, rest, &e))?,

@@ -213,10 +213,13 @@ async fn ls(
     for note in &listing.notes {
         eprintln!("tresor: {note}");
     }
-    if listing.skipped > 0 {
+    for folder in &listing.skipped {
+        eprintln!("tresor: skipped (permission denied): {folder}");
+    }
+    if !listing.skipped.is_empty() {
         eprintln!(
             "tresor: {} folder(s) skipped: permission denied",
-            listing.skipped
+            listing.skipped.len()
         );
     }
     for error in &listing.errors {

@@ -58,10 +58,20 @@ pub fn draw(frame: &mut Frame, app: &App, form: &LoginForm) {
         lines.push(Line::styled(sanitize(&text).into_owned(), theme::warning()));
         lines.push(Line::raw(""));
     }
+    // What is presented without being typed (TRESOR_JWT, the client certificate) sits with the
+    // fields, before "Save token".
+    let source_line = credential_source_line(app, form);
     for field in form.fields() {
+        if field == Field::SaveDefault
+            && let Some(line) = &source_line
+        {
+            lines.push(line.clone());
+        }
         lines.push(field_line(form, field, keymap));
     }
-    if let Some(line) = credential_source_line(app, form) {
+    if !form.fields().contains(&Field::SaveDefault)
+        && let Some(line) = source_line
+    {
         lines.push(line);
     }
     if form.method == AuthMethod::Oidc {

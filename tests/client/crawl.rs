@@ -385,6 +385,10 @@ async fn tresor_ls_skips_a_mount_it_may_not_list_but_fails_on_a_path_it_was_give
             let (code, stdout, stderr) = tresor_ls(&server, Some(&limited), args);
             assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
             assert!(stderr.contains("1 folder(s) skipped"), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("skipped (permission denied): secret/\n"),
+                "the folder is named: {args:?}: {stderr}"
+            );
         }
         // Asked for by name, it is the answer: an error.
         for args in [&["-r", "secret/"][..], &["secret/"][..]] {

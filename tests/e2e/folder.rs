@@ -75,6 +75,16 @@ fn cp_asks_or_needs_yes_skips_existing_targets_with_exit_4_and_overwrites_when_a
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("give --yes"), "{stderr}");
     assert_eq!(get(&server, "prod/with space"), None);
+    // A tree into itself: a usage error (3), nothing asked of the server, nothing written.
+    let (code, _, stderr) = run(sandbox.command().args([
+        "cp",
+        "-r",
+        "secret/staging",
+        "secret/staging/inner",
+        "--yes",
+    ]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("into itself"), "{stderr}");
 
     // The plan, nothing written.
     let (code, stdout, stderr) = run(sandbox.command().args(cp).arg("--dry-run"));

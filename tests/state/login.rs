@@ -232,3 +232,21 @@ fn jwt_file_and_certificate_logins_say_what_they_send() {
         "{effects:?}"
     );
 }
+
+/// What a login presents without typing (the JWT from TRESOR_JWT) sits with the fields, before
+/// "Save token", as the JWT file row does.
+#[test]
+fn the_jwt_from_the_environment_is_listed_before_save_token() {
+    let mut app = history_app(SIZE, &SecretCapabilities::unknown());
+    app.login_defaults = tresor::config::LoginDefaults {
+        method: Some(AuthMethod::Jwt),
+        jwt: Some(tresor::secret::SecretText::new("eyJ.header.sig")),
+        save_token_to: Some(tresor::config::TokenStore::File("/h/.vault-token".into())),
+        ..tresor::config::LoginDefaults::default()
+    };
+    press(&mut app, KeyCode::Char('L'));
+    let screen = screen_at(&app, SIZE);
+    let jwt = screen.find("from TRESOR_JWT").expect("the JWT row");
+    let save = screen.find("Save token").expect("the save row");
+    assert!(jwt < save, "{screen}");
+}

@@ -45,6 +45,11 @@ impl Listing {
 pub const NO_TOKEN: &str = "no token: set BAO_TOKEN (or VAULT_TOKEN), log in with `bao login` \
      (which writes ~/.vault-token), or give --token";
 
+/// `BAO_TOKEN` (or `VAULT_TOKEN`) set to nothing: it wins, so the token file and a helper were
+/// not looked at, and saying they had no token would not be true.
+pub const EMPTY_TOKEN_VARIABLE: &str = "no token: BAO_TOKEN (or VAULT_TOKEN) is set but empty, \
+     and it wins over the token file and token helpers: unset it to use them, or give a token";
+
 /// The no-token error naming the token file that was looked for (`BAO_TOKEN_PATH`,
 /// `~/.vault-token`, or a profile's `token_file`), so a typo in its path shows, or the token
 /// helper that had none.

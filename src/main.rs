@@ -190,7 +190,7 @@ async fn ls(
         Err(code) => return Ok(code),
     };
     if !client.has_token() {
-        eprintln!("tresor: {}", tresor::ls::no_token_message(token_store));
+        eprintln!("tresor: {}", no_token_text(settings, token_store));
         return Ok(ExitCode::from(exit::ERROR));
     }
     let listing = match tresor::ls::listing(&client, args).await {
@@ -232,6 +232,19 @@ async fn ls(
     }))
 }
 
+/// Why there is no token: where it was looked for, or that `BAO_TOKEN` is set to nothing (which
+/// wins over the token file and a helper: they were not asked).
+fn no_token_text(
+    settings: &config::ConnectionSettings,
+    store: Option<&config::TokenStore>,
+) -> String {
+    if settings.token_source == config::TokenSource::EmptyVariable {
+        tresor::ls::EMPTY_TOKEN_VARIABLE.to_string()
+    } else {
+        tresor::ls::no_token_message(store)
+    }
+}
+
 /// Prints generated text; a closed pipe (`| head`) is not an error.
 fn print_or_fail(text: std::io::Result<Vec<u8>>) -> ExitCode {
     match text.and_then(|text| tresor::cli::print_quietly(&text)) {
@@ -256,7 +269,12 @@ async fn folder_command(
     let context = tresor::folder_cli::Context {
         client,
         config: ui.config.as_ref(),
-        token_store: ui.login.save_token_to.as_ref(),
+        // BAO_TOKEN set to nothing: the store was not asked, so it is not named as empty.
+        token_store: ui
+            .login
+            .save_token_to
+            .as_ref()
+            .filter(|_| settings.token_source != config::TokenSource::EmptyVariable),
     };
     use tresor::folder_cli as f;
     ExitCode::from(match command {

@@ -44,6 +44,9 @@ pub enum TokenSource {
     File,
     /// The bao/vault CLI's `token_helper` (asked with `get` once the settings are resolved).
     Helper,
+    /// `BAO_TOKEN` (or `VAULT_TOKEN`) set to nothing: it wins, so neither the token file nor a
+    /// helper is looked at.
+    EmptyVariable,
     Profile,
 }
 
@@ -222,7 +225,7 @@ pub fn resolve(
         (Some(token), TokenSource::Flag)
     } else if let Some(value) = twin("TOKEN") {
         if value.trim().is_empty() {
-            (None, TokenSource::None)
+            (None, TokenSource::EmptyVariable)
         } else {
             (Some(Token::new(value.trim())), TokenSource::Env)
         }
@@ -366,7 +369,8 @@ mod tests {
             &[("/h/.vault-token", "s.file")],
         );
         assert!(settings.token.is_none());
-        assert_eq!(settings.token_source, TokenSource::None);
+        // Said as such: the empty variable is why there is no token.
+        assert_eq!(settings.token_source, TokenSource::EmptyVariable);
     }
 
     #[test]

@@ -154,3 +154,31 @@ fn an_ldap_login_in_the_dialog_gets_the_groups_policy_and_no_password_reaches_th
         assert!(!log.contains(password), "a password in the log:\n{log}");
     }
 }
+
+/// `BAO_TOKEN` set to nothing wins over a token helper (as in the CLI): the helper is not asked,
+/// and the message says the variable is empty instead of "the helper gave none".
+#[test]
+fn an_empty_bao_token_is_said_and_the_helper_is_not_asked() {
+    let server = support::dev_server();
+    let sandbox = Sandbox::new().addr(&server.addr).env("BAO_TOKEN", "");
+    let home = sandbox.home();
+    let calls = home.join("calls");
+    let helper = home.join("token-helper");
+    std::fs::write(
+        &helper,
+        format!("#!/bin/sh\necho \"$1\" >> {}\n", calls.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::write(
+        home.join(".bao"),
+        format!("token_helper = \"{}\"\n", helper.display()),
+    )
+    .unwrap();
+    let output = sandbox.command().args(["ls", "secret/"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("set but empty"), "{stderr}");
+    assert!(!stderr.contains("gave none"), "{stderr}");
+    assert!(!calls.exists(), "the helper was not asked");
+}

@@ -482,6 +482,14 @@ async fn go(plan: Plan, flags: &WriteFlags) -> Result<u8, Stop> {
     if !flags.yes {
         eprint!("{text}");
     }
+    if flags.all_versions && !plan.target.is_v2() {
+        // Said with --yes too: what was asked for and will not happen.
+        eprintln!(
+            "tresor: {} is KV v1: KV v1 keeps only the latest data, so --all-versions copies \
+             no history and no custom metadata",
+            plan.target.display()
+        );
+    }
     if !confirm(flags.yes, "Go ahead? [y/N] ", None)? {
         return Err(Stop::new(exit::ERROR, "not confirmed: nothing was written"));
     }

@@ -303,6 +303,23 @@ fn export_writes_a_private_file_refuses_to_replace_it_and_import_brings_it_back(
         get(&server, "restored/db"),
         Some(json!({"password": "s3cret-value", "user": "app"}))
     );
+    // Into KV v1 only the latest data can go: said, not dropped in silence.
+    bao(
+        &server,
+        &["secrets", "enable", "-path=flat", "-version=1", "kv"],
+    );
+    let (code, _, stderr) = run(sandbox.command().args([
+        "import",
+        file_arg,
+        "flat/restored",
+        "--yes",
+        "--all-versions",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("KV v1 keeps only the latest data"),
+        "{stderr}"
+    );
     let (code, _, stderr) =
         run(sandbox
             .command()

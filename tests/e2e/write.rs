@@ -555,8 +555,12 @@ fn a_file_left_by_sigkill_is_wiped_by_the_next_tresor() {
     }
     kill("-KILL", &tresor);
     app.wait_exit();
+    // The editor may already be gone: tresor's terminal hung up with it (SIGHUP to its
+    // foreground group). Either way it must be gone before the next start.
     let editor_pid = std::fs::read_to_string(&pid_file).unwrap();
-    kill("-KILL", editor_pid.trim());
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", editor_pid.trim()])
+        .status();
     let run = sandbox.root().join("run");
     let left: Vec<_> = std::fs::read_dir(&run).unwrap().flatten().collect();
     assert_eq!(left.len(), 1, "SIGKILL leaves the private directory");

@@ -68,9 +68,9 @@ async fn trees(ctx: &Context<'_>, path: Option<&str>) -> Result<Vec<TreeRef>, St
             .map(|m| TreeRef::new(ctx.client.clone(), m, ""))
             .collect());
     };
-    match crate::ls::split_path(&browsable, path) {
+    match crate::vault::kv::split_path(&browsable, path) {
         Some((mount, rest)) => Ok(vec![TreeRef::new(ctx.client.clone(), mount.clone(), &rest)]),
-        None => Err(match crate::ls::split_path(&others, path) {
+        None => Err(match crate::vault::kv::split_path(&others, path) {
             Some((mount, _)) => format!(
                 "{path}: {} is a {} mount, not key/value",
                 mount.path,

@@ -106,11 +106,11 @@ async fn tree(client: &VaultClient, path: &str, error_code: u8) -> Result<TreeRe
         .map_err(|e| Stop::new(error_code, format!("listing the mounts: {e}")))?;
     let (browsable, others): (Vec<MountInfo>, Vec<MountInfo>) =
         mounts.into_iter().partition(|m| m.engine.is_browsable());
-    match crate::ls::split_path(&browsable, path) {
+    match crate::vault::kv::split_path(&browsable, path) {
         Some((mount, rest)) => Ok(TreeRef::new(client.clone(), mount.clone(), &rest)),
         None => Err(Stop::new(
             error_code,
-            match crate::ls::split_path(&others, path) {
+            match crate::vault::kv::split_path(&others, path) {
                 Some((mount, _)) => format!(
                     "{path}: {} is a {} mount, not key/value",
                     mount.path,

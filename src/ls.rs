@@ -2,22 +2,8 @@
 
 use crate::cli::LsArgs;
 use crate::vault::crawl::{CrawlMethod, CrawlOptions};
+use crate::vault::kv::split_path;
 use crate::vault::{MountInfo, VaultClient, VaultError};
-
-/// The mount a path is in (the longest mount path it starts with) and the rest of it.
-pub fn split_path<'a>(mounts: &'a [MountInfo], path: &str) -> Option<(&'a MountInfo, String)> {
-    let path = path.trim_start_matches('/');
-    let with_slash = if path.ends_with('/') || path.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}/")
-    };
-    mounts
-        .iter()
-        .filter(|m| with_slash.starts_with(&m.path))
-        .max_by_key(|m| m.path.len())
-        .map(|m| (m, path.get(m.path.len()..).unwrap_or("").to_string()))
-}
 
 /// What `tresor ls` found: every path (sorted, full: `secret/app/db`; folders end in `/` without
 /// -r), and what went wrong on the way, each a line for stderr. Any error or skipped folder means exit 1,

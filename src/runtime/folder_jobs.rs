@@ -43,23 +43,13 @@ fn forward_progress(job: JobId, mut rx: UnboundedReceiver<Progress>, actions: Ac
 /// The mount a full path is in (the longest mount path it starts with) and the folder below it.
 async fn tree_ref(client: VaultClient, spec: &TreeSpec) -> Result<TreeRef, FolderError> {
     let mounts = client.secret_mounts().await?;
-    let path = spec.path.trim_start_matches('/');
-    let with_slash = if path.ends_with('/') || path.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}/")
-    };
-    let mount = mounts
-        .iter()
-        .filter(|m| with_slash.starts_with(&m.path))
-        .max_by_key(|m| m.path.len())
-        .ok_or_else(|| {
-            FolderError::Vault(VaultError::Config(format!(
-                "no mount the token can see holds {path}"
-            )))
-        })?;
-    let rest = path.get(mount.path.len()..).unwrap_or("");
-    Ok(TreeRef::new(client, mount.clone(), rest))
+    let (mount, rest) = crate::vault::kv::split_path(&mounts, &spec.path).ok_or_else(|| {
+        FolderError::Vault(VaultError::Config(format!(
+            "no mount the token can see holds {}",
+            spec.path.trim_start_matches('/')
+        )))
+    })?;
+    Ok(TreeRef::new(client, mount.clone(), &rest))
 }
 
 impl EffectRunner {

@@ -219,6 +219,21 @@ impl VaultClient {
     }
 }
 
+/// The mount a path is in (the longest mount path it starts with) and the rest of it.
+pub fn split_path<'a>(mounts: &'a [MountInfo], path: &str) -> Option<(&'a MountInfo, String)> {
+    let path = path.trim_start_matches('/');
+    let with_slash = if path.ends_with('/') || path.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
+    mounts
+        .iter()
+        .filter(|m| with_slash.starts_with(&m.path))
+        .max_by_key(|m| m.path.len())
+        .map(|m| (m, path.get(m.path.len()..).unwrap_or("").to_string()))
+}
+
 /// Parses `sys/internal/ui/mounts`: `data.secret` keyed by `"path/"`.
 pub fn parse_mounts(body: &Value) -> Option<Vec<MountInfo>> {
     let secret = body.get("data")?.get("secret")?.as_object()?;

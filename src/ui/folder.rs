@@ -746,67 +746,85 @@ fn draw_diff(frame: &mut Frame, area: Rect, screen: &FolderScreen, view: &DiffVi
                 }
             };
             let cell = |text: &str, columns: usize| pad(text, columns);
+            // A 12-column label, then the text cut to what is left (after its suffix).
+            let labelled =
+                |label: &str, label_style: Style, text: &str, suffix: &str, text_style| {
+                    let room = width.saturating_sub(14 + crate::app::width::width(suffix));
+                    [
+                        Span::styled(cell(label, 12), style(label_style)),
+                        Span::styled(
+                            format!("{}{suffix}", first_line_fit(text, room)),
+                            style(text_style),
+                        ),
+                    ]
+                };
             match view.rows[index] {
                 DiffRow::Unlistable(i) => {
-                    spans.push(Span::styled(cell("skipped", 12), style(theme::warning())));
-                    spans.push(Span::styled(
-                        first_line_fit(&d.unlistable[i], width.saturating_sub(14)),
-                        style(Style::new()),
+                    spans.extend(labelled(
+                        "skipped",
+                        theme::warning(),
+                        &d.unlistable[i],
+                        "",
+                        Style::new(),
                     ));
                 }
                 DiffRow::Unreadable(i) => {
-                    spans.push(Span::styled(
-                        cell("unreadable", 12),
-                        style(theme::warning()),
-                    ));
                     let u = &d.unreadable[i];
-                    spans.push(Span::styled(
-                        first_line_fit(
-                            &format!("{}: {}", u.path, u.reason),
-                            width.saturating_sub(14),
-                        ),
-                        style(Style::new()),
+                    let text = format!("{}: {}", u.path, u.reason);
+                    spans.extend(labelled(
+                        "unreadable",
+                        theme::warning(),
+                        &text,
+                        "",
+                        Style::new(),
                     ));
                 }
                 DiffRow::OnlyLeft(i) => {
-                    spans.push(Span::styled(cell("only here", 12), style(theme::error())));
-                    spans.push(Span::styled(
-                        first_line_fit(&d.only_left[i], width.saturating_sub(14)),
-                        style(Style::new()),
+                    spans.extend(labelled(
+                        "only here",
+                        theme::error(),
+                        &d.only_left[i],
+                        "",
+                        Style::new(),
                     ));
                 }
                 DiffRow::OnlyRight(i) => {
-                    spans.push(Span::styled(cell("only there", 12), style(theme::ok())));
-                    spans.push(Span::styled(
-                        first_line_fit(&d.only_right[i], width.saturating_sub(14)),
-                        style(Style::new()),
+                    spans.extend(labelled(
+                        "only there",
+                        theme::ok(),
+                        &d.only_right[i],
+                        "",
+                        Style::new(),
                     ));
                 }
                 DiffRow::Secret(s) => {
-                    spans.push(Span::styled(cell("differs", 12), style(theme::warning())));
-                    spans.push(Span::styled(
-                        first_line_fit(&d.changed[s].relative, width.saturating_sub(14)),
-                        style(theme::title()),
+                    let relative = &d.changed[s].relative;
+                    spans.extend(labelled(
+                        "differs",
+                        theme::warning(),
+                        relative,
+                        "",
+                        theme::title(),
                     ));
                 }
                 DiffRow::Added(s, k) => {
-                    spans.push(Span::styled(cell("  + key", 12), style(theme::ok())));
-                    spans.push(Span::styled(
-                        format!(
-                            "{} (only there)",
-                            first_line_fit(&d.changed[s].added[k], width.saturating_sub(28))
-                        ),
-                        style(Style::new()),
+                    let key = &d.changed[s].added[k];
+                    spans.extend(labelled(
+                        "  + key",
+                        theme::ok(),
+                        key,
+                        " (only there)",
+                        Style::new(),
                     ));
                 }
                 DiffRow::Removed(s, k) => {
-                    spans.push(Span::styled(cell("  - key", 12), style(theme::error())));
-                    spans.push(Span::styled(
-                        format!(
-                            "{} (only here)",
-                            first_line_fit(&d.changed[s].removed[k], width.saturating_sub(28))
-                        ),
-                        style(Style::new()),
+                    let key = &d.changed[s].removed[k];
+                    spans.extend(labelled(
+                        "  - key",
+                        theme::error(),
+                        key,
+                        " (only here)",
+                        Style::new(),
                     ));
                 }
                 DiffRow::Changed(s, k) => {

@@ -476,21 +476,21 @@ fn build_http(
             settings.addr
         )));
     }
-    let mut builder = reqwest::Client::builder()
-        .use_rustls_tls()
+    let mut builder = super::tls::http_client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .timeout(timeout)
         .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
-        .danger_accept_invalid_certs(settings.skip_verify);
+        .tls_danger_accept_invalid_certs(settings.skip_verify);
 
     // As the bao CLI: a CA option means those CAs only, not added to the system store.
-    if super::tls::Trust::of(settings) != super::tls::Trust::System {
-        builder = builder.tls_built_in_root_certs(false);
-    }
     let ca_files = super::tls::load_ca_certificates(settings)?;
-    for certificate in ca_files.iter().flat_map(|file| &file.certificates) {
-        builder = builder.add_root_certificate(certificate.clone());
+    if super::tls::Trust::of(settings) != super::tls::Trust::System {
+        builder = builder.tls_certs_only(
+            ca_files
+                .iter()
+                .flat_map(|file| file.certificates.iter().cloned()),
+        );
     }
     let client_identity = match (&settings.client_cert, &settings.client_key) {
         (Some(cert), Some(key)) => {
@@ -538,7 +538,7 @@ fn build_http(
             .map_err(|e| VaultError::Config(format!("bad TLS server name: {e}")))?;
     }
     if tls12_only {
-        builder = builder.max_tls_version(reqwest::tls::Version::TLS_1_2);
+        builder = builder.tls_version_max(reqwest::tls::Version::TLS_1_2);
     }
     let http = builder.build().map_err(|e| {
         let client = client_identity

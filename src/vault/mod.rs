@@ -23,4 +23,5 @@ pub use error::VaultError;
 pub use kv::{KvSecret, KvVersion, MountInfo, SecretEngine, SecretEntry, VersionState};
 pub use location::Location;
 pub use sys::{SealStatus, TokenInfo};
+pub use tls::http_client_builder;
 pub use versions::{MetadataChange, SecretCapabilities, SecretMetadata, VersionInfo};

@@ -163,6 +163,17 @@ pub(super) fn load_ca_certificates(
     Ok(loaded)
 }
 
+/// Every HTTP client's builder: rustls, with ring as its crypto provider (installed once per
+/// process; reqwest is built without its default provider, aws-lc, a large C build).
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        // Err means a provider is already installed (by whoever embeds this): that one is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder().tls_backend_rustls()
+}
+
 /// Why the HTTP client could not be built. A certificate that is PEM on the outside but not a
 /// certificate inside only fails here, with no file named: find the file by trying each alone.
 pub(super) fn build_error(
@@ -171,12 +182,12 @@ pub(super) fn build_error(
     client: Option<(&Path, &Path, &reqwest::Identity)>,
 ) -> VaultError {
     for file in ca_files {
-        let alone = file.certificates.iter().fold(
-            reqwest::Client::builder()
-                .use_rustls_tls()
-                .tls_built_in_root_certs(false),
-            |builder, certificate| builder.add_root_certificate(certificate.clone()),
-        );
+        let alone = file
+            .certificates
+            .iter()
+            .fold(http_client_builder(), |builder, certificate| {
+                builder.tls_certs_only([certificate.clone()])
+            });
         if let Err(error) = alone.build() {
             return VaultError::Config(format!(
                 "bad CA certificate in {}: {}",
@@ -187,9 +198,7 @@ pub(super) fn build_error(
     }
     // A client certificate and a key that are each well formed but not a pair only fail here.
     if let Some((cert, key, identity)) = client {
-        let alone = reqwest::Client::builder()
-            .use_rustls_tls()
-            .identity(identity.clone());
+        let alone = http_client_builder().identity(identity.clone());
         if let Err(error) = alone.build() {
             let causes = with_causes(&error);
             let what = if causes.contains("KeyMismatch") || causes.contains("not be consistent") {

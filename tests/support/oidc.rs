@@ -211,7 +211,9 @@ impl OidcProvider {
             self.name,
             url.query().unwrap_or_default()
         );
-        let answer: serde_json::Value = reqwest::Client::new()
+        let answer: serde_json::Value = tresor::vault::http_client_builder()
+            .build()
+            .expect("an HTTP client")
             .get(&api)
             .header("X-Vault-Token", &self.user_token)
             .send()
@@ -236,7 +238,7 @@ impl OidcProvider {
 pub async fn deliver(redirect_uri: &str, query: &[(&str, &str)]) -> (u16, String) {
     let mut url = reqwest::Url::parse(redirect_uri).expect("redirect URI parses");
     url.query_pairs_mut().extend_pairs(query);
-    let response = reqwest::Client::builder()
+    let response = tresor::vault::http_client_builder()
         .no_proxy()
         .build()
         .expect("http client")

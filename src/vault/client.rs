@@ -129,7 +129,15 @@ impl VaultClient {
         } else {
             settings.timeout
         };
-        let (http, base) = build_http(settings, timeout, false)?;
+        let BuiltHttp {
+            http,
+            base,
+            system_store_empty,
+        } = build_http(settings, timeout, false)?;
+        let mut tls = super::tls::TlsSetup::of(settings);
+        if system_store_empty {
+            tls.trust = super::tls::Trust::EmptySystemStore;
+        }
         Ok(Self {
             http,
             base: base.as_str().trim_end_matches('/').to_string(),
@@ -137,7 +145,7 @@ impl VaultClient {
             namespace: settings.namespace.clone(),
             timeout,
             cancel: None,
-            tls: std::sync::Arc::new(super::tls::TlsSetup::of(settings)),
+            tls: std::sync::Arc::new(tls),
             settings: std::sync::Arc::new(ConnectionSettings {
                 token: None,
                 ..settings.clone()
@@ -197,8 +205,29 @@ impl VaultClient {
                 "node address {address:?} must start with http:// or https://"
             )));
         }
+        let address = address.trim_end_matches('/');
+        if address == self.settings.addr.trim_end_matches('/') {
+            return Ok(self.clone());
+        }
+        // Its own settings, so that a second look at a refused handshake asks this node.
+        let settings = std::sync::Arc::new(ConnectionSettings {
+            addr: address.to_string(),
+            ..(*self.settings).clone()
+        });
+        if self.settings.tls_server_name.is_some() {
+            // The server name is presented to every node, as the bao CLI does: a client of its
+            // own, aimed at this node's host under that name.
+            let BuiltHttp { http, base, .. } = build_http(&settings, self.timeout, false)?;
+            return Ok(Self {
+                http,
+                base: base.as_str().trim_end_matches('/').to_string(),
+                settings,
+                ..self.clone()
+            });
+        }
         Ok(Self {
-            base: address.trim_end_matches('/').to_string(),
+            base: address.to_string(),
+            settings,
             ..self.clone()
         })
     }
@@ -417,7 +446,7 @@ impl VaultClient {
         if url.scheme() != "https" || !self.base.starts_with(&url.origin().ascii_serialization()) {
             return None;
         }
-        let (http, base) = build_http(&self.settings, self.timeout, true).ok()?;
+        let BuiltHttp { http, base, .. } = build_http(&self.settings, self.timeout, true).ok()?;
         let probe = base.join("v1/sys/seal-status").ok()?;
         let error = http.get(probe).send().await.err()?;
         VaultError::client_certificate_refusal(&error, &self.tls)
@@ -467,7 +496,7 @@ fn build_http(
     settings: &ConnectionSettings,
     timeout: Duration,
     tls12_only: bool,
-) -> Result<(reqwest::Client, Url), VaultError> {
+) -> Result<BuiltHttp, VaultError> {
     let mut base = Url::parse(&settings.addr)
         .map_err(|e| VaultError::Config(format!("bad address {:?}: {e}", settings.addr)))?;
     if !matches!(base.scheme(), "http" | "https") {
@@ -476,23 +505,87 @@ fn build_http(
             settings.addr
         )));
     }
-    let mut builder = super::tls::http_client_builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .timeout(timeout)
-        .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
-        .tls_danger_accept_invalid_certs(settings.skip_verify);
-
-    // As the bao CLI: a CA option means those CAs only, not added to the system store.
     let ca_files = super::tls::load_ca_certificates(settings)?;
-    if super::tls::Trust::of(settings) != super::tls::Trust::System {
-        builder = builder.tls_certs_only(
-            ca_files
-                .iter()
-                .flat_map(|file| file.certificates.iter().cloned()),
-        );
+    let client_identity = client_identity(settings)?;
+    // TLS server name: connect to the real address but present (and verify) the given name, by
+    // addressing the name and pinning its resolution to the original host's addresses.
+    let mut pinned = None;
+    if let Some(server_name) = &settings.tls_server_name {
+        let host = base.host_str().unwrap_or_default().to_string();
+        let port = base.port_or_known_default().unwrap_or(8200);
+        let addresses: Vec<std::net::SocketAddr> =
+            std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+                .map_err(|e| VaultError::Config(format!("cannot resolve {host}: {e}")))?
+                .collect();
+        pinned = Some((server_name.clone(), addresses));
+        base.set_host(Some(server_name))
+            .map_err(|e| VaultError::Config(format!("bad TLS server name: {e}")))?;
     }
-    let client_identity = match (&settings.client_cert, &settings.client_key) {
+    let system_trust = super::tls::Trust::of(settings) == super::tls::Trust::System;
+    // `trust_nothing`: no CA at all, for a machine whose system store is empty.
+    let builder = |trust_nothing: bool| {
+        let mut builder = super::tls::http_client_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .user_agent(concat!("tresor/", env!("CARGO_PKG_VERSION")))
+            .tls_danger_accept_invalid_certs(settings.skip_verify);
+        // As the bao CLI: a CA option means those CAs only, not added to the system store.
+        if !system_trust || trust_nothing {
+            builder = builder.tls_certs_only(
+                ca_files
+                    .iter()
+                    .flat_map(|file| file.certificates.iter().cloned()),
+            );
+        }
+        if let Some((_, _, identity)) = &client_identity {
+            builder = builder.identity(identity.clone());
+        }
+        if let Some((server_name, addresses)) = &pinned {
+            builder = builder.resolve_to_addrs(server_name, addresses);
+        }
+        if tls12_only {
+            builder = builder.tls_version_max(reqwest::tls::Version::TLS_1_2);
+        }
+        builder.build()
+    };
+    let mut system_store_empty = false;
+    let http = match builder(false) {
+        // No CA in the system store (no ca-certificates, or SSL_CERT_FILE naming an empty or
+        // missing file) stops nothing but the https it cannot trust: plain http works, and an
+        // https server is refused as untrusted, with the empty store named.
+        Err(error) if system_trust && super::tls::no_system_certificates(&error) => {
+            system_store_empty = true;
+            builder(true)
+        }
+        built => built,
+    }
+    .map_err(|e| {
+        let client = client_identity
+            .as_ref()
+            .map(|(cert, key, identity)| (cert.as_path(), key.as_path(), identity));
+        super::tls::build_error(&e, &ca_files, client)
+    })?;
+    Ok(BuiltHttp {
+        http,
+        base,
+        system_store_empty,
+    })
+}
+
+/// What [`build_http`] made.
+struct BuiltHttp {
+    http: reqwest::Client,
+    base: Url,
+    /// The system store held no CA: every https server is untrusted (said so in its refusals).
+    system_store_empty: bool,
+}
+
+/// The client certificate and key of `settings` as one identity, with their files.
+fn client_identity(
+    settings: &ConnectionSettings,
+) -> Result<Option<(std::path::PathBuf, std::path::PathBuf, reqwest::Identity)>, VaultError> {
+    match (&settings.client_cert, &settings.client_key) {
         (Some(cert), Some(key)) => {
             let mut pem = zeroize::Zeroizing::new(super::tls::read_file(cert)?);
             pem.push(b'\n');
@@ -504,49 +597,21 @@ fn build_http(
                     key.display()
                 ))
             })?;
-            builder = builder.identity(identity.clone());
-            Some((cert.as_path(), key.as_path(), identity))
+            Ok(Some((cert.clone(), key.clone(), identity)))
         }
         // One without the other cannot be used: said, not ignored.
-        (Some(cert), None) => {
-            return Err(VaultError::Config(format!(
-                "the client certificate {} (--client-cert) has no key: give --client-key \
-                 (BAO_CLIENT_KEY) too",
-                cert.display()
-            )));
-        }
-        (None, Some(key)) => {
-            return Err(VaultError::Config(format!(
-                "the client key {} (--client-key) has no certificate: give --client-cert \
-                 (BAO_CLIENT_CERT) too",
-                key.display()
-            )));
-        }
-        (None, None) => None,
-    };
-    // TLS server name: connect to the real address but present (and verify) the given name, by
-    // addressing the name and pinning its resolution to the original host's addresses.
-    if let Some(server_name) = &settings.tls_server_name {
-        let host = base.host_str().unwrap_or_default().to_string();
-        let port = base.port_or_known_default().unwrap_or(8200);
-        let addresses: Vec<std::net::SocketAddr> =
-            std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
-                .map_err(|e| VaultError::Config(format!("cannot resolve {host}: {e}")))?
-                .collect();
-        builder = builder.resolve_to_addrs(server_name, &addresses);
-        base.set_host(Some(server_name))
-            .map_err(|e| VaultError::Config(format!("bad TLS server name: {e}")))?;
+        (Some(cert), None) => Err(VaultError::Config(format!(
+            "the client certificate {} (--client-cert) has no key: give --client-key \
+             (BAO_CLIENT_KEY) too",
+            cert.display()
+        ))),
+        (None, Some(key)) => Err(VaultError::Config(format!(
+            "the client key {} (--client-key) has no certificate: give --client-cert \
+             (BAO_CLIENT_CERT) too",
+            key.display()
+        ))),
+        (None, None) => Ok(None),
     }
-    if tls12_only {
-        builder = builder.tls_version_max(reqwest::tls::Version::TLS_1_2);
-    }
-    let http = builder.build().map_err(|e| {
-        let client = client_identity
-            .as_ref()
-            .map(|(cert, key, identity)| (*cert, *key, identity));
-        super::tls::build_error(&e, &ca_files, client)
-    })?;
-    Ok((http, base))
 }
 
 /// Whether a transport error is an established connection that the server closed before it

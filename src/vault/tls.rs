@@ -23,6 +23,8 @@ pub(crate) enum Trust {
         file: Option<PathBuf>,
         dir: Option<PathBuf>,
     },
+    /// No CA option, and the system store holds no CA at all.
+    EmptySystemStore,
 }
 
 impl Trust {
@@ -42,6 +44,12 @@ impl Trust {
         match self {
             Trust::System => "the server's certificate is signed by a CA this machine does not \
                               trust (give it with --ca-cert or BAO_CACERT)"
+                .into(),
+            Trust::EmptySystemStore => "the server's certificate cannot be trusted: this \
+                                        machine's system CA store is empty (nothing in \
+                                        SSL_CERT_FILE / SSL_CERT_DIR or the system's CA \
+                                        certificates); give the server's CA with --ca-cert or \
+                                        BAO_CACERT"
                 .into(),
             Trust::Named { file, dir } => {
                 let mut named = Vec::new();
@@ -172,6 +180,12 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
     reqwest::Client::builder().tls_backend_rustls()
+}
+
+/// Whether building a client failed because the system store holds no CA at all
+/// (rustls-platform-verifier's refusal, known only by its text).
+pub(super) fn no_system_certificates(error: &reqwest::Error) -> bool {
+    with_causes(error).contains("No CA certificates were loaded from the system")
 }
 
 /// Why the HTTP client could not be built. A certificate that is PEM on the outside but not a

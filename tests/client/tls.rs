@@ -71,6 +71,41 @@ async fn tls_server_name_is_used_for_verification() {
     assert!(matches!(error, VaultError::Tls(_)), "{error:?}");
 }
 
+/// The seal screen, unseal and `tresor status` ask each node through `for_node`: the TLS server
+/// name holds there too (it was dropped, so a server reached by IP with `--tls-server-name` showed
+/// "TLS refused" on the Seal screen and could not be unsealed).
+#[tokio::test]
+async fn tls_server_name_holds_for_every_node_of_the_seal_screen() {
+    let server = tokio::task::spawn_blocking(tls_dev_server).await.unwrap();
+    let mut named = settings(&server, Some(&server.root_token));
+    named.ca_cert = server.ca_cert.clone();
+    let other_name_for_the_node = named.addr.replace("127.0.0.1", "localhost");
+
+    named.tls_server_name = Some("localhost".into());
+    let client = VaultClient::new(&named).unwrap();
+    for node in [
+        named.addr.clone(),
+        format!("{}/", named.addr),
+        other_name_for_the_node.clone(),
+    ] {
+        let status = client.for_node(&node).unwrap().seal_status().await;
+        assert!(status.is_ok(), "{node}: {status:?}");
+    }
+
+    // A name the certificate does not hold is refused on every node, as on the session's own.
+    named.tls_server_name = Some("not-in-the-certificate.example".into());
+    let client = VaultClient::new(&named).unwrap();
+    for node in [named.addr.clone(), other_name_for_the_node] {
+        let error = client
+            .for_node(&node)
+            .unwrap()
+            .seal_status()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, VaultError::Tls(_)), "{node}: {error:?}");
+    }
+}
+
 #[test]
 fn a_ca_file_without_a_certificate_is_refused_at_start_with_its_name() {
     let dir = tempfile::tempdir().unwrap();

@@ -135,3 +135,27 @@ fn only_the_given_ca_is_trusted_and_without_one_only_the_system_store() {
     // The right CA still works with a system store that does not know it.
     try_connect(&a, &ca_b, |c| c.ca_cert = Some(ca_a.clone())).expect("--ca-cert names CA A");
 }
+
+/// A machine whose system store holds no CA at all (no ca-certificates package, or
+/// SSL_CERT_FILE naming a missing or empty file): plain http still works, and https is refused
+/// as untrusted with the empty store named, never a configuration error at start.
+#[test]
+fn an_empty_system_store_stops_nothing_but_the_https_it_cannot_trust() {
+    let plain = support::dev_server();
+    let tls = tls_dev_server();
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    for store in [empty.clone(), dir.path().join("missing.pem")] {
+        try_connect(&plain, &store, |_| {}).expect("plain http needs no CA");
+        let error = try_connect(&tls, &store, |_| {}).unwrap_err();
+        assert!(error.tls && !error.unreachable, "{error:?}");
+        assert!(
+            error.text.contains("--ca-cert") && error.text.contains("system"),
+            "says how to give a CA and that the system store has none: {error:?}"
+        );
+        // A CA option needs no system store.
+        let ca = tls.ca_cert.clone().unwrap();
+        try_connect(&tls, &store, |c| c.ca_cert = Some(ca)).expect("--ca-cert names the CA");
+    }
+}

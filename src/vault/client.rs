@@ -432,6 +432,20 @@ impl VaultClient {
                 namespace: namespace.clone(),
             });
         }
+        if status == StatusCode::BAD_REQUEST
+            && url.scheme() == "http"
+            && bytes.starts_with(HTTP_TO_HTTPS)
+        {
+            return Err(VaultError::Server {
+                status: status.as_u16(),
+                path: path.to_string(),
+                errors: vec![format!(
+                    "the server speaks https, not plain http: try https://{} (it said: {})",
+                    url.authority(),
+                    String::from_utf8_lossy(HTTP_TO_HTTPS)
+                )],
+            });
+        }
         tracing::debug!(path = %path, status = status.as_u16(), "vault response");
         Ok((status, bytes))
     }
@@ -689,6 +703,9 @@ fn too_large(path: &str) -> VaultError {
         reason: format!("response larger than {} MiB", MAX_RESPONSE_BYTES >> 20),
     }
 }
+
+/// What Go's https server answers a request made in plain http (with a 400).
+const HTTP_TO_HTTPS: &[u8] = b"Client sent an HTTP request to an HTTPS server.";
 
 /// Maps a non-success status to a typed error. Branches on the status code; message text only
 /// distinguishes the few cases Vault reports with a shared code (sealed, CAS).

@@ -243,6 +243,38 @@ fn https_to_a_plain_http_server_suggests_http() {
 }
 
 #[test]
+fn http_to_an_https_server_says_so_and_suggests_https() {
+    // What Go's https server answers a plain http request with.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            use std::io::{Read, Write};
+            let mut stream = stream;
+            let _ = stream.read(&mut [0; 4096]);
+            // Exactly what Go's net/http writes before closing.
+            let _ = stream.write_all(
+                b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n",
+            );
+        }
+    });
+    let sandbox = sandbox();
+    let (code, _, stderr) = run(sandbox.command().args([
+        "ls",
+        "--token",
+        "s.x",
+        "--addr",
+        &format!("http://127.0.0.1:{port}"),
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("HTTP request to an HTTPS server")
+            && stderr.contains(&format!("try https://127.0.0.1:{port}")),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn status_into_a_closed_pipe_ends_quietly_with_its_own_exit_code() {
     let sandbox = sandbox();
     for json in [false, true] {

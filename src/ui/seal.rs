@@ -127,8 +127,14 @@ fn detail_lines(screen: &SealScreen) -> Vec<Line<'static>> {
             "  sealed: it refused a request (503); its progress shows on the next refresh",
             theme::warning(),
         )),
-        Loadable::Failed(reason) => lines.push(Line::styled(
+        // Only a node that did not answer is unreachable: a refused certificate, a plain-http
+        // answer or a server error came from it, and says so itself.
+        Loadable::Failed(reason) if reason.is_unreachable() => lines.push(Line::styled(
             format!("  unreachable: {}", sanitize(&reason.to_string())),
+            theme::error(),
+        )),
+        Loadable::Failed(reason) => lines.push(Line::styled(
+            format!("  {}", sanitize(&reason.to_string())),
             theme::error(),
         )),
         Loadable::Ready(status) => {

@@ -520,4 +520,23 @@ fn a_node_that_answered_with_an_error_is_not_called_unreachable() {
         assert!(row.contains(state), "{addr} should say {state}: {row}");
     }
     assert_eq!(screen.matches("UNREACHABLE").count(), 1, "{screen}");
+    // The selected node's details say the same: "unreachable" only for the one that did not
+    // answer (the details of a refused certificate said "unreachable: TLS error: ...").
+    for (addr, error, _) in &failures {
+        let title = format!("Node {addr}");
+        let mut screen = screen_at(&app, SIZE);
+        for _ in 0..10 {
+            if screen.contains(&title) {
+                break;
+            }
+            press(&mut app, KeyCode::Down);
+            screen = screen_at(&app, SIZE);
+        }
+        assert!(screen.contains(&title), "{addr}:\n{screen}");
+        assert_eq!(
+            screen.contains("unreachable:"),
+            error.is_unreachable(),
+            "{addr}:\n{screen}"
+        );
+    }
 }

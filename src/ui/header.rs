@@ -26,11 +26,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if area.height == 0 {
         return;
     }
-    let mut first = vec![
-        Span::styled(" tresor ", theme::badge()),
-        Span::raw(" "),
-        Span::styled(sanitize(&app.connection.addr).into_owned(), theme::title()),
-    ];
+    let mut first = vec![Span::styled(" tresor ", theme::badge()), Span::raw(" ")];
+    // First, so that no narrow terminal or long address cuts the warning off.
+    if app.connection.skip_verify {
+        first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));
+        first.push(Span::raw(" "));
+    }
+    first.push(Span::styled(
+        sanitize(&app.connection.addr).into_owned(),
+        theme::title(),
+    ));
     if app.profile != crate::app::picker::COMMAND_LINE {
         first.push(Span::styled(
             format!("  profile: {}", sanitize(&app.profile)),
@@ -87,10 +92,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("  (as of {} ago)", format_ttl(age.as_secs())),
             theme::warning(),
         ));
-    }
-    if app.connection.skip_verify {
-        first.push(Span::raw("  "));
-        first.push(Span::styled(" TLS VERIFICATION OFF ", theme::warning()));
     }
 
     let mut second = vec![Span::raw(" ")];

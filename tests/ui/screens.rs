@@ -10,7 +10,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use serde_json::json;
 use std::time::Duration;
-use support::fixtures::{connection, mount, press, type_text};
+use support::fixtures::{connection, mount, press, screen_at, type_text};
 use tresor::app::{Action, App, Effect, update};
 use tresor::vault::kv::parse_v2_secret;
 use tresor::vault::{KvVersion, SecretEngine, VaultError};
@@ -376,6 +376,23 @@ fn no_token_and_tls_verification_off() {
     let terminal = render(&app);
     insta::assert_snapshot!(terminal.backend());
     assert_eq!(cell_of(&terminal, "TLS VERIFICATION OFF").bg, Color::Yellow);
+}
+
+/// The warning that TLS is not verified is never the part of the header cut off by a narrow
+/// terminal or a long address and namespace (at 80 columns it read "TLS VERI").
+#[test]
+fn tls_verification_off_is_shown_whole_at_80_columns_with_a_long_namespace() {
+    let mut view = connection();
+    view.skip_verify = true;
+    view.addr = "https://[0:0:0:0:0:ffff:7f00:1]:19201".into();
+    view.namespace = Some("admin/team-a/platform".into());
+    let mut app = App::new(view, (80, 24));
+    app.start();
+    for width in [80, 60] {
+        let screen = screen_at(&app, (width, 24));
+        let header = screen.lines().next().unwrap_or_default();
+        assert!(header.contains("TLS VERIFICATION OFF"), "{width}: {header}");
+    }
 }
 
 #[test]

@@ -36,10 +36,18 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &LeasesScreen) {
     .areas(inner);
     frame.render_widget(Paragraph::new(prefix_line(app, screen)), top);
     let rows = usize::from(list.height).min(list_height(app.size.1).max(1));
-    frame.render_widget(
-        Paragraph::new(list_lines(app, screen, rows, usize::from(list.width))),
-        list,
+    let lines = Paragraph::new(list_lines(app, screen, rows, usize::from(list.width)));
+    // Rows are fitted to the width; a refusal is words, wrapped.
+    let failed = matches!(
+        screen.listings.get(&screen.prefix),
+        Some(Loadable::Failed(_))
     );
+    let lines = if failed {
+        lines.wrap(Wrap { trim: false })
+    } else {
+        lines
+    };
+    frame.render_widget(lines, list);
     frame.render_widget(Paragraph::new(bottom).wrap(Wrap { trim: false }), foot);
 }
 
@@ -77,7 +85,7 @@ fn denied_lines(error: &VaultError, prefix: &str) -> Vec<Line<'static>> {
             ),
             Line::styled(
                 format!(
-                    "  Listing needs the list capability on sys/leases/lookup/{} (and sudo); \
+                    "Listing needs the list capability on sys/leases/lookup/{} (and sudo); \
                      type a prefix it may list, or ask for a policy that allows it.",
                     sanitize(prefix)
                 ),
@@ -126,8 +134,11 @@ fn list_lines(app: &App, screen: &LeasesScreen, rows: usize, width: usize) -> Ve
         .skip(start)
         .take(rows)
         .map(|(index, row)| {
-            let line = row_line(app, screen, row, width);
-            if index == screen.cursor {
+            let selected = index == screen.cursor;
+            let mut line = row_line(app, screen, row, width.saturating_sub(2));
+            line.spans
+                .insert(0, Span::raw(if selected { "› " } else { "  " }));
+            if selected {
                 theme::select(line, true)
             } else {
                 line
@@ -165,11 +176,13 @@ fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'
             Line::from(spans)
         }
         RowKind::Lease => {
-            let name_width = width.saturating_sub(indent.len() + 44).clamp(12, 40);
+            // Room for "expires in 32d 00h · not renewable" after the name; the date when it fits.
+            let name_width = width.saturating_sub(indent.len() + 4 + 36).clamp(10, 26);
             let mut spans = vec![Span::raw(format!(
                 "{indent}  {}  ",
                 pad(&row.name, name_width)
             ))];
+            let used = indent.len() + 4 + name_width;
             match screen.details.get(&row.path) {
                 None | Some(Loadable::Loading) => {
                     spans.push(Span::styled("…", theme::dim()));
@@ -187,17 +200,6 @@ fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'
                     } else {
                         spans.push(Span::raw(format!("expires in {}", format_ttl(left))));
                     }
-                    if let Some(at) = lease
-                        .details
-                        .expire_time
-                        .as_deref()
-                        .and_then(|t| t.get(..16))
-                    {
-                        spans.push(Span::styled(
-                            format!(" · {} UTC", sanitize(&at.replace('T', " "))),
-                            theme::dim(),
-                        ));
-                    }
                     spans.push(Span::styled(
                         if lease.view.renewable {
                             " · renewable"
@@ -206,6 +208,19 @@ fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'
                         },
                         theme::dim(),
                     ));
+                    let taken: usize = spans.iter().map(|s| s.width()).sum();
+                    if let Some(at) = lease
+                        .details
+                        .expire_time
+                        .as_deref()
+                        .and_then(|t| t.get(..16))
+                        .filter(|_| taken.max(used) + 27 <= width)
+                    {
+                        spans.push(Span::styled(
+                            format!(" · ends {} UTC", sanitize(&at.replace('T', " "))),
+                            theme::dim(),
+                        ));
+                    }
                 }
             }
             Line::from(spans)

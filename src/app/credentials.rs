@@ -307,7 +307,7 @@ impl CredentialsScreen {
                 if let Some(entry) = issued.entries.get(issued.cursor) {
                     return Outcome::stay().with(vec![Effect::Copy {
                         text: entry.value.clone(),
-                        description: format!("{} of {}", entry.key, issued.path),
+                        description: format!("the value of {:?} from {}", entry.key, issued.path),
                         sensitive: true,
                     }]);
                 }

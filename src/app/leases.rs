@@ -511,11 +511,11 @@ pub fn renewed(app: &mut App, lease_id: &str, result: &Result<LeaseRenewal, Vaul
     screen.message = Some(match result {
         Ok(renewal) => {
             if let Some(Loadable::Ready(lease)) = screen.details.get_mut(lease_id) {
-                let asked = lease.view.remaining(clock);
                 lease.view.ends_at = clock + std::time::Duration::from_secs(renewal.ttl);
                 lease.view.renewable = renewal.renewable;
                 lease.details.ttl = renewal.ttl;
-                let (kind, words) = super::credentials::renewal_words(renewal, asked);
+                // Asked with the engine's default increment: what was granted is what to say.
+                let (kind, words) = super::credentials::renewal_words(renewal, 0);
                 (kind, format!("{lease_id}: {words}"))
             } else {
                 super::credentials::renewal_words(renewal, 0)

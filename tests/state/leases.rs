@@ -462,3 +462,47 @@ fn a_typed_prefix_lists_from_there() {
     );
     assert_eq!(leases(&app).prefix, "ssh/creds/");
 }
+
+#[test]
+fn renewing_from_the_leases_screen_says_what_was_granted_and_counts_from_it() {
+    let (mut app, _) = leases_app(SIZE, 2);
+    press(&mut app, KeyCode::Char('G'));
+    let id = "ssh/creds/otp/lease001".to_string();
+    update(
+        &mut app,
+        Action::LeaseLookedUp {
+            lease_id: id.clone(),
+            result: Ok(LeaseDetails {
+                id: id.clone(),
+                issue_time: None,
+                expire_time: None,
+                ttl: 120,
+                renewable: true,
+            }),
+        },
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Char('r')),
+        vec![Effect::RenewLease {
+            lease_id: id.clone(),
+            increment: None
+        }]
+    );
+    update(
+        &mut app,
+        Action::LeaseRenewed {
+            lease_id: id.clone(),
+            result: Ok(LeaseRenewal {
+                lease_id: id.clone(),
+                ttl: 3600,
+                renewable: true,
+                warnings: vec![],
+            }),
+        },
+    );
+    let (_, message) = leases(&app).message.clone().expect("said");
+    assert!(message.contains("granted 1h 00m"), "{message}");
+    assert!(screen_at(&app, SIZE).contains("expires in 1h 00m"));
+    tick(&mut app, 60.0);
+    assert!(screen_at(&app, SIZE).contains("expires in 59m 00s"));
+}

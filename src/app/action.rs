@@ -8,6 +8,9 @@ use crate::vault::approle::{AuthMount, RoleSetting, SecretIdAccessor};
 use crate::vault::auth::GeneratedSecretId;
 use crate::vault::folder;
 use crate::vault::jobs::{FolderRequest, JobId, SharedPlan};
+use crate::vault::leases::{
+    Capabilities as LeaseCapabilities, IssueMethod, IssuedCredentials, LeaseDetails, LeaseRenewal,
+};
 use crate::vault::versions::VersionOperation;
 use crate::vault::write::WriteMode;
 use crate::vault::{
@@ -190,6 +193,32 @@ pub enum Action {
         result: Result<folder::GrepSummary, folder::FolderError>,
     },
     Quit,
+    /// An engine's answer to a request for credentials (values and lease).
+    CredentialsIssued {
+        request: RequestId,
+        result: Result<IssuedCredentials, VaultError>,
+    },
+    LeasesListed {
+        prefix: String,
+        result: Result<Vec<String>, VaultError>,
+    },
+    LeaseLookedUp {
+        lease_id: String,
+        result: Result<LeaseDetails, VaultError>,
+    },
+    LeaseRenewed {
+        lease_id: String,
+        result: Result<LeaseRenewal, VaultError>,
+    },
+    LeaseRevoked {
+        lease_id: String,
+        result: Result<(), VaultError>,
+    },
+    LeasePrefixRevoked {
+        prefix: String,
+        result: Result<(), VaultError>,
+    },
+    LeaseCapabilitiesLoaded(Result<LeaseCapabilities, VaultError>),
 }
 
 #[derive(Debug, PartialEq)]
@@ -330,6 +359,35 @@ pub enum Effect {
         job: JobId,
     },
     Quit,
+    /// Asks an engine for credentials at `mount` + `path` (a read, or a write with fields).
+    IssueCredentials {
+        request: RequestId,
+        mount: String,
+        path: String,
+        method: IssueMethod,
+    },
+    /// `LIST sys/leases/lookup/<prefix>`.
+    ListLeases {
+        prefix: String,
+    },
+    LookupLease {
+        lease_id: String,
+    },
+    /// Renews a lease for `increment` seconds (`None`: the engine's default).
+    RenewLease {
+        lease_id: String,
+        increment: Option<u64>,
+    },
+    RevokeLease {
+        lease_id: String,
+    },
+    RevokeLeasePrefix {
+        prefix: String,
+    },
+    /// What the token may do on these `sys/leases/…` paths.
+    LoadLeaseCapabilities {
+        paths: Vec<String>,
+    },
 }
 
 /// What answering an action's request did to a use-limited token.
@@ -385,6 +443,13 @@ impl Action {
             Action::AppRolesLoaded { result, .. } => answer(result, Use, false),
             Action::SecretIdGenerated { result, .. } => answer(result, Use, false),
             Action::SecretIdDestroyed { result, .. } => answer(result, Use, false),
+            Action::CredentialsIssued { result, .. } => answer(result, Use, false),
+            Action::LeasesListed { result, .. } => answer(result, Use, true),
+            Action::LeaseLookedUp { result, .. } => answer(result, Use, true),
+            Action::LeaseRenewed { result, .. } => answer(result, Use, false),
+            Action::LeaseRevoked { result, .. } => answer(result, Use, false),
+            Action::LeasePrefixRevoked { result, .. } => answer(result, Use, false),
+            Action::LeaseCapabilitiesLoaded(result) => answer(result, Use, true),
             _ => return None,
         })
     }
@@ -430,6 +495,9 @@ impl Effect {
                     | Effect::LoadAppRoleMounts
                     | Effect::LoadAppRoles { .. }
                     | Effect::LoadAppRole { .. }
+                    | Effect::ListLeases { .. }
+                    | Effect::LookupLease { .. }
+                    | Effect::LoadLeaseCapabilities { .. }
             )
     }
 
@@ -460,6 +528,11 @@ impl Effect {
             Effect::LookupToken => "looking up the token".into(),
             Effect::LoadSealStatus => "reading the seal status".into(),
             Effect::LoadNamespaces => "listing namespaces".into(),
+            Effect::ListLeases { prefix } => format!("listing the leases under {prefix:?}"),
+            Effect::LookupLease { lease_id } => format!("looking up the lease {lease_id}"),
+            Effect::LoadLeaseCapabilities { .. } => {
+                "asking what the token may do with leases".into()
+            }
             _ => "a request".into(),
         }
     }

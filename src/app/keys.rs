@@ -164,6 +164,7 @@ fn on_session_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
         Command::AppRoleBrowser => super::approle_browser::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::SealScreen => super::seal::open(app),
+        Command::Leases => super::leases::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
         Command::Refresh => refresh(app),
         Command::Help => {
@@ -329,6 +330,12 @@ pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
     if let Some(node) = app.tree.node(id)
         && let Some(engine) = node.unbrowsable_engine()
     {
+        if let (crate::vault::SecretEngine::Other(kind), super::tree::NodeKind::Mount(mount)) =
+            (engine, &node.kind)
+            && !matches!(kind.as_str(), "pki" | "transit")
+        {
+            return super::credentials::open(app, &mount.path.clone(), &kind.clone());
+        }
         let message = format!(
             "{} is a {} engine: tresor does not browse {} engines yet (KV v1, KV v2 and \
              cubbyhole only).",

@@ -39,6 +39,9 @@ pub enum Modal {
     Finder(super::finder::Finder),
     /// A folder operation: its prompt, plan, progress, report, comparison or search.
     Folder(Box<super::folder::FolderScreen>),
+    /// Credentials from an engine tresor does not browse, with their lease.
+    Credentials(Box<super::credentials::CredentialsScreen>),
+    Leases(Box<super::leases::LeasesScreen>),
 }
 
 impl Modal {
@@ -59,6 +62,8 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_mut(),
+            Modal::Credentials(screen) => screen.as_mut(),
+            Modal::Leases(screen) => screen.as_mut(),
         }
     }
 
@@ -78,6 +83,8 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_ref(),
+            Modal::Credentials(screen) => screen.as_ref(),
+            Modal::Leases(screen) => screen.as_ref(),
         }
     }
 
@@ -173,6 +180,17 @@ impl TokenView {
     /// never expire.
     pub fn remaining(&self, clock: Duration) -> Option<u64> {
         self.ends_at.map(|end| seconds_until(end, clock))
+    }
+}
+
+/// `1h 02m`, `4m 09s`, `12s`.
+pub fn format_ttl(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m {s:02}s"),
+        (h, _) if h >= 48 => format!("{}d {:02}h", h / 24, h % 24),
+        _ => format!("{h}h {m:02}m"),
     }
 }
 

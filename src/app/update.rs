@@ -145,6 +145,34 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ValuesFound { job, matches } => folder::values_found(app, job, matches),
         Action::ValueSearchFinished { job, result } => folder::search_finished(app, job, result),
         Action::Quit => quit(app),
+        Action::CredentialsIssued { request, result } => {
+            super::credentials::issued(app, request, result)
+        }
+        Action::LeasesListed { prefix, result } => super::leases::listed(app, prefix, result),
+        Action::LeaseLookedUp { lease_id, result } => {
+            super::leases::looked_up(app, lease_id, result)
+        }
+        Action::LeaseRenewed { lease_id, result } => {
+            if !super::credentials::renewed(app, &lease_id, &result) {
+                super::leases::renewed(app, &lease_id, &result);
+            }
+            Vec::new()
+        }
+        Action::LeaseRevoked { lease_id, result } => {
+            if super::credentials::revoked(app, &lease_id, &result) {
+                Vec::new()
+            } else {
+                super::leases::revoked(app, &lease_id, &result)
+            }
+        }
+        Action::LeasePrefixRevoked { prefix, result } => {
+            super::leases::prefix_revoked(app, &prefix, &result)
+        }
+        Action::LeaseCapabilitiesLoaded(result) => {
+            super::credentials::capabilities_loaded(app, &result);
+            super::leases::capabilities_loaded(app, &result);
+            Vec::new()
+        }
     }
 }
 

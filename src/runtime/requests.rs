@@ -164,6 +164,41 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
                 .approle_destroy_secret_id(mount, role, accessor)
                 .await,
         },
+        Effect::IssueCredentials {
+            request,
+            mount,
+            path,
+            method,
+        } => Action::CredentialsIssued {
+            request: *request,
+            result: client.issue_credentials(mount, path, method).await,
+        },
+        Effect::ListLeases { prefix } => Action::LeasesListed {
+            prefix: prefix.clone(),
+            result: client.list_leases(prefix).await,
+        },
+        Effect::LookupLease { lease_id } => Action::LeaseLookedUp {
+            lease_id: lease_id.clone(),
+            result: client.lookup_lease(lease_id).await,
+        },
+        Effect::RenewLease {
+            lease_id,
+            increment,
+        } => Action::LeaseRenewed {
+            lease_id: lease_id.clone(),
+            result: client.renew_lease(lease_id, *increment).await,
+        },
+        Effect::RevokeLease { lease_id } => Action::LeaseRevoked {
+            lease_id: lease_id.clone(),
+            result: client.revoke_lease(lease_id).await,
+        },
+        Effect::RevokeLeasePrefix { prefix } => Action::LeasePrefixRevoked {
+            prefix: prefix.clone(),
+            result: client.revoke_lease_prefix(prefix).await,
+        },
+        Effect::LoadLeaseCapabilities { paths } => {
+            Action::LeaseCapabilitiesLoaded(client.capabilities_of(paths).await)
+        }
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

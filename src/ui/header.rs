@@ -11,16 +11,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// `1h 02m`, `4m 09s`, `12s`.
-pub fn format_ttl(seconds: u64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m {s:02}s"),
-        (h, _) if h >= 48 => format!("{}d {:02}h", h / 24, h % 24),
-        _ => format!("{h}h {m:02}m"),
-    }
-}
+/// Defined with the countdowns in `app::state` (messages word TTLs too); named here for drawing.
+pub use crate::app::state::format_ttl;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if area.height == 0 {

@@ -3,6 +3,7 @@
 
 mod approle;
 pub mod confirm;
+mod credentials;
 mod dialog;
 mod diff;
 mod finder;
@@ -11,6 +12,7 @@ mod footer;
 mod header;
 mod help;
 mod jump;
+mod leases;
 mod login;
 mod login_oidc;
 mod metadata;
@@ -61,6 +63,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
         Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
         Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
+        Some(Modal::Credentials(screen)) => credentials::draw(frame, app, screen),
+        Some(Modal::Leases(screen)) => leases::draw(frame, app, screen),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -108,6 +112,8 @@ pub fn animated(app: &App) -> bool {
         )
         || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
+        || matches!(&app.modal, Some(Modal::Credentials(s)) if matches!(s.stage, crate::app::credentials::Stage::Issuing(_)))
+        || matches!(&app.modal, Some(Modal::Leases(s)) if s.listings.values().any(|l| matches!(l, Loadable::Loading)))
 }
 
 pub fn spinner(app: &App) -> &'static str {

@@ -117,8 +117,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" {}", mount.engine.label()),
                 theme::dim(),
             ));
-            if node.unbrowsable_engine().is_some() {
-                spans.push(Span::styled(" (not browsable yet)", theme::dim()));
+            match node.unbrowsable_engine() {
+                // Opened as a request for dynamic credentials (app::credentials).
+                Some(crate::vault::SecretEngine::Other(kind))
+                    if !matches!(kind.as_str(), "pki" | "transit") =>
+                {
+                    spans.push(Span::styled(" (credentials)", theme::dim()))
+                }
+                Some(_) => spans.push(Span::styled(" (not browsable yet)", theme::dim())),
+                None => {}
             }
         }
         match &node.listing {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod folder;
 pub mod jobs;
 pub mod kv;
+pub mod leases;
 pub mod location;
 pub mod oidc;
 pub mod path;

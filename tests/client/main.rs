@@ -13,6 +13,7 @@ mod fuzz_parsers;
 mod jwt_cert;
 mod kv;
 mod ldap;
+mod leases;
 mod mtls;
 mod oidc;
 mod redirect;

@@ -16,6 +16,7 @@ mod folder_tui;
 mod history;
 mod hygiene;
 mod keymap;
+mod leases;
 mod login;
 mod mtls;
 mod oidc;

@@ -9,6 +9,7 @@ mod finder;
 mod folder;
 mod history;
 mod layout;
+mod leases;
 mod login;
 mod login_oidc;
 mod readme;

@@ -8,6 +8,7 @@ mod approle;
 mod certs;
 mod folder;
 mod history;
+mod leases;
 mod login_oidc;
 mod picker;
 mod prompts;

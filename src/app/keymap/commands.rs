@@ -114,6 +114,10 @@ named_enum! {
         Copy => "copy",
         Recrawl => "recrawl",
         Retry => "retry",
+        Leases => "leases",
+        Renew => "renew",
+        Revoke => "revoke",
+        RevokePrefix => "revoke_prefix",
     }
 }
 
@@ -145,6 +149,10 @@ named_enum! {
         Finder => "finder",
         Folder => "folder",
         FolderPrompt => "folder_prompt",
+        Credentials => "credentials",
+        CredentialsForm => "credentials_form",
+        Leases => "leases_screen",
+        LeasesPrefix => "leases_prefix",
     }
 }
 
@@ -168,6 +176,8 @@ impl Scope {
                 | Scope::Finder
                 | Scope::WrapTtl
                 | Scope::FolderPrompt
+                | Scope::CredentialsForm
+                | Scope::LeasesPrefix
         )
     }
 
@@ -196,6 +206,10 @@ impl Scope {
             Scope::Finder => "the finder",
             Scope::Folder => "the folder screens (plan, progress, report, comparison, search)",
             Scope::FolderPrompt => "the folder prompt",
+            Scope::Credentials => "the credentials view",
+            Scope::CredentialsForm => "the credentials request",
+            Scope::Leases => "the Leases screen",
+            Scope::LeasesPrefix => "typing a lease prefix",
         }
     }
 }
@@ -246,6 +260,10 @@ named_enum! {
         FolderPromptKeys => "Folder prompt (opened by copy_secret, move_folder, export_folder, import_folder, compare_folders, search_values on a folder)",
         FolderKeys => "Folder plan, progress, report, comparison and search",
         HelpKeys => "This help (opened by help)",
+        CredentialsFormKeys => "Credentials request (open on a mount of another engine: database, ssh, aws…)",
+        CredentialsKeys => "Credentials and their lease",
+        LeasesKeys => "Leases screen (opened by leases)",
+        LeasesPrefixKeys => "Leases: typing a prefix",
     }
 }
 

@@ -381,18 +381,22 @@ pub async fn plan_move(
     };
     if source.is_v2() && !target.is_v2() {
         let mut plan = plan_transfer(PlanKind::Copy, source, target, options, progress).await?;
+        // Owned paths into a named async fn: a closure over `&PlanItem` would make the future
+        // too general to be `Send` (the UI spawns this on a task).
+        let relative: Vec<String> = plan.items.iter().map(|i| i.relative.clone()).collect();
+        let mut checks = futures_util::stream::iter(
+            relative
+                .into_iter()
+                .map(|relative| lost_in_kv_v1(source, relative)),
+        )
+        .buffered(options.concurrency.max(1));
         let mut lossy = Vec::new();
-        for item in &plan.items {
-            let path = source.path_of(&item.relative);
-            let client = &source.client;
-            let metadata =
-                with_retries(client, &path, || client.read_metadata(&source.mount, &path))
-                    .await
-                    .map_err(FolderError::Vault)?;
-            if metadata.versions.len() > 1 || !metadata.custom_metadata.is_empty() {
-                lossy.push(source.display_of(&item.relative));
+        while let Some(checked) = checks.next().await {
+            if let Some(lost) = checked.map_err(FolderError::Vault)? {
+                lossy.push(lost);
             }
         }
+        drop(checks);
         if let Some(example) = lossy.first() {
             return Err(FolderError::LossyMove {
                 into: target.display(),
@@ -404,6 +408,19 @@ pub async fn plan_move(
         return Ok(plan);
     }
     plan_transfer(PlanKind::Move, source, target, options, progress).await
+}
+
+/// The source's display path if a copy of it into KV v1 would lose something (older versions,
+/// custom metadata), read from its metadata.
+async fn lost_in_kv_v1(source: &TreeRef, relative: String) -> Result<Option<String>, VaultError> {
+    let path = source.path_of(&relative);
+    let client = &source.client;
+    let metadata =
+        with_retries(client, &path, || client.read_metadata(&source.mount, &path)).await?;
+    Ok(
+        (metadata.versions.len() > 1 || !metadata.custom_metadata.is_empty())
+            .then(|| source.display_of(&relative)),
+    )
 }
 
 /// Splits `relative` into what the token may read below `tree` and what it may not (asked with

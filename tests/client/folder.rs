@@ -1093,3 +1093,51 @@ path "cmp/metadata/left/hidden" { capabilities = ["deny"] }
         diff.unlistable
     );
 }
+
+/// A move into KV v1 reads every source's metadata to find what would be lost: those reads
+/// overlap (bounded by the plan's concurrency) instead of going one at a time, and each source
+/// is read once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_into_kv_v1_reads_the_sources_metadata_concurrently() {
+    let server = server().await;
+    let client = root_client(&server);
+    let source = mount_kv(&client, "many2", KvVersion::V2).await;
+    let target = mount_kv(&client, "many1", KvVersion::V1).await;
+    const COUNT: usize = 300;
+    put(&client, &source, "m/first", json!({"n": 0})).await;
+    futures_util::future::join_all((1..COUNT).map(|n| {
+        let (client, source) = (client.clone(), source.clone());
+        async move { put(&client, &source, &format!("m/s{n:03}"), json!({"n": n})).await }
+    }))
+    .await;
+    let proxy = support::recorder::RecordingProxy::start(&server.addr);
+    let mut through = settings(&server, Some(&server.root_token));
+    through.addr = proxy.addr.clone();
+    let proxied = VaultClient::new(&through).expect("client");
+    let options = PlanOptions {
+        concurrency: 8,
+        ..PlanOptions::default()
+    };
+    let plan = folder::plan_move(
+        &TreeRef::new(proxied.clone(), source.clone(), "m"),
+        &TreeRef::new(proxied.clone(), target.clone(), "m"),
+        options,
+        None,
+    )
+    .await
+    .expect("nothing would be lost: one version each, no custom metadata");
+    assert_eq!(plan.items.len(), COUNT);
+    let metadata_read =
+        |path: &str| path.starts_with("/v1/many2/metadata/m/") && !path.contains('?');
+    let reads = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && metadata_read(&r.path))
+        .count();
+    assert_eq!(reads, COUNT, "each source's metadata read once");
+    let overlapping = proxy.max_in_flight("GET", metadata_read);
+    assert!(
+        (2..=8).contains(&overlapping),
+        "metadata reads in flight at once: {overlapping} (bounded by the concurrency, 8)"
+    );
+}

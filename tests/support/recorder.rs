@@ -1,13 +1,13 @@
 //! A logging proxy in front of a real OpenBao server: it forwards each request (one per connection,
 //! `Connection: close`) and records its method, path and `X-Vault-Token`, so tests can prove which
-//! token reached which server.
+//! token reached which server, and how many requests of a kind were in flight at once.
 
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
@@ -17,9 +17,19 @@ pub struct Recorded {
     pub token: Option<String>,
 }
 
+/// When one request was forwarded: from its head read to its answer written back.
+#[derive(Debug, Clone)]
+struct Span {
+    method: String,
+    path: String,
+    start: Instant,
+    end: Instant,
+}
+
 pub struct RecordingProxy {
     pub addr: String,
     log: Arc<Mutex<Vec<Recorded>>>,
+    spans: Arc<Mutex<Vec<Span>>>,
 }
 
 impl RecordingProxy {
@@ -39,16 +49,40 @@ impl RecordingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind recording proxy");
         let addr = format!("http://{}", listener.local_addr().unwrap());
         let log = Arc::new(Mutex::new(Vec::new()));
-        let shared = log.clone();
+        let spans = Arc::new(Mutex::new(Vec::new()));
+        let (shared, shared_spans) = (log.clone(), spans.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let upstream = upstream.clone();
                 let log = shared.clone();
+                let spans = shared_spans.clone();
                 let refused = refused.clone();
-                std::thread::spawn(move || forward(client, &upstream, &log, refused.as_ref()));
+                std::thread::spawn(move || {
+                    forward(client, &upstream, &log, &spans, refused.as_ref())
+                });
             }
         });
-        Self { addr, log }
+        Self { addr, log, spans }
+    }
+
+    /// The most requests matching `method` and `path_matches` that were in flight at one time
+    /// (forwarded requests, from the request read to the answer read from the server: a client
+    /// that waits for each answer before its next request never shows two).
+    pub fn max_in_flight(&self, method: &str, path_matches: impl Fn(&str) -> bool) -> usize {
+        let spans = self.spans.lock().unwrap();
+        let mut edges: Vec<(Instant, i32)> = spans
+            .iter()
+            .filter(|s| s.method == method && path_matches(&s.path))
+            .flat_map(|s| [(s.start, 1), (s.end, -1)])
+            .collect();
+        // An end before a start at the same instant: touching spans do not overlap.
+        edges.sort_by_key(|&(at, delta)| (at, delta));
+        let (mut now, mut most) = (0i32, 0i32);
+        for (_, delta) in edges {
+            now += delta;
+            most = most.max(now);
+        }
+        most as usize
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -68,12 +102,14 @@ fn forward(
     mut client: TcpStream,
     upstream: &str,
     log: &Mutex<Vec<Recorded>>,
+    spans: &Mutex<Vec<Span>>,
     refused: Option<&(String, u16)>,
 ) {
     let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
     let Some((head, body)) = read_request(&mut client) else {
         return;
     };
+    let start = Instant::now();
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or_default().to_string();
     let mut parts = request_line.split_whitespace();
@@ -96,8 +132,8 @@ fn forward(
     rewritten.push_str("Connection: close\r\n\r\n");
     let refuse = refused.is_some_and(|(refused, _)| *refused == method);
     log.lock().unwrap().push(Recorded {
-        method,
-        path,
+        method: method.clone(),
+        path: path.clone(),
         token,
     });
     if let (true, Some((_, status))) = (refuse, refused) {
@@ -117,7 +153,16 @@ fn forward(
     if server.write_all(rewritten.as_bytes()).is_err() || server.write_all(&body).is_err() {
         return;
     }
-    let _ = std::io::copy(&mut server, &mut client);
+    // The whole answer is read before the span ends and before the client sees any of it.
+    let mut answer = Vec::new();
+    let _ = server.read_to_end(&mut answer);
+    spans.lock().unwrap().push(Span {
+        method,
+        path,
+        start,
+        end: Instant::now(),
+    });
+    let _ = client.write_all(&answer);
     let _ = client.flush();
     let _ = client.shutdown(Shutdown::Both);
 }

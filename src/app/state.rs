@@ -39,6 +39,10 @@ pub enum Modal {
     Finder(super::finder::Finder),
     /// A folder operation: its prompt, plan, progress, report, comparison or search.
     Folder(Box<super::folder::FolderScreen>),
+    /// `W`: the wrap prompt and the wrapping token, shown once.
+    Wrap(super::wrap::WrapDialog),
+    /// `U`: a wrapping token looked up, unwrapped after a yes, and its data.
+    Unwrap(super::unwrap::UnwrapDialog),
 }
 
 impl Modal {
@@ -59,6 +63,8 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_mut(),
+            Modal::Wrap(dialog) => dialog,
+            Modal::Unwrap(dialog) => dialog,
         }
     }
 
@@ -78,6 +84,8 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_ref(),
+            Modal::Wrap(dialog) => dialog,
+            Modal::Unwrap(dialog) => dialog,
         }
     }
 

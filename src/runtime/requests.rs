@@ -164,6 +164,19 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
                 .approle_destroy_secret_id(mount, role, accessor)
                 .await,
         },
+        Effect::LoadWrapCapability => Action::WrapCapabilityLoaded(
+            client
+                .path_capabilities(crate::vault::wrapping::WRAP_PATH)
+                .await,
+        ),
+        Effect::WrapSecret { location, ttl } => Action::SecretWrapped {
+            location: location.clone(),
+            result: client.wrap_secret(location, *ttl).await,
+        },
+        Effect::LookupWrappingToken { token } => {
+            Action::WrappingTokenLookedUp(client.lookup_wrapping_token(token).await)
+        }
+        Effect::UnwrapToken { token } => Action::TokenUnwrapped(client.unwrap_data(token).await),
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

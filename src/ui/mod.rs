@@ -22,8 +22,10 @@ pub mod text;
 pub mod theme;
 pub mod time;
 mod tree;
+mod unwrap;
 mod version_confirm;
 mod versions;
+mod wrap;
 mod write;
 
 use crate::app::{App, Modal};
@@ -61,6 +63,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
         Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
         Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
+        Some(Modal::Wrap(dialog)) => wrap::draw(frame, app, dialog),
+        Some(Modal::Unwrap(dialog)) => unwrap::draw(frame, app, dialog),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -108,6 +112,8 @@ pub fn animated(app: &App) -> bool {
         )
         || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
+        || matches!(&app.modal, Some(Modal::Wrap(d)) if matches!(d.stage, crate::app::wrap::WrapStage::Wrapping { .. }))
+        || matches!(&app.modal, Some(Modal::Unwrap(d)) if matches!(d.stage, crate::app::unwrap::UnwrapStage::LookingUp | crate::app::unwrap::UnwrapStage::Unwrapping { .. }))
 }
 
 pub fn spinner(app: &App) -> &'static str {

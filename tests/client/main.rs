@@ -20,4 +20,5 @@ mod seal;
 mod tls;
 mod tls_trust;
 mod versions;
+mod wrapping;
 mod write;

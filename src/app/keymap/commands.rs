@@ -114,6 +114,10 @@ named_enum! {
         Copy => "copy",
         Recrawl => "recrawl",
         Retry => "retry",
+        // Response wrapping.
+        WrapSecret => "wrap_secret",
+        Unwrap => "unwrap",
+        SaveToPath => "save_to_path",
     }
 }
 
@@ -145,6 +149,10 @@ named_enum! {
         Finder => "finder",
         Folder => "folder",
         FolderPrompt => "folder_prompt",
+        WrapPrompt => "wrap_prompt",
+        Wrapped => "wrapped",
+        UnwrapPrompt => "unwrap_prompt",
+        Unwrapped => "unwrapped",
     }
 }
 
@@ -168,6 +176,8 @@ impl Scope {
                 | Scope::Finder
                 | Scope::WrapTtl
                 | Scope::FolderPrompt
+                | Scope::WrapPrompt
+                | Scope::UnwrapPrompt
         )
     }
 
@@ -196,6 +206,10 @@ impl Scope {
             Scope::Finder => "the finder",
             Scope::Folder => "the folder screens (plan, progress, report, comparison, search)",
             Scope::FolderPrompt => "the folder prompt",
+            Scope::WrapPrompt => "the wrap prompt (its TTL)",
+            Scope::Wrapped => "the wrapping token just made",
+            Scope::UnwrapPrompt => "typing a wrapping token to unwrap",
+            Scope::Unwrapped => "the unwrapped data",
         }
     }
 }
@@ -232,7 +246,7 @@ named_enum! {
         JumpPrompt => "Jump prompt (opened by jump)",
         Confirmations => "Confirmations",
         MetadataFormKeys => "Metadata form (opened by edit_metadata)",
-        PathPromptKeys => "Path prompt (opened by new_secret, copy_secret)",
+        PathPromptKeys => "Path prompt (opened by new_secret, copy_secret, save_to_path)",
         SecretFormKeys => "Secret form (opened by edit, new_secret)",
         ConflictDialog => "Write conflict",
         LoginDialog => "Login dialog (opened by login)",
@@ -246,6 +260,8 @@ named_enum! {
         FolderPromptKeys => "Folder prompt (opened by copy_secret, move_folder, export_folder, import_folder, compare_folders, search_values on a folder)",
         FolderKeys => "Folder plan, progress, report, comparison and search",
         HelpKeys => "This help (opened by help)",
+        WrapKeys => "Wrapping a secret (opened by wrap_secret)",
+        UnwrapKeys => "Unwrapping a wrapping token (opened by unwrap)",
     }
 }
 

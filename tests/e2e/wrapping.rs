@@ -163,59 +163,75 @@ fn server_uses(server: &DevServer, accessor: &str) -> u64 {
         .expect("num_uses")
 }
 
-#[test]
-fn a_use_limited_token_shows_its_uses_and_they_go_down_as_the_server_counts_them() {
-    let server = server();
+/// A token of `server` with `uses` uses (policy root, so every request is allowed): the token
+/// and its accessor.
+fn use_limited_token(server: &DevServer, uses: u64) -> (String, String) {
     let created = bao_json(
-        &server,
+        server,
         &[
             "token",
             "create",
             "-format=json",
             "-policy=root",
-            "-use-limit=12",
+            &format!("-use-limit={uses}"),
         ],
     );
-    let token = created["auth"]["client_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let accessor = created["auth"]["accessor"].as_str().unwrap().to_string();
-    let sandbox = Sandbox::new().addr(&server.addr).token(&token);
-    let mut app = sandbox.spawn();
-    // Each time: the header and the server agree.
-    let agree = |app: &PtyApp, expected_at_most: u64| {
-        app.wait_until("the header's uses", |s| {
-            uses_on(s).is_some_and(|n| n <= expected_at_most)
-        });
-        // Let any request still in flight land before asking the server.
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        let screen = app.screen();
-        let shown = uses_on(&screen).expect("uses in the header");
-        assert_eq!(
-            shown,
-            server_uses(&server, &accessor),
-            "the header against the server:\n{screen}"
-        );
-        assert!(screen.contains(&format!("≤{shown} uses left")), "{screen}");
-        shown
-    };
-    // The start looked the token up, which spent a use (and reports what is left after it).
+    let text = |name: &str| created["auth"][name].as_str().unwrap().to_string();
+    (text("client_token"), text("accessor"))
+}
+
+/// Waits until the header shows at most `expected_at_most` uses, lets any request in flight
+/// land, and checks the header against the server: the number shown is the server's.
+fn agree(app: &PtyApp, server: &DevServer, accessor: &str, expected_at_most: u64) -> u64 {
+    app.wait_until("the header's uses", |s| {
+        uses_on(s).is_some_and(|n| n <= expected_at_most)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let screen = app.screen();
+    let shown = uses_on(&screen).expect("uses in the header");
+    assert_eq!(
+        shown,
+        server_uses(server, accessor),
+        "the header against the server:\n{screen}"
+    );
+    assert!(screen.contains(&format!("≤{shown} uses left")), "{screen}");
+    shown
+}
+
+#[test]
+fn a_use_limited_token_shows_its_uses_and_they_go_down_as_the_server_counts_them() {
+    let server = server();
+    // num_uses=5, as the issue's example: each request tresor makes is one use less, on the
+    // header as on the server.
+    let (token, accessor) = use_limited_token(&server, 5);
+    let mut app = Sandbox::new().addr(&server.addr).token(&token).spawn();
     app.wait_for("secret/ kv v2");
-    let start = agree(&app, 11);
-    assert_eq!(start, 11);
-    // Opening a secret: the folder listings, the read, its metadata and capabilities.
+    // The start looked the token up, which spent a use (and reports what is left after it).
+    assert_eq!(agree(&app, &server, &accessor, 4), 4);
+    // One listing each.
+    app.keys(&["j", "l"]);
+    app.wait_for("share/");
+    assert_eq!(agree(&app, &server, &accessor, 3), 3);
+    app.keys(&["j", "l"]);
+    app.wait_for("db");
+    assert_eq!(agree(&app, &server, &accessor, 2), 2);
+    app.keys(&["q"]);
+    assert_eq!(app.wait_exit(), 0);
+
+    // Opening a secret and wrapping it: the wrap is a read and a write, two uses.
+    let (token, accessor) = use_limited_token(&server, 12);
+    let mut app = Sandbox::new().addr(&server.addr).token(&token).spawn();
+    app.wait_for("secret/ kv v2");
+    let start = agree(&app, &server, &accessor, 11);
     app.open("secret/share/db");
     app.wait_for("version 1 of 1");
-    let opened = agree(&app, start - 1);
-    assert!(opened < start);
-    // Wrapping: the capability question, then a read and the wrap.
+    let opened = agree(&app, &server, &accessor, start - 1);
     app.keys(&["W"]);
     app.wait_for("Wrap it for how long");
     app.keys(&["\r"]);
     app.wait_for("left of 10m");
-    let wrapped = agree(&app, opened - 3);
-    assert_eq!(wrapped, opened - 3);
+    // The capability question, the read and the wrap.
+    assert_eq!(agree(&app, &server, &accessor, opened - 3), opened - 3);
     app.keys(&["\x1b", "q"]);
     assert_eq!(app.wait_exit(), 0);
 }

@@ -215,10 +215,25 @@ impl Component for UnwrapDialog {
             UnwrapStage::Unwrapping { .. } => {}
             UnwrapStage::Done(view) => match command {
                 Some(Command::Close) => return Outcome::close(),
-                Some(Command::Down) => {
-                    view.cursor = (view.cursor + 1).min(view.entries.len().saturating_sub(1));
+                Some(
+                    step @ (Command::Down
+                    | Command::Up
+                    | Command::PageDown
+                    | Command::PageUp
+                    | Command::Top
+                    | Command::Bottom),
+                ) => {
+                    let last = view.entries.len().saturating_sub(1);
+                    view.cursor = match step {
+                        Command::Down => view.cursor + 1,
+                        Command::Up => view.cursor.saturating_sub(1),
+                        Command::PageDown => view.cursor + 10,
+                        Command::PageUp => view.cursor.saturating_sub(10),
+                        Command::Top => 0,
+                        _ => last,
+                    }
+                    .min(last);
                 }
-                Some(Command::Up) => view.cursor = view.cursor.saturating_sub(1),
                 Some(Command::Reveal) => view.revealed = !view.revealed,
                 Some(Command::Copy) => {
                     if let Some(entry) = view.entries.get(view.cursor) {

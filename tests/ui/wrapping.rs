@@ -162,9 +162,16 @@ fn three_hundred_unwrapped_keys_fit_a_small_screen() {
         })
         .collect();
     let mut app = unwrapped_app((80, 24), entries);
-    for _ in 0..150 {
-        press(&mut app, KeyCode::Char('j'));
+    // Ten at a time, to the end and back, then one by one.
+    press(&mut app, KeyCode::Char('G'));
+    for _ in 0..15 {
+        press(&mut app, KeyCode::PageUp);
     }
+    assert!(
+        support::fixtures::screen_at(&app, (80, 24)).contains("›key-149"),
+        "299 - 150"
+    );
+    press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('s'));
     let text = support::fixtures::screen_at(&app, (80, 24));
     assert!(

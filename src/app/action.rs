@@ -198,7 +198,10 @@ pub enum Action {
         result: Result<crate::vault::wrapping::WrappedSecret, VaultError>,
     },
     /// What a wrapping token is (it was not used).
-    WrappingTokenLookedUp(Result<crate::vault::wrapping::WrapLookup, VaultError>),
+    WrappingTokenLookedUp {
+        request: RequestId,
+        result: Result<crate::vault::wrapping::WrapLookup, VaultError>,
+    },
     /// A wrapping token was unwrapped (used up): its data.
     TokenUnwrapped(Result<crate::vault::wrapping::UnwrappedData, VaultError>),
 }
@@ -350,6 +353,7 @@ pub enum Effect {
     },
     /// Looks a wrapping token up without using it (asked without the session's token).
     LookupWrappingToken {
+        request: RequestId,
         token: crate::secret::Token,
     },
     /// Unwraps a wrapping token (it is used up), with the wrapping token as the token.
@@ -417,7 +421,7 @@ impl Action {
             // lookup and unwrap are not made with the session's token.
             Action::WrapCapabilityLoaded(result) => answer(result, Use, false),
             Action::SecretWrapped { result, .. } => answer(result, Cost::TwoUses, false),
-            Action::WrappingTokenLookedUp(result) => answer(result, Free, false),
+            Action::WrappingTokenLookedUp { result, .. } => answer(result, Free, false),
             Action::TokenUnwrapped(result) => answer(result, Free, false),
             _ => return None,
         })

@@ -5,7 +5,7 @@
 //! flow (create-if-absent). A token the server does not know is said to be used, expired or
 //! mistyped: its answer does not tell these apart.
 
-use super::action::Effect;
+use super::action::{Effect, RequestId};
 use super::component::{Component, Outcome};
 use super::confirm::{Answer, Question};
 use super::edit::DraftRow;
@@ -33,7 +33,10 @@ pub struct UnwrappedView {
 pub enum UnwrapStage {
     /// The token is being typed or pasted.
     Typing,
-    LookingUp,
+    /// The lookup asked with this request (an answer to an earlier one is dropped).
+    LookingUp {
+        request: RequestId,
+    },
     /// Looked up (not used): the question whether to unwrap it now.
     Looked {
         lookup: WrapLookup,
@@ -86,12 +89,17 @@ impl UnwrapDialog {
 }
 
 /// What the lookup said: the question, or why the token cannot be unwrapped.
-pub fn looked_up(app: &mut App, result: Result<WrapLookup, VaultError>) -> Vec<Effect> {
+pub fn looked_up(
+    app: &mut App,
+    request: RequestId,
+    result: Result<WrapLookup, VaultError>,
+) -> Vec<Effect> {
     let keymap = app.keymap.clone();
     let Some(dialog) = dialog(app) else {
         return Vec::new();
     };
-    if dialog.stage != UnwrapStage::LookingUp {
+    // Only the answer to the lookup asked last (not one given up on with another token since).
+    if dialog.stage != (UnwrapStage::LookingUp { request }) {
         return Vec::new();
     }
     match result {
@@ -164,9 +172,9 @@ impl Component for UnwrapDialog {
         match self.stage {
             UnwrapStage::Typing => Scope::UnwrapPrompt,
             UnwrapStage::Looked { .. } => Scope::Confirm,
-            UnwrapStage::LookingUp | UnwrapStage::Unwrapping { .. } | UnwrapStage::Done(_) => {
-                Scope::Unwrapped
-            }
+            UnwrapStage::LookingUp { .. }
+            | UnwrapStage::Unwrapping { .. }
+            | UnwrapStage::Done(_) => Scope::Unwrapped,
         }
     }
 
@@ -181,8 +189,10 @@ impl Component for UnwrapDialog {
                         return Outcome::stay();
                     }
                     self.error = None;
-                    self.stage = UnwrapStage::LookingUp;
+                    let request = app.next_request_id();
+                    self.stage = UnwrapStage::LookingUp { request };
                     return Outcome::stay().with(vec![Effect::LookupWrappingToken {
+                        request,
                         token: self.token(),
                     }]);
                 }
@@ -193,7 +203,7 @@ impl Component for UnwrapDialog {
                 }
             },
             // Closing gives up on the lookup (nothing is used).
-            UnwrapStage::LookingUp => {
+            UnwrapStage::LookingUp { .. } => {
                 if command == Some(Command::Close) {
                     return Outcome::close();
                 }
@@ -283,7 +293,7 @@ impl Component for UnwrapDialog {
                 &[Command::Submit, Command::Reveal, Command::Cancel],
             ),
             UnwrapStage::Looked { question, .. } => question.hints(&app.keymap),
-            UnwrapStage::LookingUp => app.keymap.hints(Scope::Unwrapped, &[Command::Close]),
+            UnwrapStage::LookingUp { .. } => app.keymap.hints(Scope::Unwrapped, &[Command::Close]),
             UnwrapStage::Unwrapping { .. } => Vec::new(),
             UnwrapStage::Done(_) => app.keymap.hints(
                 Scope::Unwrapped,

@@ -147,7 +147,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Quit => quit(app),
         Action::WrapCapabilityLoaded(result) => super::wrap::capability_loaded(app, result),
         Action::SecretWrapped { location, result } => super::wrap::wrapped(app, location, result),
-        Action::WrappingTokenLookedUp(result) => super::unwrap::looked_up(app, result),
+        Action::WrappingTokenLookedUp { request, result } => {
+            super::unwrap::looked_up(app, request, result)
+        }
         Action::TokenUnwrapped(result) => super::unwrap::unwrapped(app, result),
     }
 }

@@ -173,9 +173,10 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             location: location.clone(),
             result: client.wrap_secret(location, *ttl).await,
         },
-        Effect::LookupWrappingToken { token } => {
-            Action::WrappingTokenLookedUp(client.lookup_wrapping_token(token).await)
-        }
+        Effect::LookupWrappingToken { request, token } => Action::WrappingTokenLookedUp {
+            request: *request,
+            result: client.lookup_wrapping_token(token).await,
+        },
         Effect::UnwrapToken { token } => Action::TokenUnwrapped(client.unwrap_data(token).await),
         Effect::Login { .. }
         | Effect::OidcLogin(_)

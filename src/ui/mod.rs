@@ -113,7 +113,7 @@ pub fn animated(app: &App) -> bool {
         || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
         || matches!(&app.modal, Some(Modal::Wrap(d)) if matches!(d.stage, crate::app::wrap::WrapStage::Wrapping { .. }))
-        || matches!(&app.modal, Some(Modal::Unwrap(d)) if matches!(d.stage, crate::app::unwrap::UnwrapStage::LookingUp | crate::app::unwrap::UnwrapStage::Unwrapping { .. }))
+        || matches!(&app.modal, Some(Modal::Unwrap(d)) if matches!(d.stage, crate::app::unwrap::UnwrapStage::LookingUp { .. } | crate::app::unwrap::UnwrapStage::Unwrapping { .. }))
 }
 
 pub fn spinner(app: &App) -> &'static str {

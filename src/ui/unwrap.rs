@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &UnwrapDialog) {
                 theme::dim(),
             ));
         }
-        UnwrapStage::LookingUp => {
+        UnwrapStage::LookingUp { .. } => {
             head.push(token_line(dialog, false));
             head.push(Line::styled(
                 format!(

@@ -197,24 +197,42 @@ fn data() -> UnwrappedData {
     }
 }
 
-/// `U`, the token typed, submitted: the lookup is asked.
-fn type_token(app: &mut App) {
+/// `U`, `token` typed, submitted: the lookup is asked; its request.
+fn type_token_text(app: &mut App, token: &str) -> u64 {
     assert!(press(app, KeyCode::Char('U')).is_empty());
-    type_text(app, WRAPPING_TOKEN);
+    type_text(app, token);
     let effects = press(app, KeyCode::Enter);
-    assert_eq!(
-        effects,
-        vec![Effect::LookupWrappingToken {
-            token: Token::new(WRAPPING_TOKEN)
-        }]
-    );
+    let [
+        Effect::LookupWrappingToken {
+            request,
+            token: sent,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("one lookup: {effects:?}");
+    };
+    assert_eq!(sent, &Token::new(token));
+    *request
+}
+
+fn type_token(app: &mut App) -> u64 {
+    type_token_text(app, WRAPPING_TOKEN)
+}
+
+/// The answer to the lookup the dialog waits for.
+fn answer_lookup(app: &mut App, result: Result<WrapLookup, VaultError>) {
+    let request = match unwrap_stage(app) {
+        UnwrapStage::LookingUp { request } => *request,
+        other => panic!("no lookup asked: {other:?}"),
+    };
+    update(app, Action::WrappingTokenLookedUp { request, result });
 }
 
 #[test]
 fn the_token_is_looked_up_first_and_used_only_after_a_yes() {
     let mut app = connected_app(SIZE);
     type_token(&mut app);
-    update(&mut app, Action::WrappingTokenLookedUp(Ok(lookup())));
+    answer_lookup(&mut app, Ok(lookup()));
     assert!(matches!(unwrap_stage(&app), UnwrapStage::Looked { .. }));
     // A key that means nothing decides nothing; no goes back to the token, unused.
     assert!(press(&mut app, KeyCode::Char('z')).is_empty());
@@ -226,7 +244,7 @@ fn the_token_is_looked_up_first_and_used_only_after_a_yes() {
         effects.as_slice(),
         [Effect::LookupWrappingToken { .. }]
     ));
-    update(&mut app, Action::WrappingTokenLookedUp(Ok(lookup())));
+    answer_lookup(&mut app, Ok(lookup()));
     let effects = press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         effects,
@@ -284,10 +302,7 @@ fn the_token_is_looked_up_first_and_used_only_after_a_yes() {
 fn a_used_expired_or_mistyped_token_is_said_to_be_so_and_its_text_stays() {
     let mut app = connected_app(SIZE);
     type_token(&mut app);
-    update(
-        &mut app,
-        Action::WrappingTokenLookedUp(Err(VaultError::WrappingTokenInvalid)),
-    );
+    answer_lookup(&mut app, Err(VaultError::WrappingTokenInvalid));
     assert_eq!(unwrap_stage(&app), &UnwrapStage::Typing);
     let error = unwrap_error(&app);
     assert!(error.contains("already unwrapped"), "{error}");
@@ -300,7 +315,7 @@ fn a_used_expired_or_mistyped_token_is_said_to_be_so_and_its_text_stays() {
     // Known at the lookup, refused at the unwrap: someone was first.
     let effects = press(&mut app, KeyCode::Enter);
     assert_eq!(effects.len(), 1);
-    update(&mut app, Action::WrappingTokenLookedUp(Ok(lookup())));
+    answer_lookup(&mut app, Ok(lookup()));
     press(&mut app, KeyCode::Char('y'));
     update(
         &mut app,
@@ -345,7 +360,7 @@ fn a_wrap_spends_two_uses_and_lookups_and_unwraps_none() {
     assert_eq!(uses(&app), Some(6), "a read and a wrap");
     press(&mut app, KeyCode::Esc);
     type_token(&mut app);
-    update(&mut app, Action::WrappingTokenLookedUp(Ok(lookup())));
+    answer_lookup(&mut app, Ok(lookup()));
     press(&mut app, KeyCode::Char('y'));
     update(&mut app, Action::TokenUnwrapped(Ok(data())));
     assert_eq!(
@@ -353,4 +368,36 @@ fn a_wrap_spends_two_uses_and_lookups_and_unwraps_none() {
         Some(6),
         "made with the wrapping token, not ours"
     );
+}
+
+#[test]
+fn an_answer_to_a_lookup_given_up_on_is_dropped() {
+    let mut app = connected_app(SIZE);
+    let first = type_token(&mut app);
+    // Closed while looking up, opened again, another token looked up.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+    let second = type_token_text(&mut app, "s.AnotherWrappingToken002");
+    assert_ne!(first, second);
+    // The first token's answer comes late: it is not the second token's.
+    update(
+        &mut app,
+        Action::WrappingTokenLookedUp {
+            request: first,
+            result: Err(VaultError::WrappingTokenInvalid),
+        },
+    );
+    assert_eq!(
+        unwrap_stage(&app),
+        &UnwrapStage::LookingUp { request: second }
+    );
+    assert_eq!(unwrap_error(&app), "");
+    update(
+        &mut app,
+        Action::WrappingTokenLookedUp {
+            request: second,
+            result: Ok(lookup()),
+        },
+    );
+    assert!(matches!(unwrap_stage(&app), UnwrapStage::Looked { .. }));
 }

@@ -94,15 +94,21 @@ fn looked_up_app() -> App {
     let mut app = connected_app(SIZE);
     press(&mut app, KeyCode::Char('U'));
     type_text(&mut app, WRAPPING_TOKEN);
-    press(&mut app, KeyCode::Enter);
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::LookupWrappingToken { request, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
     update(
         &mut app,
-        Action::WrappingTokenLookedUp(Ok(WrapLookup {
-            creation_path: "sys/wrapping/wrap".into(),
-            creation_time: "2026-11-23T01:55:00Z".into(),
-            creation_ttl: 600,
-            expires_unix: Some(NOW + 552),
-        })),
+        Action::WrappingTokenLookedUp {
+            request: *request,
+            result: Ok(WrapLookup {
+                creation_path: "sys/wrapping/wrap".into(),
+                creation_time: "2026-11-23T01:55:00Z".into(),
+                creation_ttl: 600,
+                expires_unix: Some(NOW + 552),
+            }),
+        },
     );
     app
 }

@@ -88,6 +88,13 @@ fn the_wrapping_token_is_shown_once_masked_then_revealed() {
     let revealed = screen(&app);
     assert!(revealed.contains(WRAPPING_TOKEN), "{revealed}");
     insta::assert_snapshot!("wrapping_token_revealed", revealed);
+    // Past its TTL it says so: nobody can unwrap it any more.
+    support::fixtures::tick(&mut app, 600.0);
+    let expired = screen(&app);
+    assert!(
+        expired.contains("TTL: expired: nobody can unwrap it now"),
+        "{expired}"
+    );
 }
 
 fn looked_up_app() -> App {

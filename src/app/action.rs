@@ -219,6 +219,20 @@ pub enum Action {
         result: Result<(), VaultError>,
     },
     LeaseCapabilitiesLoaded(Result<LeaseCapabilities, VaultError>),
+    /// What the token may do on `sys/wrapping/wrap`.
+    WrapCapabilityLoaded(Result<Vec<String>, VaultError>),
+    /// A secret's current data was read and wrapped (the wrapping token, shown once).
+    SecretWrapped {
+        location: Location,
+        result: Result<crate::vault::wrapping::WrappedSecret, VaultError>,
+    },
+    /// What a wrapping token is (it was not used).
+    WrappingTokenLookedUp {
+        request: RequestId,
+        result: Result<crate::vault::wrapping::WrapLookup, VaultError>,
+    },
+    /// A wrapping token was unwrapped (used up): its data.
+    TokenUnwrapped(Result<crate::vault::wrapping::UnwrappedData, VaultError>),
 }
 
 #[derive(Debug, PartialEq)]
@@ -388,6 +402,22 @@ pub enum Effect {
     LoadLeaseCapabilities {
         paths: Vec<String>,
     },
+    /// What the token may do on `sys/wrapping/wrap`.
+    LoadWrapCapability,
+    /// Reads the secret's current version and wraps its data for `ttl` seconds.
+    WrapSecret {
+        location: Location,
+        ttl: u64,
+    },
+    /// Looks a wrapping token up without using it (asked without the session's token).
+    LookupWrappingToken {
+        request: RequestId,
+        token: crate::secret::Token,
+    },
+    /// Unwraps a wrapping token (it is used up), with the wrapping token as the token.
+    UnwrapToken {
+        token: crate::secret::Token,
+    },
 }
 
 /// What answering an action's request did to a use-limited token.
@@ -398,6 +428,8 @@ enum Cost {
     /// None: `sys/internal/ui/mounts`, the seal endpoints, and lookups (which report the uses
     /// left after themselves). Checked against OpenBao 2.7.2.
     Free,
+    /// Two uses (a read, then a write), when it succeeded.
+    TwoUses,
 }
 
 /// A server's answer carried by an action.
@@ -450,6 +482,12 @@ impl Action {
             Action::LeaseRevoked { result, .. } => answer(result, Use, false),
             Action::LeasePrefixRevoked { result, .. } => answer(result, Use, false),
             Action::LeaseCapabilitiesLoaded(result) => answer(result, Use, true),
+            // Wrapping: the capability question is one use, the wrap reads then writes, and the
+            // lookup and unwrap are not made with the session's token.
+            Action::WrapCapabilityLoaded(result) => answer(result, Use, false),
+            Action::SecretWrapped { result, .. } => answer(result, Cost::TwoUses, false),
+            Action::WrappingTokenLookedUp { result, .. } => answer(result, Free, false),
+            Action::TokenUnwrapped(result) => answer(result, Free, false),
             _ => return None,
         })
     }
@@ -478,8 +516,19 @@ impl Action {
     /// A successful answer to a request made with the token: a use-limited token has one use
     /// less.
     pub fn spends_a_use(&self) -> bool {
-        self.server_answer()
-            .is_some_and(|answer| answer.cost == Cost::Use && answer.result.is_ok())
+        self.uses_spent() > 0
+    }
+
+    /// How many uses of a use-limited token a successful answer spent.
+    pub fn uses_spent(&self) -> u64 {
+        match self.server_answer() {
+            Some(answer) if answer.result.is_ok() => match answer.cost {
+                Cost::Use => 1,
+                Cost::TwoUses => 2,
+                Cost::Free => 0,
+            },
+            _ => 0,
+        }
     }
 }
 

@@ -19,6 +19,19 @@ use crossterm::event::KeyEvent;
 /// The wrapping TTL offered by default (seconds).
 pub const DEFAULT_WRAP_TTL: u64 = 300;
 
+/// A wrapping TTL as typed, in seconds, read as the bao CLI reads `-wrap-ttl` (90, 90s, 5m,
+/// 1h30m), or why it is not one. Also the wrap dialog's (`W`).
+pub fn parse_wrap_ttl(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    match crate::config::parse_duration(text).map(|d| d.as_secs()) {
+        Some(ttl) if ttl > 0 => Ok(ttl),
+        _ => Err(format!(
+            "A wrapping TTL of at least a second, such as 5m, 1h30m, 90s or 90 (seconds), not \
+             {text:?}."
+        )),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BrowserFocus {
     #[default]
@@ -409,22 +422,13 @@ impl AppRoleBrowser {
         };
         match command {
             Some(Command::Cancel) => self.prompt = None,
-            Some(Command::Submit) => {
-                let text = input.text.trim().to_string();
-                // As the bao CLI reads -wrap-ttl: 90, 90s, 5m, 1h30m.
-                match crate::config::parse_duration(&text).map(|d| d.as_secs()) {
-                    Some(ttl) if ttl > 0 => {
-                        self.prompt = None;
-                        return generate(self, Some(ttl), keymap);
-                    }
-                    _ => {
-                        self.error = Some(format!(
-                            "A wrapping TTL of at least a second, such as 5m, 1h30m, 90s or 90 \
-                             (seconds), not {text:?}."
-                        ))
-                    }
+            Some(Command::Submit) => match parse_wrap_ttl(&input.text) {
+                Ok(ttl) => {
+                    self.prompt = None;
+                    return generate(self, Some(ttl), keymap);
                 }
-            }
+                Err(reason) => self.error = Some(reason),
+            },
             _ => {
                 input.handle_key(key);
             }

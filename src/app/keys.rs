@@ -167,6 +167,8 @@ fn on_session_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
         Command::Leases => super::leases::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),
         Command::Refresh => refresh(app),
+        Command::WrapSecret => super::wrap::open(app),
+        Command::Unwrap => super::unwrap::open(app),
         Command::Help => {
             app.modal = Some(Modal::Help(Default::default()));
             Vec::new()

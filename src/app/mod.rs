@@ -29,8 +29,10 @@ pub mod secret_pane;
 pub mod session;
 pub mod state;
 pub mod tree;
+pub mod unwrap;
 pub mod update;
 pub mod width;
+pub mod wrap;
 pub mod write;
 
 pub use action::{Action, Effect, LoginOutcome, RequestId};

@@ -42,6 +42,10 @@ pub enum Modal {
     /// Credentials from an engine tresor does not browse, with their lease.
     Credentials(Box<super::credentials::CredentialsScreen>),
     Leases(Box<super::leases::LeasesScreen>),
+    /// `W`: the wrap prompt and the wrapping token, shown once.
+    Wrap(super::wrap::WrapDialog),
+    /// `U`: a wrapping token looked up, unwrapped after a yes, and its data.
+    Unwrap(super::unwrap::UnwrapDialog),
 }
 
 impl Modal {
@@ -64,6 +68,8 @@ impl Modal {
             Modal::Folder(screen) => screen.as_mut(),
             Modal::Credentials(screen) => screen.as_mut(),
             Modal::Leases(screen) => screen.as_mut(),
+            Modal::Wrap(dialog) => dialog,
+            Modal::Unwrap(dialog) => dialog,
         }
     }
 
@@ -85,6 +91,8 @@ impl Modal {
             Modal::Folder(screen) => screen.as_ref(),
             Modal::Credentials(screen) => screen.as_ref(),
             Modal::Leases(screen) => screen.as_ref(),
+            Modal::Wrap(dialog) => dialog,
+            Modal::Unwrap(dialog) => dialog,
         }
     }
 

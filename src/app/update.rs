@@ -20,9 +20,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let shown_before = shown_dialog(app);
     let status_before = app.status.clone();
     let sign = connectivity::sign_of(&action);
-    let spent = action.spends_a_use();
+    let spent = action.uses_spent();
     let mut effects = apply(app, action);
-    if spent {
+    for _ in 0..spent {
         session::use_spent(app);
     }
     effects.extend(connectivity::follow(app, sign));
@@ -173,6 +173,12 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             super::leases::capabilities_loaded(app, &result);
             Vec::new()
         }
+        Action::WrapCapabilityLoaded(result) => super::wrap::capability_loaded(app, result),
+        Action::SecretWrapped { location, result } => super::wrap::wrapped(app, location, result),
+        Action::WrappingTokenLookedUp { request, result } => {
+            super::unwrap::looked_up(app, request, result)
+        }
+        Action::TokenUnwrapped(result) => super::unwrap::unwrapped(app, result),
     }
 }
 

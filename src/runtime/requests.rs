@@ -199,6 +199,20 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
         Effect::LoadLeaseCapabilities { paths } => {
             Action::LeaseCapabilitiesLoaded(client.capabilities_of(paths).await)
         }
+        Effect::LoadWrapCapability => Action::WrapCapabilityLoaded(
+            client
+                .path_capabilities(crate::vault::wrapping::WRAP_PATH)
+                .await,
+        ),
+        Effect::WrapSecret { location, ttl } => Action::SecretWrapped {
+            location: location.clone(),
+            result: client.wrap_secret(location, *ttl).await,
+        },
+        Effect::LookupWrappingToken { request, token } => Action::WrappingTokenLookedUp {
+            request: *request,
+            result: client.lookup_wrapping_token(token).await,
+        },
+        Effect::UnwrapToken { token } => Action::TokenUnwrapped(client.unwrap_data(token).await),
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

@@ -7,6 +7,7 @@ use super::text::sanitize;
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::approle_browser::{AppRoleBrowser, BrowserFocus, Prompt};
+use crate::app::input::TextInput;
 use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::state::Loadable;
 use ratatui::Frame;
@@ -171,6 +172,38 @@ fn short_time(text: &str) -> String {
     trimmed.replace('T', " ")
 }
 
+/// The wrapping TTL question (the AppRole browser's and the wrap dialog's): "Wrap WHAT for how
+/// long?", the field, and its keys in `scope`; with `denied` the submit key is struck through.
+pub(super) fn wrap_ttl_line(
+    what: &str,
+    input: &TextInput,
+    keymap: &Keymap,
+    scope: Scope,
+    submit_word: &str,
+    denied: bool,
+) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        format!("Wrap {what} for how long (5m, 1h30m, 90s)? "),
+        theme::key(),
+    )];
+    spans.extend(input_spans(input, true));
+    let submit = format!("{} {submit_word}", keymap.key(scope, Command::Submit));
+    spans.push(Span::raw("  "));
+    if denied {
+        spans.push(Span::styled(
+            submit,
+            theme::dim().add_modifier(ratatui::style::Modifier::CROSSED_OUT),
+        ));
+    } else {
+        spans.push(Span::styled(submit, theme::dim()));
+    }
+    spans.push(Span::styled(
+        format!(" · {} cancels", keymap.key(scope, Command::Cancel)),
+        theme::dim(),
+    ));
+    Line::from(spans)
+}
+
 fn bottom_lines(browser: &AppRoleBrowser, keymap: &Keymap) -> Vec<Line<'static>> {
     let key = |command| keymap.key(Scope::AppRole, command);
     let mut lines = Vec::new();
@@ -222,22 +255,14 @@ fn bottom_lines(browser: &AppRoleBrowser, keymap: &Keymap) -> Vec<Line<'static>>
         ));
     }
     match &browser.prompt {
-        Some(Prompt::WrapTtl(input)) => {
-            let mut spans = vec![Span::styled(
-                "Wrap the secret-id for how long (5m, 1h30m, 90s)? ",
-                theme::key(),
-            )];
-            spans.extend(input_spans(input, true));
-            spans.push(Span::styled(
-                format!(
-                    "  {} generates · {} cancels",
-                    keymap.key(Scope::WrapTtl, Command::Submit),
-                    keymap.key(Scope::WrapTtl, Command::Cancel)
-                ),
-                theme::dim(),
-            ));
-            lines.push(Line::from(spans));
-        }
+        Some(Prompt::WrapTtl(input)) => lines.push(wrap_ttl_line(
+            "the secret-id",
+            input,
+            keymap,
+            Scope::WrapTtl,
+            "generates",
+            false,
+        )),
         Some(Prompt::Destroy { accessor, question }) => {
             lines.push(Line::styled(
                 format!(

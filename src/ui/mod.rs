@@ -24,8 +24,10 @@ pub mod text;
 pub mod theme;
 pub mod time;
 mod tree;
+mod unwrap;
 mod version_confirm;
 mod versions;
+mod wrap;
 mod write;
 
 use crate::app::{App, Modal};
@@ -65,6 +67,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
         Some(Modal::Credentials(screen)) => credentials::draw(frame, app, screen),
         Some(Modal::Leases(screen)) => leases::draw(frame, app, screen),
+        Some(Modal::Wrap(dialog)) => wrap::draw(frame, app, dialog),
+        Some(Modal::Unwrap(dialog)) => unwrap::draw(frame, app, dialog),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -114,6 +118,8 @@ pub fn animated(app: &App) -> bool {
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
         || matches!(&app.modal, Some(Modal::Credentials(s)) if matches!(s.stage, crate::app::credentials::Stage::Issuing(_)))
         || matches!(&app.modal, Some(Modal::Leases(s)) if s.listings.values().any(|l| matches!(l, Loadable::Loading)))
+        || matches!(&app.modal, Some(Modal::Wrap(d)) if matches!(d.stage, crate::app::wrap::WrapStage::Wrapping { .. }))
+        || matches!(&app.modal, Some(Modal::Unwrap(d)) if matches!(d.stage, crate::app::unwrap::UnwrapStage::LookingUp { .. } | crate::app::unwrap::UnwrapStage::Unwrapping { .. }))
 }
 
 pub fn spinner(app: &App) -> &'static str {

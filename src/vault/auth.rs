@@ -494,25 +494,7 @@ impl VaultClient {
     /// token). A wrapping token works once: a second unwrap is refused by the server.
     pub async fn unwrap_secret_id(&self, wrapping_token: &Token) -> Result<SecretText, VaultError> {
         let path = "sys/wrapping/unwrap";
-        let unwrapper = self.with_token(Some(Token::new(wrapping_token.expose().trim())));
-        let bytes =
-            unwrapper
-                .post_secret_body(path, b"{}")
-                .await
-                .map_err(|error| {
-                    match error {
-                VaultError::Server { status: 400, errors, .. }
-                    if errors.iter().any(|e| e.contains("wrapping token is not valid")) =>
-                {
-                    VaultError::Config(
-                        "the wrapping token is not valid: it was already used, has expired, or \
-                         was mistyped (a wrapping token works once)"
-                            .into(),
-                    )
-                }
-                other => other,
-            }
-                })?;
+        let bytes = self.unwrap_raw(wrapping_token).await?;
         let answer: SecretIdAnswer = decode(&bytes, path)?;
         answer
             .data

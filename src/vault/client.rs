@@ -321,6 +321,18 @@ impl VaultClient {
         self.send_raw_bytes(operation, path, &[], body, &[]).await
     }
 
+    /// [`VaultClient::send_bytes`] with extra headers (a wrap TTL).
+    pub async fn send_bytes_with(
+        &self,
+        operation: Operation,
+        path: &str,
+        body: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), VaultError> {
+        self.send_raw_bytes(operation, path, &[], body, headers)
+            .await
+    }
+
     async fn send_raw_bytes(
         &self,
         operation: Operation,

@@ -62,6 +62,13 @@ pub enum VaultError {
     /// The user gave up waiting (the app words it, with the keys to ask again).
     #[error("cancelled before the server answered")]
     Cancelled,
+    /// A wrapping token the server does not know: already unwrapped, expired, or never issued
+    /// (its answer does not say which).
+    #[error(
+        "this wrapping token is not valid: it was already unwrapped, has expired, or was never \
+         issued (mistyped); a wrapping token works once, so nobody can unwrap it now"
+    )]
+    WrappingTokenInvalid,
 }
 
 /// The server's own error lines, with Go's multi-error wrapping ("1 error occurred:\n\t* ...")

@@ -16,6 +16,7 @@ pub mod seal;
 pub mod sys;
 mod tls;
 pub mod versions;
+pub mod wrapping;
 pub mod write;
 
 pub use auth::{AuthMethod, Credentials, JwtSource, Login, Renewal};

@@ -21,4 +21,5 @@ mod seal;
 mod tls;
 mod tls_trust;
 mod versions;
+mod wrapping;
 mod write;

@@ -1,7 +1,8 @@
 //! Secret hygiene, end to end: the real binary in a pseudo-terminal reveals, copies and edits
 //! secrets (in $EDITOR) against a real OpenBao with logging at its most verbose; afterwards no
 //! secret value and no token is in the log, on the terminal's normal screen or its scrollback
-//! (everything was drawn on the alternate screen), or in any file the app left behind. A panic
+//! (everything was drawn on the alternate screen), or in any file the app left behind. The same for
+//! a wrapping token and the data it held, wrapped in one session and unwrapped in another. A panic
 //! restores the terminal too, and its message holds nothing secret.
 
 use crate::support;
@@ -272,4 +273,39 @@ fn the_default_log_file_is_private_and_holds_no_secret() {
     for secret in [PASSWORD, token.as_str()] {
         assert!(!log.contains(secret), "the log holds a secret");
     }
+}
+
+#[test]
+fn a_wrapping_token_and_the_data_it_held_leave_no_trace_in_logs_scrollback_or_files() {
+    use super::wrapping::{API_KEY, PASSWORD, server, unwrap_in_a_session, wrap_in_a_session};
+    let server = server();
+    let root_token = server.root_token.expose().to_string();
+    let sharer = Sandbox::new().server(&server).log("trace");
+    let (sharing, wrapping_token) = wrap_in_a_session(&sharer);
+    let theirs = support::create_token(&server, &["-policy=handed", "-ttl=10m"]);
+    let receiver = Sandbox::new()
+        .addr(&server.addr)
+        .token(&theirs)
+        .log("trace");
+    let receiving = unwrap_in_a_session(&receiver, &wrapping_token);
+
+    let secrets = [
+        wrapping_token.as_str(),
+        PASSWORD,
+        API_KEY,
+        root_token.as_str(),
+        theirs.as_str(),
+    ];
+    for app in [&sharing, &receiving] {
+        let after = normal_screen_and_scrollback(&app.raw_output());
+        for secret in secrets {
+            assert!(
+                !after.contains(secret),
+                "a secret on the normal screen:\n{after}"
+            );
+        }
+        assert_restored(&app.raw_output());
+    }
+    assert_clean(&sharer, &secrets);
+    assert_clean(&receiver, &secrets);
 }

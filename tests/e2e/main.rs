@@ -24,4 +24,5 @@ mod seal;
 mod session;
 mod token_seal;
 mod tokens;
+mod wrapping;
 mod write;

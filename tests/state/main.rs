@@ -18,4 +18,5 @@ mod session;
 mod token_countdown;
 mod tree;
 mod update;
+mod wrapping;
 mod write;

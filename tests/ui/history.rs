@@ -405,7 +405,7 @@ fn the_history_tabs_and_dialogs_name_the_keys_the_user_bound() {
             ("main", "open", "b"),
             ("main", "undelete", "z"),
             ("main", "rollback", "p"),
-            ("main", "edit_metadata", "W"),
+            ("main", "edit_metadata", "K"),
             ("versions", "mark", "i"),
             ("versions", "compare", "C"),
             ("metadata_form", "submit", "Ctrl-s"),
@@ -441,9 +441,9 @@ fn the_history_tabs_and_dialogs_name_the_keys_the_user_bound() {
     // The Metadata tab says how to edit.
     press(&mut app, KeyCode::Char('3'));
     let text = screen(&render(&app));
-    assert!(text.contains("W edits these settings"), "{text}");
+    assert!(text.contains("K edits these settings"), "{text}");
     // The metadata form's notes, hint line and footer.
-    press(&mut app, KeyCode::Char('W'));
+    press(&mut app, KeyCode::Char('K'));
     let text = screen(&render(&app));
     assert!(text.contains("Ctrl-t toggles"), "{text}");
     assert!(

@@ -17,4 +17,5 @@ mod seal;
 mod secret_pane;
 mod session;
 mod theme;
+mod wrapping;
 mod write;

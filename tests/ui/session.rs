@@ -197,9 +197,9 @@ fn the_login_dialog_names_its_rebound_keys() {
         (Some("login_dialog"), "cancel", "ctrl-q"),
         (Some("login_dialog"), "previous_choice", "h"),
         (Some("login_dialog"), "next_choice", "l"),
-        (None, "login", "U"),
+        (None, "login", "Z"),
     ]);
-    press(&mut app, KeyCode::Char('U'));
+    press(&mut app, KeyCode::Char('Z'));
     press(&mut app, KeyCode::Up);
     let text = screen(&render(&app));
     let footer = text.lines().last().unwrap_or_default().to_string();
@@ -245,5 +245,5 @@ fn the_login_dialog_names_its_rebound_keys() {
         .as_ref()
         .map(|s| s.text.clone())
         .unwrap_or_default();
-    assert!(status.contains("until you log in (U)"), "{status}");
+    assert!(status.contains("until you log in (Z)"), "{status}");
 }

@@ -118,6 +118,10 @@ named_enum! {
         Renew => "renew",
         Revoke => "revoke",
         RevokePrefix => "revoke_prefix",
+        // Response wrapping.
+        WrapSecret => "wrap_secret",
+        Unwrap => "unwrap",
+        SaveToPath => "save_to_path",
     }
 }
 
@@ -153,6 +157,10 @@ named_enum! {
         CredentialsForm => "credentials_form",
         Leases => "leases_screen",
         LeasesPrefix => "leases_prefix",
+        WrapPrompt => "wrap_prompt",
+        Wrapped => "wrapped",
+        UnwrapPrompt => "unwrap_prompt",
+        Unwrapped => "unwrapped",
     }
 }
 
@@ -178,6 +186,8 @@ impl Scope {
                 | Scope::FolderPrompt
                 | Scope::CredentialsForm
                 | Scope::LeasesPrefix
+                | Scope::WrapPrompt
+                | Scope::UnwrapPrompt
         )
     }
 
@@ -210,6 +220,10 @@ impl Scope {
             Scope::CredentialsForm => "the credentials request",
             Scope::Leases => "the Leases screen",
             Scope::LeasesPrefix => "typing a lease prefix",
+            Scope::WrapPrompt => "the wrap prompt (its TTL)",
+            Scope::Wrapped => "the wrapping token just made",
+            Scope::UnwrapPrompt => "typing a wrapping token to unwrap",
+            Scope::Unwrapped => "the unwrapped data",
         }
     }
 }
@@ -246,7 +260,7 @@ named_enum! {
         JumpPrompt => "Jump prompt (opened by jump)",
         Confirmations => "Confirmations",
         MetadataFormKeys => "Metadata form (opened by edit_metadata)",
-        PathPromptKeys => "Path prompt (opened by new_secret, copy_secret)",
+        PathPromptKeys => "Path prompt (opened by new_secret, copy_secret, save_to_path)",
         SecretFormKeys => "Secret form (opened by edit, new_secret)",
         ConflictDialog => "Write conflict",
         LoginDialog => "Login dialog (opened by login)",
@@ -264,6 +278,8 @@ named_enum! {
         CredentialsKeys => "Credentials and their lease",
         LeasesKeys => "Leases screen (opened by leases)",
         LeasesPrefixKeys => "Leases: typing a prefix",
+        WrapKeys => "Wrapping a secret (opened by wrap_secret)",
+        UnwrapKeys => "Unwrapping a wrapping token (opened by unwrap)",
     }
 }
 

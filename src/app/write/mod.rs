@@ -18,7 +18,7 @@ pub use conflict::{Conflict, ConflictKind, route_conflict_answer};
 pub use editor::{EditorRetry, editor_closed};
 pub use form::SecretForm;
 pub use open::{PendingEdit, edit_in_editor, edit_in_form, resume_pending_edit};
-pub use prompt::{PathPrompt, PromptPurpose, copy_secret, new_secret};
+pub use prompt::{PathPrompt, PromptPurpose, copy_secret, new_secret, save_prompt};
 pub use written::written;
 
 use open::draft_of_open_secret;

@@ -22,6 +22,13 @@ pub enum PromptPurpose {
         rows: Vec<DraftRow>,
         custom_metadata: BTreeMap<String, String>,
     },
+    /// Data that is not a secret yet (what a wrapping token held): written as a new secret. The
+    /// screen it came from comes back on cancel, so the data is not lost with the prompt.
+    Save {
+        what: String,
+        rows: Vec<DraftRow>,
+        back: Box<Modal>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +84,14 @@ impl PathPrompt {
                 };
                 Outcome::open(Modal::ConfirmWrite(ConfirmWrite::new(draft, copy_metadata)))
             }
+            PromptPurpose::Save { rows, .. } => {
+                let draft = Draft {
+                    location,
+                    base: DraftBase::New,
+                    rows: rows.clone(),
+                };
+                Outcome::open(Modal::ConfirmWrite(ConfirmWrite::new(draft, None)))
+            }
         }
     }
 }
@@ -88,7 +103,12 @@ impl Component for PathPrompt {
 
     fn on_key(&mut self, app: &mut App, key: &KeyEvent, command: Option<Command>) -> Outcome {
         match command {
-            Some(Command::Cancel) => return Outcome::close(),
+            Some(Command::Cancel) => {
+                return match &self.purpose {
+                    PromptPurpose::Save { back, .. } => Outcome::open((**back).clone()),
+                    _ => Outcome::close(),
+                };
+            }
             Some(Command::NextField | Command::PreviousField) if self.is_copy() => {
                 self.on_checkbox = !self.on_checkbox;
             }
@@ -146,6 +166,17 @@ pub fn new_secret(app: &mut App) -> Vec<Effect> {
     let prompt = PathPrompt::new(PromptPurpose::New, &current_folder(app));
     app.modal = Some(Modal::PathPrompt(prompt));
     Vec::new()
+}
+
+/// A path prompt that saves `rows` as a new secret (in the current folder), and gives the screen
+/// back to `back` when cancelled.
+pub fn save_prompt(app: &App, what: &str, rows: Vec<DraftRow>, back: Modal) -> PathPrompt {
+    let purpose = PromptPurpose::Save {
+        what: what.to_string(),
+        rows,
+        back: Box::new(back),
+    };
+    PathPrompt::new(purpose, &current_folder(app))
 }
 
 /// `c`: copy the open secret to a new path.

@@ -19,6 +19,10 @@ pub fn draw(frame: &mut Frame, prompt: &PathPrompt, keymap: &Keymap) {
             format!("Copy secret {}", sanitize(source)),
             "Copy to (mount/folder/name):",
         ),
+        PromptPurpose::Save { what, .. } => (
+            format!("Save {}", sanitize(what)),
+            "Save as a new secret at (mount/folder/name; never replaces one):",
+        ),
     };
     let mut spans = vec![Span::styled("> ", theme::key())];
     spans.extend(input_spans(&prompt.input, !prompt.on_checkbox));

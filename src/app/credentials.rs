@@ -163,6 +163,8 @@ pub struct CredentialsScreen {
     pub engine: String,
     pub stage: Stage,
     pub request: RequestId,
+    /// `mount/path` of the request in flight (or last answered).
+    pub asked: String,
     pub message: Option<(StatusKind, String)>,
 }
 
@@ -179,6 +181,7 @@ impl CredentialsScreen {
                 ..Default::default()
             }),
             request: 0,
+            asked: String::new(),
             message: None,
         }
     }
@@ -234,7 +237,12 @@ impl CredentialsScreen {
         let Stage::Ask(form) = &self.stage else {
             return Outcome::stay();
         };
-        let path = form.path.text.trim().trim_matches('/').to_string();
+        // A path typed with its mount in front (`ssh/creds/otp`) means the same as without.
+        let typed = form.path.text.trim().trim_matches('/');
+        let path = typed
+            .strip_prefix(self.mount.as_str())
+            .unwrap_or(typed)
+            .to_string();
         if path.is_empty() {
             self.message = Some((
                 StatusKind::Error,
@@ -253,6 +261,7 @@ impl CredentialsScreen {
             }
         };
         self.request = app.next_request_id();
+        self.asked = format!("{}{path}", self.mount);
         self.message = None;
         let form = form.clone();
         self.stage = Stage::Issuing(form);
@@ -484,11 +493,10 @@ pub fn issued(
     if request != screen.request {
         return Vec::new();
     }
-    let path = format!(
-        "{}{}",
-        screen.mount,
-        form.path.text.trim().trim_matches('/')
-    );
+    let path = match &screen.stage {
+        Stage::Issuing(_) => screen.asked.clone(),
+        _ => return Vec::new(),
+    };
     match result {
         Ok(answer) => {
             let lease = answer

@@ -506,3 +506,18 @@ fn renewing_from_the_leases_screen_says_what_was_granted_and_counts_from_it() {
     tick(&mut app, 60.0);
     assert!(screen_at(&app, SIZE).contains("expires in 59m 00s"));
 }
+
+#[test]
+fn a_path_typed_with_its_mount_in_front_means_the_same() {
+    let mut app = with_engines(SIZE);
+    select(&mut app, "database/");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "database/creds/readonly");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::IssueCredentials { mount, path, .. }]
+            if mount == "database/" && path == "creds/readonly"),
+        "{effects:?}"
+    );
+    assert_eq!(screen(&app).asked, "database/creds/readonly");
+}

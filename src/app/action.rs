@@ -190,6 +190,11 @@ pub enum Action {
         result: Result<folder::GrepSummary, folder::FolderError>,
     },
     Quit,
+    /// The Transit screen's request on `mount` came back.
+    TransitAnswered {
+        mount: String,
+        answer: crate::vault::transit::TransitAnswer,
+    },
 }
 
 #[derive(Debug, PartialEq)]
@@ -330,6 +335,11 @@ pub enum Effect {
         job: JobId,
     },
     Quit,
+    /// A Transit mount's keys, a key, an operation on a key or its rotation.
+    Transit {
+        mount: String,
+        request: crate::vault::transit::TransitRequest,
+    },
 }
 
 /// What answering an action's request did to a use-limited token.
@@ -385,6 +395,13 @@ impl Action {
             Action::AppRolesLoaded { result, .. } => answer(result, Use, false),
             Action::SecretIdGenerated { result, .. } => answer(result, Use, false),
             Action::SecretIdDestroyed { result, .. } => answer(result, Use, false),
+            Action::TransitAnswered {
+                answer: transit, ..
+            } => ServerAnswer {
+                result: transit.result(),
+                cost: Use,
+                watched: false,
+            },
             _ => return None,
         })
     }

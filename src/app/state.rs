@@ -39,6 +39,8 @@ pub enum Modal {
     Finder(super::finder::Finder),
     /// A folder operation: its prompt, plan, progress, report, comparison or search.
     Folder(Box<super::folder::FolderScreen>),
+    /// A transit mount: its keys, a key's settings, and operations on it.
+    Transit(Box<super::transit::TransitScreen>),
 }
 
 impl Modal {
@@ -59,6 +61,7 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_mut(),
+            Modal::Transit(screen) => screen.as_mut(),
         }
     }
 
@@ -78,6 +81,7 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_ref(),
+            Modal::Transit(screen) => screen.as_ref(),
         }
     }
 

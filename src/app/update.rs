@@ -145,6 +145,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ValuesFound { job, matches } => folder::values_found(app, job, matches),
         Action::ValueSearchFinished { job, result } => folder::search_finished(app, job, result),
         Action::Quit => quit(app),
+        Action::TransitAnswered { mount, answer } => super::transit::answered(app, mount, answer),
     }
 }
 

@@ -164,6 +164,10 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
                 .approle_destroy_secret_id(mount, role, accessor)
                 .await,
         },
+        Effect::Transit { mount, request } => Action::TransitAnswered {
+            mount: mount.clone(),
+            answer: client.transit_request(mount, request).await,
+        },
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

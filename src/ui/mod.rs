@@ -21,6 +21,7 @@ mod secret;
 pub mod text;
 pub mod theme;
 pub mod time;
+mod transit;
 mod tree;
 mod version_confirm;
 mod versions;
@@ -61,6 +62,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
         Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
         Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
+        Some(Modal::Transit(screen)) => transit::draw(frame, app, screen),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -108,6 +110,7 @@ pub fn animated(app: &App) -> bool {
         )
         || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
+        || matches!(&app.modal, Some(Modal::Transit(screen)) if crate::app::transit::animated(screen))
 }
 
 pub fn spinner(app: &App) -> &'static str {

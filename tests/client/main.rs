@@ -19,5 +19,6 @@ mod redirect;
 mod seal;
 mod tls;
 mod tls_trust;
+mod transit;
 mod versions;
 mod write;

@@ -114,6 +114,13 @@ named_enum! {
         Copy => "copy",
         Recrawl => "recrawl",
         Retry => "retry",
+        // The Transit screen.
+        Encrypt => "encrypt",
+        Decrypt => "decrypt",
+        Rewrap => "rewrap",
+        Sign => "sign",
+        Verify => "verify",
+        Rotate => "rotate",
     }
 }
 
@@ -145,6 +152,8 @@ named_enum! {
         Finder => "finder",
         Folder => "folder",
         FolderPrompt => "folder_prompt",
+        Transit => "transit",
+        TransitDialog => "transit_dialog",
     }
 }
 
@@ -168,6 +177,7 @@ impl Scope {
                 | Scope::Finder
                 | Scope::WrapTtl
                 | Scope::FolderPrompt
+                | Scope::TransitDialog
         )
     }
 
@@ -196,6 +206,8 @@ impl Scope {
             Scope::Finder => "the finder",
             Scope::Folder => "the folder screens (plan, progress, report, comparison, search)",
             Scope::FolderPrompt => "the folder prompt",
+            Scope::Transit => "the Transit screen",
+            Scope::TransitDialog => "the Transit operation dialog",
         }
     }
 }
@@ -246,6 +258,8 @@ named_enum! {
         FolderPromptKeys => "Folder prompt (opened by copy_secret, move_folder, export_folder, import_folder, compare_folders, search_values on a folder)",
         FolderKeys => "Folder plan, progress, report, comparison and search",
         HelpKeys => "This help (opened by help)",
+        TransitKeys => "Transit screen (opened by open on a transit mount)",
+        TransitDialogKeys => "Transit: encrypt, decrypt, rewrap, sign or verify dialog",
     }
 }
 

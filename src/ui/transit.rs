@@ -18,7 +18,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-const LABEL: usize = 24;
+const LABEL: usize = 14;
 
 fn keys_lines(app: &App, screen: &TransitScreen, rows: usize) -> Vec<Line<'static>> {
     let keys = match &screen.keys {
@@ -84,7 +84,7 @@ fn versions_text(versions: &[u64]) -> String {
             .map(u64::to_string)
             .collect::<Vec<_>>()
             .join(", "),
-        [first, .., last] => format!("{first}–{last} ({} versions)", versions.len()),
+        [first, .., last] => format!("{first}–{last}"),
     }
 }
 
@@ -100,21 +100,36 @@ fn key_lines(key: &TransitKey) -> Vec<Line<'static>> {
         supports.push("signing");
     }
     let min_encryption = if key.min_encryption_version == 0 {
-        "0 (the latest)".to_string()
+        "0 (latest)".to_string()
     } else {
         key.min_encryption_version.to_string()
     };
+    // Two facts a line, so the operations below fit a 24-row terminal.
     vec![
         setting("type", sanitize(&key.kind).into_owned()),
-        setting("latest version", key.latest_version.to_string()),
         setting(
-            "min decryption version",
-            key.min_decryption_version.to_string(),
+            "versions",
+            format!(
+                "latest {} · kept {}",
+                key.latest_version,
+                versions_text(&key.versions)
+            ),
         ),
-        setting("min encryption version", min_encryption),
-        setting("versions kept", versions_text(&key.versions)),
-        setting("exportable", yes_no(key.exportable)),
-        setting("deletion allowed", yes_no(key.deletion_allowed)),
+        setting(
+            "min versions",
+            format!(
+                "decryption {} · encryption {min_encryption}",
+                key.min_decryption_version
+            ),
+        ),
+        setting(
+            "exportable",
+            format!(
+                "{} · deletion allowed {}",
+                yes_no(key.exportable),
+                yes_no(key.deletion_allowed)
+            ),
+        ),
         setting(
             "supports",
             if supports.is_empty() {
@@ -244,7 +259,7 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &TransitScreen) {
     let bottom_rows = wrapped_height(&bottom, inner.width);
     let [top, bottom_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(bottom_rows + 1)]).areas(inner);
-    let list_width = (inner.width / 3).clamp(12, 30);
+    let list_width = (inner.width / 4).clamp(12, 30);
     let [keys_area, detail_area] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(top);
     let keys_block = Block::default()
@@ -283,7 +298,8 @@ fn field_line(
     masked: bool,
     focused: bool,
 ) -> Vec<Line<'static>> {
-    let mut spans = vec![Span::styled("> ", theme::key())];
+    // A non-breaking space: a long ciphertext wraps after the prompt, not onto its own line.
+    let mut spans = vec![Span::styled(">\u{a0}", theme::key())];
     if masked {
         spans.extend(masked_spans(input.text.chars().count(), focused));
     } else {

@@ -23,4 +23,5 @@ mod seal;
 mod session;
 mod token_seal;
 mod tokens;
+mod transit;
 mod write;

@@ -16,4 +16,5 @@ mod seal;
 mod secret_pane;
 mod session;
 mod theme;
+mod transit;
 mod write;

@@ -347,7 +347,8 @@ impl TransitScreen {
         self.rotate = Some((name, Question::yes_no("rotate", "keep it")));
     }
 
-    fn move_cursor(&mut self, down: bool) -> Vec<Effect> {
+    /// Moves the selection by `step` keys (negative: up), within the list.
+    fn move_cursor(&mut self, step: isize) -> Vec<Effect> {
         let len = match &self.keys {
             Loadable::Ready(keys) => keys.len(),
             _ => 0,
@@ -355,11 +356,7 @@ impl TransitScreen {
         if len == 0 {
             return Vec::new();
         }
-        self.cursor = if down {
-            (self.cursor + 1).min(len - 1)
-        } else {
-            self.cursor.saturating_sub(1)
-        };
+        self.cursor = self.cursor.saturating_add_signed(step).min(len - 1);
         if self.detail.as_ref().map(|d| d.name.as_str()) != self.selected_key() {
             // Another key: what was said of the previous one no longer stands.
             self.error = None;
@@ -367,11 +364,15 @@ impl TransitScreen {
         self.load_detail(false)
     }
 
-    fn on_browse_key(&mut self, command: Option<Command>) -> Outcome {
+    fn on_browse_key(&mut self, command: Option<Command>, page: isize) -> Outcome {
         let effects = match command {
             Some(Command::Close) => return Outcome::close(),
-            Some(Command::Down) => self.move_cursor(true),
-            Some(Command::Up) => self.move_cursor(false),
+            Some(Command::Down) => self.move_cursor(1),
+            Some(Command::Up) => self.move_cursor(-1),
+            Some(Command::PageDown) => self.move_cursor(page),
+            Some(Command::PageUp) => self.move_cursor(-page),
+            Some(Command::Top) => self.move_cursor(isize::MIN),
+            Some(Command::Bottom) => self.move_cursor(isize::MAX),
             Some(Command::Encrypt) => self.opened(TransitOperation::Encrypt),
             Some(Command::Decrypt) => self.opened(TransitOperation::Decrypt),
             Some(Command::Rewrap) => self.opened(TransitOperation::Rewrap),
@@ -646,7 +647,9 @@ impl Component for TransitScreen {
         if self.dialog.is_some() {
             return Outcome::stay().with(self.on_dialog_key(key, command));
         }
-        self.on_browse_key(command)
+        // A page: about the rows of the key list (the screen less its frame and header).
+        let page = app.size.1.saturating_sub(10).max(1) as isize;
+        self.on_browse_key(command, page)
     }
 
     /// Pasted text goes into the dialog's field (line breaks and all: a plaintext is taken as

@@ -292,26 +292,58 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &TransitScreen) {
     }
 }
 
+/// `text` in rows of at most `columns` display columns (broken between graphemes, as values are
+/// shown), so wide characters (CJK, emoji) never spill over the dialog's border.
+fn rows_of(text: &str, columns: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    crate::app::width::wrap_rows(text, columns)
+        .into_iter()
+        .map(|range| {
+            let row = &text[range];
+            // The cursor bar keeps its own colour.
+            match row.split_once('▏') {
+                Some((before, after)) => Line::from(vec![
+                    Span::styled(before.to_string(), style),
+                    Span::styled("▏", theme::key()),
+                    Span::styled(after.to_string(), style),
+                ]),
+                None => Line::styled(row.to_string(), style),
+            }
+        })
+        .collect()
+}
+
 fn field_line(
     label: &str,
     input: &crate::app::input::TextInput,
     masked: bool,
     focused: bool,
+    columns: usize,
 ) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(label.to_string(), theme::dim())];
     // A non-breaking space: a long ciphertext wraps after the prompt, not onto its own line.
     let mut spans = vec![Span::styled(">\u{a0}", theme::key())];
     if masked {
         spans.extend(masked_spans(input.text.chars().count(), focused));
-    } else {
+    } else if input.text.is_ascii() {
         spans.extend(input_spans(input, focused));
+    } else {
+        let text = if focused {
+            format!(
+                ">\u{a0}{}▏{}",
+                sanitize(input.before_cursor()),
+                sanitize(input.after_cursor())
+            )
+        } else {
+            format!(">\u{a0}{}", sanitize(&input.text))
+        };
+        lines.extend(rows_of(&text, columns, theme::revealed()));
+        return lines;
     }
-    vec![
-        Line::styled(label.to_string(), theme::dim()),
-        Line::from(spans),
-    ]
+    lines.push(Line::from(spans));
+    lines
 }
 
-fn output_lines(dialog: &OperationDialog, keymap: &Keymap) -> Vec<Line<'static>> {
+fn output_lines(dialog: &OperationDialog, keymap: &Keymap, columns: usize) -> Vec<Line<'static>> {
     let key = |command| keymap.key(Scope::TransitDialog, command);
     let Some(output) = &dialog.output else {
         return Vec::new();
@@ -368,7 +400,7 @@ fn output_lines(dialog: &OperationDialog, keymap: &Keymap) -> Vec<Line<'static>>
             ));
             if dialog.revealed {
                 for line in super::text::sanitized_lines(text.expose()) {
-                    lines.push(Line::styled(line.into_owned(), theme::revealed()));
+                    lines.extend(rows_of(&line, columns, theme::revealed()));
                 }
             } else {
                 lines.push(Line::styled(
@@ -399,11 +431,14 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         ),
     };
     let focused = !dialog.busy;
+    let width = frame.area().width.saturating_sub(4).clamp(20, 96);
+    let columns = super::dialog::wrap_width(width);
     lines.extend(field_line(
         &input_label,
         &dialog.input,
         masked,
         focused && dialog.field == DialogField::Input,
+        columns,
     ));
     if dialog.operation == TransitOperation::Verify {
         lines.extend(field_line(
@@ -414,10 +449,11 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
             &dialog.signature,
             false,
             focused && dialog.field == DialogField::Signature,
+            columns,
         ));
     }
     lines.push(Line::raw(""));
-    lines.extend(output_lines(dialog, keymap));
+    lines.extend(output_lines(dialog, keymap, columns));
     if dialog.busy {
         lines.push(Line::styled("Working…", theme::dim()));
     }
@@ -452,6 +488,5 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         },
         sanitize(&dialog.key)
     );
-    let width = frame.area().width.saturating_sub(4).clamp(20, 96);
     frame_dialog(frame, &title, lines, width, false);
 }

@@ -371,3 +371,36 @@ fn an_answer_for_a_dialog_that_was_closed_is_dropped() {
     );
     assert_eq!(screen(&app).dialog.as_ref().unwrap().output, None);
 }
+
+#[test]
+fn a_hundred_keys_page_and_jump_to_either_end() {
+    let many: Vec<_> = (0..100)
+        .map(|n| aes_key(&format!("key-{n:03}"), 1))
+        .collect();
+    let mut app = transit_app(SIZE, &many, capabilities("key-000", &[]));
+    let selected = |app: &tresor::app::App| screen(app).selected_key().map(str::to_string);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(
+        selected(&app).as_deref(),
+        Some("key-020"),
+        "a page is the list's rows"
+    );
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(selected(&app).as_deref(), Some("key-099"));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        selected(&app).as_deref(),
+        Some("key-099"),
+        "stays at the end"
+    );
+    let effects = press(&mut app, KeyCode::Char('g'));
+    assert_eq!(selected(&app).as_deref(), Some("key-000"));
+    assert_eq!(
+        effects,
+        vec![transit_effect(TransitRequest::ReadKey {
+            name: "key-000".into()
+        })]
+    );
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(selected(&app).as_deref(), Some("key-000"));
+}

@@ -148,3 +148,64 @@ fn a_narrow_terminal_and_a_hundred_keys() {
     );
     insta::assert_snapshot!(render_at(&app, size).backend());
 }
+
+/// A long plaintext of CJK and emoji, revealed (typed and decrypted): every row stays inside the
+/// dialog (its right border is drawn on every row), wrapped by display width.
+#[test]
+fn a_long_wide_plaintext_stays_inside_the_dialog() {
+    let long = "日本語テキスト 🔐 long plaintext ".repeat(12);
+    let check = |app: &tresor::app::App| {
+        let terminal = render_at(app, SIZE);
+        let buffer = terminal.backend().buffer();
+        let row = |y: u16| -> Vec<String> {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        };
+        let top = (0..buffer.area.height)
+            .find(|y| row(*y).concat().contains("with app"))
+            .expect("the dialog");
+        let cells = row(top);
+        let right = cells
+            .iter()
+            .rposition(|c| c == "┐")
+            .expect("top-right corner") as u16;
+        let mut y = top + 1;
+        loop {
+            let symbol = buffer[(right, y)].symbol().to_string();
+            if symbol == "┘" {
+                break;
+            }
+            assert_eq!(symbol, "│", "row {y}:\n{}", terminal.backend());
+            // A two-column character in the last column would be drawn over the border.
+            let last = buffer[(right - 1, y)].symbol().to_string();
+            assert!(
+                unicode_width::UnicodeWidthStr::width(last.as_str()) <= 1,
+                "row {y}: {last:?} spills over the border:\n{}",
+                terminal.backend()
+            );
+            y += 1;
+        }
+    };
+    let mut app = transit_app(SIZE, &keys(), capabilities("app", &[]));
+    press(&mut app, KeyCode::Char('e'));
+    update(&mut app, Action::Paste(long.clone()));
+    ctrl(&mut app, 'r');
+    check(&app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('d'));
+    update(&mut app, Action::Paste("vault:v1:abc".into()));
+    press(&mut app, KeyCode::Enter);
+    answer(
+        &mut app,
+        TransitAnswer::Ran {
+            name: "app".into(),
+            operation: TransitOperation::Decrypt,
+            result: Ok(TransitOutput::Plaintext(SecretBytes::new(Zeroizing::new(
+                long.as_bytes().to_vec(),
+            )))),
+        },
+    );
+    ctrl(&mut app, 'r');
+    check(&app);
+}

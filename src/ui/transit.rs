@@ -460,7 +460,11 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
     if let Some(error) = &dialog.error {
         lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
     }
-    let mut hints = vec![format!("{} {verb}s", key(Command::Submit))];
+    let does = match dialog.operation {
+        TransitOperation::Verify => "verifies".to_string(),
+        other => format!("{}s", other.verb()),
+    };
+    let mut hints = vec![format!("{} {does}", key(Command::Submit))];
     if dialog.input_is_plaintext() || matches!(dialog.output, Some(TransitOutput::Plaintext(_))) {
         hints.push(format!(
             "{} {}",

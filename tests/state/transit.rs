@@ -243,6 +243,10 @@ fn sign_and_verify_on_a_signing_key_and_verify_says_valid_or_invalid_in_words() 
             },
         })]
     );
+    assert!(
+        screen_at(&app, SIZE).contains("Enter verifies ·"),
+        "not 'verifys'"
+    );
     ran(
         &mut app,
         TransitOperation::Verify,

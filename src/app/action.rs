@@ -233,6 +233,11 @@ pub enum Action {
     },
     /// A wrapping token was unwrapped (used up): its data.
     TokenUnwrapped(Result<crate::vault::wrapping::UnwrappedData, VaultError>),
+    /// The Transit screen's request on `mount` came back.
+    TransitAnswered {
+        mount: String,
+        answer: crate::vault::transit::TransitAnswer,
+    },
 }
 
 #[derive(Debug, PartialEq)]
@@ -418,6 +423,11 @@ pub enum Effect {
     UnwrapToken {
         token: crate::secret::Token,
     },
+    /// A Transit mount's keys, a key, an operation on a key or its rotation.
+    Transit {
+        mount: String,
+        request: crate::vault::transit::TransitRequest,
+    },
 }
 
 /// What answering an action's request did to a use-limited token.
@@ -488,6 +498,13 @@ impl Action {
             Action::SecretWrapped { result, .. } => answer(result, Cost::TwoUses, false),
             Action::WrappingTokenLookedUp { result, .. } => answer(result, Free, false),
             Action::TokenUnwrapped(result) => answer(result, Free, false),
+            Action::TransitAnswered {
+                answer: transit, ..
+            } => ServerAnswer {
+                result: transit.result(),
+                cost: Use,
+                watched: false,
+            },
             _ => return None,
         })
     }

@@ -338,6 +338,13 @@ pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
         {
             return super::credentials::open(app, &mount.path.clone(), &kind.clone());
         }
+        let mount = node.name.clone();
+        match engine {
+            crate::vault::SecretEngine::Other(kind) if kind == "transit" => {
+                return super::transit::open(app, &mount);
+            }
+            _ => {}
+        }
         let message = format!(
             "{} is a {} engine: tresor does not browse {} engines yet (KV v1, KV v2 and \
              cubbyhole only).",

@@ -28,6 +28,7 @@ pub mod seal;
 pub mod secret_pane;
 pub mod session;
 pub mod state;
+pub mod transit;
 pub mod tree;
 pub mod unwrap;
 pub mod update;

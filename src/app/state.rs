@@ -46,6 +46,8 @@ pub enum Modal {
     Wrap(super::wrap::WrapDialog),
     /// `U`: a wrapping token looked up, unwrapped after a yes, and its data.
     Unwrap(super::unwrap::UnwrapDialog),
+    /// A transit mount: its keys, a key's settings, and operations on it.
+    Transit(Box<super::transit::TransitScreen>),
 }
 
 impl Modal {
@@ -70,6 +72,7 @@ impl Modal {
             Modal::Leases(screen) => screen.as_mut(),
             Modal::Wrap(dialog) => dialog,
             Modal::Unwrap(dialog) => dialog,
+            Modal::Transit(screen) => screen.as_mut(),
         }
     }
 
@@ -93,6 +96,7 @@ impl Modal {
             Modal::Leases(screen) => screen.as_ref(),
             Modal::Wrap(dialog) => dialog,
             Modal::Unwrap(dialog) => dialog,
+            Modal::Transit(screen) => screen.as_ref(),
         }
     }
 

@@ -179,6 +179,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             super::unwrap::looked_up(app, request, result)
         }
         Action::TokenUnwrapped(result) => super::unwrap::unwrapped(app, result),
+        Action::TransitAnswered { mount, answer } => super::transit::answered(app, mount, answer),
     }
 }
 

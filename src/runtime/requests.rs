@@ -213,6 +213,10 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             result: client.lookup_wrapping_token(token).await,
         },
         Effect::UnwrapToken { token } => Action::TokenUnwrapped(client.unwrap_data(token).await),
+        Effect::Transit { mount, request } => Action::TransitAnswered {
+            mount: mount.clone(),
+            answer: client.transit_request(mount, request).await,
+        },
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

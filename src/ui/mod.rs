@@ -23,6 +23,7 @@ mod secret;
 pub mod text;
 pub mod theme;
 pub mod time;
+mod transit;
 mod tree;
 mod unwrap;
 mod version_confirm;
@@ -69,6 +70,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Leases(screen)) => leases::draw(frame, app, screen),
         Some(Modal::Wrap(dialog)) => wrap::draw(frame, app, dialog),
         Some(Modal::Unwrap(dialog)) => unwrap::draw(frame, app, dialog),
+        Some(Modal::Transit(screen)) => transit::draw(frame, app, screen),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -120,6 +122,7 @@ pub fn animated(app: &App) -> bool {
         || matches!(&app.modal, Some(Modal::Leases(s)) if s.listings.values().any(|l| matches!(l, Loadable::Loading)))
         || matches!(&app.modal, Some(Modal::Wrap(d)) if matches!(d.stage, crate::app::wrap::WrapStage::Wrapping { .. }))
         || matches!(&app.modal, Some(Modal::Unwrap(d)) if matches!(d.stage, crate::app::unwrap::UnwrapStage::LookingUp { .. } | crate::app::unwrap::UnwrapStage::Unwrapping { .. }))
+        || matches!(&app.modal, Some(Modal::Transit(screen)) if crate::app::transit::animated(screen))
 }
 
 pub fn spinner(app: &App) -> &'static str {

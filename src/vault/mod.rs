@@ -15,6 +15,7 @@ pub mod path;
 pub mod seal;
 pub mod sys;
 mod tls;
+pub mod transit;
 pub mod versions;
 pub mod wrapping;
 pub mod write;

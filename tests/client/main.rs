@@ -20,6 +20,7 @@ mod redirect;
 mod seal;
 mod tls;
 mod tls_trust;
+mod transit;
 mod versions;
 mod wrapping;
 mod write;

@@ -309,3 +309,46 @@ fn a_wrapping_token_and_the_data_it_held_leave_no_trace_in_logs_scrollback_or_fi
     assert_clean(&sharer, &secrets);
     assert_clean(&receiver, &secrets);
 }
+
+/// Transit: a plaintext typed into the encrypt dialog, decrypted, revealed and copied, with the
+/// log at its most verbose: afterwards neither the plaintext nor its base64 (what goes over the
+/// wire) is in the log, on the normal screen, in the scrollback, or in any file.
+#[test]
+fn transit_plaintext_is_never_in_logs_screen_or_files() {
+    use base64::Engine;
+    const PLAINTEXT: &str = "Transit-Hygiene-明文-✓-7c1e";
+    let server = super::transit::transit_server();
+    let token = server.root_token.expose().to_string();
+    let sandbox = Sandbox::new()
+        .server(&server)
+        .log("trace")
+        .wait_for("transit/ transit");
+    let mut app = sandbox.spawn();
+    super::transit::open_transit(&mut app);
+    app.keys(&["e"]);
+    app.wait_for("Encrypt with app");
+    super::transit::paste(&mut app, PLAINTEXT);
+    app.keys(&["\r"]);
+    app.wait_for("vault:v1:");
+    app.keys(&["\x19"]);
+    app.wait_for("Copied the ciphertext (app)");
+    let ciphertext = super::transit::last_copied(&app);
+    app.keys(&["\x1b", "d"]);
+    super::transit::paste(&mut app, &ciphertext);
+    app.keys(&["\r", "\x12"]);
+    app.wait_for(PLAINTEXT);
+    app.keys(&["\x19"]);
+    app.wait_for("Copied the plaintext (app)");
+    app.keys(&["\x1b", "q", "q"]);
+    assert_eq!(app.wait_exit(), 0);
+
+    let encoded = base64::engine::general_purpose::STANDARD.encode(PLAINTEXT);
+    let after = normal_screen_and_scrollback(&app.raw_output());
+    for secret in [PLAINTEXT, encoded.as_str(), token.as_str()] {
+        assert!(
+            !after.contains(secret),
+            "a secret on the normal screen:\n{after}"
+        );
+    }
+    assert_clean(&sandbox, &[PLAINTEXT, &encoded, &token]);
+}

@@ -25,4 +25,5 @@ mod session;
 mod token_seal;
 mod tokens;
 mod wrapping;
+mod transit;
 mod write;

@@ -16,6 +16,7 @@ mod readme;
 mod seal;
 mod session;
 mod token_countdown;
+mod transit;
 mod tree;
 mod update;
 mod wrapping;

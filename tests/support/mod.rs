@@ -61,6 +61,7 @@ pub fn tls_dev_server() -> DevServer {
 }
 pub mod fixtures;
 pub mod folders;
+pub mod transit;
 
 /// Runs the real `bao` CLI with `-format=json` among `args` and parses what it prints.
 pub fn bao_json(server: &DevServer, args: &[&str]) -> serde_json::Value {

@@ -18,4 +18,5 @@ mod secret_pane;
 mod session;
 mod theme;
 mod wrapping;
+mod transit;
 mod write;

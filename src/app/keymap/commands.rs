@@ -122,6 +122,13 @@ named_enum! {
         WrapSecret => "wrap_secret",
         Unwrap => "unwrap",
         SaveToPath => "save_to_path",
+        // The Transit screen.
+        Encrypt => "encrypt",
+        Decrypt => "decrypt",
+        Rewrap => "rewrap",
+        Sign => "sign",
+        Verify => "verify",
+        Rotate => "rotate",
     }
 }
 
@@ -161,6 +168,8 @@ named_enum! {
         Wrapped => "wrapped",
         UnwrapPrompt => "unwrap_prompt",
         Unwrapped => "unwrapped",
+        Transit => "transit",
+        TransitDialog => "transit_dialog",
     }
 }
 
@@ -188,6 +197,7 @@ impl Scope {
                 | Scope::LeasesPrefix
                 | Scope::WrapPrompt
                 | Scope::UnwrapPrompt
+                | Scope::TransitDialog
         )
     }
 
@@ -224,6 +234,8 @@ impl Scope {
             Scope::Wrapped => "the wrapping token just made",
             Scope::UnwrapPrompt => "typing a wrapping token to unwrap",
             Scope::Unwrapped => "the unwrapped data",
+            Scope::Transit => "the Transit screen",
+            Scope::TransitDialog => "the Transit operation dialog",
         }
     }
 }
@@ -280,6 +292,8 @@ named_enum! {
         LeasesPrefixKeys => "Leases: typing a prefix",
         WrapKeys => "Wrapping a secret (opened by wrap_secret)",
         UnwrapKeys => "Unwrapping a wrapping token (opened by unwrap)",
+        TransitKeys => "Transit screen (opened by open on a transit mount)",
+        TransitDialogKeys => "Transit: encrypt, decrypt, rewrap, sign or verify dialog",
     }
 }
 

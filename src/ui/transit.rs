@@ -1,0 +1,496 @@
+//! The Transit screen: the mount's keys on the left; the selected key's settings and its
+//! operations on the right (what the token may not do struck through, with the capability and
+//! path it lacks); the rotate question and errors at the bottom; the operation dialog on top.
+
+use super::dialog::{
+    frame_dialog, hint_if_empty, input_spans, masked_spans, panel_area, wrapped_height,
+};
+use super::text::{pad, sanitize};
+use super::{spinner, theme};
+use crate::app::App;
+use crate::app::keymap::{Command, Keymap, Scope};
+use crate::app::state::Loadable;
+use crate::app::transit::{DialogField, OperationDialog, TransitScreen};
+use crate::vault::transit::{TransitKey, TransitOperation, TransitOutput};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+const LABEL: usize = 14;
+
+fn keys_lines(app: &App, screen: &TransitScreen, rows: usize) -> Vec<Line<'static>> {
+    let keys = match &screen.keys {
+        Loadable::Loading => {
+            return vec![Line::styled(
+                format!("{} loading keys…", spinner(app)),
+                theme::dim(),
+            )];
+        }
+        Loadable::Failed(reason) => {
+            return vec![Line::styled(
+                format!("keys: {}", sanitize(reason)),
+                theme::error(),
+            )];
+        }
+        Loadable::Ready(keys) => keys,
+    };
+    if keys.is_empty() {
+        return vec![Line::styled("no keys on this mount", theme::dim())];
+    }
+    let start = if rows == 0 {
+        0
+    } else {
+        screen.cursor.saturating_sub(rows - 1)
+    };
+    keys.iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(index, name)| {
+            let selected = index == screen.cursor;
+            let style = if selected {
+                theme::selected(true)
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::styled(
+                format!("{} {}", if selected { "›" } else { " " }, sanitize(name)),
+                style,
+            )
+        })
+        .collect()
+}
+
+fn setting(name: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("  {}", pad(name, LABEL)), theme::dim()),
+        Span::raw(value),
+    ])
+}
+
+fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_string()
+}
+
+/// The versions the server keeps: all of them when few, else the range and the count.
+fn versions_text(versions: &[u64]) -> String {
+    match versions {
+        [] => "none".into(),
+        [one] => one.to_string(),
+        many if many.len() <= 6 => many
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        [first, .., last] => format!("{first}–{last}"),
+    }
+}
+
+fn key_lines(key: &TransitKey) -> Vec<Line<'static>> {
+    let mut supports = Vec::new();
+    if key.supports_encryption {
+        supports.push("encryption");
+    }
+    if key.supports_decryption {
+        supports.push("decryption");
+    }
+    if key.supports_signing {
+        supports.push("signing");
+    }
+    let min_encryption = if key.min_encryption_version == 0 {
+        "0 (latest)".to_string()
+    } else {
+        key.min_encryption_version.to_string()
+    };
+    // Two facts a line, so the operations below fit a 24-row terminal.
+    vec![
+        setting("type", sanitize(&key.kind).into_owned()),
+        setting(
+            "versions",
+            format!(
+                "latest {} · kept {}",
+                key.latest_version,
+                versions_text(&key.versions)
+            ),
+        ),
+        setting(
+            "min versions",
+            format!(
+                "decryption {} · encryption {min_encryption}",
+                key.min_decryption_version
+            ),
+        ),
+        setting(
+            "exportable",
+            format!(
+                "{} · deletion allowed {}",
+                yes_no(key.exportable),
+                yes_no(key.deletion_allowed)
+            ),
+        ),
+        setting(
+            "supports",
+            if supports.is_empty() {
+                "nothing".into()
+            } else {
+                supports.join(", ")
+            },
+        ),
+    ]
+}
+
+const OPERATIONS: [(Command, TransitOperation); 6] = [
+    (Command::Encrypt, TransitOperation::Encrypt),
+    (Command::Decrypt, TransitOperation::Decrypt),
+    (Command::Rewrap, TransitOperation::Rewrap),
+    (Command::Sign, TransitOperation::Sign),
+    (Command::Verify, TransitOperation::Verify),
+    (Command::Rotate, TransitOperation::Rotate),
+];
+
+/// One line per operation: its key and word, or struck through with why not (the capability
+/// and path the token lacks, or the key type that does not do it).
+fn operation_lines(screen: &TransitScreen, keymap: &Keymap) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("Operations", theme::title())];
+    for (command, operation) in OPERATIONS {
+        let key = keymap.key(Scope::Transit, command);
+        let label = keymap.hint(Scope::Transit, command).unwrap_or_default();
+        match screen.refusal(operation) {
+            None => lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(key, theme::key()),
+                Span::styled(format!(" {label}"), theme::dim()),
+            ])),
+            Some(refusal) => lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(
+                    format!("{key} {label}"),
+                    theme::dim().add_modifier(Modifier::CROSSED_OUT),
+                ),
+                Span::styled(format!("  {}", refusal.short()), theme::dim()),
+            ])),
+        }
+    }
+    lines
+}
+
+fn detail_lines(app: &App, screen: &TransitScreen) -> Vec<Line<'static>> {
+    let Some(detail) = &screen.detail else {
+        return vec![Line::styled(
+            match &screen.keys {
+                Loadable::Ready(keys) if keys.is_empty() => format!(
+                    "No keys yet: bao write -f {}keys/NAME creates one.",
+                    sanitize(&screen.mount)
+                ),
+                _ => "Select a key.".to_string(),
+            },
+            theme::dim(),
+        )];
+    };
+    let mut lines = vec![Line::styled(
+        format!("Key {}", sanitize(&detail.name)),
+        theme::title(),
+    )];
+    match &detail.key {
+        Loadable::Loading => lines.push(Line::styled(
+            format!("{} reading the key…", spinner(app)),
+            theme::dim(),
+        )),
+        Loadable::Failed(reason) => lines.push(Line::styled(
+            format!("  {}", sanitize(reason)),
+            theme::error(),
+        )),
+        Loadable::Ready(key) => lines.extend(key_lines(key)),
+    }
+    lines.push(Line::raw(""));
+    lines.extend(operation_lines(screen, &app.keymap));
+    lines
+}
+
+fn bottom_lines(screen: &TransitScreen, keymap: &Keymap) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some((name, question)) = &screen.rotate {
+        lines.push(Line::styled(
+            format!(
+                "Rotate {}? A new latest version encrypts from now on; older versions still \
+                 decrypt down to the min decryption version.",
+                sanitize(name)
+            ),
+            theme::warning(),
+        ));
+        lines.extend(super::confirm::question_lines(question, keymap));
+    }
+    if let Some((name, _)) = &screen.rotating {
+        lines.push(Line::styled(
+            format!("Rotating {}…", sanitize(name)),
+            theme::dim(),
+        ));
+    }
+    if let Some(error) = &screen.error {
+        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+    }
+    hint_if_empty(
+        &mut lines,
+        format!(
+            "{}/{} select a key · {} closes",
+            keymap.key(Scope::Transit, Command::Down),
+            keymap.key(Scope::Transit, Command::Up),
+            keymap.key(Scope::Transit, Command::Close)
+        ),
+    );
+    lines
+}
+
+pub fn draw(frame: &mut Frame, app: &App, screen: &TransitScreen) {
+    let area = panel_area(frame);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(screen.dialog.is_none()))
+        .title(Span::styled(
+            format!(" Transit · {} ", sanitize(&screen.mount)),
+            theme::title(),
+        ));
+    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let bottom = bottom_lines(screen, &app.keymap);
+    let bottom_rows = wrapped_height(&bottom, inner.width);
+    let [top, bottom_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(bottom_rows + 1)]).areas(inner);
+    let list_width = (inner.width / 4).clamp(12, 30);
+    let [keys_area, detail_area] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(top);
+    let keys_block = Block::default()
+        .borders(Borders::RIGHT)
+        .border_style(theme::border(false));
+    let rows = keys_block.inner(keys_area).height as usize;
+    let count = match &screen.keys {
+        Loadable::Ready(keys) => format!("Keys ({})", keys.len()),
+        _ => "Keys".to_string(),
+    };
+    let mut keys = vec![Line::styled(count, theme::title())];
+    keys.extend(keys_lines(app, screen, rows.saturating_sub(1)));
+    frame.render_widget(Paragraph::new(keys).block(keys_block), keys_area);
+    frame.render_widget(
+        Paragraph::new(detail_lines(app, screen)).wrap(Wrap { trim: false }),
+        detail_area.inner(Margin::new(1, 0)),
+    );
+    frame.render_widget(
+        Paragraph::new(bottom)
+            .block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .border_style(theme::border(false)),
+            )
+            .wrap(Wrap { trim: false }),
+        bottom_area,
+    );
+    if let Some(dialog) = &screen.dialog {
+        draw_dialog(frame, dialog, &app.keymap);
+    }
+}
+
+/// `text` in rows of at most `columns` display columns (broken between graphemes, as values are
+/// shown), so wide characters (CJK, emoji) never spill over the dialog's border.
+fn rows_of(text: &str, columns: usize, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    crate::app::width::wrap_rows(text, columns)
+        .into_iter()
+        .map(|range| {
+            let row = &text[range];
+            // The cursor bar keeps its own colour.
+            match row.split_once('▏') {
+                Some((before, after)) => Line::from(vec![
+                    Span::styled(before.to_string(), style),
+                    Span::styled("▏", theme::key()),
+                    Span::styled(after.to_string(), style),
+                ]),
+                None => Line::styled(row.to_string(), style),
+            }
+        })
+        .collect()
+}
+
+fn field_line(
+    label: &str,
+    input: &crate::app::input::TextInput,
+    masked: bool,
+    focused: bool,
+    columns: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(label.to_string(), theme::dim())];
+    // A non-breaking space: a long ciphertext wraps after the prompt, not onto its own line.
+    let mut spans = vec![Span::styled(">\u{a0}", theme::key())];
+    if masked {
+        spans.extend(masked_spans(input.text.chars().count(), focused));
+    } else if input.text.is_ascii() {
+        spans.extend(input_spans(input, focused));
+    } else {
+        let text = if focused {
+            format!(
+                ">\u{a0}{}▏{}",
+                sanitize(input.before_cursor()),
+                sanitize(input.after_cursor())
+            )
+        } else {
+            format!(">\u{a0}{}", sanitize(&input.text))
+        };
+        lines.extend(rows_of(&text, columns, theme::revealed()));
+        return lines;
+    }
+    lines.push(Line::from(spans));
+    lines
+}
+
+fn output_lines(dialog: &OperationDialog, keymap: &Keymap, columns: usize) -> Vec<Line<'static>> {
+    let key = |command| keymap.key(Scope::TransitDialog, command);
+    let Some(output) = &dialog.output else {
+        return Vec::new();
+    };
+    let copy_hint = format!("{} copies", key(Command::Copy));
+    match output {
+        TransitOutput::Ciphertext(text) => vec![
+            Line::styled(
+                match dialog.operation {
+                    TransitOperation::Rewrap => format!("Rewrapped ciphertext ({copy_hint}):"),
+                    _ => format!("Ciphertext ({copy_hint}):"),
+                },
+                theme::title(),
+            ),
+            Line::raw(sanitize(text).into_owned()),
+        ],
+        TransitOutput::Signature(text) => vec![
+            Line::styled(format!("Signature ({copy_hint}):"), theme::title()),
+            Line::raw(sanitize(text).into_owned()),
+        ],
+        TransitOutput::Verified(true) => vec![Line::styled(
+            "Valid: the signature matches the value and the key.",
+            theme::ok(),
+        )],
+        TransitOutput::Verified(false) => vec![Line::styled(
+            "Invalid: the signature does not match this value with this key.",
+            theme::error(),
+        )],
+        TransitOutput::Plaintext(bytes) => {
+            let Some((text, utf8)) = dialog.plaintext() else {
+                return Vec::new();
+            };
+            let mut lines = Vec::new();
+            if !utf8 {
+                lines.push(Line::styled(
+                    format!(
+                        "Not UTF-8 text ({}): shown and copied as base64.",
+                        super::text::count(bytes.expose().len(), "byte", "bytes")
+                    ),
+                    theme::warning(),
+                ));
+            }
+            let what = if utf8 {
+                "Plaintext"
+            } else {
+                "Plaintext (base64)"
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{what} ({} reveals, {copy_hint}; the clipboard is cleared after the timeout):",
+                    key(Command::Reveal)
+                ),
+                theme::title(),
+            ));
+            if dialog.revealed {
+                for line in super::text::sanitized_lines(text.expose()) {
+                    lines.extend(rows_of(&line, columns, theme::revealed()));
+                }
+            } else {
+                lines.push(Line::styled(
+                    format!(
+                        "•••••• ({})",
+                        super::text::count(text.expose().chars().count(), "char", "chars")
+                    ),
+                    theme::masked(),
+                ));
+            }
+            lines
+        }
+    }
+}
+
+fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
+    let key = |command| keymap.key(Scope::TransitDialog, command);
+    let verb = dialog.operation.verb();
+    let mut lines = Vec::new();
+    let masked = dialog.input_is_plaintext() && !dialog.revealed;
+    let input_label = match dialog.operation {
+        TransitOperation::Decrypt | TransitOperation::Rewrap => {
+            "Ciphertext (vault:vN:..., typed or pasted):".to_string()
+        }
+        _ => format!(
+            "Plaintext (typed or pasted; {}; base64 is done for you):",
+            if dialog.revealed { "shown" } else { "masked" }
+        ),
+    };
+    let focused = !dialog.busy;
+    let width = frame.area().width.saturating_sub(4).clamp(20, 96);
+    let columns = super::dialog::wrap_width(width);
+    lines.extend(field_line(
+        &input_label,
+        &dialog.input,
+        masked,
+        focused && dialog.field == DialogField::Input,
+        columns,
+    ));
+    if dialog.operation == TransitOperation::Verify {
+        lines.extend(field_line(
+            &format!(
+                "Signature (vault:vN:...; {} switches fields):",
+                key(Command::NextField)
+            ),
+            &dialog.signature,
+            false,
+            focused && dialog.field == DialogField::Signature,
+            columns,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(output_lines(dialog, keymap, columns));
+    if dialog.busy {
+        lines.push(Line::styled("Working…", theme::dim()));
+    }
+    if let Some(error) = &dialog.error {
+        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+    }
+    let does = match dialog.operation {
+        TransitOperation::Verify => "verifies".to_string(),
+        other => format!("{}s", other.verb()),
+    };
+    let mut hints = vec![format!("{} {does}", key(Command::Submit))];
+    if dialog.input_is_plaintext() || matches!(dialog.output, Some(TransitOutput::Plaintext(_))) {
+        hints.push(format!(
+            "{} {}",
+            key(Command::Reveal),
+            if dialog.revealed { "masks" } else { "reveals" }
+        ));
+    }
+    if dialog
+        .output
+        .as_ref()
+        .is_some_and(|o| !matches!(o, TransitOutput::Verified(_)))
+    {
+        hints.push(format!("{} copies", key(Command::Copy)));
+    }
+    hints.push(format!("{} closes (nothing is kept)", key(Command::Cancel)));
+    lines.push(Line::styled(hints.join(" · "), theme::dim()));
+    let title = format!(
+        "{} with {}",
+        {
+            let mut chars = verb.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        },
+        sanitize(&dialog.key)
+    );
+    frame_dialog(frame, &title, lines, width, false);
+}

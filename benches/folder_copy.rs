@@ -276,6 +276,17 @@ fn main() {
                 per_secret(hvac_cost.cpu),
                 per_secret(hvac_cost.server_cpu)
             );
+            // The most this box allows: the serial script waits for the server on every
+            // request, so its CPU and the server's add up; tresor's and the server's can at
+            // best be spread over every core. Round trips and other load only lower it.
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let serial = per_secret(hvac_cost.cpu + hvac_cost.server_cpu);
+            let spread = per_secret(tresor_cost.cpu + tresor_cost.server_cpu) / cores as f64;
+            println!(
+                "      ceiling set by CPU on {cores} core(s): {:.1}x (hvac + server {serial:.2} ms a secret in series; tresor + server {:.2} ms over {cores} core(s) = {spread:.2} ms)",
+                serial / spread,
+                spread * cores as f64,
+            );
         } else {
             println!("      (hvac baseline: ./scripts/bench-folder)");
         }

@@ -111,7 +111,8 @@ pub(super) async fn plan_transfer(
     }
     let key = std::hash::RandomState::new();
     // What the token may not read is named now, not failed later.
-    let (readable, mut denied) = split_unreadable(source, walked.relative).await;
+    let (readable, mut denied) =
+        split_unreadable(source, walked.relative, options.concurrency).await;
     let (items, mut unreadable, _) = items_for(
         readable,
         Some(source),
@@ -170,45 +171,30 @@ pub async fn plan_move(
 }
 
 /// Splits `relative` into what the token may read below `tree` and what it may not (asked with
-/// `sys/capabilities-self`, a few hundred paths a request). A server or token that cannot answer
-/// leaves everything to the run.
+/// `sys/capabilities-self`, a few hundred paths a request, `concurrency` requests at once). A
+/// server or token that cannot answer leaves everything to the run.
 pub(super) async fn split_unreadable(
     tree: &TreeRef,
     relative: Vec<String>,
+    concurrency: usize,
 ) -> (Vec<String>, Vec<Unreadable>) {
     const BATCH: usize = 256;
+    // Owned batches into a named async fn: the plan's future stays `Send`.
+    let batches: Vec<Vec<String>> = relative.chunks(BATCH).map(<[String]>::to_vec).collect();
+    let mut answers = futures_util::stream::iter(
+        batches
+            .into_iter()
+            .map(|batch| denied_in_batch(tree, batch)),
+    )
+    .buffered(concurrency.max(1));
     let mut denied_paths = HashSet::new();
-    for chunk in relative.chunks(BATCH) {
-        let paths: Vec<String> = chunk
-            .iter()
-            .map(|r| tree.mount.read_path(&tree.path_of(r)))
-            .collect();
-        let request = "sys/capabilities-self";
-        let answer = tree
-            .client
-            .send(
-                Operation::Write,
-                request,
-                Some(&serde_json::json!({ "paths": paths })),
-            )
-            .await
-            .and_then(|raw| raw.json(request));
-        let Ok(answer) = answer else {
+    while let Some(answer) = answers.next().await {
+        let Some(denied) = answer else {
             return (relative, Vec::new());
         };
-        let data = answer.get("data").unwrap_or(&answer);
-        for (path, relative) in paths.iter().zip(chunk) {
-            let capabilities: Vec<&str> = data
-                .get(path)
-                .and_then(|c| c.as_array())
-                .map(|c| c.iter().filter_map(|v| v.as_str()).collect())
-                .unwrap_or_default();
-            let may_read = capabilities.iter().any(|c| matches!(*c, "read" | "root"));
-            if !capabilities.is_empty() && !may_read {
-                denied_paths.insert(relative.clone());
-            }
-        }
+        denied_paths.extend(denied);
     }
+    drop(answers);
     let (readable, denied): (Vec<String>, Vec<String>) = relative
         .into_iter()
         .partition(|r| !denied_paths.contains(r));
@@ -336,4 +322,40 @@ pub async fn plan_import(
         unreadable,
         fingerprints: key,
     })
+}
+
+/// The paths of `batch` (relative below `tree`) the token may not read, by one request to
+/// `sys/capabilities-self`; `None` when it cannot be answered.
+async fn denied_in_batch(tree: &TreeRef, batch: Vec<String>) -> Option<Vec<String>> {
+    let paths: Vec<String> = batch
+        .iter()
+        .map(|r| tree.mount.read_path(&tree.path_of(r)))
+        .collect();
+    let request = "sys/capabilities-self";
+    let answer = tree
+        .client
+        .send(
+            Operation::Write,
+            request,
+            Some(&serde_json::json!({ "paths": paths })),
+        )
+        .await
+        .and_then(|raw| raw.json(request))
+        .ok()?;
+    let data = answer.get("data").unwrap_or(&answer);
+    let denied = paths
+        .iter()
+        .zip(batch)
+        .filter(|(path, _)| {
+            let capabilities: Vec<&str> = data
+                .get(path.as_str())
+                .and_then(|c| c.as_array())
+                .map(|c| c.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let may_read = capabilities.iter().any(|c| matches!(*c, "read" | "root"));
+            !capabilities.is_empty() && !may_read
+        })
+        .map(|(_, relative)| relative)
+        .collect();
+    Some(denied)
 }

@@ -11,6 +11,7 @@ pub mod kv;
 pub mod location;
 pub mod oidc;
 pub mod path;
+pub mod pki;
 pub mod seal;
 pub mod sys;
 mod tls;

@@ -15,6 +15,7 @@ mod kv;
 mod ldap;
 mod mtls;
 mod oidc;
+mod pki;
 mod redirect;
 mod seal;
 mod tls;

@@ -189,6 +189,11 @@ pub enum Action {
         job: JobId,
         result: Result<folder::GrepSummary, folder::FolderError>,
     },
+    /// An answer for the PKI screen on `mount`.
+    Pki {
+        mount: String,
+        answer: crate::vault::pki::PkiAnswer,
+    },
     Quit,
 }
 
@@ -329,6 +334,11 @@ pub enum Effect {
     CancelFolderJob {
         job: JobId,
     },
+    /// A request on a PKI mount (lists, details, revoke, issue, capabilities).
+    Pki {
+        mount: String,
+        request: crate::vault::pki::PkiRequest,
+    },
     Quit,
 }
 
@@ -385,6 +395,11 @@ impl Action {
             Action::AppRolesLoaded { result, .. } => answer(result, Use, false),
             Action::SecretIdGenerated { result, .. } => answer(result, Use, false),
             Action::SecretIdDestroyed { result, .. } => answer(result, Use, false),
+            Action::Pki { answer: pki, .. } => ServerAnswer {
+                result: pki.result(),
+                cost: Use,
+                watched: false,
+            },
             _ => return None,
         })
     }

@@ -329,6 +329,15 @@ pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
     if let Some(node) = app.tree.node(id)
         && let Some(engine) = node.unbrowsable_engine()
     {
+        if let (crate::vault::SecretEngine::Other(kind), NodeKind::Mount(mount)) =
+            (engine, &node.kind)
+        {
+            #[allow(clippy::single_match)] // one arm per engine, added by each screen
+            match kind.as_str() {
+                "pki" => return super::pki::open(app, &mount.path.clone()),
+                _ => {}
+            }
+        }
         let message = format!(
             "{} is a {} engine: tresor does not browse {} engines yet (KV v1, KV v2 and \
              cubbyhole only).",

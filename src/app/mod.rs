@@ -22,6 +22,7 @@ pub mod login;
 pub mod metadata_form;
 mod mouse;
 pub mod picker;
+pub mod pki;
 pub mod seal;
 pub mod secret_pane;
 pub mod session;

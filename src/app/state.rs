@@ -39,6 +39,8 @@ pub enum Modal {
     Finder(super::finder::Finder),
     /// A folder operation: its prompt, plan, progress, report, comparison or search.
     Folder(Box<super::folder::FolderScreen>),
+    /// A PKI mount: its issuers, roles and issued certificates.
+    Pki(Box<super::pki::PkiScreen>),
 }
 
 impl Modal {
@@ -59,6 +61,7 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_mut(),
+            Modal::Pki(screen) => screen.as_mut(),
         }
     }
 
@@ -78,6 +81,7 @@ impl Modal {
             Modal::Conflict(conflict) => conflict,
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_ref(),
+            Modal::Pki(screen) => screen.as_ref(),
         }
     }
 

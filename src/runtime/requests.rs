@@ -164,6 +164,10 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
                 .approle_destroy_secret_id(mount, role, accessor)
                 .await,
         },
+        Effect::Pki { mount, request } => Action::Pki {
+            mount: mount.clone(),
+            answer: client.pki(mount, request).await,
+        },
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

@@ -16,6 +16,7 @@ mod login_oidc;
 mod metadata;
 mod metadata_form;
 mod picker;
+mod pki;
 mod seal;
 mod secret;
 pub mod text;
@@ -61,6 +62,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Seal(screen)) => seal::draw(frame, app, screen),
         Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
         Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
+        Some(Modal::Pki(screen)) => pki::draw(frame, app, screen),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -108,6 +110,7 @@ pub fn animated(app: &App) -> bool {
         )
         || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
+        || matches!(&app.modal, Some(Modal::Pki(screen)) if pki::animated(screen))
 }
 
 pub fn spinner(app: &App) -> &'static str {

@@ -117,7 +117,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 format!(" {}", mount.engine.label()),
                 theme::dim(),
             ));
-            if node.unbrowsable_engine().is_some() {
+            if node
+                .unbrowsable_engine()
+                .is_some_and(|engine| !crate::app::pki::opens(engine))
+            {
                 spans.push(Span::styled(" (not browsable yet)", theme::dim()));
             }
         }

@@ -11,6 +11,7 @@ mod history;
 mod layout;
 mod login;
 mod login_oidc;
+mod pki;
 mod readme;
 mod seal;
 mod session;

@@ -124,3 +124,203 @@ pub fn setup(server: &DevServer) -> PkiSetup {
         revoked,
     }
 }
+
+/// The PKI screen in pure state and snapshot tests: an app with a `pki_int/` mount opened, its
+/// lists answered as a server would.
+pub mod state {
+    use super::super::fixtures::{NOW, connected_app, mount, press};
+    use crossterm::event::KeyCode;
+    use rcgen::{CertificateParams, DnType, KeyPair, SanType, SerialNumber};
+    use time::{Duration, OffsetDateTime};
+    use tresor::app::pki::PkiScreen;
+    use tresor::app::{Action, App, Effect, Modal, update};
+    use tresor::vault::approle::RoleSetting;
+    use tresor::vault::pki::{Issuer, PkiAnswer, PkiCert, PkiRequest};
+    use tresor::vault::{MountInfo, SecretEngine};
+
+    pub const MOUNT: &str = "pki_int/";
+
+    pub fn now() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(NOW).expect("in range")
+    }
+
+    /// A certificate for `cn` ending `days` after NOW (negative: ended), with this serial.
+    pub fn pem(cn: &str, days: i64, serial: u64, ca: bool) -> String {
+        let mut params = CertificateParams::new(vec![]).expect("params");
+        params.distinguished_name.push(DnType::CommonName, cn);
+        if !ca {
+            params
+                .subject_alt_names
+                .push(SanType::DnsName(cn.try_into().expect("a DNS name")));
+        } else {
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        }
+        params.serial_number = Some(SerialNumber::from(serial.to_be_bytes().to_vec()));
+        params.not_before = now() - Duration::days(10);
+        params.not_after = now() + Duration::days(days);
+        let key = KeyPair::generate().expect("key");
+        params.self_signed(&key).expect("cert").pem()
+    }
+
+    /// The serial as the engine writes it (`00-00-..-2a`).
+    pub fn serial(n: u64) -> String {
+        n.to_be_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    pub fn cert(n: u64, cn: &str, days: i64, revoked: bool) -> PkiCert {
+        let pem = pem(cn, days, n, false);
+        PkiCert {
+            serial: serial(n),
+            summary: tresor::certs::certificates(&pem)
+                .into_iter()
+                .next()
+                .map(Box::new),
+            pem,
+            revoked_at: revoked.then_some(NOW - 3600),
+        }
+    }
+
+    pub fn answer(app: &mut App, answer: PkiAnswer) -> Vec<Effect> {
+        update(
+            app,
+            Action::Pki {
+                mount: MOUNT.into(),
+                answer,
+            },
+        )
+    }
+
+    pub fn screen(app: &App) -> &PkiScreen {
+        match &app.modal {
+            Some(Modal::Pki(screen)) => screen,
+            other => panic!("the PKI screen is not open: {other:?}"),
+        }
+    }
+
+    /// Selects the `pki_int/` mount in the tree and presses Enter: the effects of opening it.
+    pub fn open_mount(app: &mut App) -> Vec<Effect> {
+        for _ in 0..10 {
+            let name = app
+                .tree
+                .selected_id()
+                .and_then(|id| app.tree.node(id))
+                .map(|n| n.name.clone())
+                .unwrap_or_default();
+            if name.starts_with("pki_int") {
+                return press(app, KeyCode::Enter);
+            }
+            press(app, KeyCode::Char('j'));
+        }
+        panic!("no pki_int mount in the tree");
+    }
+
+    /// An app with `kv1/`, `secret/` and `pki_int/` mounts, nothing open.
+    pub fn app_with_mount(size: (u16, u16)) -> App {
+        let mut app = connected_app(size);
+        let generation = app.tree.generation;
+        let mounts: Vec<MountInfo> = vec![
+            mount("kv1/", SecretEngine::Kv(tresor::vault::KvVersion::V1)),
+            mount(MOUNT, SecretEngine::Other("pki".into())),
+            mount("secret/", SecretEngine::Kv(tresor::vault::KvVersion::V2)),
+        ];
+        update(
+            &mut app,
+            Action::MountsLoaded {
+                generation,
+                result: Ok(mounts),
+            },
+        );
+        app
+    }
+
+    /// The PKI screen on `pki_int/` with an issuer, the role `web` and `count` certificates
+    /// listed; the token may do everything unless `denied` names paths. With the requests the
+    /// list's answer made (the certificates on screen).
+    pub fn opened(size: (u16, u16), count: u64, denied: &[&str]) -> (App, Vec<Effect>) {
+        let mut app = app_with_mount(size);
+        open_mount(&mut app);
+        let root = pem("Example Intermediate", 1800, 7, true);
+        answer(
+            &mut app,
+            PkiAnswer::Issuers(Ok(vec![Issuer {
+                id: "3dd83c96-d0ac-777c-0490-6f96f5338c40".into(),
+                name: "int-2026".into(),
+                cert: tresor::certs::certificates(&root)
+                    .into_iter()
+                    .next()
+                    .map(Box::new),
+                is_default: true,
+                error: None,
+            }])),
+        );
+        for effect in answer(&mut app, PkiAnswer::Roles(Ok(vec!["web".into()]))) {
+            if let Effect::Pki {
+                request: PkiRequest::Capabilities { paths },
+                ..
+            } = effect
+            {
+                let caps = paths
+                    .into_iter()
+                    .map(|p| {
+                        let caps = if denied.contains(&p.as_str()) {
+                            vec!["read".to_string()]
+                        } else {
+                            vec!["update".to_string()]
+                        };
+                        (p, caps)
+                    })
+                    .collect();
+                answer(&mut app, PkiAnswer::Capabilities(Ok(caps)));
+            }
+        }
+        let setting = |name: &str, value: &str| RoleSetting {
+            name: name.into(),
+            value: value.into(),
+        };
+        answer(
+            &mut app,
+            PkiAnswer::Role {
+                name: "web".into(),
+                result: Ok(vec![
+                    setting("allow_subdomains", "true"),
+                    setting("allowed_domains", "example.com"),
+                    setting("key_bits", "256"),
+                    setting("key_type", "ec"),
+                    setting("max_ttl", "31536000"),
+                    setting("ttl", "0"),
+                ]),
+            },
+        );
+        let effects = answer(
+            &mut app,
+            PkiAnswer::Serials(Ok((1..=count).map(serial).collect())),
+        );
+        (app, effects)
+    }
+
+    /// Answers every certificate request in `effects` (cert n: `host-n.example.com`, ending in
+    /// n days; serial 2 revoked).
+    pub fn answer_certs(app: &mut App, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Pki {
+                request: PkiRequest::Certs { serials },
+                ..
+            } = effect
+            {
+                let list = serials
+                    .iter()
+                    .map(|s| {
+                        let n = u64::from_str_radix(&s.replace('-', ""), 16).expect("hex");
+                        let cn = format!("host-{n}.example.com");
+                        (s.clone(), Ok(cert(n, &cn, n as i64 - 3, n == 2)))
+                    })
+                    .collect();
+                answer(app, PkiAnswer::Certs(list));
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod folder;
 mod history;
 mod login_oidc;
 mod picker;
+mod pki;
 mod prompts;
 mod screens;
 mod seal;

@@ -114,6 +114,10 @@ named_enum! {
         Copy => "copy",
         Recrawl => "recrawl",
         Retry => "retry",
+        // The PKI screen and the expiring view.
+        Revoke => "revoke",
+        Issue => "issue",
+        CopyPrivateKey => "copy_private_key",
     }
 }
 
@@ -145,6 +149,8 @@ named_enum! {
         Finder => "finder",
         Folder => "folder",
         FolderPrompt => "folder_prompt",
+        Pki => "pki",
+        PkiIssue => "pki_issue",
     }
 }
 
@@ -168,6 +174,7 @@ impl Scope {
                 | Scope::Finder
                 | Scope::WrapTtl
                 | Scope::FolderPrompt
+                | Scope::PkiIssue
         )
     }
 
@@ -196,6 +203,8 @@ impl Scope {
             Scope::Finder => "the finder",
             Scope::Folder => "the folder screens (plan, progress, report, comparison, search)",
             Scope::FolderPrompt => "the folder prompt",
+            Scope::Pki => "the PKI screen",
+            Scope::PkiIssue => "the PKI issue form",
         }
     }
 }
@@ -246,6 +255,8 @@ named_enum! {
         FolderPromptKeys => "Folder prompt (opened by copy_secret, move_folder, export_folder, import_folder, compare_folders, search_values on a folder)",
         FolderKeys => "Folder plan, progress, report, comparison and search",
         HelpKeys => "This help (opened by help)",
+        PkiKeys => "PKI screen (open on a pki mount in the tree)",
+        PkiIssueKeys => "PKI: the issue form (opened by issue on a role)",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod client;
 pub mod crawl;
 pub mod error;
+pub mod expiring;
 pub mod folder;
 pub mod jobs;
 pub mod kv;

@@ -19,6 +19,7 @@ mod keymap;
 mod login;
 mod mtls;
 mod oidc;
+mod pki;
 mod seal;
 mod session;
 mod token_seal;

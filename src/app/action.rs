@@ -194,6 +194,11 @@ pub enum Action {
         mount: String,
         answer: crate::vault::pki::PkiAnswer,
     },
+    /// The certificates that end within the expiring view's window.
+    ExpiringFound {
+        request: RequestId,
+        result: Result<crate::vault::expiring::Report, VaultError>,
+    },
     Quit,
 }
 
@@ -339,6 +344,11 @@ pub enum Effect {
         mount: String,
         request: crate::vault::pki::PkiRequest,
     },
+    /// Every KV and PKI mount walked for certificates ending within `days`.
+    FindExpiring {
+        request: RequestId,
+        days: u32,
+    },
     Quit,
 }
 
@@ -400,6 +410,7 @@ impl Action {
                 cost: Use,
                 watched: false,
             },
+            Action::ExpiringFound { result, .. } => answer(result, Use, false),
             _ => return None,
         })
     }

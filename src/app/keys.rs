@@ -162,6 +162,7 @@ fn on_session_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
         Command::Login => super::login::open(app),
         Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
+        Command::ExpiringCertificates => super::expiring::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::SealScreen => super::seal::open(app),
         Command::SwitchNamespace => super::picker::open_namespaces(app),

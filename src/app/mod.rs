@@ -9,6 +9,7 @@ mod copy;
 pub mod diff;
 pub mod edit;
 pub mod errors;
+pub mod expiring;
 pub mod finder;
 pub mod folder;
 pub mod help;

@@ -648,12 +648,14 @@ pub fn open(app: &mut App, mount: &str) -> Vec<Effect> {
     open_screen(app, PkiScreen::new(mount))
 }
 
-/// Opens the PKI screen on `mount` with one certificate opened once the list is there.
-pub fn open_on(app: &mut App, mount: &str, serial: &str) -> Vec<Effect> {
+/// The PKI screen on `mount` with one certificate opened once the list is there, and its
+/// requests (for the expiring view, which gives way to it).
+pub fn screen_on(mount: &str, serial: &str) -> (PkiScreen, Vec<Effect>) {
     let mut screen = PkiScreen::new(mount);
     screen.open_serial = Some(serial.to_string());
     screen.list = PkiList::Certs;
-    open_screen(app, screen)
+    let effects = screen.reload();
+    (screen, effects)
 }
 
 fn open_screen(app: &mut App, mut screen: PkiScreen) -> Vec<Effect> {

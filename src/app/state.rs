@@ -41,6 +41,8 @@ pub enum Modal {
     Folder(Box<super::folder::FolderScreen>),
     /// A PKI mount: its issuers, roles and issued certificates.
     Pki(Box<super::pki::PkiScreen>),
+    /// Certificates that end soon, everywhere.
+    Expiring(Box<super::expiring::ExpiringView>),
 }
 
 impl Modal {
@@ -62,6 +64,7 @@ impl Modal {
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_mut(),
             Modal::Pki(screen) => screen.as_mut(),
+            Modal::Expiring(view) => view.as_mut(),
         }
     }
 
@@ -82,6 +85,7 @@ impl Modal {
             Modal::PathPrompt(prompt) => prompt,
             Modal::Folder(screen) => screen.as_ref(),
             Modal::Pki(screen) => screen.as_ref(),
+            Modal::Expiring(view) => view.as_ref(),
         }
     }
 

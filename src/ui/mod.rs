@@ -5,6 +5,7 @@ mod approle;
 pub mod confirm;
 mod dialog;
 mod diff;
+mod expiring;
 mod finder;
 mod folder;
 mod footer;
@@ -63,6 +64,7 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Finder(finder)) => finder::draw(frame, app, finder),
         Some(Modal::Folder(screen)) => folder::draw(frame, app, screen),
         Some(Modal::Pki(screen)) => pki::draw(frame, app, screen),
+        Some(Modal::Expiring(view)) => expiring::draw(frame, app, view),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -111,6 +113,7 @@ pub fn animated(app: &App) -> bool {
         || matches!(&app.modal, Some(Modal::Folder(screen)) if crate::app::folder::animated(screen))
         || matches!(&app.modal, Some(Modal::Picker(p)) if matches!(p.items, Loadable::Loading))
         || matches!(&app.modal, Some(Modal::Pki(screen)) if pki::animated(screen))
+        || matches!(&app.modal, Some(Modal::Expiring(view)) if matches!(view.result, Loadable::Loading))
 }
 
 pub fn spinner(app: &App) -> &'static str {

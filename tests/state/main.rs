@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod expiring;
 mod faults;
 mod finder;
 mod folder;

@@ -6,6 +6,7 @@ mod support;
 
 mod approle;
 mod certs;
+mod expiring;
 mod folder;
 mod history;
 mod login_oidc;

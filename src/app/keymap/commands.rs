@@ -118,6 +118,8 @@ named_enum! {
         Revoke => "revoke",
         Issue => "issue",
         CopyPrivateKey => "copy_private_key",
+        ExpiringCertificates => "expiring_certificates",
+        ChangeWindow => "change_window",
     }
 }
 
@@ -151,6 +153,8 @@ named_enum! {
         FolderPrompt => "folder_prompt",
         Pki => "pki",
         PkiIssue => "pki_issue",
+        Expiring => "expiring",
+        ExpiringDays => "expiring_days",
     }
 }
 
@@ -175,6 +179,7 @@ impl Scope {
                 | Scope::WrapTtl
                 | Scope::FolderPrompt
                 | Scope::PkiIssue
+                | Scope::ExpiringDays
         )
     }
 
@@ -205,6 +210,8 @@ impl Scope {
             Scope::FolderPrompt => "the folder prompt",
             Scope::Pki => "the PKI screen",
             Scope::PkiIssue => "the PKI issue form",
+            Scope::Expiring => "the expiring certificates view",
+            Scope::ExpiringDays => "typing the expiring view's days",
         }
     }
 }
@@ -257,6 +264,8 @@ named_enum! {
         HelpKeys => "This help (opened by help)",
         PkiKeys => "PKI screen (open on a pki mount in the tree)",
         PkiIssueKeys => "PKI: the issue form (opened by issue on a role)",
+        ExpiringKeys => "Expiring certificates (opened by expiring_certificates)",
+        ExpiringDaysKeys => "Expiring certificates: the days (asked by change_window)",
     }
 }
 

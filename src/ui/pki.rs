@@ -224,7 +224,7 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
     lines
 }
 
-fn side_list(app: &App, screen: &PkiScreen, rows: usize) -> Vec<Line<'static>> {
+fn side_list(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<Line<'static>> {
     let list = screen.list;
     let (names, failed): (Vec<String>, Option<Line>) = match list {
         PkiList::Issuers => match &screen.issuers {
@@ -252,7 +252,12 @@ fn side_list(app: &App, screen: &PkiScreen, rows: usize) -> Vec<Line<'static>> {
         .enumerate()
         .skip(screen.scroll(list))
         .take(rows)
-        .map(|(index, name)| row(sanitize(name).into_owned(), index == cursor))
+        .map(|(index, name)| {
+            row(
+                super::text::first_line_fit(name, width.saturating_sub(3)),
+                index == cursor,
+            )
+        })
         .collect()
 }
 
@@ -405,16 +410,6 @@ fn issued_lines(app: &App, issued: &Issued) -> Vec<Line<'static>> {
         ),
         theme::title(),
     )];
-    let blocks = certs::decode(&cert.full_chain());
-    for (index, block) in blocks.iter().enumerate() {
-        if let certs::PemBlock::Certificate(summary) = block {
-            if index > 0 {
-                lines.push(Line::styled("chain:", theme::dim()));
-            }
-            lines.extend(cert_lines(summary, now(app)));
-        }
-    }
-    lines.push(Line::raw(""));
     let mut key_line = vec![Span::styled(
         format!(
             "Private key{}: ",
@@ -451,6 +446,16 @@ fn issued_lines(app: &App, issued: &Issued) -> Vec<Line<'static>> {
         ),
         theme::warning(),
     ));
+    lines.push(Line::raw(""));
+    let blocks = certs::decode(&cert.full_chain());
+    for (index, block) in blocks.iter().enumerate() {
+        if let certs::PemBlock::Certificate(summary) = block {
+            if index > 0 {
+                lines.push(Line::styled("chain:", theme::dim()));
+            }
+            lines.extend(cert_lines(summary, now(app)));
+        }
+    }
     lines
 }
 
@@ -624,7 +629,7 @@ fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, rows
         .borders(Borders::RIGHT)
         .border_style(theme::border(false));
     frame.render_widget(
-        Paragraph::new(side_list(app, screen, rows)).block(left_block),
+        Paragraph::new(side_list(app, screen, rows, usize::from(left.width))).block(left_block),
         left,
     );
     let detail = match screen.list {

@@ -94,6 +94,10 @@ fn an_issued_certificate_is_shown_once_with_its_key_masked() {
     let screen = screen_at(&app, (120, 40));
     assert!(!screen.contains("TOPSECRETKEYBYTES"));
     insta::assert_snapshot!(screen);
+    // On a small terminal too, the key and the "shown once" warning come before the chain.
+    let small = screen_at(&app, (80, 24));
+    assert!(small.contains("Private key (ec): ••••••"), "{small}");
+    assert!(small.contains("not stored anywhere"), "{small}");
     press(&mut app, KeyCode::Char('s'));
     assert!(screen_at(&app, (120, 40)).contains("TOPSECRETKEYBYTES"));
 }

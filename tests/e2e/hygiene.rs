@@ -17,7 +17,7 @@ const NEW_PASSWORD: &str = "N3w-S3cr3t-Value-9f2c";
 
 /// Everything the terminal keeps outside the alternate screen: the normal screen and every
 /// line of scrollback.
-fn normal_screen_and_scrollback(raw: &[u8]) -> String {
+pub(crate) fn normal_screen_and_scrollback(raw: &[u8]) -> String {
     let mut parser = vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 10_000);
     parser.process(raw);
     assert!(
@@ -62,7 +62,7 @@ fn sandbox(server: &DevServer) -> Sandbox {
 }
 
 /// No file anywhere in the sandbox holds any of `secrets`; the log exists and has content.
-fn assert_clean(sandbox: &Sandbox, secrets: &[&str]) {
+pub(crate) fn assert_clean(sandbox: &Sandbox, secrets: &[&str]) {
     let mut files = Vec::new();
     files_under(sandbox.root(), &mut files);
     assert!(

@@ -152,3 +152,95 @@ async fn issuing_answers_the_certificate_its_chain_and_a_key_once() {
         .await;
     assert!(refused.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_that_may_only_read_is_told_which_path_and_capability_it_lacks() {
+    let server = tokio::task::spawn_blocking(support::dev_server)
+        .await
+        .expect("join");
+    let setup = pki::setup(&server);
+    server
+        .bao(
+            &["policy", "write", "pki-reader", "-"],
+            Some(
+                "path \"pki_int/cert/*\" { capabilities = [\"read\"] }\n\
+                 path \"pki_int/roles\" { capabilities = [\"list\"] }",
+            ),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = support::create_token(&server, &["-policy=pki-reader"]);
+    let client = tresor::vault::VaultClient::new(&support::settings(
+        &server,
+        Some(&tresor::secret::Token::new(token)),
+    ))
+    .expect("client");
+    // A list it may not do: the path and the capability.
+    let error = client.pki_serials("pki_int/").await.expect_err("denied");
+    assert_eq!(
+        error.to_string(),
+        "permission denied: list on pki_int/certs"
+    );
+    // What it may do on the operation paths: no update on revoke or issue.
+    let paths = vec![
+        "pki_int/revoke".to_string(),
+        "pki_int/issue/web".to_string(),
+    ];
+    let caps = client.capabilities_of(&paths).await.expect("asked");
+    for path in &paths {
+        assert!(
+            !tresor::vault::pki::may_write(caps.get(path)),
+            "{path}: {caps:?}"
+        );
+    }
+    let root_caps = root_client(&server)
+        .capabilities_of(&paths)
+        .await
+        .expect("asked");
+    assert!(tresor::vault::pki::may_write(root_caps.get(&paths[0])));
+    // Reading one certificate it may.
+    assert!(client.pki_cert("pki_int/", &setup.soon).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_walk_everywhere_finds_pki_and_kv_certificates_alike_soonest_first() {
+    let server = tokio::task::spawn_blocking(support::dev_server)
+        .await
+        .expect("join");
+    let setup = pki::setup(&server);
+    let client = root_client(&server);
+    // The 24-hour certificate's PEM kept in KV too: decoded the same.
+    let soon = client
+        .pki_cert("pki_int/", &setup.soon)
+        .await
+        .expect("read");
+    support::write_when_ready(
+        &client,
+        "secret/data/tls/web",
+        &serde_json::json!({"data": {"cert": soon.pem}}),
+    )
+    .await;
+    let report = tresor::vault::expiring::everywhere(
+        &client,
+        time::OffsetDateTime::now_utc(),
+        time::Duration::days(30),
+    )
+    .await
+    .expect("walked");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let mut places: Vec<CertPlace> = report.found.iter().map(|f| f.place.clone()).collect();
+    places.sort();
+    assert_eq!(
+        places,
+        vec![
+            CertPlace::Pki {
+                mount: "pki_int/".into(),
+                serial: setup.soon.clone()
+            },
+            CertPlace::Kv {
+                path: "secret/tls/web".into(),
+                key: "cert".into()
+            },
+        ]
+    );
+    assert_eq!(report.found[0].summary, report.found[1].summary);
+}

@@ -129,3 +129,23 @@ fn what_the_token_may_not_do_is_struck_through_with_the_path() {
     let cell = cell_at(&render_at(&app, (120, 40)), "x revoke", 2);
     assert!(!cell.modifier.contains(Modifier::CROSSED_OUT));
 }
+
+#[test]
+fn a_list_the_token_may_not_read_says_which_path_and_capability() {
+    let mut app = with_certs((120, 40), 1, &[]);
+    answer(
+        &mut app,
+        PkiAnswer::Serials(Err(tresor::vault::VaultError::PermissionDenied {
+            path: "pki_int/certs".into(),
+            operation: tresor::vault::Operation::List,
+        })),
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let screen = screen_at(&app, (120, 40));
+    assert!(
+        screen.contains("certificates: permission denied: list on pki_int/certs"),
+        "{screen}"
+    );
+    assert!(screen.contains("Certificates (!)"), "{screen}");
+}

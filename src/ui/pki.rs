@@ -217,7 +217,7 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
             setting.value.clone()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}", pad(&setting.name, 26)), theme::dim()),
+            Span::styled(format!("  {} ", pad(&setting.name, 26)), theme::dim()),
             Span::raw(sanitize(&value).into_owned()),
         ]));
     }

@@ -1,12 +1,15 @@
 //! `tresor certs --expiring 30d [PATH]`: every certificate in a PEM value below PATH (or in every
-//! KV mount) that expires within the window, one line each, for scripts and CI. Walks and reads
-//! with the folder engine's search (the one `tresor grep` uses), looking for PEM values.
+//! KV mount) that expires within the window, and every certificate a PKI mount issued that does,
+//! one line each, for scripts and CI. Walks and reads with `vault::expiring` (the folder engine's
+//! search for PEM values; the PKI mounts' issued certificates), as the TUI's expiring view does.
 
 use crate::certs::{self, PemBlock};
 use crate::cli::{CertsArgs, exit};
 use crate::folder_cli::Context;
 use crate::vault::MountInfo;
-use crate::vault::folder::{self, CancelToken, TreeRef};
+use crate::vault::expiring;
+use crate::vault::folder::TreeRef;
+use crate::vault::pki::ExpiringCert;
 use time::OffsetDateTime;
 
 /// `certs` answers as grep does, the other way round: 1 means "found some" (the alarm).
@@ -53,8 +56,14 @@ pub fn expiring_lines(
     (lines, unreadable)
 }
 
-/// The trees to search: the KV folder PATH is in, or every KV mount.
-async fn trees(ctx: &Context<'_>, path: Option<&str>) -> Result<Vec<TreeRef>, String> {
+/// Where to look: the KV folder PATH is in, or the PKI mount PATH is; or every KV and PKI mount.
+struct Places {
+    trees: Vec<TreeRef>,
+    /// PKI mounts (`pki_int/`).
+    pki: Vec<String>,
+}
+
+async fn places(ctx: &Context<'_>, path: Option<&str>) -> Result<Places, String> {
     let mounts: Vec<MountInfo> = ctx
         .client
         .secret_mounts()
@@ -63,22 +72,53 @@ async fn trees(ctx: &Context<'_>, path: Option<&str>) -> Result<Vec<TreeRef>, St
     let (browsable, others): (Vec<MountInfo>, Vec<MountInfo>) =
         mounts.into_iter().partition(|m| m.engine.is_browsable());
     let Some(path) = path else {
-        return Ok(browsable
-            .into_iter()
-            .map(|m| TreeRef::new(ctx.client.clone(), m, ""))
-            .collect());
+        return Ok(Places {
+            trees: browsable
+                .into_iter()
+                .map(|m| TreeRef::new(ctx.client.clone(), m, ""))
+                .collect(),
+            pki: others
+                .iter()
+                .filter(|m| expiring::is_pki(m))
+                .map(|m| m.path.clone())
+                .collect(),
+        });
     };
-    match crate::vault::kv::split_path(&browsable, path) {
-        Some((mount, rest)) => Ok(vec![TreeRef::new(ctx.client.clone(), mount.clone(), &rest)]),
-        None => Err(match crate::vault::kv::split_path(&others, path) {
-            Some((mount, _)) => format!(
-                "{path}: {} is a {} mount, not key/value",
-                mount.path,
-                mount.engine.label()
-            ),
-            None => format!("{path}: not found: in no mount this token can see"),
-        }),
+    if let Some((mount, rest)) = crate::vault::kv::split_path(&browsable, path) {
+        return Ok(Places {
+            trees: vec![TreeRef::new(ctx.client.clone(), mount.clone(), &rest)],
+            pki: Vec::new(),
+        });
     }
+    match crate::vault::kv::split_path(&others, path) {
+        Some((mount, _)) if expiring::is_pki(mount) => Ok(Places {
+            trees: Vec::new(),
+            pki: vec![mount.path.clone()],
+        }),
+        Some((mount, _)) => Err(format!(
+            "{path}: {} is a {} mount, not key/value or pki",
+            mount.path,
+            mount.engine.label()
+        )),
+        None => Err(format!("{path}: not found: in no mount this token can see")),
+    }
+}
+
+/// The line for a certificate a PKI mount issued, in the same columns as a KV one: the
+/// certificate's path (`pki_int/cert/<serial>`), `certificate`, subject, not-after, state.
+pub fn pki_line(found: &ExpiringCert, now: OffsetDateTime) -> String {
+    let clean = |s: &str| crate::ui::text::sanitize(s).into_owned();
+    let end = found
+        .summary
+        .not_after
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    format!(
+        "{}\tcertificate\t{}\t{end}\t{}",
+        clean(&found.place.display()),
+        clean(&found.summary.subject),
+        found.summary.validity(now).describe()
+    )
 }
 
 pub async fn certs(ctx: &Context<'_>, args: &CertsArgs) -> u8 {
@@ -93,8 +133,8 @@ pub async fn certs(ctx: &Context<'_>, args: &CertsArgs) -> u8 {
         eprintln!("tresor: {}", crate::ls::no_token_message(ctx.token_store));
         return exit::TROUBLE;
     }
-    let trees = match trees(ctx, args.path.as_deref()).await {
-        Ok(trees) => trees,
+    let places = match places(ctx, args.path.as_deref()).await {
+        Ok(places) => places,
         Err(error) => {
             eprintln!("tresor: {error}");
             return exit::TROUBLE;
@@ -103,42 +143,22 @@ pub async fn certs(ctx: &Context<'_>, args: &CertsArgs) -> u8 {
     let now = OffsetDateTime::now_utc();
     let mut found = 0usize;
     let mut trouble = false;
-    for tree in &trees {
-        let (matches, mut hits) = tokio::sync::mpsc::unbounded_channel();
-        let cancel = CancelToken::new();
-        // Every value with a PEM block in it; each decoded as it arrives.
-        let searching = async {
-            let summary = folder::grep(
-                tree,
-                "-----BEGIN ",
-                folder::DEFAULT_CONCURRENCY,
-                &matches,
-                None,
-                &cancel,
-            )
-            .await;
-            drop(matches);
-            summary
-        };
-        let printing = async {
-            let mut found = 0usize;
-            let mut unreadable_blocks = false;
-            while let Some(hit) = hits.recv().await {
-                let (lines, unreadable) =
-                    expiring_lines(&hit.path, &hit.key, hit.value.expose(), now, window);
-                found += lines.len();
-                if !lines.is_empty() {
-                    let _ = crate::cli::print_quietly((lines.join("\n") + "\n").as_bytes());
-                }
-                for message in &unreadable {
-                    eprintln!("tresor: {message}");
-                }
-                unreadable_blocks |= !unreadable.is_empty();
+    for tree in &places.trees {
+        let mut unreadable_blocks = false;
+        // Every value with a PEM block in it; each decoded and printed as it arrives.
+        let summary = expiring::pem_values(tree, |hit| {
+            let (lines, unreadable) =
+                expiring_lines(&hit.path, &hit.key, hit.value.expose(), now, window);
+            found += lines.len();
+            if !lines.is_empty() {
+                let _ = crate::cli::print_quietly((lines.join("\n") + "\n").as_bytes());
             }
-            (found, unreadable_blocks)
-        };
-        let (summary, (printed, unreadable_blocks)) = tokio::join!(searching, printing);
-        found += printed;
+            for message in &unreadable {
+                eprintln!("tresor: {message}");
+            }
+            unreadable_blocks |= !unreadable.is_empty();
+        })
+        .await;
         trouble |= unreadable_blocks;
         match summary {
             Ok(summary) => {
@@ -158,6 +178,19 @@ pub async fn certs(ctx: &Context<'_>, args: &CertsArgs) -> u8 {
                 trouble = true;
             }
         }
+    }
+    // PKI mounts: the certificates they issued (the same walk as the TUI's expiring view).
+    for mount in &places.pki {
+        let report = expiring::in_pki_mount(&ctx.client, mount, now, window).await;
+        if !report.found.is_empty() {
+            let lines: Vec<String> = report.found.iter().map(|f| pki_line(f, now)).collect();
+            let _ = crate::cli::print_quietly((lines.join("\n") + "\n").as_bytes());
+        }
+        found += report.found.len();
+        for problem in &report.problems {
+            eprintln!("tresor: {problem}");
+        }
+        trouble |= !report.problems.is_empty();
     }
     // A certificate found expiring is a fact even if some folder could not be read.
     if found > 0 {

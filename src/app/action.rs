@@ -192,6 +192,16 @@ pub enum Action {
         job: JobId,
         result: Result<folder::GrepSummary, folder::FolderError>,
     },
+    /// An answer for the PKI screen on `mount`.
+    Pki {
+        mount: String,
+        answer: crate::vault::pki::PkiAnswer,
+    },
+    /// The certificates that end within the expiring view's window.
+    ExpiringFound {
+        request: RequestId,
+        result: Result<crate::vault::expiring::Report, VaultError>,
+    },
     Quit,
     /// An engine's answer to a request for credentials (values and lease).
     CredentialsIssued {
@@ -377,6 +387,16 @@ pub enum Effect {
     CancelFolderJob {
         job: JobId,
     },
+    /// A request on a PKI mount (lists, details, revoke, issue, capabilities).
+    Pki {
+        mount: String,
+        request: crate::vault::pki::PkiRequest,
+    },
+    /// Every KV and PKI mount walked for certificates ending within `days`.
+    FindExpiring {
+        request: RequestId,
+        days: u32,
+    },
     Quit,
     /// Asks an engine for credentials at `mount` + `path` (a read, or a write with fields).
     IssueCredentials {
@@ -505,6 +525,12 @@ impl Action {
                 cost: Use,
                 watched: false,
             },
+            Action::Pki { answer: pki, .. } => ServerAnswer {
+                result: pki.result(),
+                cost: Use,
+                watched: false,
+            },
+            Action::ExpiringFound { result, .. } => answer(result, Use, false),
             _ => return None,
         })
     }

@@ -162,6 +162,7 @@ fn on_session_command(app: &mut App, command: Command) -> Option<Vec<Effect>> {
         Command::Login => super::login::open(app),
         Command::Find => super::finder::open(app),
         Command::AppRoleBrowser => super::approle_browser::open(app),
+        Command::ExpiringCertificates => super::expiring::open(app),
         Command::SwitchProfile => super::picker::open_profiles(app),
         Command::SealScreen => super::seal::open(app),
         Command::Leases => super::leases::open(app),
@@ -332,18 +333,16 @@ pub(super) fn expand(app: &mut App, id: NodeId) -> Vec<Effect> {
     if let Some(node) = app.tree.node(id)
         && let Some(engine) = node.unbrowsable_engine()
     {
-        if let (crate::vault::SecretEngine::Other(kind), super::tree::NodeKind::Mount(mount)) =
+        // Every other engine opens a screen of its own.
+        if let (crate::vault::SecretEngine::Other(kind), NodeKind::Mount(mount)) =
             (engine, &node.kind)
-            && !matches!(kind.as_str(), "pki" | "transit")
         {
-            return super::credentials::open(app, &mount.path.clone(), &kind.clone());
-        }
-        let mount = node.name.clone();
-        match engine {
-            crate::vault::SecretEngine::Other(kind) if kind == "transit" => {
-                return super::transit::open(app, &mount);
-            }
-            _ => {}
+            let (kind, path, name) = (kind.clone(), mount.path.clone(), node.name.clone());
+            return match kind.as_str() {
+                "pki" => super::pki::open(app, &path),
+                "transit" => super::transit::open(app, &name),
+                _ => super::credentials::open(app, &path, &kind),
+            };
         }
         let message = format!(
             "{} is a {} engine: tresor does not browse {} engines yet (KV v1, KV v2 and \

@@ -48,6 +48,10 @@ pub enum Modal {
     Unwrap(super::unwrap::UnwrapDialog),
     /// A transit mount: its keys, a key's settings, and operations on it.
     Transit(Box<super::transit::TransitScreen>),
+    /// A PKI mount: its issuers, roles and issued certificates.
+    Pki(Box<super::pki::PkiScreen>),
+    /// Certificates that end soon, everywhere.
+    Expiring(Box<super::expiring::ExpiringView>),
 }
 
 impl Modal {
@@ -73,6 +77,8 @@ impl Modal {
             Modal::Wrap(dialog) => dialog,
             Modal::Unwrap(dialog) => dialog,
             Modal::Transit(screen) => screen.as_mut(),
+            Modal::Pki(screen) => screen.as_mut(),
+            Modal::Expiring(view) => view.as_mut(),
         }
     }
 
@@ -97,6 +103,8 @@ impl Modal {
             Modal::Wrap(dialog) => dialog,
             Modal::Unwrap(dialog) => dialog,
             Modal::Transit(screen) => screen.as_ref(),
+            Modal::Pki(screen) => screen.as_ref(),
+            Modal::Expiring(view) => view.as_ref(),
         }
     }
 

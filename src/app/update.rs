@@ -144,6 +144,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::FoldersDiffed { job, result } => folder::diffed(app, job, result),
         Action::ValuesFound { job, matches } => folder::values_found(app, job, matches),
         Action::ValueSearchFinished { job, result } => folder::search_finished(app, job, result),
+        Action::Pki { mount, answer } => super::pki::answered(app, mount, answer),
+        Action::ExpiringFound { request, result } => super::expiring::found(app, request, result),
         Action::Quit => quit(app),
         Action::CredentialsIssued { request, result } => {
             super::credentials::issued(app, request, result)

@@ -217,6 +217,19 @@ pub(super) async fn perform(client: &VaultClient, effect: &Effect) -> Option<Act
             mount: mount.clone(),
             answer: client.transit_request(mount, request).await,
         },
+        Effect::Pki { mount, request } => Action::Pki {
+            mount: mount.clone(),
+            answer: client.pki(mount, request).await,
+        },
+        Effect::FindExpiring { request, days } => Action::ExpiringFound {
+            request: *request,
+            result: crate::vault::expiring::everywhere(
+                client,
+                time::OffsetDateTime::now_utc(),
+                time::Duration::days(i64::from(*days)),
+            )
+            .await,
+        },
         Effect::Login { .. }
         | Effect::OidcLogin(_)
         | Effect::CancelOidc

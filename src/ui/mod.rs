@@ -6,6 +6,7 @@ pub mod confirm;
 mod credentials;
 mod dialog;
 mod diff;
+mod expiring;
 mod finder;
 mod folder;
 mod footer;
@@ -18,6 +19,7 @@ mod login_oidc;
 mod metadata;
 mod metadata_form;
 mod picker;
+mod pki;
 mod seal;
 mod secret;
 pub mod text;
@@ -71,6 +73,8 @@ fn draw_screen(frame: &mut Frame, app: &App) {
         Some(Modal::Wrap(dialog)) => wrap::draw(frame, app, dialog),
         Some(Modal::Unwrap(dialog)) => unwrap::draw(frame, app, dialog),
         Some(Modal::Transit(screen)) => transit::draw(frame, app, screen),
+        Some(Modal::Pki(screen)) => pki::draw(frame, app, screen),
+        Some(Modal::Expiring(view)) => expiring::draw(frame, app, view),
         None => {}
     }
     if let Some(form) = &app.login {
@@ -123,6 +127,8 @@ pub fn animated(app: &App) -> bool {
         || matches!(&app.modal, Some(Modal::Wrap(d)) if matches!(d.stage, crate::app::wrap::WrapStage::Wrapping { .. }))
         || matches!(&app.modal, Some(Modal::Unwrap(d)) if matches!(d.stage, crate::app::unwrap::UnwrapStage::LookingUp { .. } | crate::app::unwrap::UnwrapStage::Unwrapping { .. }))
         || matches!(&app.modal, Some(Modal::Transit(screen)) if crate::app::transit::animated(screen))
+        || matches!(&app.modal, Some(Modal::Pki(screen)) if pki::animated(screen))
+        || matches!(&app.modal, Some(Modal::Expiring(view)) if matches!(view.result, Loadable::Loading))
 }
 
 pub fn spinner(app: &App) -> &'static str {

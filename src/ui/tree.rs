@@ -118,13 +118,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ));
             match node.unbrowsable_engine() {
-                // Opens the Transit screen (app::transit): nothing to add.
+                // Open screens of their own (app::pki, app::transit): nothing to add.
+                Some(engine) if crate::app::pki::opens(engine) => {}
                 Some(engine) if crate::app::transit::is_transit(engine) => {}
                 // Opened as a request for dynamic credentials (app::credentials).
-                Some(crate::vault::SecretEngine::Other(kind)) if kind.as_str() != "pki" => {
-                    spans.push(Span::styled(" (credentials)", theme::dim()))
-                }
-                Some(_) => spans.push(Span::styled(" (not browsable yet)", theme::dim())),
+                Some(_) => spans.push(Span::styled(" (credentials)", theme::dim())),
                 None => {}
             }
         }

@@ -13,7 +13,6 @@ use super::error::VaultError;
 use super::kv::SecretEntry;
 use crate::secret::SecretText;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 /// How credentials are asked for: a read (GET), or a write (POST) with fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,8 +73,7 @@ pub fn revoke_prefix_path(prefix: &str) -> String {
     format!("sys/leases/revoke-prefix/{}", prefix.trim_matches('/'))
 }
 
-/// Capabilities by path, from `sys/capabilities-self`.
-pub type Capabilities = BTreeMap<String, Vec<String>>;
+pub use super::sys::Capabilities;
 
 /// Whether `capabilities` allow every one of `wanted` (`root` allows everything).
 pub fn allows(capabilities: &[String], wanted: &[&str]) -> bool {
@@ -268,24 +266,6 @@ impl VaultClient {
         let path = revoke_prefix_path(prefix);
         self.send(Operation::Write, &path, Some(&json!({}))).await?;
         Ok(())
-    }
-
-    /// What the token may do on each of `paths` (`sys/capabilities-self`).
-    pub async fn capabilities_of(&self, paths: &[String]) -> Result<Capabilities, VaultError> {
-        let request_path = "sys/capabilities-self";
-        let body = self
-            .send(
-                Operation::Write,
-                request_path,
-                Some(&json!({ "paths": paths })),
-            )
-            .await?
-            .json(request_path)?;
-        let data = body.get("data").unwrap_or(&body);
-        Ok(paths
-            .iter()
-            .map(|path| (path.clone(), strings(data.get(path))))
-            .collect())
     }
 }
 

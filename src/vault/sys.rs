@@ -52,7 +52,46 @@ pub struct TokenInfo {
     pub uses_left: Option<u64>,
 }
 
+/// Capabilities by path, from `sys/capabilities-self` (`["deny"]` where nothing is allowed).
+pub type Capabilities = std::collections::BTreeMap<String, Vec<String>>;
+
 impl VaultClient {
+    /// What the token may do on each of `paths` (`sys/capabilities-self`, one request).
+    pub async fn capabilities_of(&self, paths: &[String]) -> Result<Capabilities, VaultError> {
+        let request_path = "sys/capabilities-self";
+        let body = self
+            .send(
+                Operation::Write,
+                request_path,
+                Some(&serde_json::json!({ "paths": paths })),
+            )
+            .await?
+            .json(request_path)?;
+        let data = body.get("data").unwrap_or(&body);
+        Ok(paths
+            .iter()
+            .map(|path| {
+                // A single path is also answered under "capabilities".
+                let caps = data
+                    .get(path)
+                    .or_else(|| {
+                        (paths.len() == 1)
+                            .then(|| data.get("capabilities"))
+                            .flatten()
+                    })
+                    .and_then(Value::as_array)
+                    .map(|caps| {
+                        caps.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (path.clone(), caps)
+            })
+            .collect())
+    }
+
     /// `sys/seal-status` needs no token.
     pub async fn seal_status(&self) -> Result<SealStatus, VaultError> {
         let path = "sys/seal-status";

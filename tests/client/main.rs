@@ -16,6 +16,7 @@ mod ldap;
 mod leases;
 mod mtls;
 mod oidc;
+mod pki;
 mod redirect;
 mod seal;
 mod tls;

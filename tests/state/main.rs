@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod expiring;
 mod faults;
 mod finder;
 mod folder;
@@ -12,6 +13,7 @@ mod layout;
 mod leases;
 mod login;
 mod login_oidc;
+mod pki;
 mod readme;
 mod seal;
 mod session;

@@ -20,6 +20,7 @@ fn with_pki_and_transit() -> App {
                 mount("kv1/", SecretEngine::Kv(KvVersion::V1)),
                 mount("pki/", SecretEngine::Other("pki".into())),
                 mount("secret/", SecretEngine::Kv(KvVersion::V2)),
+                mount("ssh/", SecretEngine::Other("ssh".into())),
                 mount("transit/", SecretEngine::Other("transit".into())),
             ]),
         },
@@ -38,41 +39,47 @@ fn tree_line<'a>(screen: &'a str, name: &str) -> &'a str {
 fn a_mount_tresor_does_not_browse_has_no_expander_and_says_so_up_front() {
     let app = with_pki_and_transit();
     let screen = screen_at(&app, SIZE);
-    for name in ["pki/", "transit/"] {
+    for name in ["pki/", "transit/", "ssh/"] {
         let line = tree_line(&screen, name);
         assert!(!line.contains('▸'), "no expander: {line}");
+        // Each opens a screen of its own: none is called "not browsable".
+        assert!(!line.contains("not browsable"), "{line}");
     }
-    let pki = tree_line(&screen, "pki/");
-    assert!(pki.contains("not browsable"), "said up front: {pki}");
-    // A transit mount opens the Transit screen: it is not called "not browsable".
-    let transit = tree_line(&screen, "transit/");
-    assert!(!transit.contains("not browsable"), "{transit}");
+    let ssh = tree_line(&screen, "ssh/");
+    assert!(ssh.contains("(credentials)"), "said up front: {ssh}");
     let secret = tree_line(&screen, "secret/");
     assert!(secret.contains("▸ secret/"), "{secret}");
     assert!(!secret.contains("not browsable"), "{secret}");
 }
 
 #[test]
-fn opening_a_mount_tresor_does_not_browse_says_why_and_asks_nothing() {
+fn every_engine_mount_opens_a_screen_of_its_own_and_expands_nothing() {
     let mut app = with_pki_and_transit();
-    press(&mut app, KeyCode::Char('j'));
-    let id = app.tree.selected_id().expect("a selection");
-    assert_eq!(app.tree.full_path(id).as_deref(), Some("pki/"));
-    for key in [KeyCode::Enter, KeyCode::Char('l')] {
-        let effects = press(&mut app, key);
-        assert!(effects.is_empty(), "{effects:?}");
-        let node = app.tree.node(id).expect("the node");
-        assert!(!node.expanded, "nothing to expand");
-        let status = app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default();
+    for name in ["pki/", "ssh/", "transit/"] {
+        for _ in 0..10 {
+            let id = app.tree.selected_id().expect("a selection");
+            if app.tree.full_path(id).as_deref() == Some(name) {
+                break;
+            }
+            press(&mut app, KeyCode::Char('j'));
+        }
+        let id = app.tree.selected_id().expect("a selection");
+        assert_eq!(app.tree.full_path(id).as_deref(), Some(name));
+        press(&mut app, KeyCode::Enter);
+        let opened = format!("{:?}", app.modal);
+        let expected = match name {
+            "pki/" => "Pki(",
+            "ssh/" => "Credentials",
+            _ => "Transit(",
+        };
         assert!(
-            status.contains("tresor does not browse pki engines yet"),
-            "{status}"
+            opened.starts_with(&format!("Some({expected}")),
+            "{name}: {opened}"
         );
+        assert!(
+            !app.tree.node(id).expect("the node").expanded,
+            "nothing to expand"
+        );
+        app.modal = None;
     }
-    let screen = screen_at(&app, SIZE);
-    assert!(!tree_line(&screen, "pki/").contains('▾'), "{screen}");
 }

@@ -147,3 +147,4 @@ pub fn create_token(server: &DevServer, args: &[&str]) -> String {
         .expect("bao token create prints the token")
         .to_string()
 }
+pub mod pki;

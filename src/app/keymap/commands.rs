@@ -129,6 +129,11 @@ named_enum! {
         Sign => "sign",
         Verify => "verify",
         Rotate => "rotate",
+        // The PKI screen and the expiring view (revoke: shared with the leases).
+        Issue => "issue",
+        CopyPrivateKey => "copy_private_key",
+        ExpiringCertificates => "expiring_certificates",
+        ChangeWindow => "change_window",
     }
 }
 
@@ -170,6 +175,10 @@ named_enum! {
         Unwrapped => "unwrapped",
         Transit => "transit",
         TransitDialog => "transit_dialog",
+        Pki => "pki",
+        PkiIssue => "pki_issue",
+        Expiring => "expiring",
+        ExpiringDays => "expiring_days",
     }
 }
 
@@ -198,6 +207,8 @@ impl Scope {
                 | Scope::WrapPrompt
                 | Scope::UnwrapPrompt
                 | Scope::TransitDialog
+                | Scope::PkiIssue
+                | Scope::ExpiringDays
         )
     }
 
@@ -236,6 +247,10 @@ impl Scope {
             Scope::Unwrapped => "the unwrapped data",
             Scope::Transit => "the Transit screen",
             Scope::TransitDialog => "the Transit operation dialog",
+            Scope::Pki => "the PKI screen",
+            Scope::PkiIssue => "the PKI issue form",
+            Scope::Expiring => "the expiring certificates view",
+            Scope::ExpiringDays => "typing the expiring view's days",
         }
     }
 }
@@ -294,6 +309,10 @@ named_enum! {
         UnwrapKeys => "Unwrapping a wrapping token (opened by unwrap)",
         TransitKeys => "Transit screen (opened by open on a transit mount)",
         TransitDialogKeys => "Transit: encrypt, decrypt, rewrap, sign or verify dialog",
+        PkiKeys => "PKI screen (open on a pki mount in the tree)",
+        PkiIssueKeys => "PKI: the issue form (opened by issue on a role)",
+        ExpiringKeys => "Expiring certificates (opened by expiring_certificates)",
+        ExpiringDaysKeys => "Expiring certificates: the days (asked by change_window)",
     }
 }
 

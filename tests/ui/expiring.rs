@@ -1,0 +1,59 @@
+//! The expiring view: soonest first with the state in words and where each is, while looking,
+//! and with nothing found.
+
+use crate::support;
+
+use crossterm::event::KeyCode;
+use support::fixtures::{press, screen_at};
+use support::pki::state::{app_with_mount, cert, serial};
+use tresor::app::{Action, Effect, update};
+use tresor::vault::expiring::Report;
+use tresor::vault::pki::{CertPlace, ExpiringCert};
+
+#[test]
+fn the_expiring_view_lists_soonest_first_with_where_each_is() {
+    let mut app = app_with_mount((120, 40));
+    let effects = press(&mut app, KeyCode::Char('C'));
+    let [Effect::FindExpiring { request, .. }] = effects[..] else {
+        panic!("{effects:?}")
+    };
+    insta::assert_snapshot!("expiring_looking", screen_at(&app, (120, 40)));
+    let gone = cert(3, "gone.example.com", -2, false);
+    let soon = cert(9, "soon.example.com", 1, false);
+    let kv = cert(5, "kv.example.com", 12, false);
+    let report = Report {
+        found: vec![
+            ExpiringCert {
+                place: CertPlace::Kv {
+                    path: "secret/legacy/old".into(),
+                    key: "cert".into(),
+                },
+                summary: gone.summary.expect("decoded"),
+            },
+            ExpiringCert {
+                place: CertPlace::Pki {
+                    mount: "pki_int/".into(),
+                    serial: serial(9),
+                },
+                summary: soon.summary.expect("decoded"),
+            },
+            ExpiringCert {
+                place: CertPlace::Kv {
+                    path: "secret/tls/web".into(),
+                    key: "chain".into(),
+                },
+                summary: kv.summary.expect("decoded"),
+            },
+        ],
+        problems: vec!["cannot list secret/team/ (permission denied): not searched".into()],
+    };
+    update(
+        &mut app,
+        Action::ExpiringFound {
+            request,
+            result: Ok(report),
+        },
+    );
+    insta::assert_snapshot!("expiring_found", screen_at(&app, (120, 40)));
+    insta::assert_snapshot!("expiring_found_80x24", screen_at(&app, (80, 24)));
+}

@@ -1,0 +1,151 @@
+//! The PKI screen: each list (issuers, roles with a role's settings, the certificates table at
+//! 120x40 and 80x24), an opened certificate, the revoke question, the issue form, a certificate
+//! just issued with its key masked, and what the token may not do struck through.
+
+use crate::support;
+
+use crossterm::event::KeyCode;
+use ratatui::style::Modifier;
+use support::fixtures::{cell_at, press, render_at, screen_at, type_text};
+use support::pki::state::{answer, answer_certs, opened, pem, serial};
+use tresor::app::App;
+use tresor::vault::pki::{IssuedCert, PkiAnswer};
+
+fn with_certs(size: (u16, u16), count: u64, denied: &[&str]) -> App {
+    let (mut app, effects) = opened(size, count, denied);
+    answer_certs(&mut app, effects);
+    app
+}
+
+#[test]
+fn the_issuers_list_with_the_default_issuer_decoded() {
+    let app = with_certs((120, 40), 5, &[]);
+    insta::assert_snapshot!(screen_at(&app, (120, 40)));
+}
+
+#[test]
+fn the_roles_list_with_the_role_settings() {
+    let mut app = with_certs((120, 40), 5, &[]);
+    press(&mut app, KeyCode::Tab);
+    insta::assert_snapshot!(screen_at(&app, (120, 40)));
+}
+
+#[test]
+fn the_certificates_table_says_expiry_and_revoked_in_words() {
+    let mut app = with_certs((120, 40), 40, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('j'));
+    insta::assert_snapshot!(screen_at(&app, (120, 40)));
+}
+
+#[test]
+fn the_certificates_table_at_80x24_scrolled_to_the_end_of_two_thousand() {
+    let (mut app, effects) = opened((80, 24), 2000, &[]);
+    answer_certs(&mut app, effects);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let effects = press(&mut app, KeyCode::Char('G'));
+    answer_certs(&mut app, effects);
+    insta::assert_snapshot!(screen_at(&app, (80, 24)));
+}
+
+#[test]
+fn an_opened_certificate_and_the_revoke_question() {
+    let mut app = with_certs((120, 40), 5, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("opened", screen_at(&app, (120, 40)));
+    press(&mut app, KeyCode::Char('x'));
+    insta::assert_snapshot!("revoke_question", screen_at(&app, (120, 40)));
+}
+
+#[test]
+fn the_issue_form() {
+    let mut app = with_certs((120, 40), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "new.example.com");
+    press(&mut app, KeyCode::Tab);
+    insta::assert_snapshot!(screen_at(&app, (120, 40)));
+}
+
+#[test]
+fn an_issued_certificate_is_shown_once_with_its_key_masked() {
+    let mut app = with_certs((120, 40), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "new.example.com");
+    press(&mut app, KeyCode::Enter);
+    answer(
+        &mut app,
+        PkiAnswer::Issued(Ok(IssuedCert {
+            role: "web".into(),
+            serial: serial(99),
+            certificate: pem("new.example.com", 1, 99, false),
+            chain: vec![pem("Example Intermediate", 1800, 7, true)],
+            private_key: tresor::secret::SecretText::new(
+                "-----BEGIN EC PRIVATE KEY-----\nTOPSECRETKEYBYTES\n-----END EC PRIVATE KEY-----",
+            ),
+            private_key_type: "ec".into(),
+        })),
+    );
+    let screen = screen_at(&app, (120, 40));
+    assert!(!screen.contains("TOPSECRETKEYBYTES"));
+    insta::assert_snapshot!(screen);
+    // On a small terminal too, the key and the "shown once" warning come before the chain.
+    let small = screen_at(&app, (80, 24));
+    assert!(small.contains("Private key (ec): ••••••"), "{small}");
+    assert!(small.contains("not stored anywhere"), "{small}");
+    press(&mut app, KeyCode::Char('s'));
+    assert!(screen_at(&app, (120, 40)).contains("TOPSECRETKEYBYTES"));
+}
+
+#[test]
+fn what_the_token_may_not_do_is_struck_through_with_the_path() {
+    let mut app = with_certs((120, 40), 3, &["pki_int/revoke", "pki_int/issue/web"]);
+    press(&mut app, KeyCode::Tab);
+    let screen = screen_at(&app, (120, 40));
+    assert!(
+        screen.contains("(needs update on pki_int/issue/web)"),
+        "{screen}"
+    );
+    let cell = cell_at(&render_at(&app, (120, 40)), "i issue", 2);
+    assert!(cell.modifier.contains(Modifier::CROSSED_OUT));
+    press(&mut app, KeyCode::Tab);
+    let screen = screen_at(&app, (120, 40));
+    assert!(
+        screen.contains("(needs update on pki_int/revoke)"),
+        "{screen}"
+    );
+    let cell = cell_at(&render_at(&app, (120, 40)), "x revoke", 2);
+    assert!(cell.modifier.contains(Modifier::CROSSED_OUT));
+    // Allowed: drawn plainly.
+    let app = with_certs((120, 40), 3, &[]);
+    let mut app = app;
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let cell = cell_at(&render_at(&app, (120, 40)), "x revoke", 2);
+    assert!(!cell.modifier.contains(Modifier::CROSSED_OUT));
+}
+
+#[test]
+fn a_list_the_token_may_not_read_says_which_path_and_capability() {
+    let mut app = with_certs((120, 40), 1, &[]);
+    answer(
+        &mut app,
+        PkiAnswer::Serials(Err(tresor::vault::VaultError::PermissionDenied {
+            path: "pki_int/certs".into(),
+            operation: tresor::vault::Operation::List,
+        })),
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let screen = screen_at(&app, (120, 40));
+    assert!(
+        screen.contains("certificates: permission denied: list on pki_int/certs"),
+        "{screen}"
+    );
+    assert!(screen.contains("Certificates (!)"), "{screen}");
+}

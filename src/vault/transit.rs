@@ -307,30 +307,12 @@ impl VaultClient {
             .iter()
             .map(|op| op.path(mount, name))
             .collect();
-        let request_path = "sys/capabilities-self";
-        let body = self
-            .send(
-                Operation::Write,
-                request_path,
-                Some(&json!({ "paths": paths })),
-            )
-            .await?
-            .json(request_path)?;
-        let data = body.get("data").unwrap_or(&body);
+        let mut answer = self.capabilities_of(&paths).await?;
         let paths = TransitOperation::ALL
             .iter()
             .zip(paths)
             .map(|(op, path)| {
-                let caps = data
-                    .get(&path)
-                    .and_then(Value::as_array)
-                    .map(|caps| {
-                        caps.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let caps = answer.remove(&path).unwrap_or_default();
                 (*op, path, caps)
             })
             .collect();

@@ -333,27 +333,8 @@ impl VaultClient {
             .iter()
             .map(|op| operation_path(mount, op, secret))
             .collect();
-        let request_path = "sys/capabilities-self";
-        let body = self
-            .send(
-                Operation::Write,
-                request_path,
-                Some(&json!({ "paths": paths })),
-            )
-            .await?
-            .json(request_path)?;
-        let data = body.get("data").unwrap_or(&body);
-        let of = |path: &str| -> Vec<String> {
-            data.get(path)
-                .and_then(Value::as_array)
-                .map(|caps| {
-                    caps.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let mut answer = self.capabilities_of(&paths).await?;
+        let mut of = |path: &str| answer.remove(path).unwrap_or_default();
         Ok(SecretCapabilities {
             data: of(&paths[0]),
             metadata: of(&paths[1]),

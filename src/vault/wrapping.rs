@@ -10,7 +10,7 @@ use super::kv::SecretEntry;
 use super::location::Location;
 use super::write::{WriteEntry, data_bytes};
 use crate::secret::Token;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The path whose `update` capability wrapping needs.
 pub const WRAP_PATH: &str = "sys/wrapping/wrap";
@@ -87,26 +87,11 @@ fn token_of(text: &Token) -> Result<Token, VaultError> {
 impl VaultClient {
     /// What the token may do on one path (`sys/capabilities-self`): `["deny"]` when nothing.
     pub async fn path_capabilities(&self, path: &str) -> Result<Vec<String>, VaultError> {
-        let request_path = "sys/capabilities-self";
-        let body = self
-            .send(
-                Operation::Write,
-                request_path,
-                Some(&json!({ "paths": [path] })),
-            )
+        let path = path.to_string();
+        Ok(self
+            .capabilities_of(std::slice::from_ref(&path))
             .await?
-            .json(request_path)?;
-        let data = body.get("data").unwrap_or(&body);
-        Ok(data
-            .get(path)
-            .or_else(|| data.get("capabilities"))
-            .and_then(Value::as_array)
-            .map(|caps| {
-                caps.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
+            .remove(&path)
             .unwrap_or_default())
     }
 

@@ -1,7 +1,6 @@
 //! Making the plans: the source walked, the target listed, each existing target's state read.
 
 use super::read::{require_kv, target_state, tell, under_any, walk};
-use crate::vault::client::Operation;
 use crate::vault::crawl::with_retries;
 use crate::vault::folder::export::ImportFile;
 use crate::vault::folder::plan::version_steps;
@@ -331,28 +330,15 @@ async fn denied_in_batch(tree: &TreeRef, batch: Vec<String>) -> Option<Vec<Strin
         .iter()
         .map(|r| tree.mount.read_path(&tree.path_of(r)))
         .collect();
-    let request = "sys/capabilities-self";
-    let answer = tree
-        .client
-        .send(
-            Operation::Write,
-            request,
-            Some(&serde_json::json!({ "paths": paths })),
-        )
-        .await
-        .and_then(|raw| raw.json(request))
-        .ok()?;
-    let data = answer.get("data").unwrap_or(&answer);
+    let answer = tree.client.capabilities_of(&paths).await.ok()?;
     let denied = paths
         .iter()
         .zip(batch)
         .filter(|(path, _)| {
-            let capabilities: Vec<&str> = data
-                .get(path.as_str())
-                .and_then(|c| c.as_array())
-                .map(|c| c.iter().filter_map(|v| v.as_str()).collect())
-                .unwrap_or_default();
-            let may_read = capabilities.iter().any(|c| matches!(*c, "read" | "root"));
+            let capabilities = answer.get(path.as_str()).cloned().unwrap_or_default();
+            let may_read = capabilities
+                .iter()
+                .any(|c| matches!(c.as_str(), "read" | "root"));
             !capabilities.is_empty() && !may_read
         })
         .map(|(_, relative)| relative)

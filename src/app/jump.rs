@@ -155,11 +155,32 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Result<Vec<Effect>, String> 
     if !app.tree.filter.is_empty() {
         app.tree.set_filter(String::new());
     }
+    // `secret/app` where the tree knows the folder `app/` and no secret `app`: the folder.
+    let folder_text = format!("{}/", text.trim_end_matches('/'));
+    let rest = if !rest.is_empty()
+        && !rest.ends_with('/')
+        && app.tree.find(text).is_none()
+        && app.tree.find(&folder_text).is_some()
+    {
+        format!("{rest}/")
+    } else {
+        rest
+    };
     let target = if rest.is_empty() {
         mount_id
     } else {
         app.tree.ensure_path(mount_id, &rest)
     };
+    // Not known yet: taken for a secret until its folder's listing says otherwise.
+    app.tree.jump_folder = app.tree.node(target).and_then(|node| {
+        (node.pinned && node.kind == super::tree::NodeKind::Secret).then(|| {
+            super::tree::JumpFolder {
+                parent: node.parent.unwrap_or(mount_id),
+                secret: target,
+                folder: folder_text.clone(),
+            }
+        })
+    });
     app.tree.select_node(target);
     let rows = app.tree_rows();
     app.tree.scroll_into_view(rows);

@@ -202,6 +202,15 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Result<Vec<Effect>, String> 
         }
         child = id;
     }
-    effects.extend(open_selected(app));
+    // A secret is opened; a folder is opened where it is (not stepped into).
+    let is_secret = app
+        .tree
+        .node(target)
+        .is_some_and(|n| n.kind == super::tree::NodeKind::Secret);
+    if is_secret {
+        effects.extend(open_selected(app));
+    } else {
+        effects.extend(super::keys::expand(app, target));
+    }
     Ok(effects)
 }

@@ -472,6 +472,21 @@ fn a_jump_to_a_folder_without_its_slash_lands_on_the_folder_expanded() {
         app.secret.location
     );
 
+    let sub_listing = effects
+        .into_iter()
+        .filter(|e| matches!(e, Effect::ListFolder { .. }))
+        .collect();
+    listed(&mut app, sub_listing, &["k"]);
+    assert_eq!(selected_name(&app), "sub/");
+
+    // An open, listed folder typed with its slash: the cursor stays on it (it used to step
+    // into its first child).
+    key(&mut app, KeyCode::Char(':'));
+    clear_line(&mut app);
+    chars(&mut app, "secret/a/sub/");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(selected_name(&app), "sub/", "not its first child");
+
     // Hot: secret/a/ is listed now; the same jump goes straight to the folder, reads no secret.
     key(&mut app, KeyCode::Char(':'));
     clear_line(&mut app);

@@ -124,15 +124,18 @@ async fn tree(client: &VaultClient, path: &str, error_code: u8) -> Result<TreeRe
 
 /// Asks on the terminal; refuses (usage) when stdin is not one and `--yes` was not given.
 /// `typed`: the answer must be exactly this text (what cannot be undone), else `y`/`yes`.
-fn confirm(yes: bool, prompt: &str, typed: Option<&str>) -> Result<bool, Stop> {
+fn confirm(yes: bool, prompt: &str, typed: Option<&str>, kind: PlanKind) -> Result<bool, Stop> {
     if yes {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
         return Err(Stop::new(
             exit::USAGE,
-            "stdin is not a terminal, so nothing can be asked: give --yes to go ahead \
-             (--dry-run prints the plan); nothing was written",
+            format!(
+                "stdin is not a terminal, so nothing can be asked: give --yes to go ahead \
+                 (--dry-run prints the plan); nothing was {}",
+                nothing_done(kind)
+            ),
         ));
     }
     eprint!("{prompt}");
@@ -217,8 +220,20 @@ fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
                 counts.unknown
             ));
         }
-        if plan.options.all_versions {
-            text.push_str(&format!(", {} version(s) replayed", counts.versions));
+        // Only what is written: the versions of a skipped target are not replayed.
+        let replayed: usize = plan
+            .items
+            .iter()
+            .filter(|item| overwrite || !item.target.exists())
+            .map(|item| item.versions.len())
+            .sum();
+        if plan.options.all_versions && replayed > 0 {
+            text.push_str(&format!(", {replayed} version(s) replayed"));
+        }
+        if !overwrite && counts.items > 0 && counts.existing == counts.items {
+            text.push_str(
+                "; nothing to write: every secret exists at the target (--overwrite replaces them)",
+            );
         }
     }
     if counts.unlistable > 0 {
@@ -251,11 +266,16 @@ fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
                         TargetState::Present { .. } => "exists".to_string(),
                         TargetState::Unknown => "unknown".to_string(),
                     };
+                    let skipped = state.exists() && !overwrite;
                     format!(
                         "{word:<10} {} -> {}{}",
                         plan.source_display(item),
                         plan.target_display(item),
-                        versions_note(&item.versions)
+                        if skipped {
+                            " (skipped)".to_string()
+                        } else {
+                            versions_note(&item.versions)
+                        }
                     )
                 }
             };
@@ -357,6 +377,22 @@ async fn execute(plan: &Plan, choices: Choices) -> Report {
 
 /// Prints what was not done (stderr) and the summary (stdout); the exit code.
 fn report_outcome(plan: &Plan, report: &Report) -> u8 {
+    let (problems, summary, code) = outcome_text(plan, report);
+    eprint!("{problems}");
+    let _ = crate::cli::print_quietly(summary.as_bytes());
+    code
+}
+
+/// "nothing was written", or "deleted" for a delete: the words fit the operation.
+fn nothing_done(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Delete => "deleted",
+        _ => "written",
+    }
+}
+
+/// What was not done (for stderr), the summary line (for stdout) and the exit code.
+fn outcome_text(plan: &Plan, report: &Report) -> (String, String, u8) {
     let mut problems = String::new();
     for (item, reported) in plan.items.iter().zip(&report.items) {
         let target = plan.target_display(item);
@@ -387,11 +423,11 @@ fn report_outcome(plan: &Plan, report: &Report) -> u8 {
     let counts = report.counts();
     if counts.cancelled > 0 {
         problems.push_str(&format!(
-            "tresor: stopped: {} secret(s) not started (nothing of them was written)\n",
-            counts.cancelled
+            "tresor: stopped: {} secret(s) not started (nothing of them was {})\n",
+            counts.cancelled,
+            nothing_done(plan.kind)
         ));
     }
-    eprint!("{problems}");
     let (_, done_word) = verb(plan.kind);
     let mut summary = format!(
         "{done_word} {} of {} secret(s)",
@@ -416,14 +452,14 @@ fn report_outcome(plan: &Plan, report: &Report) -> u8 {
         }
     }
     summary.push('\n');
-    let _ = crate::cli::print_quietly(summary.as_bytes());
-    if !report.complete() {
+    let code = if !report.complete() {
         exit::ERROR
     } else if counts.skipped_existing > 0 {
         exit::SKIPPED_EXISTING
     } else {
         exit::OK
-    }
+    };
+    (problems, summary, code)
 }
 
 fn plan_options(flags: &WriteFlags) -> PlanOptions {
@@ -490,7 +526,7 @@ async fn go(plan: Plan, flags: &WriteFlags) -> Result<u8, Stop> {
             plan.target.display()
         );
     }
-    if !confirm(flags.yes, "Go ahead? [y/N] ", None)? {
+    if !confirm(flags.yes, "Go ahead? [y/N] ", None, plan.kind)? {
         return Err(Stop::new(exit::ERROR, "not confirmed: nothing was written"));
     }
     let choices = Choices {
@@ -628,7 +664,7 @@ pub async fn rm(ctx: &Context<'_>, args: &RemoveArgs) -> u8 {
                 "This deletes {} secret(s) and cannot be undone. Type {typed} to go ahead: ",
                 plan.items.len()
             );
-            if !confirm(args.yes, &prompt, Some(&typed))? {
+            if !confirm(args.yes, &prompt, Some(&typed), PlanKind::Delete)? {
                 return Err(Stop::new(exit::ERROR, "not confirmed: nothing was deleted"));
             }
             let report = execute(&plan, Choices::default()).await;
@@ -826,6 +862,106 @@ pub async fn grep(ctx: &Context<'_>, args: &GrepArgs) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn test_tree(prefix: &str) -> folder::TreeRef {
+        let settings = crate::config::ConnectionSettings {
+            addr: "http://127.0.0.1:8200".into(),
+            ..Default::default()
+        };
+        let mount = MountInfo {
+            path: "secret/".into(),
+            engine: crate::vault::SecretEngine::Kv(crate::vault::KvVersion::V2),
+            description: String::new(),
+        };
+        folder::TreeRef::new(VaultClient::new(&settings).expect("client"), mount, prefix)
+    }
+
+    fn item(relative: &str, target: TargetState, versions: usize) -> folder::PlanItem {
+        folder::PlanItem {
+            relative: relative.into(),
+            target,
+            versions: (1..=versions as u64).map(VersionStep::Live).collect(),
+        }
+    }
+
+    /// Issue 17 (tester): `rm -r` stopped with Ctrl-C said "nothing of them was written".
+    #[test]
+    fn a_stopped_delete_says_deleted_not_written() {
+        let plan = Plan::new(
+            PlanKind::Delete,
+            folder::Origin::Nothing,
+            test_tree("big/"),
+            PlanOptions::default(),
+            vec![
+                item("a", TargetState::Versioned { current: 1 }, 0),
+                item("b", TargetState::Versioned { current: 1 }, 0),
+            ],
+            vec![],
+            vec![],
+        );
+        let report = Report {
+            items: vec![
+                folder::ItemReport {
+                    relative: "a".into(),
+                    outcome: ItemOutcome::Done { version: None },
+                },
+                folder::ItemReport {
+                    relative: "b".into(),
+                    outcome: ItemOutcome::Skipped(SkipReason::Cancelled),
+                },
+            ],
+            cancelled: true,
+            unlistable: vec![],
+            unreadable: vec![],
+        };
+        let (problems, summary, code) = outcome_text(&plan, &report);
+        assert!(
+            problems.contains("1 secret(s) not started (nothing of them was deleted)"),
+            "{problems}"
+        );
+        assert!(!problems.contains("written"), "{problems}");
+        assert_eq!(
+            summary,
+            "deleted 1 of 2 secret(s), 1 not started (stopped)\n"
+        );
+        assert_eq!(code, exit::ERROR);
+    }
+
+    /// Issue 17 (tester): the plan said "8 version(s) replayed" when every target existed and
+    /// was to be skipped: only what is written is counted.
+    #[test]
+    fn skipped_targets_replay_no_versions() {
+        let plan = Plan::new(
+            PlanKind::Copy,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("app2/"),
+            PlanOptions {
+                all_versions: true,
+                ..PlanOptions::default()
+            },
+            vec![
+                item("a", TargetState::Versioned { current: 2 }, 2),
+                item("b", TargetState::Absent, 3),
+            ],
+            vec![],
+            vec![],
+        );
+        let text = plan_text(&plan, false, true);
+        assert!(text.contains(", 3 version(s) replayed"), "{text}");
+        assert!(
+            !text.contains("(2 versions)"),
+            "a skipped secret replays none: {text}"
+        );
+        let text = plan_text(&plan, true, false);
+        assert!(text.contains(", 5 version(s) replayed"), "{text}");
+        let only_existing = plan.restricted(|i| i.target.exists());
+        let text = plan_text(&only_existing, false, false);
+        assert!(!text.contains("replayed"), "{text}");
+        assert!(
+            text.contains("nothing to write: every secret exists at the target"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn durations_read_as_minutes_and_seconds() {

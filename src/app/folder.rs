@@ -144,6 +144,9 @@ pub struct PlanView {
     /// The target as the user named it (with its profile).
     pub target: String,
     pub existing: ExistingChoice,
+    /// Versions to replay for the targets that do not exist (what a run that skips existing
+    /// targets writes), counted once.
+    pub versions_new: usize,
     /// Row under the cursor (notes first, then items).
     pub cursor: usize,
     /// The question before a delete (the path typed) or an overwrite.
@@ -152,13 +155,46 @@ pub struct PlanView {
 
 impl PlanView {
     pub fn new(plan: SharedPlan, target: String) -> Self {
+        let versions_new = plan
+            .items
+            .iter()
+            .filter(|item| !item.target.exists())
+            .map(|item| item.versions.len())
+            .sum();
         Self {
             counts: plan.counts(),
             plan,
             target,
             existing: ExistingChoice::Skip,
+            versions_new,
             cursor: 0,
             question: None,
+        }
+    }
+
+    /// Versions a run writes with the choice made for existing targets.
+    pub fn versions_replayed(&self) -> usize {
+        if self.counts.existing == 0 {
+            return self.counts.versions;
+        }
+        match self.existing {
+            ExistingChoice::Skip => self.versions_new,
+            ExistingChoice::Overwrite => self.counts.versions,
+            ExistingChoice::Abort => 0,
+        }
+    }
+
+    /// Secrets a run writes (or deletes) with the choice made for existing targets.
+    pub fn secrets_written(&self) -> usize {
+        let c = self.counts;
+        if self.plan.kind == PlanKind::Delete {
+            return c.items;
+        }
+        match self.existing {
+            _ if c.existing == 0 => c.items,
+            ExistingChoice::Skip => c.items - c.existing,
+            ExistingChoice::Overwrite => c.items,
+            ExistingChoice::Abort => 0,
         }
     }
 
@@ -665,7 +701,12 @@ impl FolderScreen {
         let rows = view.rows();
         match command {
             Some(Command::Close) => {
-                app.set_status(StatusKind::Info, "Plan closed: nothing was written.");
+                let what = if view.plan.kind == PlanKind::Delete {
+                    "Plan closed: nothing was deleted."
+                } else {
+                    "Plan closed: nothing was written."
+                };
+                app.set_status(StatusKind::Info, what);
                 return Outcome::close();
             }
             Some(Command::NextChoice) => view.existing = view.existing.next(),

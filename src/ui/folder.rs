@@ -307,10 +307,12 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
             counts.unknown
         ));
     }
-    if counts.versions > 0 {
+    // What the run writes: versions of skipped targets are not replayed.
+    let replayed = view.versions_replayed();
+    if replayed > 0 {
         summary.push(format!(
             "{} replayed",
-            count(counts.versions, "version", "versions")
+            count(replayed, "version", "versions")
         ));
     }
     let mut left_out = Vec::new();
@@ -332,6 +334,25 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
     if !left_out.is_empty() {
         header.push(Line::styled(
             format!("Not in the plan: {} (named below)", left_out.join(" · ")),
+            theme::warning(),
+        ));
+    }
+    if counts.items > 0 && view.secrets_written() == 0 {
+        header.push(Line::styled(
+            match view.existing {
+                crate::app::folder::ExistingChoice::Abort => {
+                    "Nothing will be written: the choice for existing targets is to abort."
+                        .to_string()
+                }
+                _ => format!(
+                    "Nothing will be written: {} at the target and {} skipped.",
+                    match counts.items {
+                        1 => "the secret exists".to_string(),
+                        n => format!("all {n} secrets exist"),
+                    },
+                    if counts.items == 1 { "is" } else { "are" }
+                ),
+            },
             theme::warning(),
         ));
     }

@@ -128,6 +128,22 @@ fn the_plan_offers_skip_overwrite_or_abort_and_runs_only_when_confirmed() {
     assert!(!writes(&effects) && app.modal.is_none());
 }
 
+/// Issue 17 (tester): the words fit the operation: closing a delete's plan deletes nothing.
+#[test]
+fn closing_a_delete_plan_says_nothing_was_deleted() {
+    let mut app = folder_app(SIZE);
+    let job = job_of(&press(&mut app, KeyCode::Char('X')));
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Ok(SharedPlan::new(delete_plan())),
+        },
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(status(&app), "Plan closed: nothing was deleted.");
+}
+
 #[test]
 fn deleting_a_tree_needs_its_path_typed() {
     let mut app = folder_app(SIZE);

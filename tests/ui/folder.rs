@@ -55,6 +55,49 @@ fn a_plan_names_what_exists_what_is_skipped_and_what_cannot_be_read() {
     insta::assert_snapshot!(render_at(&app, SIZE).backend());
 }
 
+/// Issue 17 (tester): the plan said "8 versions replayed" while the existing targets (3 of
+/// those versions) were to be skipped, and "N versions replayed" when every secret was skipped.
+/// The count follows the choice for existing targets; a plan that writes nothing says so.
+#[test]
+fn the_versions_replayed_follow_the_choice_for_existing_targets() {
+    let mut app = folder_app(SIZE);
+    planned(&mut app, copy_plan());
+    let screen = text(&app);
+    assert!(
+        screen.contains("3 new · 2 exist at the target · 5 versions replayed"),
+        "skipped targets replay nothing: {screen}"
+    );
+    press(&mut app, KeyCode::Tab);
+    let screen = text(&app);
+    assert!(
+        screen.contains("8 versions replayed"),
+        "overwrite: {screen}"
+    );
+    press(&mut app, KeyCode::Tab);
+    let screen = text(&app);
+    assert!(
+        !screen.contains("replayed") && screen.contains("Nothing will be written"),
+        "abort: {screen}"
+    );
+
+    let mut app = folder_app(SIZE);
+    let mut plan = copy_plan();
+    for item in &mut plan.items {
+        item.target = tresor::vault::folder::TargetState::Versioned { current: 1 };
+    }
+    planned(&mut app, plan);
+    let screen = text(&app);
+    assert!(
+        !screen.contains("replayed"),
+        "every secret skipped: nothing replayed: {screen}"
+    );
+    assert!(
+        screen
+            .contains("Nothing will be written: all 5 secrets exist at the target and are skipped"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn deleting_a_tree_asks_for_its_path() {
     let mut app = folder_app(SIZE);

@@ -370,8 +370,15 @@ async fn execute(plan: &Plan, choices: Choices) -> Report {
         drop(sender);
         report
     };
-    let (report, ()) = tokio::join!(running, show_progress(receiver, label));
+    let (mut report, ()) = tokio::join!(running, show_progress(receiver, label));
     interrupt.abort();
+    if crate::vault::jobs::run_lost_its_token(plan, &report).await {
+        crate::vault::jobs::blame_the_token(&mut report, crate::vault::jobs::TOKEN_REFUSED);
+        eprintln!(
+            "tresor: {}: log in again, then run the command again",
+            crate::vault::jobs::TOKEN_REFUSED
+        );
+    }
     report
 }
 

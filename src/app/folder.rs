@@ -247,6 +247,8 @@ pub struct ReportView {
     /// Item indices in the order shown: failed, conflicts, skipped, done, then not started.
     pub order: Vec<usize>,
     pub cursor: usize,
+    /// The server stopped accepting the token during the run: why, in words.
+    pub token: Option<String>,
 }
 
 impl ReportView {
@@ -267,6 +269,7 @@ impl ReportView {
             report,
             order,
             cursor: 0,
+            token: None,
         }
     }
 
@@ -1080,7 +1083,18 @@ pub fn planned(app: &mut App, job: JobId, result: Result<SharedPlan, FolderError
 }
 
 /// The run ended: the report, and the tree reloads what it shows (folders may have changed).
-pub fn ran(app: &mut App, job: JobId, report: Report) -> Vec<Effect> {
+/// When the server stopped accepting the token, the failures say so (not "permission denied").
+pub fn ran(app: &mut App, job: JobId, mut report: Report, token_refused: bool) -> Vec<Effect> {
+    let token_words = token_refused.then(|| match &app.token {
+        // What the header says of a use-limited token: its uses are what ran out.
+        super::state::Loadable::Ready(view) if view.uses_left.is_some() => {
+            "the token has no uses left (the server no longer accepts it)"
+        }
+        _ => crate::vault::jobs::TOKEN_REFUSED,
+    });
+    if let Some(why) = token_words {
+        crate::vault::jobs::blame_the_token(&mut report, why);
+    }
     let Some(screen) = screen_of(app, job) else {
         return Vec::new();
     };
@@ -1090,7 +1104,9 @@ pub fn ran(app: &mut App, job: JobId, report: Report) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    screen.stage = Stage::Report(ReportView::new(plan.clone(), report));
+    let mut view = ReportView::new(plan.clone(), report);
+    view.token = token_words.map(str::to_string);
+    screen.stage = Stage::Report(view);
     super::update::reload_shown(app)
 }
 

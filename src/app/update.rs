@@ -138,7 +138,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ClipboardCleared { outcome } => clipboard_cleared(app, &outcome),
         Action::FolderProgress { job, progress } => folder::progress(app, job, progress),
         Action::FolderPlanned { job, result } => folder::planned(app, job, result),
-        Action::FolderRan { job, report } => folder::ran(app, job, report),
+        Action::FolderRan {
+            job,
+            report,
+            token_refused,
+        } => folder::ran(app, job, report, token_refused),
         Action::ExportFileExists { job } => folder::export_file_exists(app, job),
         Action::FolderExported { job, result } => folder::exported(app, job, result),
         Action::FoldersDiffed { job, result } => folder::diffed(app, job, result),

@@ -277,7 +277,12 @@ impl EffectRunner {
         forward_progress(job, progress_rx, actions.clone());
         let task = tokio::spawn(async move {
             let report = folder::run(&plan, &choices, &progress_tx, &token).await;
-            let _ = actions.send(Action::FolderRan { job, report });
+            let token_refused = crate::vault::jobs::run_lost_its_token(&plan, &report).await;
+            let _ = actions.send(Action::FolderRan {
+                job,
+                report,
+                token_refused,
+            });
         });
         self.keep(job, cancel, task.abort_handle(), true);
     }

@@ -640,6 +640,12 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
         Span::styled(headline.0, headline.1),
         Span::raw(parts.join(" · ")),
     ])];
+    if let Some(why) = &view.token {
+        header.push(Line::styled(
+            format!("The failures are the token's: {why}. Log in again, then retry them."),
+            theme::error(),
+        ));
+    }
     if c.failed > 0 {
         header.push(Line::styled(
             format!(

@@ -3,7 +3,8 @@
 //! the plan travels shared, so a 5,000-secret plan is never copied between the screen and the
 //! runtime.
 
-use super::folder::{ExportOptions, Plan, PlanKind, PlanOptions};
+use super::VaultClient;
+use super::folder::{ExportOptions, ItemOutcome, Origin, Plan, PlanKind, PlanOptions, Report};
 use crate::secret::SecretText;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -106,3 +107,46 @@ impl PartialEq for SharedPlan {
 }
 
 impl Eq for SharedPlan {}
+
+/// Why the server refused a run's requests when it no longer accepts the token (it is then a
+/// "permission denied" or even a 500 for every request, which would read as a policy problem).
+pub const TOKEN_REFUSED: &str =
+    "the server no longer accepts the token (its uses ran out, or it expired or was revoked)";
+
+/// Whether a run's failures come from the token itself: something failed and the server now
+/// refuses the token (asked once, with the plan's clients).
+pub async fn run_lost_its_token(plan: &Plan, report: &Report) -> bool {
+    if !report
+        .items
+        .iter()
+        .any(|item| matches!(item.outcome, ItemOutcome::Failed(_)))
+    {
+        return false;
+    }
+    let mut clients: Vec<&VaultClient> = vec![&plan.target.client];
+    if let Origin::Tree(source) = &plan.origin {
+        clients.push(&source.client);
+    }
+    for client in clients {
+        if client.token_refused().await {
+            return true;
+        }
+    }
+    false
+}
+
+/// Rewords the failures of a run that lost its token: `why` first, then what the server said
+/// (its first line: a 500 for a used-up token reads "1 error occurred:" otherwise).
+pub fn blame_the_token(report: &mut Report, why: &str) {
+    for item in &mut report.items {
+        if let ItemOutcome::Failed(reason) = &mut item.outcome {
+            let said = reason
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(':')
+                .to_string();
+            *reason = format!("not written: {why} (the server said: {said})");
+        }
+    }
+}

@@ -230,7 +230,14 @@ fn progress_counts_esc_stops_between_secrets_and_the_report_follows() {
     assert!(press(&mut app, KeyCode::Esc).is_empty(), "once");
     let mut report = copy_report();
     report.cancelled = true;
-    let effects = update(&mut app, Action::FolderRan { job, report });
+    let effects = update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report,
+            token_refused: false,
+        },
+    );
     assert!(
         effects
             .iter()
@@ -245,6 +252,47 @@ fn progress_counts_esc_stops_between_secrets_and_the_report_follows() {
     assert_eq!(first.relative, "rocket 🚀/launch codes");
 }
 
+/// Issue 17 (tester): a token that ran out of uses mid-run was reported as "permission denied"
+/// for every secret left: the report says the token has no uses left, as the header would.
+#[test]
+fn a_run_that_used_up_the_token_says_so_not_permission_denied() {
+    let mut app = folder_app(SIZE);
+    if let tresor::app::state::Loadable::Ready(view) = &mut app.token {
+        view.uses_left = Some(3);
+    }
+    planned(&mut app, copy_plan());
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    let mut report = copy_report();
+    report.items[2].outcome = tresor::vault::folder::ItemOutcome::Failed(
+        "permission denied: create on secret/data/app-copy/rocket 🚀/launch codes".into(),
+    );
+    update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report,
+            token_refused: true,
+        },
+    );
+    let Stage::Report(view) = stage(&app) else {
+        panic!("{:?}", stage(&app))
+    };
+    let tresor::vault::folder::ItemOutcome::Failed(reason) = &view.report.items[2].outcome else {
+        panic!("{:?}", view.report.items[2]);
+    };
+    assert!(
+        reason.starts_with("not written: the token has no uses left"),
+        "{reason}"
+    );
+    assert!(
+        view.token
+            .as_deref()
+            .is_some_and(|why| why.contains("no uses left")),
+        "{:?}",
+        view.token
+    );
+}
+
 #[test]
 fn retry_the_failed_ones_goes_back_to_a_plan_of_them() {
     let mut app = folder_app(SIZE);
@@ -255,6 +303,7 @@ fn retry_the_failed_ones_goes_back_to_a_plan_of_them() {
         Action::FolderRan {
             job,
             report: copy_report(),
+            token_refused: false,
         },
     );
     assert!(
@@ -458,6 +507,7 @@ fn a_profile_switch_closes_the_screen_and_the_old_job_s_report_is_dropped() {
         Action::FolderRan {
             job,
             report: copy_report(),
+            token_refused: false,
         },
     );
     assert!(app.modal.is_none() && effects.is_empty(), "{effects:?}");

@@ -151,6 +151,7 @@ fn the_report_lists_failures_first_with_their_reasons() {
         Action::FolderRan {
             job,
             report: copy_report(),
+            token_refused: false,
         },
     );
     // The failure, with its reason in full under the list.

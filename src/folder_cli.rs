@@ -612,6 +612,8 @@ pub async fn import(ctx: &Context<'_>, args: &ImportArgs) -> u8 {
                     ctx.client.clone()
                 }
             };
+            crate::vault::jobs::missing_file(&args.file)
+                .map_err(|e| Stop::new(exit::ERROR, e.to_string()))?;
             let target = tree(&client, &args.path, exit::ERROR).await?;
             let options = plan_options(&args.write);
             let plan = planned("planning", async |progress| {

@@ -545,6 +545,19 @@ pub fn error_words(app: &App, error: &FolderError) -> String {
 }
 
 impl FolderScreen {
+    /// What could not start, said where it was asked: the prompt as submitted, with `why` (bad
+    /// input loses nothing); a screen without a prompt (a delete) just says why.
+    fn back_to_prompt(&self, why: String) -> Stage {
+        match &self.last_prompt {
+            Some(prompt) => {
+                let mut prompt = prompt.clone();
+                prompt.error = Some(why);
+                Stage::Prompt(prompt)
+            }
+            None => Stage::Failed(why),
+        }
+    }
+
     /// Starts `request` as a new job (answers to the one before are dropped from now on).
     fn start(&mut self, app: &mut App, request: FolderRequest) -> Vec<Effect> {
         self.job = app.next_request_id();
@@ -1077,7 +1090,7 @@ pub fn planned(app: &mut App, job: JobId, result: Result<SharedPlan, FolderError
             let target = plan_target_label(screen.other.as_ref(), &plan);
             Stage::Plan(PlanView::new(plan, target))
         }
-        (Err(_), words) => Stage::Failed(words.unwrap_or_default()),
+        (Err(_), words) => screen.back_to_prompt(words.unwrap_or_default()),
     };
     Vec::new()
 }
@@ -1163,7 +1176,7 @@ pub fn exported(
             };
             app.set_status(kind, text);
         }
-        Err(_) => screen.stage = Stage::Failed(words.unwrap_or_default()),
+        Err(_) => screen.stage = screen.back_to_prompt(words.unwrap_or_default()),
     }
     Vec::new()
 }
@@ -1180,7 +1193,7 @@ pub fn diffed(app: &mut App, job: JobId, result: Result<TreeDiff, FolderError>) 
         .unwrap_or_default();
     screen.stage = match result {
         Ok(diff) => Stage::Diff(DiffView::new(right, diff)),
-        Err(_) => Stage::Failed(words.unwrap_or_default()),
+        Err(_) => screen.back_to_prompt(words.unwrap_or_default()),
     };
     Vec::new()
 }

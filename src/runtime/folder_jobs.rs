@@ -180,6 +180,7 @@ impl EffectRunner {
                 let client = self.client_for(&target);
                 let task = tokio::spawn(async move {
                     let result = async {
+                        crate::vault::jobs::missing_file(&file)?;
                         let tree = tree_ref(client?, &target).await?;
                         folder::plan_import(&file, &tree, options, Some(&progress_tx)).await
                     }

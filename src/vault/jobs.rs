@@ -150,3 +150,20 @@ pub fn blame_the_token(report: &mut Report, why: &str) {
         }
     }
 }
+
+/// A file to import that is not there, said as such (with where a relative path was looked for).
+pub fn missing_file(file: &std::path::Path) -> Result<(), super::folder::FolderError> {
+    match std::fs::metadata(file) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let place = match (file.is_relative(), std::env::current_dir()) {
+                (true, Ok(dir)) => format!(" (looked for in {})", dir.display()),
+                _ => String::new(),
+            };
+            Err(super::folder::FolderError::File(format!(
+                "{}: the file does not exist{place}",
+                file.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}

@@ -293,6 +293,44 @@ fn a_run_that_used_up_the_token_says_so_not_permission_denied() {
     );
 }
 
+/// Issue 17 (tester): importing a file that does not exist closed the dialog (the path typed
+/// was lost): bad input keeps the prompt, with the path and why.
+#[test]
+fn an_import_of_a_missing_file_keeps_the_prompt_with_the_path() {
+    let mut app = folder_app(SIZE);
+    press(&mut app, KeyCode::Char('I'));
+    type_text(&mut app, "/tmp/no-such-export.json");
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Err(tresor::vault::folder::FolderError::File(
+                "/tmp/no-such-export.json: the file does not exist".into(),
+            )),
+        },
+    );
+    let Stage::Prompt(prompt) = stage(&app) else {
+        panic!("back to the prompt: {:?}", stage(&app));
+    };
+    assert_eq!(prompt.input.text, "/tmp/no-such-export.json");
+    assert!(
+        prompt
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("does not exist")),
+        "{:?}",
+        prompt.error
+    );
+    // Fixed in place and sent again: a new job.
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "n");
+    assert!(matches!(
+        press(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::StartFolderJob { .. }]
+    ));
+}
+
 #[test]
 fn retry_the_failed_ones_goes_back_to_a_plan_of_them() {
     let mut app = folder_app(SIZE);

@@ -477,8 +477,9 @@ fn plan_options(flags: &WriteFlags) -> PlanOptions {
     }
 }
 
-/// Planning progress on a terminal, then the plan.
-async fn planned<F>(label: &str, plan: F) -> Result<Plan, Stop>
+/// Planning progress on a terminal, then the plan. `folder`: the folder the command was given
+/// and the command's name, for when it turns out to be a secret.
+async fn planned<F>(label: &str, folder: Option<(&TreeRef, &str)>, plan: F) -> Result<Plan, Stop>
 where
     F: AsyncFnOnce(
         &tokio::sync::mpsc::UnboundedSender<Progress>,
@@ -491,14 +492,37 @@ where
         plan
     };
     let (plan, ()) = tokio::join!(planning, show_progress(receiver, label));
-    plan.map_err(|e| {
-        // A tree into itself is a mistake in the command line: nothing was written.
-        let code = match e {
-            folder::FolderError::Overlap { .. } => exit::USAGE,
-            _ => exit::ERROR,
-        };
-        Stop::new(code, e.to_string())
-    })
+    let error = match plan {
+        Ok(plan) => return Ok(plan),
+        Err(error) => error,
+    };
+    if let (folder::FolderError::Empty(_), Some((tree, command))) = (&error, folder)
+        && crate::vault::jobs::names_a_secret(tree).await
+    {
+        // A secret where a folder is expected: a mistake in the command line.
+        return Err(Stop::new(exit::USAGE, secret_not_folder(tree, command)));
+    }
+    // A tree into itself is a mistake in the command line: nothing was written.
+    let code = match error {
+        folder::FolderError::Overlap { .. } => exit::USAGE,
+        _ => exit::ERROR,
+    };
+    Err(Stop::new(code, error.to_string()))
+}
+
+/// A secret given where a folder is expected, in words: what it is, that nothing was done, and
+/// how one secret is copied (the TUI's copy key, from the default keymap).
+fn secret_not_folder(tree: &TreeRef, command: &str) -> String {
+    use crate::app::keymap::{Command, Keymap, Scope};
+    let path = tree.display();
+    let path = path.trim_end_matches('/');
+    let (keymap, _) = Keymap::with_overrides(&[]);
+    let copy = keymap.key(Scope::Main, Command::CopySecret);
+    format!(
+        "{path} is a secret, not a folder: {command} works on folders; nothing was done. To \
+         copy this one secret, open it in tresor (: {path}) and press {copy}; to work \
+         on the folder that holds it, name that folder"
+    )
 }
 
 /// The shared tail of cp, mv and import: print the plan, ask, run, report.
@@ -564,6 +588,33 @@ async fn ends(
     Ok((source, target))
 }
 
+/// cp -r and mv: plan, print, ask, run, report.
+async fn transfer(
+    ctx: &Context<'_>,
+    kind: PlanKind,
+    source: &str,
+    target: &str,
+    to_profile: Option<&str>,
+    write: &WriteFlags,
+) -> Result<u8, Stop> {
+    let (source, target) = ends(ctx, source, target, to_profile).await?;
+    let options = plan_options(write);
+    let command = if kind == PlanKind::Move {
+        "mv"
+    } else {
+        "cp -r"
+    };
+    let plan = planned("planning", Some((&source, command)), async |progress| {
+        if kind == PlanKind::Move {
+            folder::plan_move(&source, &target, options, Some(progress)).await
+        } else {
+            folder::plan_copy(&source, &target, options, Some(progress)).await
+        }
+    })
+    .await?;
+    go(plan, write).await
+}
+
 pub async fn cp(ctx: &Context<'_>, args: &CopyArgs) -> u8 {
     finish(
         async {
@@ -573,31 +624,32 @@ pub async fn cp(ctx: &Context<'_>, args: &CopyArgs) -> u8 {
                     "cp copies folders: give -r (tresor cp -r SRC DST)",
                 ));
             }
-            let (source, target) =
-                ends(ctx, &args.source, &args.target, args.to_profile.as_deref()).await?;
-            let options = plan_options(&args.write);
-            let plan = planned("planning", async |progress| {
-                folder::plan_copy(&source, &target, options, Some(progress)).await
-            })
-            .await?;
-            go(plan, &args.write).await
+            let to_profile = args.to_profile.as_deref();
+            transfer(
+                ctx,
+                PlanKind::Copy,
+                &args.source,
+                &args.target,
+                to_profile,
+                &args.write,
+            )
+            .await
         }
         .await,
     )
 }
 
 pub async fn mv(ctx: &Context<'_>, args: &MoveArgs) -> u8 {
+    let to_profile = args.to_profile.as_deref();
     finish(
-        async {
-            let (source, target) =
-                ends(ctx, &args.source, &args.target, args.to_profile.as_deref()).await?;
-            let options = plan_options(&args.write);
-            let plan = planned("planning", async |progress| {
-                folder::plan_move(&source, &target, options, Some(progress)).await
-            })
-            .await?;
-            go(plan, &args.write).await
-        }
+        transfer(
+            ctx,
+            PlanKind::Move,
+            &args.source,
+            &args.target,
+            to_profile,
+            &args.write,
+        )
         .await,
     )
 }
@@ -616,7 +668,7 @@ pub async fn import(ctx: &Context<'_>, args: &ImportArgs) -> u8 {
                 .map_err(|e| Stop::new(exit::ERROR, e.to_string()))?;
             let target = tree(&client, &args.path, exit::ERROR).await?;
             let options = plan_options(&args.write);
-            let plan = planned("planning", async |progress| {
+            let plan = planned("planning", None, async |progress| {
                 folder::plan_import(&args.file, &target, options, Some(progress)).await
             })
             .await?;
@@ -650,7 +702,7 @@ pub async fn rm(ctx: &Context<'_>, args: &RemoveArgs) -> u8 {
                 concurrency: args.concurrency.max(1),
                 ..PlanOptions::default()
             };
-            let plan = planned("planning", async |progress| {
+            let plan = planned("planning", Some((&target, "rm -r")), async |progress| {
                 folder::plan_delete(&target, options, Some(progress)).await
             })
             .await?;

@@ -167,3 +167,20 @@ pub fn missing_file(file: &std::path::Path) -> Result<(), super::folder::FolderE
         _ => Ok(()),
     }
 }
+
+/// Whether the folder `tree` names (found empty) is a secret: `secret/app/db/` when
+/// `secret/app/db` exists.
+pub async fn names_a_secret(tree: &super::folder::TreeRef) -> bool {
+    let secret = tree.prefix.trim_end_matches('/');
+    if secret.is_empty() {
+        return false;
+    }
+    if tree.is_v2() {
+        tree.client.read_metadata(&tree.mount, secret).await.is_ok()
+    } else {
+        tree.client
+            .read_secret(&tree.mount, secret, None)
+            .await
+            .is_ok()
+    }
+}

@@ -316,13 +316,14 @@ async fn show_progress(mut receiver: tokio::sync::mpsc::UnboundedReceiver<Progre
         if !show {
             continue;
         }
-        let (done, total) = match event {
-            Progress::Item { done, total, .. }
-            | Progress::Checking {
+        // What is being done, with its count: listing, then checking, then the run.
+        let (done, total, doing) = match event {
+            Progress::Item { done, total, .. } => (done, total, ""),
+            Progress::Checking {
                 checked: done,
                 total,
-            } => (done, total),
-            Progress::Listing { secrets, .. } => (secrets, 0),
+            } => (done, total, "checking each secret found: "),
+            Progress::Listing { secrets, .. } => (secrets, 0, ""),
         };
         if last_drawn.is_some_and(|at| at.elapsed() < Duration::from_millis(100)) && done < total {
             continue;
@@ -331,7 +332,7 @@ async fn show_progress(mut receiver: tokio::sync::mpsc::UnboundedReceiver<Progre
         let elapsed = started.elapsed().as_secs_f64().max(0.001);
         let rate = done as f64 / elapsed;
         let line = if total == 0 {
-            format!("{label}: listing, {done} found")
+            format!("{label}: listing the folder: {done} secret(s) found so far")
         } else {
             let left = if rate > 0.0 {
                 duration_text(Duration::from_secs_f64(
@@ -340,7 +341,7 @@ async fn show_progress(mut receiver: tokio::sync::mpsc::UnboundedReceiver<Progre
             } else {
                 "?".into()
             };
-            format!("{label}: {done}/{total}  {rate:.0}/s  {left} left")
+            format!("{label}: {doing}{done}/{total}  {rate:.0}/s  {left} left")
         };
         eprint!("\r\x1b[2K{line}");
         let _ = std::io::stderr().flush();

@@ -157,27 +157,51 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, op: FolderOp, prompt: &
 }
 
 fn draw_working(frame: &mut Frame, area: Rect, app: &App, screen: &FolderScreen, w: &Working) {
-    let what = match screen.op {
-        FolderOp::Diff => "comparing",
-        FolderOp::Delete => "planning the delete of",
-        FolderOp::Import => "planning the import into",
-        _ => "planning",
+    // Two steps: the walk of the tree, then a look at each secret found.
+    let second = match screen.op {
+        FolderOp::Diff => "comparing the values on both sides",
+        FolderOp::Delete => "reading the current version of each",
+        FolderOp::Import => "checking what is at the target",
+        _ => "checking what is at the target (and the versions to replay)",
     };
-    let mut lines = vec![Line::raw(format!(
-        "{} {what} {}: {} · {} listed",
-        spinner(app),
-        sanitize(&screen.folder),
-        count(w.secrets, "secret", "secrets"),
-        count(w.folders, "folder", "folders"),
-    ))];
-    if let Some((checked, total)) = w.checked {
-        lines.push(Line::raw(format!("  looked at {checked} of {total}")));
+    let folder = sanitize(&screen.folder).into_owned();
+    let mut lines = Vec::new();
+    match w.checked {
+        None => {
+            lines.push(Line::raw(format!(
+                "{} Step 1 of 2: listing the secrets below {folder}",
+                spinner(app),
+            )));
+            lines.push(Line::raw(format!(
+                "  {} in {} so far",
+                count(w.secrets, "secret", "secrets"),
+                count(w.folders, "folder", "folders"),
+            )));
+        }
+        Some((checked, total)) => {
+            lines.push(Line::styled(
+                format!(
+                    "✓ Step 1 of 2: listed {} below {folder}",
+                    count(w.secrets.max(total), "secret", "secrets"),
+                ),
+                theme::dim(),
+            ));
+            let percent = (checked * 100).checked_div(total).unwrap_or(100);
+            lines.push(Line::raw(format!("{} Step 2 of 2: {second}", spinner(app))));
+            lines.push(Line::raw(format!(
+                "  {checked} of {} ({percent}%)",
+                count(total, "secret", "secrets"),
+            )));
+        }
     }
     lines.push(Line::styled(
-        "  Nothing is written while planning.",
+        format!(
+            "Nothing is written while planning · {} stops",
+            app.keymap.key(Scope::Folder, Command::Close)
+        ),
         theme::dim(),
     ));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// "3 versions (2 deleted, 1 destroyed)" for a replay.
@@ -225,6 +249,74 @@ fn row_style(selected: bool) -> Style {
     }
 }
 
+/// Byte ranges of the rows `text` takes in `columns` columns, broken at spaces where a row has
+/// one (a word wider than the row is broken between graphemes). Widths are display widths.
+fn word_rows(text: &str, columns: usize) -> Vec<std::ops::Range<usize>> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let columns = columns.max(1);
+    let mut rows = Vec::new();
+    let mut start = 0;
+    let mut used = 0;
+    // The last space in the current row: (its byte offset, the width up to and with it).
+    let mut space: Option<(usize, usize)> = None;
+    for (offset, grapheme) in text.grapheme_indices(true) {
+        let cells = crate::app::width::grapheme_width(grapheme);
+        if used + cells > columns && used > 0 {
+            match space {
+                Some((at, through)) if at > start => {
+                    rows.push(start..at);
+                    start = at + 1;
+                    used -= through;
+                }
+                _ => {
+                    rows.push(start..offset);
+                    start = offset;
+                    used = 0;
+                }
+            }
+            space = None;
+        }
+        used += cells;
+        if grapheme == " " {
+            space = Some((offset, used));
+        }
+    }
+    rows.push(start..text.len());
+    rows
+}
+
+/// A header line wider than `columns`, over as many rows as it needs (each span keeps its
+/// style): nothing the header says is cut.
+fn wrap_line(line: Line<'static>, columns: usize) -> Vec<Line<'static>> {
+    let text: String = line
+        .spans
+        .iter()
+        .map(|span| span.content.as_ref())
+        .collect();
+    if super::text::width(&text) <= columns {
+        return vec![line];
+    }
+    let mut bounds = Vec::with_capacity(line.spans.len());
+    let mut at = 0;
+    for span in &line.spans {
+        bounds.push((at, at + span.content.len(), span.style));
+        at += span.content.len();
+    }
+    word_rows(&text, columns)
+        .into_iter()
+        .map(|row| {
+            let spans: Vec<Span<'static>> = bounds
+                .iter()
+                .filter_map(|&(start, end, style)| {
+                    let (a, b) = (start.max(row.start), end.min(row.end));
+                    (a < b).then(|| Span::styled(text[a..b].to_string(), style))
+                })
+                .collect();
+            Line::from(spans).style(line.style)
+        })
+        .collect()
+}
+
 /// A header, the rows on screen (`cursor` kept in view) and a footer. `measure` gives a row's
 /// path width: the path column is as wide as the widest path on screen (at most half the width),
 /// so what follows it (versions, reasons) keeps its room.
@@ -238,6 +330,10 @@ fn draw_list(
     row: impl Fn(usize, usize, usize) -> Line<'static>,
 ) {
     let width = usize::from(area.width);
+    let header: Vec<Line<'static>> = header
+        .into_iter()
+        .flat_map(|line| wrap_line(line, width))
+        .collect();
     let list_height = usize::from(area.height)
         .saturating_sub(header.len() + footer.len())
         .max(1);

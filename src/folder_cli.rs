@@ -242,10 +242,25 @@ fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
             counts.unlistable
         ));
     }
-    if counts.unreadable > 0 {
+    let unwritable = plan
+        .unreadable
+        .iter()
+        .filter(|u| crate::vault::jobs::is_unwritable(u))
+        .count();
+    if counts.unreadable > unwritable {
         text.push_str(&format!(
             "; {} secret(s) cannot be read (left out)",
-            counts.unreadable
+            counts.unreadable - unwritable
+        ));
+    }
+    if unwritable > 0 {
+        text.push_str(&format!(
+            "; {unwritable} secret(s) cannot be {} (left out)",
+            if plan.kind == PlanKind::Delete {
+                "deleted"
+            } else {
+                "written"
+            }
         ));
     }
     text.push('\n');
@@ -287,12 +302,23 @@ fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
         }
         for unreadable in &plan.unreadable {
             text.push_str(&format!(
-                "cannot read {}: {}\n",
-                unreadable.path, unreadable.reason
+                "cannot {} {}: {}\n",
+                left_out_verb(plan.kind, unreadable),
+                unreadable.path,
+                unreadable.reason
             ));
         }
     }
     text
+}
+
+/// What the token may not do to a secret left out of a plan.
+fn left_out_verb(kind: PlanKind, left_out: &folder::Unreadable) -> &'static str {
+    match (crate::vault::jobs::is_unwritable(left_out), kind) {
+        (false, _) => "read",
+        (true, PlanKind::Delete) => "delete",
+        (true, _) => "write",
+    }
 }
 
 /// "1m05s", "12s".
@@ -424,8 +450,10 @@ fn outcome_text(plan: &Plan, report: &Report) -> (String, String, u8) {
     }
     for unreadable in &report.unreadable {
         problems.push_str(&format!(
-            "tresor: cannot read {}: {}: left out\n",
-            unreadable.path, unreadable.reason
+            "tresor: cannot {} {}: {}: left out\n",
+            left_out_verb(plan.kind, unreadable),
+            unreadable.path,
+            unreadable.reason
         ));
     }
     let counts = report.counts();
@@ -613,6 +641,7 @@ async fn transfer(
         }
     })
     .await?;
+    let plan = crate::vault::jobs::leave_out_unwritable(plan).await;
     go(plan, write).await
 }
 
@@ -673,6 +702,7 @@ pub async fn import(ctx: &Context<'_>, args: &ImportArgs) -> u8 {
                 folder::plan_import(&args.file, &target, options, Some(progress)).await
             })
             .await?;
+            let plan = crate::vault::jobs::leave_out_unwritable(plan).await;
             go(plan, &args.write).await
         }
         .await,
@@ -707,6 +737,7 @@ pub async fn rm(ctx: &Context<'_>, args: &RemoveArgs) -> u8 {
                 folder::plan_delete(&target, options, Some(progress)).await
             })
             .await?;
+            let plan = crate::vault::jobs::leave_out_unwritable(plan).await;
             let text = plan_text(&plan, false, args.dry_run);
             if args.dry_run {
                 let _ = crate::cli::print_quietly(text.as_bytes());

@@ -147,6 +147,8 @@ pub struct PlanView {
     /// Versions to replay for the targets that do not exist (what a run that skips existing
     /// targets writes), counted once.
     pub versions_new: usize,
+    /// Of the secrets left out, those the token may not write (or delete), counted once.
+    pub unwritable: usize,
     /// Row under the cursor (notes first, then items).
     pub cursor: usize,
     /// The question before a delete (the path typed) or an overwrite.
@@ -161,12 +163,18 @@ impl PlanView {
             .filter(|item| !item.target.exists())
             .map(|item| item.versions.len())
             .sum();
+        let unwritable = plan
+            .unreadable
+            .iter()
+            .filter(|u| crate::vault::jobs::is_unwritable(u))
+            .count();
         Self {
             counts: plan.counts(),
             plan,
             target,
             existing: ExistingChoice::Skip,
             versions_new,
+            unwritable,
             cursor: 0,
             question: None,
         }

@@ -165,6 +165,10 @@ impl EffectRunner {
                         }
                     }
                     .await;
+                    let result = match result {
+                        Ok(plan) => Ok(crate::vault::jobs::leave_out_unwritable(plan).await),
+                        Err(error) => Err(error),
+                    };
                     let _ = actions.send(Action::FolderPlanned {
                         job,
                         result: result.map(SharedPlan::new),
@@ -185,6 +189,10 @@ impl EffectRunner {
                         folder::plan_import(&file, &tree, options, Some(&progress_tx)).await
                     }
                     .await;
+                    let result = match result {
+                        Ok(plan) => Ok(crate::vault::jobs::leave_out_unwritable(plan).await),
+                        Err(error) => Err(error),
+                    };
                     let _ = actions.send(Action::FolderPlanned {
                         job,
                         result: result.map(SharedPlan::new),

@@ -418,10 +418,22 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
             count(counts.unlistable, "folder", "folders")
         ));
     }
-    if counts.unreadable > 0 {
+    let unwritable = view.unwritable;
+    if counts.unreadable > unwritable {
         left_out.push(format!(
             "{} it may not read",
-            count(counts.unreadable, "secret", "secrets")
+            count(counts.unreadable - unwritable, "secret", "secrets")
+        ));
+    }
+    if unwritable > 0 {
+        left_out.push(format!(
+            "{} it may not {}",
+            count(unwritable, "secret", "secrets"),
+            if plan.kind == PlanKind::Delete {
+                "delete"
+            } else {
+                "write"
+            }
         ));
     }
     if !summary.is_empty() {
@@ -540,6 +552,15 @@ fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanView) {
     );
 }
 
+/// The status of a secret left out of a plan: the token may not read it, or not write (delete) it.
+fn left_out_label(kind: PlanKind, left_out: &crate::vault::folder::Unreadable) -> &'static str {
+    match (crate::vault::jobs::is_unwritable(left_out), kind) {
+        (false, _) => "unreadable",
+        (true, PlanKind::Delete) => "no delete",
+        (true, _) => "no write",
+    }
+}
+
 /// A plan row: its status, the status's style, the path and what follows it.
 /// Items are shown below the target (the header names it); notes by their full path.
 type Row = (String, Style, String, String, String);
@@ -560,7 +581,7 @@ fn plan_row(plan: &crate::vault::folder::Plan, index: usize) -> Row {
     if index < notes + unreadable {
         let u = &plan.unreadable[index - notes];
         return (
-            "unreadable".to_string(),
+            left_out_label(plan.kind, u).to_string(),
             theme::warning(),
             u.path.clone(),
             u.reason.clone(),
@@ -767,7 +788,7 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, view: &ReportView) {
         } else if index < notes + unreadable {
             let u = &view.report.unreadable[index - notes];
             (
-                "unreadable",
+                left_out_label(plan.kind, u),
                 theme::warning(),
                 u.path.clone(),
                 u.reason.clone(),

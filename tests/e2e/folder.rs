@@ -497,3 +497,48 @@ fn a_folder_the_token_cannot_list_is_named_on_stderr_and_the_copy_exits_1() {
     );
     assert_eq!(get(&server, "copy/locked/key"), None);
 }
+
+/// Issue 17 (tester): the plan checked that the token may read the source, not that it may write
+/// the target, so a copy into a folder the token may not write failed secret by secret after the
+/// confirmation. The plan names each target it cannot write (path and capability) before
+/// anything is written, and leaves it out.
+#[test]
+fn the_plan_names_the_targets_the_token_may_not_write() {
+    let server = seeded();
+    let policy = r#"
+        path "secret/metadata/staging/*" { capabilities = ["list", "read"] }
+        path "secret/data/staging/*" { capabilities = ["read"] }
+        path "secret/data/copy/*" { capabilities = ["create", "update", "read"] }
+        path "secret/data/copy/ключ/*" { capabilities = ["read"] }
+        path "secret/metadata/copy/*" { capabilities = ["list", "read"] }
+    "#;
+    server
+        .bao(&["policy", "write", "no-write", "-"], Some(policy))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = support::create_token(&server, &["-policy=no-write"]);
+    let sandbox = Sandbox::new().server(&server).token(&token);
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/staging", "secret/copy", "--dry-run"]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("cannot write secret/copy/ключ/秘密: permission denied: create on secret/data/copy/ключ/秘密"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 secret(s) cannot be written (left out)"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/staging", "secret/copy", "--yes"]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("copied 2 of 2"), "{stdout}");
+    assert!(
+        !stderr.contains("failed:"),
+        "no failure after the fact: {stderr}"
+    );
+    assert_eq!(get(&server, "copy/ключ/秘密"), None);
+}

@@ -170,6 +170,8 @@ pub enum Action {
     FolderRan {
         job: JobId,
         report: folder::Report,
+        /// Something failed and the server no longer accepts the token.
+        token_refused: bool,
     },
     /// The export file exists and the user did not say to replace it: nothing was read.
     ExportFileExists {

@@ -155,11 +155,32 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Result<Vec<Effect>, String> 
     if !app.tree.filter.is_empty() {
         app.tree.set_filter(String::new());
     }
+    // `secret/app` where the tree knows the folder `app/` and no secret `app`: the folder.
+    let folder_text = format!("{}/", text.trim_end_matches('/'));
+    let rest = if !rest.is_empty()
+        && !rest.ends_with('/')
+        && app.tree.find(text).is_none()
+        && app.tree.find(&folder_text).is_some()
+    {
+        format!("{rest}/")
+    } else {
+        rest
+    };
     let target = if rest.is_empty() {
         mount_id
     } else {
         app.tree.ensure_path(mount_id, &rest)
     };
+    // Not known yet: taken for a secret until its folder's listing says otherwise.
+    app.tree.jump_folder = app.tree.node(target).and_then(|node| {
+        (node.pinned && node.kind == super::tree::NodeKind::Secret).then(|| {
+            super::tree::JumpFolder {
+                parent: node.parent.unwrap_or(mount_id),
+                secret: target,
+                folder: folder_text.clone(),
+            }
+        })
+    });
     app.tree.select_node(target);
     let rows = app.tree_rows();
     app.tree.scroll_into_view(rows);
@@ -181,6 +202,15 @@ pub(crate) fn jump_to(app: &mut App, text: &str) -> Result<Vec<Effect>, String> 
         }
         child = id;
     }
-    effects.extend(open_selected(app));
+    // A secret is opened; a folder is opened where it is (not stepped into).
+    let is_secret = app
+        .tree
+        .node(target)
+        .is_some_and(|n| n.kind == super::tree::NodeKind::Secret);
+    if is_secret {
+        effects.extend(open_selected(app));
+    } else {
+        effects.extend(super::keys::expand(app, target));
+    }
     Ok(effects)
 }

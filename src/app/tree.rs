@@ -83,10 +83,25 @@ pub struct Tree {
     /// Full paths to expand again as listings arrive after a refresh.
     pub restore_expanded: HashSet<String>,
     pub restore_selected: Option<String>,
+    /// A jump to a path typed without a trailing slash, taken for a secret until its folder is
+    /// listed: if the listing shows a folder of that name and no secret, the cursor goes there.
+    pub jump_folder: Option<JumpFolder>,
+}
+
+/// See [`Tree::jump_folder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JumpFolder {
+    /// The folder whose listing decides.
+    pub parent: NodeId,
+    /// The secret node the jump added.
+    pub secret: NodeId,
+    /// The full path of the folder of the same name (`secret/app/`).
+    pub folder: String,
 }
 
 impl Tree {
     pub fn set_mounts(&mut self, mounts: Vec<MountInfo>) {
+        self.jump_folder = None;
         self.nodes.clear();
         self.roots.clear();
         for mount in mounts {

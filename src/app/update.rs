@@ -138,7 +138,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ClipboardCleared { outcome } => clipboard_cleared(app, &outcome),
         Action::FolderProgress { job, progress } => folder::progress(app, job, progress),
         Action::FolderPlanned { job, result } => folder::planned(app, job, result),
-        Action::FolderRan { job, report } => folder::ran(app, job, report),
+        Action::FolderRan {
+            job,
+            report,
+            token_refused,
+        } => folder::ran(app, job, report, token_refused),
         Action::ExportFileExists { job } => folder::export_file_exists(app, job),
         Action::FolderExported { job, result } => folder::exported(app, job, result),
         Action::FoldersDiffed { job, result } => folder::diffed(app, job, result),
@@ -235,10 +239,33 @@ fn folder_listed(
         .node(node)
         .map(|n| n.children.clone())
         .unwrap_or_default();
-    let effects = restore_after_refresh(app, &children);
+    let mut effects = restore_after_refresh(app, &children);
+    effects.extend(jumped_to_a_folder(app, node));
     let rows = app.tree_rows();
     app.tree.scroll_into_view(rows);
     effects
+}
+
+/// A jump typed without a trailing slash named a folder, not a secret (the listing of `listed`
+/// has no such secret but a folder of that name): the cursor goes to the folder, open.
+fn jumped_to_a_folder(app: &mut App, listed: NodeId) -> Vec<Effect> {
+    let Some(jump) = app.tree.jump_folder.take_if(|jump| jump.parent == listed) else {
+        return Vec::new();
+    };
+    let secret_gone = app
+        .tree
+        .node(jump.secret)
+        .is_some_and(|n| n.parent.is_none());
+    // The cursor went to the listed folder with the removed secret; elsewhere, the user moved.
+    if !secret_gone || app.tree.selected_id() != Some(listed) {
+        return Vec::new();
+    }
+    let Some(folder) = app.tree.find(&jump.folder) else {
+        return Vec::new();
+    };
+    app.tree.select_node(folder);
+    app.secret.close();
+    expand(app, folder)
 }
 
 fn secret_loaded(

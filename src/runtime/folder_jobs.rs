@@ -165,6 +165,10 @@ impl EffectRunner {
                         }
                     }
                     .await;
+                    let result = match result {
+                        Ok(plan) => Ok(crate::vault::jobs::leave_out_unwritable(plan).await),
+                        Err(error) => Err(error),
+                    };
                     let _ = actions.send(Action::FolderPlanned {
                         job,
                         result: result.map(SharedPlan::new),
@@ -180,10 +184,15 @@ impl EffectRunner {
                 let client = self.client_for(&target);
                 let task = tokio::spawn(async move {
                     let result = async {
+                        crate::vault::jobs::missing_file(&file)?;
                         let tree = tree_ref(client?, &target).await?;
                         folder::plan_import(&file, &tree, options, Some(&progress_tx)).await
                     }
                     .await;
+                    let result = match result {
+                        Ok(plan) => Ok(crate::vault::jobs::leave_out_unwritable(plan).await),
+                        Err(error) => Err(error),
+                    };
                     let _ = actions.send(Action::FolderPlanned {
                         job,
                         result: result.map(SharedPlan::new),
@@ -277,7 +286,12 @@ impl EffectRunner {
         forward_progress(job, progress_rx, actions.clone());
         let task = tokio::spawn(async move {
             let report = folder::run(&plan, &choices, &progress_tx, &token).await;
-            let _ = actions.send(Action::FolderRan { job, report });
+            let token_refused = crate::vault::jobs::run_lost_its_token(&plan, &report).await;
+            let _ = actions.send(Action::FolderRan {
+                job,
+                report,
+                token_refused,
+            });
         });
         self.keep(job, cancel, task.abort_handle(), true);
     }

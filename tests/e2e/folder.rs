@@ -173,6 +173,38 @@ fn mv_and_rm_r_move_and_delete_folders_and_rm_needs_yes_off_a_terminal() {
     assert!(get(&server, "prod/db").is_some(), "the rest is untouched");
 }
 
+/// Issue 17 (tester): a single secret given to cp -r / mv / rm -r said "no secrets there (no such
+/// folder, or it is empty)". It is a secret, not a folder: said so (exit 3, a command-line
+/// mistake), with how to copy one secret, and nothing written or deleted.
+#[test]
+fn a_secret_given_where_a_folder_is_expected_is_named_as_a_secret() {
+    let server = seeded();
+    let sandbox = Sandbox::new().server(&server);
+    for args in [
+        &["cp", "-r", "secret/staging/db", "secret/copy/", "--yes"][..],
+        &["mv", "secret/staging/db", "secret/moved/", "--yes"][..],
+        &["rm", "-r", "secret/staging/db", "--yes"][..],
+    ] {
+        let (code, stdout, stderr) = run(sandbox.command().args(args));
+        assert_eq!(code, 3, "{args:?}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("secret/staging/db is a secret, not a folder"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("empty"), "{args:?}: {stderr}");
+    }
+    assert!(get(&server, "staging/db").is_some(), "nothing deleted");
+    assert_eq!(get(&server, "copy/db"), None, "nothing written");
+    assert_eq!(get(&server, "moved/db"), None, "nothing written");
+    // A path that is neither is still said as such.
+    let (code, _, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/nothing", "secret/x/", "--yes"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("no such folder"), "{stderr}");
+}
+
 #[test]
 fn diff_exits_0_when_same_1_when_different_2_on_trouble_and_prints_no_values() {
     let server = seeded();
@@ -464,4 +496,49 @@ fn a_folder_the_token_cannot_list_is_named_on_stderr_and_the_copy_exits_1() {
         "the rest was copied: {stdout}"
     );
     assert_eq!(get(&server, "copy/locked/key"), None);
+}
+
+/// Issue 17 (tester): the plan checked that the token may read the source, not that it may write
+/// the target, so a copy into a folder the token may not write failed secret by secret after the
+/// confirmation. The plan names each target it cannot write (path and capability) before
+/// anything is written, and leaves it out.
+#[test]
+fn the_plan_names_the_targets_the_token_may_not_write() {
+    let server = seeded();
+    let policy = r#"
+        path "secret/metadata/staging/*" { capabilities = ["list", "read"] }
+        path "secret/data/staging/*" { capabilities = ["read"] }
+        path "secret/data/copy/*" { capabilities = ["create", "update", "read"] }
+        path "secret/data/copy/ключ/*" { capabilities = ["read"] }
+        path "secret/metadata/copy/*" { capabilities = ["list", "read"] }
+    "#;
+    server
+        .bao(&["policy", "write", "no-write", "-"], Some(policy))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = support::create_token(&server, &["-policy=no-write"]);
+    let sandbox = Sandbox::new().server(&server).token(&token);
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/staging", "secret/copy", "--dry-run"]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("cannot write secret/copy/ключ/秘密: permission denied: create on secret/data/copy/ключ/秘密"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 secret(s) cannot be written (left out)"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) =
+        run(sandbox
+            .command()
+            .args(["cp", "-r", "secret/staging", "secret/copy", "--yes"]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("copied 2 of 2"), "{stdout}");
+    assert!(
+        !stderr.contains("failed:"),
+        "no failure after the fact: {stderr}"
+    );
+    assert_eq!(get(&server, "copy/ключ/秘密"), None);
 }

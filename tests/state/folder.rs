@@ -128,6 +128,22 @@ fn the_plan_offers_skip_overwrite_or_abort_and_runs_only_when_confirmed() {
     assert!(!writes(&effects) && app.modal.is_none());
 }
 
+/// Issue 17 (tester): the words fit the operation: closing a delete's plan deletes nothing.
+#[test]
+fn closing_a_delete_plan_says_nothing_was_deleted() {
+    let mut app = folder_app(SIZE);
+    let job = job_of(&press(&mut app, KeyCode::Char('X')));
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Ok(SharedPlan::new(delete_plan())),
+        },
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(status(&app), "Plan closed: nothing was deleted.");
+}
+
 #[test]
 fn deleting_a_tree_needs_its_path_typed() {
     let mut app = folder_app(SIZE);
@@ -214,7 +230,14 @@ fn progress_counts_esc_stops_between_secrets_and_the_report_follows() {
     assert!(press(&mut app, KeyCode::Esc).is_empty(), "once");
     let mut report = copy_report();
     report.cancelled = true;
-    let effects = update(&mut app, Action::FolderRan { job, report });
+    let effects = update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report,
+            token_refused: false,
+        },
+    );
     assert!(
         effects
             .iter()
@@ -229,6 +252,85 @@ fn progress_counts_esc_stops_between_secrets_and_the_report_follows() {
     assert_eq!(first.relative, "rocket 🚀/launch codes");
 }
 
+/// Issue 17 (tester): a token that ran out of uses mid-run was reported as "permission denied"
+/// for every secret left: the report says the token has no uses left, as the header would.
+#[test]
+fn a_run_that_used_up_the_token_says_so_not_permission_denied() {
+    let mut app = folder_app(SIZE);
+    if let tresor::app::state::Loadable::Ready(view) = &mut app.token {
+        view.uses_left = Some(3);
+    }
+    planned(&mut app, copy_plan());
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    let mut report = copy_report();
+    report.items[2].outcome = tresor::vault::folder::ItemOutcome::Failed(
+        "permission denied: create on secret/data/app-copy/rocket 🚀/launch codes".into(),
+    );
+    update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report,
+            token_refused: true,
+        },
+    );
+    let Stage::Report(view) = stage(&app) else {
+        panic!("{:?}", stage(&app))
+    };
+    let tresor::vault::folder::ItemOutcome::Failed(reason) = &view.report.items[2].outcome else {
+        panic!("{:?}", view.report.items[2]);
+    };
+    assert!(
+        reason.starts_with("not written: the token has no uses left"),
+        "{reason}"
+    );
+    assert!(
+        view.token
+            .as_deref()
+            .is_some_and(|why| why.contains("no uses left")),
+        "{:?}",
+        view.token
+    );
+}
+
+/// Issue 17 (tester): importing a file that does not exist closed the dialog (the path typed
+/// was lost): bad input keeps the prompt, with the path and why.
+#[test]
+fn an_import_of_a_missing_file_keeps_the_prompt_with_the_path() {
+    let mut app = folder_app(SIZE);
+    press(&mut app, KeyCode::Char('I'));
+    type_text(&mut app, "/tmp/no-such-export.json");
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Err(tresor::vault::folder::FolderError::File(
+                "/tmp/no-such-export.json: the file does not exist".into(),
+            )),
+        },
+    );
+    let Stage::Prompt(prompt) = stage(&app) else {
+        panic!("back to the prompt: {:?}", stage(&app));
+    };
+    assert_eq!(prompt.input.text, "/tmp/no-such-export.json");
+    assert!(
+        prompt
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("does not exist")),
+        "{:?}",
+        prompt.error
+    );
+    // Fixed in place and sent again: a new job.
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "n");
+    assert!(matches!(
+        press(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::StartFolderJob { .. }]
+    ));
+}
+
 #[test]
 fn retry_the_failed_ones_goes_back_to_a_plan_of_them() {
     let mut app = folder_app(SIZE);
@@ -239,6 +341,7 @@ fn retry_the_failed_ones_goes_back_to_a_plan_of_them() {
         Action::FolderRan {
             job,
             report: copy_report(),
+            token_refused: false,
         },
     );
     assert!(
@@ -442,6 +545,7 @@ fn a_profile_switch_closes_the_screen_and_the_old_job_s_report_is_dropped() {
         Action::FolderRan {
             job,
             report: copy_report(),
+            token_refused: false,
         },
     );
     assert!(app.modal.is_none() && effects.is_empty(), "{effects:?}");

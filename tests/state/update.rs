@@ -423,6 +423,91 @@ fn a_jump_shows_the_real_siblings_and_leaves_no_made_up_node() {
     );
 }
 
+/// Issue 17 (tester): `:` to a folder typed without its trailing slash landed on the mount (or the
+/// parent): the path was taken for a secret, which the listing then removed. A folder is a folder.
+#[test]
+fn a_jump_to_a_folder_without_its_slash_lands_on_the_folder_expanded() {
+    let mut app = app();
+    // Cold: secret/a/ is not listed yet, so sub is only known once it is.
+    key(&mut app, KeyCode::Char(':'));
+    clear_line(&mut app);
+    chars(&mut app, "secret/a/sub");
+    let effects = key(&mut app, KeyCode::Enter);
+    let folder_a = effects
+        .into_iter()
+        .find(|e| {
+            matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/a/")
+        })
+        .expect("secret/a/ is listed");
+    let Effect::ListFolder {
+        node, generation, ..
+    } = folder_a
+    else {
+        unreachable!()
+    };
+    let effects = update(
+        &mut app,
+        Action::FolderListed {
+            generation,
+            node,
+            result: Ok(vec!["sub/".into(), "x".into()]),
+        },
+    );
+    assert_eq!(
+        selected_name(&app),
+        "sub/",
+        "the cursor is on the typed folder"
+    );
+    let sub = app.tree.find("secret/a/sub/").expect("the folder");
+    assert!(app.tree.nodes[sub].expanded, "and it is open");
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::ListFolder { location, .. } if location.display() == "secret/a/sub/")
+        ),
+        "its content is asked for: {effects:?}"
+    );
+    assert!(
+        app.secret.location.is_none(),
+        "no secret is shown for a folder: {:?}",
+        app.secret.location
+    );
+
+    let sub_listing = effects
+        .into_iter()
+        .filter(|e| matches!(e, Effect::ListFolder { .. }))
+        .collect();
+    listed(&mut app, sub_listing, &["k"]);
+    assert_eq!(selected_name(&app), "sub/");
+
+    // An open, listed folder typed with its slash: the cursor stays on it (it used to step
+    // into its first child).
+    key(&mut app, KeyCode::Char(':'));
+    clear_line(&mut app);
+    chars(&mut app, "secret/a/sub/");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(selected_name(&app), "sub/", "not its first child");
+
+    // Hot: secret/a/ is listed now; the same jump goes straight to the folder, reads no secret.
+    key(&mut app, KeyCode::Char(':'));
+    clear_line(&mut app);
+    chars(&mut app, "secret/a/sub");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(selected_name(&app), "sub/");
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ReadSecret { .. })),
+        "{effects:?}"
+    );
+
+    // A leaf and a folder of one name: without the slash it is the secret, as typed.
+    key(&mut app, KeyCode::Char(':'));
+    clear_line(&mut app);
+    chars(&mut app, "secret/a");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(selected_name(&app), "a");
+}
+
 #[test]
 fn the_jump_prefill_is_replaced_by_typing_and_kept_by_moving() {
     let mut app = app();

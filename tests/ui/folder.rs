@@ -55,6 +55,129 @@ fn a_plan_names_what_exists_what_is_skipped_and_what_cannot_be_read() {
     insta::assert_snapshot!(render_at(&app, SIZE).backend());
 }
 
+/// Issue 17 (tester): the plan said "8 versions replayed" while the existing targets (3 of
+/// those versions) were to be skipped, and "N versions replayed" when every secret was skipped.
+/// The count follows the choice for existing targets; a plan that writes nothing says so.
+#[test]
+fn the_versions_replayed_follow_the_choice_for_existing_targets() {
+    let mut app = folder_app(SIZE);
+    planned(&mut app, copy_plan());
+    let screen = text(&app);
+    assert!(
+        screen.contains("3 new · 2 exist at the target · 5 versions replayed"),
+        "skipped targets replay nothing: {screen}"
+    );
+    press(&mut app, KeyCode::Tab);
+    let screen = text(&app);
+    assert!(
+        screen.contains("8 versions replayed"),
+        "overwrite: {screen}"
+    );
+    press(&mut app, KeyCode::Tab);
+    let screen = text(&app);
+    assert!(
+        !screen.contains("replayed") && screen.contains("Nothing will be written"),
+        "abort: {screen}"
+    );
+
+    let mut app = folder_app(SIZE);
+    let mut plan = copy_plan();
+    for item in &mut plan.items {
+        item.target = tresor::vault::folder::TargetState::Versioned { current: 1 };
+    }
+    planned(&mut app, plan);
+    let screen = text(&app);
+    assert!(
+        !screen.contains("replayed"),
+        "every secret skipped: nothing replayed: {screen}"
+    );
+    assert!(
+        screen
+            .contains("Nothing will be written: all 5 secrets exist at the target and are skipped"),
+        "{screen}"
+    );
+}
+
+/// Issue 17 (tester): at 80 columns the move plan's lines were cut ("(one that does not is
+/// ke"). Header lines wrap at spaces; nothing needed is lost.
+#[test]
+fn a_move_plan_at_80_columns_says_everything() {
+    const NARROW: (u16, u16) = (80, 24);
+    let mut app = folder_app(NARROW);
+    let mut plan = copy_plan();
+    plan.kind = tresor::vault::folder::PlanKind::Move;
+    press(&mut app, KeyCode::Char('M'));
+    type_text(&mut app, "-moved");
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Ok(SharedPlan::new(plan)),
+        },
+    );
+    press(&mut app, KeyCode::Tab);
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(screen.contains("(one that does not is"), "{screen}");
+    assert!(screen.contains("kept)."), "{screen}");
+    assert!(
+        screen.contains("saw) ›") && screen.contains("(Tab changes)"),
+        "the choice is whole: {screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}
+
+/// Issue 17 (tester): the planning text ("12 secrets · 3 folders listed", "looked at 10 of 50")
+/// did not say what was being done. It says the step, what it does and how far it is.
+#[test]
+fn planning_says_what_it_is_doing_with_a_count() {
+    const NARROW: (u16, u16) = (80, 24);
+    let mut app = folder_app(NARROW);
+    press(&mut app, KeyCode::Char('c'));
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Action::FolderProgress {
+            job,
+            progress: Progress::Listing {
+                secrets: 4_200,
+                folders: 50,
+            },
+        },
+    );
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(
+        screen.contains("Step 1 of 2: listing the secrets below secret/app/"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("4200 secrets in 50 folders so far"),
+        "{screen}"
+    );
+    update(
+        &mut app,
+        Action::FolderProgress {
+            job,
+            progress: Progress::Checking {
+                checked: 1_000,
+                total: 5_000,
+            },
+        },
+    );
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(
+        screen.contains("Step 1 of 2: listed 5000 secrets"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Step 2 of 2: checking what is at the target"),
+        "{screen}"
+    );
+    assert!(screen.contains("1000 of 5000 secrets (20%)"), "{screen}");
+    assert!(!screen.contains("looked at"), "{screen}");
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}
+
 #[test]
 fn deleting_a_tree_asks_for_its_path() {
     let mut app = folder_app(SIZE);
@@ -108,6 +231,7 @@ fn the_report_lists_failures_first_with_their_reasons() {
         Action::FolderRan {
             job,
             report: copy_report(),
+            token_refused: false,
         },
     );
     // The failure, with its reason in full under the list.

@@ -67,9 +67,8 @@ fn file_error(file: &Path, error: &std::io::Error) -> FolderError {
 
 /// Opens the export file: mode 0600, refused if it exists unless `force`.
 fn create(file: &Path, force: bool) -> Result<std::fs::File, FolderError> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).mode(0o600);
+    crate::platform::private(options.write(true));
     if force {
         options.create(true).truncate(true);
     } else {
@@ -86,9 +85,7 @@ fn create(file: &Path, force: bool) -> Result<std::fs::File, FolderError> {
         }
     })?;
     // A replaced file keeps its old mode: made private before anything is written.
-    opened
-        .set_permissions(std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| file_error(file, &e))?;
+    crate::platform::make_private(file).map_err(|e| file_error(file, &e))?;
     Ok(opened)
 }
 

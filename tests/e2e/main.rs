@@ -24,6 +24,6 @@ mod seal;
 mod session;
 mod token_seal;
 mod tokens;
-mod wrapping;
 mod transit;
+mod wrapping;
 mod write;

@@ -17,6 +17,6 @@ mod seal;
 mod secret_pane;
 mod session;
 mod theme;
-mod wrapping;
 mod transit;
+mod wrapping;
 mod write;

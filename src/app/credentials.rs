@@ -422,7 +422,7 @@ impl Component for CredentialsScreen {
                     app.set_status(
                         StatusKind::Info,
                         format!(
-                            "Closed before {} answered: credentials it issues are revoked when                              they arrive.",
+                            "Closed before {} answered: credentials it issues are revoked when they arrive.",
                             self.asked
                         ),
                     );
@@ -720,7 +720,7 @@ fn arrived_after_close(
             app.set_status(
                 StatusKind::Warning,
                 format!(
-                    "{path} issued credentials after the dialog closed: revoking their lease                      (nobody saw them)…"
+                    "{path} issued credentials after the dialog closed: revoking their lease (nobody saw them)…"
                 ),
             );
             app.abandoned_credentials.push(Abandoned::Revoking {
@@ -754,7 +754,7 @@ fn late_lease_revoked(app: &mut App, at: usize, result: &Result<(), VaultError>)
         ),
         Err(error) => {
             let text = format!(
-                "The credentials {path} issued after the dialog closed are still valid: revoking                  {lease_id} failed ({}); {} lists leases.",
+                "The credentials {path} issued after the dialog closed are still valid: revoking {lease_id} failed ({}); {} lists leases.",
                 super::errors::error_text(&app.keymap, error),
                 app.keymap.key(Scope::Main, Command::Leases)
             );

@@ -570,6 +570,8 @@ fn credentials_that_arrive_after_esc_are_revoked_at_once_and_the_footer_offers_o
     assert!(shown.contains("close"), "{shown}");
     press(&mut app, KeyCode::Esc);
     assert!(app.modal.is_none());
+    let said = status(&app);
+    assert!(said.contains("revoked when they arrive"), "{said:?}");
     let effects = update(
         &mut app,
         Action::CredentialsIssued {
@@ -588,6 +590,7 @@ fn credentials_that_arrive_after_esc_are_revoked_at_once_and_the_footer_offers_o
         said.contains("ssh/creds/otp") && said.contains("revoking"),
         "{said}"
     );
+    assert!(!said.contains("  "), "{said:?}");
     assert!(!said.contains(OTP));
     update(
         &mut app,
@@ -625,6 +628,7 @@ fn credentials_that_arrive_after_esc_are_revoked_at_once_and_the_footer_offers_o
         said.contains("still valid") && said.contains("T lists leases"),
         "{said}"
     );
+    assert!(!said.contains("  "), "{said:?}");
 }
 
 #[test]

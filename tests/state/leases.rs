@@ -830,3 +830,29 @@ fn the_credentials_view_copies_with_the_same_key_as_everywhere_else() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn lookups_parked_for_a_login_that_is_given_up_say_so_instead_of_waiting_forever() {
+    let (mut app, effects) = leases_app(SIZE, 3);
+    assert!(effects.contains(&Effect::LookupLease {
+        lease_id: "ssh/creds/otp/lease000".into()
+    }));
+    // The token ran out of uses: the look-up is refused and parked, the login dialog opens.
+    update(
+        &mut app,
+        Action::SessionLost {
+            retry: Box::new(Effect::LookupLease {
+                lease_id: "ssh/creds/otp/lease000".into(),
+            }),
+        },
+    );
+    assert!(app.login.is_some());
+    press(&mut app, KeyCode::Esc);
+    assert!(app.login.is_none());
+    let shown = screen_at(&app, SIZE);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("lease000"))
+        .expect("the row");
+    assert!(row.contains("✗ not logged in"), "{row}");
+}

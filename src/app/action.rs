@@ -250,6 +250,9 @@ pub enum Action {
         mount: String,
         answer: crate::vault::transit::TransitAnswer,
     },
+    /// A refusal made the runtime ask whether the token still works (`lookup-self`), and it
+    /// does: that question spent a use of a use-limited token.
+    TokenStillAccepted,
 }
 
 #[derive(Debug, PartialEq)]
@@ -533,6 +536,11 @@ impl Action {
                 watched: false,
             },
             Action::ExpiringFound { result, .. } => answer(result, Use, false),
+            Action::TokenStillAccepted => ServerAnswer {
+                result: Ok(()),
+                cost: Use,
+                watched: false,
+            },
             _ => return None,
         })
     }
@@ -564,14 +572,21 @@ impl Action {
         self.uses_spent() > 0
     }
 
-    /// How many uses of a use-limited token a successful answer spent.
+    /// How many uses of a use-limited token an answer spent. The server spends a use on every
+    /// request it checks the token for, a refusal too (403, 404, 400: checked on OpenBao);
+    /// a request that never reached it, or that it could not serve, spends none.
     pub fn uses_spent(&self) -> u64 {
+        let uses = |cost: Cost| match cost {
+            Cost::Use => 1,
+            Cost::TwoUses => 2,
+            Cost::Free => 0,
+        };
         match self.server_answer() {
-            Some(answer) if answer.result.is_ok() => match answer.cost {
-                Cost::Use => 1,
-                Cost::TwoUses => 2,
-                Cost::Free => 0,
-            },
+            Some(answer) if answer.result.is_ok() => uses(answer.cost),
+            // A two-use request refused spent at least its first.
+            Some(answer) if answer.result.is_err_and(VaultError::spends_a_use) => {
+                uses(answer.cost).min(1)
+            }
             _ => 0,
         }
     }
@@ -672,5 +687,30 @@ mod tests {
         );
         assert_eq!(renewed(Err(VaultError::Sealed)).error(), None);
         assert!(!Action::Quit.spends_a_use() && Action::Quit.error().is_none());
+    }
+
+    #[test]
+    fn a_refusal_spends_a_use_and_no_answer_spends_none() {
+        let looked_up = |result| Action::LeaseLookedUp {
+            lease_id: "ssh/creds/otp/x".into(),
+            result,
+        };
+        let denied = VaultError::PermissionDenied {
+            path: "sys/leases/lookup".into(),
+            operation: crate::vault::Operation::Write,
+        };
+        assert_eq!(looked_up(Err(denied)).uses_spent(), 1);
+        let bad = VaultError::Server {
+            status: 400,
+            path: "sys/leases/lookup".into(),
+            errors: vec!["invalid lease".into()],
+        };
+        assert_eq!(looked_up(Err(bad)).uses_spent(), 1);
+        assert_eq!(
+            looked_up(Err(VaultError::Network("x".into()))).uses_spent(),
+            0
+        );
+        assert_eq!(looked_up(Err(VaultError::Sealed)).uses_spent(), 0);
+        assert_eq!(Action::TokenStillAccepted.uses_spent(), 1);
     }
 }

@@ -47,6 +47,11 @@ impl CredentialsForm {
         let mut fields = Vec::new();
         for (n, pair) in self.fields.text.split_whitespace().enumerate() {
             match pair.split_once('=') {
+                Some((key, _)) if fields.iter().any(|(k, _)| k == key) => {
+                    return Err(format!(
+                        "The field {key:?} is given twice: give each field once."
+                    ));
+                }
                 Some((key, value)) if !key.is_empty() => {
                     fields.push((key.to_string(), SecretText::new(value)))
                 }
@@ -172,7 +177,7 @@ impl CredentialsScreen {
     pub fn new(mount: &str, engine: &str) -> Self {
         let mount = format!("{}/", mount.trim_matches('/'));
         // Engines that issue on write by default.
-        let write = matches!(engine, "ssh" | "pki");
+        let write = engine == "ssh";
         Self {
             mount,
             engine: engine.to_string(),
@@ -408,7 +413,21 @@ impl Component for CredentialsScreen {
         match &self.stage {
             Stage::Ask(_) => self.on_form_key(app, key, command),
             Stage::Issuing(_) => match command {
-                Some(Command::Close) => Outcome::close(),
+                Some(Command::Close) => {
+                    // The server issues anyway: its answer is revoked when it arrives.
+                    app.abandoned_credentials.push(Abandoned::Asked {
+                        request: self.request,
+                        path: self.asked.clone(),
+                    });
+                    app.set_status(
+                        StatusKind::Info,
+                        format!(
+                            "Closed before {} answered: credentials it issues are revoked when they arrive.",
+                            self.asked
+                        ),
+                    );
+                    Outcome::close()
+                }
                 _ => Outcome::stay(),
             },
             Stage::Shown(_) => self.on_shown_key(app, key, command),
@@ -448,7 +467,8 @@ impl Component for CredentialsScreen {
                 .as_ref()
                 .map(|q| q.hints(&app.keymap))
                 .unwrap_or_default(),
-            Stage::Issuing(_) | Stage::Shown(_) => app.keymap.hints(
+            Stage::Issuing(_) => app.keymap.hints(Scope::Credentials, &[Command::Close]),
+            Stage::Shown(_) => app.keymap.hints(
                 Scope::Credentials,
                 &[
                     Command::Reveal,
@@ -484,6 +504,14 @@ pub fn issued(
     result: Result<IssuedCredentials, VaultError>,
 ) -> Vec<Effect> {
     let clock = app.clock;
+    if let Some(at) = app
+        .abandoned_credentials
+        .iter()
+        .position(|a| matches!(a, Abandoned::Asked { request: r, .. } if *r == request))
+    {
+        return arrived_after_close(app, at, result);
+    }
+    let keymap = app.keymap.clone();
     let Some(screen) = screen_mut(app) else {
         return Vec::new();
     };
@@ -548,7 +576,10 @@ pub fn issued(
                     VaultError::NotFound { path } => {
                         format!("Nothing at {path}: check the role's name (e.g. creds/<role>).")
                     }
-                    other => format!("The engine refused: {other}"),
+                    other => format!(
+                        "The engine refused: {}",
+                        super::errors::error_text(&keymap, other)
+                    ),
                 },
             ));
             screen.stage = Stage::Ask(form);
@@ -575,6 +606,7 @@ pub fn capabilities_loaded(app: &mut App, result: &Result<Capabilities, VaultErr
 /// The lease was renewed (or not): say what the server granted.
 pub fn renewed(app: &mut App, lease_id: &str, result: &Result<LeaseRenewal, VaultError>) -> bool {
     let clock = app.clock;
+    let keymap = app.keymap.clone();
     let Some(screen) = screen_mut(app) else {
         return false;
     };
@@ -591,7 +623,13 @@ pub fn renewed(app: &mut App, lease_id: &str, result: &Result<LeaseRenewal, Vaul
             lease.renewable = renewal.renewable;
             renewal_words(renewal, lease.issued_ttl)
         }
-        Err(error) => (StatusKind::Error, format!("Renewing failed: {error}")),
+        Err(error) => (
+            StatusKind::Error,
+            format!(
+                "Renewing failed: {}",
+                super::errors::error_text(&keymap, error)
+            ),
+        ),
     });
     true
 }
@@ -618,6 +656,15 @@ pub fn renewal_words(renewal: &LeaseRenewal, asked: u64) -> (StatusKind, String)
 
 /// The lease was revoked (or not).
 pub fn revoked(app: &mut App, lease_id: &str, result: &Result<(), VaultError>) -> bool {
+    if let Some(at) = app
+        .abandoned_credentials
+        .iter()
+        .position(|a| matches!(a, Abandoned::Revoking { lease_id: id, .. } if id == lease_id))
+    {
+        late_lease_revoked(app, at, result);
+        return true;
+    }
+    let keymap = app.keymap.clone();
     let Some(screen) = screen_mut(app) else {
         return false;
     };
@@ -636,7 +683,82 @@ pub fn revoked(app: &mut App, lease_id: &str, result: &Result<(), VaultError>) -
                 "Revoked: these credentials no longer work.".into(),
             )
         }
-        Err(error) => (StatusKind::Error, format!("Revoking failed: {error}")),
+        Err(error) => (
+            StatusKind::Error,
+            format!(
+                "Revoking failed: {}",
+                super::errors::error_text(&keymap, error)
+            ),
+        ),
     });
     true
+}
+
+/// A request whose dialog was closed before the engine answered. Credentials nobody can see any
+/// more are only a risk: their lease is revoked as soon as it is known, and the status says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Abandoned {
+    /// Asked; the dialog closed before the answer.
+    Asked { request: RequestId, path: String },
+    /// Answered with a lease, which is being revoked.
+    Revoking { lease_id: String, path: String },
+}
+
+/// The answer of a request whose dialog was closed: its lease revoked at once, said in words.
+fn arrived_after_close(
+    app: &mut App,
+    at: usize,
+    result: Result<IssuedCredentials, VaultError>,
+) -> Vec<Effect> {
+    let Abandoned::Asked { path, .. } = app.abandoned_credentials.remove(at) else {
+        return Vec::new();
+    };
+    match result {
+        Ok(IssuedCredentials {
+            lease: Some(lease), ..
+        }) => {
+            app.set_status(
+                StatusKind::Warning,
+                format!(
+                    "{path} issued credentials after the dialog closed: revoking their lease (nobody saw them)…"
+                ),
+            );
+            app.abandoned_credentials.push(Abandoned::Revoking {
+                lease_id: lease.id.clone(),
+                path,
+            });
+            vec![Effect::RevokeLease { lease_id: lease.id }]
+        }
+        Ok(_) => {
+            app.set_status(
+                StatusKind::Info,
+                format!(
+                    "{path} answered after the dialog closed, without a lease: nothing to revoke."
+                ),
+            );
+            Vec::new()
+        }
+        // Nothing was issued: nothing to say beyond what closing said.
+        Err(_) => Vec::new(),
+    }
+}
+
+fn late_lease_revoked(app: &mut App, at: usize, result: &Result<(), VaultError>) {
+    let Abandoned::Revoking { lease_id, path } = app.abandoned_credentials.remove(at) else {
+        return;
+    };
+    match result {
+        Ok(()) => app.set_status(
+            StatusKind::Info,
+            format!("The credentials {path} issued after the dialog closed were revoked."),
+        ),
+        Err(error) => {
+            let text = format!(
+                "The credentials {path} issued after the dialog closed are still valid: revoking {lease_id} failed ({}); {} lists leases.",
+                super::errors::error_text(&app.keymap, error),
+                app.keymap.key(Scope::Main, Command::Leases)
+            );
+            app.set_status(StatusKind::Error, text);
+        }
+    }
 }

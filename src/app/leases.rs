@@ -78,7 +78,18 @@ pub struct LeasesScreen {
     pub message: Option<(StatusKind, String)>,
     /// A renewal or revocation waiting for the server.
     pub busy: bool,
+    /// When the cursor last moved (on `App::clock`): the visible leases are looked up once it
+    /// has rested for [`LOOKUP_REST`], so scrolling past rows costs no look-ups.
+    pub moved_at: Option<std::time::Duration>,
+    /// The row to select again once a refresh has listed it.
+    pub reselect: Option<String>,
 }
+
+/// How long the cursor rests before the rows on screen are looked up.
+pub const LOOKUP_REST: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Auth leases are tokens: `sys/leases/renew` refuses them.
+pub const AUTH_RENEW_REFUSED: &str = "tokens cannot be renewed through this endpoint";
 
 /// A prefix as the server lists it: empty, or ending in `/`.
 pub fn normalize_prefix(text: &str) -> String {
@@ -147,7 +158,28 @@ impl LeasesScreen {
         self.expanded.clear();
         self.cursor = 0;
         self.scroll = 0;
+        self.reselect = None;
         self.list(self.prefix.clone())
+    }
+
+    /// Lists again what is shown: the prefix and every open folder, keeping them open and the
+    /// selection where it was.
+    fn refresh(&mut self) -> Vec<Effect> {
+        self.reselect = self.selected().map(|row| row.path);
+        self.listings.clear();
+        self.details.clear();
+        let mut folders: Vec<String> = self
+            .expanded
+            .iter()
+            .filter(|f| f.starts_with(self.prefix.as_str()))
+            .cloned()
+            .collect();
+        folders.sort();
+        let mut effects = self.list(self.prefix.clone());
+        for folder in folders {
+            effects.extend(self.list(folder));
+        }
+        effects
     }
 
     fn list(&mut self, folder: String) -> Vec<Effect> {
@@ -166,7 +198,14 @@ impl LeasesScreen {
             self.scroll = self.cursor + 1 - height;
         }
         let mut effects = Vec::new();
-        for row in rows.iter().skip(self.scroll).take(height) {
+        // While the cursor moves, the rows it passes are not looked up (on_tick does, at rest).
+        let resting = self.moved_at.is_none();
+        for row in rows
+            .iter()
+            .skip(self.scroll)
+            .take(height)
+            .filter(|_| resting)
+        {
             if row.kind == RowKind::Lease && !self.details.contains_key(&row.path) {
                 self.details.insert(row.path.clone(), Loadable::Loading);
                 effects.push(Effect::LookupLease {
@@ -209,6 +248,9 @@ impl LeasesScreen {
                 if row.kind == RowKind::Folder {
                     return Some("a prefix, not a lease".into());
                 }
+                if command == Command::Renew && row.path.starts_with("auth/") {
+                    return Some(AUTH_RENEW_REFUSED.into());
+                }
                 match self.details.get(&row.path) {
                     Some(Loadable::Ready(lease)) => super::credentials::lease_action_refused(
                         command,
@@ -237,6 +279,7 @@ impl LeasesScreen {
         let height = list_height(app.size.1);
         let count = self.rows().len();
         let mut effects = Vec::new();
+        let before = self.cursor;
         match command {
             Command::Close => return Outcome::close(),
             Command::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
@@ -251,7 +294,7 @@ impl LeasesScreen {
             }
             Command::Refresh => {
                 self.message = None;
-                effects = self.restart();
+                effects = self.refresh();
             }
             Command::Open | Command::Collapse => {
                 if let Some(row) = self.selected() {
@@ -263,8 +306,25 @@ impl LeasesScreen {
             }
             _ => {}
         }
+        if self.cursor != before {
+            self.moved_at = Some(app.clock);
+        } else if command == Command::Open {
+            // Opening a folder is stopping on it: its leases are looked up as they are listed.
+            self.moved_at = None;
+        }
         effects.extend(self.follow(height));
         Outcome::stay().with(effects)
+    }
+
+    /// The cursor has rested: the rows on screen are looked up.
+    fn on_tick(&mut self, now: std::time::Duration, height: usize) -> Vec<Effect> {
+        match self.moved_at {
+            Some(at) if now.saturating_sub(at) >= LOOKUP_REST => {
+                self.moved_at = None;
+                self.follow(height)
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn open_or_close(&mut self, row: &Row, open: bool) -> Vec<Effect> {
@@ -465,6 +525,20 @@ pub fn listed(
             Err(error) => Loadable::Failed(error),
         },
     );
+    if let Some(path) = screen.reselect.clone() {
+        let rows = screen.rows();
+        if let Some(at) = rows.iter().position(|row| row.path == path) {
+            screen.cursor = at;
+            screen.reselect = None;
+        } else if !screen
+            .listings
+            .values()
+            .any(|l| matches!(l, Loadable::Loading))
+        {
+            // Gone since: the cursor stays at its place in the list.
+            screen.reselect = None;
+        }
+    }
     screen.follow(height)
 }
 
@@ -504,6 +578,7 @@ pub fn capabilities_loaded(app: &mut App, result: &Result<Capabilities, VaultErr
 
 pub fn renewed(app: &mut App, lease_id: &str, result: &Result<LeaseRenewal, VaultError>) {
     let clock = app.clock;
+    let keymap = app.keymap.clone();
     let Some(screen) = screen_mut(app) else {
         return;
     };
@@ -523,13 +598,17 @@ pub fn renewed(app: &mut App, lease_id: &str, result: &Result<LeaseRenewal, Vaul
         }
         Err(error) => (
             StatusKind::Error,
-            format!("Renewing {lease_id} failed: {error}"),
+            format!(
+                "Renewing {lease_id} failed: {}",
+                super::errors::error_text(&keymap, error)
+            ),
         ),
     });
 }
 
 pub fn revoked(app: &mut App, lease_id: &str, result: &Result<(), VaultError>) -> Vec<Effect> {
     let height = list_height(app.size.1);
+    let keymap = app.keymap.clone();
     let Some(screen) = screen_mut(app) else {
         return Vec::new();
     };
@@ -547,7 +626,10 @@ pub fn revoked(app: &mut App, lease_id: &str, result: &Result<(), VaultError>) -
         Err(error) => {
             screen.message = Some((
                 StatusKind::Error,
-                format!("Revoking {lease_id} failed: {error}"),
+                format!(
+                    "Revoking {lease_id} failed: {}",
+                    super::errors::error_text(&keymap, error)
+                ),
             ))
         }
     }
@@ -556,6 +638,7 @@ pub fn revoked(app: &mut App, lease_id: &str, result: &Result<(), VaultError>) -
 
 pub fn prefix_revoked(app: &mut App, prefix: &str, result: &Result<(), VaultError>) -> Vec<Effect> {
     let height = list_height(app.size.1);
+    let keymap = app.keymap.clone();
     let Some(screen) = screen_mut(app) else {
         return Vec::new();
     };
@@ -573,9 +656,21 @@ pub fn prefix_revoked(app: &mut App, prefix: &str, result: &Result<(), VaultErro
         Err(error) => {
             screen.message = Some((
                 StatusKind::Error,
-                format!("Revoking the leases under {prefix} failed: {error}"),
+                format!(
+                    "Revoking the leases under {prefix} failed: {}",
+                    super::errors::error_text(&keymap, error)
+                ),
             ));
             Vec::new()
         }
+    }
+}
+
+/// Time passed: the visible leases are looked up once the cursor rests.
+pub fn on_tick(app: &mut App) -> Vec<Effect> {
+    let (now, height) = (app.clock, list_height(app.size.1));
+    match screen_mut(app) {
+        Some(screen) => screen.on_tick(now, height),
+        None => Vec::new(),
     }
 }

@@ -272,6 +272,14 @@ pub fn login_given_up(app: &mut App) -> Vec<Effect> {
                 request: *request,
                 result: Err(VaultError::TokenRejected),
             }),
+            Effect::ListLeases { prefix } => Some(Action::LeasesListed {
+                prefix: prefix.clone(),
+                result: Err(VaultError::TokenRejected),
+            }),
+            Effect::LookupLease { lease_id } => Some(Action::LeaseLookedUp {
+                lease_id: lease_id.clone(),
+                result: Err(VaultError::TokenRejected),
+            }),
             _ => None,
         })
         .collect();

@@ -281,6 +281,8 @@ pub struct App {
     /// What was wrong in the config file at start (also in the `?` overlay for the session).
     pub start_warnings: Vec<String>,
     pub should_quit: bool,
+    /// Credentials requests whose dialog closed before the answer (their leases get revoked).
+    pub abandoned_credentials: Vec<super::credentials::Abandoned>,
 }
 
 impl App {
@@ -328,6 +330,7 @@ impl App {
             keymap: super::keymap::Keymap::default(),
             start_warnings: Vec::new(),
             should_quit: false,
+            abandoned_credentials: Vec::new(),
         }
     }
 

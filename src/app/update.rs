@@ -151,6 +151,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Pki { mount, answer } => super::pki::answered(app, mount, answer),
         Action::ExpiringFound { request, result } => super::expiring::found(app, request, result),
         Action::Quit => quit(app),
+        // Counted in `update` (uses_spent): nothing else to do.
+        Action::TokenStillAccepted => Vec::new(),
         Action::CredentialsIssued { request, result } => {
             super::credentials::issued(app, request, result)
         }
@@ -443,6 +445,7 @@ pub(super) fn on_tick(app: &mut App, now: std::time::Duration) -> Vec<Effect> {
     effects.extend(seal::on_tick(app));
     effects.extend(login::oidc::on_tick(app));
     effects.extend(connectivity::on_tick(app));
+    effects.extend(super::leases::on_tick(app));
     if now.saturating_sub(app.last_background_refresh) >= BACKGROUND_REFRESH {
         app.last_background_refresh = now;
         // The seal state has its own, shorter interval (seal::on_tick); a use-limited token

@@ -157,12 +157,21 @@ impl EffectRunner {
                     // A refusal may mean the token itself stopped working: ask the server, and
                     // if so keep the request for after the login instead of failing it.
                     if action.error().is_some_and(VaultError::is_permission_denied)
-                        && client.token_refused().await
+                        && client.has_token()
                     {
-                        let _ = actions.send(Action::SessionLost {
-                            retry: Box::new(request),
-                        });
-                        return;
+                        match client.lookup_self().await {
+                            Err(error) if error.is_permission_denied() => {
+                                let _ = actions.send(Action::SessionLost {
+                                    retry: Box::new(request),
+                                });
+                                return;
+                            }
+                            // The question itself spent a use of a use-limited token.
+                            Ok(_) => {
+                                let _ = actions.send(Action::TokenStillAccepted);
+                            }
+                            Err(_) => {}
+                        }
                     }
                     drop(request);
                     let _ = actions.send(action);

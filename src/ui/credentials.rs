@@ -118,7 +118,7 @@ fn form_lines(
         lines.push(Line::styled(
             format!(
                 "Some engines issue on read (database/creds/<role>), some on write \
-                 (ssh/creds/<role>, pki/issue/<role>): {toggle} on the method switches."
+                 (ssh/creds/<role>): {toggle} on the method switches."
             ),
             theme::dim(),
         ));

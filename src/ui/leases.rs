@@ -73,7 +73,7 @@ fn prefix_line(app: &App, screen: &LeasesScreen) -> Line<'static> {
     Line::from(spans)
 }
 
-fn denied_lines(error: &VaultError, prefix: &str) -> Vec<Line<'static>> {
+fn denied_lines(app: &App, error: &VaultError, prefix: &str) -> Vec<Line<'static>> {
     match error {
         VaultError::PermissionDenied { path, operation } => vec![
             Line::styled(
@@ -95,7 +95,7 @@ fn denied_lines(error: &VaultError, prefix: &str) -> Vec<Line<'static>> {
         other => vec![Line::styled(
             format!(
                 "✗ Listing the leases failed: {}",
-                sanitize(&other.to_string())
+                sanitize(&crate::app::errors::error_text(&app.keymap, other))
             ),
             theme::error(),
         )],
@@ -110,7 +110,7 @@ fn list_lines(app: &App, screen: &LeasesScreen, rows: usize, width: usize) -> Ve
                 theme::dim(),
             )];
         }
-        Some(Loadable::Failed(error)) => return denied_lines(error, &screen.prefix),
+        Some(Loadable::Failed(error)) => return denied_lines(app, error, &screen.prefix),
         Some(Loadable::Ready(keys)) if keys.is_empty() => {
             return vec![Line::styled(
                 if screen.prefix.is_empty() {
@@ -129,13 +129,23 @@ fn list_lines(app: &App, screen: &LeasesScreen, rows: usize, width: usize) -> Ve
     } else {
         screen.scroll.min(screen.cursor)
     };
+    // The names' column is as wide as the widest name on screen (ids are not cut while the
+    // width allows).
+    let names = all
+        .iter()
+        .skip(start)
+        .take(rows)
+        .filter(|row| row.kind == RowKind::Lease)
+        .map(|row| unicode_width::UnicodeWidthStr::width(sanitize(&row.name).as_ref()))
+        .max()
+        .unwrap_or(0);
     all.iter()
         .enumerate()
         .skip(start)
         .take(rows)
         .map(|(index, row)| {
             let selected = index == screen.cursor;
-            let mut line = row_line(app, screen, row, width.saturating_sub(2));
+            let mut line = row_line(app, screen, row, width.saturating_sub(2), names);
             line.spans
                 .insert(0, Span::raw(if selected { "› " } else { "  " }));
             if selected {
@@ -147,7 +157,13 @@ fn list_lines(app: &App, screen: &LeasesScreen, rows: usize, width: usize) -> Ve
         .collect()
 }
 
-fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'static> {
+fn row_line(
+    app: &App,
+    screen: &LeasesScreen,
+    row: &Row,
+    width: usize,
+    names: usize,
+) -> Line<'static> {
     let indent = "  ".repeat(row.depth);
     match row.kind {
         RowKind::Folder => {
@@ -165,7 +181,10 @@ fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'
                     spans.push(Span::styled(format!("  {}", spinner(app)), theme::dim()))
                 }
                 Some(Loadable::Failed(error)) => spans.push(Span::styled(
-                    format!("  ✗ {}", sanitize(&error.to_string())),
+                    format!(
+                        "  ✗ {}",
+                        sanitize(&crate::app::errors::error_text(&app.keymap, error))
+                    ),
                     theme::error(),
                 )),
                 Some(Loadable::Ready(keys)) if open && keys.is_empty() => {
@@ -177,7 +196,8 @@ fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'
         }
         RowKind::Lease => {
             // Room for "expires in 32d 00h · not renewable" after the name; the date when it fits.
-            let name_width = width.saturating_sub(indent.len() + 4 + 36).clamp(10, 26);
+            let room = width.saturating_sub(indent.len() + 4 + 36).max(10);
+            let name_width = names.clamp(10, room);
             let mut spans = vec![Span::raw(format!(
                 "{indent}  {}  ",
                 pad(&row.name, name_width)
@@ -188,7 +208,10 @@ fn row_line(app: &App, screen: &LeasesScreen, row: &Row, width: usize) -> Line<'
                     spans.push(Span::styled("…", theme::dim()));
                 }
                 Some(Loadable::Failed(error)) => spans.push(Span::styled(
-                    format!("✗ {}", sanitize(&error.to_string())),
+                    format!(
+                        "✗ {}",
+                        sanitize(&crate::app::errors::error_text(&app.keymap, error))
+                    ),
                     theme::error(),
                 )),
                 Some(Loadable::Ready(lease)) => {

@@ -113,6 +113,21 @@ impl VaultError {
         )
     }
 
+    /// A refusal of the request the server checked the token for (it spent a use of a
+    /// use-limited token): not a refusal of the token itself, not sealed, rate limited or
+    /// failing.
+    pub fn spends_a_use(&self) -> bool {
+        match self {
+            VaultError::PermissionDenied { .. }
+            | VaultError::NotFound { .. }
+            | VaultError::CasMismatch { .. }
+            | VaultError::AlreadyExists { .. }
+            | VaultError::Decode { .. } => true,
+            VaultError::Server { status, .. } => (400..500).contains(status) && *status != 429,
+            _ => false,
+        }
+    }
+
     pub fn is_permission_denied(&self) -> bool {
         matches!(self, VaultError::PermissionDenied { .. })
     }

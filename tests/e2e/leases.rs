@@ -85,7 +85,7 @@ fn issue_count_down_revoke_and_the_leases_screen_no_longer_lists_it() {
         .expect("the OTP")
         .to_string();
     assert!(otp.len() >= 16, "{otp}");
-    app.keys(&["c"]);
+    app.keys(&["y"]);
     app.wait_for("Copied the value of \"key\" from ssh/creds/otp");
 
     // Revoke, after a yes.
@@ -114,4 +114,34 @@ fn issue_count_down_revoke_and_the_leases_screen_no_longer_lists_it() {
         );
     }
     assert_clean(&sandbox, &[&otp, &token]);
+}
+
+/// A use-limited token whose policy may not list leases: the refusal spends a use on the server,
+/// and so does the check that the token still works; the header counts both (issue 19, the
+/// header said ≤3 while the server had 1 left).
+#[test]
+fn a_refused_leases_listing_spends_uses_and_the_header_counts_them() {
+    let server = ssh_server();
+    let created = support::bao_json(
+        &server,
+        &[
+            "token",
+            "create",
+            "-format=json",
+            "-policy=default",
+            "-use-limit=12",
+        ],
+    );
+    let text = |name: &str| created["auth"][name].as_str().unwrap().to_string();
+    let (token, accessor) = (text("client_token"), text("accessor"));
+    let mut app = Sandbox::new().addr(&server.addr).token(&token).spawn();
+    app.wait_for("uses left");
+    let start = super::wrapping::agree(&app, &server, &accessor, 11);
+    app.keys(&["T"]);
+    app.wait_for("list on sys/leases/lookup/ is denied");
+    // The listing (refused), the token check after it, and the capabilities question.
+    let after = super::wrapping::agree(&app, &server, &accessor, start - 1);
+    assert!(after < start, "{after} {start}");
+    app.keys(&["\x1b", "q"]);
+    assert_eq!(app.wait_exit(), 0);
 }

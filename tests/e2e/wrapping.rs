@@ -182,7 +182,12 @@ fn use_limited_token(server: &DevServer, uses: u64) -> (String, String) {
 
 /// Waits until the header shows at most `expected_at_most` uses, lets any request in flight
 /// land, and checks the header against the server: the number shown is the server's.
-fn agree(app: &PtyApp, server: &DevServer, accessor: &str, expected_at_most: u64) -> u64 {
+pub(super) fn agree(
+    app: &PtyApp,
+    server: &DevServer,
+    accessor: &str,
+    expected_at_most: u64,
+) -> u64 {
     app.wait_until("the header's uses", |s| {
         uses_on(s).is_some_and(|n| n <= expected_at_most)
     });

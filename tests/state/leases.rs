@@ -183,7 +183,7 @@ fn the_lease_counts_down_each_second_and_closing_says_the_credentials_stay_valid
     press(&mut app, KeyCode::Char('s'));
     assert!(screen_at(&app, SIZE).contains(OTP));
     press(&mut app, KeyCode::Char('j'));
-    let effects = press(&mut app, KeyCode::Char('c'));
+    let effects = press(&mut app, KeyCode::Char('y'));
     assert!(
         matches!(effects.as_slice(), [Effect::Copy { text, sensitive: true, description }]
             if text.expose() == OTP && !description.contains(OTP)),
@@ -329,8 +329,16 @@ fn the_leases_tree_is_listed_lazily_and_only_visible_leases_are_looked_up() {
         "{lookups:?}"
     );
     assert_eq!(lookups[0], "ssh/creds/otp/lease000");
-    // Moving down a page looks up the rows that come into view, not the others.
+    // Moving down a page looks up the rows that come into view once the cursor rests, not the
+    // others.
     let effects = press(&mut app, KeyCode::PageDown);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::LookupLease { .. })),
+        "{effects:?}"
+    );
+    let effects = tick(&mut app, 0.3);
     let more = effects
         .iter()
         .filter(|e| matches!(e, Effect::LookupLease { .. }))
@@ -355,7 +363,8 @@ fn the_leases_tree_is_listed_lazily_and_only_visible_leases_are_looked_up() {
         },
     );
     assert!(screen_at(&app, (120, 20)).contains("expires in 10m 00s"));
-    tick(&mut app, 5.0);
+    // (the clock stands at 0.3 s)
+    tick(&mut app, 5.3);
     assert!(screen_at(&app, (120, 20)).contains("expires in 9m 55s"));
 }
 
@@ -520,4 +529,330 @@ fn a_path_typed_with_its_mount_in_front_means_the_same() {
         "{effects:?}"
     );
     assert_eq!(screen(&app).asked, "database/creds/readonly");
+}
+
+/// Opens `ssh/` and asks for `creds/otp` with `ip=10.0.0.5`; the request id.
+fn ask_otp(app: &mut App) -> u64 {
+    select(app, "ssh/");
+    press(app, KeyCode::Enter);
+    type_text(app, "creds/otp");
+    press(app, KeyCode::Tab);
+    press(app, KeyCode::Tab);
+    type_text(app, "ip=10.0.0.5");
+    match press(app, KeyCode::Enter).as_slice() {
+        [Effect::IssueCredentials { request, .. }] => *request,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn otp_answer() -> IssuedCredentials {
+    IssuedCredentials {
+        entries: vec![SecretEntry::new("key".into(), SecretText::new(OTP), false)],
+        lease: Some(Lease {
+            id: "ssh/creds/otp/late".into(),
+            ttl: 600,
+            renewable: false,
+        }),
+        warnings: vec![],
+    }
+}
+
+#[test]
+fn credentials_that_arrive_after_esc_are_revoked_at_once_and_the_footer_offers_only_cancel() {
+    let mut app = with_engines(SIZE);
+    let request = ask_otp(&mut app);
+    // While the engine is asked, nothing of the answer's keys is offered.
+    let shown = screen_at(&app, SIZE);
+    assert!(
+        !shown.contains("reveal") && !shown.contains("copy"),
+        "{shown}"
+    );
+    assert!(shown.contains("close"), "{shown}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+    let said = status(&app);
+    assert!(said.contains("revoked when they arrive"), "{said:?}");
+    let effects = update(
+        &mut app,
+        Action::CredentialsIssued {
+            request,
+            result: Ok(otp_answer()),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::RevokeLease {
+            lease_id: "ssh/creds/otp/late".into()
+        }]
+    );
+    let said = status(&app);
+    assert!(
+        said.contains("ssh/creds/otp") && said.contains("revoking"),
+        "{said}"
+    );
+    assert!(!said.contains("  "), "{said:?}");
+    assert!(!said.contains(OTP));
+    update(
+        &mut app,
+        Action::LeaseRevoked {
+            lease_id: "ssh/creds/otp/late".into(),
+            result: Ok(()),
+        },
+    );
+    let said = status(&app);
+    assert!(said.contains("revoked"), "{said}");
+
+    // A revocation the server refuses says where the live lease is.
+    let mut app = with_engines(SIZE);
+    let request = ask_otp(&mut app);
+    press(&mut app, KeyCode::Esc);
+    update(
+        &mut app,
+        Action::CredentialsIssued {
+            request,
+            result: Ok(otp_answer()),
+        },
+    );
+    update(
+        &mut app,
+        Action::LeaseRevoked {
+            lease_id: "ssh/creds/otp/late".into(),
+            result: Err(VaultError::PermissionDenied {
+                path: "sys/leases/revoke".into(),
+                operation: Operation::Write,
+            }),
+        },
+    );
+    let said = status(&app);
+    assert!(
+        said.contains("still valid") && said.contains("T lists leases"),
+        "{said}"
+    );
+    assert!(!said.contains("  "), "{said:?}");
+}
+
+#[test]
+fn fast_scrolling_looks_up_only_the_screen_it_stops_on() {
+    let (mut app, _) = leases_app((120, 20), 501);
+    let visible = tresor::app::leases::list_height(20);
+    let count = |effects: &[Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::LookupLease { .. }))
+            .count()
+    };
+    let mut sent = 0;
+    let mut now = 1.0;
+    tick(&mut app, now);
+    for _ in 0..25 {
+        sent += count(&support::fixtures::ctrl(&mut app, 'd'));
+        // Key repeat: a tick now and then, while the keys keep coming.
+        now += 0.1;
+        sent += count(&tick(&mut app, now));
+    }
+    assert_eq!(sent, 0, "looked up while scrolling past");
+    // At rest: the screen it stopped on, and nothing else.
+    for _ in 0..5 {
+        now += 0.1;
+        sent += count(&tick(&mut app, now));
+    }
+    assert!(sent > 0 && sent <= visible, "{sent}");
+    let screen = leases(&app);
+    let rows = screen.rows();
+    for id in screen.details.keys() {
+        let at = rows.iter().position(|r| &r.path == id).expect("a row");
+        assert!(
+            at < visible || (at >= screen.scroll && at < screen.scroll + visible),
+            "{id} is not on the first or the last screen"
+        );
+    }
+}
+
+#[test]
+fn a_refused_lookup_spends_a_use_and_its_row_says_it_failed() {
+    let (mut app, _) = leases_app(SIZE, 3);
+    app.token = tresor::app::state::Loadable::Ready(tresor::app::state::TokenView::new(
+        tresor::vault::TokenInfo {
+            namespace: None,
+            display_name: "limited".into(),
+            policies: vec!["leases".into()],
+            ttl_seconds: 0,
+            renewable: false,
+            creation_ttl: 0,
+            expires: false,
+            uses_left: Some(5),
+        },
+        app.clock,
+    ));
+    update(
+        &mut app,
+        Action::LeaseLookedUp {
+            lease_id: "ssh/creds/otp/lease000".into(),
+            result: Err(VaultError::PermissionDenied {
+                path: "sys/leases/lookup".into(),
+                operation: Operation::Write,
+            }),
+        },
+    );
+    update(
+        &mut app,
+        Action::LeasesListed {
+            prefix: "nope/".into(),
+            result: Err(VaultError::NotFound {
+                path: "sys/leases/lookup/nope/".into(),
+            }),
+        },
+    );
+    // Unreachable: the server never saw the token.
+    update(
+        &mut app,
+        Action::LeaseLookedUp {
+            lease_id: "ssh/creds/otp/lease001".into(),
+            result: Err(VaultError::Network("refused".into())),
+        },
+    );
+    let left = match &app.token {
+        tresor::app::state::Loadable::Ready(view) => view.uses_left,
+        _ => None,
+    };
+    assert_eq!(left, Some(3));
+    let shown = screen_at(&app, SIZE);
+    assert!(shown.contains("✗ permission denied"), "{shown}");
+}
+
+#[test]
+fn an_engine_error_reads_as_one_line_and_duplicate_fields_are_refused() {
+    let mut app = with_engines(SIZE);
+    let request = ask_otp(&mut app);
+    update(
+        &mut app,
+        Action::CredentialsIssued {
+            request,
+            result: Err(VaultError::Server {
+                status: 400,
+                path: "ssh/creds/otp".into(),
+                errors: vec!["1 error occurred:\n\t* unsupported operation\n\n".into()],
+            }),
+        },
+    );
+    let (_, message) = screen(&app).message.clone().expect("a message");
+    assert!(
+        message.ends_with("server error 400 on ssh/creds/otp: unsupported operation"),
+        "{message:?}"
+    );
+    assert!(!message.contains('\n') && !message.contains("occurred"));
+    // The form is back: a field given twice is refused, naming it.
+    type_text(&mut app, " port=22 ip=10.0.0.6");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let (_, message) = screen(&app).message.clone().expect("a message");
+    assert!(message.contains("\"ip\" is given twice"), "{message}");
+    assert!(!message.contains("10.0.0.6"));
+}
+
+#[test]
+fn renew_is_struck_through_on_auth_leases_and_their_ids_use_the_width() {
+    let mut app = with_engines(SIZE);
+    press(&mut app, KeyCode::Char('T'));
+    let id = "h1f2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3";
+    update(
+        &mut app,
+        Action::LeasesListed {
+            prefix: String::new(),
+            result: Ok(vec![id.into()]),
+        },
+    );
+    let shown = screen_at(&app, SIZE);
+    assert!(shown.contains(id), "{shown}");
+    let mut app = with_engines(SIZE);
+    press(&mut app, KeyCode::Char('T'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "auth/token/create");
+    press(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::LeasesListed {
+            prefix: "auth/token/create/".into(),
+            result: Ok(vec![id.into()]),
+        },
+    );
+    let shown = screen_at(&app, SIZE);
+    assert!(shown.contains(id), "{shown}");
+    assert!(
+        shown.contains("(tokens cannot be renewed through this endpoint)"),
+        "{shown}"
+    );
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty());
+}
+
+#[test]
+fn refresh_keeps_the_open_folders_and_the_selection() {
+    let (mut app, _) = leases_app(SIZE, 5);
+    press(&mut app, KeyCode::Char('G'));
+    let selected = leases(&app).selected().expect("a row").path;
+    assert_eq!(selected, "ssh/creds/otp/lease004");
+    let effects = press(&mut app, KeyCode::Char('R'));
+    for prefix in ["", "ssh/", "ssh/creds/", "ssh/creds/otp/"] {
+        assert!(
+            effects.contains(&Effect::ListLeases {
+                prefix: prefix.into()
+            }),
+            "{prefix:?} {effects:?}"
+        );
+    }
+    let answer = |app: &mut App, prefix: &str, keys: Vec<String>| {
+        update(
+            app,
+            Action::LeasesListed {
+                prefix: prefix.into(),
+                result: Ok(keys),
+            },
+        )
+    };
+    answer(&mut app, "", vec!["ssh/".into()]);
+    answer(&mut app, "ssh/", vec!["creds/".into()]);
+    answer(&mut app, "ssh/creds/", vec!["otp/".into()]);
+    let keys: Vec<String> = (0..5).map(|n| format!("lease{n:03}")).collect();
+    answer(&mut app, "ssh/creds/otp/", keys);
+    assert_eq!(leases(&app).rows().len(), 8);
+    assert_eq!(
+        leases(&app).selected().expect("a row").path,
+        "ssh/creds/otp/lease004"
+    );
+}
+
+#[test]
+fn the_credentials_view_copies_with_the_same_key_as_everywhere_else() {
+    let mut app = with_engines(SIZE);
+    issued_otp(&mut app, 600, false);
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy { .. }]),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn lookups_parked_for_a_login_that_is_given_up_say_so_instead_of_waiting_forever() {
+    let (mut app, effects) = leases_app(SIZE, 3);
+    assert!(effects.contains(&Effect::LookupLease {
+        lease_id: "ssh/creds/otp/lease000".into()
+    }));
+    // The token ran out of uses: the look-up is refused and parked, the login dialog opens.
+    update(
+        &mut app,
+        Action::SessionLost {
+            retry: Box::new(Effect::LookupLease {
+                lease_id: "ssh/creds/otp/lease000".into(),
+            }),
+        },
+    );
+    assert!(app.login.is_some());
+    press(&mut app, KeyCode::Esc);
+    assert!(app.login.is_none());
+    let shown = screen_at(&app, SIZE);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("lease000"))
+        .expect("the row");
+    assert!(row.contains("✗ not logged in"), "{row}");
 }

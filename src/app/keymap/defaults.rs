@@ -1368,7 +1368,7 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         Credentials,
         S::CredentialsKeys,
         C::Copy,
-        &[ch('c')],
+        &[ch('y')],
         "copy the selected value (cleared from the clipboard after the timeout)",
         Some("copy"),
     ),

@@ -109,6 +109,8 @@ pub struct OperationDialog {
     pub revealed: bool,
     pub busy: bool,
     pub output: Option<TransitOutput>,
+    /// The first row of the result shown (a long result is shown a page at a time).
+    pub output_scroll: usize,
     pub error: Option<String>,
 }
 
@@ -123,6 +125,7 @@ impl OperationDialog {
             revealed: false,
             busy: false,
             output: None,
+            output_scroll: 0,
             error: None,
         }
     }
@@ -181,6 +184,33 @@ impl OperationDialog {
         }
     }
 
+    /// The result as its rows are shown (a ciphertext, a signature, or the plaintext when
+    /// revealed), for paging through it; `None` when it is not shown as text.
+    pub fn shown_output(&self) -> Option<SecretText> {
+        match self.output.as_ref()? {
+            TransitOutput::Ciphertext(text) | TransitOutput::Signature(text) => {
+                Some(SecretText::new(text.as_str()))
+            }
+            TransitOutput::Plaintext(_) if self.revealed => self.plaintext().map(|(text, _)| text),
+            _ => None,
+        }
+    }
+
+    /// Pages the result by `pages` pages of `page` rows at a terminal `width` wide: from the
+    /// first row to the last page.
+    fn scroll_output(&mut self, pages: isize, page: usize, width: u16) {
+        let Some(text) = self.shown_output() else {
+            return;
+        };
+        let total = super::width::wrap_rows(text.expose(), dialog_columns(width)).len();
+        let last = total.saturating_sub(page);
+        self.output_scroll = self
+            .output_scroll
+            .min(last)
+            .saturating_add_signed(pages.saturating_mul(page as isize))
+            .min(last);
+    }
+
     /// The result to copy: (text, what it is, whether it is a secret).
     fn copy_text(&self) -> Option<(SecretText, String, bool)> {
         match self.output.as_ref()? {
@@ -206,6 +236,26 @@ impl OperationDialog {
             TransitOutput::Verified(_) => None,
         }
     }
+}
+
+/// The operation dialog's width on a terminal `width` columns wide.
+pub fn dialog_width(width: u16) -> u16 {
+    width.saturating_sub(4).clamp(20, 96)
+}
+
+/// The columns the operation dialog's text is wrapped at (inside its border, less one).
+pub fn dialog_columns(width: u16) -> usize {
+    usize::from(dialog_width(width)).saturating_sub(3).max(1)
+}
+
+/// Rows of a typed or pasted value shown in the dialog (around the cursor): a pasted 200 KB
+/// value does not push the rest off the screen.
+pub const INPUT_ROWS: usize = 3;
+
+/// Rows of a result shown at once on a terminal `height` rows high (what a page moves by): the
+/// screen less the header, footer, the dialog's border and its other lines.
+pub fn output_page(height: u16) -> usize {
+    usize::from(height).saturating_sub(17).max(3)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -424,11 +474,24 @@ impl TransitScreen {
         }
     }
 
-    fn on_dialog_key(&mut self, key: &KeyEvent, command: Option<Command>) -> Vec<Effect> {
+    fn on_dialog_key(
+        &mut self,
+        key: &KeyEvent,
+        command: Option<Command>,
+        size: (u16, u16),
+    ) -> Vec<Effect> {
         let Some(dialog) = &mut self.dialog else {
             return Vec::new();
         };
         match command {
+            Some(Command::PageDown) => {
+                dialog.scroll_output(1, output_page(size.1), size.0);
+                Vec::new()
+            }
+            Some(Command::PageUp) => {
+                dialog.scroll_output(-1, output_page(size.1), size.0);
+                Vec::new()
+            }
             Some(Command::Cancel) => {
                 // Dropped: the typed text and the result are wiped with it.
                 self.dialog = None;
@@ -436,6 +499,7 @@ impl TransitScreen {
             }
             Some(Command::Reveal) => {
                 dialog.revealed = !dialog.revealed;
+                dialog.output_scroll = 0;
                 Vec::new()
             }
             Some(Command::Copy) => match dialog.copy_text() {
@@ -461,6 +525,7 @@ impl TransitScreen {
                     dialog.busy = true;
                     dialog.error = None;
                     dialog.output = None;
+                    dialog.output_scroll = 0;
                     let name = dialog.key.clone();
                     vec![self.effect(TransitRequest::Run { name, input })]
                 }
@@ -598,6 +663,7 @@ pub fn answered(app: &mut App, mount: String, answer: TransitAnswer) -> Vec<Effe
                     return Vec::new();
                 };
                 dialog.busy = false;
+                dialog.output_scroll = 0;
                 match result {
                     Ok(output) => dialog.output = Some(output),
                     Err(error) => dialog.error = Some(operation_error(operation, &error, &keymap)),
@@ -645,7 +711,7 @@ impl Component for TransitScreen {
             return Outcome::stay().with(self.on_rotate_key(&app.keymap, key, command));
         }
         if self.dialog.is_some() {
-            return Outcome::stay().with(self.on_dialog_key(key, command));
+            return Outcome::stay().with(self.on_dialog_key(key, command, app.size));
         }
         // A page: about the rows of the key list (the screen less its frame and header).
         let page = app.size.1.saturating_sub(10).max(1) as isize;

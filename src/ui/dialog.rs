@@ -34,16 +34,30 @@ pub(super) fn frame_dialog(
     width: u16,
     danger: bool,
 ) {
+    let area = frame.area();
+    frame_dialog_in(frame, area, title, lines, width, danger);
+}
+
+/// A dialog within `bounds` (no taller than them; its top no lower than row 4 when they allow): a dialog
+/// that must leave the header and footer alone is given the area between them.
+pub(super) fn frame_dialog_in(
+    frame: &mut Frame,
+    bounds: Rect,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    width: u16,
+    danger: bool,
+) {
     // Height after wrapping, so a long error is not cut off.
-    let inner_width = width.min(frame.area().width).saturating_sub(2).max(1) as usize;
+    let inner_width = width.min(bounds.width).saturating_sub(2).max(1) as usize;
     let height = lines
         .iter()
         .map(|line| wrapped_rows(line, inner_width.saturating_sub(1).max(1)))
         .sum::<usize>() as u16
         + 2;
-    let area = centered(frame.area(), width, height);
+    let area = centered(bounds, width, height);
     let area = Rect {
-        y: area.y.min(4),
+        y: area.y.min(bounds.y.max(4)),
         ..area
     };
     let border = if danger {
@@ -66,7 +80,7 @@ pub(super) fn frame_dialog(
 
 /// Rows a line takes when word-wrapped at `width` (greedy, as the paragraph wraps; a word longer
 /// than the width is broken).
-fn wrapped_rows(line: &Line, width: usize) -> usize {
+pub(super) fn wrapped_rows(line: &Line, width: usize) -> usize {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     let mut rows = 1;
     let mut used = 0;

@@ -3,14 +3,17 @@
 //! path it lacks); the rotate question and errors at the bottom; the operation dialog on top.
 
 use super::dialog::{
-    frame_dialog, hint_if_empty, input_spans, masked_spans, panel_area, wrapped_height,
+    frame_dialog_in, hint_if_empty, masked_spans, panel_area, wrapped_height, wrapped_rows,
 };
 use super::text::{pad, sanitize};
 use super::{spinner, theme};
 use crate::app::App;
 use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::state::Loadable;
-use crate::app::transit::{DialogField, OperationDialog, TransitScreen};
+use crate::app::transit::{
+    DialogField, INPUT_ROWS, OperationDialog, TransitScreen, dialog_columns, dialog_width,
+    output_page,
+};
 use crate::vault::transit::{TransitKey, TransitOperation, TransitOutput};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin};
@@ -312,6 +315,46 @@ fn rows_of(text: &str, columns: usize, style: ratatui::style::Style) -> Vec<Line
         .collect()
 }
 
+/// `n` with thousands grouped by commas: 228001 → "228,001".
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+fn characters(n: usize) -> String {
+    format!(
+        "{} {}",
+        grouped(n),
+        if n == 1 { "character" } else { "characters" }
+    )
+}
+
+/// The last `n` characters of `text` (all of it when shorter): what is read is what is shown.
+fn last_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().rev().nth(n) {
+        Some((at, c)) => &text[at + c.len_utf8()..],
+        None => text,
+    }
+}
+
+/// The first `n` characters of `text`.
+fn first_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+/// A field in at most [`INPUT_ROWS`] rows: the rows around the cursor (after a paste, the
+/// tail), with the size of the whole when it does not fit. Costs what it shows, not the input's
+/// length (but for counting its characters).
 fn field_line(
     label: &str,
     input: &crate::app::input::TextInput,
@@ -320,50 +363,127 @@ fn field_line(
     columns: usize,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(label.to_string(), theme::dim())];
+    let length = input.text.chars().count();
     // A non-breaking space: a long ciphertext wraps after the prompt, not onto its own line.
     let mut spans = vec![Span::styled(">\u{a0}", theme::key())];
     if masked {
-        spans.extend(masked_spans(input.text.chars().count(), focused));
-    } else if input.text.is_ascii() {
-        spans.extend(input_spans(input, focused));
-    } else {
-        let text = if focused {
-            format!(
-                ">\u{a0}{}▏{}",
-                sanitize(input.before_cursor()),
-                sanitize(input.after_cursor())
-            )
-        } else {
-            format!(">\u{a0}{}", sanitize(&input.text))
-        };
-        lines.extend(rows_of(&text, columns, theme::revealed()));
+        spans.extend(masked_spans(length, focused));
+        if length > 40 {
+            spans.push(Span::styled(
+                format!(" {}", characters(length)),
+                theme::dim(),
+            ));
+        }
+        lines.push(Line::from(spans));
         return lines;
     }
-    lines.push(Line::from(spans));
+    // Enough of either side of the cursor to fill the rows, whatever the characters' widths.
+    let reach = INPUT_ROWS * columns;
+    let before = last_chars(input.before_cursor(), reach);
+    let after = first_chars(input.after_cursor(), reach);
+    let cut_before = before.len() < input.before_cursor().len();
+    let cut_after = after.len() < input.after_cursor().len();
+    let start = if cut_before { "…" } else { ">\u{a0}" };
+    let cursor = if focused { "▏" } else { "" };
+    let text = format!(
+        "{start}{}{cursor}{}{}",
+        sanitize(before),
+        sanitize(after),
+        if cut_after { "…" } else { "" }
+    );
+    let cursor_at = start.len() + sanitize(before).len();
+    let ranges = crate::app::width::wrap_rows(&text, columns);
+    let cursor_row = ranges
+        .iter()
+        .rposition(|range| range.start <= cursor_at)
+        .unwrap_or(0);
+    let first = cursor_row.saturating_sub(INPUT_ROWS - 1);
+    let shown = ranges.len().min(first + INPUT_ROWS) - first;
+    let cut = cut_before || cut_after || first > 0 || first + shown < ranges.len();
+    for range in ranges.into_iter().skip(first).take(shown) {
+        lines.extend(rows_of(&text[range], columns, theme::revealed()));
+    }
+    if cut {
+        // Rows were left out: say how much there is.
+        lines.push(Line::styled(
+            format!("  {} in all", characters(length)),
+            theme::dim(),
+        ));
+    }
     lines
 }
 
-fn output_lines(dialog: &OperationDialog, keymap: &Keymap, columns: usize) -> Vec<Line<'static>> {
+/// The result's rows from the dialog's scroll position, at most `rows` of them; when they do not
+/// all fit, a line saying which are shown, how to page and how to copy all of it.
+fn paged_rows(
+    dialog: &OperationDialog,
+    text: &str,
+    keymap: &Keymap,
+    columns: usize,
+    rows: usize,
+) -> Vec<Line<'static>> {
+    let key = |command| keymap.key(Scope::TransitDialog, command);
+    let clean = sanitize(text);
+    let ranges = crate::app::width::wrap_rows(&clean, columns);
+    let total = ranges.len();
+    let rows = rows.max(1);
+    if total <= rows {
+        return rows_of(&clean, columns, theme::revealed());
+    }
+    let first = dialog.output_scroll.min(total - rows);
+    let mut lines: Vec<Line<'static>> = ranges[first..first + rows]
+        .iter()
+        .flat_map(|range| rows_of(&clean[range.clone()], columns, theme::revealed()))
+        .collect();
+    lines.push(Line::styled(
+        format!(
+            "{}{}–{} of {} rows · {}/{} · {} copies all {}",
+            if first + rows < total { "… " } else { "" },
+            grouped(first + 1),
+            grouped(first + rows),
+            grouped(total),
+            key(Command::PageDown),
+            key(Command::PageUp),
+            key(Command::Copy),
+            characters(text.chars().count())
+        ),
+        theme::dim(),
+    ));
+    lines
+}
+
+/// The result: its heading and at most `rows` rows of it (paged when longer).
+fn output_lines(
+    dialog: &OperationDialog,
+    keymap: &Keymap,
+    columns: usize,
+    rows: usize,
+) -> Vec<Line<'static>> {
     let key = |command| keymap.key(Scope::TransitDialog, command);
     let Some(output) = &dialog.output else {
         return Vec::new();
     };
     let copy_hint = format!("{} copies", key(Command::Copy));
     match output {
-        TransitOutput::Ciphertext(text) => vec![
-            Line::styled(
+        TransitOutput::Ciphertext(text) => {
+            let mut lines = vec![Line::styled(
                 match dialog.operation {
                     TransitOperation::Rewrap => format!("Rewrapped ciphertext ({copy_hint}):"),
                     _ => format!("Ciphertext ({copy_hint}):"),
                 },
                 theme::title(),
-            ),
-            Line::raw(sanitize(text).into_owned()),
-        ],
-        TransitOutput::Signature(text) => vec![
-            Line::styled(format!("Signature ({copy_hint}):"), theme::title()),
-            Line::raw(sanitize(text).into_owned()),
-        ],
+            )];
+            lines.extend(paged_rows(dialog, text, keymap, columns, rows));
+            lines
+        }
+        TransitOutput::Signature(text) => {
+            let mut lines = vec![Line::styled(
+                format!("Signature ({copy_hint}):"),
+                theme::title(),
+            )];
+            lines.extend(paged_rows(dialog, text, keymap, columns, rows));
+            lines
+        }
         TransitOutput::Verified(true) => vec![Line::styled(
             "Valid: the signature matches the value and the key.",
             theme::ok(),
@@ -399,9 +519,7 @@ fn output_lines(dialog: &OperationDialog, keymap: &Keymap, columns: usize) -> Ve
                 theme::title(),
             ));
             if dialog.revealed {
-                for line in super::text::sanitized_lines(text.expose()) {
-                    lines.extend(rows_of(&line, columns, theme::revealed()));
-                }
+                lines.extend(paged_rows(dialog, text.expose(), keymap, columns, rows));
             } else {
                 lines.push(Line::styled(
                     format!(
@@ -419,7 +537,7 @@ fn output_lines(dialog: &OperationDialog, keymap: &Keymap, columns: usize) -> Ve
 fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
     let key = |command| keymap.key(Scope::TransitDialog, command);
     let verb = dialog.operation.verb();
-    let mut lines = Vec::new();
+    let mut head = Vec::new();
     let masked = dialog.input_is_plaintext() && !dialog.revealed;
     let input_label = match dialog.operation {
         TransitOperation::Decrypt | TransitOperation::Rewrap => {
@@ -431,9 +549,10 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         ),
     };
     let focused = !dialog.busy;
-    let width = frame.area().width.saturating_sub(4).clamp(20, 96);
-    let columns = super::dialog::wrap_width(width);
-    lines.extend(field_line(
+    let screen = frame.area();
+    let width = dialog_width(screen.width);
+    let columns = dialog_columns(screen.width);
+    head.extend(field_line(
         &input_label,
         &dialog.input,
         masked,
@@ -441,7 +560,7 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         columns,
     ));
     if dialog.operation == TransitOperation::Verify {
-        lines.extend(field_line(
+        head.extend(field_line(
             &format!(
                 "Signature (vault:vN:...; {} switches fields):",
                 key(Command::NextField)
@@ -452,13 +571,13 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
             columns,
         ));
     }
-    lines.push(Line::raw(""));
-    lines.extend(output_lines(dialog, keymap, columns));
+    head.push(Line::raw(""));
+    let mut tail = Vec::new();
     if dialog.busy {
-        lines.push(Line::styled("Working…", theme::dim()));
+        tail.push(Line::styled("Working…", theme::dim()));
     }
     if let Some(error) = &dialog.error {
-        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+        tail.push(Line::styled(sanitize(error).into_owned(), theme::error()));
     }
     let does = match dialog.operation {
         TransitOperation::Verify => "verifies".to_string(),
@@ -480,7 +599,23 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         hints.push(format!("{} copies", key(Command::Copy)));
     }
     hints.push(format!("{} closes (nothing is kept)", key(Command::Cancel)));
-    lines.push(Line::styled(hints.join(" · "), theme::dim()));
+    tail.push(Line::styled(hints.join(" · "), theme::dim()));
+    // The result gets what the screen has left (between header and footer, inside the border),
+    // at most a page: the hints below it always show.
+    let bounds = panel_area(frame);
+    let height = |lines: &[Line]| {
+        lines
+            .iter()
+            .map(|line| wrapped_rows(line, columns))
+            .sum::<usize>()
+    };
+    // The result's heading (up to two rows) and its position line.
+    let room = usize::from(bounds.height.saturating_sub(2))
+        .saturating_sub(height(&head) + height(&tail) + 4);
+    let rows = output_page(screen.height).min(room).max(1);
+    let mut lines = head;
+    lines.extend(output_lines(dialog, keymap, columns, rows));
+    lines.extend(tail);
     let title = format!(
         "{} with {}",
         {
@@ -492,5 +627,5 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         },
         sanitize(&dialog.key)
     );
-    frame_dialog(frame, &title, lines, width, false);
+    frame_dialog_in(frame, bounds, &title, lines, width, false);
 }

@@ -408,3 +408,45 @@ fn a_hundred_keys_page_and_jump_to_either_end() {
     press(&mut app, KeyCode::PageUp);
     assert_eq!(selected(&app).as_deref(), Some("key-000"));
 }
+
+/// A long result pages by PgDn/PgUp between its first row and its last page (never past it), a
+/// result that fits does not move, and a new result starts at its top (FIX19 #6).
+#[test]
+fn a_long_result_pages_within_its_rows() {
+    let mut app = transit_app(SIZE, &[aes_key("app", 1)], capabilities("app", &[]));
+    press(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "x");
+    press(&mut app, KeyCode::Enter);
+    ran(
+        &mut app,
+        TransitOperation::Encrypt,
+        Ok(TransitOutput::Ciphertext("vault:v1:short".into())),
+    );
+    let scroll = |app: &tresor::app::App| screen(app).dialog.as_ref().unwrap().output_scroll;
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(scroll(&app), 0, "a result that fits does not move");
+    press(&mut app, KeyCode::Enter);
+    // 30 rows of the dialog's columns: a page is 13 rows at 30 rows high, the last page starts
+    // at row 17.
+    let columns = tresor::app::transit::dialog_columns(SIZE.0);
+    let page = tresor::app::transit::output_page(SIZE.1);
+    assert_eq!(page, 13);
+    ran(
+        &mut app,
+        TransitOperation::Encrypt,
+        Ok(TransitOutput::Ciphertext("A".repeat(columns * 30))),
+    );
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(scroll(&app), page);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(scroll(&app), 30 - page);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(scroll(&app), 30 - 2 * page);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(scroll(&app), 0);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(scroll(&app), 0, "a new request starts at the top");
+}

@@ -209,3 +209,125 @@ fn a_long_wide_plaintext_stays_inside_the_dialog() {
     ctrl(&mut app, 'r');
     check(&app);
 }
+
+/// The operation dialog's top and bottom rows on screen, and the screen as text (FIX19 #6).
+fn dialog_rows(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> (u16, u16, String) {
+    let buffer = terminal.backend().buffer();
+    let row = |y: u16| -> String {
+        (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect()
+    };
+    let top = (0..buffer.area.height)
+        .find(|y| row(*y).contains(" with app "))
+        .expect("the dialog");
+    let left = row(top).chars().position(|c| c == '┌').expect("corner") as u16;
+    let bottom = (top + 1..buffer.area.height)
+        .find(|y| buffer[(left, *y)].symbol() == "└")
+        .expect("the dialog's bottom border");
+    let text = (top..=bottom).map(row).collect::<Vec<_>>().join("\n");
+    (top, bottom, text)
+}
+
+/// What a large input or output must not do to the dialog at `size`: grow over the header or the
+/// footer, or push the hints off it.
+fn assert_bounded(app: &tresor::app::App, size: (u16, u16)) -> String {
+    let terminal = render_at(app, size);
+    let (top, bottom, text) = dialog_rows(&terminal);
+    let screen = format!("{}", terminal.backend());
+    assert!(top >= 2, "the dialog covers the header:\n{screen}");
+    assert!(
+        bottom < size.1 - 1,
+        "the dialog covers the footer:\n{screen}"
+    );
+    assert!(text.contains("Esc closes"), "the hints are gone:\n{screen}");
+    screen
+}
+
+fn large_plaintext() -> String {
+    // 100,000 characters: CJK (two columns) and emoji (two columns, some of two code points).
+    "秘密鍵🔐日本語テキスト😀".repeat(8_333) + "末尾の字"
+}
+
+/// A 100,000-character CJK/emoji plaintext typed into encrypt, and a ciphertext as long as it
+/// makes: the dialog stays between header and footer, the input shows its tail and its size, the
+/// ciphertext is cut visibly with how to copy all of it, and the hints show (FIX19 #6).
+#[test]
+fn a_large_input_and_output_keep_the_encrypt_dialog_within_the_screen() {
+    let plaintext = large_plaintext();
+    assert_eq!(plaintext.chars().count(), 100_000);
+    let ciphertext = format!("vault:v1:{}", "QUJD".repeat(100_000));
+    for (size, name) in [((80, 24), "80x24"), ((120, 40), "120x40")] {
+        let mut app = transit_app(size, &keys(), capabilities("app", &[]));
+        press(&mut app, KeyCode::Char('e'));
+        update(&mut app, Action::Paste(plaintext.clone()));
+        let screen = assert_bounded(&app, size);
+        assert!(screen.contains("100,000 characters"), "{screen}");
+        insta::assert_snapshot!(format!("large_encrypt_masked_{name}"), screen);
+        ctrl(&mut app, 'r');
+        let screen = assert_bounded(&app, size);
+        // The tail (where the cursor is) shows.
+        assert!(screen.contains("字▏"), "{screen}");
+        insta::assert_snapshot!(format!("large_encrypt_revealed_{name}"), screen);
+        press(&mut app, KeyCode::Enter);
+        answer(
+            &mut app,
+            TransitAnswer::Ran {
+                name: "app".into(),
+                operation: TransitOperation::Encrypt,
+                result: Ok(TransitOutput::Ciphertext(ciphertext.clone())),
+            },
+        );
+        let screen = assert_bounded(&app, size);
+        assert!(
+            screen.contains("Ctrl-y copies all 400,009 characters"),
+            "{screen}"
+        );
+        assert!(screen.contains('…'), "the cut is not shown:\n{screen}");
+        insta::assert_snapshot!(format!("large_encrypt_done_{name}"), screen);
+    }
+}
+
+/// Decrypting a 400,009-character ciphertext into a 100,000-character plaintext: the input does
+/// not fill the dialog, the plaintext shows (revealed) in a bounded area that pages down and up,
+/// and the hints show (FIX19 #6).
+#[test]
+fn a_large_decrypt_shows_its_result_in_a_bounded_scrollable_area() {
+    let plaintext = large_plaintext();
+    let ciphertext = format!("vault:v1:{}", "QUJD".repeat(100_000));
+    for (size, name) in [((80, 24), "80x24"), ((120, 40), "120x40")] {
+        let mut app = transit_app(size, &keys(), capabilities("app", &[]));
+        press(&mut app, KeyCode::Char('d'));
+        update(&mut app, Action::Paste(ciphertext.clone()));
+        let screen = assert_bounded(&app, size);
+        assert!(screen.contains("400,009 characters"), "{screen}");
+        press(&mut app, KeyCode::Enter);
+        answer(
+            &mut app,
+            TransitAnswer::Ran {
+                name: "app".into(),
+                operation: TransitOperation::Decrypt,
+                result: Ok(TransitOutput::Plaintext(SecretBytes::new(Zeroizing::new(
+                    plaintext.as_bytes().to_vec(),
+                )))),
+            },
+        );
+        ctrl(&mut app, 'r');
+        let screen = assert_bounded(&app, size);
+        assert!(screen.contains("秘密鍵🔐日本語"), "{screen}");
+        assert!(
+            screen.contains("Ctrl-y copies all 100,000 characters"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("large_decrypt_revealed_{name}"), screen);
+        press(&mut app, KeyCode::PageDown);
+        let paged = assert_bounded(&app, size);
+        assert_ne!(paged, screen, "PgDn does not scroll the plaintext");
+        insta::assert_snapshot!(format!("large_decrypt_paged_{name}"), paged);
+        // PgUp comes back to the start (and no further).
+        for _ in 0..2 {
+            press(&mut app, KeyCode::PageUp);
+        }
+        assert_eq!(assert_bounded(&app, size), screen);
+    }
+}

@@ -1838,6 +1838,22 @@ pub const DEFAULTS: &[DefaultBinding] = &[
         "close the dialog (what was typed and the result are wiped)",
         Some("close"),
     ),
+    b(
+        TransitDialog,
+        S::TransitDialogKeys,
+        C::PageDown,
+        &[plain(KeyCode::PageDown)],
+        "a page down in a long result",
+        None,
+    ),
+    b(
+        TransitDialog,
+        S::TransitDialogKeys,
+        C::PageUp,
+        &[plain(KeyCode::PageUp)],
+        "a page up in a long result",
+        None,
+    ),
     // The PKI screen (a pki mount opened in the tree).
     b(Pki, S::PkiKeys, C::Down, &[ch('j'), DOWN], "next row", None),
     b(Pki, S::PkiKeys, C::Up, &[ch('k'), UP], "previous row", None),

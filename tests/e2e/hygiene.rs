@@ -277,8 +277,10 @@ fn the_default_log_file_is_private_and_holds_no_secret() {
 
 #[test]
 fn a_wrapping_token_and_the_data_it_held_leave_no_trace_in_logs_scrollback_or_files() {
-    use super::wrapping::{API_KEY, PASSWORD, server, unwrap_in_a_session, wrap_in_a_session};
-    let server = server();
+    use super::wrapping::{
+        API_KEY, PASSWORD, handing_server, unwrap_in_a_session, wrap_in_a_session,
+    };
+    let server = handing_server();
     let root_token = server.root_token.expose().to_string();
     let sharer = Sandbox::new().server(&server).log("trace");
     let (sharing, wrapping_token) = wrap_in_a_session(&sharer);

@@ -40,6 +40,23 @@ pub(super) fn server() -> DevServer {
     server
 }
 
+/// `server()` with `secret/handed/taken` too: someone else's secret where the handed data is saved
+/// first, which must be refused and left as it is.
+pub(super) fn handing_server() -> DevServer {
+    let server = server();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = root_client(&server);
+        support::write_when_ready(
+            &client,
+            "secret/data/handed/taken",
+            &json!({"data": {"owner": "someone else"}}),
+        )
+        .await;
+    });
+    server
+}
+
 /// The wrapping token on the screen once revealed.
 fn token_on(screen: &str) -> String {
     let marker = "Wrapping token (shown once): ";
@@ -80,8 +97,9 @@ pub(super) fn wrap_in_a_session(sandbox: &Sandbox) -> (PtyApp, String) {
     (app, token)
 }
 
-/// Session two: unwrap `token` (lookup, then a yes), reveal the data, save it to
-/// `secret/handed/db`, then try the same token again.
+/// Session two (on a `handing_server`): unwrap `token` (lookup, then a yes), reveal the data, save
+/// it to `secret/handed/taken` (refused: it exists), then to `secret/handed/db`, then try the same
+/// token again.
 pub(super) fn unwrap_in_a_session(sandbox: &Sandbox, token: &str) -> PtyApp {
     let mut app = sandbox.spawn();
     app.wait_for("secret/ kv v2");
@@ -103,6 +121,14 @@ pub(super) fn unwrap_in_a_session(sandbox: &Sandbox, token: &str) -> PtyApp {
     app.wait_for(API_KEY);
     app.keys(&["w"]);
     app.wait_for("Save the unwrapped data");
+    // First where a secret exists (someone else's): refused, the prompt back with why, the data
+    // kept (issue 19, tester item 7: this offered an overwrite and lost the data on Esc twice).
+    app.keys(&["\x15", "secret/handed/taken", "\r"]);
+    app.wait_for("Create secret/handed/taken (check-and-set 0");
+    app.keys(&["y"]);
+    let screen = app.wait_for("replaces one). Type another path.");
+    assert!(screen.contains("> secret/handed/taken"), "{screen}");
+    assert!(!screen.contains("overwrite"), "{screen}");
     app.keys(&["\x15", "secret/handed/db", "\r"]);
     app.wait_for("Create secret/handed/db (check-and-set 0");
     app.keys(&["y"]);
@@ -121,7 +147,7 @@ pub(super) fn unwrap_in_a_session(sandbox: &Sandbox, token: &str) -> PtyApp {
 
 #[test]
 fn wrap_in_one_session_unwrap_in_another_save_it_and_a_second_unwrap_is_refused() {
-    let server = server();
+    let server = handing_server();
     let sharer = Sandbox::new().server(&server);
     let (_, token) = wrap_in_a_session(&sharer);
 
@@ -137,6 +163,12 @@ fn wrap_in_one_session_unwrap_in_another_save_it_and_a_second_unwrap_is_refused(
     assert_eq!(saved["data"]["data"]["password"], PASSWORD);
     assert_eq!(saved["data"]["data"]["api_key"], API_KEY);
     assert_eq!(saved["data"]["metadata"]["version"], 1);
+    let taken = bao_json(
+        &server,
+        &["kv", "get", "-format=json", "-mount=secret", "handed/taken"],
+    );
+    assert_eq!(taken["data"]["data"], json!({"owner": "someone else"}));
+    assert_eq!(taken["data"]["metadata"]["version"], 1, "not replaced");
 }
 
 /// The header's count: "≤N uses left".

@@ -401,3 +401,131 @@ fn an_answer_to_a_lookup_given_up_on_is_dropped() {
     );
     assert!(matches!(unwrap_stage(&app), UnwrapStage::Looked { .. }));
 }
+
+/// The unwrapped data, saved (`w`) to `path`: the prompt filled and submitted, the write sent
+/// after a yes; the write's location and body.
+fn save_unwrapped_to(app: &mut App, path: &str) -> (Location, serde_json::Value) {
+    support::fixtures::ctrl(app, 'u');
+    type_text(app, path);
+    press(app, KeyCode::Enter);
+    assert!(
+        matches!(app.modal, Some(Modal::ConfirmWrite(_))),
+        "{:?}",
+        app.modal
+    );
+    let effects = press(app, KeyCode::Char('y'));
+    let [
+        Effect::WriteSecret {
+            location,
+            body,
+            mode,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(*mode, WriteMode::Create, "never replaces a secret");
+    let body = serde_json::from_slice(body.expose()).unwrap();
+    (location.clone(), body)
+}
+
+fn prompt_of(app: &App) -> &tresor::app::write::PathPrompt {
+    match &app.modal {
+        Some(Modal::PathPrompt(prompt)) => prompt,
+        other => panic!("expected the path prompt, got {other:?}"),
+    }
+}
+
+/// Issue 19 (tester, item 7): saving the unwrapped data to a path that exists offered to
+/// overwrite or re-apply on it, and Esc twice discarded the single-use data. A refused create
+/// goes back to the path prompt with the typed path and why; no overwrite is offered; backing out
+/// of the write flow returns to the unwrapped view; a new path then saves the data intact.
+#[test]
+fn saving_unwrapped_data_where_a_secret_exists_asks_another_path_and_keeps_the_data() {
+    let mut app = connected_app(SIZE);
+    type_token(&mut app);
+    answer_lookup(&mut app, Ok(lookup()));
+    press(&mut app, KeyCode::Char('y'));
+    update(&mut app, Action::TokenUnwrapped(Ok(data())));
+    press(&mut app, KeyCode::Char('w'));
+
+    // Refused because a secret exists: the prompt again, the path typed, the reason, no read of
+    // theirs (nothing to re-apply on: the save never replaces one).
+    let (location, _) = save_unwrapped_to(&mut app, "secret/exists");
+    let effects = update(
+        &mut app,
+        Action::SecretWritten {
+            location: location.clone(),
+            result: Err(VaultError::AlreadyExists {
+                path: "secret/data/exists".into(),
+            }),
+        },
+    );
+    assert!(effects.is_empty(), "theirs is not read: {effects:?}");
+    let prompt = prompt_of(&app);
+    assert_eq!(prompt.input.text, "secret/exists", "the typed path is kept");
+    let error = prompt.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("already exists at secret/exists"),
+        "the reason: {error:?}"
+    );
+    assert!(
+        !tresor::app::component::Component::hints(prompt, &app)
+            .iter()
+            .any(|(_, what)| what.contains("overwrite")),
+        "no overwrite offered"
+    );
+
+    // Whether one exists cannot be checked: the same, never an overwrite.
+    let (location, _) = save_unwrapped_to(&mut app, "secret/exists");
+    update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Err(VaultError::ExistenceUnknown {
+                path: "secret/exists".into(),
+            }),
+        },
+    );
+    assert!(
+        prompt_of(&app)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Cannot check whether a secret exists")),
+        "{:?}",
+        prompt_of(&app).error
+    );
+
+    // Backing out of the confirmation goes to the prompt (not a form without a path), Esc there
+    // to the unwrapped view: the data is still there.
+    support::fixtures::ctrl(&mut app, 'u');
+    type_text(&mut app, "secret/elsewhere");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.modal, Some(Modal::ConfirmWrite(_))));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(prompt_of(&app).input.text, "secret/elsewhere");
+    press(&mut app, KeyCode::Esc);
+    let UnwrapStage::Done(view) = unwrap_stage(&app) else {
+        panic!("the data is shown again");
+    };
+    assert_eq!(view.entries, data().entries);
+
+    // A new path: saved, the data intact.
+    press(&mut app, KeyCode::Char('w'));
+    let (location, body) = save_unwrapped_to(&mut app, "secret/handed/new");
+    assert_eq!(location.display(), "secret/handed/new");
+    assert_eq!(body["password"], "hunter2 🔑");
+    assert_eq!(body["port"], 5432);
+    update(
+        &mut app,
+        Action::SecretWritten {
+            location,
+            result: Ok(Some(1)),
+        },
+    );
+    assert!(
+        support::fixtures::status(&app).contains("Saved secret/handed/new"),
+        "{}",
+        support::fixtures::status(&app)
+    );
+}

@@ -193,3 +193,40 @@ fn three_hundred_unwrapped_keys_fit_a_small_screen() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// Issue 19 (tester, item 7): saving the unwrapped data where a secret exists brings the path
+/// prompt back with the typed path and why (no overwrite offered), at 80x24 and 120x40.
+#[test]
+fn a_save_where_a_secret_exists_asks_another_path() {
+    for size in [(80, 24), (120, 40)] {
+        let entries = vec![SecretEntry::new(
+            "password".into(),
+            SecretText::new("パスワード 🔑 pä55"),
+            false,
+        )];
+        let mut app = unwrapped_app(size, entries);
+        press(&mut app, KeyCode::Char('w'));
+        support::fixtures::ctrl(&mut app, 'u');
+        type_text(&mut app, "secret/handed/taken");
+        press(&mut app, KeyCode::Enter);
+        let effects = press(&mut app, KeyCode::Char('y'));
+        let [Effect::WriteSecret { location, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        update(
+            &mut app,
+            Action::SecretWritten {
+                location: location.clone(),
+                result: Err(tresor::vault::VaultError::AlreadyExists {
+                    path: "secret/data/handed/taken".into(),
+                }),
+            },
+        );
+        let text = support::fixtures::screen_at(&app, size);
+        assert!(text.contains("> secret/handed/taken"), "{text}");
+        assert!(text.contains("Type another path."), "{text}");
+        assert!(text.contains("Esc goes back to the data"), "{text}");
+        assert!(!text.contains("overwrite"), "{text}");
+        insta::assert_snapshot!(format!("save_refused_{}x{}", size.0, size.1), text);
+    }
+}

@@ -2,7 +2,7 @@
 //! then the keys it changes), answered with a [`Question`]: a yes, or, to overwrite what the
 //! token may not read, the path typed.
 
-use super::SecretForm;
+use super::{PathPrompt, SecretForm};
 use crate::app::action::Effect;
 use crate::app::component::{Component, Outcome};
 use crate::app::confirm::{Answer, Question};
@@ -21,6 +21,9 @@ pub struct ConfirmWrite {
     /// Save, or go back to editing. Overwriting what the token may not read wants the path
     /// typed; `busy` while the write is on its way.
     pub question: Question,
+    /// A save of data that is not a secret yet (what a wrapping token held): its path prompt,
+    /// which comes back on no and when the create is refused, so the data is never lost here.
+    pub prompt: Option<Box<PathPrompt>>,
 }
 
 impl ConfirmWrite {
@@ -38,7 +41,16 @@ impl ConfirmWrite {
             draft,
             copy_metadata,
             question,
+            prompt: None,
         }
+    }
+
+    /// A save from `prompt`: no, or a refused create, goes back to it (never to a form without a
+    /// path, never to an overwrite).
+    pub fn returning_to(mut self, prompt: PathPrompt) -> Self {
+        self.question = Question::yes_no("save", "back to the path");
+        self.prompt = Some(Box::new(prompt));
+        self
     }
 
     /// The write is on its way (keys are ignored until its answer).
@@ -62,6 +74,9 @@ impl ConfirmWrite {
         let body = match self.draft.body() {
             Ok(body) => body,
             Err(reason) => {
+                if let Some(prompt) = &self.prompt {
+                    return Outcome::open(Modal::PathPrompt(prompt.with_error(reason)));
+                }
                 return Outcome::open(Modal::SecretForm(SecretForm::with_error(
                     self.draft.clone(),
                     reason,
@@ -123,6 +138,11 @@ impl Component for ConfirmWrite {
         match self.question.answer(key, command, &app.keymap) {
             Answer::Undecided => Outcome::stay(),
             Answer::Yes => self.save(app),
+            // A save: back to its path prompt, the path and the data intact.
+            Answer::No if self.prompt.is_some() => match self.prompt.take() {
+                Some(prompt) => Outcome::open(Modal::PathPrompt(*prompt)),
+                None => Outcome::close(),
+            },
             // Back to editing, the rows intact (a copy too: its rows are the source's).
             Answer::No => Outcome::open(Modal::SecretForm(SecretForm::new(self.draft.clone()))),
         }

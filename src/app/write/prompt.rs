@@ -52,6 +52,13 @@ impl PathPrompt {
         }
     }
 
+    /// This prompt again, showing why the last try did not save.
+    pub fn with_error(&self, reason: String) -> Self {
+        let mut prompt = self.clone();
+        prompt.error = Some(reason);
+        prompt
+    }
+
     fn is_copy(&self) -> bool {
         matches!(self.purpose, PromptPurpose::Copy { .. })
     }
@@ -90,7 +97,10 @@ impl PathPrompt {
                     base: DraftBase::New,
                     rows: rows.clone(),
                 };
-                Outcome::open(Modal::ConfirmWrite(ConfirmWrite::new(draft, None)))
+                let mut prompt = self.clone();
+                prompt.error = None;
+                let confirm = ConfirmWrite::new(draft, None).returning_to(prompt);
+                Outcome::open(Modal::ConfirmWrite(confirm))
             }
         }
     }

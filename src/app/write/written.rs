@@ -2,7 +2,7 @@
 //! someone wrote first, a secret is already there, or whether one is there cannot be checked
 //! (the conflict view), or another error (back to the form, the input kept).
 
-use super::{ConfirmWrite, Conflict, ConflictKind, SecretForm};
+use super::{ConfirmWrite, Conflict, ConflictKind, PathPrompt, SecretForm};
 use crate::app::action::Effect;
 use crate::app::edit::Draft;
 use crate::app::keymap::{Command, Scope};
@@ -26,6 +26,9 @@ pub fn written(
         }
     };
     let path = location.display();
+    if let (Err(error), Some(prompt)) = (&result, &confirm.prompt) {
+        return save_refused(app, prompt, &path, error);
+    }
     match result {
         Ok(version) => saved(app, confirm, location, version),
         Err(VaultError::AlreadyExists { .. }) => already_exists(app, confirm.draft, location),
@@ -65,6 +68,29 @@ pub fn written(
             Vec::new()
         }
     }
+}
+
+/// A save of data that is not a secret yet was refused: back to its path prompt with the typed
+/// path and why. A create never becomes an overwrite or a re-apply on what is there.
+fn save_refused(app: &mut App, prompt: &PathPrompt, path: &str, error: &VaultError) -> Vec<Effect> {
+    let submit = app.keymap.key(Scope::PathPrompt, Command::Submit);
+    let reason = match error {
+        VaultError::AlreadyExists { .. } | VaultError::CasMismatch { .. } => format!(
+            "A secret already exists at {path}; nothing was written (a save never replaces \
+             one). Type another path."
+        ),
+        VaultError::ExistenceUnknown { .. } => format!(
+            "Cannot check whether a secret exists at {path}: this token may not read it. \
+             Nothing was written; type a path it may read."
+        ),
+        other => format!("Could not save {path}: {other}. {submit} tries again."),
+    };
+    app.set_status(
+        StatusKind::Warning,
+        format!("Nothing was written to {path}."),
+    );
+    app.modal = Some(Modal::PathPrompt(prompt.with_error(reason)));
+    Vec::new()
 }
 
 /// Saved: say so, copy the custom metadata of a copy, and show the secret in the tree.

@@ -50,9 +50,14 @@ pub fn draw(frame: &mut Frame, prompt: &PathPrompt, keymap: &Keymap) {
     if let Some(error) = &prompt.error {
         lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
     }
+    // A save's cancel gives the data's screen back: said so, not "cancels" (nothing is lost).
+    let cancel = match &prompt.purpose {
+        PromptPurpose::Save { .. } => "goes back to the data",
+        _ => "cancels",
+    };
     lines.push(Line::styled(
         format!(
-            "{} goes on · {} cancels · a name ending in / is a folder, not a secret",
+            "{} goes on · {} {cancel} · a name ending in / is a folder, not a secret",
             key(Command::Submit),
             key(Command::Cancel)
         ),

@@ -608,7 +608,7 @@ impl PkiScreen {
                 let request = IssueRequest {
                     role: form.role.clone(),
                     common_name,
-                    alt_names: form.fields[1].text.trim().to_string(),
+                    alt_names: crate::vault::pki::comma_list(&form.fields[1].text),
                     ttl,
                 };
                 self.busy = true;

@@ -410,6 +410,13 @@ fn issued_lines(app: &App, issued: &Issued) -> Vec<Line<'static>> {
         ),
         theme::title(),
     )];
+    // A TTL capped at the role's max_ttl, a name left out...: the server says so only here.
+    for warning in &cert.warnings {
+        lines.push(Line::styled(
+            format!("The server warned: {}", sanitize(warning)),
+            theme::warning(),
+        ));
+    }
     let mut key_line = vec![Span::styled(
         format!(
             "Private key{}: ",

@@ -89,6 +89,7 @@ fn an_issued_certificate_is_shown_once_with_its_key_masked() {
                 "-----BEGIN EC PRIVATE KEY-----\nTOPSECRETKEYBYTES\n-----END EC PRIVATE KEY-----",
             ),
             private_key_type: "ec".into(),
+            warnings: vec![],
         })),
     );
     let screen = screen_at(&app, (120, 40));
@@ -148,4 +149,32 @@ fn a_list_the_token_may_not_read_says_which_path_and_capability() {
         "{screen}"
     );
     assert!(screen.contains("Certificates (!)"), "{screen}");
+}
+
+#[test]
+fn the_servers_warnings_are_shown_with_the_issued_certificate() {
+    // 9999h on a role with max_ttl 30 days was capped without a word on screen.
+    let mut app = with_certs((80, 24), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "new.example.com");
+    press(&mut app, KeyCode::Enter);
+    let warning = "TTL of \"9999h\" is greater than the role's max_ttl; capped to 720h";
+    answer(
+        &mut app,
+        PkiAnswer::Issued(Ok(IssuedCert {
+            role: "web".into(),
+            serial: serial(99),
+            certificate: pem("new.example.com", 1, 99, false),
+            chain: vec![pem("Example Intermediate", 1800, 7, true)],
+            private_key: tresor::secret::SecretText::new(
+                "-----BEGIN EC PRIVATE KEY-----\nKEY\n-----END EC PRIVATE KEY-----",
+            ),
+            private_key_type: "ec".into(),
+            warnings: vec![warning.into()],
+        })),
+    );
+    let small = screen_at(&app, (80, 24));
+    assert!(small.contains("The server warned:"), "{small}");
+    assert!(small.contains("greater than the role's max_ttl"), "{small}");
 }

@@ -599,14 +599,8 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &PkiScreen) {
     .areas(inner);
     frame.render_widget(Paragraph::new(tabs(screen)), tab_area);
     match &screen.view {
-        View::Cert(serial) => frame.render_widget(
-            Paragraph::new(opened_cert(app, screen, serial)).wrap(Wrap { trim: false }),
-            body.inner(Margin::new(1, 0)),
-        ),
-        View::Issued(issued) => frame.render_widget(
-            Paragraph::new(issued_lines(app, issued)).wrap(Wrap { trim: false }),
-            body.inner(Margin::new(1, 0)),
-        ),
+        View::Cert(serial) => draw_detail(frame, screen, opened_cert(app, screen, serial), body),
+        View::Issued(issued) => draw_detail(frame, screen, issued_lines(app, issued), body),
         View::Lists => draw_lists(frame, app, screen, body, rows),
     }
     frame.render_widget(
@@ -618,6 +612,27 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &PkiScreen) {
             )
             .wrap(Wrap { trim: false }),
         bottom_area,
+    );
+}
+
+/// An opened or issued certificate, scrolled (the keymap's line, page, top and bottom keys); what
+/// is beyond the pane is recorded for the keys (and the footer offers them then).
+fn draw_detail(frame: &mut Frame, screen: &PkiScreen, lines: Vec<Line<'static>>, body: Rect) {
+    let area = body.inner(Margin::new(1, 0));
+    // Words wrap at spaces: a wrapped line may take a row more than its width says.
+    let slack = lines
+        .iter()
+        .filter(|line| line.width() > usize::from(area.width.max(1)))
+        .count() as u16;
+    let total = wrapped_height(&lines, area.width).saturating_add(slack);
+    let overflow = total.saturating_sub(area.height);
+    screen.detail_overflow.set(overflow);
+    let scroll = screen.detail_scroll.min(overflow);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
     );
 }
 

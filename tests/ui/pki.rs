@@ -178,3 +178,48 @@ fn the_servers_warnings_are_shown_with_the_issued_certificate() {
     assert!(small.contains("The server warned:"), "{small}");
     assert!(small.contains("greater than the role's max_ttl"), "{small}");
 }
+
+#[test]
+fn an_issued_certificate_scrolls_at_80x24_to_the_end_of_its_chain() {
+    // The revealed key filled the pane and the chain was cut: PgDn, j and End did nothing.
+    let mut app = with_certs((80, 24), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "new.example.com");
+    press(&mut app, KeyCode::Enter);
+    let key: String = (0..27)
+        .map(|n| format!("KEYLINE{n:02}{}\n", "A".repeat(54)))
+        .collect();
+    answer(
+        &mut app,
+        PkiAnswer::Issued(Ok(IssuedCert {
+            role: "web".into(),
+            serial: serial(99),
+            certificate: pem("new.example.com", 1, 99, false),
+            chain: vec![pem("Example Intermediate", 1800, 7, true)],
+            private_key: tresor::secret::SecretText::new(format!(
+                "-----BEGIN RSA PRIVATE KEY-----\n{key}-----END RSA PRIVATE KEY-----"
+            )),
+            private_key_type: "rsa".into(),
+            warnings: vec![],
+        })),
+    );
+    press(&mut app, KeyCode::Char('s'));
+    let top = screen_at(&app, (80, 24));
+    assert!(top.contains("KEYLINE00"), "{top}");
+    assert!(!top.contains("Example Intermediate (CA)"), "{top}");
+    press(&mut app, KeyCode::Char('j'));
+    let down = screen_at(&app, (80, 24));
+    assert_ne!(top, down, "j scrolls a row");
+    press(&mut app, KeyCode::PageDown);
+    assert!(!screen_at(&app, (80, 24)).contains("KEYLINE00"));
+    press(&mut app, KeyCode::End);
+    let end = screen_at(&app, (80, 24));
+    insta::assert_snapshot!(end);
+    assert!(end.contains("Example Intermediate (CA)"), "{end}");
+    // Up from the end moves at once (it does not go past the end first).
+    press(&mut app, KeyCode::Char('k'));
+    assert_ne!(screen_at(&app, (80, 24)), end);
+    press(&mut app, KeyCode::Home);
+    assert!(screen_at(&app, (80, 24)).contains("Issued from role web"));
+}

@@ -281,6 +281,8 @@ pub struct App {
     /// What was wrong in the config file at start (also in the `?` overlay for the session).
     pub start_warnings: Vec<String>,
     pub should_quit: bool,
+    /// The expiring view's window (days) as last chosen: `C` opens it with that again.
+    pub expiring_days: u32,
 }
 
 impl App {
@@ -328,6 +330,7 @@ impl App {
             keymap: super::keymap::Keymap::default(),
             start_warnings: Vec::new(),
             should_quit: false,
+            expiring_days: super::expiring::DEFAULT_DAYS,
         }
     }
 

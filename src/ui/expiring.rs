@@ -37,13 +37,21 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         Loadable::Ready(report) => report,
     };
     if report.found.is_empty() {
-        return vec![Line::styled(
-            format!(
-                "No certificate expires within {}.",
-                count(view.days as usize, "day", "days")
-            ),
-            theme::ok(),
-        )];
+        let days = count(view.days as usize, "day", "days");
+        // With something not looked at, "none expires" would claim more than is known.
+        return vec![if report.problems.is_empty() {
+            Line::styled(
+                format!("No certificate expires within {days}."),
+                theme::ok(),
+            )
+        } else {
+            Line::styled(
+                format!(
+                    "None found in what could be read: no certificate there expires within {days}."
+                ),
+                theme::warning(),
+            )
+        }];
     }
     let width = width.saturating_sub(2);
     let state_w = 31.min(width / 3);

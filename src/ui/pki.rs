@@ -96,16 +96,19 @@ fn row(text: String, selected: bool) -> Line<'static> {
 }
 
 fn issuer_name(issuer: &crate::vault::pki::Issuer) -> String {
+    let (name, marker) = issuer_parts(issuer);
+    format!("{name}{marker}")
+}
+
+/// An issuer's name (its id when unnamed) and the " (default)" marker, apart: a narrow list
+/// shortens the name and keeps the marker.
+fn issuer_parts(issuer: &crate::vault::pki::Issuer) -> (String, &'static str) {
     let name = if issuer.name.is_empty() {
         issuer.id.clone()
     } else {
         issuer.name.clone()
     };
-    if issuer.is_default {
-        format!("{name} (default)")
-    } else {
-        name
-    }
+    (name, if issuer.is_default { " (default)" } else { "" })
 }
 
 fn cert_lines(cert: &CertSummary, now: time::OffsetDateTime) -> Vec<Line<'static>> {
@@ -226,13 +229,13 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
 
 fn side_list(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<Line<'static>> {
     let list = screen.list;
-    let (names, failed): (Vec<String>, Option<Line>) = match list {
+    let (names, failed): (Vec<(String, &str)>, Option<Line>) = match list {
         PkiList::Issuers => match &screen.issuers {
-            Loadable::Ready(items) => (items.iter().map(issuer_name).collect(), None),
+            Loadable::Ready(items) => (items.iter().map(issuer_parts).collect(), None),
             other => (Vec::new(), failed_line(app, other, "issuers")),
         },
         _ => match &screen.roles {
-            Loadable::Ready(items) => (items.clone(), None),
+            Loadable::Ready(items) => (items.iter().map(|r| (r.clone(), "")).collect(), None),
             other => (Vec::new(), failed_line(app, other, "roles")),
         },
     };
@@ -252,20 +255,32 @@ fn side_list(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<Li
         .enumerate()
         .skip(screen.scroll(list))
         .take(rows)
-        .map(|(index, name)| {
-            row(
-                super::text::first_line_fit(name, width.saturating_sub(3)),
-                index == cursor,
-            )
+        .map(|(index, (name, marker))| {
+            let room = width.saturating_sub(3);
+            let marker = if crate::app::width::width(marker) < room {
+                *marker
+            } else {
+                ""
+            };
+            let name = super::text::first_line_fit(
+                name,
+                room.saturating_sub(crate::app::width::width(marker)),
+            );
+            row(format!("{name}{marker}"), index == cursor)
         })
         .collect()
 }
 
-/// Column widths of the certificates table: state, subject, serial.
-fn columns(width: usize) -> (usize, usize, usize) {
-    let state = 31.min(width / 3);
-    let serial = 24.min(width / 4);
-    let subject = width.saturating_sub(state + serial + 6);
+/// Column widths of the certificates table: state, subject, serial. Each takes what the rows on
+/// screen need (their widest) when there is room; else the subject keeps up to a third, the state
+/// comes next and the serial gives way (cut with "…"); what is left goes to the subject.
+fn columns(width: usize, (state, subject, serial): (usize, usize, usize)) -> (usize, usize, usize) {
+    let gaps = 6;
+    let subject_min = subject.max("subject".len()).min(width / 3);
+    let room = width.saturating_sub(gaps + subject_min);
+    let state = state.max("expiry".len()).min(room);
+    let serial = serial.max("serial".len()).min(room.saturating_sub(state));
+    let subject = width.saturating_sub(state + serial + gaps);
     (state, subject, serial)
 }
 
@@ -284,7 +299,29 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
             theme::dim(),
         )];
     }
-    let (state_w, subject_w, serial_w) = columns(width.saturating_sub(2));
+    let visible = || {
+        serials
+            .iter()
+            .skip(screen.scroll(PkiList::Certs))
+            .take(rows)
+    };
+    let serial_need = visible()
+        .map(|s| crate::app::width::width(s))
+        .max()
+        .unwrap_or(0);
+    let state_need = visible()
+        .map(|serial| cert_row(app, screen, serial).0)
+        .map(|state| crate::app::width::width(&state))
+        .max()
+        .unwrap_or(0);
+    let subject_need = visible()
+        .map(|serial| crate::app::width::width(&cert_row(app, screen, serial).2))
+        .max()
+        .unwrap_or(0);
+    let (state_w, subject_w, serial_w) = columns(
+        width.saturating_sub(2),
+        (state_need, subject_need, serial_need),
+    );
     let mut lines = vec![Line::styled(
         format!(
             "  {}  {}  {}",
@@ -295,7 +332,6 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
         theme::dim(),
     )];
     let cursor = screen.cursor_of(PkiList::Certs);
-    let now = now(app);
     for (index, serial) in serials
         .iter()
         .enumerate()
@@ -303,41 +339,7 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
         .take(rows)
     {
         let selected = index == cursor;
-        let (state, style, subject) = match screen.certs.get(serial) {
-            Some(CertRow::Ready(cert)) => match (&cert.summary, cert.revoked_at) {
-                (_, Some(_)) => (
-                    "REVOKED".to_string(),
-                    theme::error(),
-                    cert.summary
-                        .as_ref()
-                        .map(|s| s.subject.clone())
-                        .unwrap_or_default(),
-                ),
-                (Some(summary), None) => {
-                    let validity = summary.validity(now);
-                    (
-                        validity.describe(),
-                        validity_style(validity),
-                        summary.subject.clone(),
-                    )
-                }
-                (None, None) => (
-                    "not a readable certificate".into(),
-                    theme::error(),
-                    String::new(),
-                ),
-            },
-            Some(CertRow::Failed(error)) => (
-                "unreadable".into(),
-                theme::error(),
-                crate::app::errors::error_text(&app.keymap, error),
-            ),
-            Some(CertRow::Loading) | None => (
-                format!("{} reading…", spinner(app)),
-                theme::dim(),
-                String::new(),
-            ),
-        };
+        let (state, style, subject) = cert_row(app, screen, serial);
         let style = if selected {
             theme::on_selected(style, true)
         } else {
@@ -358,6 +360,46 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
         ]));
     }
     lines
+}
+
+/// A certificate row's state in words, its style, and the subject (or why it is unreadable).
+fn cert_row(app: &App, screen: &PkiScreen, serial: &str) -> (String, Style, String) {
+    let now = now(app);
+    match screen.certs.get(serial) {
+        Some(CertRow::Ready(cert)) => match (&cert.summary, cert.revoked_at) {
+            (_, Some(_)) => (
+                "REVOKED".to_string(),
+                theme::error(),
+                cert.summary
+                    .as_ref()
+                    .map(|s| s.subject.clone())
+                    .unwrap_or_default(),
+            ),
+            (Some(summary), None) => {
+                let validity = summary.validity(now);
+                (
+                    validity.describe(),
+                    validity_style(validity),
+                    summary.subject.clone(),
+                )
+            }
+            (None, None) => (
+                "not a readable certificate".into(),
+                theme::error(),
+                String::new(),
+            ),
+        },
+        Some(CertRow::Failed(error)) => (
+            "unreadable".into(),
+            theme::error(),
+            crate::app::errors::error_text(&app.keymap, error),
+        ),
+        Some(CertRow::Loading) | None => (
+            format!("{} reading…", spinner(app)),
+            theme::dim(),
+            String::new(),
+        ),
+    }
 }
 
 fn opened_cert(app: &App, screen: &PkiScreen, serial: &str) -> Vec<Line<'static>> {

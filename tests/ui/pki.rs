@@ -223,3 +223,44 @@ fn an_issued_certificate_scrolls_at_80x24_to_the_end_of_its_chain() {
     press(&mut app, KeyCode::Home);
     assert!(screen_at(&app, (80, 24)).contains("Issued from role web"));
 }
+
+#[test]
+fn an_unnamed_default_issuer_and_a_full_length_serial_are_not_cut() {
+    use tresor::vault::pki::Issuer;
+    let mut app = with_certs((120, 40), 1, &[]);
+    // An issuer without a name shows its id (36 characters): "(default)" was cut at 120 columns.
+    answer(
+        &mut app,
+        PkiAnswer::Issuers(Ok(vec![Issuer {
+            id: "3dd83c96-d0ac-777c-0490-6f96f5338c40".into(),
+            name: String::new(),
+            cert: None,
+            is_default: true,
+            error: None,
+        }])),
+    );
+    let screen = screen_at(&app, (120, 40));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("› 3dd83c96"))
+        .unwrap_or_default();
+    // The list is the left pane: up to the first border after the frame's own.
+    let list = row.split('│').nth(1).unwrap_or_default();
+    assert!(list.contains("(default)"), "{screen}");
+    // A 20-byte serial, as OpenBao issues them (59 characters): it was cut at 23.
+    let long = "3a-1f-5c-00-11-22-33-44-55-66-77-88-99-aa-bb-cc-dd-ee-ff-9c";
+    answer(&mut app, PkiAnswer::Serials(Ok(vec![long.into()])));
+    let mut cert = support::pki::state::cert(1, "api.example.com", 20, false);
+    cert.serial = long.into();
+    answer(&mut app, PkiAnswer::Certs(vec![(long.into(), Ok(cert))]));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for size in [(120, 40), (80, 24)] {
+        let screen = screen_at(&app, size);
+        if size.0 == 120 {
+            assert!(screen.contains(long), "{screen}");
+        }
+        assert!(screen.contains("api.example.com"), "{screen}");
+        assert!(screen.contains("expires soon: in 20 days"), "{screen}");
+    }
+}

@@ -54,9 +54,28 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         }];
     }
     let width = width.saturating_sub(2);
-    let state_w = 31.min(width / 3);
-    let subject_w = 34.min(width / 3);
-    let place_w = width.saturating_sub(state_w + subject_w + 4);
+    let now = time::OffsetDateTime::from_unix_timestamp(app.now_unix())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    // By display width, what the rows on screen need: the state whole first, then the subject
+    // and the place share what is left (each whole when both fit).
+    let visible = || report.found.iter().skip(view.scroll).take(rows);
+    let widest = |of: &dyn Fn(&crate::vault::pki::ExpiringCert) -> String, least: &str| {
+        visible()
+            .map(|found| crate::app::width::width(&of(found)))
+            .max()
+            .unwrap_or(0)
+            .max(least.len())
+    };
+    let state_w = widest(&|f| f.summary.validity(now).describe(), "expiry").min(width / 2);
+    let remaining = width.saturating_sub(state_w + 4);
+    let subject_need = widest(&|f| f.summary.subject.clone(), "subject");
+    let place_need = widest(&|f| f.place.display(), "where");
+    let subject_w = if subject_need + place_need <= remaining {
+        subject_need
+    } else {
+        subject_need.min((remaining / 2).max(remaining.saturating_sub(place_need)))
+    };
+    let place_w = remaining.saturating_sub(subject_w);
     let mut lines = vec![Line::styled(
         format!(
             "  {}  {}  {}",
@@ -66,8 +85,6 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         ),
         theme::dim(),
     )];
-    let now = time::OffsetDateTime::from_unix_timestamp(app.now_unix())
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     for (index, found) in report.found.iter().enumerate().skip(view.scroll).take(rows) {
         let selected = index == view.cursor;
         let validity = found.summary.validity(now);

@@ -173,7 +173,7 @@ fn issuer_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
     lines
 }
 
-fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
+fn role_detail(app: &App, screen: &PkiScreen, width: usize) -> Vec<Line<'static>> {
     let Some((role, settings)) = &screen.role else {
         return vec![Line::styled("No role selected.", theme::dim())];
     };
@@ -207,6 +207,15 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
                 .iter()
                 .filter(|s| !FIRST.contains(&s.name.as_str()) && !s.value.is_empty()),
         );
+    let ordered: Vec<_> = ordered.collect();
+    // The names' column as wide as the longest name shown; a long value wraps under itself.
+    let name_w = ordered
+        .iter()
+        .map(|s| crate::app::width::width(&s.name))
+        .max()
+        .unwrap_or(0)
+        .min(26);
+    let value_w = width.saturating_sub(name_w + 3).max(8);
     for setting in ordered {
         let value = if setting.name.ends_with("ttl")
             && let Ok(seconds) = setting.value.parse::<u64>()
@@ -219,10 +228,21 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
         } else {
             setting.value.clone()
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(&setting.name, 26)), theme::dim()),
-            Span::raw(sanitize(&value).into_owned()),
-        ]));
+        let value = sanitize(&value).into_owned();
+        for (index, range) in crate::app::width::wrap_rows(&value, value_w)
+            .into_iter()
+            .enumerate()
+        {
+            let name = if index == 0 {
+                setting.name.as_str()
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", pad(name, name_w)), theme::dim()),
+                Span::raw(value[range].to_string()),
+            ]));
+        }
     }
     lines
 }
@@ -698,7 +718,7 @@ fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, rows
     );
     let detail = match screen.list {
         PkiList::Issuers => issuer_detail(app, screen),
-        _ => role_detail(app, screen),
+        _ => role_detail(app, screen, usize::from(right.width.saturating_sub(2))),
     };
     frame.render_widget(
         Paragraph::new(detail).wrap(Wrap { trim: false }),

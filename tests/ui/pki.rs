@@ -264,3 +264,35 @@ fn an_unnamed_default_issuer_and_a_full_length_serial_are_not_cut() {
         assert!(screen.contains("expires soon: in 20 days"), "{screen}");
     }
 }
+
+#[test]
+fn a_wrapped_role_value_continues_under_the_value() {
+    use tresor::vault::approle::RoleSetting;
+    let mut app = with_certs((80, 24), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    let domains: Vec<String> = (1..=8).map(|n| format!("team{n}.example.com")).collect();
+    answer(
+        &mut app,
+        PkiAnswer::Role {
+            name: "web".into(),
+            result: Ok(vec![RoleSetting {
+                name: "allowed_domains".into(),
+                value: domains.join(","),
+            }]),
+        },
+    );
+    let screen = screen_at(&app, (80, 24));
+    // The right pane of each row that holds a part of the value.
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.split('│').nth(2))
+        .filter(|right| right.contains("example.com") || right.contains("team"))
+        .collect();
+    assert!(rows.len() > 1, "the value wraps at 80 columns: {screen}");
+    assert!(rows[0].contains("allowed_domains"), "{screen}");
+    let value_column = rows[0].find("team1").expect("the value's first row");
+    for row in &rows[1..] {
+        let start = row.len() - row.trim_start().len();
+        assert_eq!(start, value_column, "a continuation row: {screen}");
+    }
+}

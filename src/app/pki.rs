@@ -131,9 +131,11 @@ pub fn opens(engine: &crate::vault::SecretEngine) -> bool {
     matches!(engine, crate::vault::SecretEngine::Other(kind) if kind == "pki")
 }
 
-/// Rows of a list on a screen `height` rows high (the drawing uses the same number).
+/// Rows of a list on a screen `height` rows high: the header (2), the footer (1), the panel's
+/// border (2), the tabs (1), the bottom line and its rule (2), the table's header (1). The drawing
+/// fills the pane it has (fewer when the bottom holds more, the selected row kept on screen).
 pub fn list_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(12)).max(1)
+    usize::from(height.saturating_sub(9)).max(1)
 }
 
 impl PkiScreen {

@@ -8,7 +8,6 @@ use super::{spinner, theme};
 use crate::app::App;
 use crate::app::expiring::ExpiringView;
 use crate::app::keymap::{Command, Scope};
-use crate::app::pki::list_rows;
 use crate::app::state::Loadable;
 use crate::certs::Validity;
 use ratatui::Frame;
@@ -58,7 +57,13 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     // By display width, what the rows on screen need: the state whole first, then the subject
     // and the place share what is left (each whole when both fit).
-    let visible = || report.found.iter().skip(view.scroll).take(rows);
+    // The selected row stays on screen when the pane is shorter than the state counted.
+    let first = if view.cursor >= view.scroll + rows {
+        view.cursor + 1 - rows
+    } else {
+        view.scroll
+    };
+    let visible = || report.found.iter().skip(first).take(rows);
     let widest = |of: &dyn Fn(&crate::vault::pki::ExpiringCert) -> String, least: &str| {
         visible()
             .map(|found| crate::app::width::width(&of(found)))
@@ -85,7 +90,7 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         ),
         theme::dim(),
     )];
-    for (index, found) in report.found.iter().enumerate().skip(view.scroll).take(rows) {
+    for (index, found) in report.found.iter().enumerate().skip(first).take(rows) {
         let selected = index == view.cursor;
         let validity = found.summary.validity(now);
         let style = match validity {
@@ -186,8 +191,8 @@ pub fn draw(frame: &mut Frame, app: &App, view: &ExpiringView) {
         Constraint::Length(wrapped_height(&bottom, inner.width).max(1) + 1),
     ])
     .areas(inner);
-    let rows =
-        list_rows(frame.area().height).min(usize::from(body.height.saturating_sub(1)).max(1));
+    // Every row the pane has below the header line.
+    let rows = usize::from(body.height.saturating_sub(1)).max(1);
     frame.render_widget(
         Paragraph::new(rows_lines(app, view, rows, usize::from(body.width))),
         body,

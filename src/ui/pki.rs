@@ -273,7 +273,7 @@ fn side_list(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<Li
     names
         .iter()
         .enumerate()
-        .skip(screen.scroll(list))
+        .skip(first_row(screen, list, rows))
         .take(rows)
         .map(|(index, (name, marker))| {
             let room = width.saturating_sub(3);
@@ -322,7 +322,7 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
     let visible = || {
         serials
             .iter()
-            .skip(screen.scroll(PkiList::Certs))
+            .skip(first_row(screen, PkiList::Certs, rows))
             .take(rows)
     };
     let serial_need = visible()
@@ -355,7 +355,7 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
     for (index, serial) in serials
         .iter()
         .enumerate()
-        .skip(screen.scroll(PkiList::Certs))
+        .skip(first_row(screen, PkiList::Certs, rows))
         .take(rows)
     {
         let selected = index == cursor;
@@ -698,8 +698,20 @@ fn draw_detail(frame: &mut Frame, screen: &PkiScreen, lines: Vec<Line<'static>>,
     );
 }
 
-fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, rows: usize) {
-    let rows = rows.min(usize::from(body.height.saturating_sub(1)).max(1));
+/// The first row drawn: the state's, moved down when the pane is shorter than the state counted
+/// (a taller question at the bottom) so that the selected row stays on screen.
+fn first_row(screen: &PkiScreen, list: PkiList, rows: usize) -> usize {
+    let (scroll, cursor) = (screen.scroll(list), screen.cursor_of(list));
+    if cursor >= scroll + rows {
+        cursor + 1 - rows.max(1)
+    } else {
+        scroll
+    }
+}
+
+fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, _rows: usize) {
+    // Every row the pane has (below the table's header), none left empty at the bottom.
+    let rows = usize::from(body.height.saturating_sub(1)).max(1);
     if screen.list == PkiList::Certs {
         frame.render_widget(
             Paragraph::new(cert_table(app, screen, rows, usize::from(body.width))),

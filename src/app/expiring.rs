@@ -98,6 +98,7 @@ impl ExpiringView {
                         self.prompt = None;
                         self.error = None;
                         self.days = days;
+                        app.expiring_days = days;
                         return self.search(app);
                     }
                     _ => {
@@ -117,7 +118,8 @@ impl ExpiringView {
 pub fn open(app: &mut App) -> Vec<Effect> {
     let mut view = ExpiringView {
         request: 0,
-        days: DEFAULT_DAYS,
+        // The window chosen last in this session, 30 days at first.
+        days: app.expiring_days,
         result: Loadable::Loading,
         cursor: 0,
         scroll: 0,

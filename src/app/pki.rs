@@ -118,6 +118,12 @@ pub struct PkiScreen {
     pub error: Option<String>,
     /// Open this certificate once the serials are there (a jump from the expiring view).
     pub open_serial: Option<String>,
+    /// The first row drawn of an opened or issued certificate (a revealed key and its chain are
+    /// longer than a small terminal).
+    pub detail_scroll: u16,
+    /// How far that view can scroll: rows beyond the pane, as last drawn (like ratatui's
+    /// `ListState` offset, the drawing is what knows how the text wraps).
+    pub detail_overflow: std::cell::Cell<u16>,
 }
 
 /// Whether an engine's mount opens the PKI screen (it is not "not browsable" then).
@@ -125,9 +131,11 @@ pub fn opens(engine: &crate::vault::SecretEngine) -> bool {
     matches!(engine, crate::vault::SecretEngine::Other(kind) if kind == "pki")
 }
 
-/// Rows of a list on a screen `height` rows high (the drawing uses the same number).
+/// Rows of a list on a screen `height` rows high: the header (2), the footer (1), the panel's
+/// border (2), the tabs (1), the bottom line and its rule (2), the table's header (1). The drawing
+/// fills the pane it has (fewer when the bottom holds more, the selected row kept on screen).
 pub fn list_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(12)).max(1)
+    usize::from(height.saturating_sub(9)).max(1)
 }
 
 impl PkiScreen {
@@ -148,6 +156,8 @@ impl PkiScreen {
             busy: false,
             error: None,
             open_serial: None,
+            detail_scroll: 0,
+            detail_overflow: std::cell::Cell::new(0),
         }
     }
 
@@ -353,6 +363,7 @@ impl PkiScreen {
                         self.list = PkiList::Certs;
                         self.cursors[PkiList::Certs.index()] = index;
                         self.keep_in_view(PkiList::Certs, rows);
+                        self.detail_scroll = 0;
                         self.view = View::Cert(serial);
                     } else {
                         self.error = Some(format!(
@@ -395,6 +406,7 @@ impl PkiScreen {
                 match result {
                     Ok(cert) => {
                         self.prompt = None;
+                        self.detail_scroll = 0;
                         self.view = View::Issued(Box::new(Issued {
                             cert,
                             revealed: false,
@@ -490,6 +502,22 @@ impl PkiScreen {
         }
     }
 
+    /// Scrolls an opened or issued certificate, within what the last drawing overflowed.
+    fn scroll_detail(&mut self, command: Command, page: usize) {
+        let page = u16::try_from(page).unwrap_or(u16::MAX).max(1);
+        let last = self.detail_overflow.get();
+        let scroll = self.detail_scroll.min(last);
+        self.detail_scroll = match command {
+            Command::Down => scroll.saturating_add(1),
+            Command::Up => scroll.saturating_sub(1),
+            Command::PageDown => scroll.saturating_add(page),
+            Command::PageUp => scroll.saturating_sub(page),
+            Command::Top => 0,
+            _ => last,
+        }
+        .min(last);
+    }
+
     fn on_browse_key(&mut self, app: &App, command: Option<Command>) -> Outcome {
         let Some(command) = command else {
             return Outcome::stay();
@@ -504,10 +532,22 @@ impl PkiScreen {
                 View::Lists => return Outcome::close(),
                 // The issued key goes with the view: it is not kept anywhere.
                 _ => {
+                    self.detail_scroll = 0;
                     self.view = View::Lists;
                     Vec::new()
                 }
             },
+            Command::Down
+            | Command::Up
+            | Command::PageDown
+            | Command::PageUp
+            | Command::Top
+            | Command::Bottom
+                if self.view != View::Lists =>
+            {
+                self.scroll_detail(command, rows);
+                Vec::new()
+            }
             Command::Down if self.view == View::Lists => self.move_cursor(1, rows),
             Command::Up if self.view == View::Lists => self.move_cursor(-1, rows),
             Command::PageDown if self.view == View::Lists => self.move_cursor(page, rows),
@@ -521,8 +561,9 @@ impl PkiScreen {
                 effects
             }
             Command::Open if self.view == View::Lists && self.list == PkiList::Certs => {
-                if let Some(serial) = self.selected_serial() {
-                    self.view = View::Cert(serial.to_string());
+                if let Some(serial) = self.selected_serial().map(str::to_string) {
+                    self.detail_scroll = 0;
+                    self.view = View::Cert(serial);
                 }
                 Vec::new()
             }
@@ -608,7 +649,7 @@ impl PkiScreen {
                 let request = IssueRequest {
                     role: form.role.clone(),
                     common_name,
-                    alt_names: form.fields[1].text.trim().to_string(),
+                    alt_names: crate::vault::pki::comma_list(&form.fields[1].text),
                     ttl,
                 };
                 self.busy = true;
@@ -743,7 +784,15 @@ impl Component for PkiScreen {
                     }
                     (View::Lists, PkiList::Issuers) => &[Command::SwitchList, Command::Close],
                 };
-                app.keymap.hints(Scope::Pki, commands)
+                let mut hints = app.keymap.hints(Scope::Pki, commands);
+                if self.view != View::Lists && self.detail_overflow.get() > 0 {
+                    // More below than the pane shows: say how to get there.
+                    let scroll = app
+                        .keymap
+                        .pair(Scope::Pki, Command::Down, Command::PageDown);
+                    hints.insert(0, (scroll, "scroll".into()));
+                }
+                hints
             }
         }
     }

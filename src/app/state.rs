@@ -283,6 +283,8 @@ pub struct App {
     pub should_quit: bool,
     /// Credentials requests whose dialog closed before the answer (their leases get revoked).
     pub abandoned_credentials: Vec<super::credentials::Abandoned>,
+    /// The expiring view's window (days) as last chosen: `C` opens it with that again.
+    pub expiring_days: u32,
 }
 
 impl App {
@@ -331,6 +333,7 @@ impl App {
             start_warnings: Vec::new(),
             should_quit: false,
             abandoned_credentials: Vec::new(),
+            expiring_days: super::expiring::DEFAULT_DAYS,
         }
     }
 

@@ -8,7 +8,6 @@ use super::{spinner, theme};
 use crate::app::App;
 use crate::app::expiring::ExpiringView;
 use crate::app::keymap::{Command, Scope};
-use crate::app::pki::list_rows;
 use crate::app::state::Loadable;
 use crate::certs::Validity;
 use ratatui::Frame;
@@ -37,18 +36,51 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         Loadable::Ready(report) => report,
     };
     if report.found.is_empty() {
-        return vec![Line::styled(
-            format!(
-                "No certificate expires within {}.",
-                count(view.days as usize, "day", "days")
-            ),
-            theme::ok(),
-        )];
+        let days = count(view.days as usize, "day", "days");
+        // With something not looked at, "none expires" would claim more than is known.
+        return vec![if report.problems.is_empty() {
+            Line::styled(
+                format!("No certificate expires within {days}."),
+                theme::ok(),
+            )
+        } else {
+            Line::styled(
+                format!(
+                    "None found in what could be read: no certificate there expires within {days}."
+                ),
+                theme::warning(),
+            )
+        }];
     }
     let width = width.saturating_sub(2);
-    let state_w = 31.min(width / 3);
-    let subject_w = 34.min(width / 3);
-    let place_w = width.saturating_sub(state_w + subject_w + 4);
+    let now = time::OffsetDateTime::from_unix_timestamp(app.now_unix())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    // By display width, what the rows on screen need: the state whole first, then the subject
+    // and the place share what is left (each whole when both fit).
+    // The selected row stays on screen when the pane is shorter than the state counted.
+    let first = if view.cursor >= view.scroll + rows {
+        view.cursor + 1 - rows
+    } else {
+        view.scroll
+    };
+    let visible = || report.found.iter().skip(first).take(rows);
+    let widest = |of: &dyn Fn(&crate::vault::pki::ExpiringCert) -> String, least: &str| {
+        visible()
+            .map(|found| crate::app::width::width(&of(found)))
+            .max()
+            .unwrap_or(0)
+            .max(least.len())
+    };
+    let state_w = widest(&|f| f.summary.validity(now).describe(), "expiry").min(width / 2);
+    let remaining = width.saturating_sub(state_w + 4);
+    let subject_need = widest(&|f| f.summary.subject.clone(), "subject");
+    let place_need = widest(&|f| f.place.display(), "where");
+    let subject_w = if subject_need + place_need <= remaining {
+        subject_need
+    } else {
+        subject_need.min((remaining / 2).max(remaining.saturating_sub(place_need)))
+    };
+    let place_w = remaining.saturating_sub(subject_w);
     let mut lines = vec![Line::styled(
         format!(
             "  {}  {}  {}",
@@ -58,9 +90,7 @@ fn rows_lines(app: &App, view: &ExpiringView, rows: usize, width: usize) -> Vec<
         ),
         theme::dim(),
     )];
-    let now = time::OffsetDateTime::from_unix_timestamp(app.now_unix())
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    for (index, found) in report.found.iter().enumerate().skip(view.scroll).take(rows) {
+    for (index, found) in report.found.iter().enumerate().skip(first).take(rows) {
         let selected = index == view.cursor;
         let validity = found.summary.validity(now);
         let style = match validity {
@@ -161,8 +191,8 @@ pub fn draw(frame: &mut Frame, app: &App, view: &ExpiringView) {
         Constraint::Length(wrapped_height(&bottom, inner.width).max(1) + 1),
     ])
     .areas(inner);
-    let rows =
-        list_rows(frame.area().height).min(usize::from(body.height.saturating_sub(1)).max(1));
+    // Every row the pane has below the header line.
+    let rows = usize::from(body.height.saturating_sub(1)).max(1);
     frame.render_widget(
         Paragraph::new(rows_lines(app, view, rows, usize::from(body.width))),
         body,

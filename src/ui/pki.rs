@@ -96,16 +96,19 @@ fn row(text: String, selected: bool) -> Line<'static> {
 }
 
 fn issuer_name(issuer: &crate::vault::pki::Issuer) -> String {
+    let (name, marker) = issuer_parts(issuer);
+    format!("{name}{marker}")
+}
+
+/// An issuer's name (its id when unnamed) and the " (default)" marker, apart: a narrow list
+/// shortens the name and keeps the marker.
+fn issuer_parts(issuer: &crate::vault::pki::Issuer) -> (String, &'static str) {
     let name = if issuer.name.is_empty() {
         issuer.id.clone()
     } else {
         issuer.name.clone()
     };
-    if issuer.is_default {
-        format!("{name} (default)")
-    } else {
-        name
-    }
+    (name, if issuer.is_default { " (default)" } else { "" })
 }
 
 fn cert_lines(cert: &CertSummary, now: time::OffsetDateTime) -> Vec<Line<'static>> {
@@ -170,7 +173,7 @@ fn issuer_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
     lines
 }
 
-fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
+fn role_detail(app: &App, screen: &PkiScreen, width: usize) -> Vec<Line<'static>> {
     let Some((role, settings)) = &screen.role else {
         return vec![Line::styled("No role selected.", theme::dim())];
     };
@@ -204,6 +207,15 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
                 .iter()
                 .filter(|s| !FIRST.contains(&s.name.as_str()) && !s.value.is_empty()),
         );
+    let ordered: Vec<_> = ordered.collect();
+    // The names' column as wide as the longest name shown; a long value wraps under itself.
+    let name_w = ordered
+        .iter()
+        .map(|s| crate::app::width::width(&s.name))
+        .max()
+        .unwrap_or(0)
+        .min(26);
+    let value_w = width.saturating_sub(name_w + 3).max(8);
     for setting in ordered {
         let value = if setting.name.ends_with("ttl")
             && let Ok(seconds) = setting.value.parse::<u64>()
@@ -216,23 +228,34 @@ fn role_detail(app: &App, screen: &PkiScreen) -> Vec<Line<'static>> {
         } else {
             setting.value.clone()
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(&setting.name, 26)), theme::dim()),
-            Span::raw(sanitize(&value).into_owned()),
-        ]));
+        let value = sanitize(&value).into_owned();
+        for (index, range) in crate::app::width::wrap_rows(&value, value_w)
+            .into_iter()
+            .enumerate()
+        {
+            let name = if index == 0 {
+                setting.name.as_str()
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", pad(name, name_w)), theme::dim()),
+                Span::raw(value[range].to_string()),
+            ]));
+        }
     }
     lines
 }
 
 fn side_list(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<Line<'static>> {
     let list = screen.list;
-    let (names, failed): (Vec<String>, Option<Line>) = match list {
+    let (names, failed): (Vec<(String, &str)>, Option<Line>) = match list {
         PkiList::Issuers => match &screen.issuers {
-            Loadable::Ready(items) => (items.iter().map(issuer_name).collect(), None),
+            Loadable::Ready(items) => (items.iter().map(issuer_parts).collect(), None),
             other => (Vec::new(), failed_line(app, other, "issuers")),
         },
         _ => match &screen.roles {
-            Loadable::Ready(items) => (items.clone(), None),
+            Loadable::Ready(items) => (items.iter().map(|r| (r.clone(), "")).collect(), None),
             other => (Vec::new(), failed_line(app, other, "roles")),
         },
     };
@@ -250,22 +273,34 @@ fn side_list(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<Li
     names
         .iter()
         .enumerate()
-        .skip(screen.scroll(list))
+        .skip(first_row(screen, list, rows))
         .take(rows)
-        .map(|(index, name)| {
-            row(
-                super::text::first_line_fit(name, width.saturating_sub(3)),
-                index == cursor,
-            )
+        .map(|(index, (name, marker))| {
+            let room = width.saturating_sub(3);
+            let marker = if crate::app::width::width(marker) < room {
+                *marker
+            } else {
+                ""
+            };
+            let name = super::text::first_line_fit(
+                name,
+                room.saturating_sub(crate::app::width::width(marker)),
+            );
+            row(format!("{name}{marker}"), index == cursor)
         })
         .collect()
 }
 
-/// Column widths of the certificates table: state, subject, serial.
-fn columns(width: usize) -> (usize, usize, usize) {
-    let state = 31.min(width / 3);
-    let serial = 24.min(width / 4);
-    let subject = width.saturating_sub(state + serial + 6);
+/// Column widths of the certificates table: state, subject, serial. Each takes what the rows on
+/// screen need (their widest) when there is room; else the subject keeps up to a third, the state
+/// comes next and the serial gives way (cut with "…"); what is left goes to the subject.
+fn columns(width: usize, (state, subject, serial): (usize, usize, usize)) -> (usize, usize, usize) {
+    let gaps = 6;
+    let subject_min = subject.max("subject".len()).min(width / 3);
+    let room = width.saturating_sub(gaps + subject_min);
+    let state = state.max("expiry".len()).min(room);
+    let serial = serial.max("serial".len()).min(room.saturating_sub(state));
+    let subject = width.saturating_sub(state + serial + gaps);
     (state, subject, serial)
 }
 
@@ -284,7 +319,29 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
             theme::dim(),
         )];
     }
-    let (state_w, subject_w, serial_w) = columns(width.saturating_sub(2));
+    let visible = || {
+        serials
+            .iter()
+            .skip(first_row(screen, PkiList::Certs, rows))
+            .take(rows)
+    };
+    let serial_need = visible()
+        .map(|s| crate::app::width::width(s))
+        .max()
+        .unwrap_or(0);
+    let state_need = visible()
+        .map(|serial| cert_row(app, screen, serial).0)
+        .map(|state| crate::app::width::width(&state))
+        .max()
+        .unwrap_or(0);
+    let subject_need = visible()
+        .map(|serial| crate::app::width::width(&cert_row(app, screen, serial).2))
+        .max()
+        .unwrap_or(0);
+    let (state_w, subject_w, serial_w) = columns(
+        width.saturating_sub(2),
+        (state_need, subject_need, serial_need),
+    );
     let mut lines = vec![Line::styled(
         format!(
             "  {}  {}  {}",
@@ -295,49 +352,14 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
         theme::dim(),
     )];
     let cursor = screen.cursor_of(PkiList::Certs);
-    let now = now(app);
     for (index, serial) in serials
         .iter()
         .enumerate()
-        .skip(screen.scroll(PkiList::Certs))
+        .skip(first_row(screen, PkiList::Certs, rows))
         .take(rows)
     {
         let selected = index == cursor;
-        let (state, style, subject) = match screen.certs.get(serial) {
-            Some(CertRow::Ready(cert)) => match (&cert.summary, cert.revoked_at) {
-                (_, Some(_)) => (
-                    "REVOKED".to_string(),
-                    theme::error(),
-                    cert.summary
-                        .as_ref()
-                        .map(|s| s.subject.clone())
-                        .unwrap_or_default(),
-                ),
-                (Some(summary), None) => {
-                    let validity = summary.validity(now);
-                    (
-                        validity.describe(),
-                        validity_style(validity),
-                        summary.subject.clone(),
-                    )
-                }
-                (None, None) => (
-                    "not a readable certificate".into(),
-                    theme::error(),
-                    String::new(),
-                ),
-            },
-            Some(CertRow::Failed(error)) => (
-                "unreadable".into(),
-                theme::error(),
-                crate::app::errors::error_text(&app.keymap, error),
-            ),
-            Some(CertRow::Loading) | None => (
-                format!("{} reading…", spinner(app)),
-                theme::dim(),
-                String::new(),
-            ),
-        };
+        let (state, style, subject) = cert_row(app, screen, serial);
         let style = if selected {
             theme::on_selected(style, true)
         } else {
@@ -358,6 +380,46 @@ fn cert_table(app: &App, screen: &PkiScreen, rows: usize, width: usize) -> Vec<L
         ]));
     }
     lines
+}
+
+/// A certificate row's state in words, its style, and the subject (or why it is unreadable).
+fn cert_row(app: &App, screen: &PkiScreen, serial: &str) -> (String, Style, String) {
+    let now = now(app);
+    match screen.certs.get(serial) {
+        Some(CertRow::Ready(cert)) => match (&cert.summary, cert.revoked_at) {
+            (_, Some(_)) => (
+                "REVOKED".to_string(),
+                theme::error(),
+                cert.summary
+                    .as_ref()
+                    .map(|s| s.subject.clone())
+                    .unwrap_or_default(),
+            ),
+            (Some(summary), None) => {
+                let validity = summary.validity(now);
+                (
+                    validity.describe(),
+                    validity_style(validity),
+                    summary.subject.clone(),
+                )
+            }
+            (None, None) => (
+                "not a readable certificate".into(),
+                theme::error(),
+                String::new(),
+            ),
+        },
+        Some(CertRow::Failed(error)) => (
+            "unreadable".into(),
+            theme::error(),
+            crate::app::errors::error_text(&app.keymap, error),
+        ),
+        Some(CertRow::Loading) | None => (
+            format!("{} reading…", spinner(app)),
+            theme::dim(),
+            String::new(),
+        ),
+    }
 }
 
 fn opened_cert(app: &App, screen: &PkiScreen, serial: &str) -> Vec<Line<'static>> {
@@ -410,6 +472,13 @@ fn issued_lines(app: &App, issued: &Issued) -> Vec<Line<'static>> {
         ),
         theme::title(),
     )];
+    // A TTL capped at the role's max_ttl, a name left out...: the server says so only here.
+    for warning in &cert.warnings {
+        lines.push(Line::styled(
+            format!("The server warned: {}", sanitize(warning)),
+            theme::warning(),
+        ));
+    }
     let mut key_line = vec![Span::styled(
         format!(
             "Private key{}: ",
@@ -592,14 +661,8 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &PkiScreen) {
     .areas(inner);
     frame.render_widget(Paragraph::new(tabs(screen)), tab_area);
     match &screen.view {
-        View::Cert(serial) => frame.render_widget(
-            Paragraph::new(opened_cert(app, screen, serial)).wrap(Wrap { trim: false }),
-            body.inner(Margin::new(1, 0)),
-        ),
-        View::Issued(issued) => frame.render_widget(
-            Paragraph::new(issued_lines(app, issued)).wrap(Wrap { trim: false }),
-            body.inner(Margin::new(1, 0)),
-        ),
+        View::Cert(serial) => draw_detail(frame, screen, opened_cert(app, screen, serial), body),
+        View::Issued(issued) => draw_detail(frame, screen, issued_lines(app, issued), body),
         View::Lists => draw_lists(frame, app, screen, body, rows),
     }
     frame.render_widget(
@@ -614,8 +677,41 @@ pub fn draw(frame: &mut Frame, app: &App, screen: &PkiScreen) {
     );
 }
 
-fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, rows: usize) {
-    let rows = rows.min(usize::from(body.height.saturating_sub(1)).max(1));
+/// An opened or issued certificate, scrolled (the keymap's line, page, top and bottom keys); what
+/// is beyond the pane is recorded for the keys (and the footer offers them then).
+fn draw_detail(frame: &mut Frame, screen: &PkiScreen, lines: Vec<Line<'static>>, body: Rect) {
+    let area = body.inner(Margin::new(1, 0));
+    // Words wrap at spaces: a wrapped line may take a row more than its width says.
+    let slack = lines
+        .iter()
+        .filter(|line| line.width() > usize::from(area.width.max(1)))
+        .count() as u16;
+    let total = wrapped_height(&lines, area.width).saturating_add(slack);
+    let overflow = total.saturating_sub(area.height);
+    screen.detail_overflow.set(overflow);
+    let scroll = screen.detail_scroll.min(overflow);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// The first row drawn: the state's, moved down when the pane is shorter than the state counted
+/// (a taller question at the bottom) so that the selected row stays on screen.
+fn first_row(screen: &PkiScreen, list: PkiList, rows: usize) -> usize {
+    let (scroll, cursor) = (screen.scroll(list), screen.cursor_of(list));
+    if cursor >= scroll + rows {
+        cursor + 1 - rows.max(1)
+    } else {
+        scroll
+    }
+}
+
+fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, _rows: usize) {
+    // Every row the pane has (below the table's header), none left empty at the bottom.
+    let rows = usize::from(body.height.saturating_sub(1)).max(1);
     if screen.list == PkiList::Certs {
         frame.render_widget(
             Paragraph::new(cert_table(app, screen, rows, usize::from(body.width))),
@@ -634,7 +730,7 @@ fn draw_lists(frame: &mut Frame, app: &App, screen: &PkiScreen, body: Rect, rows
     );
     let detail = match screen.list {
         PkiList::Issuers => issuer_detail(app, screen),
-        _ => role_detail(app, screen),
+        _ => role_detail(app, screen, usize::from(right.width.saturating_sub(2))),
     };
     frame.render_widget(
         Paragraph::new(detail).wrap(Wrap { trim: false }),

@@ -55,6 +55,8 @@ pub struct IssuedCert {
     pub chain: Vec<String>,
     pub private_key: SecretText,
     pub private_key_type: String,
+    /// What the server said beside the answer (a TTL capped at the role's `max_ttl`, ...).
+    pub warnings: Vec<String>,
 }
 
 impl IssuedCert {
@@ -81,6 +83,16 @@ pub struct IssueRequest {
     pub alt_names: String,
     /// `24h`, `30d`...; empty: the role's default.
     pub ttl: String,
+}
+
+/// A comma-separated list as the API takes it: each item trimmed, empty ones left out. OpenBao
+/// drops an alt name with a leading space without a word (`a, b` issued only `a`).
+pub fn comma_list(text: &str) -> String {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// What the token may do on a mount's operation paths: `path -> capabilities`.
@@ -243,6 +255,17 @@ pub fn parse_issued(role: &str, body: &Value) -> Option<IssuedCert> {
         chain,
         private_key,
         private_key_type: text(data, "private_key_type"),
+        warnings: body
+            .get("warnings")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -385,8 +408,9 @@ impl VaultClient {
     ) -> Result<IssuedCert, VaultError> {
         let path = format!("{}/issue/{}", mount_path(mount), issue.role);
         let mut body = json!({ "common_name": issue.common_name.trim() });
-        if !issue.alt_names.trim().is_empty() {
-            body["alt_names"] = json!(issue.alt_names.trim());
+        let alt_names = comma_list(&issue.alt_names);
+        if !alt_names.is_empty() {
+            body["alt_names"] = json!(alt_names);
         }
         if !issue.ttl.trim().is_empty() {
             body["ttl"] = json!(issue.ttl.trim());

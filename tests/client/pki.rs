@@ -154,6 +154,45 @@ async fn issuing_answers_the_certificate_its_chain_and_a_key_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn alt_names_with_spaces_are_all_issued_and_a_capped_ttl_is_said() {
+    let server = tokio::task::spawn_blocking(support::dev_server)
+        .await
+        .expect("join");
+    pki::mounts(&server);
+    let client = root_client(&server);
+    let issued = client
+        .pki_issue(
+            "pki_int/",
+            &IssueRequest {
+                role: "web".into(),
+                common_name: "new.example.com".into(),
+                // OpenBao drops " b.example.com" (leading space) without a word.
+                alt_names: "a.example.com, b.example.com".into(),
+                // Longer than the role's max_ttl (8760h): capped, with a warning.
+                ttl: "9999h".into(),
+            },
+        )
+        .await
+        .expect("issued");
+    let summary = tresor::certs::certificates(&issued.certificate);
+    for name in ["a.example.com", "b.example.com"] {
+        assert!(
+            summary[0].sans.contains(&name.to_string()),
+            "{name} in {:?}",
+            summary[0].sans
+        );
+    }
+    assert!(
+        issued
+            .warnings
+            .iter()
+            .any(|w| w.contains("max_ttl") || w.contains("TTL")),
+        "{:?}",
+        issued.warnings
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_token_that_may_only_read_is_told_which_path_and_capability_it_lacks() {
     let server = tokio::task::spawn_blocking(support::dev_server)
         .await

@@ -115,3 +115,18 @@ fn enter_goes_to_the_pki_certificate_on_its_screen_or_the_kv_secret_in_the_tree(
         "{effects:?}"
     );
 }
+
+#[test]
+fn the_chosen_window_is_kept_when_the_view_is_opened_again() {
+    let mut app = app_with_mount((120, 40));
+    press(&mut app, KeyCode::Char('C'));
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "7");
+    assert_eq!(request_of(&press(&mut app, KeyCode::Enter)).1, 7);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+    let (_, days) = request_of(&press(&mut app, KeyCode::Char('C')));
+    assert_eq!(days, 7, "C opened it again with 30 days");
+}

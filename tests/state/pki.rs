@@ -217,6 +217,7 @@ fn the_issue_form_sends_what_was_typed_and_the_answer_is_shown_once() {
                 "-----BEGIN EC PRIVATE KEY-----\nSECRET\n-----END EC PRIVATE KEY-----",
             ),
             private_key_type: "ec".into(),
+            warnings: vec![],
         })),
     );
     assert_eq!(
@@ -255,4 +256,25 @@ fn an_answer_for_a_closed_screen_or_another_mount_is_dropped() {
     press(&mut app, KeyCode::Esc);
     assert!(app.modal.is_none());
     assert!(answer(&mut app, PkiAnswer::Serials(Ok(vec![]))).is_empty());
+}
+
+#[test]
+fn alt_names_typed_with_spaces_after_the_commas_are_each_trimmed() {
+    // OpenBao drops an alt name with a leading space silently: "a, b" issued only a.
+    let (mut app, _) = opened((120, 40), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "a.example.com");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, " a.example.com,  b.example.com , ,c.example.com ");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![pki(PkiRequest::Issue(IssueRequest {
+            role: "web".into(),
+            common_name: "a.example.com".into(),
+            alt_names: "a.example.com,b.example.com,c.example.com".into(),
+            ttl: String::new(),
+        }))]
+    );
 }

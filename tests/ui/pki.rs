@@ -89,6 +89,7 @@ fn an_issued_certificate_is_shown_once_with_its_key_masked() {
                 "-----BEGIN EC PRIVATE KEY-----\nTOPSECRETKEYBYTES\n-----END EC PRIVATE KEY-----",
             ),
             private_key_type: "ec".into(),
+            warnings: vec![],
         })),
     );
     let screen = screen_at(&app, (120, 40));
@@ -148,4 +149,150 @@ fn a_list_the_token_may_not_read_says_which_path_and_capability() {
         "{screen}"
     );
     assert!(screen.contains("Certificates (!)"), "{screen}");
+}
+
+#[test]
+fn the_servers_warnings_are_shown_with_the_issued_certificate() {
+    // 9999h on a role with max_ttl 30 days was capped without a word on screen.
+    let mut app = with_certs((80, 24), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "new.example.com");
+    press(&mut app, KeyCode::Enter);
+    let warning = "TTL of \"9999h\" is greater than the role's max_ttl; capped to 720h";
+    answer(
+        &mut app,
+        PkiAnswer::Issued(Ok(IssuedCert {
+            role: "web".into(),
+            serial: serial(99),
+            certificate: pem("new.example.com", 1, 99, false),
+            chain: vec![pem("Example Intermediate", 1800, 7, true)],
+            private_key: tresor::secret::SecretText::new(
+                "-----BEGIN EC PRIVATE KEY-----\nKEY\n-----END EC PRIVATE KEY-----",
+            ),
+            private_key_type: "ec".into(),
+            warnings: vec![warning.into()],
+        })),
+    );
+    let small = screen_at(&app, (80, 24));
+    assert!(small.contains("The server warned:"), "{small}");
+    assert!(small.contains("greater than the role's max_ttl"), "{small}");
+}
+
+#[test]
+fn an_issued_certificate_scrolls_at_80x24_to_the_end_of_its_chain() {
+    // The revealed key filled the pane and the chain was cut: PgDn, j and End did nothing.
+    let mut app = with_certs((80, 24), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "new.example.com");
+    press(&mut app, KeyCode::Enter);
+    let key: String = (0..27)
+        .map(|n| format!("KEYLINE{n:02}{}\n", "A".repeat(54)))
+        .collect();
+    answer(
+        &mut app,
+        PkiAnswer::Issued(Ok(IssuedCert {
+            role: "web".into(),
+            serial: serial(99),
+            certificate: pem("new.example.com", 1, 99, false),
+            chain: vec![pem("Example Intermediate", 1800, 7, true)],
+            private_key: tresor::secret::SecretText::new(format!(
+                "-----BEGIN RSA PRIVATE KEY-----\n{key}-----END RSA PRIVATE KEY-----"
+            )),
+            private_key_type: "rsa".into(),
+            warnings: vec![],
+        })),
+    );
+    press(&mut app, KeyCode::Char('s'));
+    let top = screen_at(&app, (80, 24));
+    assert!(top.contains("KEYLINE00"), "{top}");
+    assert!(!top.contains("Example Intermediate (CA)"), "{top}");
+    press(&mut app, KeyCode::Char('j'));
+    let down = screen_at(&app, (80, 24));
+    assert_ne!(top, down, "j scrolls a row");
+    press(&mut app, KeyCode::PageDown);
+    assert!(!screen_at(&app, (80, 24)).contains("KEYLINE00"));
+    press(&mut app, KeyCode::End);
+    let end = screen_at(&app, (80, 24));
+    insta::assert_snapshot!(end);
+    assert!(end.contains("Example Intermediate (CA)"), "{end}");
+    // Up from the end moves at once (it does not go past the end first).
+    press(&mut app, KeyCode::Char('k'));
+    assert_ne!(screen_at(&app, (80, 24)), end);
+    press(&mut app, KeyCode::Home);
+    assert!(screen_at(&app, (80, 24)).contains("Issued from role web"));
+}
+
+#[test]
+fn an_unnamed_default_issuer_and_a_full_length_serial_are_not_cut() {
+    use tresor::vault::pki::Issuer;
+    let mut app = with_certs((120, 40), 1, &[]);
+    // An issuer without a name shows its id (36 characters): "(default)" was cut at 120 columns.
+    answer(
+        &mut app,
+        PkiAnswer::Issuers(Ok(vec![Issuer {
+            id: "3dd83c96-d0ac-777c-0490-6f96f5338c40".into(),
+            name: String::new(),
+            cert: None,
+            is_default: true,
+            error: None,
+        }])),
+    );
+    let screen = screen_at(&app, (120, 40));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("› 3dd83c96"))
+        .unwrap_or_default();
+    // The list is the left pane: up to the first border after the frame's own.
+    let list = row.split('│').nth(1).unwrap_or_default();
+    assert!(list.contains("(default)"), "{screen}");
+    // A 20-byte serial, as OpenBao issues them (59 characters): it was cut at 23.
+    let long = "3a-1f-5c-00-11-22-33-44-55-66-77-88-99-aa-bb-cc-dd-ee-ff-9c";
+    answer(&mut app, PkiAnswer::Serials(Ok(vec![long.into()])));
+    let mut cert = support::pki::state::cert(1, "api.example.com", 20, false);
+    cert.serial = long.into();
+    answer(&mut app, PkiAnswer::Certs(vec![(long.into(), Ok(cert))]));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for size in [(120, 40), (80, 24)] {
+        let screen = screen_at(&app, size);
+        if size.0 == 120 {
+            assert!(screen.contains(long), "{screen}");
+        }
+        assert!(screen.contains("api.example.com"), "{screen}");
+        assert!(screen.contains("expires soon: in 20 days"), "{screen}");
+    }
+}
+
+#[test]
+fn a_wrapped_role_value_continues_under_the_value() {
+    use tresor::vault::approle::RoleSetting;
+    let mut app = with_certs((80, 24), 1, &[]);
+    press(&mut app, KeyCode::Tab);
+    let domains: Vec<String> = (1..=8).map(|n| format!("team{n}.example.com")).collect();
+    answer(
+        &mut app,
+        PkiAnswer::Role {
+            name: "web".into(),
+            result: Ok(vec![RoleSetting {
+                name: "allowed_domains".into(),
+                value: domains.join(","),
+            }]),
+        },
+    );
+    let screen = screen_at(&app, (80, 24));
+    // The right pane of each row that holds a part of the value.
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.split('│').nth(2))
+        .filter(|right| right.contains("example.com") || right.contains("team"))
+        .collect();
+    assert!(rows.len() > 1, "the value wraps at 80 columns: {screen}");
+    assert!(rows[0].contains("allowed_domains"), "{screen}");
+    let value_column = rows[0].find("team1").expect("the value's first row");
+    for row in &rows[1..] {
+        let start = row.len() - row.trim_start().len();
+        assert_eq!(start, value_column, "a continuation row: {screen}");
+    }
 }

@@ -24,7 +24,10 @@ pub(super) fn versions_note(steps: &[VersionStep]) -> String {
         .iter()
         .filter(|s| matches!(s, VersionStep::Destroyed(_)))
         .count();
-    let mut note = format!(" ({} versions", steps.len());
+    let mut note = format!(
+        " ({}",
+        crate::ui::text::count(steps.len(), "version", "versions")
+    );
     if deleted + destroyed > 0 {
         note.push_str(&format!(
             "; {deleted} deleted, {destroyed} destroyed: written as empty placeholders, then \
@@ -78,7 +81,10 @@ pub(super) fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
             .map(|item| item.versions.len())
             .sum();
         if plan.options.all_versions && replayed > 0 {
-            text.push_str(&format!(", {replayed} version(s) replayed"));
+            text.push_str(&format!(
+                ", {} replayed",
+                crate::ui::text::count(replayed, "version", "versions")
+            ));
         }
         if !overwrite && counts.items > 0 && counts.existing == counts.items {
             text.push_str(
@@ -358,13 +364,13 @@ mod tests {
             vec![],
         );
         let text = plan_text(&plan, false, true);
-        assert!(text.contains(", 3 version(s) replayed"), "{text}");
+        assert!(text.contains(", 3 versions replayed"), "{text}");
         assert!(
             !text.contains("(2 versions)"),
             "a skipped secret replays none: {text}"
         );
         let text = plan_text(&plan, true, false);
-        assert!(text.contains(", 5 version(s) replayed"), "{text}");
+        assert!(text.contains(", 5 versions replayed"), "{text}");
         let only_existing = plan.restricted(|i| i.target.exists());
         let text = plan_text(&only_existing, false, false);
         assert!(!text.contains("replayed"), "{text}");
@@ -372,6 +378,42 @@ mod tests {
             text.contains("nothing to write: every secret exists at the target"),
             "{text}"
         );
+    }
+
+    /// Issue 17 (tester): "(1 versions)"; and a plan replaying no version (a move into KV v1)
+    /// says nothing about versions.
+    #[test]
+    fn version_counts_are_singular_or_plural_and_absent_when_none() {
+        assert_eq!(versions_note(&[VersionStep::Live(1)]), " (1 version)");
+        let plan = Plan::new(
+            PlanKind::Move,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("app2/"),
+            PlanOptions {
+                all_versions: true,
+                ..PlanOptions::default()
+            },
+            vec![item("a", TargetState::Absent, 1)],
+            vec![],
+            vec![],
+        );
+        let text = plan_text(&plan, false, true);
+        assert!(text.contains(", 1 version replayed"), "{text}");
+        assert!(text.contains("(1 version)"), "{text}");
+        let none = Plan::new(
+            PlanKind::Move,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("app2/"),
+            PlanOptions {
+                all_versions: true,
+                ..PlanOptions::default()
+            },
+            vec![item("a", TargetState::Absent, 0)],
+            vec![],
+            vec![],
+        );
+        let text = plan_text(&none, false, true);
+        assert!(!text.contains("version"), "{text}");
     }
 
     #[test]

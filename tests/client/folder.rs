@@ -976,6 +976,21 @@ async fn a_move_keeps_the_history_and_never_drops_it_silently() {
         assert_eq!(versions.len(), 3, "{versions:?}");
         assert!(bao_walk(&server, &v2, "m/").is_empty(), "sources gone");
     });
+    // Custom metadata alone is lost too (one version only).
+    put(&client, &v2, "renamed/tagged", json!({"k": "t"})).await;
+    tokio::task::block_in_place(|| {
+        bao(
+            &server,
+            &[
+                "kv",
+                "metadata",
+                "put",
+                "-mount=hist2",
+                "-custom-metadata=owner=me",
+                "renamed/tagged",
+            ],
+        );
+    });
     // To KV v1 only the latest data could go: refused, nothing written, the source kept.
     let error = folder::plan_move(
         &TreeRef::new(client.clone(), v2.clone(), "renamed"),
@@ -985,11 +1000,20 @@ async fn a_move_keeps_the_history_and_never_drops_it_silently() {
     )
     .await
     .expect_err("history would be lost");
+    // Issue 17 (tester): every secret is named with what it would lose, one a line; a secret
+    // that loses nothing is not.
     let text = error.to_string();
+    assert!(text.contains("cp -r"), "{text}");
+    assert!(text.contains("what 2 secrets cannot take along"), "{text}");
     assert!(
-        text.contains("renamed/app") && text.contains("cp -r"),
+        text.contains("\n  hist2/renamed/app: 2 older versions\n"),
         "{text}"
     );
+    assert!(
+        text.ends_with("\n  hist2/renamed/tagged: custom metadata (1 key)"),
+        "{text}"
+    );
+    assert!(!text.contains("renamed/one"), "{text}");
     tokio::task::block_in_place(|| {
         assert!(
             bao_walk(&server, &v1, "flat/").is_empty(),

@@ -301,3 +301,54 @@ fn a_value_search_shows_matches_masked_but_the_revealed_one() {
     );
     insta::assert_snapshot!(render_at(&app, SIZE).backend());
 }
+
+/// Issue 17 (tester): the refusal of a lossy move named one secret and a count. The prompt
+/// names, one a line, as many as fit with what each would lose, then "and N more".
+#[test]
+fn a_refused_lossy_move_names_what_each_secret_would_lose() {
+    use tresor::vault::folder::{FolderError, Lost};
+    const NARROW: (u16, u16) = (80, 24);
+    let mut app = folder_app(NARROW);
+    press(&mut app, KeyCode::Char('M'));
+    type_text(&mut app, "-flat");
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    let lost = (1..=30)
+        .map(|n| Lost {
+            path: format!("secret/app/s{n:02}"),
+            older_versions: n % 3,
+            custom_metadata: usize::from(n % 3 == 0),
+        })
+        .collect();
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Err(FolderError::LossyMove {
+                into: "kv1/flat/".into(),
+                lost,
+            }),
+        },
+    );
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(
+        screen.contains("what 30 secrets cannot take along"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("secret/app/s01: 1 older version "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("secret/app/s03: custom metadata (1 key)"),
+        "{screen}"
+    );
+    let shown = (1..=30)
+        .filter(|n| screen.contains(&format!("secret/app/s{n:02}:")))
+        .count();
+    assert!(shown >= 5, "as many as fit: {screen}");
+    assert!(
+        screen.contains(&format!("and {} more", 30 - shown)),
+        "{screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}

@@ -463,15 +463,47 @@ pub enum FolderError {
     /// Only KV (v1, v2) and cubbyhole mounts hold key/value secrets.
     #[error("{0} is not a key/value mount")]
     NotKv(String),
-    /// A move from KV v2 to a mount without history would delete what cannot go along.
+    /// A move from KV v2 to a mount without history would delete what cannot go along. The
+    /// message names every secret and what it would lose, one a line.
     #[error(
-        "{into} keeps only the latest data: a move would delete the history or custom metadata of \
-         {count} secret(s) ({example}, …) with their source; copy instead (tresor cp -r, or c), \
-         then delete the source yourself if that is what you want"
+        "{into} keeps only the latest data: a move would delete, with their source, what {} \
+         cannot take along; copy instead (tresor cp -r, or c), then delete the source yourself \
+         if that is what you want:{}",
+        crate::ui::text::count(lost.len(), "secret", "secrets"),
+        lost.iter().map(|l| format!("\n  {l}")).collect::<String>()
     )]
-    LossyMove {
-        into: String,
-        count: usize,
-        example: String,
-    },
+    LossyMove { into: String, lost: Vec<Lost> },
+}
+
+/// A KV v2 secret that has more than a KV v1 target keeps (its latest data), and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    /// Full source path (`secret/app/db`).
+    pub path: String,
+    /// Versions older than the latest (deleted and destroyed ones included).
+    pub older_versions: usize,
+    /// Keys of custom metadata.
+    pub custom_metadata: usize,
+}
+
+impl std::fmt::Display for Lost {
+    /// `secret/app/db: 3 older versions, custom metadata (2 keys)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::ui::text::count;
+        let mut what = Vec::new();
+        if self.older_versions > 0 {
+            what.push(count(
+                self.older_versions,
+                "older version",
+                "older versions",
+            ));
+        }
+        if self.custom_metadata > 0 {
+            what.push(format!(
+                "custom metadata ({})",
+                count(self.custom_metadata, "key", "keys")
+            ));
+        }
+        write!(f, "{}: {}", self.path, what.join(", "))
+    }
 }

@@ -3,20 +3,22 @@
 
 use crate::vault::VaultError;
 use crate::vault::crawl::with_retries;
-use crate::vault::folder::{FolderError, Plan, TreeRef};
+use crate::vault::folder::{FolderError, Lost, Plan, TreeRef};
 use futures_util::StreamExt;
 
-/// The source's display path if a copy of it into KV v1 would lose something (older versions,
-/// custom metadata), read from its metadata.
-async fn lost_in_kv_v1(source: &TreeRef, relative: String) -> Result<Option<String>, VaultError> {
+/// What a copy of the source into KV v1 would lose (older versions, custom metadata), read from
+/// its metadata; `None` when nothing.
+async fn lost_in_kv_v1(source: &TreeRef, relative: String) -> Result<Option<Lost>, VaultError> {
     let path = source.path_of(&relative);
     let client = &source.client;
     let metadata =
         with_retries(client, &path, || client.read_metadata(&source.mount, &path)).await?;
-    Ok(
-        (metadata.versions.len() > 1 || !metadata.custom_metadata.is_empty())
-            .then(|| source.display_of(&relative)),
-    )
+    let lost = Lost {
+        path: source.display_of(&relative),
+        older_versions: metadata.versions.len().saturating_sub(1),
+        custom_metadata: metadata.custom_metadata.len(),
+    };
+    Ok((lost.older_versions > 0 || lost.custom_metadata > 0).then_some(lost))
 }
 
 /// Refuses (before anything is written) a move of `plan`'s items from KV v2 `source` into KV v1
@@ -43,11 +45,11 @@ pub(super) async fn refuse_lossy_move(
         }
     }
     drop(checks);
-    if let Some(example) = lossy.first() {
+    if !lossy.is_empty() {
+        lossy.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(FolderError::LossyMove {
             into: target.display(),
-            count: lossy.len(),
-            example: example.clone(),
+            lost: lossy,
         });
     }
     Ok(())

@@ -103,10 +103,21 @@ pub(super) fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
         .iter()
         .filter(|u| crate::vault::jobs::is_unwritable(u))
         .count();
-    if counts.unreadable > unwritable {
+    let gone = plan
+        .unreadable
+        .iter()
+        .filter(|u| folder::is_latest_gone(&u.reason))
+        .count();
+    if counts.unreadable > unwritable + gone {
         text.push_str(&format!(
             "; {} secret(s) cannot be read (left out)",
-            counts.unreadable - unwritable
+            counts.unreadable - unwritable - gone
+        ));
+    }
+    if gone > 0 {
+        text.push_str(&format!(
+            "; {} secret(s) whose latest version is deleted or destroyed (left out)",
+            gone
         ));
     }
     if unwritable > 0 {
@@ -170,6 +181,9 @@ pub(super) fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
 
 /// What the token may not do to a secret left out of a plan.
 pub(super) fn left_out_verb(kind: PlanKind, left_out: &folder::Unreadable) -> &'static str {
+    if folder::is_latest_gone(&left_out.reason) {
+        return verb(kind).0;
+    }
     match (crate::vault::jobs::is_unwritable(left_out), kind) {
         (false, _) => "read",
         (true, PlanKind::Delete) => "delete",
@@ -414,6 +428,37 @@ mod tests {
         );
         let text = plan_text(&none, false, true);
         assert!(!text.contains("version"), "{text}");
+    }
+
+    /// Issue 17 (tester): a secret whose latest version is deleted is left out by the plan with
+    /// its reason, not counted as "cannot be read" (the token may read it).
+    #[test]
+    fn a_secret_with_a_deleted_latest_version_is_named_as_left_out() {
+        let plan = Plan::new(
+            PlanKind::Move,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("flat/"),
+            PlanOptions::default(),
+            vec![item("a", TargetState::Absent, 0)],
+            vec![],
+            vec![folder::Unreadable {
+                path: "secret/app/gone".into(),
+                reason: folder::latest_gone_reason("the latest version (v2) is deleted", false),
+            }],
+        );
+        let text = plan_text(&plan, false, true);
+        assert!(
+            text.contains("; 1 secret(s) whose latest version is deleted or destroyed (left out)"),
+            "{text}"
+        );
+        assert!(!text.contains("secret(s) cannot be read"), "{text}");
+        assert!(
+            text.contains(
+                "cannot move secret/app/gone: the latest version (v2) is deleted, its data \
+                 cannot be read; KV v1 keeps only the latest data: nothing to copy\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

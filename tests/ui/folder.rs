@@ -352,3 +352,30 @@ fn a_refused_lossy_move_names_what_each_secret_would_lose() {
     );
     insta::assert_snapshot!(render_at(&app, NARROW).backend());
 }
+
+/// Issue 17 (tester): a secret whose latest version is deleted was planned as "new" and failed
+/// at run time. The plan names it as left out ("no data"), not as one the token may not read.
+#[test]
+fn a_plan_names_a_secret_whose_latest_version_is_deleted() {
+    let mut app = folder_app(SIZE);
+    let mut plan = copy_plan();
+    plan.unreadable = vec![tresor::vault::folder::Unreadable {
+        path: "secret/app/gone".into(),
+        reason: tresor::vault::folder::latest_gone_reason(
+            "the latest version (v4) is deleted",
+            false,
+        ),
+    }];
+    planned(&mut app, plan);
+    let screen = text(&app);
+    assert!(
+        screen.contains("1 secret whose latest version is deleted or"),
+        "{screen}"
+    );
+    assert!(!screen.contains("may not read"), "{screen}");
+    assert!(screen.contains("no data"), "{screen}");
+    assert!(
+        screen.contains("the latest version (v4) is deleted"),
+        "{screen}"
+    );
+}

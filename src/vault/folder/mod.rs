@@ -196,6 +196,27 @@ pub struct Unreadable {
     pub reason: String,
 }
 
+/// How the reason of a secret left out because its latest version is deleted or destroyed ends
+/// (see [`is_latest_gone`]).
+const LATEST_GONE: &str = ": nothing to copy";
+
+/// The reason a plan gives for a KV v2 secret whose latest version (`why`: "the latest version
+/// (v3) is deleted") has no data, when only the latest data would be copied.
+pub fn latest_gone_reason(why: &str, into_v2: bool) -> String {
+    let history = if into_v2 {
+        "every version (--all-versions) copies its history"
+    } else {
+        "KV v1 keeps only the latest data"
+    };
+    format!("{why}, its data cannot be read; {history}{LATEST_GONE}")
+}
+
+/// Whether a plan's left-out reason says the secret's latest version is deleted or destroyed
+/// (not a permission the token lacks).
+pub fn is_latest_gone(reason: &str) -> bool {
+    reason.ends_with(LATEST_GONE)
+}
+
 /// Everything an operation will do, before anything is written. No values.
 #[derive(Debug, Clone)]
 pub struct Plan {

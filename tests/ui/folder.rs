@@ -379,3 +379,26 @@ fn a_plan_names_a_secret_whose_latest_version_is_deleted() {
         "{screen}"
     );
 }
+
+/// Issue 17 (tester): the move form offered "[ ] every version ... otherwise the latest only",
+/// unticked, while a move always takes the history along. It says so, ticked and fixed, and Tab
+/// never lands on it.
+#[test]
+fn the_move_form_says_every_version_goes_along() {
+    const NARROW: (u16, u16) = (80, 24);
+    let mut app = folder_app(NARROW);
+    press(&mut app, KeyCode::Char('M'));
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(!screen.contains("[ ] every version"), "{screen}");
+    assert!(!screen.contains("otherwise the latest only"), "{screen}");
+    assert!(
+        screen.contains("[x] every version goes along: a move keeps the history"),
+        "{screen}"
+    );
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(screen.contains("› [x] custom metadata"), "{screen}");
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}

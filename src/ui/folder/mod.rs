@@ -140,6 +140,20 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, op: FolderOp, prompt: &
                     _ => "KV v2 to KV v2; otherwise the latest only",
                 }
             ))),
+            PromptField::CustomMetadata if op == FolderOp::Move => {
+                // Not a choice for a move: said, ticked, above the custom metadata box.
+                lines.push(Line::from(vec![
+                    marker(false),
+                    Span::styled(
+                        "[x] every version goes along: a move keeps the history",
+                        theme::dim(),
+                    ),
+                ]));
+                spans.push(Span::raw(format!(
+                    "{} custom metadata",
+                    checkbox(prompt.custom_metadata)
+                )));
+            }
             PromptField::CustomMetadata => spans.push(Span::raw(format!(
                 "{} custom metadata",
                 checkbox(prompt.custom_metadata)

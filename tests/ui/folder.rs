@@ -402,3 +402,19 @@ fn the_move_form_says_every_version_goes_along() {
     assert!(screen.contains("› [x] custom metadata"), "{screen}");
     insta::assert_snapshot!(render_at(&app, NARROW).backend());
 }
+
+/// Issue 17 (tester): at 80x24 the footer with a folder selected was cut ("q q"). Hints that do
+/// not fit are left out whole (`?` lists every key), and the last one (quit) is kept.
+#[test]
+fn the_folder_footer_fits_80_columns() {
+    const NARROW: (u16, u16) = (80, 24);
+    let app = folder_app(NARROW);
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    let footer = screen.lines().last().expect("a footer").to_string();
+    assert!(footer.contains("? help"), "{footer}");
+    assert!(
+        footer.trim_end_matches([' ', '"']).ends_with("quit"),
+        "{footer}"
+    );
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}

@@ -24,7 +24,10 @@ pub(super) fn versions_note(steps: &[VersionStep]) -> String {
         .iter()
         .filter(|s| matches!(s, VersionStep::Destroyed(_)))
         .count();
-    let mut note = format!(" ({} versions", steps.len());
+    let mut note = format!(
+        " ({}",
+        crate::ui::text::count(steps.len(), "version", "versions")
+    );
     if deleted + destroyed > 0 {
         note.push_str(&format!(
             "; {deleted} deleted, {destroyed} destroyed: written as empty placeholders, then \
@@ -78,7 +81,10 @@ pub(super) fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
             .map(|item| item.versions.len())
             .sum();
         if plan.options.all_versions && replayed > 0 {
-            text.push_str(&format!(", {replayed} version(s) replayed"));
+            text.push_str(&format!(
+                ", {} replayed",
+                crate::ui::text::count(replayed, "version", "versions")
+            ));
         }
         if !overwrite && counts.items > 0 && counts.existing == counts.items {
             text.push_str(
@@ -97,10 +103,21 @@ pub(super) fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
         .iter()
         .filter(|u| crate::vault::jobs::is_unwritable(u))
         .count();
-    if counts.unreadable > unwritable {
+    let gone = plan
+        .unreadable
+        .iter()
+        .filter(|u| folder::is_latest_gone(&u.reason))
+        .count();
+    if counts.unreadable > unwritable + gone {
         text.push_str(&format!(
             "; {} secret(s) cannot be read (left out)",
-            counts.unreadable - unwritable
+            counts.unreadable - unwritable - gone
+        ));
+    }
+    if gone > 0 {
+        text.push_str(&format!(
+            "; {} secret(s) whose latest version is deleted or destroyed (left out)",
+            gone
         ));
     }
     if unwritable > 0 {
@@ -164,6 +181,9 @@ pub(super) fn plan_text(plan: &Plan, overwrite: bool, detail: bool) -> String {
 
 /// What the token may not do to a secret left out of a plan.
 pub(super) fn left_out_verb(kind: PlanKind, left_out: &folder::Unreadable) -> &'static str {
+    if folder::is_latest_gone(&left_out.reason) {
+        return verb(kind).0;
+    }
     match (crate::vault::jobs::is_unwritable(left_out), kind) {
         (false, _) => "read",
         (true, PlanKind::Delete) => "delete",
@@ -358,18 +378,85 @@ mod tests {
             vec![],
         );
         let text = plan_text(&plan, false, true);
-        assert!(text.contains(", 3 version(s) replayed"), "{text}");
+        assert!(text.contains(", 3 versions replayed"), "{text}");
         assert!(
             !text.contains("(2 versions)"),
             "a skipped secret replays none: {text}"
         );
         let text = plan_text(&plan, true, false);
-        assert!(text.contains(", 5 version(s) replayed"), "{text}");
+        assert!(text.contains(", 5 versions replayed"), "{text}");
         let only_existing = plan.restricted(|i| i.target.exists());
         let text = plan_text(&only_existing, false, false);
         assert!(!text.contains("replayed"), "{text}");
         assert!(
             text.contains("nothing to write: every secret exists at the target"),
+            "{text}"
+        );
+    }
+
+    /// Issue 17 (tester): "(1 versions)"; and a plan replaying no version (a move into KV v1)
+    /// says nothing about versions.
+    #[test]
+    fn version_counts_are_singular_or_plural_and_absent_when_none() {
+        assert_eq!(versions_note(&[VersionStep::Live(1)]), " (1 version)");
+        let plan = Plan::new(
+            PlanKind::Move,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("app2/"),
+            PlanOptions {
+                all_versions: true,
+                ..PlanOptions::default()
+            },
+            vec![item("a", TargetState::Absent, 1)],
+            vec![],
+            vec![],
+        );
+        let text = plan_text(&plan, false, true);
+        assert!(text.contains(", 1 version replayed"), "{text}");
+        assert!(text.contains("(1 version)"), "{text}");
+        let none = Plan::new(
+            PlanKind::Move,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("app2/"),
+            PlanOptions {
+                all_versions: true,
+                ..PlanOptions::default()
+            },
+            vec![item("a", TargetState::Absent, 0)],
+            vec![],
+            vec![],
+        );
+        let text = plan_text(&none, false, true);
+        assert!(!text.contains("version"), "{text}");
+    }
+
+    /// Issue 17 (tester): a secret whose latest version is deleted is left out by the plan with
+    /// its reason, not counted as "cannot be read" (the token may read it).
+    #[test]
+    fn a_secret_with_a_deleted_latest_version_is_named_as_left_out() {
+        let plan = Plan::new(
+            PlanKind::Move,
+            folder::Origin::Tree(test_tree("app/")),
+            test_tree("flat/"),
+            PlanOptions::default(),
+            vec![item("a", TargetState::Absent, 0)],
+            vec![],
+            vec![folder::Unreadable {
+                path: "secret/app/gone".into(),
+                reason: folder::latest_gone_reason("the latest version (v2) is deleted", false),
+            }],
+        );
+        let text = plan_text(&plan, false, true);
+        assert!(
+            text.contains("; 1 secret(s) whose latest version is deleted or destroyed (left out)"),
+            "{text}"
+        );
+        assert!(!text.contains("secret(s) cannot be read"), "{text}");
+        assert!(
+            text.contains(
+                "cannot move secret/app/gone: the latest version (v2) is deleted, its data \
+                 cannot be read; KV v1 keeps only the latest data: nothing to copy\n"
+            ),
             "{text}"
         );
     }

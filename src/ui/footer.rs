@@ -123,11 +123,37 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         None => main_hints(app),
     };
     let mut spans = vec![Span::raw(" ")];
-    for (key, hint) in pairs {
+    for (key, hint) in fit(pairs, usize::from(area.width)) {
         spans.push(Span::styled(key, theme::key()));
         spans.push(Span::styled(format!(" {hint}  "), theme::dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints that fit in `columns` (display widths), none cut: the last two (help and quit, or a
+/// dialog's way out) are kept, and hints before them are left out whole from the end (`?` lists
+/// every key).
+fn fit(pairs: Vec<(String, String)>, columns: usize) -> Vec<(String, String)> {
+    use crate::app::width::width;
+    // " " before the first, then "key hint  " each; the trailing spaces may be cut.
+    let cost = |(key, hint): &(String, String)| width(key) + 1 + width(hint) + 2;
+    let total: usize = 1 + pairs.iter().map(cost).sum::<usize>();
+    if total <= columns + 2 {
+        return pairs;
+    }
+    let kept_tail = pairs.len().min(2);
+    let (head, tail) = pairs.split_at(pairs.len() - kept_tail);
+    let mut used = 1 + tail.iter().map(cost).sum::<usize>();
+    let mut out = Vec::new();
+    for pair in head {
+        if used + cost(pair) > columns + 2 {
+            break;
+        }
+        used += cost(pair);
+        out.push(pair.clone());
+    }
+    out.extend(tail.iter().cloned());
+    out
 }
 
 /// The main view's footer: the commands that make sense now, with their keys.

@@ -976,6 +976,21 @@ async fn a_move_keeps_the_history_and_never_drops_it_silently() {
         assert_eq!(versions.len(), 3, "{versions:?}");
         assert!(bao_walk(&server, &v2, "m/").is_empty(), "sources gone");
     });
+    // Custom metadata alone is lost too (one version only).
+    put(&client, &v2, "renamed/tagged", json!({"k": "t"})).await;
+    tokio::task::block_in_place(|| {
+        bao(
+            &server,
+            &[
+                "kv",
+                "metadata",
+                "put",
+                "-mount=hist2",
+                "-custom-metadata=owner=me",
+                "renamed/tagged",
+            ],
+        );
+    });
     // To KV v1 only the latest data could go: refused, nothing written, the source kept.
     let error = folder::plan_move(
         &TreeRef::new(client.clone(), v2.clone(), "renamed"),
@@ -985,11 +1000,20 @@ async fn a_move_keeps_the_history_and_never_drops_it_silently() {
     )
     .await
     .expect_err("history would be lost");
+    // Issue 17 (tester): every secret is named with what it would lose, one a line; a secret
+    // that loses nothing is not.
     let text = error.to_string();
+    assert!(text.contains("cp -r"), "{text}");
+    assert!(text.contains("what 2 secrets cannot take along"), "{text}");
     assert!(
-        text.contains("renamed/app") && text.contains("cp -r"),
+        text.contains("\n  hist2/renamed/app: 2 older versions\n"),
         "{text}"
     );
+    assert!(
+        text.ends_with("\n  hist2/renamed/tagged: custom metadata (1 key)"),
+        "{text}"
+    );
+    assert!(!text.contains("renamed/one"), "{text}");
     tokio::task::block_in_place(|| {
         assert!(
             bao_walk(&server, &v1, "flat/").is_empty(),
@@ -1200,4 +1224,74 @@ async fn the_plan_asks_for_the_capabilities_of_many_paths_concurrently() {
         (2..=4).contains(&overlapping),
         "capability requests in flight at once: {overlapping} (bounded by the concurrency, 4)"
     );
+}
+
+/// Issue 17 (tester): a secret whose latest version is soft-deleted (or destroyed) was planned
+/// as "new" for a copy or move of the latest data (into KV v1), then failed at run time. The plan
+/// leaves it out up front, saying why; what was planned is done, the source of a move is kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_whose_latest_version_is_deleted_is_left_out_by_the_plan() {
+    let server = server().await;
+    let client = root_client(&server);
+    let v2 = mount_kv(&client, "del2", KvVersion::V2).await;
+    let v1 = mount_kv(&client, "del1", KvVersion::V1).await;
+    for name in ["live", "gone", "burnt"] {
+        put(&client, &v2, &format!("d/{name}"), json!({"k": name})).await;
+    }
+    tokio::task::block_in_place(|| {
+        bao(&server, &["kv", "delete", "-mount=del2", "d/gone"]);
+        bao(
+            &server,
+            &["kv", "destroy", "-mount=del2", "-versions=1", "d/burnt"],
+        );
+    });
+    for move_it in [false, true] {
+        let source = TreeRef::new(client.clone(), v2.clone(), "d");
+        let target = TreeRef::new(client.clone(), v1.clone(), "flat");
+        let plan = if move_it {
+            folder::plan_move(&source, &target, PlanOptions::default(), None).await
+        } else {
+            folder::plan_copy(&source, &target, PlanOptions::default(), None).await
+        }
+        .expect("plan");
+        let planned: Vec<&str> = plan.items.iter().map(|i| i.relative.as_str()).collect();
+        assert_eq!(planned, ["live"], "move: {move_it}");
+        let left_out: Vec<(&str, &str)> = plan
+            .unreadable
+            .iter()
+            .map(|u| (u.path.as_str(), u.reason.as_str()))
+            .collect();
+        assert_eq!(left_out.len(), 2, "{left_out:?}");
+        assert_eq!(left_out[0].0, "del2/d/burnt");
+        assert!(
+            left_out[0].1.contains("latest version (v1) is destroyed"),
+            "{left_out:?}"
+        );
+        assert_eq!(left_out[1].0, "del2/d/gone");
+        assert!(
+            left_out[1].1.contains("latest version (v1) is deleted"),
+            "{left_out:?}"
+        );
+        assert!(
+            left_out
+                .iter()
+                .all(|(_, reason)| folder::is_latest_gone(reason)),
+            "{left_out:?}"
+        );
+        if move_it {
+            let report = run(&plan, Existing::Overwrite).await;
+            assert_eq!(
+                outcomes(&report),
+                [("live".to_string(), OutcomeKind::Done)],
+                "no failure at run time"
+            );
+            tokio::task::block_in_place(|| {
+                assert_eq!(
+                    bao_walk(&server, &v2, "d/"),
+                    BTreeSet::from(["d/burnt".to_string(), "d/gone".to_string()]),
+                    "what was left out stays"
+                );
+            });
+        }
+    }
 }

@@ -572,3 +572,69 @@ fn x_on_a_mount_root_is_refused_and_plans_nothing() {
         status(&app)
     );
 }
+
+/// Issue 17 (tester): after a move the tree's cursor jumped to the first mount (the moved folder
+/// is gone). It goes to the moved folder's parent once the tree has reloaded.
+#[test]
+fn after_a_move_the_cursor_is_on_the_moved_folders_parent() {
+    use support::fixtures::mount;
+    use tresor::vault::folder::{ItemOutcome, ItemReport, Report};
+    use tresor::vault::{KvVersion, SecretEngine};
+    let mut app = folder_app(SIZE);
+    let mut plan = support::folders::copy_plan();
+    plan.kind = PlanKind::Move;
+    plan.unlistable.clear();
+    plan.unreadable.clear();
+    let report = Report {
+        items: plan
+            .items
+            .iter()
+            .map(|item| ItemReport {
+                relative: item.relative.clone(),
+                outcome: ItemOutcome::Done { version: Some(1) },
+            })
+            .collect(),
+        ..Report::default()
+    };
+    planned(&mut app, plan);
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    let mut pending = update(
+        &mut app,
+        Action::FolderRan {
+            job,
+            report,
+            token_refused: false,
+        },
+    );
+    // The runtime's answers: the mounts, then `secret/` without `app/`.
+    for _ in 0..5 {
+        let mut next = Vec::new();
+        for effect in pending {
+            let action = match effect {
+                Effect::LoadMounts { generation } => Action::MountsLoaded {
+                    generation,
+                    result: Ok(vec![
+                        mount("kv1/", SecretEngine::Kv(KvVersion::V1)),
+                        mount("secret/", SecretEngine::Kv(KvVersion::V2)),
+                    ]),
+                },
+                Effect::ListFolder {
+                    generation, node, ..
+                } => Action::FolderListed {
+                    generation,
+                    node,
+                    result: Ok(vec!["app-copy/".into(), "other".into()]),
+                },
+                _ => continue,
+            };
+            next.extend(update(&mut app, action));
+        }
+        pending = next;
+    }
+    let selected = app.tree.selected_id().and_then(|id| app.tree.full_path(id));
+    assert_eq!(
+        selected.as_deref(),
+        Some("secret/"),
+        "the moved folder's parent"
+    );
+}

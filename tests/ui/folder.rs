@@ -301,3 +301,120 @@ fn a_value_search_shows_matches_masked_but_the_revealed_one() {
     );
     insta::assert_snapshot!(render_at(&app, SIZE).backend());
 }
+
+/// Issue 17 (tester): the refusal of a lossy move named one secret and a count. The prompt
+/// names, one a line, as many as fit with what each would lose, then "and N more".
+#[test]
+fn a_refused_lossy_move_names_what_each_secret_would_lose() {
+    use tresor::vault::folder::{FolderError, Lost};
+    const NARROW: (u16, u16) = (80, 24);
+    let mut app = folder_app(NARROW);
+    press(&mut app, KeyCode::Char('M'));
+    type_text(&mut app, "-flat");
+    let job = job_of(&press(&mut app, KeyCode::Enter));
+    let lost = (1..=30)
+        .map(|n| Lost {
+            path: format!("secret/app/s{n:02}"),
+            older_versions: n % 3,
+            custom_metadata: usize::from(n % 3 == 0),
+        })
+        .collect();
+    update(
+        &mut app,
+        Action::FolderPlanned {
+            job,
+            result: Err(FolderError::LossyMove {
+                into: "kv1/flat/".into(),
+                lost,
+            }),
+        },
+    );
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(
+        screen.contains("what 30 secrets cannot take along"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("secret/app/s01: 1 older version "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("secret/app/s03: custom metadata (1 key)"),
+        "{screen}"
+    );
+    let shown = (1..=30)
+        .filter(|n| screen.contains(&format!("secret/app/s{n:02}:")))
+        .count();
+    assert!(shown >= 5, "as many as fit: {screen}");
+    assert!(
+        screen.contains(&format!("and {} more", 30 - shown)),
+        "{screen}"
+    );
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}
+
+/// Issue 17 (tester): a secret whose latest version is deleted was planned as "new" and failed
+/// at run time. The plan names it as left out ("no data"), not as one the token may not read.
+#[test]
+fn a_plan_names_a_secret_whose_latest_version_is_deleted() {
+    let mut app = folder_app(SIZE);
+    let mut plan = copy_plan();
+    plan.unreadable = vec![tresor::vault::folder::Unreadable {
+        path: "secret/app/gone".into(),
+        reason: tresor::vault::folder::latest_gone_reason(
+            "the latest version (v4) is deleted",
+            false,
+        ),
+    }];
+    planned(&mut app, plan);
+    let screen = text(&app);
+    assert!(
+        screen.contains("1 secret whose latest version is deleted or"),
+        "{screen}"
+    );
+    assert!(!screen.contains("may not read"), "{screen}");
+    assert!(screen.contains("no data"), "{screen}");
+    assert!(
+        screen.contains("the latest version (v4) is deleted"),
+        "{screen}"
+    );
+}
+
+/// Issue 17 (tester): the move form offered "[ ] every version ... otherwise the latest only",
+/// unticked, while a move always takes the history along. It says so, ticked and fixed, and Tab
+/// never lands on it.
+#[test]
+fn the_move_form_says_every_version_goes_along() {
+    const NARROW: (u16, u16) = (80, 24);
+    let mut app = folder_app(NARROW);
+    press(&mut app, KeyCode::Char('M'));
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(!screen.contains("[ ] every version"), "{screen}");
+    assert!(!screen.contains("otherwise the latest only"), "{screen}");
+    assert!(
+        screen.contains("[x] every version goes along: a move keeps the history"),
+        "{screen}"
+    );
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    assert!(screen.contains("› [x] custom metadata"), "{screen}");
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}
+
+/// Issue 17 (tester): at 80x24 the footer with a folder selected was cut ("q q"). Hints that do
+/// not fit are left out whole (`?` lists every key), and the last one (quit) is kept.
+#[test]
+fn the_folder_footer_fits_80_columns() {
+    const NARROW: (u16, u16) = (80, 24);
+    let app = folder_app(NARROW);
+    let screen = format!("{}", render_at(&app, NARROW).backend());
+    let footer = screen.lines().last().expect("a footer").to_string();
+    assert!(footer.contains("? help"), "{footer}");
+    assert!(
+        footer.trim_end_matches([' ', '"']).ends_with("quit"),
+        "{footer}"
+    );
+    insta::assert_snapshot!(render_at(&app, NARROW).backend());
+}

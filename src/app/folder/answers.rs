@@ -94,10 +94,34 @@ pub fn ran(app: &mut App, job: JobId, mut report: Report, token_refused: bool) -
     else {
         return Vec::new();
     };
+    // A move that took everything leaves its folder gone: the cursor goes to its parent (the
+    // folder kept something otherwise, and the cursor stays on it).
+    let moved_away = match &plan.origin {
+        folder::Origin::Tree(source)
+            if plan.kind == PlanKind::Move
+                && plan.unlistable.is_empty()
+                && plan.unreadable.is_empty()
+                && report.unlistable.is_empty()
+                && report.unreadable.is_empty()
+                && report.items.len() == plan.items.len()
+                && report.counts().done == report.items.len() =>
+        {
+            let folder = source.display();
+            let trimmed = folder.trim_end_matches('/');
+            trimmed
+                .rfind('/')
+                .map(|slash| trimmed[..=slash].to_string())
+        }
+        _ => None,
+    };
     let mut view = ReportView::new(plan.clone(), report);
     view.token = token_words.map(str::to_string);
     screen.stage = Stage::Report(view);
-    crate::app::update::reload_shown(app)
+    let effects = crate::app::update::reload_shown(app);
+    if let Some(parent) = moved_away {
+        app.tree.restore_selected = Some(parent);
+    }
+    effects
 }
 
 pub fn export_file_exists(app: &mut App, job: JobId) -> Vec<Effect> {

@@ -64,9 +64,9 @@ impl FolderOp {
     pub fn fields(self) -> &'static [PromptField] {
         use PromptField::*;
         match self {
-            FolderOp::Copy | FolderOp::Move => {
-                &[Input, Profile, Namespace, AllVersions, CustomMetadata]
-            }
+            FolderOp::Copy => &[Input, Profile, Namespace, AllVersions, CustomMetadata],
+            // A move always takes every version along (the form says so, not as a choice).
+            FolderOp::Move => &[Input, Profile, Namespace, CustomMetadata],
             FolderOp::Diff => &[Input, Profile, Namespace],
             FolderOp::Export | FolderOp::Import => &[Input, AllVersions, CustomMetadata],
             FolderOp::Search | FolderOp::Delete => &[Input],

@@ -53,6 +53,8 @@ pub struct PlanView {
     pub versions_new: usize,
     /// Of the secrets left out, those the token may not write (or delete), counted once.
     pub unwritable: usize,
+    /// Of the secrets left out, those whose latest version is deleted or destroyed.
+    pub gone: usize,
     /// Row under the cursor (notes first, then items).
     pub cursor: usize,
     /// The question before a delete (the path typed) or an overwrite.
@@ -72,6 +74,11 @@ impl PlanView {
             .iter()
             .filter(|u| crate::vault::jobs::is_unwritable(u))
             .count();
+        let gone = plan
+            .unreadable
+            .iter()
+            .filter(|u| crate::vault::folder::is_latest_gone(&u.reason))
+            .count();
         Self {
             counts: plan.counts(),
             plan,
@@ -79,6 +86,7 @@ impl PlanView {
             existing: ExistingChoice::Skip,
             versions_new,
             unwritable,
+            gone,
             cursor: 0,
             question: None,
         }

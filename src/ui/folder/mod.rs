@@ -140,6 +140,20 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, op: FolderOp, prompt: &
                     _ => "KV v2 to KV v2; otherwise the latest only",
                 }
             ))),
+            PromptField::CustomMetadata if op == FolderOp::Move => {
+                // Not a choice for a move: said, ticked, above the custom metadata box.
+                lines.push(Line::from(vec![
+                    marker(false),
+                    Span::styled(
+                        "[x] every version goes along: a move keeps the history",
+                        theme::dim(),
+                    ),
+                ]));
+                spans.push(Span::raw(format!(
+                    "{} custom metadata",
+                    checkbox(prompt.custom_metadata)
+                )));
+            }
             PromptField::CustomMetadata => spans.push(Span::raw(format!(
                 "{} custom metadata",
                 checkbox(prompt.custom_metadata)
@@ -153,14 +167,59 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, op: FolderOp, prompt: &
             theme::dim(),
         ));
     }
+    let question = prompt.replace.as_ref().map(|question| {
+        let mut below = vec![Line::raw("")];
+        below.extend(question_lines(question, &app.keymap));
+        below
+    });
     if let Some(error) = &prompt.error {
-        lines.push(Line::styled(sanitize(error).into_owned(), theme::error()));
+        let columns = usize::from(area.width);
+        let used: usize = lines
+            .iter()
+            .chain(question.iter().flatten())
+            .map(|line| rows_of(line, columns))
+            .sum();
+        let left = usize::from(area.height).saturating_sub(used);
+        lines.extend(error_lines(error, columns, left));
     }
-    if let Some(question) = &prompt.replace {
-        lines.push(Line::raw(""));
-        lines.extend(question_lines(question, &app.keymap));
-    }
+    lines.extend(question.into_iter().flatten());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// Rows a line takes wrapped at spaces in `columns` columns.
+fn rows_of(line: &Line, columns: usize) -> usize {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    word_rows(&text, columns).len()
+}
+
+/// An error of several lines (a headline, then one line per secret) in `rows` rows: the
+/// headline whole, then as many lines as fit and "and N more" for the rest.
+fn error_lines(error: &str, columns: usize, rows: usize) -> Vec<Line<'static>> {
+    let mut parts = crate::ui::text::sanitized_lines(error).map(|line| {
+        let rows = word_rows(&line, columns).len();
+        (line.into_owned(), rows)
+    });
+    let Some((headline, mut used)) = parts.next() else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::styled(headline, theme::error())];
+    let rest: Vec<(String, usize)> = parts.collect();
+    let total = rest.len();
+    for (shown, (line, needs)) in rest.into_iter().enumerate() {
+        let last = shown + 1 == total;
+        // Room for this line, and (unless it is the last) for the "and N more" after it.
+        let room = if last { needs } else { needs + 1 };
+        if used + room > rows && !(last && used + needs <= rows) {
+            lines.push(Line::styled(
+                format!("  and {} more", total - shown),
+                theme::error(),
+            ));
+            break;
+        }
+        used += needs;
+        lines.push(Line::styled(line, theme::error()));
+    }
+    lines
 }
 
 fn draw_working(frame: &mut Frame, area: Rect, app: &App, screen: &FolderScreen, w: &Working) {

@@ -97,10 +97,20 @@ pub(super) fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanVie
         ));
     }
     let unwritable = view.unwritable;
-    if counts.unreadable > unwritable {
+    if counts.unreadable > unwritable + view.gone {
         left_out.push(format!(
             "{} it may not read",
-            count(counts.unreadable - unwritable, "secret", "secrets")
+            count(
+                counts.unreadable - unwritable - view.gone,
+                "secret",
+                "secrets"
+            )
+        ));
+    }
+    if view.gone > 0 {
+        left_out.push(format!(
+            "{} whose latest version is deleted or destroyed",
+            count(view.gone, "secret", "secrets")
         ));
     }
     if unwritable > 0 {
@@ -230,11 +240,15 @@ pub(super) fn draw_plan(frame: &mut Frame, area: Rect, app: &App, view: &PlanVie
     );
 }
 
-/// The status of a secret left out of a plan: the token may not read it, or not write (delete) it.
+/// The status of a secret left out of a plan: the token may not read it, or not write (delete) it,
+/// or its latest version has no data (deleted or destroyed).
 pub(super) fn left_out_label(
     kind: PlanKind,
     left_out: &crate::vault::folder::Unreadable,
 ) -> &'static str {
+    if crate::vault::folder::is_latest_gone(&left_out.reason) {
+        return "no data";
+    }
     match (crate::vault::jobs::is_unwritable(left_out), kind) {
         (false, _) => "unreadable",
         (true, PlanKind::Delete) => "no delete",

@@ -196,6 +196,27 @@ pub struct Unreadable {
     pub reason: String,
 }
 
+/// How the reason of a secret left out because its latest version is deleted or destroyed ends
+/// (see [`is_latest_gone`]).
+const LATEST_GONE: &str = ": nothing to copy";
+
+/// The reason a plan gives for a KV v2 secret whose latest version (`why`: "the latest version
+/// (v3) is deleted") has no data, when only the latest data would be copied.
+pub fn latest_gone_reason(why: &str, into_v2: bool) -> String {
+    let history = if into_v2 {
+        "every version (--all-versions) copies its history"
+    } else {
+        "KV v1 keeps only the latest data"
+    };
+    format!("{why}, its data cannot be read; {history}{LATEST_GONE}")
+}
+
+/// Whether a plan's left-out reason says the secret's latest version is deleted or destroyed
+/// (not a permission the token lacks).
+pub fn is_latest_gone(reason: &str) -> bool {
+    reason.ends_with(LATEST_GONE)
+}
+
 /// Everything an operation will do, before anything is written. No values.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -463,15 +484,47 @@ pub enum FolderError {
     /// Only KV (v1, v2) and cubbyhole mounts hold key/value secrets.
     #[error("{0} is not a key/value mount")]
     NotKv(String),
-    /// A move from KV v2 to a mount without history would delete what cannot go along.
+    /// A move from KV v2 to a mount without history would delete what cannot go along. The
+    /// message names every secret and what it would lose, one a line.
     #[error(
-        "{into} keeps only the latest data: a move would delete the history or custom metadata of \
-         {count} secret(s) ({example}, …) with their source; copy instead (tresor cp -r, or c), \
-         then delete the source yourself if that is what you want"
+        "{into} keeps only the latest data: a move would delete, with their source, what {} \
+         cannot take along; copy instead (tresor cp -r, or c), then delete the source yourself \
+         if that is what you want:{}",
+        crate::ui::text::count(lost.len(), "secret", "secrets"),
+        lost.iter().map(|l| format!("\n  {l}")).collect::<String>()
     )]
-    LossyMove {
-        into: String,
-        count: usize,
-        example: String,
-    },
+    LossyMove { into: String, lost: Vec<Lost> },
+}
+
+/// A KV v2 secret that has more than a KV v1 target keeps (its latest data), and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    /// Full source path (`secret/app/db`).
+    pub path: String,
+    /// Versions older than the latest (deleted and destroyed ones included).
+    pub older_versions: usize,
+    /// Keys of custom metadata.
+    pub custom_metadata: usize,
+}
+
+impl std::fmt::Display for Lost {
+    /// `secret/app/db: 3 older versions, custom metadata (2 keys)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::ui::text::count;
+        let mut what = Vec::new();
+        if self.older_versions > 0 {
+            what.push(count(
+                self.older_versions,
+                "older version",
+                "older versions",
+            ));
+        }
+        if self.custom_metadata > 0 {
+            what.push(format!(
+                "custom metadata ({})",
+                count(self.custom_metadata, "key", "keys")
+            ));
+        }
+        write!(f, "{}: {}", self.path, what.join(", "))
+    }
 }

@@ -15,6 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// The plan's items: each relative path with its target state (looked at 16 at a time for the
 /// paths the target listing has), and its versions when replaying.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn items_for(
     relative: Vec<String>,
     source: Option<&TreeRef>,
@@ -23,6 +24,7 @@ pub(super) async fn items_for(
     key: &std::hash::RandomState,
     progress: Option<&UnboundedSender<Progress>>,
     file_versions: Option<&HashMap<String, Vec<VersionStep>>>,
+    check_latest: bool,
 ) -> (Vec<PlanItem>, Vec<Unreadable>, Vec<String>) {
     // The target's own listing says which targets exist; a target that cannot be listed at all
     // leaves every state to the run.
@@ -62,13 +64,31 @@ pub(super) async fn items_for(
                 }
                 _ => Ok(Vec::new()),
             };
-            (relative, state, versions)
+            // Only the latest data goes: one whose latest version is deleted or destroyed has
+            // none to copy, said now rather than failed at run time. Metadata the token may not
+            // read leaves it to the run.
+            let gone = match source {
+                Some(source) if check_latest && source.is_v2() && !replay => {
+                    latest_gone(source, &relative, now)
+                        .await
+                        .map(|why| crate::vault::folder::latest_gone_reason(&why, target.is_v2()))
+                }
+                _ => None,
+            };
+            (relative, state, versions, gone)
         }
     }))
     .buffered(options.concurrency.max(1));
-    while let Some((relative, state, versions)) = results.next().await {
+    while let Some((relative, state, versions, gone)) = results.next().await {
         checked += 1;
         tell(progress, Progress::Checking { checked, total });
+        if let Some(reason) = gone {
+            unreadable.push(Unreadable {
+                path: source.map_or_else(|| relative.clone(), |s| s.display_of(&relative)),
+                reason,
+            });
+            continue;
+        }
         match (state, versions) {
             (Ok(target_state), Ok(versions)) => items.push(PlanItem {
                 relative,
@@ -89,12 +109,49 @@ pub(super) async fn items_for(
     (items, unreadable, target_unlistable)
 }
 
+/// "the latest version (v3) is deleted" when the KV v2 secret at `relative` below `source` has no
+/// latest data to copy (read from its metadata; `None` when it has, or when the metadata cannot be
+/// read).
+async fn latest_gone(source: &TreeRef, relative: &str, now: i64) -> Option<String> {
+    let path = source.path_of(relative);
+    let client = &source.client;
+    let metadata = with_retries(client, &path, || client.read_metadata(&source.mount, &path))
+        .await
+        .ok()?;
+    latest_gone_in(&metadata, now)
+}
+
+/// "the latest version (v3) is deleted" when `metadata`'s latest version has no data.
+pub(super) fn latest_gone_in(
+    metadata: &crate::vault::versions::SecretMetadata,
+    now: i64,
+) -> Option<String> {
+    let latest = metadata
+        .versions
+        .iter()
+        .find(|v| v.version == metadata.current_version)?;
+    let what = if latest.destroyed {
+        "destroyed"
+    } else if latest.is_deleted(now) {
+        "deleted"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the latest version (v{}) is {what}",
+        latest.version
+    ))
+}
+
+/// `check_latest`: leave out (up front) a KV v2 source whose latest version has no data when only
+/// the latest data is copied (false when the caller reads each source's metadata itself).
 pub(super) async fn plan_transfer(
     kind: PlanKind,
     source: &TreeRef,
     target: &TreeRef,
     options: PlanOptions,
     progress: Option<&UnboundedSender<Progress>>,
+    check_latest: bool,
 ) -> Result<Plan, FolderError> {
     require_kv(source)?;
     require_kv(target)?;
@@ -120,6 +177,7 @@ pub(super) async fn plan_transfer(
         &key,
         progress,
         None,
+        check_latest,
     )
     .await;
     unreadable.append(&mut denied);
@@ -144,7 +202,7 @@ pub async fn plan_copy(
     options: PlanOptions,
     progress: Option<&UnboundedSender<Progress>>,
 ) -> Result<Plan, FolderError> {
-    plan_transfer(PlanKind::Copy, source, target, options, progress).await
+    plan_transfer(PlanKind::Copy, source, target, options, progress, true).await
 }
 
 /// Plans a move: a copy whose run deletes each source after its target read back equal.
@@ -161,12 +219,14 @@ pub async fn plan_move(
         ..options
     };
     if source.is_v2() && !target.is_v2() {
-        let mut plan = plan_transfer(PlanKind::Copy, source, target, options, progress).await?;
-        super::lossy::refuse_lossy_move(&plan, source, target).await?;
+        // The lossy check reads each source's metadata: it leaves out those without latest data.
+        let mut plan =
+            plan_transfer(PlanKind::Copy, source, target, options, progress, false).await?;
+        super::lossy::refuse_lossy_move(&mut plan, source, target).await?;
         plan.kind = PlanKind::Move;
         return Ok(plan);
     }
-    plan_transfer(PlanKind::Move, source, target, options, progress).await
+    plan_transfer(PlanKind::Move, source, target, options, progress, true).await
 }
 
 /// Splits `relative` into what the token may read below `tree` and what it may not (asked with
@@ -309,6 +369,7 @@ pub async fn plan_import(
         &key,
         progress,
         Some(&versions),
+        false,
     )
     .await;
     Ok(Plan {

@@ -112,6 +112,27 @@ pub struct OperationDialog {
     /// The first row of the result shown (a long result is shown a page at a time).
     pub output_scroll: usize,
     pub error: Option<String>,
+    /// Counts the results set, so that rows cut for one are never taken for another's.
+    output_number: u64,
+    /// The result as shown, cut into rows by `update` (see [`OutputRows`]).
+    output_rows: OutputRows,
+}
+
+/// The result as it is shown, cut into rows once (when the result, the reveal or the width
+/// changes, by `update`): a frame then costs the rows it draws, not the size of a 400 KB
+/// ciphertext or plaintext.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutputRows {
+    /// What the rows were cut for: the result's number, whether revealed, the columns.
+    key: Option<(u64, bool, usize)>,
+    /// The result as text: a ciphertext, a signature, or the plaintext (base64 when not UTF-8).
+    pub text: Option<SecretText>,
+    /// Whether a plaintext was UTF-8.
+    pub utf8: bool,
+    /// Characters in `text`.
+    pub characters: usize,
+    /// `text`'s rows when it is shown (none while a plaintext is masked).
+    pub rows: Vec<std::ops::Range<usize>>,
 }
 
 impl OperationDialog {
@@ -126,6 +147,8 @@ impl OperationDialog {
             busy: false,
             output: None,
             output_scroll: 0,
+            output_number: 0,
+            output_rows: OutputRows::default(),
             error: None,
         }
     }
@@ -184,25 +207,66 @@ impl OperationDialog {
         }
     }
 
-    /// The result as its rows are shown (a ciphertext, a signature, or the plaintext when
-    /// revealed), for paging through it; `None` when it is not shown as text.
-    pub fn shown_output(&self) -> Option<SecretText> {
-        match self.output.as_ref()? {
-            TransitOutput::Ciphertext(text) | TransitOutput::Signature(text) => {
-                Some(SecretText::new(text.as_str()))
+    /// Sets the result (`None`: none), never to be drawn with the rows of the one before.
+    fn set_output(&mut self, output: Option<TransitOutput>) {
+        self.output = output;
+        self.output_number += 1;
+    }
+
+    /// The result cut into rows at `columns` (the work [`Self::prepare_output`] does once).
+    fn cut_output(&self, columns: usize) -> OutputRows {
+        let (text, utf8) = match &self.output {
+            Some(TransitOutput::Ciphertext(text) | TransitOutput::Signature(text)) => {
+                (Some(SecretText::new(text.as_str())), true)
             }
-            TransitOutput::Plaintext(_) if self.revealed => self.plaintext().map(|(text, _)| text),
-            _ => None,
+            Some(TransitOutput::Plaintext(_)) => match self.plaintext() {
+                Some((text, utf8)) => (Some(text), utf8),
+                None => (None, true),
+            },
+            _ => (None, true),
+        };
+        let masked = matches!(self.output, Some(TransitOutput::Plaintext(_))) && !self.revealed;
+        let rows = match &text {
+            Some(text) if !masked => super::width::wrap_rows(text.expose(), columns),
+            _ => Vec::new(),
+        };
+        OutputRows {
+            key: Some((self.output_number, self.revealed, columns)),
+            characters: text.as_ref().map_or(0, |t| t.expose().chars().count()),
+            text,
+            utf8,
+            rows,
+        }
+    }
+
+    /// Cuts the result into rows for a terminal `width` wide, unless they are already cut for
+    /// this result, reveal and width.
+    pub fn prepare_output(&mut self, width: u16) {
+        let columns = dialog_columns(width);
+        if self.output_rows.key != Some((self.output_number, self.revealed, columns)) {
+            self.output_rows = self.cut_output(columns);
+        }
+    }
+
+    /// The result's rows for a terminal `width` wide: the prepared ones, or (for a state built
+    /// without `update`) cut now.
+    pub fn output_rows(&self, width: u16) -> std::borrow::Cow<'_, OutputRows> {
+        let columns = dialog_columns(width);
+        if self.output_rows.key == Some((self.output_number, self.revealed, columns)) {
+            std::borrow::Cow::Borrowed(&self.output_rows)
+        } else {
+            std::borrow::Cow::Owned(self.cut_output(columns))
         }
     }
 
     /// Pages the result by `pages` pages of `page` rows at a terminal `width` wide: from the
     /// first row to the last page.
     fn scroll_output(&mut self, pages: isize, page: usize, width: u16) {
-        let Some(text) = self.shown_output() else {
+        self.prepare_output(width);
+        let total = self.output_rows.rows.len();
+        if total == 0 {
             return;
-        };
-        let total = super::width::wrap_rows(text.expose(), dialog_columns(width)).len();
+        }
         let last = total.saturating_sub(page);
         self.output_scroll = self
             .output_scroll
@@ -275,6 +339,13 @@ pub struct TransitScreen {
 }
 
 impl TransitScreen {
+    /// The open dialog's result cut into rows for a terminal `width` wide (see [`OutputRows`]).
+    pub fn prepare_output(&mut self, width: u16) {
+        if let Some(dialog) = &mut self.dialog {
+            dialog.prepare_output(width);
+        }
+    }
+
     pub fn new(mount: &str) -> Self {
         Self {
             mount: mount.to_string(),
@@ -524,7 +595,7 @@ impl TransitScreen {
                 Ok(input) => {
                     dialog.busy = true;
                     dialog.error = None;
-                    dialog.output = None;
+                    dialog.set_output(None);
                     dialog.output_scroll = 0;
                     let name = dialog.key.clone();
                     vec![self.effect(TransitRequest::Run { name, input })]
@@ -538,7 +609,7 @@ impl TransitScreen {
             _ => {
                 if dialog.focused_input().handle_key(key) {
                     // A changed input: the result was of what was there before.
-                    dialog.output = None;
+                    dialog.set_output(None);
                     dialog.error = None;
                 }
                 Vec::new()
@@ -665,7 +736,7 @@ pub fn answered(app: &mut App, mount: String, answer: TransitAnswer) -> Vec<Effe
                 dialog.busy = false;
                 dialog.output_scroll = 0;
                 match result {
-                    Ok(output) => dialog.output = Some(output),
+                    Ok(output) => dialog.set_output(Some(output)),
                     Err(error) => dialog.error = Some(operation_error(operation, &error, &keymap)),
                 }
                 Vec::new()
@@ -727,7 +798,7 @@ impl Component for TransitScreen {
             && !dialog.busy
         {
             dialog.focused_input().insert_str(text);
-            dialog.output = None;
+            dialog.set_output(None);
             dialog.error = None;
         }
         Outcome::stay()
@@ -760,5 +831,41 @@ impl Component for TransitScreen {
                 Command::Close,
             ],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Drawing takes the rows cut once: prepared for a result, they are reused for it, and never
+    /// for the next result, another reveal or another width.
+    #[test]
+    fn the_result_is_cut_into_rows_once_per_result_reveal_and_width() {
+        let mut dialog = OperationDialog::new("app", TransitOperation::Encrypt);
+        dialog.set_output(Some(TransitOutput::Ciphertext(format!(
+            "vault:v1:{}",
+            "A".repeat(10_000)
+        ))));
+        dialog.prepare_output(120);
+        assert!(matches!(
+            dialog.output_rows(120),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(dialog.output_rows(120).rows.len() > 1);
+        // Another width: cut again, not taken from the prepared rows.
+        assert!(matches!(dialog.output_rows(80), std::borrow::Cow::Owned(_)));
+        // Another result of the same length: never drawn with the first one's rows.
+        dialog.set_output(Some(TransitOutput::Ciphertext(format!(
+            "vault:v1:{}",
+            "B".repeat(10_000)
+        ))));
+        let rows = dialog.output_rows(120);
+        assert!(matches!(rows, std::borrow::Cow::Owned(_)));
+        assert!(
+            rows.text
+                .as_ref()
+                .is_some_and(|t| t.expose().ends_with('B'))
+        );
     }
 }

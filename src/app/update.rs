@@ -7,7 +7,7 @@ use super::keys::{expand, on_key};
 use super::metadata_form;
 use super::mouse::on_mouse;
 use super::secret_pane::SecretContent;
-use super::state::{App, BACKGROUND_REFRESH, Loadable, STATUS_TIMEOUT, StatusKind};
+use super::state::{App, BACKGROUND_REFRESH, Loadable, Modal, STATUS_TIMEOUT, StatusKind};
 use super::tree::Location;
 use super::tree::NodeId;
 use super::write;
@@ -36,6 +36,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     // changed).
     let (width, _) = app.detail_size();
     app.secret.prepare_detail(width);
+    if let Some(Modal::Transit(screen)) = &mut app.modal {
+        screen.prepare_output(app.size.0);
+    }
     effects
 }
 

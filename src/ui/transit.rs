@@ -11,8 +11,8 @@ use crate::app::App;
 use crate::app::keymap::{Command, Keymap, Scope};
 use crate::app::state::Loadable;
 use crate::app::transit::{
-    DialogField, INPUT_ROWS, OperationDialog, TransitScreen, dialog_columns, dialog_width,
-    output_page,
+    DialogField, INPUT_ROWS, OperationDialog, OutputRows, TransitScreen, dialog_columns,
+    dialog_width, output_page,
 };
 use crate::vault::transit::{TransitKey, TransitOperation, TransitOutput};
 use ratatui::Frame;
@@ -417,38 +417,40 @@ fn field_line(
 /// all fit, a line saying which are shown, how to page and how to copy all of it.
 fn paged_rows(
     dialog: &OperationDialog,
-    text: &str,
+    prepared: &OutputRows,
     keymap: &Keymap,
     columns: usize,
     rows: usize,
 ) -> Vec<Line<'static>> {
     let key = |command| keymap.key(Scope::TransitDialog, command);
-    let clean = sanitize(text);
-    let ranges = crate::app::width::wrap_rows(&clean, columns);
-    let total = ranges.len();
+    let Some(text) = &prepared.text else {
+        return Vec::new();
+    };
+    let text = text.expose();
+    let total = prepared.rows.len();
     let rows = rows.max(1);
-    if total <= rows {
-        return rows_of(&clean, columns, theme::revealed());
-    }
-    let first = dialog.output_scroll.min(total - rows);
-    let mut lines: Vec<Line<'static>> = ranges[first..first + rows]
+    let first = dialog.output_scroll.min(total.saturating_sub(rows));
+    // Only the rows on screen are made safe and drawn.
+    let mut lines: Vec<Line<'static>> = prepared.rows[first..(first + rows).min(total)]
         .iter()
-        .flat_map(|range| rows_of(&clean[range.clone()], columns, theme::revealed()))
+        .flat_map(|range| rows_of(&sanitize(&text[range.clone()]), columns, theme::revealed()))
         .collect();
-    lines.push(Line::styled(
-        format!(
-            "{}{}–{} of {} rows · {}/{} · {} copies all {}",
-            if first + rows < total { "… " } else { "" },
-            grouped(first + 1),
-            grouped(first + rows),
-            grouped(total),
-            key(Command::PageDown),
-            key(Command::PageUp),
-            key(Command::Copy),
-            characters(text.chars().count())
-        ),
-        theme::dim(),
-    ));
+    if total > rows {
+        lines.push(Line::styled(
+            format!(
+                "{}{}–{} of {} rows · {}/{} · {} copies all {}",
+                if first + rows < total { "… " } else { "" },
+                grouped(first + 1),
+                grouped(first + rows),
+                grouped(total),
+                key(Command::PageDown),
+                key(Command::PageUp),
+                key(Command::Copy),
+                characters(prepared.characters)
+            ),
+            theme::dim(),
+        ));
+    }
     lines
 }
 
@@ -456,16 +458,18 @@ fn paged_rows(
 fn output_lines(
     dialog: &OperationDialog,
     keymap: &Keymap,
-    columns: usize,
+    width: u16,
     rows: usize,
 ) -> Vec<Line<'static>> {
     let key = |command| keymap.key(Scope::TransitDialog, command);
     let Some(output) = &dialog.output else {
         return Vec::new();
     };
+    let columns = dialog_columns(width);
+    let prepared = dialog.output_rows(width);
     let copy_hint = format!("{} copies", key(Command::Copy));
     match output {
-        TransitOutput::Ciphertext(text) => {
+        TransitOutput::Ciphertext(_) => {
             let mut lines = vec![Line::styled(
                 match dialog.operation {
                     TransitOperation::Rewrap => format!("Rewrapped ciphertext ({copy_hint}):"),
@@ -473,15 +477,15 @@ fn output_lines(
                 },
                 theme::title(),
             )];
-            lines.extend(paged_rows(dialog, text, keymap, columns, rows));
+            lines.extend(paged_rows(dialog, &prepared, keymap, columns, rows));
             lines
         }
-        TransitOutput::Signature(text) => {
+        TransitOutput::Signature(_) => {
             let mut lines = vec![Line::styled(
                 format!("Signature ({copy_hint}):"),
                 theme::title(),
             )];
-            lines.extend(paged_rows(dialog, text, keymap, columns, rows));
+            lines.extend(paged_rows(dialog, &prepared, keymap, columns, rows));
             lines
         }
         TransitOutput::Verified(true) => vec![Line::styled(
@@ -493,7 +497,7 @@ fn output_lines(
             theme::error(),
         )],
         TransitOutput::Plaintext(bytes) => {
-            let Some((text, utf8)) = dialog.plaintext() else {
+            let (Some(_), utf8) = (&prepared.text, prepared.utf8) else {
                 return Vec::new();
             };
             let mut lines = Vec::new();
@@ -519,12 +523,12 @@ fn output_lines(
                 theme::title(),
             ));
             if dialog.revealed {
-                lines.extend(paged_rows(dialog, text.expose(), keymap, columns, rows));
+                lines.extend(paged_rows(dialog, &prepared, keymap, columns, rows));
             } else {
                 lines.push(Line::styled(
                     format!(
                         "•••••• ({})",
-                        super::text::count(text.expose().chars().count(), "char", "chars")
+                        super::text::count(prepared.characters, "char", "chars")
                     ),
                     theme::masked(),
                 ));
@@ -614,7 +618,7 @@ fn draw_dialog(frame: &mut Frame, dialog: &OperationDialog, keymap: &Keymap) {
         .saturating_sub(height(&head) + height(&tail) + 4);
     let rows = output_page(screen.height).min(room).max(1);
     let mut lines = head;
-    lines.extend(output_lines(dialog, keymap, columns, rows));
+    lines.extend(output_lines(dialog, keymap, screen.width, rows));
     lines.extend(tail);
     let title = format!(
         "{} with {}",

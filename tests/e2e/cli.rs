@@ -328,7 +328,10 @@ fn the_demo_opens_with_a_limited_token_or_at_the_login_dialog() {
     // --login: no token, the login dialog with the demo's logins.
     let login = Sandbox::new().args(&["demo", "--login", "--bao", &bao]);
     let mut app = login.spawn();
-    let screen = app.wait_within_for("[Token]", Duration::from_secs(60));
+    app.wait_within_for("[Token]", Duration::from_secs(60));
+    // The dialog's last lines can reach the terminal a moment after its first: wait for them
+    // (the demo's OIDC line is the last), then read the whole dialog.
+    let screen = app.wait_within_for("role demo", Duration::from_secs(10));
     assert!(
         screen.contains("demo"),
         "the demo's logins are listed:\n{screen}"
